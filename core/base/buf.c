@@ -1,0 +1,177 @@
+/* buf.c -- growable byte buffer with a hard cap, and JSON text helpers. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/utf8.h"
+
+void icp_buf_init(struct icp_buf *b, size_t cap)
+{
+  b->p = NULL;
+  b->len = 0;
+  b->alloc = 0;
+  b->cap = cap;
+}
+
+void icp_buf_free(struct icp_buf *b)
+{
+  free(b->p);
+  b->p = NULL;
+  b->len = b->alloc = 0;
+}
+
+void icp_buf_reset(struct icp_buf *b)
+{
+  b->len = 0;
+  if(b->p)
+    b->p[0] = 0;
+}
+
+static enum icp_status grow(struct icp_buf *b, size_t need)
+{
+  size_t want;
+  char *np;
+  if(need > b->cap || need < b->len)
+    return ICP_ELIMIT;
+  if(need + 1 <= b->alloc)
+    return ICP_OK;
+  want = b->alloc ? b->alloc : 64;
+  while(want < need + 1)
+    want *= 2;
+  if(want > b->cap + 1)
+    want = b->cap + 1;
+  np = realloc(b->p, want);
+  if(!np)
+    return ICP_ENOMEM;
+  b->p = np;
+  b->alloc = want;
+  return ICP_OK;
+}
+
+enum icp_status icp_buf_add(struct icp_buf *b, const void *p, size_t n)
+{
+  enum icp_status st = grow(b, b->len + n);
+  if(st)
+    return st;
+  if(n)
+    memcpy(b->p + b->len, p, n);
+  b->len += n;
+  b->p[b->len] = 0;
+  return ICP_OK;
+}
+
+enum icp_status icp_buf_addc(struct icp_buf *b, char c)
+{
+  if(b->len + 1 < b->alloc) {
+    b->p[b->len++] = c;
+    b->p[b->len] = 0;
+    return ICP_OK;
+  }
+  return icp_buf_add(b, &c, 1);
+}
+
+enum icp_status icp_buf_adds(struct icp_buf *b, const char *s)
+{
+  return icp_buf_add(b, s, strlen(s));
+}
+
+enum icp_status icp_buf_printf(struct icp_buf *b, const char *fmt, ...)
+{
+  char small[256];
+  va_list ap;
+  int n;
+  enum icp_status st;
+
+  va_start(ap, fmt);
+  n = vsnprintf(small, sizeof(small), fmt, ap);
+  va_end(ap);
+  if(n < 0)
+    return ICP_EINVAL;
+  if((size_t)n < sizeof(small))
+    return icp_buf_add(b, small, (size_t)n);
+  st = grow(b, b->len + (size_t)n);
+  if(st)
+    return st;
+  va_start(ap, fmt);
+  vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  b->len += (size_t)n;
+  return ICP_OK;
+}
+
+enum icp_status icp_buf_json_str(struct icp_buf *b, const char *s, size_t n)
+{
+  static const char hex[] = "0123456789abcdef";
+  enum icp_status st;
+  size_t i = 0, run;
+
+  st = icp_buf_addc(b, '"');
+  while(!st && i < n) {
+    unsigned char c = (unsigned char)s[i];
+    size_t k;
+    /* copy the longest run of plain printable ASCII at once */
+    for(run = i; run < n; run++) {
+      c = (unsigned char)s[run];
+      if(c < 0x20 || c == '"' || c == '\\' || c >= 0x80)
+        break;
+    }
+    if(run > i) {
+      st = icp_buf_add(b, s + i, run - i);
+      i = run;
+      continue;
+    }
+    if(c >= 0x80) {
+      k = icp_utf8_seq(s + i, n - i);
+      if(k)
+        st = icp_buf_add(b, s + i, k);
+      else {
+        st = icp_buf_add(b, "\xef\xbf\xbd", 3);
+        k = 1;
+      }
+      i += k;
+      continue;
+    }
+    switch(c) {
+    case '"': st = icp_buf_add(b, "\\\"", 2); break;
+    case '\\': st = icp_buf_add(b, "\\\\", 2); break;
+    case '\n': st = icp_buf_add(b, "\\n", 2); break;
+    case '\r': st = icp_buf_add(b, "\\r", 2); break;
+    case '\t': st = icp_buf_add(b, "\\t", 2); break;
+    default: {
+      char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+      st = icp_buf_add(b, u, 6);
+    }
+    }
+    i++;
+  }
+  if(!st)
+    st = icp_buf_addc(b, '"');
+  return st;
+}
+
+int icp_fmt_num(char *out, size_t cap, double v)
+{
+  int prec;
+  if(!isfinite(v))
+    v = 0;
+  if(v == 0)
+    v = 0; /* no "-0" */
+  if(v == (double)(long long)v && fabs(v) < 1e15)
+    return snprintf(out, cap, "%lld", (long long)v);
+  for(prec = 15; prec <= 17; prec++) {
+    int n = snprintf(out, cap, "%.*g", prec, v);
+    if(strtod(out, NULL) == v)
+      return n;
+  }
+  return snprintf(out, cap, "%.17g", v);
+}
+
+enum icp_status icp_buf_json_num(struct icp_buf *b, double v)
+{
+  char tmp[40];
+  int n = icp_fmt_num(tmp, sizeof(tmp), v);
+  return icp_buf_add(b, tmp, (size_t)n);
+}

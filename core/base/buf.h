@@ -1,0 +1,40 @@
+/*
+ * buf.h -- a growable byte buffer with a hard cap (after curl's dynbuf).
+ *
+ * A buf owns its memory; icp_buf_free releases it. Every append fails with
+ * ICP_ELIMIT instead of growing past cap, and with ICP_ENOMEM when malloc
+ * fails; the buffer is left as it was in both cases. The content is always
+ * NUL-terminated (not counted in len).
+ */
+#ifndef ICP_BUF_H
+#define ICP_BUF_H
+
+#include <stddef.h>
+
+#include "icp.h"
+
+struct icp_buf {
+  char *p;
+  size_t len;
+  size_t alloc;
+  size_t cap;
+};
+
+void icp_buf_init(struct icp_buf *b, size_t cap);
+void icp_buf_free(struct icp_buf *b);
+void icp_buf_reset(struct icp_buf *b);
+enum icp_status icp_buf_add(struct icp_buf *b, const void *p, size_t n);
+enum icp_status icp_buf_addc(struct icp_buf *b, char c);
+enum icp_status icp_buf_adds(struct icp_buf *b, const char *s);
+enum icp_status icp_buf_printf(struct icp_buf *b, const char *fmt, ...)
+  __attribute__((format(printf, 2, 3)));
+
+/* JSON helpers: a quoted, escaped string (invalid UTF-8 bytes become
+ * U+FFFD) and a finite number in its shortest round-trip form. */
+enum icp_status icp_buf_json_str(struct icp_buf *b, const char *s, size_t n);
+enum icp_status icp_buf_json_num(struct icp_buf *b, double v);
+
+/* Shortest "%.*g" text of a finite v that reads back as v. */
+int icp_fmt_num(char *out, size_t cap, double v);
+
+#endif

@@ -1,0 +1,230 @@
+/* account.c -- one record: typed values by field id, with their sources. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "data/account.h"
+
+static const struct icp_value missing = { ICP_T_MISSING, 0, { 0 } };
+
+struct icp_account *icp_account_new(struct icp_schema *schema)
+{
+  struct icp_account *a = calloc(1, sizeof(*a));
+  if(!a)
+    return NULL;
+  a->schema = schema;
+  icp_arena_init(&a->arena, ICP_ACCOUNT_MEM_MAX);
+  return a;
+}
+
+void icp_account_free(struct icp_account *a)
+{
+  if(!a)
+    return;
+  icp_arena_free(&a->arena);
+  free(a->v);
+  free(a->src);
+  free(a->order);
+  free(a);
+}
+
+void icp_account_clear(struct icp_account *a)
+{
+  int i;
+  for(i = 0; i < a->norder; i++)
+    a->v[a->order[i]].type = ICP_T_MISSING;
+  a->norder = 0;
+  icp_arena_reset(&a->arena);
+  a->line = 0;
+}
+
+const struct icp_value *icp_account_get(const struct icp_account *a, int id)
+{
+  if(id < 0 || id >= a->vcap)
+    return &missing;
+  return &a->v[id];
+}
+
+int icp_account_source(const struct icp_account *a, int id)
+{
+  if(id < 0 || id >= a->vcap || a->v[id].type == ICP_T_MISSING)
+    return -1;
+  return a->src[id];
+}
+
+static enum icp_status reserve(struct icp_account *a, int id)
+{
+  int cap = a->vcap ? a->vcap : 64, i;
+  struct icp_value *nv;
+  uint16_t *ns;
+  int *no;
+  if(id < a->vcap)
+    return ICP_OK;
+  while(cap <= id)
+    cap *= 2;
+  nv = realloc(a->v, (size_t)cap * sizeof(*nv));
+  if(!nv)
+    return ICP_ENOMEM;
+  a->v = nv;
+  ns = realloc(a->src, (size_t)cap * sizeof(*ns));
+  if(!ns)
+    return ICP_ENOMEM;
+  a->src = ns;
+  no = realloc(a->order, (size_t)cap * sizeof(*no));
+  if(!no)
+    return ICP_ENOMEM;
+  a->order = no;
+  for(i = a->vcap; i < cap; i++)
+    a->v[i] = missing;
+  a->vcap = cap;
+  return ICP_OK;
+}
+
+static void unset(struct icp_account *a, int id)
+{
+  int i;
+  if(id >= a->vcap || a->v[id].type == ICP_T_MISSING)
+    return;
+  a->v[id].type = ICP_T_MISSING;
+  for(i = 0; i < a->norder; i++)
+    if(a->order[i] == id) {
+      memmove(a->order + i, a->order + i + 1,
+              (size_t)(a->norder - i - 1) * sizeof(int));
+      a->norder--;
+      break;
+    }
+}
+
+enum icp_status icp_account_set(struct icp_account *a, int id,
+                                const struct icp_value *v, int source)
+{
+  struct icp_value copy = *v;
+  enum icp_status st;
+  if(id < 0)
+    return ICP_EINVAL;
+  if(v->type == ICP_T_MISSING) {
+    unset(a, id);
+    return ICP_OK;
+  }
+  st = reserve(a, id);
+  if(st)
+    return st;
+  if(v->type == ICP_T_STRING) {
+    copy.u.str = icp_arena_strdup(&a->arena, v->u.str, v->n);
+    if(!copy.u.str)
+      return ICP_ELIMIT;
+  }
+  else if(v->type == ICP_T_LIST) {
+    struct icp_str *items;
+    uint32_t i;
+    if(v->n > ICP_LIST_MAX)
+      return ICP_ELIMIT;
+    items = icp_arena_alloc(&a->arena, (v->n ? v->n : 1) * sizeof(*items));
+    if(!items)
+      return ICP_ELIMIT;
+    for(i = 0; i < v->n; i++) {
+      items[i].n = v->u.list[i].n;
+      items[i].p = icp_arena_strdup(&a->arena, v->u.list[i].p,
+                                    v->u.list[i].n);
+      if(!items[i].p)
+        return ICP_ELIMIT;
+    }
+    copy.u.list = items;
+  }
+  if(a->v[id].type == ICP_T_MISSING)
+    a->order[a->norder++] = id;
+  a->v[id] = copy;
+  a->src[id] = (uint16_t)source;
+  return ICP_OK;
+}
+
+enum icp_status icp_account_set_str(struct icp_account *a, int id,
+                                    const char *s, size_t n, int source)
+{
+  struct icp_value v;
+  v.type = ICP_T_STRING;
+  v.n = (uint32_t)n;
+  v.u.str = s;
+  return icp_account_set(a, id, &v, source);
+}
+
+enum icp_status icp_account_set_num(struct icp_account *a, int id,
+                                    double num, int source)
+{
+  struct icp_value v;
+  v.type = ICP_T_NUMBER;
+  v.n = 0;
+  v.u.num = num;
+  return icp_account_set(a, id, &v, source);
+}
+
+enum icp_status icp_account_set_list_text(struct icp_account *a, int id,
+                                          const char *s, size_t n,
+                                          int source)
+{
+  struct icp_str items[256], *heap = NULL, *it = items;
+  size_t cap = 256, cnt = 0, i = 0;
+  struct icp_value v;
+  enum icp_status st;
+  while(i <= n) {
+    size_t j = i, b, e;
+    while(j < n && s[j] != ';')
+      j++;
+    b = i;
+    e = j;
+    while(b < e && (s[b] == ' ' || s[b] == '\t'))
+      b++;
+    while(e > b && (s[e - 1] == ' ' || s[e - 1] == '\t'))
+      e--;
+    if(e > b) {
+      if(cnt == cap) {
+        struct icp_str *nh;
+        if(cap * 2 > ICP_LIST_MAX * 2) {
+          free(heap);
+          return ICP_ELIMIT;
+        }
+        nh = realloc(heap, cap * 2 * sizeof(*nh));
+        if(!nh) {
+          free(heap);
+          return ICP_ENOMEM;
+        }
+        if(!heap)
+          memcpy(nh, items, sizeof(items));
+        heap = it = nh;
+        cap *= 2;
+      }
+      it[cnt].p = s + b;
+      it[cnt].n = (uint32_t)(e - b);
+      cnt++;
+    }
+    i = j + 1;
+  }
+  v.type = ICP_T_LIST;
+  v.n = (uint32_t)cnt;
+  v.u.list = it;
+  st = icp_account_set(a, id, &v, source);
+  free(heap);
+  return st;
+}
+
+enum icp_status icp_account_merge(struct icp_account *a,
+                                  const struct icp_account *src,
+                                  int overwrite)
+{
+  int i;
+  for(i = 0; i < src->norder; i++) {
+    int id = src->order[i];
+    enum icp_status st;
+    if(!overwrite && icp_account_get(a, id)->type != ICP_T_MISSING)
+      continue;
+    st = icp_account_set(a, id, &src->v[id], src->src[id]);
+    if(st)
+      return st;
+  }
+  return ICP_OK;
+}
+
+const char *icp_account_domain(const struct icp_account *a)
+{
+  const struct icp_value *v = icp_account_get(a, ICP_F_DOMAIN);
+  return v->type == ICP_T_STRING ? v->u.str : NULL;
+}

@@ -1,0 +1,65 @@
+/*
+ * account.h -- one record: typed values by field id, with their sources.
+ *
+ * An account belongs to one schema (borrowed, must outlive it). Values set
+ * on it are copied into its arena and live until icp_account_clear; a
+ * reader refills the same account for every record, so scoring a file
+ * allocates nothing per record in the steady state. Per-record memory is
+ * capped (ICP_ACCOUNT_MEM_MAX).
+ */
+#ifndef ICP_ACCOUNT_H
+#define ICP_ACCOUNT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "icp.h"
+#include "base/arena.h"
+#include "data/schema.h"
+
+#define ICP_ACCOUNT_MEM_MAX (64u << 20)
+#define ICP_LIST_MAX 10000
+
+struct icp_account {
+  struct icp_schema *schema;  /* borrowed */
+  struct icp_value *v;        /* by field id; vcap entries */
+  uint16_t *src;              /* source id per field */
+  int vcap;
+  int *order;                 /* ids set, in the order they were set */
+  int norder;
+  struct icp_arena arena;
+  const char *file;           /* borrowed from the reader */
+  long line;                  /* physical line where the record starts */
+};
+
+struct icp_account *icp_account_new(struct icp_schema *schema);
+void icp_account_free(struct icp_account *a);
+void icp_account_clear(struct icp_account *a);
+
+/* The value of field id; a missing value when unset or out of range.
+ * Borrowed: valid until the account is cleared or the field set again. */
+const struct icp_value *icp_account_get(const struct icp_account *a, int id);
+int icp_account_source(const struct icp_account *a, int id);
+
+/* Sets field id to a copy of v (strings and list items are copied into the
+ * account's arena). Setting ICP_T_MISSING unsets the field. */
+enum icp_status icp_account_set(struct icp_account *a, int id,
+                                const struct icp_value *v, int source);
+enum icp_status icp_account_set_str(struct icp_account *a, int id,
+                                    const char *s, size_t n, int source);
+enum icp_status icp_account_set_num(struct icp_account *a, int id,
+                                    double num, int source);
+/* Splits s on ';' into a list (items trimmed, empty items dropped). */
+enum icp_status icp_account_set_list_text(struct icp_account *a, int id,
+                                          const char *s, size_t n,
+                                          int source);
+/* Copies src's fields into a (same schema); a's own values win unless
+ * overwrite is set. */
+enum icp_status icp_account_merge(struct icp_account *a,
+                                  const struct icp_account *src,
+                                  int overwrite);
+
+/* The domain as a C string, or NULL when missing. */
+const char *icp_account_domain(const struct icp_account *a);
+
+#endif

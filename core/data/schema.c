@@ -1,0 +1,240 @@
+/* schema.c -- the field registry of a run. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "data/schema.h"
+
+struct field {
+  char *name;
+  uint32_t len;
+  uint8_t type;
+  uint8_t origin;
+};
+
+struct icp_schema {
+  struct field *f;
+  int n, cap;
+  int *tab;        /* open addressing: id + 1, 0 = empty */
+  size_t tabcap;   /* power of two */
+  char *sources[ICP_SOURCES_MAX];
+  int nsources;
+};
+
+static const struct {
+  const char *name;
+  enum icp_type type;
+} canonical[ICP_F_CANONICAL_COUNT] = {
+  { "domain", ICP_T_STRING }, { "name", ICP_T_STRING },
+  { "industry", ICP_T_STRING }, { "sub_industry", ICP_T_STRING },
+  { "employees", ICP_T_NUMBER }, { "employees_range", ICP_T_STRING },
+  { "revenue_usd", ICP_T_NUMBER }, { "revenue_range", ICP_T_STRING },
+  { "country", ICP_T_STRING }, { "region", ICP_T_STRING },
+  { "city", ICP_T_STRING }, { "founded_year", ICP_T_NUMBER },
+  { "ownership", ICP_T_STRING }, { "funding_total_usd", ICP_T_NUMBER },
+  { "funding_stage", ICP_T_STRING }, { "last_funding_date", ICP_T_DATE },
+  { "tech", ICP_T_LIST }, { "tech_categories", ICP_T_LIST },
+  { "open_jobs", ICP_T_NUMBER }, { "updated_at", ICP_T_DATE },
+};
+
+static uint64_t hash(const char *s, size_t n)
+{
+  uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+  size_t i;
+  for(i = 0; i < n; i++) {
+    h ^= (unsigned char)s[i];
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+static int rehash(struct icp_schema *s, size_t newcap)
+{
+  int *tab = calloc(newcap, sizeof(*tab));
+  int i;
+  if(!tab)
+    return -1;
+  for(i = 0; i < s->n; i++) {
+    size_t j = hash(s->f[i].name, s->f[i].len) & (newcap - 1);
+    while(tab[j])
+      j = (j + 1) & (newcap - 1);
+    tab[j] = i + 1;
+  }
+  free(s->tab);
+  s->tab = tab;
+  s->tabcap = newcap;
+  return 0;
+}
+
+static int add(struct icp_schema *s, const char *name, size_t n,
+               enum icp_type type, int origin)
+{
+  struct field *f;
+  if(s->n >= ICP_SCHEMA_MAX || n > 1024)
+    return -1;
+  if(s->n == s->cap) {
+    int cap = s->cap ? s->cap * 2 : 64;
+    struct field *nf = realloc(s->f, (size_t)cap * sizeof(*nf));
+    if(!nf)
+      return -1;
+    s->f = nf;
+    s->cap = cap;
+  }
+  if((size_t)(s->n + 1) * 2 > s->tabcap &&
+     rehash(s, s->tabcap ? s->tabcap * 2 : 128))
+    return -1;
+  f = &s->f[s->n];
+  f->name = malloc(n + 1);
+  if(!f->name)
+    return -1;
+  memcpy(f->name, name, n);
+  f->name[n] = 0;
+  f->len = (uint32_t)n;
+  f->type = (uint8_t)type;
+  f->origin = (uint8_t)origin;
+  {
+    size_t j = hash(name, n) & (s->tabcap - 1);
+    while(s->tab[j])
+      j = (j + 1) & (s->tabcap - 1);
+    s->tab[j] = s->n + 1;
+  }
+  return s->n++;
+}
+
+struct icp_schema *icp_schema_new(void)
+{
+  struct icp_schema *s = calloc(1, sizeof(*s));
+  int i;
+  if(!s)
+    return NULL;
+  for(i = 0; i < ICP_F_CANONICAL_COUNT; i++)
+    if(add(s, canonical[i].name, strlen(canonical[i].name),
+           canonical[i].type, ICP_ORIGIN_CANONICAL) != i) {
+      icp_schema_free(s);
+      return NULL;
+    }
+  if(icp_schema_source(s, "input") != 0) {
+    icp_schema_free(s);
+    return NULL;
+  }
+  return s;
+}
+
+void icp_schema_free(struct icp_schema *s)
+{
+  int i;
+  if(!s)
+    return;
+  for(i = 0; i < s->n; i++)
+    free(s->f[i].name);
+  for(i = 0; i < s->nsources; i++)
+    free(s->sources[i]);
+  free(s->f);
+  free(s->tab);
+  free(s);
+}
+
+int icp_schema_find(const struct icp_schema *s, const char *name, size_t n)
+{
+  size_t j;
+  if(!s->tabcap)
+    return -1;
+  j = hash(name, n) & (s->tabcap - 1);
+  while(s->tab[j]) {
+    const struct field *f = &s->f[s->tab[j] - 1];
+    if(f->len == n && !memcmp(f->name, name, n))
+      return s->tab[j] - 1;
+    j = (j + 1) & (s->tabcap - 1);
+  }
+  return -1;
+}
+
+int icp_schema_intern(struct icp_schema *s, const char *name, size_t n)
+{
+  int id = icp_schema_find(s, name, n);
+  if(id >= 0)
+    return id;
+  return add(s, name, n, ICP_T_ANY, ICP_ORIGIN_SEEN);
+}
+
+enum icp_status icp_schema_declare(struct icp_schema *s, const char *name,
+                                   enum icp_type type, struct icp_err *err)
+{
+  size_t n = strlen(name);
+  int id = icp_schema_find(s, name, n);
+  if(id < 0) {
+    if(add(s, name, n, type, ICP_ORIGIN_DECLARED) < 0)
+      return icp_err_set(err, ICP_ELIMIT, "too many fields (max %d)",
+                         ICP_SCHEMA_MAX);
+    return ICP_OK;
+  }
+  if(s->f[id].origin == ICP_ORIGIN_SEEN) {
+    s->f[id].type = (uint8_t)type;
+    s->f[id].origin = ICP_ORIGIN_DECLARED;
+    return ICP_OK;
+  }
+  if(s->f[id].type != type)
+    return icp_err_set(err, ICP_EINVAL,
+                       "field '%s' declared %s but it is %s %s", name,
+                       icp_type_name(type),
+                       s->f[id].origin == ICP_ORIGIN_CANONICAL ?
+                         "a canonical" : "already declared",
+                       icp_type_name((enum icp_type)s->f[id].type));
+  return ICP_OK;
+}
+
+enum icp_type icp_schema_type(const struct icp_schema *s, int id)
+{
+  if(id < 0 || id >= s->n)
+    return ICP_T_ANY;
+  return (enum icp_type)s->f[id].type;
+}
+
+int icp_schema_origin(const struct icp_schema *s, int id)
+{
+  if(id < 0 || id >= s->n)
+    return 0;
+  return s->f[id].origin;
+}
+
+const char *icp_schema_name(const struct icp_schema *s, int id)
+{
+  if(id < 0 || id >= s->n)
+    return "?";
+  return s->f[id].name;
+}
+
+size_t icp_schema_name_len(const struct icp_schema *s, int id)
+{
+  if(id < 0 || id >= s->n)
+    return 1;
+  return s->f[id].len;
+}
+
+int icp_schema_count(const struct icp_schema *s)
+{
+  return s->n;
+}
+
+int icp_schema_source(struct icp_schema *s, const char *name)
+{
+  int i;
+  size_t n;
+  for(i = 0; i < s->nsources; i++)
+    if(!strcmp(s->sources[i], name))
+      return i;
+  if(s->nsources >= ICP_SOURCES_MAX)
+    return -1;
+  n = strlen(name);
+  s->sources[s->nsources] = malloc(n + 1);
+  if(!s->sources[s->nsources])
+    return -1;
+  memcpy(s->sources[s->nsources], name, n + 1);
+  return s->nsources++;
+}
+
+const char *icp_schema_source_name(const struct icp_schema *s, int id)
+{
+  if(id < 0 || id >= s->nsources)
+    return "?";
+  return s->sources[id];
+}

@@ -1,0 +1,63 @@
+/*
+ * schema.h -- the field registry of a run (DESIGN §3).
+ *
+ * Every field name seen in a pack or an input gets a small integer id, so
+ * that compiled predicates and accounts index values by id instead of by
+ * name. Canonical fields are registered first with their schema types and
+ * fixed ids; packs declare the types of other columns; anything else is
+ * inferred per value (ICP_T_ANY). One schema is shared by the readers and
+ * every pack of a run. The number of fields is capped (ICP_SCHEMA_MAX) so a
+ * hostile input cannot grow it without bound.
+ */
+#ifndef ICP_SCHEMA_H
+#define ICP_SCHEMA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "icp.h"
+
+#define ICP_SCHEMA_MAX 4096
+#define ICP_SOURCES_MAX 256
+
+enum icp_canonical {
+  ICP_F_DOMAIN = 0, ICP_F_NAME, ICP_F_INDUSTRY, ICP_F_SUB_INDUSTRY,
+  ICP_F_EMPLOYEES, ICP_F_EMPLOYEES_RANGE, ICP_F_REVENUE_USD,
+  ICP_F_REVENUE_RANGE, ICP_F_COUNTRY, ICP_F_REGION, ICP_F_CITY,
+  ICP_F_FOUNDED_YEAR, ICP_F_OWNERSHIP, ICP_F_FUNDING_TOTAL_USD,
+  ICP_F_FUNDING_STAGE, ICP_F_LAST_FUNDING_DATE, ICP_F_TECH,
+  ICP_F_TECH_CATEGORIES, ICP_F_OPEN_JOBS, ICP_F_UPDATED_AT,
+  ICP_F_CANONICAL_COUNT
+};
+
+enum icp_field_origin {
+  ICP_ORIGIN_CANONICAL = 1,  /* DESIGN §3 */
+  ICP_ORIGIN_DECLARED,       /* a pack's fields { } */
+  ICP_ORIGIN_SEEN            /* a column or key of an input */
+};
+
+struct icp_schema *icp_schema_new(void);
+void icp_schema_free(struct icp_schema *s);
+
+/* Id of the field, or -1 when it is not registered. */
+int icp_schema_find(const struct icp_schema *s, const char *name, size_t n);
+/* Id of the field, registering it (type ICP_T_ANY) when new; -1 when the
+ * schema is full or out of memory. */
+int icp_schema_intern(struct icp_schema *s, const char *name, size_t n);
+/* Declares the type of a field. Fails when it contradicts a canonical type
+ * or an earlier declaration (message names both). */
+enum icp_status icp_schema_declare(struct icp_schema *s, const char *name,
+                                   enum icp_type type, struct icp_err *err);
+enum icp_type icp_schema_type(const struct icp_schema *s, int id);
+int icp_schema_origin(const struct icp_schema *s, int id);
+/* The name of field id (NUL-terminated, owned by the schema). */
+const char *icp_schema_name(const struct icp_schema *s, int id);
+size_t icp_schema_name_len(const struct icp_schema *s, int id);
+int icp_schema_count(const struct icp_schema *s);
+
+/* Source names ("input", a provider, "cache:<provider>") by small id;
+ * id 0 is "input". Returns -1 when full. */
+int icp_schema_source(struct icp_schema *s, const char *name);
+const char *icp_schema_source_name(const struct icp_schema *s, int id);
+
+#endif

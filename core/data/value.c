@@ -1,0 +1,236 @@
+/* value.c -- parsing and formatting of typed values. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "data/value.h"
+
+const char *icp_type_name(enum icp_type t)
+{
+  switch(t) {
+  case ICP_T_MISSING: return "missing";
+  case ICP_T_STRING: return "string";
+  case ICP_T_NUMBER: return "number";
+  case ICP_T_BOOL: return "bool";
+  case ICP_T_LIST: return "list";
+  case ICP_T_DATE: return "date";
+  case ICP_T_ANY: return "any";
+  }
+  return "?";
+}
+
+int icp_type_from_name(const char *s)
+{
+  static const char *names[] = { "string", "number", "bool", "list",
+                                 "date" };
+  static const int types[] = { ICP_T_STRING, ICP_T_NUMBER, ICP_T_BOOL,
+                               ICP_T_LIST, ICP_T_DATE };
+  size_t i;
+  for(i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+    if(!strcmp(s, names[i]))
+      return types[i];
+  return -1;
+}
+
+static int is_space(char c)
+{
+  return c == ' ' || c == '\t';
+}
+
+static void trim(const char **s, size_t *n)
+{
+  while(*n && is_space(**s)) {
+    (*s)++;
+    (*n)--;
+  }
+  while(*n && is_space((*s)[*n - 1]))
+    (*n)--;
+}
+
+int icp_parse_number(const char *s, size_t n, double *out)
+{
+  char tmp[64];
+  size_t i = 0, digits = 0;
+  double v;
+  trim(&s, &n);
+  if(!n || n >= sizeof(tmp))
+    return 0;
+  /* grammar: [+-] digits [. digits] [(e|E) [+-] digits], or [+-] . digits */
+  if(s[i] == '+' || s[i] == '-')
+    i++;
+  while(i < n && s[i] >= '0' && s[i] <= '9') {
+    i++;
+    digits++;
+  }
+  if(i < n && s[i] == '.') {
+    i++;
+    while(i < n && s[i] >= '0' && s[i] <= '9') {
+      i++;
+      digits++;
+    }
+  }
+  if(!digits)
+    return 0;
+  if(i < n && (s[i] == 'e' || s[i] == 'E')) {
+    size_t ed = 0;
+    i++;
+    if(i < n && (s[i] == '+' || s[i] == '-'))
+      i++;
+    while(i < n && s[i] >= '0' && s[i] <= '9') {
+      i++;
+      ed++;
+    }
+    if(!ed)
+      return 0;
+  }
+  if(i != n)
+    return 0;
+  memcpy(tmp, s, n);
+  tmp[n] = 0;
+  v = strtod(tmp, NULL);
+  if(!isfinite(v))
+    return 0;
+  *out = v;
+  return 1;
+}
+
+int icp_str_ieq(const char *a, size_t an, const char *b, size_t bn)
+{
+  size_t i;
+  if(an != bn)
+    return 0;
+  for(i = 0; i < an; i++) {
+    unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+    if(x >= 'A' && x <= 'Z')
+      x = (unsigned char)(x + 32);
+    if(y >= 'A' && y <= 'Z')
+      y = (unsigned char)(y + 32);
+    if(x != y)
+      return 0;
+  }
+  return 1;
+}
+
+int icp_str_icontains(const char *hay, size_t hn, const char *needle,
+                      size_t nn)
+{
+  size_t i;
+  if(nn == 0)
+    return 1;
+  for(i = 0; i + nn <= hn; i++)
+    if(icp_str_ieq(hay + i, nn, needle, nn))
+      return 1;
+  return 0;
+}
+
+int icp_parse_bool(const char *s, size_t n, int *out)
+{
+  trim(&s, &n);
+  if(icp_str_ieq(s, n, "true", 4) || icp_str_ieq(s, n, "yes", 3)) {
+    *out = 1;
+    return 1;
+  }
+  if(icp_str_ieq(s, n, "false", 5) || icp_str_ieq(s, n, "no", 2)) {
+    *out = 0;
+    return 1;
+  }
+  return 0;
+}
+
+int icp_parse_bool_loose(const char *s, size_t n, int *out)
+{
+  if(icp_parse_bool(s, n, out))
+    return 1;
+  trim(&s, &n);
+  if(icp_str_ieq(s, n, "1", 1) || icp_str_ieq(s, n, "y", 1)) {
+    *out = 1;
+    return 1;
+  }
+  if(icp_str_ieq(s, n, "0", 1) || icp_str_ieq(s, n, "n", 1)) {
+    *out = 0;
+    return 1;
+  }
+  return 0;
+}
+
+/* Howard Hinnant's days_from_civil. */
+int32_t icp_days_from_civil(int y, int m, int d)
+{
+  int era, yoe, doy, doe;
+  y -= m <= 2;
+  era = (y >= 0 ? y : y - 399) / 400;
+  yoe = y - era * 400;
+  doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return (int32_t)(era * 146097 + doe - 719468);
+}
+
+void icp_civil_from_days(int32_t z, int *y, int *m, int *d)
+{
+  int era, doe, yoe, doy, mp;
+  z += 719468;
+  era = (z >= 0 ? z : z - 146096) / 146097;
+  doe = z - era * 146097;
+  yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  *y = yoe + era * 400;
+  doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  mp = (5 * doy + 2) / 153;
+  *d = doy - (153 * mp + 2) / 5 + 1;
+  *m = mp + (mp < 10 ? 3 : -9);
+  *y += *m <= 2;
+}
+
+static int days_in_month(int y, int m)
+{
+  static const int dm[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+  if(m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+    return 29;
+  return dm[m - 1];
+}
+
+int icp_parse_date(const char *s, size_t n, int32_t *day)
+{
+  int y, m, d, i;
+  trim(&s, &n);
+  if(n != 10 || s[4] != '-' || s[7] != '-')
+    return 0;
+  for(i = 0; i < 10; i++)
+    if(i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+      return 0;
+  y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
+      (s[3] - '0');
+  m = (s[5] - '0') * 10 + (s[6] - '0');
+  d = (s[8] - '0') * 10 + (s[9] - '0');
+  if(y < 1 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
+    return 0;
+  *day = icp_days_from_civil(y, m, d);
+  return 1;
+}
+
+void icp_format_date(int32_t day, char out[11])
+{
+  int y, m, d;
+  icp_civil_from_days(day, &y, &m, &d);
+  if(y < 0 || y > 9999) {
+    y = 0;
+    m = d = 1;
+  }
+  out[0] = (char)('0' + y / 1000);
+  out[1] = (char)('0' + y / 100 % 10);
+  out[2] = (char)('0' + y / 10 % 10);
+  out[3] = (char)('0' + y % 10);
+  out[4] = '-';
+  out[5] = (char)('0' + m / 10);
+  out[6] = (char)('0' + m % 10);
+  out[7] = '-';
+  out[8] = (char)('0' + d / 10);
+  out[9] = (char)('0' + d % 10);
+  out[10] = 0;
+}
+
+int32_t icp_today(void)
+{
+  time_t t = time(NULL);
+  return (int32_t)(t / 86400);
+}
