@@ -76,19 +76,23 @@ $(DEPS_OK): Makefile
 
 $(BUILD)/obj/%.o: %.c $(HDRS) | $(DEPS_OK)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/asan/obj/%.o: %.c $(HDRS) | $(DEPS_OK)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SAN) -O1 -c $< -o $@
+	@echo "  CC/SAN  $<"
+	@$(CC) $(ALL_CFLAGS) $(SAN) -O1 -c $< -o $@
 
 $(BUILD)/libicp.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@echo "  AR      $@"
+	@ar rcs $@ $^
 
 $(BUILD)/asan/libicp.a: $(ASAN_LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@echo "  AR      $@"
+	@ar rcs $@ $^
 
 $(BUILD)/icp: $(CLI_OBJ) $(BUILD)/libicp.a
 	$(CC) $(ALL_CFLAGS) -rdynamic $^ $(LIBS) -o $@

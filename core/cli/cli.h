@@ -1,0 +1,54 @@
+/*
+ * cli.h -- what every icp subcommand shares: option parsing, exit codes,
+ * progress on a terminal, and the subcommand entry points.
+ */
+#ifndef ICP_CLI_H
+#define ICP_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "score/run.h"
+
+enum icp_exit {
+  ICP_EXIT_OK = 0,
+  ICP_EXIT_USAGE = 1,    /* usage or load error */
+  ICP_EXIT_PARTIAL = 2,  /* some rows skipped or some providers failed */
+  ICP_EXIT_NOTHING = 3,  /* nothing could be done */
+  ICP_EXIT_REVIEW = 4    /* validate: a review is due */
+};
+
+/* Matches argv[*i] against --name VALUE or --name=VALUE (or a short
+ * alias like -o). Returns 1 and sets *val (advancing *i past a separate
+ * value), 0 when it is another option, -1 when the value is missing (after
+ * printing why). */
+int icp_cli_value(int argc, char **argv, int *i, const char *name,
+                  const char *alias, const char **val);
+/* Matches a flag without value. */
+int icp_cli_flag(char **argv, int i, const char *name);
+/* Parses --as-of; prints the error and returns 0 when invalid. */
+int icp_cli_date(const char *opt, const char *s, int32_t *day);
+/* Prints "icp CMD: msg" and returns ICP_EXIT_USAGE. */
+int icp_cli_usage_error(const char *cmd, const char *fmt, ...)
+  __attribute__((format(printf, 2, 3)));
+
+/* Progress on stderr when it is a terminal (nothing when piped). */
+struct icp_progress {
+  int tty;
+  double t0, last;
+  const char *verb;
+};
+void icp_progress_init(struct icp_progress *p, const char *verb);
+void icp_progress_cb(void *ud, const struct icp_run_stats *s, int final);
+double icp_now(void);
+
+int icp_cmd_score(int argc, char **argv);
+int icp_cmd_check(int argc, char **argv);
+int icp_cmd_test(int argc, char **argv);
+int icp_cmd_diff(int argc, char **argv);
+int icp_cmd_enrich(int argc, char **argv);
+int icp_cmd_discover(int argc, char **argv);
+int icp_cmd_validate(int argc, char **argv);
+int icp_cmd_report(int argc, char **argv);
+
+#endif

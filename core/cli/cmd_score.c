@@ -1,0 +1,292 @@
+/* cmd_score.c -- icp score: score accounts with a rule pack. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "io/out.h"
+#include "rules/rules.h"
+#include "score/emit.h"
+#include "cli/hooks.h"
+
+static const char usage[] =
+  "usage: icp score --rules PACK [options] INPUT...\n"
+  "\n"
+  "Scores every account of INPUT (CSV or JSONL; - for stdin) with the rule\n"
+  "pack and writes one result per account, in input order.\n"
+  "\n"
+  "options:\n"
+  "  --rules PACK        the rule pack (.lua) to score with (required)\n"
+  "  --providers CFG     enrich accounts first (providers.lua)\n"
+  "  --offline           with --providers: use only the cache\n"
+  "  --refresh           with --providers: ignore the cache\n"
+  "  --as-of DATE        YYYY-MM-DD that dates count from (default today)\n"
+  "  --explain           add every rule's outcome and the values it read\n"
+  "  -o, --output OUT    write to OUT (.csv or .jsonl); default stdout JSONL\n"
+  "  --format csv|jsonl  format of INPUT when its name does not tell\n"
+  "  --strict            stop at the first bad record\n"
+  "  --ab PACK_B         A/B: score part of the accounts with PACK_B\n"
+  "  --split PCT         A/B: share of accounts in arm B (default 50)\n"
+  "  --salt S            A/B: salt of the stable hash of the domain\n"
+  "\n"
+  "A bad record is reported on stderr as FILE:LINE: reason and skipped.\n"
+  "exit status: 0 ok, 1 usage or load error, 2 some rows skipped or some\n"
+  "providers failed, 3 nothing could be done.\n";
+
+struct score_ctx {
+  struct icp_out out;
+  struct icp_buf line;
+  int explain;
+  int ab;                 /* packs[1] is arm B */
+  long tiers[2][128];     /* per pack: counts by tier index + 3 */
+};
+
+static int tier_slot(const struct icp_result *r)
+{
+  int t = r->tier + 3;
+  return t < 0 ? 0 : (t > 127 ? 127 : t);
+}
+
+static enum icp_status emit(void *ud, const struct icp_account *a,
+                            struct icp_result *const *res, int n,
+                            struct icp_err *err)
+{
+  struct score_ctx *c = ud;
+  const struct icp_result *r = res[0];
+  const char *arm = NULL;
+  char extra[32];
+  int k = 0;
+  if(c->ab) {
+    k = res[1]->tier_name ? 1 : 0;
+    r = res[k];
+    arm = k ? "B" : "A";
+  }
+  (void)n;
+  c->tiers[k][tier_slot(r)]++;
+  icp_buf_reset(&c->line);
+  if(c->out.fmt == ICP_FMT_CSV) {
+    if(icp_emit_csv_row(&c->line, r->pack, a, r, arm))
+      return icp_err_set(err, ICP_ENOMEM, "result too large");
+  }
+  else {
+    if(arm)
+      snprintf(extra, sizeof(extra), "\"arm\":\"%s\"", arm);
+    if(icp_emit_jsonl(&c->line, r->pack, a, r, c->explain,
+                      arm ? extra : NULL))
+      return icp_err_set(err, ICP_ENOMEM, "result too large");
+  }
+  return icp_out_write(&c->out, c->line.p, c->line.len, err);
+}
+
+static void print_pack_diags(const struct icp_pack *p)
+{
+  int i;
+  for(i = 0; i < icp_pack_ndiags(p); i++)
+    fprintf(stderr, "%s\n", icp_pack_diag(p, i));
+}
+
+static void summary(const struct score_ctx *c, struct icp_pack **packs,
+                    int npacks, const struct icp_run_stats *st)
+{
+  int k, t;
+  fprintf(stderr, "scored %ld accounts", st->scored);
+  if(st->skipped)
+    fprintf(stderr, ", skipped %ld bad records", st->skipped);
+  if(st->warnings)
+    fprintf(stderr, ", %ld cells did not fit their type", st->warnings);
+  if(st->rule_errors)
+    fprintf(stderr, ", %ld accounts with custom rule errors",
+            st->rule_errors);
+  if(st->duplicates)
+    fprintf(stderr, ", %ld duplicate domains", st->duplicates);
+  fprintf(stderr, "\n");
+  for(k = 0; k < npacks; k++) {
+    static const char *const special[] = { "unranked", "insufficient_data",
+                                           "excluded" };
+    fprintf(stderr, "  %s%s tiers:", npacks > 1 ? "arm " : "",
+            npacks > 1 ? (k ? "B" : "A") : "");
+    for(t = 0; t < packs[k]->ntiers; t++)
+      fprintf(stderr, " %s %ld", packs[k]->tiers[t].name,
+              c->tiers[k][t + 3]);
+    for(t = 0; t < 3; t++)
+      if(c->tiers[k][t])
+        fprintf(stderr, ", %s %ld", special[t], c->tiers[k][t]);
+    fprintf(stderr, "\n");
+  }
+}
+
+int icp_cmd_score(int argc, char **argv)
+{
+  const char *rules = NULL, *providers = NULL, *as_of = NULL, *out = NULL;
+  const char *format = NULL, *ab = NULL, *split = "50", *salt = "";
+  const char **inputs = calloc((size_t)argc + 1, sizeof(char *));
+  int ninputs = 0, strict = 0, explain = 0, offline = 0, refresh = 0, i;
+  int rc = ICP_EXIT_OK, npacks = 1;
+  struct icp_schema *schema = NULL;
+  struct icp_pack *packs[2] = { NULL, NULL };
+  struct score_ctx *c = calloc(1, sizeof(*c));
+  struct icp_run_opts ro;
+  struct icp_run_stats st;
+  struct icp_progress prog;
+  struct icp_err err;
+  struct icp_hooks hooks;
+  int32_t day = 0;
+  enum icp_status s;
+
+  memset(&hooks, 0, sizeof(hooks));
+  if(!inputs || !c) {
+    free(inputs);
+    free(c);
+    return ICP_EXIT_NOTHING;
+  }
+  for(i = 1; i < argc; i++) {
+    const char *v;
+    int m;
+    if(!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+      fputs(usage, stdout);
+      goto out;
+    }
+#define VAL(name, alias, var)                                     \
+    if((m = icp_cli_value(argc, argv, &i, name, alias, &v))) {    \
+      if(m < 0) {                                                 \
+        rc = ICP_EXIT_USAGE;                                      \
+        goto out;                                                 \
+      }                                                           \
+      var = v;                                                    \
+      continue;                                                   \
+    }
+    VAL("--rules", NULL, rules);
+    VAL("--providers", NULL, providers);
+    VAL("--as-of", NULL, as_of);
+    VAL("--output", "-o", out);
+    VAL("--format", NULL, format);
+    VAL("--ab", NULL, ab);
+    VAL("--split", NULL, split);
+    VAL("--salt", NULL, salt);
+#undef VAL
+    if(icp_cli_flag(argv, i, "--strict"))
+      strict = 1;
+    else if(icp_cli_flag(argv, i, "--explain"))
+      explain = 1;
+    else if(icp_cli_flag(argv, i, "--offline"))
+      offline = 1;
+    else if(icp_cli_flag(argv, i, "--refresh"))
+      refresh = 1;
+    else if(argv[i][0] == '-' && argv[i][1]) {
+      rc = icp_cli_usage_error("score", "unknown option %s", argv[i]);
+      goto out;
+    }
+    else
+      inputs[ninputs++] = argv[i];
+  }
+  if(!rules) {
+    rc = icp_cli_usage_error("score", "--rules PACK is required");
+    goto out;
+  }
+  if(!ninputs) {
+    rc = icp_cli_usage_error("score", "no INPUT given (use - for stdin)");
+    goto out;
+  }
+  if(format && strcmp(format, "csv") && strcmp(format, "jsonl")) {
+    rc = icp_cli_usage_error("score", "--format is csv or jsonl");
+    goto out;
+  }
+  if(as_of && !icp_cli_date("--as-of", as_of, &day)) {
+    rc = ICP_EXIT_USAGE;
+    goto out;
+  }
+  if((offline || refresh) && !providers) {
+    rc = icp_cli_usage_error("score", "--offline and --refresh go with "
+                             "--providers");
+    goto out;
+  }
+  schema = icp_schema_new();
+  if(!schema) {
+    rc = ICP_EXIT_NOTHING;
+    goto out;
+  }
+  if(ab) {
+    char *end;
+    double pct = strtod(split, &end);
+    if(*end || !(pct >= 0 && pct <= 100)) {
+      rc = icp_cli_usage_error("score", "--split is a percentage 0-100");
+      goto out;
+    }
+    npacks = 2;
+    hooks.ab_split = pct;
+    hooks.ab_salt = salt;
+  }
+  for(i = 0; i < npacks; i++) {
+    const char *path = i ? ab : rules;
+    packs[i] = icp_pack_new(schema, NULL);
+    if(!packs[i]) {
+      rc = ICP_EXIT_NOTHING;
+      goto out;
+    }
+    if(icp_pack_load_file(packs[i], path, &err)) {
+      if(icp_pack_ndiags(packs[i]))
+        print_pack_diags(packs[i]);
+      else
+        fprintf(stderr, "icp score: %s\n", err.msg);
+      rc = ICP_EXIT_USAGE;
+      goto out;
+    }
+    if(as_of)
+      icp_pack_set_as_of(packs[i], day);
+  }
+  if(icp_out_open(&c->out, out, ICP_FMT_UNKNOWN, &err)) {
+    fprintf(stderr, "icp score: %s\n", err.msg);
+    rc = ICP_EXIT_NOTHING;
+    goto out;
+  }
+  icp_buf_init(&c->line, (size_t)64 << 20);
+  c->explain = explain;
+  c->ab = npacks == 2;
+  if(c->out.fmt == ICP_FMT_CSV) {
+    if(icp_emit_csv_header(&c->line, packs[0], c->ab ? "arm" : NULL) ||
+       icp_out_write(&c->out, c->line.p, c->line.len, &err)) {
+      rc = ICP_EXIT_NOTHING;
+      goto close;
+    }
+  }
+  memset(&ro, 0, sizeof(ro));
+  ro.format = format;
+  ro.strict = strict;
+  ro.explain = explain;
+  icp_progress_init(&prog, "scored");
+  ro.progress = icp_progress_cb;
+  ro.progress_ud = &prog;
+  if(icp_hooks_setup(&hooks, &ro, providers, schema, offline, refresh,
+                     explain, &err)) {
+    fprintf(stderr, "icp score: %s\n", err.msg);
+    rc = ICP_EXIT_USAGE;
+    goto close;
+  }
+  s = icp_run(inputs, ninputs, packs, npacks, schema, &ro, emit, c, &st,
+              &err);
+  if(s) {
+    fprintf(stderr, "icp score: %s\n", err.msg);
+    rc = st.scored ? ICP_EXIT_PARTIAL : ICP_EXIT_NOTHING;
+    if(s == ICP_ESKIP)
+      rc = ICP_EXIT_PARTIAL;
+  }
+  else if(st.skipped || icp_hooks_failures(&hooks))
+    rc = ICP_EXIT_PARTIAL;
+  if(s != ICP_ESKIP && (prog.tty || st.skipped || st.warnings ||
+                        st.rule_errors || st.duplicates))
+    summary(c, packs, npacks, &st);
+  icp_hooks_summary(&hooks, stderr);
+close:
+  if(icp_out_close(&c->out, &err)) {
+    fprintf(stderr, "icp score: %s\n", err.msg);
+    rc = ICP_EXIT_NOTHING;
+  }
+  icp_buf_free(&c->line);
+out:
+  icp_hooks_free(&hooks);
+  for(i = 0; i < 2; i++)
+    icp_pack_free(packs[i]);
+  icp_schema_free(schema);
+  free(inputs);
+  free(c);
+  return rc;
+}

@@ -1,0 +1,184 @@
+/* pack.c -- creating, loading and freeing rule packs. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+
+#include "data/value.h"
+#include "rules/dsl.h"
+#include "rules/rules.h"
+#include "rules/view.h"
+
+struct icp_pack *icp_pack_new(struct icp_schema *schema,
+                              const struct icp_pack_opts *opts)
+{
+  struct icp_pack *pack = calloc(1, sizeof(*pack));
+  struct icp_err err;
+  if(!pack)
+    return NULL;
+  pack->schema = schema;
+  pack->as_of = icp_today();
+  pack->call_steps = ICP_SANDBOX_CALL_STEPS;
+  if(opts && opts->call_steps > 0)
+    pack->call_steps = opts->call_steps;
+  pack->view_ref = LUA_NOREF;
+  pack->sb = icp_sandbox_new(opts ? opts->mem_cap : 0);
+  if(!pack->sb || icp_dsl_install(pack, &err) ||
+     icp_view_init(pack, &err)) {
+    icp_pack_free(pack);
+    return NULL;
+  }
+  return pack;
+}
+
+void icp_pack_free(struct icp_pack *pack)
+{
+  int i;
+  if(!pack)
+    return;
+  icp_sandbox_free(pack->sb);
+  icp_view_free(pack);
+  for(i = 0; i < pack->nrules; i++) {
+    struct icp_rule *r = &pack->rules[i];
+    free(r->name);
+    free(r->dim_name);
+    free(r->bands);
+    free(r->description);
+    free(r->reads);
+  }
+  for(i = 0; i < pack->nexcl; i++) {
+    free(pack->excl[i].name);
+    free(pack->excl[i].reason);
+    free(pack->excl[i].reads);
+  }
+  for(i = 0; i < pack->nroutes; i++) {
+    free(pack->routes[i].tier);
+    free(pack->routes[i].to);
+  }
+  for(i = 0; i < pack->ndims; i++)
+    free(pack->dims[i].name);
+  for(i = 0; i < pack->ntiers; i++)
+    free(pack->tiers[i].name);
+  free(pack->rules);
+  free(pack->excl);
+  free(pack->routes);
+  free(pack->dims);
+  free(pack->tiers);
+  free(pack->path);
+  free(pack->name);
+  free(pack->version);
+  free(pack->description);
+  icp_plan_free(&pack->plan);
+  icp_diags_free(&pack->diags);
+  icp_diags_free(&pack->warnings);
+  free(pack);
+}
+
+enum icp_status icp_read_file(const char *path, size_t max, char **out,
+                              size_t *len, struct icp_err *err)
+{
+  FILE *fp = fopen(path, "rb");
+  char *buf = NULL;
+  size_t n = 0, cap = 0;
+  if(!fp)
+    return icp_err_set(err, ICP_EIO, "%s: %s", path, strerror(errno));
+  for(;;) {
+    size_t got;
+    if(n + 4096 + 1 > cap) {
+      char *nb;
+      cap = cap ? cap * 2 : 65536;
+      nb = realloc(buf, cap);
+      if(!nb) {
+        free(buf);
+        fclose(fp);
+        return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", path);
+      }
+      buf = nb;
+    }
+    got = fread(buf + n, 1, cap - n - 1, fp);
+    n += got;
+    if(n > max) {
+      free(buf);
+      fclose(fp);
+      return icp_err_set(err, ICP_ELIMIT, "%s: larger than %zu bytes", path,
+                         max);
+    }
+    if(got == 0)
+      break;
+  }
+  if(ferror(fp)) {
+    free(buf);
+    fclose(fp);
+    return icp_err_set(err, ICP_EIO, "%s: read error", path);
+  }
+  fclose(fp);
+  buf[n] = 0;
+  *out = buf;
+  *len = n;
+  return ICP_OK;
+}
+
+enum icp_status icp_pack_load_text(struct icp_pack *pack, const char *path,
+                                   const char *text, size_t len,
+                                   struct icp_err *err)
+{
+  struct icp_err lerr;
+  size_t n = strlen(path);
+  if(pack->path)
+    return icp_err_set(err, ICP_EINVAL, "%s: pack already loaded", path);
+  pack->path = malloc(n + 1);
+  if(!pack->path)
+    return icp_err_set(err, ICP_ENOMEM, "out of memory");
+  memcpy(pack->path, path, n + 1);
+  if(icp_sandbox_load(pack->sb, path, text, len, &lerr))
+    icp_diags_add(&pack->diags, "%s", lerr.msg);
+  else if(icp_sandbox_call(pack->sb, 0, 0, ICP_SANDBOX_LOAD_STEPS, &lerr))
+    icp_diags_add(&pack->diags, "%s", lerr.msg);
+  else
+    icp_dsl_compile(pack);
+  icp_sandbox_freeze(pack->sb);
+  if(pack->diags.n)
+    return icp_err_set(err, ICP_ELOAD, "%s", pack->diags.msg[0]);
+  return ICP_OK;
+}
+
+enum icp_status icp_pack_load_file(struct icp_pack *pack, const char *path,
+                                   struct icp_err *err)
+{
+  char *text;
+  size_t len;
+  enum icp_status st = icp_read_file(path, ICP_PACK_TEXT_MAX, &text, &len,
+                                     err);
+  if(st)
+    return st;
+  st = icp_pack_load_text(pack, path, text, len, err);
+  free(text);
+  return st;
+}
+
+int icp_pack_ndiags(const struct icp_pack *pack)
+{
+  return pack->diags.n;
+}
+
+const char *icp_pack_diag(const struct icp_pack *pack, int i)
+{
+  return i >= 0 && i < pack->diags.n ? pack->diags.msg[i] : NULL;
+}
+
+int icp_pack_nwarnings(const struct icp_pack *pack)
+{
+  return pack->warnings.n;
+}
+
+const char *icp_pack_warning(const struct icp_pack *pack, int i)
+{
+  return i >= 0 && i < pack->warnings.n ? pack->warnings.msg[i] : NULL;
+}
+
+void icp_pack_set_as_of(struct icp_pack *pack, int32_t day)
+{
+  pack->as_of = day;
+}

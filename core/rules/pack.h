@@ -1,0 +1,110 @@
+/*
+ * pack.h -- a loaded rule pack: profile, rules, excludes, routes and the
+ * compiled plan (DESIGN §4). Internal to libicp; embedders use the
+ * functions of rules/rules.h.
+ */
+#ifndef ICP_PACK_H
+#define ICP_PACK_H
+
+#include <stdint.h>
+
+#include "icp.h"
+#include "rules/plan.h"
+#include "rules/sandbox.h"
+#include "data/schema.h"
+
+struct icp_dim {
+  char *name;
+  double weight;
+  double max;       /* sum of positive points of its rules */
+  int nrules;
+};
+
+struct icp_tier {
+  char *name;
+  double threshold;
+};
+
+struct icp_band {
+  double lo, hi;
+  int has_lo, has_hi;
+  double points;
+};
+
+enum icp_rule_kind { ICP_RULE_WHEN = 1, ICP_RULE_BANDS };
+
+struct icp_rule {
+  char *name;
+  int line;
+  int dim;              /* index into pack->dims, -1 while unresolved */
+  char *dim_name;
+  double points;        /* WHEN: points; BANDS: largest band's points */
+  int kind;
+  int root;             /* plan node of `when` (WHEN) */
+  int field;            /* BANDS: the banded field */
+  struct icp_band *bands;
+  int nbands;
+  int decay_field;      /* -1 when no decay */
+  double half_life;
+  char *description;
+  int pred_ref;         /* Lua ref of `when` until compiled */
+  int *reads;           /* field ids its predicates read */
+  int nreads;
+};
+
+struct icp_exclude {
+  char *name;
+  int line;
+  char *reason;
+  int root;
+  int pred_ref;
+  int *reads;
+  int nreads;
+};
+
+struct icp_route {
+  int line;
+  char *tier;           /* NULL for the default route */
+  int is_default;
+  char *to;
+  double sla_hours;
+  int has_sla;
+};
+
+struct icp_diags {
+  char **msg;
+  int n, cap;
+};
+
+struct icp_pack {
+  char *path;
+  char *name, *version, *description;
+  int profile_line;
+  struct icp_dim *dims;
+  int ndims;
+  struct icp_tier *tiers;
+  int ntiers;
+  double min_coverage;
+  int has_min_coverage;
+  struct icp_rule *rules;
+  int nrules, caprules;
+  struct icp_exclude *excl;
+  int nexcl, capexcl;
+  struct icp_route *routes;
+  int nroutes, caproutes;
+  struct icp_plan plan;
+  struct icp_sandbox *sb;
+  struct icp_schema *schema;   /* borrowed */
+  int32_t as_of;               /* days since the epoch */
+  long call_steps;             /* instruction budget per custom call */
+  int view_ref;                /* the account view userdata */
+  struct icp_view *view;
+  struct icp_diags diags;      /* load problems; pack unusable if any */
+  struct icp_diags warnings;   /* `icp check` notes that are not errors */
+};
+
+void icp_diags_add(struct icp_diags *d, const char *fmt, ...)
+  __attribute__((format(printf, 2, 3)));
+void icp_diags_free(struct icp_diags *d);
+
+#endif

@@ -1,0 +1,420 @@
+/* emit.c -- scored accounts as JSONL lines and CSV rows. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "data/value.h"
+#include "io/out.h"
+#include "score/emit.h"
+
+static const char *const outcome_names[] = { "not_fired", "fired",
+                                             "unknown" };
+
+#define TRY(x)              \
+  do {                      \
+    enum icp_status st_ = (x); \
+    if(st_)                 \
+      return st_;           \
+  } while(0)
+
+static enum icp_status key(struct icp_buf *b, const char *k, int first)
+{
+  if(!first)
+    TRY(icp_buf_addc(b, ','));
+  TRY(icp_buf_json_str(b, k, strlen(k)));
+  return icp_buf_addc(b, ':');
+}
+
+static enum icp_status str_or_null(struct icp_buf *b, const char *s)
+{
+  if(!s)
+    return icp_buf_add(b, "null", 4);
+  return icp_buf_json_str(b, s, strlen(s));
+}
+
+enum icp_status icp_emit_value(struct icp_buf *b, const struct icp_value *v)
+{
+  char date[11];
+  uint32_t i;
+  switch(v->type) {
+  case ICP_T_STRING:
+    return icp_buf_json_str(b, v->u.str, v->n);
+  case ICP_T_NUMBER:
+    return icp_buf_json_num(b, v->u.num);
+  case ICP_T_BOOL:
+    return icp_buf_adds(b, v->u.b ? "true" : "false");
+  case ICP_T_DATE:
+    icp_format_date(v->u.day, date);
+    return icp_buf_json_str(b, date, 10);
+  case ICP_T_LIST:
+    TRY(icp_buf_addc(b, '['));
+    for(i = 0; i < v->n; i++) {
+      if(i)
+        TRY(icp_buf_addc(b, ','));
+      TRY(icp_buf_json_str(b, v->u.list[i].p, v->u.list[i].n));
+    }
+    return icp_buf_addc(b, ']');
+  default:
+    return icp_buf_add(b, "null", 4);
+  }
+}
+
+static enum icp_status reads_json(struct icp_buf *b,
+                                  const struct icp_pack *p,
+                                  const struct icp_account *a,
+                                  const int *ids, int n)
+{
+  int i, any = 0;
+  TRY(key(b, "reads", 0));
+  TRY(icp_buf_addc(b, '{'));
+  for(i = 0; i < n; i++) {
+    TRY(key(b, icp_schema_name(p->schema, ids[i]), i == 0));
+    TRY(icp_emit_value(b, icp_account_get(a, ids[i])));
+  }
+  TRY(icp_buf_addc(b, '}'));
+  TRY(key(b, "sources", 0));
+  TRY(icp_buf_addc(b, '{'));
+  for(i = 0; i < n; i++) {
+    int src = icp_account_source(a, ids[i]);
+    if(src < 0)
+      continue;
+    TRY(key(b, icp_schema_name(p->schema, ids[i]), !any));
+    TRY(str_or_null(b, icp_schema_source_name(p->schema, src)));
+    any = 1;
+  }
+  return icp_buf_addc(b, '}');
+}
+
+static enum icp_status explain_json(struct icp_buf *b,
+                                    const struct icp_pack *p,
+                                    const struct icp_account *a,
+                                    const struct icp_result *r)
+{
+  int i;
+  TRY(key(b, "explain", 0));
+  TRY(icp_buf_add(b, "{\"rules\":[", 10));
+  for(i = 0; i < p->nrules; i++) {
+    const struct icp_rule *rule = &p->rules[i];
+    const char *e = icp_result_error(r, i), *ev = icp_result_evidence(r, i);
+    if(i)
+      TRY(icp_buf_addc(b, ','));
+    TRY(icp_buf_addc(b, '{'));
+    TRY(key(b, "rule", 1));
+    TRY(str_or_null(b, rule->name));
+    TRY(key(b, "dimension", 0));
+    TRY(str_or_null(b, p->dims[rule->dim].name));
+    TRY(key(b, "outcome", 0));
+    TRY(str_or_null(b, outcome_names[r->outcome[i]]));
+    TRY(key(b, "points", 0));
+    TRY(icp_buf_json_num(b, rule->points));
+    TRY(key(b, "earned", 0));
+    TRY(icp_buf_json_num(b, r->earned[i]));
+    if(rule->decay_field >= 0) {
+      TRY(key(b, "decay", 0));
+      TRY(icp_buf_json_num(b, r->decay[i]));
+    }
+    if(rule->kind == ICP_RULE_BANDS && r->band[i] >= 0) {
+      TRY(key(b, "band", 0));
+      TRY(icp_buf_json_num(b, r->band[i] + 1));
+    }
+    if(rule->nreads)
+      TRY(reads_json(b, p, a, rule->reads, rule->nreads));
+    else
+      TRY(reads_json(b, p, a, r->reads + r->read_off[i], r->read_n[i]));
+    if(ev) {
+      TRY(key(b, "evidence", 0));
+      TRY(str_or_null(b, ev));
+    }
+    if(e) {
+      TRY(key(b, "error", 0));
+      TRY(str_or_null(b, e));
+    }
+    TRY(icp_buf_addc(b, '}'));
+  }
+  TRY(icp_buf_add(b, "],\"excludes\":[", 14));
+  for(i = 0; i < p->nexcl; i++) {
+    int k = p->nrules + i;
+    const char *e = icp_result_error(r, k);
+    if(i)
+      TRY(icp_buf_addc(b, ','));
+    TRY(icp_buf_addc(b, '{'));
+    TRY(key(b, "exclude", 1));
+    TRY(str_or_null(b, p->excl[i].name));
+    TRY(key(b, "outcome", 0));
+    TRY(str_or_null(b, outcome_names[r->xoutcome[i]]));
+    if(p->excl[i].nreads)
+      TRY(reads_json(b, p, a, p->excl[i].reads, p->excl[i].nreads));
+    else
+      TRY(reads_json(b, p, a, r->reads + r->read_off[k], r->read_n[k]));
+    if(e) {
+      TRY(key(b, "error", 0));
+      TRY(str_or_null(b, e));
+    }
+    TRY(icp_buf_addc(b, '}'));
+  }
+  return icp_buf_add(b, "]}", 2);
+}
+
+enum icp_status icp_emit_jsonl(struct icp_buf *b, const struct icp_pack *p,
+                               const struct icp_account *a,
+                               const struct icp_result *r, int explain,
+                               const char *extra)
+{
+  char src[600];
+  int i, first;
+  TRY(icp_buf_addc(b, '{'));
+  TRY(key(b, "domain", 1));
+  TRY(str_or_null(b, icp_account_domain(a)));
+  TRY(key(b, "score", 0));
+  TRY(icp_buf_json_num(b, r->score));
+  TRY(key(b, "tier", 0));
+  TRY(str_or_null(b, r->tier_name));
+  TRY(key(b, "dimensions", 0));
+  TRY(icp_buf_addc(b, '{'));
+  for(i = 0; i < p->ndims; i++) {
+    TRY(key(b, p->dims[i].name, i == 0));
+    TRY(icp_buf_json_num(b, r->dim[i]));
+  }
+  TRY(icp_buf_addc(b, '}'));
+  TRY(key(b, "coverage", 0));
+  TRY(icp_buf_json_num(b, r->coverage));
+  TRY(key(b, "fired", 0));
+  TRY(icp_buf_addc(b, '{'));
+  for(i = 0, first = 1; i < p->nrules; i++)
+    if(r->outcome[i] == ICP_TRUE) {
+      TRY(key(b, p->rules[i].name, first));
+      TRY(icp_buf_json_num(b, r->earned[i]));
+      first = 0;
+    }
+  TRY(icp_buf_addc(b, '}'));
+  TRY(key(b, "unknown", 0));
+  TRY(icp_buf_addc(b, '['));
+  for(i = 0, first = 1; i < p->nrules; i++)
+    if(r->outcome[i] == ICP_UNKNOWN) {
+      if(!first)
+        TRY(icp_buf_addc(b, ','));
+      TRY(str_or_null(b, p->rules[i].name));
+      first = 0;
+    }
+  TRY(icp_buf_addc(b, ']'));
+  TRY(key(b, "excluded_by", 0));
+  TRY(icp_buf_addc(b, '['));
+  for(i = 0, first = 1; i < p->nexcl; i++)
+    if(r->xoutcome[i] == ICP_TRUE) {
+      if(!first)
+        TRY(icp_buf_addc(b, ','));
+      TRY(str_or_null(b, p->excl[i].name));
+      first = 0;
+    }
+  TRY(icp_buf_addc(b, ']'));
+  TRY(key(b, "route", 0));
+  TRY(str_or_null(b, r->route));
+  if(r->route_def && r->route_def->has_sla) {
+    TRY(key(b, "sla_hours", 0));
+    TRY(icp_buf_json_num(b, r->route_def->sla_hours));
+  }
+  TRY(key(b, "pack", 0));
+  TRY(icp_buf_addc(b, '{'));
+  TRY(key(b, "name", 1));
+  TRY(str_or_null(b, p->name));
+  TRY(key(b, "version", 0));
+  TRY(str_or_null(b, p->version));
+  TRY(icp_buf_addc(b, '}'));
+  if(extra && *extra) {
+    TRY(icp_buf_addc(b, ','));
+    TRY(icp_buf_adds(b, extra));
+  }
+  TRY(key(b, "source", 0));
+  snprintf(src, sizeof(src), "%s:%ld", a->file ? a->file : "-", a->line);
+  TRY(str_or_null(b, src));
+  if(r->nerrors) {
+    TRY(key(b, "errors", 0));
+    TRY(icp_buf_addc(b, '{'));
+    for(i = 0, first = 1; i < p->nrules + p->nexcl; i++) {
+      const char *e = icp_result_error(r, i);
+      if(!e)
+        continue;
+      TRY(key(b, i < p->nrules ? p->rules[i].name :
+              p->excl[i - p->nrules].name, first));
+      TRY(str_or_null(b, e));
+      first = 0;
+    }
+    TRY(icp_buf_addc(b, '}'));
+  }
+  for(i = 0, first = 1; i < p->nrules; i++) {
+    const char *ev = icp_result_evidence(r, i);
+    if(!ev)
+      continue;
+    if(first)
+      TRY(key(b, "evidence", 0));
+    TRY(first ? icp_buf_addc(b, '{') : ICP_OK);
+    TRY(key(b, p->rules[i].name, first));
+    TRY(str_or_null(b, ev));
+    first = 0;
+  }
+  if(!first)
+    TRY(icp_buf_addc(b, '}'));
+  if(explain)
+    TRY(explain_json(b, p, a, r));
+  return icp_buf_add(b, "}\n", 2);
+}
+
+enum icp_status icp_emit_csv_header(struct icp_buf *b,
+                                    const struct icp_pack *p,
+                                    const char *extra_col)
+{
+  int i;
+  TRY(icp_buf_adds(b, "domain,score,tier"));
+  for(i = 0; i < p->ndims; i++) {
+    TRY(icp_buf_addc(b, ','));
+    TRY(icp_csv_cell(b, p->dims[i].name, strlen(p->dims[i].name), 1));
+  }
+  TRY(icp_buf_adds(b, ",coverage,route,top_reasons,excluded_by,unknown,"
+                   "pack,source"));
+  if(extra_col) {
+    TRY(icp_buf_addc(b, ','));
+    TRY(icp_csv_cell(b, extra_col, strlen(extra_col), 1));
+  }
+  return icp_buf_add(b, "\r\n", 2);
+}
+
+struct reason {
+  int rule;
+  double earned;
+};
+
+static int reason_cmp(const void *x, const void *y)
+{
+  const struct reason *a = x, *b = y;
+  if(a->earned != b->earned)
+    return a->earned > b->earned ? -1 : 1;
+  return a->rule - b->rule;
+}
+
+enum icp_status icp_emit_reasons(struct icp_buf *b, const struct icp_pack *p,
+                                 const struct icp_result *r, int max)
+{
+  struct reason stack[64], *rs = stack;
+  int i, n = 0, shown = 0;
+  char num[40];
+  if(r->nexcluded) {
+    for(i = 0; i < p->nexcl; i++)
+      if(r->xoutcome[i] == ICP_TRUE) {
+        const char *why = p->excl[i].reason ? p->excl[i].reason :
+                          p->excl[i].name;
+        if(shown++)
+          TRY(icp_buf_adds(b, "; "));
+        TRY(icp_buf_adds(b, "excluded: "));
+        TRY(icp_buf_adds(b, why));
+      }
+    return ICP_OK;
+  }
+  if(p->nrules > 64) {
+    rs = malloc((size_t)p->nrules * sizeof(*rs));
+    if(!rs)
+      return ICP_ENOMEM;
+  }
+  for(i = 0; i < p->nrules; i++)
+    if(r->outcome[i] == ICP_TRUE && r->earned[i] != 0) {
+      rs[n].rule = i;
+      rs[n].earned = r->earned[i];
+      n++;
+    }
+  qsort(rs, (size_t)n, sizeof(*rs), reason_cmp);
+  for(i = 0; i < n && i < max; i++) {
+    const char *ev = icp_result_evidence(r, rs[i].rule);
+    enum icp_status st;
+    icp_fmt_num(num, sizeof(num), (double)(long long)(rs[i].earned * 10 +
+                (rs[i].earned >= 0 ? 0.5 : -0.5)) / 10);
+    st = icp_buf_printf(b, "%s%s %s%s", i ? "; " : "", p->rules[rs[i].rule].name,
+                        rs[i].earned >= 0 ? "+" : "", num);
+    if(!st && ev)
+      st = icp_buf_printf(b, " (%s)", ev);
+    if(st) {
+      if(rs != stack)
+        free(rs);
+      return st;
+    }
+  }
+  if(rs != stack)
+    free(rs);
+  return ICP_OK;
+}
+
+static enum icp_status num_cell(struct icp_buf *b, double v, int decimals)
+{
+  char tmp[64];
+  int n = snprintf(tmp, sizeof(tmp), "%.*f", decimals, v);
+  return icp_buf_add(b, tmp, (size_t)n);
+}
+
+enum icp_status icp_emit_csv_row(struct icp_buf *b, const struct icp_pack *p,
+                                 const struct icp_account *a,
+                                 const struct icp_result *r,
+                                 const char *extra_val)
+{
+  struct icp_buf tmp;
+  const char *dom = icp_account_domain(a);
+  char src[600];
+  int i, first;
+  enum icp_status st = ICP_OK;
+
+  if(dom)
+    TRY(icp_csv_cell(b, dom, strlen(dom), 1));
+  TRY(icp_buf_addc(b, ','));
+  TRY(num_cell(b, r->score, 2));
+  TRY(icp_buf_addc(b, ','));
+  TRY(icp_csv_cell(b, r->tier_name, strlen(r->tier_name), 1));
+  for(i = 0; i < p->ndims; i++) {
+    TRY(icp_buf_addc(b, ','));
+    TRY(num_cell(b, r->dim[i], 2));
+  }
+  TRY(icp_buf_addc(b, ','));
+  TRY(num_cell(b, r->coverage, 3));
+  TRY(icp_buf_addc(b, ','));
+  if(r->route)
+    TRY(icp_csv_cell(b, r->route, strlen(r->route), 1));
+  TRY(icp_buf_addc(b, ','));
+  icp_buf_init(&tmp, (size_t)1 << 20);
+  st = icp_emit_reasons(&tmp, p, r, 3);
+  if(!st && tmp.len)
+    st = icp_csv_cell(b, tmp.p, tmp.len, 1);
+  icp_buf_reset(&tmp);
+  for(i = 0, first = 1; !st && i < p->nexcl; i++)
+    if(r->xoutcome[i] == ICP_TRUE) {
+      st = icp_buf_printf(&tmp, "%s%s", first ? "" : ";", p->excl[i].name);
+      first = 0;
+    }
+  if(!st)
+    st = icp_buf_addc(b, ',');
+  if(!st && tmp.len)
+    st = icp_csv_cell(b, tmp.p, tmp.len, 1);
+  icp_buf_reset(&tmp);
+  for(i = 0, first = 1; !st && i < p->nrules; i++)
+    if(r->outcome[i] == ICP_UNKNOWN) {
+      st = icp_buf_printf(&tmp, "%s%s", first ? "" : ";", p->rules[i].name);
+      first = 0;
+    }
+  if(!st)
+    st = icp_buf_addc(b, ',');
+  if(!st && tmp.len)
+    st = icp_csv_cell(b, tmp.p, tmp.len, 1);
+  icp_buf_reset(&tmp);
+  if(!st)
+    st = icp_buf_printf(&tmp, "%s %s", p->name ? p->name : "",
+                        p->version ? p->version : "");
+  if(!st)
+    st = icp_buf_addc(b, ',');
+  if(!st)
+    st = icp_csv_cell(b, tmp.p, tmp.len, 1);
+  icp_buf_free(&tmp);
+  TRY(st);
+  TRY(icp_buf_addc(b, ','));
+  snprintf(src, sizeof(src), "%s:%ld", a->file ? a->file : "-", a->line);
+  TRY(icp_csv_cell(b, src, strlen(src), 1));
+  if(extra_val) {
+    TRY(icp_buf_addc(b, ','));
+    TRY(icp_csv_cell(b, extra_val, strlen(extra_val), 1));
+  }
+  return icp_buf_add(b, "\r\n", 2);
+}

@@ -1,0 +1,70 @@
+/*
+ * run.h -- streaming a run: read every input, (enrich,) score, hand over.
+ *
+ * The one loop behind `icp score`, `icp test --golden`, `icp diff`,
+ * `icp validate` and the Lua module's score_file: records are read one at
+ * a time (in batches when an enrich hook is given) and scored with each
+ * pack, in input order, so memory does not grow with the input. Bad
+ * records are reported as "FILE:LINE: reason" on the diagnostic stream,
+ * counted and skipped (or stop the run with strict); a domain seen more
+ * than once is reported once at the end with all its lines.
+ */
+#ifndef ICP_RUN_H
+#define ICP_RUN_H
+
+#include <stdio.h>
+
+#include "icp.h"
+#include "score/score.h"
+
+#define ICP_RUN_BATCH 256
+#define ICP_RUN_MAX_MESSAGES 200   /* per kind; the rest are counted */
+
+struct icp_run_stats {
+  long read;        /* records read */
+  long scored;      /* records scored and handed over */
+  long skipped;     /* bad records */
+  long warnings;    /* cells that did not fit their type */
+  long rule_errors; /* accounts where a custom rule raised an error */
+  long duplicates;  /* domains seen more than once */
+};
+
+/* Called per scored account with one result per pack, in input order. */
+typedef enum icp_status (*icp_run_fn)(void *ud, const struct icp_account *a,
+                                      struct icp_result *const *results,
+                                      int npacks, struct icp_err *err);
+/* Enriches accounts in place before scoring (may be NULL). */
+typedef enum icp_status (*icp_enrich_fn)(void *ud,
+                                         struct icp_account **accts,
+                                         size_t n, struct icp_err *err);
+typedef void (*icp_progress_fn)(void *ud, const struct icp_run_stats *s,
+                                int final);
+
+struct icp_run_opts {
+  const char *format;          /* "csv", "jsonl", or NULL: by extension */
+  int strict;                  /* stop at the first bad record */
+  int explain;
+  FILE *diag;                  /* messages (stderr when NULL) */
+  icp_enrich_fn enrich;
+  void *enrich_ud;
+  icp_progress_fn progress;    /* called every few thousand records */
+  void *progress_ud;
+  /* pick which packs score an account (A/B): returns a bit mask, or NULL
+   * for all packs */
+  unsigned (*select)(void *ud, const struct icp_account *a);
+  void *select_ud;
+};
+
+/* Runs inputs (paths, "-" for stdin; borrowed, must outlive the call)
+ * through packs (all loaded against schema). ICP_OK when the run went
+ * through (even with skipped records: see stats), ICP_ESKIP when strict
+ * stopped it, another status when an input could not be read or fn
+ * failed; err says which. */
+enum icp_status icp_run(const char *const *inputs, int ninputs,
+                        struct icp_pack **packs, int npacks,
+                        struct icp_schema *schema,
+                        const struct icp_run_opts *opts, icp_run_fn fn,
+                        void *ud, struct icp_run_stats *stats,
+                        struct icp_err *err);
+
+#endif
