@@ -51,7 +51,8 @@ static enum icp_status grow(struct icp_buf *b, size_t need)
   return ICP_OK;
 }
 
-enum icp_status icp_buf_add(struct icp_buf *b, const void *p, size_t n)
+enum icp_status icp_buf_add_slow(struct icp_buf *b, const void *p,
+                                 size_t n)
 {
   enum icp_status st = grow(b, b->len + n);
   if(st)
@@ -61,16 +62,6 @@ enum icp_status icp_buf_add(struct icp_buf *b, const void *p, size_t n)
   b->len += n;
   b->p[b->len] = 0;
   return ICP_OK;
-}
-
-enum icp_status icp_buf_addc(struct icp_buf *b, char c)
-{
-  if(b->len + 1 < b->alloc) {
-    b->p[b->len++] = c;
-    b->p[b->len] = 0;
-    return ICP_OK;
-  }
-  return icp_buf_add(b, &c, 1);
 }
 
 enum icp_status icp_buf_adds(struct icp_buf *b, const char *s)
@@ -167,6 +158,50 @@ int icp_fmt_num(char *out, size_t cap, double v)
       return n;
   }
   return snprintf(out, cap, "%.17g", v);
+}
+
+enum icp_status icp_buf_json_fixed(struct icp_buf *b, double v)
+{
+  char tmp[48];
+  int n;
+  if(!isfinite(v))
+    v = 0;
+  if(fabs(v) < 9e12) {
+    /* round to 6 decimals in integers: no libc float formatting */
+    long long k = llround(v * 1e6);
+    unsigned long long ip, fp;
+    char digits[24];
+    int nd = 0, neg = k < 0, i;
+    if(neg)
+      k = -k;
+    ip = (unsigned long long)k / 1000000ULL;
+    fp = (unsigned long long)k % 1000000ULL;
+    n = 0;
+    if(neg && (ip || fp))
+      tmp[n++] = '-';
+    do {
+      digits[nd++] = (char)('0' + ip % 10);
+      ip /= 10;
+    } while(ip);
+    while(nd)
+      tmp[n++] = digits[--nd];
+    if(fp) {
+      int w = 6;
+      while(fp % 10 == 0) {
+        fp /= 10;
+        w--;
+      }
+      tmp[n++] = '.';
+      for(i = w - 1; i >= 0; i--) {
+        tmp[n + i] = (char)('0' + fp % 10);
+        fp /= 10;
+      }
+      n += w;
+    }
+    return icp_buf_add(b, tmp, (size_t)n);
+  }
+  n = icp_fmt_num(tmp, sizeof(tmp), v);
+  return icp_buf_add(b, tmp, (size_t)n);
 }
 
 enum icp_status icp_buf_json_num(struct icp_buf *b, double v)

@@ -10,6 +10,7 @@
 #define ICP_BUF_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include "icp.h"
 
@@ -23,8 +24,31 @@ struct icp_buf {
 void icp_buf_init(struct icp_buf *b, size_t cap);
 void icp_buf_free(struct icp_buf *b);
 void icp_buf_reset(struct icp_buf *b);
-enum icp_status icp_buf_add(struct icp_buf *b, const void *p, size_t n);
-enum icp_status icp_buf_addc(struct icp_buf *b, char c);
+enum icp_status icp_buf_add_slow(struct icp_buf *b, const void *p,
+                                 size_t n);
+
+/* Appends n bytes (the fast path is inline: most appends fit). */
+static inline enum icp_status icp_buf_add(struct icp_buf *b, const void *p,
+                                          size_t n)
+{
+  if(b->len + n < b->alloc) {
+    memcpy(b->p + b->len, p, n);
+    b->len += n;
+    b->p[b->len] = 0;
+    return ICP_OK;
+  }
+  return icp_buf_add_slow(b, p, n);
+}
+
+static inline enum icp_status icp_buf_addc(struct icp_buf *b, char c)
+{
+  if(b->len + 1 < b->alloc) {
+    b->p[b->len++] = c;
+    b->p[b->len] = 0;
+    return ICP_OK;
+  }
+  return icp_buf_add_slow(b, &c, 1);
+}
 enum icp_status icp_buf_adds(struct icp_buf *b, const char *s);
 enum icp_status icp_buf_printf(struct icp_buf *b, const char *fmt, ...)
   __attribute__((format(printf, 2, 3)));
@@ -33,6 +57,10 @@ enum icp_status icp_buf_printf(struct icp_buf *b, const char *fmt, ...)
  * U+FFFD) and a finite number in its shortest round-trip form. */
 enum icp_status icp_buf_json_str(struct icp_buf *b, const char *s, size_t n);
 enum icp_status icp_buf_json_num(struct icp_buf *b, double v);
+
+/* A finite v rounded to at most 6 decimals, trailing zeros dropped: the
+ * form of scores, points and coverage (stable across platforms). */
+enum icp_status icp_buf_json_fixed(struct icp_buf *b, double v);
 
 /* Shortest "%.*g" text of a finite v that reads back as v. */
 int icp_fmt_num(char *out, size_t cap, double v);

@@ -7,6 +7,7 @@
 #include "rules/rules.h"
 #include "score/emit.h"
 #include "cli/hooks.h"
+#include "cli/top.h"
 
 static const char usage[] =
   "usage: icp score --rules PACK [options] INPUT...\n"
@@ -24,6 +25,8 @@ static const char usage[] =
   "  -o, --output OUT    write to OUT (.csv or .jsonl); default stdout JSONL\n"
   "  --format csv|jsonl  format of INPUT when its name does not tell\n"
   "  --strict            stop at the first bad record\n"
+  "  --top N             print the tier counts and the N best accounts\n"
+  "                      with their reasons on stderr at the end\n"
   "  --ab PACK_B         A/B: score part of the accounts with PACK_B\n"
   "  --split PCT         A/B: share of accounts in arm B (default 50)\n"
   "  --salt S            A/B: salt of the stable hash of the domain\n"
@@ -38,6 +41,7 @@ struct score_ctx {
   int explain;
   int ab;                 /* packs[1] is arm B */
   long tiers[2][128];     /* per pack: counts by tier index + 3 */
+  struct icp_top *top;
 };
 
 static int tier_slot(const struct icp_result *r)
@@ -62,6 +66,7 @@ static enum icp_status emit(void *ud, const struct icp_account *a,
   }
   (void)n;
   c->tiers[k][tier_slot(r)]++;
+  icp_top_add(c->top, a, r);
   icp_buf_reset(&c->line);
   if(c->out.fmt == ICP_FMT_CSV) {
     if(icp_emit_csv_row(&c->line, r->pack, a, r, arm))
@@ -118,6 +123,7 @@ int icp_cmd_score(int argc, char **argv)
 {
   const char *rules = NULL, *providers = NULL, *as_of = NULL, *out = NULL;
   const char *format = NULL, *ab = NULL, *split = "50", *salt = "";
+  const char *top = NULL;
   const char **inputs = calloc((size_t)argc + 1, sizeof(char *));
   int ninputs = 0, strict = 0, explain = 0, offline = 0, refresh = 0, i;
   int rc = ICP_EXIT_OK, npacks = 1;
@@ -162,6 +168,7 @@ int icp_cmd_score(int argc, char **argv)
     VAL("--ab", NULL, ab);
     VAL("--split", NULL, split);
     VAL("--salt", NULL, salt);
+    VAL("--top", NULL, top);
 #undef VAL
     if(icp_cli_flag(argv, i, "--strict"))
       strict = 1;
@@ -198,6 +205,15 @@ int icp_cmd_score(int argc, char **argv)
     rc = icp_cli_usage_error("score", "--offline and --refresh go with "
                              "--providers");
     goto out;
+  }
+  if(top) {
+    char *end;
+    long n = strtol(top, &end, 10);
+    if(*end || n < 1 || n > 10000) {
+      rc = icp_cli_usage_error("score", "--top takes 1 to 10000");
+      goto out;
+    }
+    c->top = icp_top_new((int)n);
   }
   schema = icp_schema_new();
   if(!schema) {
@@ -272,8 +288,9 @@ int icp_cmd_score(int argc, char **argv)
   else if(st.skipped || icp_hooks_failures(&hooks))
     rc = ICP_EXIT_PARTIAL;
   if(s != ICP_ESKIP && (prog.tty || st.skipped || st.warnings ||
-                        st.rule_errors || st.duplicates))
+                        st.rule_errors || st.duplicates || c->top))
     summary(c, packs, npacks, &st);
+  icp_top_print(c->top, stderr);
   icp_hooks_summary(&hooks, stderr);
 close:
   if(icp_out_close(&c->out, &err)) {
@@ -287,6 +304,7 @@ out:
     icp_pack_free(packs[i]);
   icp_schema_free(schema);
   free(inputs);
+  icp_top_free(c->top);
   free(c);
   return rc;
 }

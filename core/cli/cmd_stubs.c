@@ -7,35 +7,35 @@ static int not_yet(const char *cmd)
   return ICP_EXIT_USAGE;
 }
 
-int icp_cmd_test(int argc, char **argv)
+__attribute__((weak)) int icp_cmd_test(int argc, char **argv)
 {
   (void)argc;
   (void)argv;
   return not_yet("test");
 }
 
-int icp_cmd_diff(int argc, char **argv)
+__attribute__((weak)) int icp_cmd_diff(int argc, char **argv)
 {
   (void)argc;
   (void)argv;
   return not_yet("diff");
 }
 
-int icp_cmd_discover(int argc, char **argv)
+__attribute__((weak)) int icp_cmd_discover(int argc, char **argv)
 {
   (void)argc;
   (void)argv;
   return not_yet("discover");
 }
 
-int icp_cmd_validate(int argc, char **argv)
+__attribute__((weak)) int icp_cmd_validate(int argc, char **argv)
 {
   (void)argc;
   (void)argv;
   return not_yet("validate");
 }
 
-int icp_cmd_report(int argc, char **argv)
+__attribute__((weak)) int icp_cmd_report(int argc, char **argv)
 {
   (void)argc;
   (void)argv;

@@ -48,6 +48,50 @@ static void trim(const char **s, size_t *n)
     (*n)--;
 }
 
+/* Exact fast path for plain decimals: at most 15 significant digits and
+ * a power of ten up to 22 are both exact doubles, so one multiplication
+ * or division rounds correctly (as strtod would). The grammar has been
+ * checked by the caller. */
+static int fast_decimal(const char *s, size_t n, double *out)
+{
+  static const double p10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+                                1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14,
+                                1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21,
+                                1e22 };
+  uint64_t m = 0;
+  int digits = 0, frac = 0, neg = 0, seen_dot = 0;
+  size_t i = 0;
+  double v;
+  if(s[0] == '-' || s[0] == '+') {
+    neg = s[0] == '-';
+    i++;
+  }
+  for(; i < n; i++) {
+    char c = s[i];
+    if(c == '.') {
+      seen_dot = 1;
+      continue;
+    }
+    if(c < '0' || c > '9')
+      return 0; /* exponent: leave it to strtod */
+    if(m == 0 && c == '0') {
+      if(seen_dot)
+        frac++;
+      continue;
+    }
+    if(++digits > 15)
+      return 0;
+    m = m * 10 + (uint64_t)(c - '0');
+    if(seen_dot)
+      frac++;
+  }
+  if(frac > 22)
+    return 0;
+  v = (double)m / p10[frac];
+  *out = neg ? -v : v;
+  return 1;
+}
+
 int icp_parse_number(const char *s, size_t n, double *out)
 {
   char tmp[64];
@@ -86,6 +130,8 @@ int icp_parse_number(const char *s, size_t n, double *out)
   }
   if(i != n)
     return 0;
+  if(fast_decimal(s, n, out))
+    return 1;
   memcpy(tmp, s, n);
   tmp[n] = 0;
   v = strtod(tmp, NULL);

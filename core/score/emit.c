@@ -106,16 +106,16 @@ static enum icp_status explain_json(struct icp_buf *b,
     TRY(key(b, "outcome", 0));
     TRY(str_or_null(b, outcome_names[r->outcome[i]]));
     TRY(key(b, "points", 0));
-    TRY(icp_buf_json_num(b, rule->points));
+    TRY(icp_buf_json_fixed(b, rule->points));
     TRY(key(b, "earned", 0));
-    TRY(icp_buf_json_num(b, r->earned[i]));
+    TRY(icp_buf_json_fixed(b, r->earned[i]));
     if(rule->decay_field >= 0) {
       TRY(key(b, "decay", 0));
-      TRY(icp_buf_json_num(b, r->decay[i]));
+      TRY(icp_buf_json_fixed(b, r->decay[i]));
     }
     if(rule->kind == ICP_RULE_BANDS && r->band[i] >= 0) {
       TRY(key(b, "band", 0));
-      TRY(icp_buf_json_num(b, r->band[i] + 1));
+      TRY(icp_buf_json_fixed(b, r->band[i] + 1));
     }
     if(rule->nreads)
       TRY(reads_json(b, p, a, rule->reads, rule->nreads));
@@ -166,24 +166,24 @@ enum icp_status icp_emit_jsonl(struct icp_buf *b, const struct icp_pack *p,
   TRY(key(b, "domain", 1));
   TRY(str_or_null(b, icp_account_domain(a)));
   TRY(key(b, "score", 0));
-  TRY(icp_buf_json_num(b, r->score));
+  TRY(icp_buf_json_fixed(b, r->score));
   TRY(key(b, "tier", 0));
   TRY(str_or_null(b, r->tier_name));
   TRY(key(b, "dimensions", 0));
   TRY(icp_buf_addc(b, '{'));
   for(i = 0; i < p->ndims; i++) {
     TRY(key(b, p->dims[i].name, i == 0));
-    TRY(icp_buf_json_num(b, r->dim[i]));
+    TRY(icp_buf_json_fixed(b, r->dim[i]));
   }
   TRY(icp_buf_addc(b, '}'));
   TRY(key(b, "coverage", 0));
-  TRY(icp_buf_json_num(b, r->coverage));
+  TRY(icp_buf_json_fixed(b, r->coverage));
   TRY(key(b, "fired", 0));
   TRY(icp_buf_addc(b, '{'));
   for(i = 0, first = 1; i < p->nrules; i++)
     if(r->outcome[i] == ICP_TRUE) {
       TRY(key(b, p->rules[i].name, first));
-      TRY(icp_buf_json_num(b, r->earned[i]));
+      TRY(icp_buf_json_fixed(b, r->earned[i]));
       first = 0;
     }
   TRY(icp_buf_addc(b, '}'));
@@ -211,7 +211,7 @@ enum icp_status icp_emit_jsonl(struct icp_buf *b, const struct icp_pack *p,
   TRY(str_or_null(b, r->route));
   if(r->route_def && r->route_def->has_sla) {
     TRY(key(b, "sla_hours", 0));
-    TRY(icp_buf_json_num(b, r->route_def->sla_hours));
+    TRY(icp_buf_json_fixed(b, r->route_def->sla_hours));
   }
   TRY(key(b, "pack", 0));
   TRY(icp_buf_addc(b, '{'));
