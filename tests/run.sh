@@ -69,7 +69,8 @@ for t in tests/lua/*.lua; do
 done
 
 # the shipped packs' own cases
-if "$ICP" test rules/ >"$log/packs.log" 2>&1; then st=0; else st=$?; fi
+"$ICP" test --as-of 2026-11-01 rules/ >"$log/packs.log" 2>&1
+st=$?
 line=$(grep -a -E '^[0-9]+ passed, [0-9]+ failed' "$log/packs.log" | tail -1)
 p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p')
 f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
@@ -78,6 +79,19 @@ p=${p:-0}; f=${f:-0}
 printf '  %-28s %4s passed %4s failed\n' "icp test rules/" "$p" "$f"
 [ "$f" != 0 ] || [ "$st" != 0 ] && tail -30 "$log/packs.log" | sed 's/^/    /'
 count "packs" "$st" "$p" "$f"
+
+# the committed golden snapshot of the sample data
+"$ICP" test --golden tests/golden/b2b_saas.jsonl --rules rules/b2b_saas.lua \
+  --data tests/data/accounts.csv --as-of 2026-11-01 >"$log/golden.log" 2>&1
+st=$?
+line=$(grep -a -E '^[0-9]+ passed, [0-9]+ failed' "$log/golden.log" | tail -1)
+p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed.*/\1/p')
+f=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
+p=${p:-0}; f=${f:-0}
+[ -z "$line" ] && f=1
+printf '  %-28s %4s passed %4s failed\n' "golden b2b_saas" "$p" "$f"
+[ "$f" != 0 ] || [ "$st" != 0 ] && head -30 "$log/golden.log" | sed 's/^/    /'
+count "golden" "$st" "$p" "$f"
 
 [ -n "$failed" ] && echo "failing:$failed (logs in $log/)"
 echo "$pass passed, $fail failed"

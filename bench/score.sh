@@ -1,0 +1,171 @@
+#!/bin/sh
+# bench/score.sh -- scoring throughput and peak memory of `icp score`
+# against a hand-written reference (bench/ref_score.c) measured in the same
+# run. Called by `make bench` from the repository root, with the binaries in
+# build/: icp, gen_accounts, ref_score, runstat.
+#
+# 1. Generates 1,000,000 accounts as CSV and JSONL (and 10,000 as CSV) into
+#    build/bench/, unless files for the same count and seed are already
+#    there and newer than build/gen_accounts.
+# 2. Runs the reference (CSV), icp (CSV) and icp (JSONL) one after the
+#    other, 3 rounds, stdout to /dev/null, timed by build/runstat.
+# 3. Prints accounts/s and peak RSS (medians), the time ratio icp/ref of
+#    each round's pair and the median ratio, and peak RSS on 10,000 rows
+#    versus 1,000,000 rows (memory must not grow with the input).
+#
+# Knobs (environment): BENCH_COUNT (1000000), BENCH_SMALL (10000),
+# BENCH_SEED (42), BENCH_ROUNDS (3), BENCH_AS_OF (2026-11-01).
+# Exit status: 0 ok; 1 a binary is missing (the reference is still measured
+# when only build/icp is missing) or a run failed.
+
+set -eu
+
+BUILD=build
+OUT=$BUILD/bench
+PACK=rules/b2b_saas.lua
+COUNT=${BENCH_COUNT:-1000000}
+SMALL=${BENCH_SMALL:-10000}
+SEED=${BENCH_SEED:-42}
+ROUNDS=${BENCH_ROUNDS:-3}
+AS_OF=${BENCH_AS_OF:-2026-11-01}
+
+GEN=$BUILD/gen_accounts
+REF=$BUILD/ref_score
+RUNSTAT=$BUILD/runstat
+ICP=$BUILD/icp
+
+die() {
+  echo "bench: $*" >&2
+  exit 1
+}
+
+for tool in "$GEN" "$REF" "$RUNSTAT"; do
+  [ -x "$tool" ] || die "$tool is missing; build it first (make)"
+done
+[ -f "$PACK" ] || die "$PACK not found; run from the repository root"
+
+HAVE_ICP=1
+if [ ! -x "$ICP" ]; then
+  HAVE_ICP=0
+  echo "bench: $ICP is missing: measuring the reference only" >&2
+fi
+
+mkdir -p "$OUT"
+
+# gen COUNT FORMAT FILE: (re)generate FILE unless it is current.
+gen() {
+  if [ -s "$3" ] && [ -n "$(find "$3" -newer "$GEN" 2>/dev/null)" ]; then
+    return 0
+  fi
+  echo "bench: generating $3 ($1 accounts, seed $SEED)" >&2
+  "$GEN" --count "$1" --seed "$SEED" --format "$2" > "$3.tmp" ||
+    die "gen_accounts failed"
+  mv "$3.tmp" "$3"
+}
+
+CSV=$OUT/accounts_${COUNT}_s${SEED}.csv
+JSONL=$OUT/accounts_${COUNT}_s${SEED}.jsonl
+SMALL_CSV=$OUT/accounts_${SMALL}_s${SEED}.csv
+gen "$COUNT" csv "$CSV"
+gen "$SMALL" csv "$SMALL_CSV"
+if [ "$HAVE_ICP" = 1 ]; then
+  gen "$COUNT" jsonl "$JSONL"
+fi
+
+ERR=$OUT/stderr.txt
+
+# measure LABEL CMD...: run CMD under runstat; print "WALL_S MAXRSS_KB".
+measure() {
+  label=$1
+  shift
+  rc=0
+  "$RUNSTAT" -- "$@" 2> "$ERR" || rc=$?
+  stat=$(grep '^wall_s=' "$ERR" | tail -n 1)
+  if [ "$rc" -ne 0 ] && [ "$rc" -ne 2 ] || [ -z "$stat" ]; then
+    grep -v '^wall_s=' "$ERR" | tail -n 20 >&2 || true
+    die "$label failed (exit $rc): $*"
+  fi
+  if [ "$rc" -eq 2 ]; then
+    echo "bench: warning: $label reported skipped rows (exit 2)" >&2
+  fi
+  echo "$stat" | sed 's/wall_s=\([^ ]*\) maxrss_kb=\(.*\)/\1 \2/'
+}
+
+# One line per run: "KIND ROUND WALL_S MAXRSS_KB".
+RESULTS=$OUT/results.txt
+: > "$RESULTS"
+r=1
+while [ "$r" -le "$ROUNDS" ]; do
+  echo "bench: round $r/$ROUNDS" >&2
+  echo "ref $r $(measure ref "$REF" --as-of "$AS_OF" "$CSV")" >> "$RESULTS"
+  if [ "$HAVE_ICP" = 1 ]; then
+    echo "icp_csv $r $(measure 'icp (CSV)' "$ICP" score --rules "$PACK" \
+      --as-of "$AS_OF" "$CSV")" >> "$RESULTS"
+    echo "icp_jsonl $r $(measure 'icp (JSONL)' "$ICP" score --rules "$PACK" \
+      --as-of "$AS_OF" "$JSONL")" >> "$RESULTS"
+  fi
+  r=$((r + 1))
+done
+
+# Memory against input size: the small file once, beside the big medians.
+echo "ref_small 1 $(measure 'ref (small)' "$REF" --as-of "$AS_OF" \
+  "$SMALL_CSV")" >> "$RESULTS"
+if [ "$HAVE_ICP" = 1 ]; then
+  echo "icp_small 1 $(measure 'icp (small)' "$ICP" score --rules "$PACK" \
+    --as-of "$AS_OF" "$SMALL_CSV")" >> "$RESULTS"
+fi
+
+awk -v count="$COUNT" -v small="$SMALL" -v rounds="$ROUNDS" \
+    -v pack="$PACK" -v asof="$AS_OF" -v seed="$SEED" '
+function median(a, n,    i, j, t, b) {
+  for (i = 1; i <= n; i++) b[i] = a[i]
+  for (i = 2; i <= n; i++)
+    for (j = i; j > 1 && b[j - 1] > b[j]; j--) {
+      t = b[j]; b[j] = b[j - 1]; b[j - 1] = t
+    }
+  return n % 2 ? b[(n + 1) / 2] : (b[n / 2] + b[n / 2 + 1]) / 2
+}
+function row(label, kind,    i, w, m) {
+  if (!(kind SUBSEP 1 in wall)) return
+  for (i = 1; i <= rounds; i++) { w[i] = wall[kind, i]; m[i] = rss[kind, i] }
+  printf "%-12s %14.0f %14.1f %10.3f\n", label, count / median(w, rounds),
+         median(m, rounds) / 1024, median(w, rounds)
+}
+function ratios(label, kind,    i, q, line) {
+  if (!(kind SUBSEP 1 in wall)) return
+  line = ""
+  for (i = 1; i <= rounds; i++) {
+    q[i] = wall[kind, i] / wall["ref", i]
+    line = line sprintf(" %.2f", q[i])
+  }
+  printf "ratio icp/ref (time), %-6s per round:%s   median %.2f\n", label,
+         line, median(q, rounds)
+}
+{ wall[$1, $2] = $3; rss[$1, $2] = $4 }
+END {
+  printf "scoring benchmark: %d accounts (seed %d), %s, --as-of %s, " \
+         "%d rounds, medians\n\n", count, seed, pack, asof, rounds
+  printf "%-12s %14s %14s %10s\n", "run", "accounts/s", "peak RSS MiB",
+         "wall s"
+  row("ref (CSV)", "ref")
+  row("icp CSV", "icp_csv")
+  row("icp JSONL", "icp_jsonl")
+  print ""
+  ratios("CSV", "icp_csv")
+  ratios("JSONL", "icp_jsonl")
+  for (i = 1; i <= rounds; i++) { big_ref[i] = rss["ref", i] }
+  printf "peak RSS, %d vs %d rows: ref %.1f vs %.1f MiB", small, count,
+         rss["ref_small", 1] / 1024, median(big_ref, rounds) / 1024
+  if (("icp_small" SUBSEP 1) in wall) {
+    for (i = 1; i <= rounds; i++) { big_icp[i] = rss["icp_csv", i] }
+    printf "; icp %.1f vs %.1f MiB (x%.2f)", rss["icp_small", 1] / 1024,
+           median(big_icp, rounds) / 1024,
+           median(big_icp, rounds) / rss["icp_small", 1]
+  }
+  printf "\n"
+}' "$RESULTS"
+
+if [ "$HAVE_ICP" = 0 ]; then
+  die "$ICP is missing: only the reference was measured;" \
+    "build icp (make) and run make bench again"
+fi

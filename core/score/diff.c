@@ -1,0 +1,401 @@
+/* diff.c -- tier migration, score shifts and movers between two packs. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules/pack.h"
+#include "score/diff.h"
+#include "score/score.h"
+
+#define MAX_TIERS 64
+
+struct mover {
+  double shift;
+  long seq;
+  char *domain, *old_tier, *new_tier, *rules;
+  double old_score, new_score;
+};
+
+struct icp_diff {
+  const struct icp_pack *old_pack, *new_pack;
+  const char *tiers[MAX_TIERS];
+  int ntiers;
+  long matrix[MAX_TIERS][MAX_TIERS];
+  long n, changed_routes, changed_tiers;
+  double *shift;
+  size_t nshift, capshift;
+  double sum;
+  struct mover *m;
+  int nm, top;
+  long seq;
+  struct icp_buf tmp;
+};
+
+static int tier_id(struct icp_diff *d, const char *name)
+{
+  int i;
+  for(i = 0; i < d->ntiers; i++)
+    if(!strcmp(d->tiers[i], name))
+      return i;
+  if(d->ntiers == MAX_TIERS)
+    return MAX_TIERS - 1;
+  d->tiers[d->ntiers] = name;
+  return d->ntiers++;
+}
+
+struct icp_diff *icp_diff_new(const struct icp_pack *old_pack,
+                              const struct icp_pack *new_pack, int top)
+{
+  struct icp_diff *d = calloc(1, sizeof(*d));
+  int i;
+  if(!d)
+    return NULL;
+  d->old_pack = old_pack;
+  d->new_pack = new_pack;
+  d->top = top > 0 ? top : 1;
+  d->m = calloc((size_t)d->top, sizeof(*d->m));
+  if(!d->m) {
+    free(d);
+    return NULL;
+  }
+  for(i = 0; i < old_pack->ntiers; i++)
+    tier_id(d, old_pack->tiers[i].name);
+  for(i = 0; i < new_pack->ntiers; i++)
+    tier_id(d, new_pack->tiers[i].name);
+  tier_id(d, "insufficient_data");
+  tier_id(d, "unranked");
+  tier_id(d, "excluded");
+  icp_buf_init(&d->tmp, 1 << 20);
+  return d;
+}
+
+static void free_mover(struct mover *m)
+{
+  free(m->domain);
+  free(m->old_tier);
+  free(m->new_tier);
+  free(m->rules);
+}
+
+void icp_diff_free(struct icp_diff *d)
+{
+  int i;
+  if(!d)
+    return;
+  for(i = 0; i < d->nm; i++)
+    free_mover(&d->m[i]);
+  free(d->m);
+  free(d->shift);
+  icp_buf_free(&d->tmp);
+  free(d);
+}
+
+long icp_diff_changed(const struct icp_diff *d)
+{
+  return d->changed_tiers;
+}
+
+static char *dup(const char *s)
+{
+  size_t n = strlen(s ? s : "");
+  char *c = malloc(n + 1);
+  if(c)
+    memcpy(c, s ? s : "", n + 1);
+  return c;
+}
+
+/* |a| > |b|, ties broken by tier change, then input order */
+static int moves_more(const struct mover *a, const struct mover *b)
+{
+  int at = strcmp(a->old_tier, a->new_tier) != 0;
+  int bt = strcmp(b->old_tier, b->new_tier) != 0;
+  if(fabs(a->shift) != fabs(b->shift))
+    return fabs(a->shift) > fabs(b->shift);
+  if(at != bt)
+    return at > bt;
+  return a->seq < b->seq;
+}
+
+static double earned_by(const struct icp_pack *p,
+                        const struct icp_result *r, const char *name,
+                        int *present)
+{
+  int i;
+  for(i = 0; i < p->nrules; i++)
+    if(!strcmp(p->rules[i].name, name)) {
+      *present = 1;
+      return r->outcome[i] == ICP_TRUE ? r->earned[i] : 0;
+    }
+  *present = 0;
+  return 0;
+}
+
+static int excl_fired(const struct icp_pack *p, const struct icp_result *r,
+                      const char *name)
+{
+  int i;
+  for(i = 0; i < p->nexcl; i++)
+    if(!strcmp(p->excl[i].name, name))
+      return r->xoutcome[i] == ICP_TRUE;
+  return 0;
+}
+
+/* "rule old -> new" for every rule whose earned points differ. */
+static char *responsible(struct icp_diff *d, const struct icp_result *ro,
+                         const struct icp_result *rn)
+{
+  const struct icp_pack *po = d->old_pack, *pn = d->new_pack;
+  int i, pres;
+  icp_buf_reset(&d->tmp);
+  icp_buf_add(&d->tmp, "", 0);
+  for(i = 0; i < pn->nrules; i++) {
+    double nw = rn->outcome[i] == ICP_TRUE ? rn->earned[i] : 0;
+    double ol = earned_by(po, ro, pn->rules[i].name, &pres);
+    if(fabs(nw - ol) > 1e-9)
+      icp_buf_printf(&d->tmp, "%s%s %.4g -> %.4g%s", d->tmp.len ? "; " : "",
+                     pn->rules[i].name, ol, nw, pres ? "" : " (new rule)");
+  }
+  for(i = 0; i < po->nrules; i++) {
+    earned_by(pn, rn, po->rules[i].name, &pres);
+    if(!pres && ro->outcome[i] == ICP_TRUE && ro->earned[i] != 0)
+      icp_buf_printf(&d->tmp, "%s%s %.4g -> removed", d->tmp.len ? "; " :
+                     "", po->rules[i].name, ro->earned[i]);
+  }
+  for(i = 0; i < pn->nexcl; i++) {
+    int now = rn->xoutcome[i] == ICP_TRUE;
+    int was = excl_fired(po, ro, pn->excl[i].name);
+    if(now != was)
+      icp_buf_printf(&d->tmp, "%sexclude %s %s", d->tmp.len ? "; " : "",
+                     pn->excl[i].name, now ? "now fires" : "no longer fires");
+  }
+  for(i = 0; i < po->nexcl; i++)
+    if(ro->xoutcome[i] == ICP_TRUE) {
+      int k, found = 0;
+      for(k = 0; k < pn->nexcl; k++)
+        found |= !strcmp(pn->excl[k].name, po->excl[i].name);
+      if(!found)
+        icp_buf_printf(&d->tmp, "%sexclude %s removed", d->tmp.len ? "; " :
+                       "", po->excl[i].name);
+    }
+  if(!d->tmp.len) {
+    /* no rule earned differently: a dimension's maximum or weight moved */
+    for(i = 0; i < pn->ndims; i++) {
+      int k;
+      for(k = 0; k < po->ndims; k++)
+        if(!strcmp(po->dims[k].name, pn->dims[i].name) &&
+           (fabs(ro->dim[k] - rn->dim[i]) > 1e-9 ||
+            po->dims[k].weight != pn->dims[i].weight))
+          icp_buf_printf(&d->tmp, "%s%s %.4g -> %.4g (of max %.4g -> %.4g, "
+                         "weight %.4g -> %.4g)", d->tmp.len ? "; " : "",
+                         pn->dims[i].name, ro->dim[k], rn->dim[i],
+                         po->dims[k].max, pn->dims[i].max,
+                         po->dims[k].weight, pn->dims[i].weight);
+    }
+  }
+  if(!d->tmp.len)
+    icp_buf_adds(&d->tmp, "tier thresholds or routes");
+  return dup(d->tmp.p);
+}
+
+enum icp_status icp_diff_add(void *ud, const struct icp_account *a,
+                             struct icp_result *const *res, int n,
+                             struct icp_err *err)
+{
+  struct icp_diff *d = ud;
+  const struct icp_result *ro = res[0], *rn = res[1];
+  struct mover m;
+  double shift = rn->score - ro->score;
+  int to = tier_id(d, ro->tier_name), tn = tier_id(d, rn->tier_name);
+  (void)n;
+  d->n++;
+  d->matrix[to][tn]++;
+  if(to != tn)
+    d->changed_tiers++;
+  if(strcmp(ro->route ? ro->route : "", rn->route ? rn->route : ""))
+    d->changed_routes++;
+  if(d->nshift == d->capshift) {
+    size_t cap = d->capshift ? d->capshift * 2 : 4096;
+    double *ns = realloc(d->shift, cap * sizeof(*ns));
+    if(!ns)
+      return icp_err_set(err, ICP_ENOMEM, "out of memory");
+    d->shift = ns;
+    d->capshift = cap;
+  }
+  d->shift[d->nshift++] = shift;
+  d->sum += shift;
+  if(shift == 0 && to == tn)
+    return ICP_OK;
+  memset(&m, 0, sizeof(m));
+  m.shift = shift;
+  m.seq = d->seq++;
+  m.old_tier = (char *)ro->tier_name;
+  m.new_tier = (char *)rn->tier_name;
+  if(d->nm == d->top && !moves_more(&m, &d->m[d->nm - 1]))
+    return ICP_OK;
+  m.domain = dup(icp_account_domain(a));
+  m.old_tier = dup(ro->tier_name);
+  m.new_tier = dup(rn->tier_name);
+  m.old_score = ro->score;
+  m.new_score = rn->score;
+  m.rules = responsible(d, ro, rn);
+  if(d->nm == d->top)
+    free_mover(&d->m[--d->nm]);
+  {
+    int i = d->nm++;
+    while(i > 0 && moves_more(&m, &d->m[i - 1])) {
+      d->m[i] = d->m[i - 1];
+      i--;
+    }
+    d->m[i] = m;
+  }
+  return ICP_OK;
+}
+
+static int cmp_double(const void *x, const void *y)
+{
+  double a = *(const double *)x, b = *(const double *)y;
+  return a < b ? -1 : a > b;
+}
+
+static double pct(const double *s, size_t n, double q)
+{
+  double pos, frac;
+  size_t i;
+  if(!n)
+    return 0;
+  pos = q * (double)(n - 1);
+  i = (size_t)pos;
+  frac = pos - (double)i;
+  if(i + 1 >= n)
+    return s[n - 1];
+  return s[i] + frac * (s[i + 1] - s[i]);
+}
+
+static void sort_shifts(struct icp_diff *d)
+{
+  static const int sorted_marker = 1;
+  (void)sorted_marker;
+  qsort(d->shift, d->nshift, sizeof(double), cmp_double);
+}
+
+static int row_used(const struct icp_diff *d, int t)
+{
+  int k;
+  for(k = 0; k < d->ntiers; k++)
+    if(d->matrix[t][k] || d->matrix[k][t])
+      return 1;
+  return t < d->old_pack->ntiers || t < d->new_pack->ntiers;
+}
+
+void icp_diff_print(struct icp_diff *d, FILE *fp)
+{
+  int i, k;
+  sort_shifts(d);
+  fprintf(fp, "old: %s %s   new: %s %s   accounts: %ld\n\n",
+          d->old_pack->name, d->old_pack->version ? d->old_pack->version : "",
+          d->new_pack->name, d->new_pack->version ? d->new_pack->version : "",
+          d->n);
+  fprintf(fp, "tier migration (rows: old tier, columns: new tier)\n");
+  fprintf(fp, "%-18s", "old \\ new");
+  for(k = 0; k < d->ntiers; k++)
+    if(row_used(d, k))
+      fprintf(fp, " %9.9s", d->tiers[k]);
+  fprintf(fp, "\n");
+  for(i = 0; i < d->ntiers; i++) {
+    if(!row_used(d, i))
+      continue;
+    fprintf(fp, "%-18.18s", d->tiers[i]);
+    for(k = 0; k < d->ntiers; k++)
+      if(row_used(d, k))
+        fprintf(fp, " %9ld", d->matrix[i][k]);
+    fprintf(fp, "\n");
+  }
+  fprintf(fp, "\nchanged tiers: %ld (%.1f%%)   changed routes: %ld\n",
+          d->changed_tiers, d->n ? 100.0 * d->changed_tiers / d->n : 0,
+          d->changed_routes);
+  fprintf(fp, "score shift: mean %+.3f  p10 %+.3f  p50 %+.3f  p90 %+.3f  "
+          "min %+.3f  max %+.3f\n", d->n ? d->sum / d->n : 0,
+          pct(d->shift, d->nshift, 0.1), pct(d->shift, d->nshift, 0.5),
+          pct(d->shift, d->nshift, 0.9),
+          d->nshift ? d->shift[0] : 0,
+          d->nshift ? d->shift[d->nshift - 1] : 0);
+  if(d->nm)
+    fprintf(fp, "\ntop movers:\n");
+  for(i = 0; i < d->nm; i++) {
+    const struct mover *m = &d->m[i];
+    fprintf(fp, "  %-28s %-9s -> %-9s %7.2f -> %7.2f  (%+.2f)  because %s\n",
+            m->domain[0] ? m->domain : "(no domain)", m->old_tier,
+            m->new_tier, m->old_score, m->new_score, m->shift, m->rules);
+  }
+}
+
+enum icp_status icp_diff_json(struct icp_diff *d, struct icp_buf *b)
+{
+  int i, k, first;
+  sort_shifts(d);
+  icp_buf_adds(b, "{\"old\":{\"pack\":");
+  icp_buf_json_str(b, d->old_pack->name, strlen(d->old_pack->name));
+  icp_buf_adds(b, ",\"version\":");
+  icp_buf_json_str(b, d->old_pack->version ? d->old_pack->version : "",
+                   strlen(d->old_pack->version ? d->old_pack->version : ""));
+  icp_buf_adds(b, "},\"new\":{\"pack\":");
+  icp_buf_json_str(b, d->new_pack->name, strlen(d->new_pack->name));
+  icp_buf_adds(b, ",\"version\":");
+  icp_buf_json_str(b, d->new_pack->version ? d->new_pack->version : "",
+                   strlen(d->new_pack->version ? d->new_pack->version : ""));
+  icp_buf_printf(b, "},\"accounts\":%ld,\"changed_tiers\":%ld,"
+                 "\"changed_routes\":%ld,\"matrix\":{", d->n,
+                 d->changed_tiers, d->changed_routes);
+  for(i = 0, first = 1; i < d->ntiers; i++) {
+    int inner = 1;
+    if(!row_used(d, i))
+      continue;
+    if(!first)
+      icp_buf_addc(b, ',');
+    first = 0;
+    icp_buf_json_str(b, d->tiers[i], strlen(d->tiers[i]));
+    icp_buf_adds(b, ":{");
+    for(k = 0; k < d->ntiers; k++) {
+      if(!row_used(d, k))
+        continue;
+      if(!inner)
+        icp_buf_addc(b, ',');
+      inner = 0;
+      icp_buf_json_str(b, d->tiers[k], strlen(d->tiers[k]));
+      icp_buf_printf(b, ":%ld", d->matrix[i][k]);
+    }
+    icp_buf_addc(b, '}');
+  }
+  icp_buf_adds(b, "},\"score_shift\":{\"mean\":");
+  icp_buf_json_fixed(b, d->n ? d->sum / d->n : 0);
+  icp_buf_adds(b, ",\"p10\":");
+  icp_buf_json_fixed(b, pct(d->shift, d->nshift, 0.1));
+  icp_buf_adds(b, ",\"p50\":");
+  icp_buf_json_fixed(b, pct(d->shift, d->nshift, 0.5));
+  icp_buf_adds(b, ",\"p90\":");
+  icp_buf_json_fixed(b, pct(d->shift, d->nshift, 0.9));
+  icp_buf_adds(b, ",\"min\":");
+  icp_buf_json_fixed(b, d->nshift ? d->shift[0] : 0);
+  icp_buf_adds(b, ",\"max\":");
+  icp_buf_json_fixed(b, d->nshift ? d->shift[d->nshift - 1] : 0);
+  icp_buf_adds(b, "},\"movers\":[");
+  for(i = 0; i < d->nm; i++) {
+    const struct mover *m = &d->m[i];
+    if(i)
+      icp_buf_addc(b, ',');
+    icp_buf_adds(b, "{\"domain\":");
+    icp_buf_json_str(b, m->domain, strlen(m->domain));
+    icp_buf_adds(b, ",\"old_tier\":");
+    icp_buf_json_str(b, m->old_tier, strlen(m->old_tier));
+    icp_buf_adds(b, ",\"new_tier\":");
+    icp_buf_json_str(b, m->new_tier, strlen(m->new_tier));
+    icp_buf_adds(b, ",\"old_score\":");
+    icp_buf_json_fixed(b, m->old_score);
+    icp_buf_adds(b, ",\"new_score\":");
+    icp_buf_json_fixed(b, m->new_score);
+    icp_buf_adds(b, ",\"rules\":");
+    icp_buf_json_str(b, m->rules, strlen(m->rules));
+    icp_buf_addc(b, '}');
+  }
+  return icp_buf_adds(b, "]}\n");
+}

@@ -1,0 +1,125 @@
+/*
+ * quantile.c -- quantiles (numpy's default 'linear' method) and quantile
+ * bin edges that keep ties together.
+ */
+#include "stats/stats.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int cmp_double(const void *pa, const void *pb)
+{
+  double a = *(const double *)pa, b = *(const double *)pb;
+
+  return (a > b) - (a < b);
+}
+
+/* Sorted malloc'd copy; *rc says why on NULL. */
+static double *sorted_copy(const double *x, size_t n, int *rc)
+{
+  double *s;
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    if (isnan(x[i])) {
+      *rc = ICP_STATS_EINVAL;
+      return NULL;
+    }
+  s = malloc(n * sizeof *s);
+  if (!s) {
+    *rc = ICP_STATS_ENOMEM;
+    return NULL;
+  }
+  memcpy(s, x, n * sizeof *s);
+  qsort(s, n, sizeof *s, cmp_double);
+  *rc = ICP_STATS_OK;
+  return s;
+}
+
+/* numpy's _lerp: a + (b - a) t, from the b side when t >= 0.5 */
+static double lerp(double a, double b, double t)
+{
+  double diff = b - a;
+
+  if (t >= 0.5)
+    return b - diff * (1.0 - t);
+  return a + diff * t;
+}
+
+static double quantile_of_sorted(const double *s, size_t n, double q)
+{
+  double h = (double)(n - 1) * q, fl = floor(h);
+  size_t lo = (size_t)fl;
+
+  if (lo >= n - 1)
+    return s[n - 1];
+  return lerp(s[lo], s[lo + 1], h - fl);
+}
+
+int icp_stats_quantile_sorted(const double *sorted, size_t n, double q,
+                              double *out)
+{
+  if (!sorted || n == 0 || !out || !(q >= 0.0 && q <= 1.0))
+    return ICP_STATS_EINVAL;
+  *out = quantile_of_sorted(sorted, n, q);
+  return ICP_STATS_OK;
+}
+
+int icp_stats_quantile(const double *x, size_t n, double q, double *out)
+{
+  double *s;
+  int rc;
+
+  if (!x || n == 0 || !out || !(q >= 0.0 && q <= 1.0))
+    return ICP_STATS_EINVAL;
+  s = sorted_copy(x, n, &rc);
+  if (!s)
+    return rc;
+  *out = quantile_of_sorted(s, n, q);
+  free(s);
+  return ICP_STATS_OK;
+}
+
+int icp_stats_quantile_edges(const double *x, size_t n, size_t bins,
+                             double *edges, size_t *n_edges)
+{
+  double *s;
+  size_t i, m = 0;
+  int rc;
+
+  if (!x || n == 0 || bins == 0 || !edges || !n_edges)
+    return ICP_STATS_EINVAL;
+  s = sorted_copy(x, n, &rc);
+  if (!s)
+    return rc;
+  for (i = 0; i <= bins; i++) {
+    double e = i == bins ? s[n - 1]
+                         : quantile_of_sorted(s, n, (double)i / bins);
+
+    if (m == 0 || e > edges[m - 1])
+      edges[m++] = e;
+  }
+  free(s);
+  *n_edges = m;
+  return ICP_STATS_OK;
+}
+
+size_t icp_stats_bin_of(const double *edges, size_t n_edges, double v)
+{
+  size_t lo = 0, hi;
+
+  if (!edges || n_edges <= 2)
+    return 0;
+  /* count of inner edges edges[1..n_edges-2] that are <= v */
+  hi = n_edges - 2;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+
+    if (edges[mid + 1] <= v)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
