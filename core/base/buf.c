@@ -150,7 +150,7 @@ int icp_fmt_num(char *out, size_t cap, double v)
     v = 0;
   if(v == 0)
     v = 0; /* no "-0" */
-  if(v == (double)(long long)v && fabs(v) < 1e15)
+  if(fabs(v) < 1e15 && v == (double)(long long)v)
     return snprintf(out, cap, "%lld", (long long)v);
   for(prec = 15; prec <= 17; prec++) {
     int n = snprintf(out, cap, "%.*g", prec, v);

@@ -1,0 +1,547 @@
+/*
+ * dupes.c -- duplicate domains with bounded memory: buffer, sort, spill
+ * sorted runs to temporary files, k-way merge at report time.
+ *
+ * A run on disk is a sequence of records: uint16 length, the domain bytes,
+ * uint32 file index, int64 line. Within a run, records are sorted by
+ * domain, then by order of addition; runs are kept in order of creation,
+ * so ties between runs are broken by run index, which keeps every domain's
+ * occurrences in order of addition.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "data/dupes.h"
+
+struct entry {
+  uint32_t off;    /* domain in pool */
+  uint32_t seq;    /* order of addition within the buffer */
+  uint32_t file;   /* index in files */
+  uint16_t len;
+  int64_t line;
+};
+
+struct icp_dupes {
+  size_t budget;
+  struct entry *e;
+  size_t n, cap;
+  char *pool;
+  size_t plen, pcap;
+  const char **files;   /* distinct file pointers */
+  uint32_t nfiles, fcap, lastfile;
+  FILE **runs;
+  unsigned char *level;  /* per run: how many merges made it */
+  size_t nruns, rcap;
+  long total;           /* occurrences of the domain being reported */
+};
+
+/* A reader of one run (or of the in-memory buffer). */
+struct cursor {
+  FILE *fp;             /* NULL: in memory */
+  const struct icp_dupes *d;
+  size_t next;          /* in memory: next entry */
+  size_t run;           /* run index: breaks ties */
+  uint16_t len;
+  uint32_t file;
+  int64_t line;
+  char dom[ICP_DUPES_DOMAIN_MAX + 1];
+};
+
+static enum icp_status cascade(struct icp_dupes *d);
+
+/* ---- buffering and spilling ------------------------------------------- */
+
+struct icp_dupes *icp_dupes_new_budget(size_t bytes)
+{
+  struct icp_dupes *d = calloc(1, sizeof(*d));
+  if(!d)
+    return NULL;
+  d->budget = bytes < 256 ? 256 : bytes;
+  return d;
+}
+
+struct icp_dupes *icp_dupes_new(void)
+{
+  return icp_dupes_new_budget(ICP_DUPES_BUDGET);
+}
+
+static void clear_runs(struct icp_dupes *d)
+{
+  size_t i;
+  for(i = 0; i < d->nruns; i++)
+    if(d->runs[i])
+      fclose(d->runs[i]);
+  d->nruns = 0;
+}
+
+void icp_dupes_free(struct icp_dupes *d)
+{
+  if(!d)
+    return;
+  clear_runs(d);
+  free(d->runs);
+  free(d->level);
+  free(d->e);
+  free(d->pool);
+  free(d->files);
+  free(d);
+}
+
+/* qsort has no context argument, so entries are sorted as (domain
+ * pointer, entry) pairs in a temporary array. */
+struct sortable {
+  const char *dom;
+  struct entry e;
+};
+
+static int cmp_dom(const char *a, size_t an, const char *b, size_t bn)
+{
+  int c = memcmp(a, b, an < bn ? an : bn);
+  if(c)
+    return c;
+  return an < bn ? -1 : an > bn;
+}
+
+static int cmp_sortable(const void *pa, const void *pb)
+{
+  const struct sortable *a = pa, *b = pb;
+  int c = cmp_dom(a->dom, a->e.len, b->dom, b->e.len);
+  if(c)
+    return c;
+  return a->e.seq < b->e.seq ? -1 : a->e.seq > b->e.seq;
+}
+
+/* Sorts the buffered entries in place (by domain, then order). */
+static int sort_entries(struct icp_dupes *d)
+{
+  struct sortable *s;
+  size_t i;
+  if(d->n < 2)
+    return 0;
+  s = malloc(d->n * sizeof(*s));
+  if(!s)
+    return -1;
+  for(i = 0; i < d->n; i++) {
+    s[i].dom = d->pool + d->e[i].off;
+    s[i].e = d->e[i];
+  }
+  qsort(s, d->n, sizeof(*s), cmp_sortable);
+  for(i = 0; i < d->n; i++)
+    d->e[i] = s[i].e;
+  free(s);
+  return 0;
+}
+
+static int write_rec(FILE *fp, const char *dom, uint16_t len, uint32_t file,
+                     int64_t line)
+{
+  return fwrite(&len, sizeof(len), 1, fp) != 1 ||
+         fwrite(dom, 1, len, fp) != len ||
+         fwrite(&file, sizeof(file), 1, fp) != 1 ||
+         fwrite(&line, sizeof(line), 1, fp) != 1;
+}
+
+static enum icp_status add_run(struct icp_dupes *d, FILE *fp)
+{
+  if(d->nruns == d->rcap) {
+    size_t cap = d->rcap ? d->rcap * 2 : 16;
+    FILE **nr = realloc(d->runs, cap * sizeof(*nr));
+    unsigned char *nl;
+    if(!nr)
+      return ICP_ENOMEM;
+    d->runs = nr;
+    nl = realloc(d->level, cap);
+    if(!nl)
+      return ICP_ENOMEM;
+    d->level = nl;
+    d->rcap = cap;
+  }
+  d->level[d->nruns] = 0;
+  d->runs[d->nruns++] = fp;
+  return ICP_OK;
+}
+
+/* Sorts the buffer and writes it as a new run; the buffer is emptied. */
+static enum icp_status spill(struct icp_dupes *d)
+{
+  FILE *fp;
+  size_t i;
+  if(!d->n)
+    return ICP_OK;
+  if(sort_entries(d))
+    return ICP_ENOMEM;
+  fp = tmpfile();
+  if(!fp)
+    return ICP_EIO;
+  for(i = 0; i < d->n; i++)
+    if(write_rec(fp, d->pool + d->e[i].off, d->e[i].len, d->e[i].file,
+                 d->e[i].line)) {
+      fclose(fp);
+      return ICP_EIO;
+    }
+  if(fflush(fp) || add_run(d, fp)) {
+    fclose(fp);
+    return ICP_EIO;
+  }
+  d->n = 0;
+  d->plen = 0;
+  return cascade(d);
+}
+
+static int file_index(struct icp_dupes *d, const char *file, uint32_t *out)
+{
+  uint32_t i;
+  if(d->nfiles && d->files[d->lastfile] == file) {
+    *out = d->lastfile;
+    return 0;
+  }
+  for(i = 0; i < d->nfiles; i++)
+    if(d->files[i] == file) {
+      *out = d->lastfile = i;
+      return 0;
+    }
+  if(d->nfiles == d->fcap) {
+    uint32_t cap = d->fcap ? d->fcap * 2 : 8;
+    const char **nf = realloc(d->files, cap * sizeof(*nf));
+    if(!nf)
+      return -1;
+    d->files = nf;
+    d->fcap = cap;
+  }
+  d->files[d->nfiles] = file;
+  *out = d->lastfile = d->nfiles++;
+  return 0;
+}
+
+enum icp_status icp_dupes_add(struct icp_dupes *d, const char *domain,
+                              const char *file, long line)
+{
+  size_t len = strlen(domain);
+  struct entry *e;
+  uint32_t fi;
+  if(len > ICP_DUPES_DOMAIN_MAX)
+    return ICP_EINVAL;
+  if(d->n && (d->n + 1) * sizeof(struct entry) + d->plen + len + 1 >
+             d->budget) {
+    enum icp_status st = spill(d);
+    if(st)
+      return st;
+  }
+  if(file_index(d, file, &fi))
+    return ICP_ENOMEM;
+  if(d->n == d->cap) {
+    size_t cap = d->cap ? d->cap * 2 : 256;
+    struct entry *ne = realloc(d->e, cap * sizeof(*ne));
+    if(!ne)
+      return ICP_ENOMEM;
+    d->e = ne;
+    d->cap = cap;
+  }
+  if(d->plen + len + 1 > d->pcap) {
+    size_t cap = d->pcap ? d->pcap : 4096;
+    char *np;
+    while(cap < d->plen + len + 1)
+      cap *= 2;
+    np = realloc(d->pool, cap);
+    if(!np)
+      return ICP_ENOMEM;
+    d->pool = np;
+    d->pcap = cap;
+  }
+  memcpy(d->pool + d->plen, domain, len + 1);
+  e = &d->e[d->n];
+  e->off = (uint32_t)d->plen;
+  e->len = (uint16_t)len;
+  e->seq = (uint32_t)d->n;
+  e->file = fi;
+  e->line = line;
+  d->plen += len + 1;
+  d->n++;
+  return ICP_OK;
+}
+
+/* ---- merging ----------------------------------------------------------- */
+
+/* Loads the cursor's next record: 1 loaded, 0 at the end, -1 error. */
+static int advance(struct cursor *c)
+{
+  if(!c->fp) {
+    const struct entry *e;
+    if(c->next >= c->d->n)
+      return 0;
+    e = &c->d->e[c->next++];
+    c->len = e->len;
+    memcpy(c->dom, c->d->pool + e->off, e->len);
+    c->dom[e->len] = 0;
+    c->file = e->file;
+    c->line = e->line;
+    return 1;
+  }
+  if(fread(&c->len, sizeof(c->len), 1, c->fp) != 1)
+    return ferror(c->fp) ? -1 : 0;
+  if(c->len > ICP_DUPES_DOMAIN_MAX ||
+     fread(c->dom, 1, c->len, c->fp) != c->len ||
+     fread(&c->file, sizeof(c->file), 1, c->fp) != 1 ||
+     fread(&c->line, sizeof(c->line), 1, c->fp) != 1)
+    return -1;
+  c->dom[c->len] = 0;
+  return 1;
+}
+
+static int cursor_less(const struct cursor *a, const struct cursor *b)
+{
+  int c = cmp_dom(a->dom, a->len, b->dom, b->len);
+  return c < 0 || (c == 0 && a->run < b->run);
+}
+
+/* Binary min-heap of cursor pointers. */
+static void sift_down(struct cursor **h, size_t n, size_t i)
+{
+  for(;;) {
+    size_t l = 2 * i + 1, m = i;
+    struct cursor *t;
+    if(l < n && cursor_less(h[l], h[m]))
+      m = l;
+    if(l + 1 < n && cursor_less(h[l + 1], h[m]))
+      m = l + 1;
+    if(m == i)
+      return;
+    t = h[i];
+    h[i] = h[m];
+    h[m] = t;
+    i = m;
+  }
+}
+
+/* Receives the merged stream, one record at a time. */
+struct sink {
+  FILE *out;            /* intermediate merge: write here */
+  /* final merge: group by domain */
+  struct icp_dupes *d;
+  void (*fn)(void *ud, const char *domain, const struct icp_dupe_at *at,
+             size_t n);
+  void *ud;
+  char dom[ICP_DUPES_DOMAIN_MAX + 1];
+  uint16_t len;
+  struct icp_dupe_at *at;
+  size_t nat;
+  long count;           /* occurrences of dom */
+  long dups;            /* domains reported */
+};
+
+static void flush_group(struct sink *s)
+{
+  if(s->count >= 2) {
+    s->d->total = s->count;
+    if(s->fn)
+      s->fn(s->ud, s->dom, s->at, s->nat);
+    s->dups++;
+  }
+  s->count = 0;
+  s->nat = 0;
+}
+
+static int sink_put(struct sink *s, const struct cursor *c)
+{
+  if(s->out)
+    return write_rec(s->out, c->dom, c->len, c->file, c->line);
+  if(!s->count || cmp_dom(s->dom, s->len, c->dom, c->len)) {
+    flush_group(s);
+    memcpy(s->dom, c->dom, (size_t)c->len + 1);
+    s->len = c->len;
+  }
+  if(s->nat < ICP_DUPES_AT_MAX) {
+    s->at[s->nat].file = s->d->files[c->file];
+    s->at[s->nat].line = (long)c->line;
+    s->nat++;
+  }
+  s->count++;
+  return 0;
+}
+
+/* Merges cursors cur[0..n) into s. 0 or -1. */
+static int merge(struct cursor *cur, size_t n, struct sink *s)
+{
+  struct cursor *heap[ICP_DUPES_MERGE_MAX];
+  size_t h = 0, i;
+  for(i = 0; i < n; i++) {
+    int r;
+    if(cur[i].fp)
+      rewind(cur[i].fp);
+    r = advance(&cur[i]);
+    if(r < 0)
+      return -1;
+    if(r)
+      heap[h++] = &cur[i];
+  }
+  for(i = h; i-- > 0;)
+    sift_down(heap, h, i);
+  while(h) {
+    int r;
+    if(sink_put(s, heap[0]))
+      return -1;
+    r = advance(heap[0]);
+    if(r < 0)
+      return -1;
+    if(!r)
+      heap[0] = heap[--h];
+    sift_down(heap, h, 0);
+  }
+  return 0;
+}
+
+/* Merges runs [g, g + n) into one new run, which takes the place of run
+ * g (so the order of runs is kept). 0 or -1. */
+static int merge_range(struct icp_dupes *d, size_t g, size_t n,
+                       struct cursor *cur)
+{
+  struct sink s;
+  FILE *fp = tmpfile();
+  size_t k;
+  if(!fp)
+    return -1;
+  memset(&s, 0, sizeof(s));
+  s.out = fp;
+  for(k = 0; k < n; k++) {
+    cur[k].fp = d->runs[g + k];
+    cur[k].d = d;
+    cur[k].run = k;
+  }
+  if(merge(cur, n, &s) || fflush(fp)) {
+    fclose(fp);
+    return -1;
+  }
+  for(k = 0; k < n; k++) {
+    fclose(d->runs[g + k]);
+    d->runs[g + k] = NULL;
+  }
+  d->runs[g] = fp;
+  return 0;
+}
+
+/* After a spill: while the last ICP_DUPES_MERGE_MAX runs have the same
+ * level, merge them into one run of the next level. This keeps the number
+ * of open runs logarithmic in the input size. */
+static enum icp_status cascade(struct icp_dupes *d)
+{
+  struct cursor *cur = NULL;
+  while(d->nruns >= ICP_DUPES_MERGE_MAX) {
+    size_t g = d->nruns - ICP_DUPES_MERGE_MAX, k;
+    for(k = g + 1; k < d->nruns; k++)
+      if(d->level[k] != d->level[g])
+        break;
+    if(k < d->nruns)
+      break;
+    if(!cur)
+      cur = malloc(ICP_DUPES_MERGE_MAX * sizeof(*cur));
+    if(!cur)
+      return ICP_ENOMEM;
+    if(merge_range(d, g, ICP_DUPES_MERGE_MAX, cur)) {
+      free(cur);
+      return ICP_EIO;
+    }
+    d->level[g]++;
+    d->nruns = g + 1;
+  }
+  free(cur);
+  return ICP_OK;
+}
+
+/* Merges groups of runs until at most ICP_DUPES_MERGE_MAX remain. */
+static int reduce_runs(struct icp_dupes *d, struct cursor *cur)
+{
+  while(d->nruns > ICP_DUPES_MERGE_MAX) {
+    size_t g, out = 0;
+    for(g = 0; g < d->nruns; g += ICP_DUPES_MERGE_MAX) {
+      size_t n = d->nruns - g;
+      if(n > ICP_DUPES_MERGE_MAX)
+        n = ICP_DUPES_MERGE_MAX;
+      if(n > 1 && merge_range(d, g, n, cur))
+        return -1;
+      d->runs[out++] = d->runs[g];  /* out <= g: order is kept */
+    }
+    d->nruns = out;
+  }
+  return 0;
+}
+
+long icp_dupes_report(struct icp_dupes *d,
+                      void (*fn)(void *ud, const char *domain,
+                                 const struct icp_dupe_at *at, size_t n),
+                      void *ud)
+{
+  struct cursor *cur;
+  struct sink s;
+  size_t k, n;
+  long res = -1;
+
+  memset(&s, 0, sizeof(s));
+  s.d = d;
+  s.fn = fn;
+  s.ud = ud;
+  cur = calloc(ICP_DUPES_MERGE_MAX, sizeof(*cur));
+  s.at = malloc(ICP_DUPES_AT_MAX * sizeof(*s.at));
+  if(!cur || !s.at)
+    goto done;
+  if(d->nruns) {
+    if(spill(d) || reduce_runs(d, cur))
+      goto done;
+    n = d->nruns;
+    for(k = 0; k < n; k++) {
+      cur[k].fp = d->runs[k];
+      cur[k].d = d;
+      cur[k].run = k;
+    }
+  }
+  else {
+    if(sort_entries(d))
+      goto done;
+    cur[0].d = d;
+    n = 1;
+  }
+  if(merge(cur, n, &s))
+    goto done;
+  flush_group(&s);
+  res = s.dups;
+done:
+  free(cur);
+  free(s.at);
+  clear_runs(d);
+  d->n = 0;
+  d->plen = 0;
+  d->total = 0;
+  return res;
+}
+
+long icp_dupes_total(const struct icp_dupes *d)
+{
+  return d->total;
+}
+
+/* ---- the message ------------------------------------------------------- */
+
+enum icp_status icp_dupes_format(struct icp_buf *b, const char *domain,
+                                 const struct icp_dupe_at *at, size_t n,
+                                 long total)
+{
+  size_t i;
+  int one_file = 1;
+  enum icp_status st;
+  for(i = 1; i < n; i++)
+    if(strcmp(at[i].file, at[0].file))
+      one_file = 0;
+  st = icp_buf_printf(b, "%s: %s", domain, one_file ? "lines " : "");
+  for(i = 0; !st && i < n; i++) {
+    if(i)
+      st = icp_buf_add(b, ", ", 2);
+    if(!st && one_file)
+      st = icp_buf_printf(b, "%ld", at[i].line);
+    else if(!st)
+      st = icp_buf_printf(b, "%s:%ld", at[i].file, at[i].line);
+  }
+  if(!st && total > (long)n)
+    st = icp_buf_printf(b, " and %ld more", total - (long)n);
+  return st;
+}

@@ -1,0 +1,72 @@
+/*
+ * dupes.h -- domains seen more than once in a run (DESIGN §4 edge cases).
+ *
+ * Every scored record's domain is added with its file and line; at the end
+ * each domain seen more than once is reported once with all its lines
+ * ("alpha.io: lines 2, 4, 5"). Memory is bounded whatever the input size:
+ * entries are buffered up to a budget, then sorted and spilled as a run to
+ * an anonymous temporary file (tmpfile()). Runs are merged
+ * ICP_DUPES_MERGE_MAX at a time, as soon as that many runs of the same
+ * level exist (so few files are ever open) and finally at report time.
+ */
+#ifndef ICP_DUPES_H
+#define ICP_DUPES_H
+
+#include <stddef.h>
+
+#include "icp.h"
+#include "base/buf.h"
+
+#define ICP_DUPES_BUDGET (4u << 20)  /* bytes of entries kept in memory */
+#define ICP_DUPES_MERGE_MAX 16       /* runs merged at once */
+#define ICP_DUPES_AT_MAX 1000        /* occurrences handed to the report */
+#define ICP_DUPES_DOMAIN_MAX 1023    /* longer domains are refused */
+
+struct icp_dupes;
+
+/* One occurrence: file is the pointer given to icp_dupes_add. */
+struct icp_dupe_at {
+  const char *file;
+  long line;
+};
+
+/* A tracker with the default memory budget; NULL when out of memory. The
+ * caller frees it with icp_dupes_free. */
+struct icp_dupes *icp_dupes_new(void);
+/* Same with a budget of about bytes for the in-memory entries (small
+ * values force spilling; used by tests). */
+struct icp_dupes *icp_dupes_new_budget(size_t bytes);
+
+/* Records that domain (NUL-terminated, copied) was seen at file:line.
+ * file is borrowed and must outlive the tracker. ICP_EINVAL for a domain
+ * longer than ICP_DUPES_DOMAIN_MAX, ICP_EIO when a temporary file cannot
+ * be written, ICP_ENOMEM. */
+enum icp_status icp_dupes_add(struct icp_dupes *d, const char *domain,
+                              const char *file, long line);
+
+/* Calls fn once per domain seen more than once, sorted by domain (byte
+ * order), with its occurrences in the order they were added. at holds n
+ * entries, at most ICP_DUPES_AT_MAX (the first ones); icp_dupes_total
+ * gives the full count from within fn. domain and at are valid only
+ * during the call. Returns the number of duplicated domains, or -1 when a
+ * temporary file cannot be read or memory runs out. Call it once, at the
+ * end: the tracker is empty afterwards. */
+long icp_dupes_report(struct icp_dupes *d,
+                      void (*fn)(void *ud, const char *domain,
+                                 const struct icp_dupe_at *at, size_t n),
+                      void *ud);
+
+/* During a report callback: how many times the domain being reported was
+ * seen (n, or more when n was capped). */
+long icp_dupes_total(const struct icp_dupes *d);
+
+/* Appends the standard message to b (no newline): "alpha.io: lines 2, 4,
+ * 5" when all occurrences come from one file, else "alpha.io: a.csv:2,
+ * b.csv:4"; "... and 7 more" when total > n. */
+enum icp_status icp_dupes_format(struct icp_buf *b, const char *domain,
+                                 const struct icp_dupe_at *at, size_t n,
+                                 long total);
+
+void icp_dupes_free(struct icp_dupes *d);
+
+#endif

@@ -1,0 +1,427 @@
+/*
+ * csv_reader.c -- RFC 4180 records from the shared input buffer.
+ *
+ * The scanner is a resumable state machine over r->buf: fields are kept as
+ * offsets from the start of the record, so that when a record straddles
+ * the end of the data read so far, the buffer can be compacted, refilled
+ * and the scan resumed where it stopped. Unquoted fields are used in place;
+ * quoted fields with doubled quotes are unescaped in place once the record
+ * is complete. Nothing is allocated per record.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "data/typing.h"
+#include "io/reader_impl.h"
+
+enum { S_START, S_UNQ, S_Q, S_QQ, S_CR };
+
+struct csv_state {
+  int ncols;           /* header columns */
+  int *ids;            /* field id of each column */
+  uint32_t *off;       /* field starts, from the record start */
+  uint32_t *len;       /* field lengths (raw) */
+  unsigned char *esc;  /* field holds doubled quotes */
+  long maxf;           /* fields stored (more are only counted) */
+
+  /* the record being scanned */
+  size_t i;            /* scan offset from r->beg */
+  int st;
+  uint32_t fstart, qend;
+  unsigned char fesc;
+  long nf;             /* fields seen */
+  long nl;             /* newlines seen */
+  const char *bad;     /* first problem, or NULL */
+  int skipping;        /* over the cap: bytes are dropped once scanned */
+};
+
+/* bytes that stop the fast loops */
+static const unsigned char unq_stop[256] = { [0] = 1, [','] = 1,
+                                             ['\n'] = 1 };
+static const unsigned char q_stop[256] = { [0] = 1, ['"'] = 1,
+                                           ['\n'] = 1 };
+
+/* ---- scanning ---------------------------------------------------------- */
+
+static void reset(struct csv_state *cs)
+{
+  cs->i = 0;
+  cs->st = S_START;
+  cs->fstart = cs->qend = 0;
+  cs->fesc = 0;
+  cs->nf = 0;
+  cs->nl = 0;
+  cs->bad = NULL;
+  cs->skipping = 0;
+}
+
+static void mark_bad(struct csv_state *cs, const char *why)
+{
+  if(!cs->bad)
+    cs->bad = why;
+}
+
+static void emit(struct csv_state *cs, uint32_t off, uint32_t len,
+                 unsigned char esc)
+{
+  if(cs->nf < cs->maxf) {
+    cs->off[cs->nf] = off;
+    cs->len[cs->nf] = len;
+    cs->esc[cs->nf] = esc;
+  }
+  cs->nf++;
+}
+
+/* Scans from cs->i; 1 when the record ended with a newline (cs->i is past
+ * it), 0 when the data ran out first (state saved). */
+static int scan(struct icp_reader *r, struct csv_state *cs)
+{
+  const char *rec = r->buf + r->beg;
+  const char *p = rec + cs->i, *e = r->buf + r->end;
+  int st = cs->st;
+  char c;
+
+  while(p < e) {
+    switch(st) {
+    case S_START:
+      if(*p == '"') {
+        cs->fstart = (uint32_t)(p + 1 - rec);
+        cs->fesc = 0;
+        st = S_Q;
+        p++;
+        continue;
+      }
+      cs->fstart = (uint32_t)(p - rec);
+      st = S_UNQ;
+      /* fall through */
+    case S_UNQ:
+      while(p < e && !unq_stop[(unsigned char)*p])
+        p++;
+      if(p == e)
+        goto out;
+      c = *p;
+      if(c == ',') {
+        emit(cs, cs->fstart, (uint32_t)(p - rec) - cs->fstart, 0);
+        st = S_START;
+        p++;
+        continue;
+      }
+      if(c == '\n') {
+        if(!cs->skipping) {
+          uint32_t n = (uint32_t)(p - rec) - cs->fstart;
+          if(n && p[-1] == '\r')
+            n--;
+          emit(cs, cs->fstart, n, 0);
+        }
+        p++;
+        cs->nl++;
+        goto done;
+      }
+      mark_bad(cs, "NUL byte");
+      p++;
+      continue;
+    case S_Q:
+      while(p < e && !q_stop[(unsigned char)*p])
+        p++;
+      if(p == e)
+        goto out;
+      c = *p++;
+      if(c == '"')
+        st = S_QQ;
+      else if(c == '\n')
+        cs->nl++;
+      else
+        mark_bad(cs, "NUL byte");
+      continue;
+    case S_QQ:
+      c = *p;
+      if(c == '"') {
+        cs->fesc = 1;
+        st = S_Q;
+        p++;
+        continue;
+      }
+      cs->qend = (uint32_t)(p - 1 - rec);
+      if(c == ',') {
+        emit(cs, cs->fstart, cs->qend - cs->fstart, cs->fesc);
+        st = S_START;
+        p++;
+        continue;
+      }
+      if(c == '\n') {
+        emit(cs, cs->fstart, cs->qend - cs->fstart, cs->fesc);
+        p++;
+        cs->nl++;
+        goto done;
+      }
+      if(c == '\r') {
+        st = S_CR;
+        p++;
+        continue;
+      }
+      mark_bad(cs, "text after a closing quote");
+      st = S_UNQ;
+      continue;
+    default: /* S_CR */
+      if(*p == '\n') {
+        emit(cs, cs->fstart, cs->qend - cs->fstart, cs->fesc);
+        p++;
+        cs->nl++;
+        goto done;
+      }
+      mark_bad(cs, "text after a closing quote");
+      st = S_UNQ;
+      continue;
+    }
+  }
+out:
+  cs->st = st;
+  cs->i = (size_t)(p - rec);
+  return 0;
+done:
+  cs->st = S_START;
+  cs->i = (size_t)(p - rec);
+  return 1;
+}
+
+/* Ends the record at the end of the input. 0 when there is none. */
+static int finish_at_eof(struct icp_reader *r, struct csv_state *cs)
+{
+  const char *rec = r->buf + r->beg;
+  uint32_t n;
+  if(!cs->i && !cs->skipping)
+    return 0;
+  switch(cs->st) {
+  case S_START:
+    emit(cs, (uint32_t)cs->i, 0, 0);
+    break;
+  case S_UNQ:
+    if(!cs->skipping) {
+      n = (uint32_t)cs->i - cs->fstart;
+      if(n && rec[cs->i - 1] == '\r')
+        n--;
+      emit(cs, cs->fstart, n, 0);
+    }
+    break;
+  case S_Q:
+    mark_bad(cs, "unterminated quote");
+    break;
+  case S_QQ:
+    emit(cs, cs->fstart, (uint32_t)cs->i - 1 - cs->fstart, cs->fesc);
+    break;
+  default:
+    emit(cs, cs->fstart, cs->qend - cs->fstart, cs->fesc);
+  }
+  return 1;
+}
+
+/* Reads the next record into cs. ICP_OK with *line set (the record is at
+ * r->buf + r->beg - cs->i, still in the buffer), ICP_EOF, or a fatal
+ * status. Blank lines are skipped. */
+static enum icp_status read_record(struct icp_reader *r,
+                                   struct csv_state *cs, long *line,
+                                   struct icp_err *err)
+{
+  for(;;) {
+    enum icp_status st;
+    int got;
+    reset(cs);
+    *line = r->line;
+    for(;;) {
+      got = scan(r, cs);
+      if(got)
+        break;
+      if(!cs->skipping && cs->i > ICP_READER_RECORD_MAX) {
+        mark_bad(cs, "record longer than 1 MiB");
+        cs->skipping = 1;
+      }
+      if(cs->skipping) {
+        r->beg += cs->i;
+        cs->i = 0;
+      }
+      st = icp_reader_fill(r, err);
+      if(st == ICP_EOF) {
+        got = finish_at_eof(r, cs);
+        break;
+      }
+      if(st)
+        return st;
+    }
+    if(!got)
+      return ICP_EOF;
+    r->beg += cs->i;
+    r->line += cs->nl;
+    if(!cs->skipping && cs->i > ICP_READER_RECORD_MAX + 1)
+      mark_bad(cs, "record longer than 1 MiB");
+    /* a blank line: nothing but an optional CR before the newline */
+    if(!cs->bad && cs->nf == 1 && cs->off[0] == 0 && cs->len[0] == 0)
+      continue;
+    return ICP_OK;
+  }
+}
+
+/* The text of field j, unescaped in place when needed. */
+static const char *field(struct csv_state *cs, const char *rec, long j,
+                         size_t *n)
+{
+  char *p = (char *)rec + cs->off[j];
+  size_t len = cs->len[j], k, w;
+  if(cs->esc[j]) {
+    for(k = w = 0; k < len; k++, w++) {
+      p[w] = p[k];
+      if(p[k] == '"')
+        k++; /* doubled */
+    }
+    len = w;
+    cs->esc[j] = 0;
+    cs->len[j] = (uint32_t)len;
+  }
+  *n = len;
+  return p;
+}
+
+/* ---- header and records ------------------------------------------------ */
+
+static void csv_free(struct icp_reader *r)
+{
+  struct csv_state *cs = r->csv;
+  if(!cs)
+    return;
+  free(cs->ids);
+  free(cs->off);
+  free(cs->len);
+  free(cs->esc);
+  free(cs);
+  r->csv = NULL;
+}
+
+static enum icp_status csv_next(struct icp_reader *r, struct icp_account *a,
+                                struct icp_err *err)
+{
+  struct csv_state *cs = r->csv;
+  enum icp_status st;
+  const char *rec;
+  long line, j;
+
+  st = read_record(r, cs, &line, err);
+  if(st)
+    return st;
+  a->line = line;
+  if(cs->bad)
+    return icp_err_set(err, ICP_ESKIP, "%s:%ld: %s", r->name, line,
+                       cs->bad);
+  if(cs->nf != cs->ncols)
+    return icp_err_set(err, ICP_ESKIP, "%s:%ld: %ld field%s, header has %d",
+                       r->name, line, cs->nf, cs->nf == 1 ? "" : "s",
+                       cs->ncols);
+  rec = r->buf + r->beg - cs->i;
+  for(j = 0; j < cs->nf; j++) {
+    struct icp_err cell;
+    size_t n;
+    const char *p = field(cs, rec, j, &n);
+    if(!n)
+      continue;
+    st = icp_account_set_text(a, cs->ids[j], p, n, r->source, &cell);
+    if(st == ICP_EINVAL)
+      icp_reader_warn(r, line, cell.msg);
+    else if(st)
+      return icp_err_set(err, ICP_ESKIP, "%s:%ld: column '%s': %s",
+                         r->name, line, icp_schema_name(r->schema,
+                                                        cs->ids[j]),
+                         st == ICP_ENOMEM ? "out of memory" :
+                         "record too large");
+  }
+  return ICP_OK;
+}
+
+static enum icp_status read_header(struct icp_reader *r,
+                                   struct csv_state *cs,
+                                   struct icp_err *err)
+{
+  enum icp_status st = ICP_OK;
+  const char *rec;
+  long line, j;
+  int *seen;
+
+  /* a UTF-8 byte order mark */
+  while(r->end - r->beg < 3 && st == ICP_OK)
+    st = icp_reader_fill(r, err);
+  if(st != ICP_OK && st != ICP_EOF)
+    return st;
+  if(r->end - r->beg >= 3 && !memcmp(r->buf + r->beg, "\xef\xbb\xbf", 3))
+    r->beg += 3;
+
+  st = read_record(r, cs, &line, err);
+  if(st == ICP_EOF)
+    return icp_err_set(err, ICP_EINVAL, "%s:1: empty input, a header row "
+                       "is required", r->name);
+  if(st)
+    return st;
+  if(cs->bad)
+    return icp_err_set(err, ICP_EINVAL, "%s:%ld: header: %s", r->name, line,
+                       cs->bad);
+  if(cs->nf > ICP_CSV_COLS_MAX)
+    return icp_err_set(err, ICP_ELIMIT, "%s:%ld: %ld columns, the limit is "
+                       "%d", r->name, line, cs->nf, ICP_CSV_COLS_MAX);
+  cs->ncols = (int)cs->nf;
+  cs->maxf = cs->nf;
+  cs->ids = malloc((size_t)cs->ncols * sizeof(*cs->ids));
+  seen = calloc(ICP_SCHEMA_MAX + 1, sizeof(*seen));
+  if(!cs->ids || !seen) {
+    free(seen);
+    return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", r->name);
+  }
+  rec = r->buf + r->beg - cs->i;
+  for(j = 0; j < cs->nf; j++) {
+    size_t n;
+    const char *p = field(cs, rec, j, &n);
+    int id;
+    while(n && (*p == ' ' || *p == '\t')) {
+      p++;
+      n--;
+    }
+    while(n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+      n--;
+    if(!n) {
+      free(seen);
+      return icp_err_set(err, ICP_EINVAL, "%s:%ld: column %ld has an "
+                         "empty name", r->name, line, j + 1);
+    }
+    id = icp_schema_intern(r->schema, p, n);
+    if(id < 0 || id >= ICP_SCHEMA_MAX) {
+      free(seen);
+      return icp_err_set(err, ICP_ELIMIT, "%s:%ld: column %ld: name too "
+                         "long or too many fields", r->name, line, j + 1);
+    }
+    if(seen[id]) {
+      int first = seen[id];
+      free(seen);
+      return icp_err_set(err, ICP_EINVAL, "%s:%ld: duplicate column '%s' "
+                         "(columns %d and %ld)", r->name, line,
+                         icp_schema_name(r->schema, id), first, j + 1);
+    }
+    seen[id] = (int)j + 1;
+    cs->ids[j] = id;
+  }
+  free(seen);
+  return ICP_OK;
+}
+
+enum icp_status icp_csv_open(struct icp_reader *r, struct icp_err *err)
+{
+  struct csv_state *cs = calloc(1, sizeof(*cs));
+  size_t n = ICP_CSV_COLS_MAX + 1;
+  if(!cs)
+    return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", r->name);
+  r->csv = cs;
+  r->free_impl = csv_free;
+  r->next = csv_next;
+  cs->off = malloc(n * sizeof(*cs->off));
+  cs->len = malloc(n * sizeof(*cs->len));
+  cs->esc = malloc(n);
+  if(!cs->off || !cs->len || !cs->esc)
+    return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", r->name);
+  cs->maxf = (long)n;
+  return read_header(r, cs, err);
+}

@@ -1,0 +1,191 @@
+/* reader.c -- opening readers, format choice, the shared input buffer. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "data/value.h"
+#include "io/reader_impl.h"
+
+/* ---- helpers ----------------------------------------------------------- */
+
+static int ends_with(const char *s, const char *suffix)
+{
+  size_t n = strlen(s), m = strlen(suffix);
+  return n > m && icp_str_ieq(s + n - m, m, suffix, m);
+}
+
+/* "csv", "jsonl", or NULL when neither can be told. */
+static const char *pick_format(const char *name, const char *format)
+{
+  if(format)
+    return format;
+  if(ends_with(name, ".csv"))
+    return "csv";
+  if(ends_with(name, ".jsonl") || ends_with(name, ".ndjson") ||
+     ends_with(name, ".json"))
+    return "jsonl";
+  return NULL;
+}
+
+/* ICP_OK when the format is known or can be told from name. */
+static enum icp_status check_format(const char *name, const char *format,
+                                    struct icp_err *err)
+{
+  const char *fmt = pick_format(name, format);
+  if(!fmt)
+    return icp_err_set(err, ICP_EINVAL, "%s: cannot tell the format, "
+                       "use --format csv|jsonl", name);
+  if(strcmp(fmt, "csv") && strcmp(fmt, "jsonl"))
+    return icp_err_set(err, ICP_EINVAL, "%s: unknown format '%s', use "
+                       "--format csv|jsonl", name, fmt);
+  return ICP_OK;
+}
+
+static void destroy(struct icp_reader *r)
+{
+  if(!r)
+    return;
+  if(r->free_impl)
+    r->free_impl(r);
+  if(r->own_fp && r->fp)
+    fclose(r->fp);
+  free(r->buf);
+  free(r->name);
+  free(r);
+}
+
+static enum icp_status setup(struct icp_reader **out, FILE *fp, int own_fp,
+                             const char *name, const char *format,
+                             struct icp_schema *schema, struct icp_err *err)
+{
+  struct icp_reader *r;
+  const char *fmt = pick_format(name, format);
+  enum icp_status st;
+  size_t n = strlen(name);
+
+  *out = NULL;
+  st = check_format(name, format, err);
+  if(st) {
+    if(own_fp)
+      fclose(fp);
+    return st;
+  }
+  r = calloc(1, sizeof(*r));
+  if(!r) {
+    if(own_fp)
+      fclose(fp);
+    return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", name);
+  }
+  r->fp = fp;
+  r->own_fp = own_fp;
+  r->schema = schema;
+  r->line = 1;
+  r->name = malloc(n + 1);
+  r->buf = malloc(ICP_READER_BUF + 1);
+  if(!r->name || !r->buf) {
+    destroy(r);
+    return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", name);
+  }
+  memcpy(r->name, name, n + 1);
+  r->buf[0] = 0;
+  r->source = icp_schema_source(schema, "input");
+  if(r->source < 0)
+    r->source = 0;
+  st = !strcmp(fmt, "csv") ? icp_csv_open(r, err) : icp_jsonl_open(r, err);
+  if(st) {
+    destroy(r);
+    return st;
+  }
+  *out = r;
+  return ICP_OK;
+}
+
+/* ---- API --------------------------------------------------------------- */
+
+enum icp_status icp_reader_open(struct icp_reader **out, const char *path,
+                                const char *format,
+                                struct icp_schema *schema,
+                                struct icp_err *err)
+{
+  FILE *fp;
+  enum icp_status st;
+  *out = NULL;
+  if(!strcmp(path, "-"))
+    return setup(out, stdin, 0, "<stdin>", format, schema, err);
+  st = check_format(path, format, err);
+  if(st)
+    return st;
+  fp = fopen(path, "rb");
+  if(!fp)
+    return icp_err_set(err, ICP_EIO, "%s: cannot open: %s", path,
+                       strerror(errno));
+  return setup(out, fp, 1, path, format, schema, err);
+}
+
+enum icp_status icp_reader_open_stream(struct icp_reader **out, FILE *fp,
+                                       const char *name, const char *format,
+                                       struct icp_schema *schema,
+                                       struct icp_err *err)
+{
+  return setup(out, fp, 0, name ? name : "<stream>", format, schema, err);
+}
+
+enum icp_status icp_reader_next(struct icp_reader *r, struct icp_account *a,
+                                struct icp_err *err)
+{
+  icp_account_clear(a);
+  a->file = r->name;
+  return r->next(r, a, err);
+}
+
+void icp_reader_set_warn(struct icp_reader *r,
+                         void (*fn)(void *ud, const char *msg), void *ud)
+{
+  r->warn = fn;
+  r->warn_ud = ud;
+}
+
+const char *icp_reader_name(const struct icp_reader *r)
+{
+  return r->name;
+}
+
+void icp_reader_close(struct icp_reader *r)
+{
+  destroy(r);
+}
+
+/* ---- shared with the format modules ------------------------------------ */
+
+enum icp_status icp_reader_fill(struct icp_reader *r, struct icp_err *err)
+{
+  size_t n, want;
+  if(r->eof)
+    return ICP_EOF;
+  if(r->beg) {
+    memmove(r->buf, r->buf + r->beg, r->end - r->beg);
+    r->end -= r->beg;
+    r->beg = 0;
+  }
+  if(r->end >= ICP_READER_BUF)
+    return icp_err_set(err, ICP_ELIMIT, "%s: record too long", r->name);
+  want = ICP_READER_BUF - r->end;
+  n = fread(r->buf + r->end, 1, want, r->fp);
+  r->end += n;
+  r->buf[r->end] = 0;
+  if(n < want && ferror(r->fp))
+    return icp_err_set(err, ICP_EIO, "%s:%ld: read error: %s", r->name,
+                       r->line, strerror(errno));
+  if(n < want)
+    r->eof = 1;  /* no second read: a terminal would block again */
+  return n ? ICP_OK : ICP_EOF;
+}
+
+void icp_reader_warn(struct icp_reader *r, long line, const char *msg)
+{
+  char m[ICP_ERR_MAX + 128];
+  if(!r->warn)
+    return;
+  snprintf(m, sizeof(m), "%s:%ld: %s", r->name, line, msg);
+  r->warn(r->warn_ud, m);
+}

@@ -1,0 +1,67 @@
+/*
+ * reader.h -- streaming readers of accounts: CSV (RFC 4180) and JSONL.
+ *
+ * A reader pulls one record at a time into a caller-owned account and
+ * allocates nothing per record in the steady state (CSV). Memory is
+ * bounded: a CSV record or a JSONL line is at most ICP_READER_RECORD_MAX
+ * bytes, a CSV file at most ICP_CSV_COLS_MAX columns, a JSON line at most
+ * ICP_JSON_DEPTH_MAX levels deep. A bad record is reported and skipped;
+ * reading goes on (DESIGN §3, HARDENING 15-17 and 22).
+ */
+#ifndef ICP_READER_H
+#define ICP_READER_H
+
+#include <stdio.h>
+
+#include "icp.h"
+#include "data/account.h"
+#include "data/schema.h"
+
+#define ICP_READER_RECORD_MAX (1u << 20)
+#define ICP_CSV_COLS_MAX 4096
+#define ICP_JSON_DEPTH_MAX 64
+
+/* Opens path ("-" = stdin, named "<stdin>" in messages). format is "csv"
+ * or "jsonl", or NULL to pick by extension (.csv; .jsonl, .ndjson, .json);
+ * otherwise ICP_EINVAL "FILE: cannot tell the format, use --format
+ * csv|jsonl". A CSV header is read here: an empty, duplicate or unreadable
+ * header fails with "FILE:1: ...". The reader borrows schema, which must
+ * outlive it (header names and keys are interned into it). On success *out
+ * is owned by the caller (icp_reader_close); on failure *out is NULL. */
+enum icp_status icp_reader_open(struct icp_reader **out, const char *path,
+                                const char *format,
+                                struct icp_schema *schema,
+                                struct icp_err *err);
+
+/* Same over an open stream, which stays the caller's (the reader never
+ * closes it); name is copied and used in messages and as a->file. With a
+ * NULL format the extension of name decides. */
+enum icp_status icp_reader_open_stream(struct icp_reader **out, FILE *fp,
+                                       const char *name, const char *format,
+                                       struct icp_schema *schema,
+                                       struct icp_err *err);
+
+/* Clears a (which must belong to the reader's schema), then fills it with
+ * the next record and sets a->file (the reader's name, valid until
+ * icp_reader_close) and a->line (physical line where the record starts).
+ * Returns ICP_OK, ICP_EOF, ICP_ESKIP (a bad record: err holds "FILE:LINE:
+ * reason" and a->line its line; report it, count it and call again), or
+ * ICP_EIO / ICP_ENOMEM (fatal: stop reading). */
+enum icp_status icp_reader_next(struct icp_reader *r, struct icp_account *a,
+                                struct icp_err *err);
+
+/* Cell-level problems of kept records ("FILE:LINE: column 'x': 'abc' is
+ * not a number") are passed to fn (default: dropped); the field is left
+ * missing and the record is still returned with ICP_OK. msg is valid only
+ * during the call. */
+void icp_reader_set_warn(struct icp_reader *r,
+                         void (*fn)(void *ud, const char *msg), void *ud);
+
+/* The name used in messages (borrowed from the reader). */
+const char *icp_reader_name(const struct icp_reader *r);
+
+/* Releases the reader and closes the file it opened (not a stream given
+ * to icp_reader_open_stream, nor stdin). NULL is ignored. */
+void icp_reader_close(struct icp_reader *r);
+
+#endif

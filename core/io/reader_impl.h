@@ -1,0 +1,53 @@
+/*
+ * reader_impl.h -- private: the reader object shared by reader.c and the
+ * format modules (csv_reader.c, jsonl_reader.c). Not part of the API.
+ */
+#ifndef ICP_READER_IMPL_H
+#define ICP_READER_IMPL_H
+
+#include <stdio.h>
+
+#include "icp.h"
+#include "data/account.h"
+#include "io/reader.h"
+
+/* Input buffer: one capped record plus room for a large read. */
+#define ICP_READER_BUF (2u * ICP_READER_RECORD_MAX)
+
+struct csv_state;
+struct jsonl_state;
+
+struct icp_reader {
+  FILE *fp;
+  int own_fp;                    /* fclose on close */
+  char *name;                    /* owned */
+  struct icp_schema *schema;     /* borrowed */
+  void (*warn)(void *ud, const char *msg);
+  void *warn_ud;
+  int source;                    /* source id of the values ("input") */
+
+  char *buf;                     /* ICP_READER_BUF + 1 bytes */
+  size_t beg;                    /* start of unconsumed data */
+  size_t end;                    /* end of data read */
+  int eof;                       /* fread hit the end of the input */
+  long line;                     /* physical line number at beg */
+
+  enum icp_status (*next)(struct icp_reader *r, struct icp_account *a,
+                          struct icp_err *err);
+  void (*free_impl)(struct icp_reader *r);
+  struct csv_state *csv;
+  struct jsonl_state *jsonl;
+};
+
+/* Moves [beg, end) to the front and reads more. ICP_OK when bytes were
+ * added, ICP_EOF at end of input, ICP_EIO on a read error. */
+enum icp_status icp_reader_fill(struct icp_reader *r, struct icp_err *err);
+
+/* Passes "FILE:LINE: msg" to the warning callback, if any. */
+void icp_reader_warn(struct icp_reader *r, long line, const char *msg);
+
+/* Format modules: set up r (reading the CSV header). */
+enum icp_status icp_csv_open(struct icp_reader *r, struct icp_err *err);
+enum icp_status icp_jsonl_open(struct icp_reader *r, struct icp_err *err);
+
+#endif

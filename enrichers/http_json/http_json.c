@@ -1,0 +1,947 @@
+/*
+ * http_json.c -- any JSON-over-HTTP provider, configured in providers.lua.
+ *
+ *   provider "inhouse" { enricher = "http_json",
+ *     url = "https://data.example.com/v1/company?domain={domain}",
+ *     headers = { ["X-Api-Key"] = env "INHOUSE_KEY" },
+ *     fields = { employees = "/organization/estimated_num_employees",
+ *                tech = "/organization/current_technologies/STAR/name" },
+ *     not_found = { 404, 410 } }
+ *
+ * (STAR stands for the character `*`, which cannot follow a slash inside
+ * a C comment.)
+ *
+ * Config:
+ *   url        (string, required) http:// or https:// template. `{domain}`
+ *              is the account's normalized domain; `{field}` is any other
+ *              string field of the account ([a-z0-9_.] names). Each value
+ *              is percent-encoded by host->url_escape; an account without
+ *              a referenced value is skipped (request -> NOT_FOUND).
+ *   headers    (map, optional, secret: every value is redacted) sent as is.
+ *   fields     (map, required) output field -> JSON Pointer (RFC 6901):
+ *              "" is the whole document, "/a/b" walks members, "~1" is
+ *              "/" and "~0" is "~" inside a name, a decimal segment
+ *              indexes an array, and a segment that is exactly "*" means
+ *              every element of an array (so a literal "*" member cannot
+ *              be named). Results:
+ *                - a pointer with "*", or one that ends on an array,
+ *                  appends every string / number / bool it reaches (array
+ *                  elements flattened one level) as list items, without
+ *                  duplicates, at most 1000;
+ *                - otherwise a string goes through host->out_text (so the
+ *                  host normalizes ranges, countries, dates, URLs), a
+ *                  number through out_number, a bool through out_bool;
+ *                  null, an object or a missing member set nothing.
+ *   not_found  (list of statuses, default { 404 }) -> ICP_ENR_NOT_FOUND.
+ * Other 2xx statuses are parsed; any other status -> ICP_ENR_ERROR. A body
+ * from which no field could be taken counts as NOT_FOUND.
+ */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "icp_enricher.h"
+
+/* ==== shared JSON guard: identical in every bundled enricher ========== */
+/* Edit it in clearbit.c and copy it into the others (same text). */
+
+#define SHARED static __attribute__((unused))
+#define MAX_DEPTH 64          /* nesting cap, checked before cJSON runs */
+#define MAX_BODY (64u << 20)  /* bytes; the host caps far lower */
+#define MAX_TEXT 4096         /* longest string value we pass on */
+#define MAX_ITEMS 1000        /* most items we add to one list field */
+#define MAX_URL 8192          /* longest URL we build */
+
+/* Checks the raw bytes before cJSON sees them: valid UTF-8, no NUL byte,
+ * no \u0000 escape (cJSON would cut the string there), nesting at most
+ * MAX_DEPTH. Returns NULL when fine, else a short reason. */
+SHARED const char *body_precheck(const char *s, size_t n)
+{
+  size_t i = 0;
+  int depth = 0, in_str = 0;
+
+  while (i < n) {
+    unsigned char c = (unsigned char)s[i];
+    if (c == 0)
+      return "NUL byte in body";
+    if (c >= 0x80) {                     /* a multi-byte UTF-8 sequence */
+      size_t k, len;
+      uint32_t cp;
+      if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1Fu; }
+      else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0Fu; }
+      else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07u; }
+      else return "invalid UTF-8";
+      if (n - i < len)
+        return "invalid UTF-8";
+      for (k = 1; k < len; k++) {
+        unsigned char d = (unsigned char)s[i + k];
+        if ((d & 0xC0u) != 0x80u)
+          return "invalid UTF-8";
+        cp = (cp << 6) | (d & 0x3Fu);
+      }
+      if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+          cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return "invalid UTF-8";
+      i += len;
+      continue;
+    }
+    if (in_str) {
+      if (c == '\\') {
+        if (i + 1 < n && s[i + 1] == 'u' && n - i >= 6 &&
+            memcmp(s + i + 2, "0000", 4) == 0)
+          return "NUL escape in string";
+        i += 2;
+        continue;
+      }
+      if (c == '"')
+        in_str = 0;
+    } else if (c == '"') {
+      in_str = 1;
+    } else if (c == '{' || c == '[') {
+      if (++depth > MAX_DEPTH)
+        return "nesting too deep";
+    } else if (c == '}' || c == ']') {
+      depth--;
+    }
+    i++;
+  }
+  return NULL;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Walks a parsed tree (depth already bounded): every number finite, no
+ * duplicate key in any object. Returns NULL or a short reason. */
+SHARED const char *tree_check(const cJSON *node)
+{
+  const cJSON *c;
+  size_t n = 0, i;
+  const char **names;
+  const char *why = NULL;
+
+  if (cJSON_IsNumber(node))
+    return isfinite(node->valuedouble) ? NULL : "non-finite number";
+  if (!cJSON_IsObject(node) && !cJSON_IsArray(node))
+    return NULL;
+  for (c = node->child; c != NULL; c = c->next) {
+    why = tree_check(c);
+    if (why != NULL)
+      return why;
+    n++;
+  }
+  if (!cJSON_IsObject(node) || n < 2)
+    return NULL;
+  names = malloc(n * sizeof *names);
+  if (names == NULL)
+    return "out of memory";
+  i = 0;
+  for (c = node->child; c != NULL; c = c->next)
+    names[i++] = c->string != NULL ? c->string : "";
+  qsort(names, n, sizeof *names, cmp_name);
+  for (i = 1; i < n && why == NULL; i++)
+    if (strcmp(names[i - 1], names[i]) == 0)
+      why = "duplicate key";
+  free(names);
+  return why;
+}
+
+/* Parses an untrusted body of len bytes (not NUL-terminated). Returns the
+ * tree (caller frees with cJSON_Delete) or NULL after out_error(). */
+SHARED cJSON *body_parse(const struct icp_host *h,
+                         struct icp_enr_output *out, const char *body,
+                         size_t len)
+{
+  const char *why, *end = NULL;
+  char *copy;
+  cJSON *doc;
+
+  if (body == NULL || len == 0) {
+    h->out_error(out, "empty body");
+    return NULL;
+  }
+  if (len > MAX_BODY) {
+    h->out_error(out, "body too large");
+    return NULL;
+  }
+  why = body_precheck(body, len);
+  if (why != NULL) {
+    h->out_error(out, why);
+    return NULL;
+  }
+  copy = malloc(len + 1);
+  if (copy == NULL) {
+    h->out_error(out, "out of memory");
+    return NULL;
+  }
+  memcpy(copy, body, len);
+  copy[len] = '\0';
+  doc = cJSON_ParseWithOpts(copy, &end, 1);
+  free(copy);
+  if (doc == NULL) {
+    h->out_error(out, "malformed JSON");
+    return NULL;
+  }
+  why = tree_check(doc);
+  if (why != NULL) {
+    cJSON_Delete(doc);
+    h->out_error(out, why);
+    return NULL;
+  }
+  return doc;
+}
+
+/* Member k of object o, or NULL (also when o is not an object). */
+SHARED const cJSON *jget(const cJSON *o, const char *k)
+{
+  return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, k) : NULL;
+}
+
+/* A usable string: a JSON string, non-empty, at most MAX_TEXT bytes. */
+SHARED const char *jstr(const cJSON *v)
+{
+  size_t n;
+  if (!cJSON_IsString(v) || v->valuestring == NULL)
+    return NULL;
+  n = strlen(v->valuestring);
+  return n == 0 || n > MAX_TEXT ? NULL : v->valuestring;
+}
+
+/* A usable number: a finite JSON number. Returns 1 and stores it. */
+SHARED int jnum(const cJSON *v, double *out)
+{
+  if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
+    return 0;
+  *out = v->valuedouble;
+  return 1;
+}
+
+/* What parse() has emitted so far; `stored` counts accepted values. */
+struct emit {
+  const struct icp_host *h;
+  struct icp_enr_output *out;
+  int stored;
+};
+
+SHARED void emit_text(struct emit *e, const char *field, const char *s)
+{
+  if (s != NULL && e->h->out_text(e->out, field, s) == 0)
+    e->stored++;
+}
+
+SHARED void emit_num(struct emit *e, const char *field, double v)
+{
+  if (isfinite(v) && e->h->out_number(e->out, field, v) == 0)
+    e->stored++;
+}
+
+SHARED void emit_bool(struct emit *e, const char *field, int v)
+{
+  if (e->h->out_bool(e->out, field, v != 0) == 0)
+    e->stored++;
+}
+
+/* A set of borrowed strings, for dropping duplicate list items. */
+struct strset {
+  const char **v;
+  size_t n, cap;
+};
+
+/* Adds s unless present; returns 1 when added, 0 when present, full
+ * (MAX_ITEMS) or out of memory. */
+SHARED int strset_add(struct strset *set, const char *s)
+{
+  size_t i;
+  for (i = 0; i < set->n; i++)
+    if (strcmp(set->v[i], s) == 0)
+      return 0;
+  if (set->n >= MAX_ITEMS)
+    return 0;
+  if (set->n == set->cap) {
+    size_t cap = set->cap ? set->cap * 2 : 16;
+    const char **v = realloc((void *)set->v, cap * sizeof *v);
+    if (v == NULL)
+      return 0;
+    set->v = v;
+    set->cap = cap;
+  }
+  set->v[set->n++] = s;
+  return 1;
+}
+
+SHARED void strset_free(struct strset *set)
+{
+  free((void *)set->v);
+  set->v = NULL;
+  set->n = set->cap = 0;
+}
+
+/* Adds item to list field unless already in seen. */
+SHARED void emit_item(struct emit *e, struct strset *seen, const char *field,
+                      const char *item)
+{
+  if (item != NULL && strset_add(seen, item) &&
+      e->h->out_list_add(e->out, field, item) == 0)
+    e->stored++;
+}
+
+/* Every string of JSON array arr as items of list field, no duplicates. */
+SHARED void emit_str_array(struct emit *e, const char *field,
+                           const cJSON *arr)
+{
+  struct strset seen = {0};
+  const cJSON *it;
+  if (!cJSON_IsArray(arr))
+    return;
+  cJSON_ArrayForEach(it, arr) emit_item(e, &seen, field, jstr(it));
+  strset_free(&seen);
+}
+
+/* A growing string for URLs; `bad` sticks after any failure. */
+struct sbuf {
+  char *p;
+  size_t n, cap;
+  int bad;
+};
+
+SHARED void sb_addn(struct sbuf *b, const char *s, size_t n)
+{
+  if (b->bad)
+    return;
+  if (n > MAX_URL || b->n + n + 1 > MAX_URL) {
+    b->bad = 1;
+    return;
+  }
+  if (b->n + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap : 256;
+    char *p;
+    while (cap < b->n + n + 1)
+      cap *= 2;
+    p = realloc(b->p, cap);
+    if (p == NULL) {
+      b->bad = 1;
+      return;
+    }
+    b->p = p;
+    b->cap = cap;
+  }
+  memcpy(b->p + b->n, s, n);
+  b->n += n;
+  b->p[b->n] = '\0';
+}
+
+SHARED void sb_add(struct sbuf *b, const char *s)
+{
+  sb_addn(b, s, strlen(s));
+}
+
+/* Appends s percent-encoded by the host. */
+SHARED void sb_add_escaped(struct sbuf *b, const struct icp_host *h,
+                           const char *s)
+{
+  size_t n = strlen(s), cap;
+  char *tmp;
+  if (b->bad)
+    return;
+  if (n > MAX_URL) {
+    b->bad = 1;
+    return;
+  }
+  cap = 3 * n + 1;
+  tmp = malloc(cap);
+  if (tmp == NULL || h->url_escape(s, n, tmp, cap) < 0)
+    b->bad = 1;
+  else
+    sb_add(b, tmp);
+  free(tmp);
+}
+
+/* Writes msg into errbuf (bounded, always NUL-terminated). */
+SHARED void errput(char *errbuf, size_t errlen, const char *msg)
+{
+  size_t n;
+  if (errbuf == NULL || errlen == 0)
+    return;
+  n = strlen(msg);
+  if (n >= errlen)
+    n = errlen - 1;
+  memcpy(errbuf, msg, n);
+  errbuf[n] = '\0';
+}
+
+/* True when the host table has every ABI 1 function we call. */
+SHARED int host_ok(const struct icp_host *h)
+{
+  return ICP_ENR_SIZE_COVERS(h, struct icp_host, free) &&
+         h->abi == ICP_ENRICHER_ABI && h->acct_domain && h->acct_string &&
+         h->req_set_url && h->req_add_header && h->url_escape &&
+         h->hdr_get && h->out_text && h->out_number && h->out_bool &&
+         h->out_list_add && h->out_error && h->cfg_string &&
+         h->cfg_number && h->cfg_bool && h->cfg_list_count &&
+         h->cfg_list_item && h->cfg_map_next && h->log && h->alloc &&
+         h->free;
+}
+
+/* A host-allocated copy of base_url (or dflt) without trailing slashes,
+ * or NULL with a reason in errbuf. Only http:// and https:// pass. */
+SHARED char *base_url_dup(const struct icp_host *h,
+                          const struct icp_enr_config *cfg,
+                          const char *dflt, char *errbuf, size_t errlen)
+{
+  const char *s = h->cfg_string(cfg, "base_url");
+  size_t n;
+  char *p;
+  if (s == NULL)
+    s = dflt;
+  if (strncmp(s, "https://", 8) != 0 && strncmp(s, "http://", 7) != 0) {
+    errput(errbuf, errlen, "base_url must start with http:// or https://");
+    return NULL;
+  }
+  n = strlen(s);
+  if (n > 2048 || strpbrk(s, "?# \t\r\n") != NULL) {
+    errput(errbuf, errlen, "base_url is too long or has ?, # or spaces");
+    return NULL;
+  }
+  while (n > 0 && s[n - 1] == '/')
+    n--;
+  p = h->alloc(n + 1);
+  if (p == NULL) {
+    errput(errbuf, errlen, "out of memory");
+    return NULL;
+  }
+  memcpy(p, s, n);
+  p[n] = '\0';
+  return p;
+}
+
+/* Records "status N" (fixed words only: an error body may echo a key)
+ * and returns ICP_ENR_ERROR. */
+SHARED int status_error(const struct icp_host *h, struct icp_enr_output *out,
+                        long status)
+{
+  char why[48];
+  snprintf(why, sizeof why, "unexpected status %ld", status);
+  h->out_error(out, why);
+  return ICP_ENR_ERROR;
+}
+
+/* ==== end of shared JSON guard ======================================== */
+
+#define MAX_FIELDS 128     /* entries in `fields` */
+#define MAX_SEGS 32        /* segments in one pointer */
+#define MAX_NOT_FOUND 16   /* entries in `not_found` */
+#define MAX_NAME 64        /* length of a field name */
+
+/* One `fields` entry, parsed at init. */
+struct jfield {
+  char *name;      /* output field name, host memory */
+  char *buf;       /* decoded segments, NUL-separated, host memory */
+  char **seg;      /* nseg pointers into buf, host memory */
+  size_t nseg;
+  int wildcard;    /* some segment is "*" */
+};
+
+struct http_json {
+  const struct icp_host *h;
+  const struct icp_enr_config *cfg;  /* url and headers are read from it */
+  const char *url;                   /* borrowed from cfg until fini */
+  struct jfield *fields;             /* host memory */
+  size_t nfields;
+  long not_found[MAX_NOT_FOUND];
+  size_t nnot_found;
+};
+
+static const char *const no_static_fields[] = {NULL};
+
+static const struct icp_enr_config_key config_keys[] = {
+  {"url", ICP_ENR_CFG_STRING, 1, 0},
+  {"headers", ICP_ENR_CFG_MAP, 0, 1},
+  {"fields", ICP_ENR_CFG_MAP, 1, 0},
+  {"not_found", ICP_ENR_CFG_LIST, 0, 0},
+  {NULL, 0, 0, 0}
+};
+
+/* ---- init ------------------------------------------------------------ */
+
+static void hj_fini(void *state)
+{
+  struct http_json *st = state;
+  size_t i;
+  if (st == NULL)
+    return;
+  for (i = 0; i < st->nfields; i++) {
+    st->h->free(st->fields[i].name);
+    st->h->free(st->fields[i].buf);
+    st->h->free(st->fields[i].seg);
+  }
+  st->h->free(st->fields);
+  st->h->free(st);
+}
+
+static int name_char(char c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '.';
+}
+
+/* A field or placeholder name: 1..MAX_NAME of [a-z0-9_.]. n = length. */
+static int valid_name(const char *s, size_t n)
+{
+  size_t i;
+  if (n == 0 || n > MAX_NAME)
+    return 0;
+  for (i = 0; i < n; i++)
+    if (!name_char(s[i]))
+      return 0;
+  return 1;
+}
+
+/* Checks the url template; returns NULL or a reason. */
+static const char *check_template(const char *url)
+{
+  const char *p;
+  if (strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0)
+    return "url must start with http:// or https://";
+  if (strlen(url) > 2048)
+    return "url is too long";
+  for (p = url; *p != '\0'; p++) {
+    if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+      return "url has white space";
+    if (*p == '}')
+      return "url has a } without {";
+    if (*p == '{') {
+      const char *end = strchr(p, '}');
+      if (end == NULL || !valid_name(p + 1, (size_t)(end - p - 1)))
+        return "url placeholder must be {name} with [a-z0-9_.]";
+      p = end;
+    }
+  }
+  return NULL;
+}
+
+/* An HTTP header name token (RFC 9110), at most 128 bytes. */
+static int valid_header_name(const char *s)
+{
+  size_t n = strlen(s), i;
+  if (n == 0 || n > 128)
+    return 0;
+  for (i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c <= 32 || c >= 127 || strchr("\"(),/:;<=>?@[\\]{}", c) != NULL)
+      return 0;
+  }
+  return 1;
+}
+
+static const char *check_headers(const struct icp_host *h,
+                                 const struct icp_enr_config *cfg)
+{
+  size_t it = 0;
+  const char *k, *v;
+  while (h->cfg_map_next(cfg, "headers", &it, &k, &v)) {
+    if (k == NULL || !valid_header_name(k))
+      return "headers: a name is not a valid HTTP header name";
+    if (v == NULL || strlen(v) > 4096 || strpbrk(v, "\r\n") != NULL)
+      return "headers: a value is too long or has a line break";
+  }
+  return NULL;
+}
+
+/* Parses pointer p into f: split on '/', then ~1 -> '/' and ~0 -> '~' in
+ * each segment; a raw segment "*" is the wildcard. Each '/' of p becomes
+ * the NUL after its decoded segment, so n + 1 bytes suffice. Returns NULL
+ * or a reason. */
+static const char *parse_pointer(const struct icp_host *h, const char *p,
+                                 struct jfield *f)
+{
+  size_t n = strlen(p), i, nseg = 0, w = 0;
+
+  if (n > 1024)
+    return "fields: a pointer is too long";
+  if (n > 0 && p[0] != '/')
+    return "fields: a pointer must be empty or start with /";
+  for (i = 0; i < n; i++)
+    if (p[i] == '/')
+      nseg++;
+  if (nseg > MAX_SEGS)
+    return "fields: a pointer has too many segments";
+  f->buf = h->alloc(n + 1);
+  f->seg = h->alloc((nseg ? nseg : 1) * sizeof *f->seg);
+  if (f->buf == NULL || f->seg == NULL)
+    return "out of memory";
+  f->nseg = 0;
+  i = 0;
+  while (i < n) {                    /* p[i] == '/' here */
+    size_t start = ++i;
+    f->seg[f->nseg++] = f->buf + w;
+    while (i < n && p[i] != '/') {
+      if (p[i] == '~') {
+        if (i + 1 < n && (p[i + 1] == '0' || p[i + 1] == '1'))
+          f->buf[w++] = p[i + 1] == '0' ? '~' : '/';
+        else
+          return "fields: a pointer has ~ not followed by 0 or 1";
+        i += 2;
+      } else {
+        f->buf[w++] = p[i++];
+      }
+    }
+    if (i - start == 1 && p[start] == '*')
+      f->wildcard = 1;
+    f->buf[w++] = '\0';
+  }
+  f->buf[w] = '\0';
+  return NULL;
+}
+
+/* Reads the `fields` map into st. Returns NULL or a reason. */
+static const char *load_fields(struct http_json *st)
+{
+  const struct icp_host *h = st->h;
+  size_t it = 0, n = 0;
+  const char *k, *v, *why;
+
+  while (h->cfg_map_next(st->cfg, "fields", &it, &k, &v))
+    if (++n > MAX_FIELDS)
+      return "fields: too many entries";
+  if (n == 0)
+    return "fields must map at least one field to a JSON Pointer";
+  st->fields = h->alloc(n * sizeof *st->fields);
+  if (st->fields == NULL)
+    return "out of memory";
+  memset(st->fields, 0, n * sizeof *st->fields);
+  it = 0;
+  while (st->nfields < n &&
+         h->cfg_map_next(st->cfg, "fields", &it, &k, &v)) {
+    struct jfield *f = &st->fields[st->nfields++];
+    size_t kn;
+    if (k == NULL || v == NULL || !valid_name(k, strlen(k)))
+      return "fields: a name is not [a-z0-9_.] (at most 64)";
+    kn = strlen(k);
+    f->name = h->alloc(kn + 1);
+    if (f->name == NULL)
+      return "out of memory";
+    memcpy(f->name, k, kn + 1);
+    why = parse_pointer(h, v, f);
+    if (why != NULL)
+      return why;
+  }
+  return NULL;
+}
+
+/* Checked conversion of a status text; -1 when not 100..599. */
+static long status_of(const char *s)
+{
+  char *end;
+  long v;
+  if (s == NULL || *s < '0' || *s > '9')
+    return -1;
+  errno = 0;
+  v = strtol(s, &end, 10);
+  if (errno != 0 || *end != '\0' || v < 100 || v > 599)
+    return -1;
+  return v;
+}
+
+static const char *load_not_found(struct http_json *st)
+{
+  const struct icp_host *h = st->h;
+  size_t n = h->cfg_list_count(st->cfg, "not_found"), i;
+  if (n == 0) {
+    st->not_found[0] = 404;
+    st->nnot_found = 1;
+    return NULL;
+  }
+  if (n > MAX_NOT_FOUND)
+    return "not_found: at most 16 statuses";
+  for (i = 0; i < n; i++) {
+    long s = status_of(h->cfg_list_item(st->cfg, "not_found", i));
+    if (s < 0)
+      return "not_found: each item must be an HTTP status (100-599)";
+    st->not_found[st->nnot_found++] = s;
+  }
+  return NULL;
+}
+
+static int hj_init(const struct icp_host *h, const struct icp_enr_config *cfg,
+                   void **state, char *errbuf, size_t errlen)
+{
+  struct http_json *st;
+  const char *why;
+
+  *state = NULL;
+  if (!host_ok(h)) {
+    errput(errbuf, errlen, "host table lacks functions http_json needs");
+    return -1;
+  }
+  st = h->alloc(sizeof *st);
+  if (st == NULL) {
+    errput(errbuf, errlen, "out of memory");
+    return -1;
+  }
+  memset(st, 0, sizeof *st);
+  st->h = h;
+  st->cfg = cfg;
+  st->url = h->cfg_string(cfg, "url");
+  if (st->url == NULL)
+    why = "url is required";
+  else
+    why = check_template(st->url);
+  if (why == NULL)
+    why = check_headers(h, cfg);
+  if (why == NULL)
+    why = load_fields(st);
+  if (why == NULL)
+    why = load_not_found(st);
+  if (why != NULL) {
+    errput(errbuf, errlen, why);
+    hj_fini(st);
+    return -1;
+  }
+  *state = st;
+  return 0;
+}
+
+static const char *hj_provides(void *state, size_t i)
+{
+  struct http_json *st = state;
+  return st != NULL && i < st->nfields ? st->fields[i].name : NULL;
+}
+
+/* ---- request --------------------------------------------------------- */
+
+static int hj_request(void *state, const struct icp_enr_account *acct,
+                      struct icp_enr_request *req)
+{
+  struct http_json *st = state;
+  const struct icp_host *h = st->h;
+  struct sbuf url = {0};
+  const char *p = st->url, *k, *v;
+  size_t it = 0;
+  int rc = ICP_ENR_OK;
+
+  while (*p != '\0') {
+    const char *open = strchr(p, '{');
+    const char *close, *val;
+    char name[MAX_NAME + 1];
+    size_t n;
+    if (open == NULL) {
+      sb_add(&url, p);
+      break;
+    }
+    sb_addn(&url, p, (size_t)(open - p));
+    close = strchr(open, '}');   /* present: checked at init */
+    n = (size_t)(close - open - 1);
+    memcpy(name, open + 1, n);
+    name[n] = '\0';
+    val = strcmp(name, "domain") == 0 ? h->acct_domain(acct)
+                                      : h->acct_string(acct, name);
+    if (val == NULL || val[0] == '\0') {
+      free(url.p);
+      return ICP_ENR_NOT_FOUND;
+    }
+    sb_add_escaped(&url, h, val);
+    p = close + 1;
+  }
+  if (url.bad) {
+    h->log(st->cfg, ICP_ENR_LOG_WARN, "cannot build the request URL");
+    free(url.p);
+    return ICP_ENR_ERROR;
+  }
+  if (h->req_set_url(req, url.p) != 0 ||
+      h->req_add_header(req, "Accept", "application/json") != 0)
+    rc = ICP_ENR_ERROR;
+  while (rc == ICP_ENR_OK && h->cfg_map_next(st->cfg, "headers", &it, &k, &v))
+    if (h->req_add_header(req, k, v) != 0)
+      rc = ICP_ENR_ERROR;
+  free(url.p);
+  return rc;
+}
+
+/* ---- parse ----------------------------------------------------------- */
+
+/* Matches collected for one pointer. */
+struct matches {
+  const cJSON *v[MAX_ITEMS];
+  size_t n;
+};
+
+/* Is s an RFC 6901 array index ("0" or no leading zero), at most 9
+ * digits? Stores it. */
+static int index_of(const char *s, int *out)
+{
+  size_t n = strlen(s), i;
+  int v = 0;
+  if (n == 0 || n > 9 || (n > 1 && s[0] == '0'))
+    return 0;
+  for (i = 0; i < n; i++) {
+    if (s[i] < '0' || s[i] > '9')
+      return 0;
+    v = v * 10 + (s[i] - '0');
+  }
+  *out = v;
+  return 1;
+}
+
+/* Resolves segments [i, f->nseg) from node, adding leaves to m. */
+static void resolve(const struct jfield *f, size_t i, const cJSON *node,
+                    struct matches *m)
+{
+  const char *seg;
+  int idx;
+
+  if (node == NULL || m->n >= MAX_ITEMS)
+    return;
+  if (i == f->nseg) {
+    m->v[m->n++] = node;
+    return;
+  }
+  seg = f->seg[i];
+  if (cJSON_IsObject(node)) {
+    if (!(f->wildcard && strcmp(seg, "*") == 0))
+      resolve(f, i + 1, cJSON_GetObjectItemCaseSensitive(node, seg), m);
+    return;
+  }
+  if (!cJSON_IsArray(node))
+    return;
+  if (strcmp(seg, "*") == 0 && f->wildcard) {
+    const cJSON *el;
+    cJSON_ArrayForEach(el, node)
+    {
+      if (m->n >= MAX_ITEMS)
+        break;
+      resolve(f, i + 1, el, m);
+    }
+  } else if (index_of(seg, &idx)) {
+    resolve(f, i + 1, cJSON_GetArrayItem(node, idx), m);
+  }
+}
+
+/* Shortest %g text that reads back as v. */
+static void num_text(double v, char *buf, size_t cap)
+{
+  snprintf(buf, cap, "%.15g", v);
+  if (strtod(buf, NULL) != v)
+    snprintf(buf, cap, "%.17g", v);
+}
+
+/* Adds scalar v as one item of f's list (copies number texts). */
+static void add_item(struct emit *e, struct strset *seen,
+                     struct strset *owned, const char *field,
+                     const cJSON *v)
+{
+  double d;
+  if (cJSON_IsString(v)) {
+    emit_item(e, seen, field, jstr(v));
+  } else if (cJSON_IsBool(v)) {
+    emit_item(e, seen, field, cJSON_IsTrue(v) ? "true" : "false");
+  } else if (jnum(v, &d)) {
+    char buf[40], *copy;
+    size_t n;
+    num_text(d, buf, sizeof buf);
+    n = strlen(buf);
+    copy = malloc(n + 1);
+    if (copy == NULL)
+      return;
+    memcpy(copy, buf, n + 1);
+    if (!strset_add(owned, copy)) {  /* same text already kept */
+      free(copy);
+      return;
+    }
+    emit_item(e, seen, field, copy);
+  }
+}
+
+static void emit_field(struct emit *e, const struct jfield *f,
+                       const cJSON *doc)
+{
+  struct matches *m = malloc(sizeof *m);
+  size_t i;
+  double d;
+
+  if (m == NULL)
+    return;
+  m->n = 0;
+  resolve(f, 0, doc, m);
+  if (f->wildcard || (m->n == 1 && cJSON_IsArray(m->v[0]))) {
+    struct strset seen = {0}, owned = {0};
+    for (i = 0; i < m->n; i++) {
+      if (cJSON_IsArray(m->v[i])) {
+        const cJSON *el;
+        cJSON_ArrayForEach(el, m->v[i])
+        {
+          add_item(e, &seen, &owned, f->name, el);
+        }
+      } else {
+        add_item(e, &seen, &owned, f->name, m->v[i]);
+      }
+    }
+    for (i = 0; i < owned.n; i++)
+      free((void *)owned.v[i]);
+    strset_free(&owned);
+    strset_free(&seen);
+  } else if (m->n == 1) {
+    const cJSON *v = m->v[0];
+    if (cJSON_IsString(v))
+      emit_text(e, f->name, jstr(v));
+    else if (cJSON_IsBool(v))
+      emit_bool(e, f->name, cJSON_IsTrue(v));
+    else if (jnum(v, &d))
+      emit_num(e, f->name, d);
+  }
+  free(m);
+}
+
+static int hj_parse(void *state, const struct icp_enr_account *acct,
+                    long status, const struct icp_enr_headers *hdrs,
+                    const char *body, size_t len,
+                    struct icp_enr_output *out)
+{
+  struct http_json *st = state;
+  const struct icp_host *h = st->h;
+  struct emit e = {h, out, 0};
+  cJSON *doc;
+  size_t i;
+
+  (void)acct;
+  (void)hdrs;
+  for (i = 0; i < st->nnot_found; i++)
+    if (status == st->not_found[i])
+      return ICP_ENR_NOT_FOUND;
+  if (status < 200 || status > 299)
+    return status_error(h, out, status);
+  doc = body_parse(h, out, body, len);
+  if (doc == NULL)
+    return ICP_ENR_ERROR;
+  for (i = 0; i < st->nfields; i++)
+    emit_field(&e, &st->fields[i], doc);
+  cJSON_Delete(doc);
+  return e.stored > 0 ? ICP_ENR_OK : ICP_ENR_NOT_FOUND;
+}
+
+static const struct icp_enricher descriptor = {
+  .abi = ICP_ENRICHER_ABI,
+  .size = sizeof(struct icp_enricher),
+  .name = "http_json",
+  .version = "1.0.0",
+  .kind = ICP_ENR_KIND_FIRMOGRAPHIC | ICP_ENR_KIND_TECHNOGRAPHIC,
+  .fields = no_static_fields,
+  .config = config_keys,
+  .init = hj_init,
+  .request = hj_request,
+  .parse = hj_parse,
+  .fini = hj_fini,
+  .provides = hj_provides,
+};
+
+const struct icp_enricher *icp_enricher_open(const struct icp_host *host,
+                                             uint32_t host_abi)
+{
+  if (host_abi != ICP_ENRICHER_ABI || !host_ok(host))
+    return NULL;
+  return &descriptor;
+}

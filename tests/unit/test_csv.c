@@ -1,0 +1,608 @@
+/* test_csv.c -- the CSV reader (DESIGN §3, HARDENING 22). */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "data/account.h"
+#include "data/schema.h"
+#include "data/value.h"
+#include "io/reader.h"
+
+/* ---- fixture ----------------------------------------------------------- */
+
+struct fx {
+  struct icp_schema *s;
+  struct icp_account *a;
+  struct icp_reader *r;
+  FILE *fp;
+  struct icp_err err;
+  char warn[8][ICP_ERR_MAX + 128];
+  int nwarn;
+};
+
+static void on_warn(void *ud, const char *msg)
+{
+  struct fx *f = ud;
+  if(f->nwarn < 8)
+    snprintf(f->warn[f->nwarn], sizeof(f->warn[0]), "%s", msg);
+  f->nwarn++;
+}
+
+static enum icp_status open_mem(struct fx *f, const char *data, size_t n)
+{
+  memset(f, 0, sizeof(*f));
+  f->s = icp_schema_new();
+  cr_assert(f->s);
+  f->a = icp_account_new(f->s);
+  cr_assert(f->a);
+  f->fp = fmemopen((void *)data, n, "r");
+  cr_assert(f->fp);
+  return icp_reader_open_stream(&f->r, f->fp, "t.csv", NULL, f->s, &f->err);
+}
+
+/* Declares types before opening (a pack's fields { }). */
+static enum icp_status open_declared(struct fx *f, const char *data,
+                                     const char *name, enum icp_type t)
+{
+  memset(f, 0, sizeof(*f));
+  f->s = icp_schema_new();
+  cr_assert(f->s);
+  cr_assert_eq(icp_schema_declare(f->s, name, t, &f->err), ICP_OK);
+  f->a = icp_account_new(f->s);
+  f->fp = fmemopen((void *)data, strlen(data), "r");
+  cr_assert(f->fp);
+  return icp_reader_open_stream(&f->r, f->fp, "t.csv", NULL, f->s, &f->err);
+}
+
+static void open_ok(struct fx *f, const char *data)
+{
+  enum icp_status st = open_mem(f, data, strlen(data));
+  cr_assert_eq(st, ICP_OK, "open: %s", f->err.msg);
+  icp_reader_set_warn(f->r, on_warn, f);
+}
+
+static void done(struct fx *f)
+{
+  icp_reader_close(f->r);
+  if(f->fp)
+    fclose(f->fp);
+  icp_account_free(f->a);
+  icp_schema_free(f->s);
+}
+
+static enum icp_status next(struct fx *f)
+{
+  return icp_reader_next(f->r, f->a, &f->err);
+}
+
+static void next_ok(struct fx *f, long line)
+{
+  enum icp_status st = next(f);
+  cr_assert_eq(st, ICP_OK, "next: %d %s", st, f->err.msg);
+  cr_assert_eq(f->a->line, line, "line %ld, expected %ld", f->a->line,
+               line);
+}
+
+static const struct icp_value *get(struct fx *f, const char *name)
+{
+  int id = icp_schema_find(f->s, name, strlen(name));
+  return icp_account_get(f->a, id);
+}
+
+static void expect_str(struct fx *f, const char *name, const char *want)
+{
+  const struct icp_value *v = get(f, name);
+  cr_assert_eq(v->type, ICP_T_STRING, "%s: type %d", name, v->type);
+  cr_assert_eq(v->n, strlen(want), "%s: '%s'", name, v->u.str);
+  cr_assert(!memcmp(v->u.str, want, v->n), "%s: '%s' != '%s'", name,
+            v->u.str, want);
+}
+
+static void expect_num(struct fx *f, const char *name, double want)
+{
+  const struct icp_value *v = get(f, name);
+  cr_assert_eq(v->type, ICP_T_NUMBER, "%s: type %d", name, v->type);
+  cr_assert_eq(v->u.num, want, "%s: %g != %g", name, v->u.num, want);
+}
+
+static void expect_missing(struct fx *f, const char *name)
+{
+  cr_assert_eq(get(f, name)->type, ICP_T_MISSING, "%s is set", name);
+}
+
+/* ---- structure --------------------------------------------------------- */
+
+Test(csv, reads_header_and_rows_with_their_lines)
+{
+  struct fx f;
+  open_ok(&f, "domain,name\nalpha.io,Alpha\nbeta.io,Beta\n");
+  next_ok(&f, 2);
+  cr_assert_str_eq(f.a->file, "t.csv");
+  expect_str(&f, "domain", "alpha.io");
+  expect_str(&f, "name", "Alpha");
+  next_ok(&f, 3);
+  expect_str(&f, "domain", "beta.io");
+  cr_assert_eq(next(&f), ICP_EOF);
+  cr_assert_eq(next(&f), ICP_EOF);
+  done(&f);
+}
+
+Test(csv, utf8_bom_is_stripped_and_header_names_are_trimmed)
+{
+  struct fx f;
+  open_ok(&f, "\xef\xbb\xbf domain , name\t\nalpha.io,Alpha\n");
+  cr_assert_geq(icp_schema_find(f.s, "name", 4), 0);
+  next_ok(&f, 2);
+  expect_str(&f, "domain", "alpha.io");
+  expect_str(&f, "name", "Alpha");
+  done(&f);
+}
+
+Test(csv, crlf_line_endings_are_accepted)
+{
+  struct fx f;
+  open_ok(&f, "domain,name\r\nalpha.io,Alpha\r\n\"beta.io\",\"Be\"\r\n");
+  next_ok(&f, 2);
+  expect_str(&f, "name", "Alpha");
+  next_ok(&f, 3);
+  expect_str(&f, "name", "Be");
+  cr_assert_eq(next(&f), ICP_EOF);
+  done(&f);
+}
+
+Test(csv, quoted_fields_hold_commas_and_doubled_quotes)
+{
+  struct fx f;
+  open_ok(&f, "domain,name,city\n"
+              "a.io,\"Acme, Inc.\",\"Say \"\"hi\"\"\"\n");
+  next_ok(&f, 2);
+  expect_str(&f, "name", "Acme, Inc.");
+  expect_str(&f, "city", "Say \"hi\"");
+  done(&f);
+}
+
+Test(csv, embedded_newline_keeps_physical_line_numbers)
+{
+  struct fx f;
+  open_ok(&f, "domain,name\n"
+              "a.io,\"two\nlines\"\n"
+              "b.io,\"three\r\nlines\nhere\"\n"
+              "c.io,c\n");
+  next_ok(&f, 2);
+  expect_str(&f, "name", "two\nlines");
+  next_ok(&f, 4);
+  expect_str(&f, "name", "three\r\nlines\nhere");
+  next_ok(&f, 7);
+  cr_assert_eq(next(&f), ICP_EOF);
+  done(&f);
+}
+
+Test(csv, wrong_field_count_is_a_bad_record_and_reading_goes_on)
+{
+  struct fx f;
+  open_ok(&f, "domain,name\na.io,A,extra\nb.io\nc.io,C\n");
+  cr_assert_eq(next(&f), ICP_ESKIP);
+  cr_assert_str_eq(f.err.msg, "t.csv:2: 3 fields, header has 2");
+  cr_assert_eq(f.a->line, 2);
+  cr_assert_eq(next(&f), ICP_ESKIP);
+  cr_assert_str_eq(f.err.msg, "t.csv:3: 1 field, header has 2");
+  next_ok(&f, 4);
+  expect_str(&f, "domain", "c.io");
+  done(&f);
+}
+
+Test(csv, unterminated_quote_at_eof_is_a_bad_record)
+{
+  struct fx f;
+  open_ok(&f, "domain,name\na.io,A\nb.io,\"never\nclosed\n");
+  next_ok(&f, 2);
+  cr_assert_eq(next(&f), ICP_ESKIP);
+  cr_assert_str_eq(f.err.msg, "t.csv:3: unterminated quote");
+  cr_assert_eq(next(&f), ICP_EOF);
+  done(&f);
+}
+
+Test(csv, text_after_a_closing_quote_is_a_bad_record)
+{
+  struct fx f;
+  open_ok(&f, "domain,name\na.io,\"A\"x\nb.io,\"B\"\r\nc.io,\"C\"\rz\n");
+  cr_assert_eq(next(&f), ICP_ESKIP);
+  cr_assert_str_eq(f.err.msg, "t.csv:2: text after a closing quote");
+  next_ok(&f, 3);
+  expect_str(&f, "name", "B");
+  cr_assert_eq(next(&f), ICP_ESKIP);
+  cr_assert_eq(f.a->line, 4);
+  cr_assert_eq(next(&f), ICP_EOF);
+  done(&f);
+}
+
+Test(csv, quote_inside_an_unquoted_field_is_literal)
+{
+  struct fx f;
+  open_ok(&f, "domain,name\na.io,5\" disk\n");
+  next_ok(&f, 2);
+  expect_str(&f, "name", "5\" disk");
+  done(&f);
+}
+
+Test(csv, blank_lines_are_skipped_and_still_counted)
+{
+  struct fx f;
+  open_ok(&f, "\ndomain,name\n\na.io,A\n\r\n\nb.io,B\n\n");
+  next_ok(&f, 4);
+  next_ok(&f, 7);
+  cr_assert_eq(next(&f), ICP_EOF);
+  done(&f);
+}
+
+Test(csv, empty_quoted_field_is_missing_but_not_a_blank_line)
+{
+  struct fx f;
+  open_ok(&f, "name\n\"\"\nx\n");
+  next_ok(&f, 2);
+  expect_missing(&f, "name");
+  next_ok(&f, 3);
+  done(&f);
+}
+
+Test(csv, last_record_without_newline_is_read)
+{
+  struct fx f;
+  open_ok(&f, "domain,name\na.io,A\nb.io,");
+  next_ok(&f, 2);
+  next_ok(&f, 3);
+  expect_str(&f, "domain", "b.io");
+  expect_missing(&f, "name");
+  cr_assert_eq(next(&f), ICP_EOF);
+  done(&f);
+}
+
+Test(csv, last_quoted_record_without_newline_is_read)
+{
+  struct fx f;
+  open_ok(&f, "domain,name\na.io,\"A\"\"\"");
+  next_ok(&f, 2);
+  expect_str(&f, "name", "A\"");
+  cr_assert_eq(next(&f), ICP_EOF);
+  done(&f);
+}
+
+Test(csv, nul_byte_makes_a_bad_record)
+{
+  static const char data[] = "domain,name\na.io,A\0B\nb.io,B\n";
+  struct fx f;
+  cr_assert_eq(open_mem(&f, data, sizeof(data) - 1), ICP_OK);
+  cr_assert_eq(next(&f), ICP_ESKIP);
+  cr_assert_str_eq(f.err.msg, "t.csv:2: NUL byte");
+  next_ok(&f, 3);
+  done(&f);
+}
+
+Test(csv, empty_header_name_fails_open)
+{
+  struct fx f;
+  cr_assert_eq(open_mem(&f, "domain,,name\n", 13), ICP_EINVAL);
+  cr_assert_str_eq(f.err.msg, "t.csv:1: column 2 has an empty name");
+  cr_assert_null(f.r);
+  done(&f);
+}
+
+Test(csv, duplicate_header_name_fails_open)
+{
+  struct fx f;
+  const char *d = "domain,name, name\n";
+  cr_assert_eq(open_mem(&f, d, strlen(d)), ICP_EINVAL);
+  cr_assert_str_eq(f.err.msg,
+                   "t.csv:1: duplicate column 'name' (columns 2 and 3)");
+  done(&f);
+}
+
+Test(csv, empty_input_fails_open)
+{
+  struct fx f;
+  cr_assert_eq(open_mem(&f, "\n", 1), ICP_EINVAL);
+  cr_assert(strstr(f.err.msg, "header row is required"), "%s", f.err.msg);
+  done(&f);
+}
+
+Test(csv, more_than_4096_columns_fails_open)
+{
+  size_t n = 4097 * 6 + 2, k = 0;
+  char *d = malloc(n);
+  int i;
+  struct fx f;
+  for(i = 0; i < 4097; i++)
+    k += (size_t)snprintf(d + k, n - k, "%sc%d", i ? "," : "", i);
+  d[k++] = '\n';
+  cr_assert_eq(open_mem(&f, d, k), ICP_ELIMIT);
+  cr_assert_str_eq(f.err.msg, "t.csv:1: 4097 columns, the limit is 4096");
+  done(&f);
+  free(d);
+}
+
+Test(csv, record_over_1_mib_is_skipped_and_the_next_one_is_read)
+{
+  size_t big = (3u << 20) / 2, n = big + 64, k;
+  char *d = malloc(n);
+  struct fx f;
+  k = (size_t)snprintf(d, n, "domain,name\na.io,\"");
+  memset(d + k, 'x', big);
+  k += big;
+  /* a newline in the quoted part must still be counted */
+  d[k - 10] = '\n';
+  k += (size_t)snprintf(d + k, n - k, "\"\nb.io,B\n");
+  cr_assert_eq(open_mem(&f, d, k), ICP_OK);
+  cr_assert_eq(next(&f), ICP_ESKIP);
+  cr_assert_str_eq(f.err.msg, "t.csv:2: record longer than 1 MiB");
+  next_ok(&f, 4);
+  expect_str(&f, "name", "B");
+  cr_assert_eq(next(&f), ICP_EOF);
+  done(&f);
+  free(d);
+}
+
+Test(csv, record_just_under_1_mib_is_kept)
+{
+  size_t big = (1u << 20) - 16, n = big + 64, k;
+  char *d = malloc(n);
+  struct fx f;
+  k = (size_t)snprintf(d, n, "domain,name\na.io,");
+  memset(d + k, 'y', big);
+  k += big;
+  d[k++] = '\n';
+  cr_assert_eq(open_mem(&f, d, k), ICP_OK);
+  next_ok(&f, 2);
+  cr_assert_eq(get(&f, "name")->n, big);
+  done(&f);
+  free(d);
+}
+
+Test(csv, records_straddling_buffer_refills_are_intact)
+{
+  /* about 12 MiB: several refills land inside quoted fields and escapes */
+  size_t n = 16u << 20, k;
+  char *d = malloc(n);
+  long i, rows = 300000;
+  struct fx f;
+  k = (size_t)snprintf(d, n, "domain,name,cnt\n");
+  for(i = 0; i < rows; i++)
+    k += (size_t)snprintf(d + k, n - k,
+                          "d%ld.io,\"N \"\"%ld\"\",\nx\",%s%ld%s\r\n", i, i,
+                          i % 3 ? "" : "\"", i * 7, i % 3 ? "" : "\"");
+  cr_assert_eq(open_mem(&f, d, k), ICP_OK);
+  for(i = 0; i < rows; i++) {
+    char want[64];
+    next_ok(&f, 2 + 2 * i);
+    snprintf(want, sizeof(want), "N \"%ld\",\nx", i);
+    expect_str(&f, "name", want);
+    expect_num(&f, "cnt", (double)(i * 7));
+  }
+  cr_assert_eq(next(&f), ICP_EOF);
+  done(&f);
+  free(d);
+}
+
+Test(csv, every_refill_point_inside_a_tricky_record_is_handled)
+{
+  static const char tricky[] = "t.io,\"a\"\"b\r\nc\",\"\"\"\"\r\n";
+  size_t n = (2u << 20) + 4096;
+  char *d = malloc(n);
+  int k;
+  for(k = 0; k < 40; k++) {
+    size_t target = (2u << 20) - 20 + (size_t)k, pos, rest;
+    long rows = 0, i;
+    struct fx f;
+    pos = (size_t)snprintf(d, n, "domain,name,q\n");
+    while(target - pos > 1800) {
+      memcpy(d + pos, "p.io,", 5);
+      memset(d + pos + 5, 'x', 892);
+      memcpy(d + pos + 897, ",1\n", 3);
+      pos += 900;
+      rows++;
+    }
+    rest = target - pos;
+    for(i = 0; i < 2; i++) {
+      size_t len = i ? rest - rest / 2 : rest / 2;
+      memcpy(d + pos, "p.io,", 5);
+      memset(d + pos + 5, 'x', len - 8);
+      memcpy(d + pos + len - 3, ",1\n", 3);
+      pos += len;
+      rows++;
+    }
+    memcpy(d + pos, tricky, sizeof(tricky) - 1);
+    pos += sizeof(tricky) - 1;
+    pos += (size_t)snprintf(d + pos, n - pos, "z.io,Z,\"\"\n");
+    cr_assert_eq(open_mem(&f, d, pos), ICP_OK);
+    for(i = 0; i < rows; i++)
+      next_ok(&f, 2 + i);
+    next_ok(&f, 2 + rows);
+    expect_str(&f, "name", "a\"b\r\nc");
+    expect_str(&f, "q", "\"");
+    next_ok(&f, 4 + rows);
+    expect_str(&f, "name", "Z");
+    expect_missing(&f, "q");
+    cr_assert_eq(next(&f), ICP_EOF);
+    done(&f);
+  }
+  free(d);
+}
+
+/* ---- opening ----------------------------------------------------------- */
+
+Test(csv, stdin_like_stream_needs_a_format)
+{
+  struct fx f;
+  const char *d = "domain\na.io\n";
+  memset(&f, 0, sizeof(f));
+  f.s = icp_schema_new();
+  f.a = icp_account_new(f.s);
+  f.fp = fmemopen((void *)d, strlen(d), "r");
+  cr_assert_eq(icp_reader_open_stream(&f.r, f.fp, "<stdin>", NULL, f.s,
+                                      &f.err), ICP_EINVAL);
+  cr_assert_str_eq(f.err.msg, "<stdin>: cannot tell the format, use "
+                   "--format csv|jsonl");
+  cr_assert_eq(icp_reader_open_stream(&f.r, f.fp, "<stdin>", "csv", f.s,
+                                      &f.err), ICP_OK);
+  next_ok(&f, 2);
+  cr_assert_str_eq(f.a->file, "<stdin>");
+  done(&f);
+}
+
+Test(csv, format_is_picked_by_extension)
+{
+  char dir[] = "/tmp/icp_csvXXXXXX", path[64];
+  struct icp_schema *s = icp_schema_new();
+  struct icp_account *a = icp_account_new(s);
+  struct icp_reader *r;
+  struct icp_err err;
+  FILE *fp;
+  cr_assert(mkdtemp(dir));
+  snprintf(path, sizeof(path), "%s/in.CSV", dir);
+  fp = fopen(path, "w");
+  fputs("domain,employees\nalpha.io,12\n", fp);
+  fclose(fp);
+  cr_assert_eq(icp_reader_open(&r, path, NULL, s, &err), ICP_OK, "%s",
+               err.msg);
+  cr_assert_eq(icp_reader_next(r, a, &err), ICP_OK);
+  cr_assert_str_eq(a->file, path);
+  icp_reader_close(r);
+  unlink(path);
+  snprintf(path, sizeof(path), "%s/in.txt", dir);
+  cr_assert_eq(icp_reader_open(&r, path, NULL, s, &err), ICP_EINVAL);
+  cr_assert(strstr(err.msg, "cannot tell the format"), "%s", err.msg);
+  cr_assert_null(r);
+  cr_assert_eq(icp_reader_open(&r, path, "csv", s, &err), ICP_EIO);
+  cr_assert(strstr(err.msg, "cannot open"), "%s", err.msg);
+  cr_assert_eq(icp_reader_open(&r, path, "xml", s, &err), ICP_EINVAL);
+  rmdir(dir);
+  icp_account_free(a);
+  icp_schema_free(s);
+}
+
+/* ---- values ------------------------------------------------------------ */
+
+Test(csv, canonical_fields_take_their_types)
+{
+  struct fx f;
+  const struct icp_value *v;
+  open_ok(&f, "domain,employees,tech,updated_at,founded_year\n"
+              "https://www.Alpha.IO/about,1.5e3,Go; Lua ;;C,2024-02-29,"
+              " 2019 \n");
+  next_ok(&f, 2);
+  expect_str(&f, "domain", "alpha.io");
+  expect_num(&f, "employees", 1500);
+  expect_num(&f, "founded_year", 2019);
+  v = get(&f, "tech");
+  cr_assert_eq(v->type, ICP_T_LIST);
+  cr_assert_eq(v->n, 3);
+  cr_assert_eq(v->u.list[1].n, 3);
+  cr_assert(!memcmp(v->u.list[1].p, "Lua", 3));
+  v = get(&f, "updated_at");
+  cr_assert_eq(v->type, ICP_T_DATE);
+  cr_assert_eq(v->u.day, icp_days_from_civil(2024, 2, 29));
+  cr_assert_eq(f.nwarn, 0);
+  done(&f);
+}
+
+Test(csv, undeclared_columns_are_inferred_per_cell)
+{
+  struct fx f;
+  const struct icp_value *v;
+  open_ok(&f, "x,y,z,w\n42,YES,2023-01-05,hello\n-0.5,no,2023-02-30,7a\n");
+  next_ok(&f, 2);
+  expect_num(&f, "x", 42);
+  v = get(&f, "y");
+  cr_assert_eq(v->type, ICP_T_BOOL);
+  cr_assert_eq(v->u.b, 1);
+  cr_assert_eq(get(&f, "z")->type, ICP_T_DATE);
+  expect_str(&f, "w", "hello");
+  next_ok(&f, 3);
+  expect_num(&f, "x", -0.5);
+  cr_assert_eq(get(&f, "y")->u.b, 0);
+  expect_str(&f, "z", "2023-02-30");
+  expect_str(&f, "w", "7a");
+  done(&f);
+}
+
+Test(csv, declared_types_are_used)
+{
+  struct fx f;
+  const struct icp_value *v;
+  cr_assert_eq(open_declared(&f, "demo,id\n1,007\n", "demo", ICP_T_BOOL),
+               ICP_OK);
+  cr_assert_eq(icp_schema_declare(f.s, "id", ICP_T_STRING, &f.err),
+               ICP_OK);
+  next_ok(&f, 2);
+  v = get(&f, "demo");
+  cr_assert_eq(v->type, ICP_T_BOOL);
+  cr_assert_eq(v->u.b, 1);
+  expect_str(&f, "id", "007");
+  done(&f);
+  cr_assert_eq(open_declared(&f, "tags\na;b\n", "tags", ICP_T_LIST),
+               ICP_OK);
+  next_ok(&f, 2);
+  cr_assert_eq(get(&f, "tags")->type, ICP_T_LIST);
+  cr_assert_eq(get(&f, "tags")->n, 2);
+  done(&f);
+}
+
+Test(csv, cell_of_the_wrong_type_is_a_warning_and_the_row_is_kept)
+{
+  struct fx f;
+  open_ok(&f, "domain,employees,updated_at\na.io,abc,2024-13-01\n"
+              "not a domain!,NaN,\n");
+  next_ok(&f, 2);
+  expect_str(&f, "domain", "a.io");
+  expect_missing(&f, "employees");
+  expect_missing(&f, "updated_at");
+  cr_assert_eq(f.nwarn, 2);
+  cr_assert_str_eq(f.warn[0],
+                   "t.csv:2: column 'employees': 'abc' is not a number");
+  cr_assert(strstr(f.warn[1], "t.csv:2: column 'updated_at'"), "%s",
+            f.warn[1]);
+  next_ok(&f, 3);
+  expect_missing(&f, "domain");
+  expect_missing(&f, "employees");
+  cr_assert_eq(f.nwarn, 4);
+  cr_assert(strstr(f.warn[3], "'NaN' is not a number"), "%s", f.warn[3]);
+  done(&f);
+}
+
+Test(csv, header_names_are_interned_once_into_the_schema)
+{
+  struct fx f;
+  int before;
+  open_ok(&f, "domain,custom_col\na.io,1\nb.io,2\n");
+  before = icp_schema_count(f.s);
+  next_ok(&f, 2);
+  next_ok(&f, 3);
+  cr_assert_eq(icp_schema_count(f.s), before);
+  cr_assert_eq(icp_schema_origin(f.s, icp_schema_find(f.s, "custom_col",
+                                                      10)),
+               ICP_ORIGIN_SEEN);
+  done(&f);
+}
+
+Test(csv, the_sample_file_reads_without_problems)
+{
+  struct icp_schema *s = icp_schema_new();
+  struct icp_account *a = icp_account_new(s);
+  struct icp_reader *r;
+  struct icp_err err;
+  enum icp_status st;
+  long n = 0;
+  if(icp_reader_open(&r, "tests/data/accounts.csv", NULL, s, &err)) {
+    icp_account_free(a);
+    icp_schema_free(s);
+    cr_skip_test("tests/data/accounts.csv not found (run from the root)");
+  }
+  while((st = icp_reader_next(r, a, &err)) == ICP_OK)
+    n++;
+  cr_assert_eq(st, ICP_EOF, "%s", err.msg);
+  cr_assert_eq(n, 2000);
+  icp_reader_close(r);
+  icp_account_free(a);
+  icp_schema_free(s);
+}

@@ -1,0 +1,251 @@
+/* test_dupes.c -- duplicate domains with bounded memory (DESIGN §4). */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+
+#include "base/buf.h"
+#include "data/dupes.h"
+
+/* Collects every report as its standard message, one per line. */
+struct got {
+  struct icp_dupes *d;
+  struct icp_buf out;
+  long calls;
+  long max_n;
+};
+
+static void collect(void *ud, const char *domain,
+                    const struct icp_dupe_at *at, size_t n)
+{
+  struct got *g = ud;
+  cr_assert_eq(icp_dupes_format(&g->out, domain, at, n,
+                                icp_dupes_total(g->d)), ICP_OK);
+  cr_assert_eq(icp_buf_addc(&g->out, '\n'), ICP_OK);
+  g->calls++;
+  if((long)n > g->max_n)
+    g->max_n = (long)n;
+}
+
+static void got_init(struct got *g, struct icp_dupes *d)
+{
+  memset(g, 0, sizeof(*g));
+  g->d = d;
+  icp_buf_init(&g->out, 64u << 20);
+}
+
+static const char *text(struct got *g)
+{
+  return g->out.p ? g->out.p : "";
+}
+
+Test(dupes, small_case_reports_each_duplicate_once_with_all_lines)
+{
+  struct icp_dupes *d = icp_dupes_new();
+  struct got g;
+  cr_assert(d);
+  got_init(&g, d);
+  cr_assert_eq(icp_dupes_add(d, "beta.io", "a.csv", 2), ICP_OK);
+  cr_assert_eq(icp_dupes_add(d, "alpha.io", "a.csv", 3), ICP_OK);
+  cr_assert_eq(icp_dupes_add(d, "alpha.io", "a.csv", 4), ICP_OK);
+  cr_assert_eq(icp_dupes_add(d, "gamma.io", "a.csv", 5), ICP_OK);
+  cr_assert_eq(icp_dupes_add(d, "beta.io", "a.csv", 6), ICP_OK);
+  cr_assert_eq(icp_dupes_add(d, "alpha.io", "a.csv", 7), ICP_OK);
+  cr_assert_eq(icp_dupes_report(d, collect, &g), 2);
+  cr_assert_str_eq(text(&g), "alpha.io: lines 3, 4, 7\n"
+                             "beta.io: lines 2, 6\n");
+  icp_buf_free(&g.out);
+  icp_dupes_free(d);
+}
+
+Test(dupes, unique_domains_are_never_reported)
+{
+  struct icp_dupes *d = icp_dupes_new();
+  struct got g;
+  char dom[32];
+  long i;
+  got_init(&g, d);
+  for(i = 0; i < 5000; i++) {
+    snprintf(dom, sizeof(dom), "d%ld.io", i);
+    cr_assert_eq(icp_dupes_add(d, dom, "a.csv", i + 2), ICP_OK);
+  }
+  /* prefixes of each other are different domains */
+  cr_assert_eq(icp_dupes_add(d, "a.io", "a.csv", 1), ICP_OK);
+  cr_assert_eq(icp_dupes_add(d, "a.io.uk", "a.csv", 1), ICP_OK);
+  cr_assert_eq(icp_dupes_report(d, collect, &g), 0);
+  cr_assert_eq(g.calls, 0);
+  icp_buf_free(&g.out);
+  icp_dupes_free(d);
+}
+
+Test(dupes, empty_tracker_reports_nothing)
+{
+  struct icp_dupes *d = icp_dupes_new();
+  struct got g;
+  got_init(&g, d);
+  cr_assert_eq(icp_dupes_report(d, collect, &g), 0);
+  icp_buf_free(&g.out);
+  icp_dupes_free(d);
+}
+
+Test(dupes, occurrences_from_several_files_name_their_files)
+{
+  struct icp_dupes *d = icp_dupes_new();
+  struct got g;
+  got_init(&g, d);
+  icp_dupes_add(d, "alpha.io", "a.csv", 2);
+  icp_dupes_add(d, "alpha.io", "b.csv", 4);
+  cr_assert_eq(icp_dupes_report(d, collect, &g), 1);
+  cr_assert_str_eq(text(&g), "alpha.io: a.csv:2, b.csv:4\n");
+  icp_buf_free(&g.out);
+  icp_dupes_free(d);
+}
+
+/* The same input through a tiny budget (hundreds of runs, merged in
+ * several passes) and the default one gives the same report. */
+static void fill(struct icp_dupes *d, long rows)
+{
+  static const char *const files[] = { "a.csv", "b.jsonl" };
+  char dom[32];
+  long i;
+  for(i = 0; i < rows; i++) {
+    long k = (i * 7919) % 3001;   /* every 3001st row repeats a domain */
+    if(i % 5 == 0)
+      k = i;                      /* plus many unique ones */
+    snprintf(dom, sizeof(dom), "dom%ld.example", k);
+    cr_assert_eq(icp_dupes_add(d, dom, files[(i / 1000) % 2], i + 2),
+                 ICP_OK);
+  }
+}
+
+Test(dupes, spilling_to_sorted_runs_gives_the_same_report)
+{
+  struct icp_dupes *small = icp_dupes_new_budget(512);
+  struct icp_dupes *big = icp_dupes_new();
+  struct got gs, gb;
+  long ns, nb;
+  got_init(&gs, small);
+  got_init(&gb, big);
+  fill(small, 20000);
+  fill(big, 20000);
+  ns = icp_dupes_report(small, collect, &gs);
+  nb = icp_dupes_report(big, collect, &gb);
+  cr_assert_gt(nb, 2000);
+  cr_assert_eq(ns, nb);
+  cr_assert_eq(gs.out.len, gb.out.len);
+  cr_assert_str_eq(text(&gs), text(&gb));
+  icp_buf_free(&gs.out);
+  icp_buf_free(&gb.out);
+  icp_dupes_free(small);
+  icp_dupes_free(big);
+}
+
+Test(dupes, lines_stay_in_order_across_spilled_runs)
+{
+  struct icp_dupes *d = icp_dupes_new_budget(256);
+  struct got g;
+  char dom[32], want[64];
+  long i;
+  got_init(&g, d);
+  for(i = 0; i < 3000; i++) {
+    snprintf(dom, sizeof(dom), "u%ld.io", i);
+    icp_dupes_add(d, dom, "a.csv", i + 2);
+    if(i == 10 || i == 1500 || i == 2999)
+      icp_dupes_add(d, "zz.io", "a.csv", 100000 + i);
+  }
+  cr_assert_eq(icp_dupes_report(d, collect, &g), 1);
+  snprintf(want, sizeof(want), "zz.io: lines 100010, 101500, 102999\n");
+  cr_assert_str_eq(text(&g), want);
+  icp_buf_free(&g.out);
+  icp_dupes_free(d);
+}
+
+Test(dupes, a_very_frequent_domain_is_capped_and_says_how_many_more)
+{
+  struct icp_dupes *d = icp_dupes_new_budget(4096);
+  struct got g;
+  long i;
+  got_init(&g, d);
+  for(i = 0; i < ICP_DUPES_AT_MAX + 5; i++)
+    icp_dupes_add(d, "same.io", "a.csv", i + 2);
+  cr_assert_eq(icp_dupes_report(d, collect, &g), 1);
+  cr_assert_eq(g.max_n, ICP_DUPES_AT_MAX);
+  cr_assert(strstr(text(&g), "same.io: lines 2, 3, 4, "));
+  cr_assert(strstr(text(&g), ", 1001 and 5 more\n"), "%s",
+            text(&g) + g.out.len - 40);
+  icp_buf_free(&g.out);
+  icp_dupes_free(d);
+}
+
+Test(dupes, report_empties_the_tracker)
+{
+  struct icp_dupes *d = icp_dupes_new_budget(256);
+  struct got g;
+  int i;
+  got_init(&g, d);
+  for(i = 0; i < 100; i++)
+    icp_dupes_add(d, "x.io", "a.csv", i);
+  cr_assert_eq(icp_dupes_report(d, collect, &g), 1);
+  cr_assert_eq(icp_dupes_report(d, collect, &g), 0);
+  icp_dupes_add(d, "y.io", "a.csv", 1);
+  icp_dupes_add(d, "y.io", "a.csv", 2);
+  cr_assert_eq(icp_dupes_report(d, NULL, NULL), 1);
+  icp_buf_free(&g.out);
+  icp_dupes_free(d);
+}
+
+Test(dupes, overlong_domain_is_refused)
+{
+  struct icp_dupes *d = icp_dupes_new();
+  char dom[ICP_DUPES_DOMAIN_MAX + 2];
+  memset(dom, 'a', sizeof(dom) - 1);
+  dom[sizeof(dom) - 1] = 0;
+  cr_assert_eq(icp_dupes_add(d, dom, "a.csv", 1), ICP_EINVAL);
+  icp_dupes_free(d);
+}
+
+Test(dupes, format_says_lines_for_one_file)
+{
+  struct icp_buf b;
+  struct icp_dupe_at at[3] = { { "a.csv", 2 }, { "a.csv", 4 },
+                               { "a.csv", 5 } };
+  icp_buf_init(&b, 1024);
+  cr_assert_eq(icp_dupes_format(&b, "alpha.io", at, 3, 3), ICP_OK);
+  cr_assert_str_eq(b.p, "alpha.io: lines 2, 4, 5");
+  icp_buf_free(&b);
+}
+
+static int open_fds(void)
+{
+  DIR *dir = opendir("/proc/self/fd");
+  int n = 0;
+  if(!dir)
+    return -1;
+  while(readdir(dir))
+    n++;
+  closedir(dir);
+  return n;
+}
+
+Test(dupes, few_temporary_files_are_open_however_many_runs_spill)
+{
+  struct icp_dupes *d = icp_dupes_new_budget(256);
+  char dom[32];
+  int base = open_fds(), most = 0;
+  long i;
+  if(base < 0) {
+    icp_dupes_free(d);
+    cr_skip_test("no /proc/self/fd");
+  }
+  for(i = 0; i < 60000; i++) {
+    snprintf(dom, sizeof(dom), "d%ld.io", i % 30000);
+    cr_assert_eq(icp_dupes_add(d, dom, "a.csv", i + 2), ICP_OK);
+    if(i % 500 == 0 && open_fds() - base > most)
+      most = open_fds() - base;
+  }
+  /* about 10,000 runs: at most 15 per level, 4 levels */
+  cr_assert_leq(most, 4 * ICP_DUPES_MERGE_MAX, "%d files open", most);
+  cr_assert_eq(icp_dupes_report(d, NULL, NULL), 30000);
+  icp_dupes_free(d);
+}
