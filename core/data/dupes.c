@@ -92,9 +92,22 @@ void icp_dupes_free(struct icp_dupes *d)
 /* qsort has no context argument, so entries are sorted as (domain
  * pointer, entry) pairs in a temporary array. */
 struct sortable {
+  uint64_t pfx;         /* first 8 bytes, big-endian, zero-padded */
   const char *dom;
   struct entry e;
 };
+
+/* Comparing the prefixes as integers orders like memcmp (domains hold no
+ * NUL byte, so zero padding sorts a prefix first, as the length tie-break
+ * does) and settles most comparisons without touching the strings. */
+static uint64_t prefix_of(const char *s, size_t n)
+{
+  uint64_t v = 0;
+  size_t i;
+  for(i = 0; i < 8; i++)
+    v = (v << 8) | (i < n ? (unsigned char)s[i] : 0);
+  return v;
+}
 
 static int cmp_dom(const char *a, size_t an, const char *b, size_t bn)
 {
@@ -107,7 +120,10 @@ static int cmp_dom(const char *a, size_t an, const char *b, size_t bn)
 static int cmp_sortable(const void *pa, const void *pb)
 {
   const struct sortable *a = pa, *b = pb;
-  int c = cmp_dom(a->dom, a->e.len, b->dom, b->e.len);
+  int c;
+  if(a->pfx != b->pfx)
+    return a->pfx < b->pfx ? -1 : 1;
+  c = cmp_dom(a->dom, a->e.len, b->dom, b->e.len);
   if(c)
     return c;
   return a->e.seq < b->e.seq ? -1 : a->e.seq > b->e.seq;
@@ -126,6 +142,7 @@ static int sort_entries(struct icp_dupes *d)
   for(i = 0; i < d->n; i++) {
     s[i].dom = d->pool + d->e[i].off;
     s[i].e = d->e[i];
+    s[i].pfx = prefix_of(s[i].dom, s[i].e.len);
   }
   qsort(s, d->n, sizeof(*s), cmp_sortable);
   for(i = 0; i < d->n; i++)

@@ -17,7 +17,7 @@
 #include "icp.h"
 #include "base/buf.h"
 
-#define ICP_DUPES_BUDGET (4u << 20)  /* bytes of entries kept in memory */
+#define ICP_DUPES_BUDGET (1u << 20)  /* bytes of entries kept in memory */
 #define ICP_DUPES_MERGE_MAX 16       /* runs merged at once */
 #define ICP_DUPES_AT_MAX 1000        /* occurrences handed to the report */
 #define ICP_DUPES_DOMAIN_MAX 1023    /* longer domains are refused */

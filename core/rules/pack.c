@@ -6,6 +6,7 @@
 
 #include <lauxlib.h>
 
+#include "base/buf.h"
 #include "data/value.h"
 #include "rules/dsl.h"
 #include "rules/rules.h"
@@ -71,6 +72,16 @@ void icp_pack_free(struct icp_pack *pack)
   free(pack->version);
   free(pack->description);
   icp_plan_free(&pack->plan);
+  for(i = 0; pack->jn.rule && i < pack->nrules; i++)
+    free((char *)pack->jn.rule[i].p);
+  for(i = 0; pack->jn.dim && i < pack->ndims; i++)
+    free((char *)pack->jn.dim[i].p);
+  for(i = 0; pack->jn.excl && i < pack->nexcl; i++)
+    free((char *)pack->jn.excl[i].p);
+  free(pack->jn.rule);
+  free(pack->jn.dim);
+  free(pack->jn.excl);
+  free((char *)pack->jn.pack.p);
   icp_diags_free(&pack->diags);
   icp_diags_free(&pack->warnings);
   free(pack);
@@ -120,6 +131,53 @@ enum icp_status icp_read_file(const char *path, size_t max, char **out,
   return ICP_OK;
 }
 
+/* "name": as JSON, owned by the caller */
+static int jkey(struct icp_str *out, const char *name)
+{
+  struct icp_buf b;
+  icp_buf_init(&b, 1 << 16);
+  if(icp_buf_json_str(&b, name, strlen(name)) || icp_buf_addc(&b, ':')) {
+    icp_buf_free(&b);
+    return -1;
+  }
+  out->p = b.p;
+  out->n = (uint32_t)b.len;
+  return 0;
+}
+
+static int make_jnames(struct icp_pack *p)
+{
+  struct icp_buf b;
+  int i;
+  p->jn.rule = calloc((size_t)p->nrules + 1, sizeof(struct icp_str));
+  p->jn.dim = calloc((size_t)p->ndims + 1, sizeof(struct icp_str));
+  p->jn.excl = calloc((size_t)p->nexcl + 1, sizeof(struct icp_str));
+  if(!p->jn.rule || !p->jn.dim || !p->jn.excl)
+    return -1;
+  for(i = 0; i < p->nrules; i++)
+    if(jkey(&p->jn.rule[i], p->rules[i].name))
+      return -1;
+  for(i = 0; i < p->ndims; i++)
+    if(jkey(&p->jn.dim[i], p->dims[i].name))
+      return -1;
+  for(i = 0; i < p->nexcl; i++)
+    if(jkey(&p->jn.excl[i], p->excl[i].name))
+      return -1;
+  icp_buf_init(&b, 1 << 16);
+  if(icp_buf_adds(&b, "\"pack\":{\"name\":") ||
+     icp_buf_json_str(&b, p->name, strlen(p->name)) ||
+     icp_buf_adds(&b, ",\"version\":") ||
+     (p->version ? icp_buf_json_str(&b, p->version, strlen(p->version)) :
+      icp_buf_adds(&b, "null")) ||
+     icp_buf_addc(&b, '}')) {
+    icp_buf_free(&b);
+    return -1;
+  }
+  p->jn.pack.p = b.p;
+  p->jn.pack.n = (uint32_t)b.len;
+  return 0;
+}
+
 enum icp_status icp_pack_load_text(struct icp_pack *pack, const char *path,
                                    const char *text, size_t len,
                                    struct icp_err *err)
@@ -141,6 +199,8 @@ enum icp_status icp_pack_load_text(struct icp_pack *pack, const char *path,
   icp_sandbox_freeze(pack->sb);
   if(pack->diags.n)
     return icp_err_set(err, ICP_ELOAD, "%s", pack->diags.msg[0]);
+  if(make_jnames(pack))
+    return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", path);
   return ICP_OK;
 }
 

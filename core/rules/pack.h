@@ -76,6 +76,13 @@ struct icp_diags {
   int n, cap;
 };
 
+/* JSON forms of the pack's names, made once at load for the writers:
+ * "name": (drop the colon for an array item) */
+struct icp_jnames {
+  struct icp_str *rule, *dim, *excl;
+  struct icp_str pack;      /* "pack":{"name":...,"version":...} */
+};
+
 struct icp_pack {
   char *path;
   char *name, *version, *description;
@@ -101,6 +108,7 @@ struct icp_pack {
   struct icp_view *view;
   struct icp_diags diags;      /* load problems; pack unusable if any */
   struct icp_diags warnings;   /* `icp check` notes that are not errors */
+  struct icp_jnames jn;
 };
 
 void icp_diags_add(struct icp_diags *d, const char *fmt, ...)

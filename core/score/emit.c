@@ -172,7 +172,9 @@ enum icp_status icp_emit_jsonl(struct icp_buf *b, const struct icp_pack *p,
   TRY(key(b, "dimensions", 0));
   TRY(icp_buf_addc(b, '{'));
   for(i = 0; i < p->ndims; i++) {
-    TRY(key(b, p->dims[i].name, i == 0));
+    if(i)
+      TRY(icp_buf_addc(b, ','));
+    TRY(icp_buf_add(b, p->jn.dim[i].p, p->jn.dim[i].n));
     TRY(icp_buf_json_fixed(b, r->dim[i]));
   }
   TRY(icp_buf_addc(b, '}'));
@@ -182,7 +184,9 @@ enum icp_status icp_emit_jsonl(struct icp_buf *b, const struct icp_pack *p,
   TRY(icp_buf_addc(b, '{'));
   for(i = 0, first = 1; i < p->nrules; i++)
     if(r->outcome[i] == ICP_TRUE) {
-      TRY(key(b, p->rules[i].name, first));
+      if(!first)
+        TRY(icp_buf_addc(b, ','));
+      TRY(icp_buf_add(b, p->jn.rule[i].p, p->jn.rule[i].n));
       TRY(icp_buf_json_fixed(b, r->earned[i]));
       first = 0;
     }
@@ -193,7 +197,7 @@ enum icp_status icp_emit_jsonl(struct icp_buf *b, const struct icp_pack *p,
     if(r->outcome[i] == ICP_UNKNOWN) {
       if(!first)
         TRY(icp_buf_addc(b, ','));
-      TRY(str_or_null(b, p->rules[i].name));
+      TRY(icp_buf_add(b, p->jn.rule[i].p, p->jn.rule[i].n - 1));
       first = 0;
     }
   TRY(icp_buf_addc(b, ']'));
@@ -203,7 +207,7 @@ enum icp_status icp_emit_jsonl(struct icp_buf *b, const struct icp_pack *p,
     if(r->xoutcome[i] == ICP_TRUE) {
       if(!first)
         TRY(icp_buf_addc(b, ','));
-      TRY(str_or_null(b, p->excl[i].name));
+      TRY(icp_buf_add(b, p->jn.excl[i].p, p->jn.excl[i].n - 1));
       first = 0;
     }
   TRY(icp_buf_addc(b, ']'));
@@ -213,20 +217,32 @@ enum icp_status icp_emit_jsonl(struct icp_buf *b, const struct icp_pack *p,
     TRY(key(b, "sla_hours", 0));
     TRY(icp_buf_json_fixed(b, r->route_def->sla_hours));
   }
-  TRY(key(b, "pack", 0));
-  TRY(icp_buf_addc(b, '{'));
-  TRY(key(b, "name", 1));
-  TRY(str_or_null(b, p->name));
-  TRY(key(b, "version", 0));
-  TRY(str_or_null(b, p->version));
-  TRY(icp_buf_addc(b, '}'));
+  TRY(icp_buf_addc(b, ','));
+  TRY(icp_buf_add(b, p->jn.pack.p, p->jn.pack.n));
   if(extra && *extra) {
     TRY(icp_buf_addc(b, ','));
     TRY(icp_buf_adds(b, extra));
   }
   TRY(key(b, "source", 0));
-  snprintf(src, sizeof(src), "%s:%ld", a->file ? a->file : "-", a->line);
-  TRY(str_or_null(b, src));
+  {
+    const char *f = a->file ? a->file : "-";
+    char num[24];
+    int k = (int)sizeof(num);
+    long line = a->line < 0 ? 0 : a->line;
+    size_t fl = strlen(f);
+    do {
+      num[--k] = (char)('0' + line % 10);
+      line /= 10;
+    } while(line && k > 0);
+    if(fl < sizeof(src) - sizeof(num) - 2) {
+      memcpy(src, f, fl);
+      src[fl] = ':';
+      memcpy(src + fl + 1, num + k, sizeof(num) - (size_t)k);
+      TRY(icp_buf_json_str(b, src, fl + 1 + sizeof(num) - (size_t)k));
+    }
+    else
+      TRY(str_or_null(b, f));
+  }
   if(r->nerrors) {
     TRY(key(b, "errors", 0));
     TRY(icp_buf_addc(b, '{'));
