@@ -3,6 +3,7 @@
 
 #include "cli/hooks.h"
 #include "data/account.h"
+#include "net/enrich.h"
 
 int icp_ab_arm(const char *domain, const char *salt, double split_pct)
 {
@@ -34,39 +35,53 @@ static unsigned select_arm(void *ud, const struct icp_account *a)
          1u;
 }
 
+static enum icp_status enrich_batch(void *ud, struct icp_account **accts,
+                                    size_t n, struct icp_err *err)
+{
+  return icp_enrich_batch(ud, accts, n, err);
+}
+
 enum icp_status icp_hooks_setup(struct icp_hooks *h, struct icp_run_opts *ro,
                                 const char *providers,
                                 struct icp_schema *schema, int offline,
                                 int refresh, int explain,
                                 struct icp_err *err)
 {
-  (void)schema;
-  (void)offline;
-  (void)refresh;
-  (void)explain;
   if(h->ab_salt) {
     ro->select = select_arm;
     ro->select_ud = h;
   }
-  if(providers)
-    return icp_err_set(err, ICP_EINVAL, "--providers: enrichment is not "
-                       "available in this build");
+  if(providers) {
+    struct icp_enrich_opts eo;
+    enum icp_status st;
+    memset(&eo, 0, sizeof(eo));
+    eo.offline = offline;
+    eo.refresh = refresh;
+    eo.explain = explain;
+    eo.progress = 0; /* the scoring run shows its own progress */
+    st = icp_enrich_open(&h->enrich, providers, schema, &eo, err);
+    if(st)
+      return st;
+    ro->enrich = enrich_batch;
+    ro->enrich_ud = h->enrich;
+  }
   return ICP_OK;
 }
 
 int icp_hooks_failures(const struct icp_hooks *h)
 {
-  (void)h;
-  return 0;
+  return h->enrich ? icp_enrich_failures(h->enrich) +
+                     icp_enrich_refused(h->enrich) : 0;
 }
 
 void icp_hooks_summary(const struct icp_hooks *h, FILE *fp)
 {
-  (void)h;
-  (void)fp;
+  if(h->enrich)
+    icp_enrich_summary(h->enrich, fp);
 }
 
 void icp_hooks_free(struct icp_hooks *h)
 {
-  (void)h;
+  icp_enrich_close(h->enrich);
+  h->enrich = NULL;
 }
