@@ -370,6 +370,8 @@ class Handler(BaseHTTPRequestHandler):
 
 
 class Server(ThreadingHTTPServer):
+    # the stdlib backlog of 5 refuses bursts of 64 parallel connections
+    request_queue_size = 256
     daemon_threads = True
     allow_reuse_address = True
 

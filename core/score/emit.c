@@ -17,6 +17,8 @@ static const char *const outcome_names[] = { "not_fired", "fired",
       return st_;           \
   } while(0)
 
+#define LIT(b, s) icp_buf_add((b), (s), sizeof(s) - 1)
+
 static enum icp_status key(struct icp_buf *b, const char *k, int first)
 {
   if(!first)
@@ -163,13 +165,13 @@ enum icp_status icp_emit_jsonl(struct icp_buf *b, const struct icp_pack *p,
   char src[600];
   int i, first;
   TRY(icp_buf_addc(b, '{'));
-  TRY(key(b, "domain", 1));
+  TRY(LIT(b, "\"domain\":"));
   TRY(str_or_null(b, icp_account_domain(a)));
-  TRY(key(b, "score", 0));
+  TRY(LIT(b, ",\"score\":"));
   TRY(icp_buf_json_fixed(b, r->score));
-  TRY(key(b, "tier", 0));
+  TRY(LIT(b, ",\"tier\":"));
   TRY(str_or_null(b, r->tier_name));
-  TRY(key(b, "dimensions", 0));
+  TRY(LIT(b, ",\"dimensions\":"));
   TRY(icp_buf_addc(b, '{'));
   for(i = 0; i < p->ndims; i++) {
     if(i)
@@ -178,9 +180,9 @@ enum icp_status icp_emit_jsonl(struct icp_buf *b, const struct icp_pack *p,
     TRY(icp_buf_json_fixed(b, r->dim[i]));
   }
   TRY(icp_buf_addc(b, '}'));
-  TRY(key(b, "coverage", 0));
+  TRY(LIT(b, ",\"coverage\":"));
   TRY(icp_buf_json_fixed(b, r->coverage));
-  TRY(key(b, "fired", 0));
+  TRY(LIT(b, ",\"fired\":"));
   TRY(icp_buf_addc(b, '{'));
   for(i = 0, first = 1; i < p->nrules; i++)
     if(r->outcome[i] == ICP_TRUE) {
@@ -191,7 +193,7 @@ enum icp_status icp_emit_jsonl(struct icp_buf *b, const struct icp_pack *p,
       first = 0;
     }
   TRY(icp_buf_addc(b, '}'));
-  TRY(key(b, "unknown", 0));
+  TRY(LIT(b, ",\"unknown\":"));
   TRY(icp_buf_addc(b, '['));
   for(i = 0, first = 1; i < p->nrules; i++)
     if(r->outcome[i] == ICP_UNKNOWN) {
@@ -201,7 +203,7 @@ enum icp_status icp_emit_jsonl(struct icp_buf *b, const struct icp_pack *p,
       first = 0;
     }
   TRY(icp_buf_addc(b, ']'));
-  TRY(key(b, "excluded_by", 0));
+  TRY(LIT(b, ",\"excluded_by\":"));
   TRY(icp_buf_addc(b, '['));
   for(i = 0, first = 1; i < p->nexcl; i++)
     if(r->xoutcome[i] == ICP_TRUE) {
@@ -211,10 +213,10 @@ enum icp_status icp_emit_jsonl(struct icp_buf *b, const struct icp_pack *p,
       first = 0;
     }
   TRY(icp_buf_addc(b, ']'));
-  TRY(key(b, "route", 0));
+  TRY(LIT(b, ",\"route\":"));
   TRY(str_or_null(b, r->route));
   if(r->route_def && r->route_def->has_sla) {
-    TRY(key(b, "sla_hours", 0));
+    TRY(LIT(b, ",\"sla_hours\":"));
     TRY(icp_buf_json_fixed(b, r->route_def->sla_hours));
   }
   TRY(icp_buf_addc(b, ','));
@@ -223,7 +225,7 @@ enum icp_status icp_emit_jsonl(struct icp_buf *b, const struct icp_pack *p,
     TRY(icp_buf_addc(b, ','));
     TRY(icp_buf_adds(b, extra));
   }
-  TRY(key(b, "source", 0));
+  TRY(LIT(b, ",\"source\":"));
   {
     const char *f = a->file ? a->file : "-";
     char num[24];
@@ -244,7 +246,7 @@ enum icp_status icp_emit_jsonl(struct icp_buf *b, const struct icp_pack *p,
       TRY(str_or_null(b, f));
   }
   if(r->nerrors) {
-    TRY(key(b, "errors", 0));
+    TRY(LIT(b, ",\"errors\":"));
     TRY(icp_buf_addc(b, '{'));
     for(i = 0, first = 1; i < p->nrules + p->nexcl; i++) {
       const char *e = icp_result_error(r, i);
@@ -262,7 +264,7 @@ enum icp_status icp_emit_jsonl(struct icp_buf *b, const struct icp_pack *p,
     if(!ev)
       continue;
     if(first)
-      TRY(key(b, "evidence", 0));
+      TRY(LIT(b, ",\"evidence\":"));
     TRY(first ? icp_buf_addc(b, '{') : ICP_OK);
     TRY(key(b, p->rules[i].name, first));
     TRY(str_or_null(b, ev));

@@ -1,0 +1,486 @@
+/* cmd_enrich.c -- `icp enrich`: fill in accounts from data providers and
+ * write them out (DESIGN §6, §7). */
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "base/buf.h"
+#include "cli/cli.h"
+#include "data/account.h"
+#include "data/schema.h"
+#include "data/value.h"
+#include "io/out.h"
+#include "io/reader.h"
+#include "net/enrich.h"
+
+#define BATCH 1024
+
+static const char usage[] =
+  "usage: icp enrich --providers CFG [--offline|--refresh] "
+  "[--format csv|jsonl]\n"
+  "                  [-o OUT] INPUT...\n"
+  "\n"
+  "Fills in accounts from the providers of CFG (providers.lua) and writes\n"
+  "every field with its source. INPUT - is standard input.\n"
+  "\n"
+  "  --providers CFG   the providers config\n"
+  "  --offline         use only the cache, make no request\n"
+  "  --refresh         ignore cached answers (still writes them)\n"
+  "  --format F        format of inputs without an extension (csv|jsonl)\n"
+  "  -o OUT            output file, CSV or JSONL by extension "
+  "(default: JSONL on stdout)\n"
+  "  --max-in-flight N transfers at once over all providers (default 64)\n"
+  "\n"
+  "Exit status: 0 ok, 1 usage or load error, 2 some rows skipped or some\n"
+  "providers failed, 3 nothing could be done.\n";
+
+/* ---- writing enriched accounts ----------------------------------------- */
+
+struct writer {
+  struct icp_out out;
+  struct icp_buf line;
+  struct icp_schema *schema;
+  int *cols;               /* CSV: field ids of the header */
+  int ncols;
+};
+
+static enum icp_status json_value(struct icp_buf *b,
+                                  const struct icp_value *v)
+{
+  char day[11];
+  uint32_t i;
+  enum icp_status st = ICP_OK;
+  switch(v->type) {
+  case ICP_T_NUMBER:
+    return icp_buf_json_num(b, v->u.num);
+  case ICP_T_BOOL:
+    return icp_buf_adds(b, v->u.b ? "true" : "false");
+  case ICP_T_DATE:
+    icp_format_date(v->u.day, day);
+    return icp_buf_json_str(b, day, 10);
+  case ICP_T_LIST:
+    st = icp_buf_addc(b, '[');
+    for(i = 0; !st && i < v->n; i++) {
+      if(i)
+        st = icp_buf_addc(b, ',');
+      if(!st)
+        st = icp_buf_json_str(b, v->u.list[i].p, v->u.list[i].n);
+    }
+    return st ? st : icp_buf_addc(b, ']');
+  case ICP_T_STRING:
+    return icp_buf_json_str(b, v->u.str, v->n);
+  default:
+    return icp_buf_adds(b, "null");
+  }
+}
+
+static enum icp_status write_jsonl(struct writer *w,
+                                   const struct icp_account *a)
+{
+  struct icp_buf *b = &w->line;
+  int id, n = icp_schema_count(w->schema), first = 1;
+  enum icp_status st = icp_buf_addc(b, '{');
+  for(id = 0; !st && id < n; id++) {
+    const struct icp_value *v = icp_account_get(a, id);
+    const char *name = icp_schema_name(w->schema, id);
+    if(v->type == ICP_T_MISSING)
+      continue;
+    if(!first)
+      st = icp_buf_addc(b, ',');
+    first = 0;
+    if(!st)
+      st = icp_buf_json_str(b, name, strlen(name));
+    if(!st)
+      st = icp_buf_addc(b, ':');
+    if(!st)
+      st = json_value(b, v);
+  }
+  if(!st)
+    st = icp_buf_adds(b, first ? "\"_sources\":{" : ",\"_sources\":{");
+  first = 1;
+  for(id = 0; !st && id < n; id++) {
+    const char *name = icp_schema_name(w->schema, id);
+    const char *src;
+    int s = icp_account_source(a, id);
+    if(s < 0)
+      continue;
+    src = icp_schema_source_name(w->schema, s);
+    if(!first)
+      st = icp_buf_addc(b, ',');
+    first = 0;
+    if(!st)
+      st = icp_buf_json_str(b, name, strlen(name));
+    if(!st)
+      st = icp_buf_addc(b, ':');
+    if(!st)
+      st = icp_buf_json_str(b, src ? src : "", src ? strlen(src) : 0);
+  }
+  if(!st)
+    st = icp_buf_adds(b, "}}\n");
+  return st;
+}
+
+static enum icp_status csv_header(struct writer *w)
+{
+  int id, n = icp_schema_count(w->schema);
+  enum icp_status st = ICP_OK;
+  w->cols = malloc((size_t)(n ? n : 1) * sizeof(int));
+  if(!w->cols)
+    return ICP_ENOMEM;
+  for(id = 0; !st && id < n; id++) {
+    const char *name = icp_schema_name(w->schema, id);
+    w->cols[w->ncols++] = id;
+    if(id)
+      st = icp_buf_addc(&w->line, ',');
+    if(!st)
+      st = icp_csv_cell(&w->line, name, strlen(name), 1);
+  }
+  if(!st)
+    st = icp_buf_adds(&w->line, ",_sources\r\n");
+  return st;
+}
+
+static enum icp_status write_csv(struct writer *w,
+                                 const struct icp_account *a)
+{
+  struct icp_buf *b = &w->line, cell, src;
+  enum icp_status st = ICP_OK;
+  int c;
+  icp_buf_init(&cell, ICP_READER_RECORD_MAX);
+  icp_buf_init(&src, ICP_READER_RECORD_MAX);
+  for(c = 0; !st && c < w->ncols; c++) {
+    const struct icp_value *v = icp_account_get(a, w->cols[c]);
+    char tmp[40];
+    int s = icp_account_source(a, w->cols[c]);
+    uint32_t i;
+    if(c)
+      st = icp_buf_addc(b, ',');
+    icp_buf_reset(&cell);
+    switch(v->type) {
+    case ICP_T_NUMBER:
+      icp_fmt_num(tmp, sizeof(tmp), v->u.num);
+      st = st ? st : icp_csv_cell(b, tmp, strlen(tmp), 0);
+      break;
+    case ICP_T_BOOL:
+      st = st ? st : icp_buf_adds(b, v->u.b ? "true" : "false");
+      break;
+    case ICP_T_DATE:
+      icp_format_date(v->u.day, tmp);
+      st = st ? st : icp_buf_adds(b, tmp);
+      break;
+    case ICP_T_LIST:
+      for(i = 0; !st && i < v->n; i++) {
+        if(i)
+          st = icp_buf_addc(&cell, ';');
+        if(!st)
+          st = icp_buf_add(&cell, v->u.list[i].p, v->u.list[i].n);
+      }
+      st = st ? st : icp_csv_cell(b, cell.p ? cell.p : "", cell.len, 1);
+      break;
+    case ICP_T_STRING:
+      st = st ? st : icp_csv_cell(b, v->u.str, v->n, 1);
+      break;
+    default:
+      break;
+    }
+    if(!st && s >= 0) {
+      const char *sn = icp_schema_source_name(w->schema, s);
+      const char *fn = icp_schema_name(w->schema, w->cols[c]);
+      st = icp_buf_printf(&src, "%s%s=%s", src.len ? ";" : "", fn,
+                          sn ? sn : "");
+    }
+  }
+  if(!st)
+    st = icp_buf_addc(b, ',');
+  if(!st)
+    st = icp_csv_cell(b, src.p ? src.p : "", src.len, 1);
+  if(!st)
+    st = icp_buf_adds(b, "\r\n");
+  icp_buf_free(&cell);
+  icp_buf_free(&src);
+  return st;
+}
+
+static enum icp_status write_batch(struct writer *w,
+                                   struct icp_account **accts, size_t n,
+                                   struct icp_err *err)
+{
+  size_t i;
+  enum icp_status st = ICP_OK;
+  icp_buf_reset(&w->line);
+  if(w->out.fmt == ICP_FMT_CSV && !w->cols) {
+    st = csv_header(w);
+    if(st)
+      return icp_err_set(err, st, "output: header too large");
+  }
+  for(i = 0; i < n; i++) {
+    size_t mark = w->line.len;
+    st = w->out.fmt == ICP_FMT_CSV ? write_csv(w, accts[i])
+                                   : write_jsonl(w, accts[i]);
+    if(st) {
+      w->line.len = mark;
+      w->line.p[mark] = 0;
+      fprintf(stderr, "icp enrich: %s:%ld: record too large to write\n",
+              accts[i]->file ? accts[i]->file : "", accts[i]->line);
+      continue;
+    }
+    if(w->line.len > (1u << 20)) {
+      st = icp_out_write(&w->out, w->line.p, w->line.len, err);
+      icp_buf_reset(&w->line);
+      if(st)
+        return st;
+    }
+  }
+  if(w->line.len)
+    st = icp_out_write(&w->out, w->line.p, w->line.len, err);
+  icp_buf_reset(&w->line);
+  return st;
+}
+
+/* ---- the command -------------------------------------------------------- */
+
+/* Lines of a regular file (an estimate of its records, for progress). */
+static size_t count_lines(const char *path)
+{
+  struct stat st;
+  FILE *f;
+  char buf[65536];
+  size_t n, lines = 0, i;
+  if(!strcmp(path, "-") || stat(path, &st) || !S_ISREG(st.st_mode))
+    return 0;
+  f = fopen(path, "rb");
+  if(!f)
+    return 0;
+  while((n = fread(buf, 1, sizeof(buf), f)) > 0)
+    for(i = 0; i < n; i++)
+      lines += buf[i] == '\n';
+  fclose(f);
+  return lines;
+}
+
+struct run {
+  struct icp_schema *schema;
+  struct icp_enrich *e;
+  struct writer w;
+  struct icp_account *accts[BATCH];
+  size_t n;
+  long read, skipped, written;
+};
+
+static enum icp_status flush(struct run *r, struct icp_err *err)
+{
+  enum icp_status st;
+  size_t i;
+  if(!r->n)
+    return ICP_OK;
+  st = icp_enrich_batch(r->e, r->accts, r->n, err);
+  if(!st)
+    st = write_batch(&r->w, r->accts, r->n, err);
+  if(!st)
+    r->written += (long)r->n;
+  for(i = 0; i < r->n; i++)
+    icp_account_clear(r->accts[i]);
+  r->n = 0;
+  return st;
+}
+
+static void warn(void *ud, const char *msg)
+{
+  (void)ud;
+  fprintf(stderr, "icp enrich: %s\n", msg);
+}
+
+static int read_input(struct run *r, const char *path, const char *format,
+                      int *fatal)
+{
+  struct icp_reader *rd;
+  struct icp_err err = { "" };
+  enum icp_status st;
+  if(icp_reader_open(&rd, path, format, r->schema, &err)) {
+    fprintf(stderr, "icp enrich: %s\n", err.msg);
+    return -1;
+  }
+  icp_reader_set_warn(rd, warn, NULL);
+  for(;;) {
+    st = icp_reader_next(rd, r->accts[r->n], &err);
+    if(st == ICP_EOF)
+      break;
+    if(st == ICP_ESKIP) {
+      fprintf(stderr, "icp enrich: %s\n", err.msg);
+      r->skipped++;
+      continue;
+    }
+    if(st) {
+      fprintf(stderr, "icp enrich: %s\n", err.msg);
+      *fatal = 1;
+      break;
+    }
+    r->read++;
+    if(++r->n == BATCH && flush(r, &err)) {
+      fprintf(stderr, "icp enrich: %s\n", err.msg);
+      *fatal = 1;
+      break;
+    }
+  }
+  /* accounts keep a->file borrowed from the reader: finish them first */
+  if(!*fatal && flush(r, &err)) {
+    fprintf(stderr, "icp enrich: %s\n", err.msg);
+    *fatal = 1;
+  }
+  icp_reader_close(rd);
+  return 0;
+}
+
+int icp_cmd_enrich(int argc, char **argv)
+{
+  const char *providers = NULL, *outpath = NULL, *format = NULL, *v;
+  const char **inputs;
+  struct icp_enrich_opts eo;
+  struct run r;
+  struct icp_err err = { "" };
+  int i, ninputs = 0, code = ICP_EXIT_OK, fatal = 0, opened = 0;
+  size_t total = 0, k;
+
+  memset(&eo, 0, sizeof(eo));
+  memset(&r, 0, sizeof(r));
+  eo.progress = 1;
+  inputs = calloc((size_t)argc + 1, sizeof(*inputs));
+  if(!inputs)
+    return ICP_EXIT_NOTHING;
+  for(i = 1; i < argc; i++) {
+    int m;
+    if(!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+      fputs(usage, stdout);
+      free(inputs);
+      return ICP_EXIT_OK;
+    }
+    if(icp_cli_flag(argv, i, "--offline")) {
+      eo.offline = 1;
+      continue;
+    }
+    if(icp_cli_flag(argv, i, "--refresh")) {
+      eo.refresh = 1;
+      continue;
+    }
+    if(icp_cli_flag(argv, i, "--explain")) {
+      eo.explain = 1;
+      continue;
+    }
+    if((m = icp_cli_value(argc, argv, &i, "--providers", NULL, &v))) {
+      if(m < 0)
+        goto usage_err;
+      providers = v;
+      continue;
+    }
+    if((m = icp_cli_value(argc, argv, &i, "--output", "-o", &v))) {
+      if(m < 0)
+        goto usage_err;
+      outpath = v;
+      continue;
+    }
+    if((m = icp_cli_value(argc, argv, &i, "--format", NULL, &v))) {
+      if(m < 0)
+        goto usage_err;
+      if(strcmp(v, "csv") && strcmp(v, "jsonl")) {
+        free(inputs);
+        return icp_cli_usage_error("enrich", "--format: csv or jsonl, "
+                                   "not '%s'", v);
+      }
+      format = v;
+      continue;
+    }
+    if((m = icp_cli_value(argc, argv, &i, "--max-in-flight", NULL, &v))) {
+      double d;
+      if(m < 0 || !icp_parse_number(v, strlen(v), &d) || d < 1 ||
+         d > 1024) {
+        free(inputs);
+        return icp_cli_usage_error("enrich", "--max-in-flight: a number "
+                                   "from 1 to 1024");
+      }
+      eo.max_in_flight = (int)d;
+      continue;
+    }
+    if(argv[i][0] == '-' && argv[i][1]) {
+      free(inputs);
+      return icp_cli_usage_error("enrich", "unknown option '%s' (see icp "
+                                 "enrich --help)", argv[i]);
+    }
+    inputs[ninputs++] = argv[i];
+  }
+  if(!providers || !ninputs) {
+    free(inputs);
+    fputs(usage, stderr);
+    return ICP_EXIT_USAGE;
+  }
+  if(eo.offline && eo.refresh) {
+    free(inputs);
+    return icp_cli_usage_error("enrich", "--offline and --refresh exclude "
+                               "each other");
+  }
+
+  /* libcurl's global state, once per process (documented exception) */
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  r.schema = icp_schema_new();
+  if(!r.schema) {
+    code = ICP_EXIT_NOTHING;
+    goto done;
+  }
+  if(icp_enrich_open(&r.e, providers, r.schema, &eo, &err)) {
+    fprintf(stderr, "icp enrich: %s\n", err.msg);
+    code = ICP_EXIT_USAGE;
+    goto done;
+  }
+  for(i = 0; i < ninputs; i++) {
+    size_t l = count_lines(inputs[i]);
+    const char *dot = strrchr(inputs[i], '.');
+    int csv = (format && !strcmp(format, "csv")) ||
+              (dot && !strcmp(dot, ".csv"));
+    total += l > 0 && csv ? l - 1 : l;
+  }
+  icp_enrich_set_total(r.e, total);
+  for(k = 0; k < BATCH; k++) {
+    r.accts[k] = icp_account_new(r.schema);
+    if(!r.accts[k]) {
+      code = ICP_EXIT_NOTHING;
+      goto done;
+    }
+  }
+  r.w.schema = r.schema;
+  icp_buf_init(&r.w.line, 64u << 20);
+  if(icp_out_open(&r.w.out, outpath, ICP_FMT_UNKNOWN, &err)) {
+    fprintf(stderr, "icp enrich: %s\n", err.msg);
+    code = ICP_EXIT_USAGE;
+    goto done;
+  }
+  for(i = 0; i < ninputs && !fatal; i++)
+    if(read_input(&r, inputs[i], format, &fatal) == 0)
+      opened++;
+  if(icp_out_close(&r.w.out, &err)) {
+    fprintf(stderr, "icp enrich: %s\n", err.msg);
+    fatal = 1;
+  }
+  icp_enrich_summary(r.e, stderr);
+  if(r.skipped)
+    fprintf(stderr, "enrich: %ld rows skipped\n", r.skipped);
+  if(!opened || (fatal && !r.written))
+    code = ICP_EXIT_NOTHING;
+  else if(fatal || r.skipped || opened < ninputs ||
+          icp_enrich_failures(r.e) || icp_enrich_refused(r.e))
+    code = ICP_EXIT_PARTIAL;
+done:
+  icp_enrich_close(r.e);
+  for(k = 0; k < BATCH; k++)
+    icp_account_free(r.accts[k]);
+  icp_buf_free(&r.w.line);
+  free(r.w.cols);
+  icp_schema_free(r.schema);
+  free(inputs);
+  curl_global_cleanup();
+  return code;
+
+usage_err:
+  free(inputs);
+  return ICP_EXIT_USAGE;
+}

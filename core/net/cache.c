@@ -1,0 +1,239 @@
+/* cache.c -- the SQLite enrichment cache. */
+#include <errno.h>
+#include <limits.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "net/cache.h"
+
+#define BUSY_TIMEOUT_MS 10000
+#define ROW_MAX (4 << 20)  /* the largest fields text kept */
+
+struct icp_cache {
+  sqlite3 *db;
+  sqlite3_stmt *get, *put;
+  enum icp_cache_mode mode;
+  int in_tx;
+};
+
+static const char create_sql[] =
+  "CREATE TABLE IF NOT EXISTS enrich_cache("
+  " provider TEXT NOT NULL,"
+  " domain TEXT NOT NULL,"
+  " found INTEGER NOT NULL,"
+  " fields TEXT,"
+  " fetched_at INTEGER NOT NULL,"
+  " PRIMARY KEY(provider, domain)) WITHOUT ROWID";
+
+static enum icp_status db_err(struct icp_cache *c, const char *path,
+                              const char *what, struct icp_err *err)
+{
+  return icp_err_set(err, ICP_EIO, "cache %s: %s: %s", path ? path : "",
+                     what, c->db ? sqlite3_errmsg(c->db) : "out of memory");
+}
+
+/* mkdir -p of the directory part of path. */
+static void make_parent(const char *path)
+{
+  char tmp[4096];
+  size_t n = strlen(path), i;
+  if(n >= sizeof(tmp))
+    return;
+  memcpy(tmp, path, n + 1);
+  for(i = 1; i < n; i++)
+    if(tmp[i] == '/') {
+      tmp[i] = 0;
+      if(mkdir(tmp, 0700) && errno != EEXIST)
+        return;
+      tmp[i] = '/';
+    }
+}
+
+static int exec(sqlite3 *db, const char *sql)
+{
+  return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
+enum icp_status icp_cache_open(struct icp_cache **out, const char *path,
+                               enum icp_cache_mode mode,
+                               struct icp_err *err)
+{
+  struct icp_cache *c = calloc(1, sizeof(*c));
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+              SQLITE_OPEN_NOMUTEX;
+  int rc;
+  *out = NULL;
+  if(!c)
+    return icp_err_set(err, ICP_ENOMEM, "cache: out of memory");
+  c->mode = mode;
+  if(mode == ICP_CACHE_OFFLINE)
+    flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+  else
+    make_parent(path);
+  rc = sqlite3_open_v2(path, &c->db, flags, NULL);
+  if(rc != SQLITE_OK && mode == ICP_CACHE_OFFLINE) {
+    /* no cache yet: offline reads miss everything */
+    sqlite3_close(c->db);
+    c->db = NULL;
+    rc = sqlite3_open_v2(":memory:", &c->db, SQLITE_OPEN_READWRITE |
+                         SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+  }
+  if(rc != SQLITE_OK) {
+    enum icp_status st = db_err(c, path, "cannot open", err);
+    icp_cache_close(c);
+    return st;
+  }
+  /* defensive mode, no triggers or views from a planted file, limits */
+  sqlite3_db_config(c->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+  sqlite3_db_config(c->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
+  sqlite3_db_config(c->db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, NULL);
+  sqlite3_db_config(c->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+  sqlite3_db_config(c->db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
+  sqlite3_limit(c->db, SQLITE_LIMIT_LENGTH, ROW_MAX + 4096);
+  sqlite3_limit(c->db, SQLITE_LIMIT_SQL_LENGTH, 100000);
+  sqlite3_limit(c->db, SQLITE_LIMIT_COLUMN, 100);
+  sqlite3_limit(c->db, SQLITE_LIMIT_EXPR_DEPTH, 100);
+  sqlite3_limit(c->db, SQLITE_LIMIT_COMPOUND_SELECT, 10);
+  sqlite3_limit(c->db, SQLITE_LIMIT_VDBE_OP, 100000);
+  sqlite3_limit(c->db, SQLITE_LIMIT_ATTACHED, 0);
+  sqlite3_limit(c->db, SQLITE_LIMIT_TRIGGER_DEPTH, 1);
+  sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
+  if(mode != ICP_CACHE_OFFLINE) {
+    /* WAL lets readers and one writer of another process go on at once */
+    if(exec(c->db, "PRAGMA journal_mode=WAL") ||
+       exec(c->db, "PRAGMA synchronous=NORMAL") ||
+       exec(c->db, create_sql)) {
+      enum icp_status st = db_err(c, path, "cannot set up", err);
+      icp_cache_close(c);
+      return st;
+    }
+  }
+  else if(exec(c->db, "PRAGMA query_only=1") ||
+          exec(c->db, create_sql) != SQLITE_OK) {
+    /* a read-only in-memory stand-in needs the table */
+    exec(c->db, "PRAGMA query_only=0");
+    exec(c->db, create_sql);
+    exec(c->db, "PRAGMA query_only=1");
+  }
+  rc = sqlite3_prepare_v2(c->db,
+                          "SELECT found, fields, fetched_at FROM enrich_cache"
+                          " WHERE provider = ?1 AND domain = ?2",
+                          -1, &c->get, NULL);
+  if(rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2(c->db,
+                            "INSERT OR REPLACE INTO enrich_cache"
+                            "(provider, domain, found, fields, fetched_at)"
+                            " VALUES (?1, ?2, ?3, ?4, ?5)",
+                            -1, &c->put, NULL);
+  if(rc != SQLITE_OK && !(mode == ICP_CACHE_OFFLINE && c->get)) {
+    enum icp_status st = db_err(c, path, "not a cache file", err);
+    icp_cache_close(c);
+    return st;
+  }
+  *out = c;
+  return ICP_OK;
+}
+
+void icp_cache_close(struct icp_cache *c)
+{
+  if(!c)
+    return;
+  if(c->in_tx)
+    exec(c->db, "COMMIT");
+  sqlite3_finalize(c->get);
+  sqlite3_finalize(c->put);
+  sqlite3_close(c->db);
+  free(c);
+}
+
+enum icp_status icp_cache_get(struct icp_cache *c, const char *provider,
+                              const char *domain, int64_t ttl_s,
+                              int64_t now, enum icp_cache_hit *hit,
+                              char **json, struct icp_err *err)
+{
+  int rc;
+  enum icp_status st = ICP_OK;
+  *hit = ICP_CACHE_MISS;
+  *json = NULL;
+  if(c->mode == ICP_CACHE_REFRESH)
+    return ICP_OK;
+  sqlite3_bind_text(c->get, 1, provider, -1, SQLITE_STATIC);
+  sqlite3_bind_text(c->get, 2, domain, -1, SQLITE_STATIC);
+  rc = sqlite3_step(c->get);
+  if(rc == SQLITE_ROW) {
+    int found = sqlite3_column_int(c->get, 0);
+    int64_t at = sqlite3_column_int64(c->get, 2);
+    if(ttl_s <= 0 || (at <= now && now - at <= ttl_s)) {
+      if(!found)
+        *hit = ICP_CACHE_NOT_FOUND;
+      else if(sqlite3_column_type(c->get, 1) == SQLITE_TEXT) {
+        const unsigned char *t = sqlite3_column_text(c->get, 1);
+        int n = sqlite3_column_bytes(c->get, 1);
+        *json = t ? malloc((size_t)n + 1) : NULL;
+        if(*json) {
+          memcpy(*json, t, (size_t)n);
+          (*json)[n] = 0;
+          *hit = ICP_CACHE_FOUND;
+        }
+        else
+          st = icp_err_set(err, ICP_ENOMEM, "cache: out of memory");
+      }
+    }
+  }
+  else if(rc != SQLITE_DONE)
+    st = icp_err_set(err, ICP_EIO, "cache: read failed: %s",
+                     sqlite3_errmsg(c->db));
+  sqlite3_reset(c->get);
+  sqlite3_clear_bindings(c->get);
+  return st;
+}
+
+enum icp_status icp_cache_put(struct icp_cache *c, const char *provider,
+                              const char *domain, const char *json,
+                              int64_t now, struct icp_err *err)
+{
+  int rc;
+  size_t n = json ? strlen(json) : 0;
+  if(c->mode == ICP_CACHE_OFFLINE || !c->put)
+    return ICP_OK;
+  if(n > ROW_MAX)
+    return icp_err_set(err, ICP_ELIMIT, "cache: fields of %s too large",
+                       domain);
+  sqlite3_bind_text(c->put, 1, provider, -1, SQLITE_STATIC);
+  sqlite3_bind_text(c->put, 2, domain, -1, SQLITE_STATIC);
+  sqlite3_bind_int(c->put, 3, json != NULL);
+  if(json)
+    sqlite3_bind_text(c->put, 4, json, (int)n, SQLITE_STATIC);
+  else
+    sqlite3_bind_null(c->put, 4);
+  sqlite3_bind_int64(c->put, 5, now);
+  rc = sqlite3_step(c->put);
+  sqlite3_reset(c->put);
+  sqlite3_clear_bindings(c->put);
+  if(rc != SQLITE_DONE)
+    return icp_err_set(err, ICP_EIO, "cache: write failed: %s",
+                       sqlite3_errmsg(c->db));
+  return ICP_OK;
+}
+
+enum icp_status icp_cache_begin(struct icp_cache *c, struct icp_err *err)
+{
+  if(c->mode == ICP_CACHE_OFFLINE || c->in_tx)
+    return ICP_OK;
+  if(exec(c->db, "BEGIN IMMEDIATE"))
+    return icp_err_set(err, ICP_EIO, "cache: %s", sqlite3_errmsg(c->db));
+  c->in_tx = 1;
+  return ICP_OK;
+}
+
+enum icp_status icp_cache_commit(struct icp_cache *c, struct icp_err *err)
+{
+  if(!c->in_tx)
+    return ICP_OK;
+  c->in_tx = 0;
+  if(exec(c->db, "COMMIT"))
+    return icp_err_set(err, ICP_EIO, "cache: %s", sqlite3_errmsg(c->db));
+  return ICP_OK;
+}

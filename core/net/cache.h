@@ -1,0 +1,65 @@
+/*
+ * cache.h -- the SQLite enrichment cache (DESIGN §6).
+ *
+ * One row per (provider, domain): the normalized fields the provider gave
+ * as a JSON object (numbers written with icp_fmt_num, dates as
+ * "YYYY-MM-DD" strings, lists as arrays), or a negative answer (the
+ * provider does not know the domain), and the time it was fetched. Rows
+ * older than the provider's TTL are misses. Secrets are never written: the
+ * caller stores only normalized fields, already redacted.
+ *
+ * The file is opened in defensive mode with tight limits, in WAL mode with
+ * a busy timeout, so two icp processes can share it. A cache handle is used
+ * by one thread at a time.
+ */
+#ifndef ICP_CACHE_H
+#define ICP_CACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "icp.h"
+
+struct icp_cache;
+
+enum icp_cache_mode {
+  ICP_CACHE_NORMAL = 0,  /* read and write */
+  ICP_CACHE_OFFLINE,     /* read only: the caller makes no request */
+  ICP_CACHE_REFRESH      /* reads miss, answers are still written */
+};
+
+enum icp_cache_hit {
+  ICP_CACHE_MISS = 0,
+  ICP_CACHE_FOUND,       /* *json holds the fields */
+  ICP_CACHE_NOT_FOUND    /* a fresh negative answer */
+};
+
+/* Opens (creating the file and its parent directory when missing) the
+ * cache at path. *out is owned by the caller: icp_cache_close. */
+enum icp_status icp_cache_open(struct icp_cache **out, const char *path,
+                               enum icp_cache_mode mode,
+                               struct icp_err *err);
+void icp_cache_close(struct icp_cache *c);
+
+/* Looks up (provider, domain), fresh when fetched within ttl_s seconds of
+ * now (epoch seconds); ttl_s <= 0 means never stale. On ICP_CACHE_FOUND,
+ * *json is a malloc'd NUL-terminated copy the caller frees. Errors (a
+ * corrupt file) are reported in err and read as a miss (*hit). */
+enum icp_status icp_cache_get(struct icp_cache *c, const char *provider,
+                              const char *domain, int64_t ttl_s,
+                              int64_t now, enum icp_cache_hit *hit,
+                              char **json, struct icp_err *err);
+
+/* Stores fields (a JSON object) or, with json NULL, a negative answer for
+ * (provider, domain) at time now, replacing any older row. A no-op in
+ * offline mode. */
+enum icp_status icp_cache_put(struct icp_cache *c, const char *provider,
+                              const char *domain, const char *json,
+                              int64_t now, struct icp_err *err);
+
+/* Groups the puts that follow into one transaction until icp_cache_commit
+ * (faster; other processes still read the last committed state). */
+enum icp_status icp_cache_begin(struct icp_cache *c, struct icp_err *err);
+enum icp_status icp_cache_commit(struct icp_cache *c, struct icp_err *err);
+
+#endif

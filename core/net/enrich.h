@@ -1,0 +1,63 @@
+/*
+ * enrich.h -- an enrichment session: providers, plugins, scheduler and
+ * cache together, as the commands use them (DESIGN §6).
+ *
+ * For each kind (firmographic, technographic) the providers of its list
+ * form a waterfall: for each account, the next provider is asked only when
+ * one of the fields it provides is still missing. An input value is never
+ * overwritten unless the provider says `overwrite = true`. The cache is
+ * asked first (fields set from it carry the source "cache:<provider>");
+ * in offline mode nothing else is asked. Every account is kept whatever
+ * its providers do: a failure is counted, never fatal.
+ */
+#ifndef ICP_ENRICH_H
+#define ICP_ENRICH_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "icp.h"
+#include "data/account.h"
+
+struct icp_enrich;
+
+struct icp_enrich_opts {
+  int offline, refresh, explain;
+  int max_in_flight;   /* transfers in flight over all providers [64] */
+  int progress;        /* progress on stderr when it is a terminal */
+};
+
+/* Loads the providers config at providers_path, its plugins and the
+ * cache. A provider that cannot be loaded is refused with a warning on
+ * stderr naming it and why, and the rest go on; when none is left the
+ * session is not opened (ICP_ELOAD). *out is owned by the caller
+ * (icp_enrich_close); schema is borrowed and must outlive it.
+ * curl_global_init must have been called once in the process. */
+enum icp_status icp_enrich_open(struct icp_enrich **out,
+                                const char *providers_path,
+                                struct icp_schema *schema,
+                                const struct icp_enrich_opts *opts,
+                                struct icp_err *err);
+
+/* Enriches n accounts in place, concurrently. Each field set records its
+ * source. Returns ICP_OK even when providers failed (counted); another
+ * status means the session itself failed (out of memory, curl). */
+enum icp_status icp_enrich_batch(struct icp_enrich *e,
+                                 struct icp_account **accts, size_t n,
+                                 struct icp_err *err);
+
+/* The number of accounts expected in the whole run, for the progress
+ * line (0: unknown). */
+void icp_enrich_set_total(struct icp_enrich *e, size_t total);
+
+/* Requests, cache hits, not found, retries, failures by provider. */
+void icp_enrich_summary(const struct icp_enrich *e, FILE *out);
+
+/* Accounts for which every provider asked failed (exit status 2). */
+int icp_enrich_failures(const struct icp_enrich *e);
+/* Providers refused at load time. */
+int icp_enrich_refused(const struct icp_enrich *e);
+
+void icp_enrich_close(struct icp_enrich *e);
+
+#endif

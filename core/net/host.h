@@ -1,0 +1,90 @@
+/*
+ * host.h -- the host side of the enricher ABI (core/icp_enricher.h): the
+ * host table, and the handles it hands to plugins.
+ *
+ * The account view wraps a borrowed struct icp_account; the request
+ * collects a URL and headers; the output collects normalized fields
+ * (copied) until the session applies them to an account, writes them to
+ * the cache as JSON, or reads them back from it.
+ */
+#ifndef ICP_HOST_H
+#define ICP_HOST_H
+
+#include <stdio.h>
+
+#include "icp_enricher.h"
+#include "base/buf.h"
+#include "data/account.h"
+#include "net/redact.h"
+#include "net/scheduler.h"
+
+/* Where host->log writes: set as cfg->log_ud by the session. */
+struct icp_host_log {
+  FILE *f;                 /* NULL: stderr */
+  int min_level;           /* enum icp_enr_log_level */
+  long lines;
+};
+
+struct icp_enr_account {
+  const struct icp_account *a;   /* borrowed */
+};
+
+struct icp_enr_request {
+  char *url;                     /* owned; NULL until set */
+  struct curl_slist *headers;    /* owned */
+};
+
+struct icp_enr_headers {
+  const struct icp_sched_answer *a;  /* borrowed */
+};
+
+struct icp_enr_out_field {
+  int id;
+  struct icp_value v;            /* strings point into s / items */
+  char *s;
+  struct icp_str *items;
+  size_t cap;
+};
+
+struct icp_enr_output {
+  struct icp_schema *schema;     /* borrowed */
+  const struct icp_redact *redact;
+  struct icp_enr_out_field *f;
+  size_t n, cap;
+  char error[201];
+};
+
+/* The host table: static, read-only. */
+const struct icp_host *icp_host_table(void);
+
+void icp_enr_request_free(struct icp_enr_request *r);
+
+void icp_enr_out_init(struct icp_enr_output *o, struct icp_schema *schema,
+                  const struct icp_redact *redact);
+void icp_enr_out_reset(struct icp_enr_output *o);
+void icp_enr_out_free(struct icp_enr_output *o);
+
+/* Sets the output's fields on a (copied) with source id: a field already
+ * set on a is kept unless overwrite. Returns the number of fields set in
+ * *nset. */
+enum icp_status icp_enr_out_apply(const struct icp_enr_output *o,
+                              struct icp_account *a, int source,
+                              int overwrite, int *nset);
+/* 1 when a lacks one of the fields ids[0..n) (or n is 0). */
+int icp_enr_out_wants(const struct icp_account *a, const int *ids, size_t n);
+
+/* The fields as a JSON object (numbers by icp_fmt_num, dates as
+ * "YYYY-MM-DD", lists as arrays), secrets redacted, into b. */
+enum icp_status icp_enr_out_json(const struct icp_enr_output *o,
+                             struct icp_buf *b);
+/* Reads fields back from icp_enr_out_json text (a cache row). Fields whose
+ * type does not fit the schema are dropped. */
+enum icp_status icp_enr_out_from_json(struct icp_enr_output *o,
+                                  const char *json, struct icp_err *err);
+
+/* Sets field `name` from provider text, normalized (the host->out_text
+ * entry, usable by the core directly). */
+int icp_enr_out_text(struct icp_enr_output *o, const char *name,
+                 const char *text);
+
+#endif

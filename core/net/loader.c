@@ -1,0 +1,248 @@
+/* loader.c -- finding, loading and checking enricher plugins. */
+#include <dlfcn.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "data/schema.h"
+#include "net/host.h"
+#include "net/loader.h"
+
+static int is_file(const char *p)
+{
+  struct stat st;
+  return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int try_dir(const char *dir, size_t dn, const char *name, char *out,
+                   size_t cap)
+{
+  int n;
+  if(!dn)
+    return 0;
+  n = snprintf(out, cap, "%.*s/%s.so", (int)dn, dir, name);
+  return n > 0 && (size_t)n < cap && is_file(out);
+}
+
+int icp_plugin_find(const char *enricher, char *out, size_t cap)
+{
+  const char *path = getenv("ICP_ENRICHER_PATH");
+  char exe[PATH_MAX];
+  ssize_t n;
+  if(path) {
+    const char *p = path;
+    while(*p) {
+      const char *e = strchr(p, ':');
+      size_t len = e ? (size_t)(e - p) : strlen(p);
+      if(try_dir(p, len, enricher, out, cap))
+        return 1;
+      if(!e)
+        break;
+      p = e + 1;
+    }
+  }
+  n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+  if(n > 0) {
+    char *slash;
+    exe[n] = 0;
+    slash = strrchr(exe, '/');
+    if(slash) {
+      char dir[PATH_MAX + 16];
+      *slash = 0;
+      snprintf(dir, sizeof(dir), "%s/enrichers", exe);
+      if(try_dir(dir, strlen(dir), enricher, out, cap))
+        return 1;
+    }
+  }
+  return try_dir(ICP_PREFIX "/lib/icp/enrichers",
+                 strlen(ICP_PREFIX "/lib/icp/enrichers"), enricher, out,
+                 cap);
+}
+
+static const char *type_name(int t)
+{
+  switch(t) {
+  case ICP_ENR_CFG_STRING: return "a string";
+  case ICP_ENR_CFG_NUMBER: return "a number";
+  case ICP_ENR_CFG_BOOL: return "true or false";
+  case ICP_ENR_CFG_LIST: return "a list";
+  case ICP_ENR_CFG_MAP: return "a table of names to strings";
+  default: return "?";
+  }
+}
+
+static int type_fits(int want, const struct icp_cfg_value *v)
+{
+  if(want == ICP_ENR_CFG_MAP)
+    return v->type == ICP_CFG_MAP || (v->type == ICP_CFG_LIST && !v->n);
+  /* the enum values of both sides are the same numbers */
+  return want == v->type;
+}
+
+/* Checks cfg against the descriptor's keys. */
+static enum icp_status check_keys(const struct icp_enricher *d,
+                                  struct icp_enr_config *cfg,
+                                  struct icp_err *err)
+{
+  const struct icp_enr_config_key *k;
+  size_t i;
+  for(i = 0; i < cfg->ne; i++) {
+    const struct icp_cfg_entry *e = &cfg->e[i];
+    for(k = d->config; k && k->name; k++)
+      if(!strcmp(k->name, e->key))
+        break;
+    if(!k || !k->name)
+      return icp_err_set(err, ICP_ELOAD, "%s:%d: provider '%s': unknown "
+                         "key '%s' for enricher '%s'", cfg->file, cfg->line,
+                         cfg->name, e->key, cfg->enricher);
+    if(!type_fits(k->type, &e->v))
+      return icp_err_set(err, ICP_ELOAD, "%s:%d: provider '%s': '%s' must "
+                         "be %s", cfg->file, cfg->line, cfg->name, e->key,
+                         type_name(k->type));
+    if(k->secret) {
+      /* API keys only from the environment */
+      if(!e->v.from_env && !(e->v.type == ICP_CFG_LIST && !e->v.n))
+        return icp_err_set(err, ICP_ELOAD, "%s:%d: provider '%s': '%s' is "
+                           "a secret: give it as env \"NAME\", not as "
+                           "text", cfg->file, cfg->line, cfg->name, e->key);
+    }
+  }
+  for(k = d->config; k && k->name; k++)
+    if(k->required && !icp_cfg_find(cfg, k->name))
+      return icp_err_set(err, ICP_ELOAD, "%s:%d: provider '%s': missing "
+                         "required key '%s'", cfg->file, cfg->line, cfg->name,
+                         k->name);
+  return ICP_OK;
+}
+
+static enum icp_status collect_fields(struct icp_plugin *pl,
+                                      struct icp_schema *schema,
+                                      struct icp_err *err)
+{
+  const struct icp_enricher *d = pl->d;
+  size_t cap = 16, i;
+  pl->fields = malloc(cap * sizeof(int));
+  if(!pl->fields)
+    return icp_err_set(err, ICP_ENOMEM, "out of memory");
+  for(i = 0; i < 256; i++) {
+    const char *name = NULL;
+    int id;
+    if(ICP_ENRICHER_HAS(d, provides))
+      name = d->provides(pl->state, i);
+    else if(d->fields)
+      name = d->fields[i];
+    if(!name)
+      break;
+    id = icp_schema_intern(schema, name, strlen(name));
+    if(id < 0)
+      continue;
+    if(pl->nfields == cap) {
+      int *nf = realloc(pl->fields, cap * 2 * sizeof(int));
+      if(!nf)
+        return icp_err_set(err, ICP_ENOMEM, "out of memory");
+      pl->fields = nf;
+      cap *= 2;
+    }
+    pl->fields[pl->nfields++] = id;
+  }
+  return ICP_OK;
+}
+
+enum icp_status icp_plugin_load(struct icp_plugin *pl,
+                                struct icp_enr_config *cfg,
+                                struct icp_schema *schema,
+                                struct icp_err *err)
+{
+  const struct icp_host *host = icp_host_table();
+  const struct icp_enricher *d;
+  icp_enricher_open_fn open_fn;
+  char path[PATH_MAX + 64], errbuf[ICP_ENR_ERRBUF_MIN];
+  enum icp_status st;
+  void *sym;
+
+  memset(pl, 0, sizeof(*pl));
+  pl->cfg = cfg;
+  if(!icp_plugin_find(cfg->enricher, path, sizeof(path)))
+    return icp_err_set(err, ICP_ELOAD, "provider '%s': enricher '%s' not "
+                       "found (%s.so in ICP_ENRICHER_PATH, enrichers/ "
+                       "beside icp, %s/lib/icp/enrichers)", cfg->name,
+                       cfg->enricher, cfg->enricher, ICP_PREFIX);
+  pl->dl = dlopen(path, RTLD_LOCAL | RTLD_NOW);
+  if(!pl->dl)
+    return icp_err_set(err, ICP_ELOAD, "provider '%s': cannot load %s: %s",
+                       cfg->name, path, dlerror());
+  sym = dlsym(pl->dl, ICP_ENRICHER_OPEN_SYMBOL);
+  if(!sym) {
+    icp_plugin_unload(pl);
+    return icp_err_set(err, ICP_ELOAD, "provider '%s': %s has no symbol "
+                       ICP_ENRICHER_OPEN_SYMBOL, cfg->name, path);
+  }
+  memcpy(&open_fn, &sym, sizeof(open_fn));
+  d = open_fn(host, ICP_ENRICHER_ABI);
+  if(!d) {
+    icp_plugin_unload(pl);
+    return icp_err_set(err, ICP_ELOAD, "provider '%s': enricher '%s' "
+                       "refused to load (host ABI %u)", cfg->name,
+                       cfg->enricher, ICP_ENRICHER_ABI);
+  }
+  /* read what the message needs before dlclose unmaps it */
+  if(d->abi != ICP_ENRICHER_ABI) {
+    unsigned abi = d->abi;
+    icp_plugin_unload(pl);
+    return icp_err_set(err, ICP_ELOAD, "provider '%s': enricher '%s' has "
+                       "ABI %u, this icp speaks ABI %u", cfg->name,
+                       cfg->enricher, abi, ICP_ENRICHER_ABI);
+  }
+  if(d->size < offsetof(struct icp_enricher, fini) + sizeof(d->fini) ||
+     !d->init || !d->request || !d->parse || !d->fini) {
+    unsigned size = d->size;
+    icp_plugin_unload(pl);
+    return icp_err_set(err, ICP_ELOAD, "provider '%s': enricher '%s' has "
+                       "an incomplete descriptor (size %u)", cfg->name,
+                       cfg->enricher, size);
+  }
+  pl->d = d;
+  pl->kind = d->kind;
+  st = check_keys(d, cfg, err);
+  if(st) {
+    pl->d = NULL;
+    icp_plugin_unload(pl);
+    return st;
+  }
+  errbuf[0] = 0;
+  if(d->init(host, cfg, &pl->state, errbuf, sizeof(errbuf))) {
+    char red[ICP_ENR_ERRBUF_MIN];
+    errbuf[sizeof(errbuf) - 1] = 0;
+    icp_redact(cfg->redact, errbuf, red, sizeof(red));
+    pl->d = NULL;
+    pl->state = NULL;
+    icp_plugin_unload(pl);
+    return icp_err_set(err, ICP_ELOAD, "provider '%s': init failed: %s",
+                       cfg->name, red[0] ? red : "no reason given");
+  }
+  st = collect_fields(pl, schema, err);
+  if(st) {
+    icp_plugin_unload(pl);
+    return st;
+  }
+  return ICP_OK;
+}
+
+void icp_plugin_unload(struct icp_plugin *pl)
+{
+  if(!pl)
+    return;
+  if(pl->d && pl->d->fini)
+    pl->d->fini(pl->state);
+  pl->state = NULL;
+  pl->d = NULL;
+  free(pl->fields);
+  pl->fields = NULL;
+  pl->nfields = 0;
+  if(pl->dl)
+    dlclose(pl->dl);
+  pl->dl = NULL;
+}

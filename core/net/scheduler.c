@@ -1,0 +1,842 @@
+/* scheduler.c -- one libcurl multi scheduler for every provider. */
+#include <curl/curl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "net/scheduler.h"
+
+#define HDR_CAP (64u << 10)
+#define TICK_MS 200
+
+enum breaker { CLOSED = 0, OPEN, HALF_OPEN };
+
+struct req {
+  struct req *next;          /* in a provider's ready queue */
+  int provider;
+  char *url;
+  struct curl_slist *headers;
+  icp_sched_done_fn done;
+  void *ud;
+  int attempts, polls;
+  int64_t due;               /* delayed: not before (ms, monotonic) */
+};
+
+struct xfer {
+  struct xfer *prev, *next;  /* transfers in flight */
+  CURL *easy;
+  struct req *r;
+  struct icp_buf body;
+  struct icp_buf hdrs;       /* "name\0value\0" pairs of the last response */
+  int too_big, hdr_too_big;
+};
+
+struct prov {
+  struct icp_sched_limits lim;
+  char *name;
+  struct req *head, *tail;   /* ready queue */
+  size_t queued;
+  int64_t next_slot;         /* token bucket: next start allowed (ms) */
+  int64_t paused_until;      /* rate-limit headers asked to wait */
+  double hdr_interval_ms;    /* spacing asked by rate-limit headers */
+  int64_t hdr_interval_until;
+  enum breaker state;
+  int consecutive;
+  int64_t open_until;
+  int trial_in_flight;
+  struct icp_sched_stats st;
+};
+
+struct icp_sched {
+  CURLM *multi;
+  int max_in_flight, in_flight;
+  struct prov *p;
+  int np, pcap;
+  struct xfer *xfers;        /* in flight */
+  struct req **heap;         /* delayed requests, min-heap on due */
+  size_t nheap, heapcap;
+  uint64_t rng;
+};
+
+/* ---- time and randomness ------------------------------------------------ */
+
+static int64_t now_ms(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static uint64_t rnd(struct icp_sched *s)
+{
+  uint64_t x = s->rng; /* xorshift64* */
+  x ^= x >> 12;
+  x ^= x << 25;
+  x ^= x >> 27;
+  s->rng = x;
+  return x * 2685821657736338717ULL;
+}
+
+/* ---- life cycle --------------------------------------------------------- */
+
+enum icp_status icp_sched_new(struct icp_sched **out,
+                              const struct icp_sched_opts *opts,
+                              struct icp_err *err)
+{
+  struct icp_sched *s = calloc(1, sizeof(*s));
+  *out = NULL;
+  if(!s)
+    return icp_err_set(err, ICP_ENOMEM, "scheduler: out of memory");
+  s->max_in_flight = opts && opts->max_in_flight > 0 ? opts->max_in_flight
+                                                     : 64;
+  if(s->max_in_flight > 1024)
+    s->max_in_flight = 1024;
+  s->rng = opts && opts->seed ? opts->seed
+                              : (uint64_t)now_ms() * 2654435761u ^
+                                  (uint64_t)getpid() << 32;
+  if(!s->rng)
+    s->rng = 88172645463325252ULL;
+  s->multi = curl_multi_init();
+  if(!s->multi) {
+    free(s);
+    return icp_err_set(err, ICP_ENOMEM, "scheduler: curl_multi_init failed");
+  }
+  curl_multi_setopt(s->multi, CURLMOPT_MAXCONNECTS, (long)s->max_in_flight);
+  *out = s;
+  return ICP_OK;
+}
+
+static void req_free(struct req *r)
+{
+  if(!r)
+    return;
+  free(r->url);
+  curl_slist_free_all(r->headers);
+  free(r);
+}
+
+void icp_sched_free(struct icp_sched *s)
+{
+  int i;
+  size_t k;
+  if(!s)
+    return;
+  /* only reached with work left after an error: drop it unanswered */
+  for(i = 0; i < s->np; i++) {
+    struct req *r = s->p[i].head;
+    while(r) {
+      struct req *n = r->next;
+      req_free(r);
+      r = n;
+    }
+    free(s->p[i].name);
+  }
+  for(k = 0; k < s->nheap; k++)
+    req_free(s->heap[k]);
+  while(s->xfers) {
+    struct xfer *x = s->xfers;
+    s->xfers = x->next;
+    curl_multi_remove_handle(s->multi, x->easy);
+    curl_easy_cleanup(x->easy);
+    req_free(x->r);
+    icp_buf_free(&x->body);
+    icp_buf_free(&x->hdrs);
+    free(x);
+  }
+  if(s->multi)
+    curl_multi_cleanup(s->multi);
+  free(s->heap);
+  free(s->p);
+  free(s);
+}
+
+static long dflt(long v, long d)
+{
+  return v > 0 ? v : d;
+}
+
+int icp_sched_provider(struct icp_sched *s,
+                       const struct icp_sched_limits *lim)
+{
+  struct prov *p;
+  if(s->np == s->pcap) {
+    int cap = s->pcap ? s->pcap * 2 : 8;
+    struct prov *np = realloc(s->p, (size_t)cap * sizeof(*np));
+    if(!np)
+      return -1;
+    s->p = np;
+    s->pcap = cap;
+  }
+  p = &s->p[s->np];
+  memset(p, 0, sizeof(*p));
+  p->lim = *lim;
+  p->name = strdup(lim->name ? lim->name : "provider");
+  if(!p->name)
+    return -1;
+  p->lim.name = p->name;
+  p->lim.timeout_ms = dflt(lim->timeout_ms, 10000);
+  p->lim.connect_timeout_ms = dflt(lim->connect_timeout_ms, 5000);
+  if(p->lim.connect_timeout_ms > p->lim.timeout_ms)
+    p->lim.connect_timeout_ms = p->lim.timeout_ms;
+  p->lim.low_speed_bytes = dflt(lim->low_speed_bytes, 64);
+  p->lim.low_speed_time_s = dflt(lim->low_speed_time_s, 10);
+  p->lim.max_body = lim->max_body ? lim->max_body : (8u << 20);
+  p->lim.max_attempts = (int)dflt(lim->max_attempts, 4);
+  p->lim.max_polls = (int)dflt(lim->max_polls, 5);
+  p->lim.backoff_base_ms = dflt(lim->backoff_base_ms, 250);
+  p->lim.backoff_cap_ms = dflt(lim->backoff_cap_ms, 10000);
+  p->lim.retry_after_cap_ms = dflt(lim->retry_after_cap_ms, 60000);
+  p->lim.breaker_failures = (int)dflt(lim->breaker_failures, 5);
+  p->lim.breaker_cooldown_ms = dflt(lim->breaker_cooldown_ms, 30000);
+  if(!(p->lim.max_rps > 0) || !isfinite(p->lim.max_rps))
+    p->lim.max_rps = 0;
+  return s->np++;
+}
+
+void icp_sched_stats(const struct icp_sched *s, int provider,
+                     struct icp_sched_stats *out)
+{
+  if(provider < 0 || provider >= s->np) {
+    memset(out, 0, sizeof(*out));
+    return;
+  }
+  *out = s->p[provider].st;
+}
+
+/* ---- queues ------------------------------------------------------------- */
+
+static void enqueue(struct icp_sched *s, struct req *r)
+{
+  struct prov *p = &s->p[r->provider];
+  r->next = NULL;
+  if(p->tail)
+    p->tail->next = r;
+  else
+    p->head = r;
+  p->tail = r;
+  p->queued++;
+}
+
+static struct req *dequeue(struct prov *p)
+{
+  struct req *r = p->head;
+  if(r) {
+    p->head = r->next;
+    if(!p->head)
+      p->tail = NULL;
+    p->queued--;
+    r->next = NULL;
+  }
+  return r;
+}
+
+static int heap_push(struct icp_sched *s, struct req *r)
+{
+  size_t i;
+  if(s->nheap == s->heapcap) {
+    size_t cap = s->heapcap ? s->heapcap * 2 : 64;
+    struct req **nh = realloc(s->heap, cap * sizeof(*nh));
+    if(!nh)
+      return -1;
+    s->heap = nh;
+    s->heapcap = cap;
+  }
+  i = s->nheap++;
+  while(i && s->heap[(i - 1) / 2]->due > r->due) {
+    s->heap[i] = s->heap[(i - 1) / 2];
+    i = (i - 1) / 2;
+  }
+  s->heap[i] = r;
+  return 0;
+}
+
+static struct req *heap_pop(struct icp_sched *s)
+{
+  struct req *top = s->heap[0], *last = s->heap[--s->nheap];
+  size_t i = 0;
+  for(;;) {
+    size_t c = 2 * i + 1;
+    if(c >= s->nheap)
+      break;
+    if(c + 1 < s->nheap && s->heap[c + 1]->due < s->heap[c]->due)
+      c++;
+    if(s->heap[c]->due >= last->due)
+      break;
+    s->heap[i] = s->heap[c];
+    i = c;
+  }
+  if(s->nheap)
+    s->heap[i] = last;
+  return top;
+}
+
+enum icp_status icp_sched_submit(struct icp_sched *s, int provider,
+                                 const char *url, struct curl_slist *headers,
+                                 icp_sched_done_fn done, void *ud,
+                                 struct icp_err *err)
+{
+  struct req *r;
+  if(provider < 0 || provider >= s->np || !url) {
+    curl_slist_free_all(headers);
+    return icp_err_set(err, ICP_EINVAL, "scheduler: bad request");
+  }
+  r = calloc(1, sizeof(*r));
+  if(!r || !(r->url = strdup(url))) {
+    free(r);
+    curl_slist_free_all(headers);
+    return icp_err_set(err, ICP_ENOMEM, "scheduler: out of memory");
+  }
+  r->provider = provider;
+  r->headers = headers;
+  r->done = done;
+  r->ud = ud;
+  enqueue(s, r);
+  return ICP_OK;
+}
+
+/* ---- answers ------------------------------------------------------------ */
+
+const char *icp_sched_header(const struct icp_sched_answer *a,
+                             const char *name)
+{
+  const struct icp_buf *h = a->hdrs;
+  size_t i = 0, nn = strlen(name);
+  if(!h || !h->p)
+    return NULL;
+  while(i < h->len) {
+    const char *k = h->p + i, *v = k + strlen(k) + 1;
+    if(strlen(k) == nn && strncasecmp(k, name, nn) == 0)
+      return v;
+    i = (size_t)(v - h->p) + strlen(v) + 1;
+  }
+  return NULL;
+}
+
+/* Delivers the final answer and frees the request. Returns the verdict. */
+static enum icp_sched_verdict deliver(struct icp_sched *s, struct req *r,
+                                      struct icp_sched_answer *a)
+{
+  enum icp_sched_verdict v;
+  (void)s;
+  a->attempts = r->attempts;
+  v = r->done(r->ud, a);
+  return v;
+}
+
+static void fail_req(struct icp_sched *s, struct req *r, const char *why)
+{
+  struct icp_sched_answer a;
+  memset(&a, 0, sizeof(a));
+  a.outcome = ICP_SCHED_FAILED;
+  a.error = why;
+  a.body = "";
+  s->p[r->provider].st.failures++;
+  deliver(s, r, &a);
+  req_free(r);
+}
+
+static void breaker_note(struct icp_sched *s, struct prov *p, int ok)
+{
+  int64_t now = now_ms();
+  if(ok) {
+    p->consecutive = 0;
+    p->state = CLOSED;
+    return;
+  }
+  p->consecutive++;
+  if(p->state == HALF_OPEN ||
+     (p->state == CLOSED && p->consecutive >= p->lim.breaker_failures)) {
+    p->state = OPEN;
+    p->open_until = now + p->lim.breaker_cooldown_ms;
+    p->st.breaker_opens++;
+  }
+  (void)s;
+}
+
+/* Puts r back to be tried later, after delay_ms; counts as a retry or a
+ * poll. */
+static void later(struct icp_sched *s, struct req *r, long delay_ms)
+{
+  r->due = now_ms() + (delay_ms > 0 ? delay_ms : 0);
+  if(heap_push(s, r))
+    fail_req(s, r, "out of memory");
+}
+
+static long backoff(struct icp_sched *s, const struct prov *p, int attempt)
+{
+  double ceil = (double)p->lim.backoff_base_ms;
+  int i;
+  for(i = 1; i < attempt && ceil < (double)p->lim.backoff_cap_ms; i++)
+    ceil *= 2;
+  if(ceil > (double)p->lim.backoff_cap_ms)
+    ceil = (double)p->lim.backoff_cap_ms;
+  /* full jitter: uniform in [0, ceil] */
+  return (long)((double)(rnd(s) >> 11) / 9007199254740992.0 * ceil);
+}
+
+long icp_sched_retry_after(const char *v, int64_t now_s, long cap_ms)
+{
+  size_t i, n;
+  double secs;
+  if(!v)
+    return -1;
+  while(*v == ' ' || *v == '\t')
+    v++;
+  n = strlen(v);
+  while(n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+    n--;
+  if(!n || n > 64)
+    return -1;
+  for(i = 0; i < n && v[i] >= '0' && v[i] <= '9'; i++)
+    ;
+  if(i == n) {
+    secs = 0;
+    for(i = 0; i < n; i++)
+      secs = secs * 10 + (v[i] - '0');
+  }
+  else {
+    char tmp[65];
+    time_t t;
+    /* an HTTP date names its weekday: "Wed, 21 Oct 2015 07:28:00 GMT" */
+    if(!((v[0] >= 'A' && v[0] <= 'Z') || (v[0] >= 'a' && v[0] <= 'z')))
+      return -1;
+    memcpy(tmp, v, n);
+    tmp[n] = 0;
+    t = curl_getdate(tmp, NULL);
+    if(t == (time_t)-1)
+      return -1;
+    secs = (double)t - (double)now_s;
+    if(secs < 0)
+      secs = 0;
+  }
+  if(secs * 1000.0 > (double)cap_ms)
+    return cap_ms;
+  return (long)(secs * 1000.0);
+}
+
+/* Reads X-RateLimit-Remaining / -Reset (any case) of an answer. */
+static void pace(struct prov *p, const struct icp_sched_answer *a,
+                 int64_t now)
+{
+  const char *rem = icp_sched_header(a, "x-ratelimit-remaining");
+  const char *rst = icp_sched_header(a, "x-ratelimit-reset");
+  char *end;
+  double remaining, reset, delta_ms;
+  if(!rem || !rst)
+    return;
+  remaining = strtod(rem, &end);
+  if(end == rem || !isfinite(remaining) || remaining < 0)
+    return;
+  reset = strtod(rst, &end);
+  if(end == rst || !isfinite(reset) || reset < 0)
+    return;
+  /* epoch seconds when large, else seconds from now */
+  if(reset > 1e9)
+    reset -= (double)time(NULL);
+  if(reset < 0)
+    reset = 0;
+  delta_ms = reset * 1000.0;
+  if(delta_ms > (double)p->lim.retry_after_cap_ms)
+    delta_ms = (double)p->lim.retry_after_cap_ms;
+  if(remaining < 1) {
+    if(now + (int64_t)delta_ms > p->paused_until)
+      p->paused_until = now + (int64_t)delta_ms;
+  }
+  else {
+    p->hdr_interval_ms = delta_ms / remaining;
+    p->hdr_interval_until = now + (int64_t)delta_ms;
+  }
+}
+
+static int transient(CURLcode rc)
+{
+  switch(rc) {
+  case CURLE_COULDNT_RESOLVE_HOST:
+  case CURLE_COULDNT_CONNECT:
+  case CURLE_OPERATION_TIMEDOUT:
+  case CURLE_SEND_ERROR:
+  case CURLE_RECV_ERROR:
+  case CURLE_PARTIAL_FILE:
+  case CURLE_GOT_NOTHING:
+  case CURLE_SSL_CONNECT_ERROR:
+  case CURLE_HTTP2:
+  case CURLE_HTTP2_STREAM:
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+static void finish(struct icp_sched *s, struct xfer *x, CURLcode rc)
+{
+  struct req *r = x->r;
+  struct prov *p = &s->p[r->provider];
+  struct icp_sched_answer a;
+  char why[160];
+  long status = 0;
+  int64_t now = now_ms();
+
+  x->r = NULL;
+  s->in_flight--;
+  if(p->trial_in_flight)
+    p->trial_in_flight = 0;
+  curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+  memset(&a, 0, sizeof(a));
+  a.status = status;
+  a.body = x->body.p ? x->body.p : "";
+  a.len = x->body.len;
+  a.hdrs = &x->hdrs;
+  a.outcome = ICP_SCHED_HTTP;
+  if(rc == CURLE_OK)
+    pace(p, &a, now);
+
+  if(rc != CURLE_OK) {
+    if(x->too_big)
+      snprintf(why, sizeof(why), "answer larger than %zu bytes",
+               p->lim.max_body);
+    else if(x->hdr_too_big)
+      snprintf(why, sizeof(why), "answer headers too large");
+    else
+      snprintf(why, sizeof(why), "%s", curl_easy_strerror(rc));
+    breaker_note(s, p, 0);
+    if(!x->too_big && !x->hdr_too_big && transient(rc) &&
+       r->attempts < p->lim.max_attempts) {
+      p->st.retries++;
+      later(s, r, backoff(s, p, r->attempts));
+      return;
+    }
+    if(r->attempts > 1 && transient(rc)) {
+      size_t k = strlen(why);
+      snprintf(why + k, sizeof(why) - k, " after %d attempts", r->attempts);
+    }
+    fail_req(s, r, why);
+    return;
+  }
+  if(status == 429 || (status >= 500 && status <= 599)) {
+    long ra = icp_sched_retry_after(icp_sched_header(&a, "retry-after"),
+                                    (int64_t)time(NULL),
+                                    p->lim.retry_after_cap_ms);
+    if(status != 429)
+      breaker_note(s, p, 0);
+    if(r->attempts < p->lim.max_attempts) {
+      p->st.retries++;
+      later(s, r, ra >= 0 ? ra : backoff(s, p, r->attempts));
+      return;
+    }
+    snprintf(why, sizeof(why), "HTTP %ld after %d attempts", status,
+             r->attempts);
+    fail_req(s, r, why);
+    return;
+  }
+  if(status == 202) {
+    long ra = icp_sched_retry_after(icp_sched_header(&a, "retry-after"),
+                                    (int64_t)time(NULL),
+                                    p->lim.retry_after_cap_ms);
+    breaker_note(s, p, 1);
+    if(r->polls < p->lim.max_polls) {
+      r->polls++;
+      p->st.polls++;
+      later(s, r, ra >= 0 ? ra : backoff(s, p, r->polls + 1));
+      return;
+    }
+    snprintf(why, sizeof(why), "still queued after %d polls", r->polls);
+    fail_req(s, r, why);
+    return;
+  }
+  if(status >= 300 && status <= 399) {
+    snprintf(why, sizeof(why), "redirect refused (HTTP %ld)", status);
+    breaker_note(s, p, 0);
+    fail_req(s, r, why);
+    return;
+  }
+  if(status < 200 || status > 499) {
+    snprintf(why, sizeof(why), "unexpected HTTP status %ld", status);
+    breaker_note(s, p, 0);
+    fail_req(s, r, why);
+    return;
+  }
+  switch(deliver(s, r, &a)) {
+  case ICP_SCHED_DONE:
+    breaker_note(s, p, 1);
+    req_free(r);
+    break;
+  case ICP_SCHED_AGAIN:
+    breaker_note(s, p, 1);
+    if(r->polls < p->lim.max_polls) {
+      r->polls++;
+      p->st.polls++;
+      later(s, r, backoff(s, p, r->polls + 1));
+    }
+    else {
+      snprintf(why, sizeof(why), "still queued after %d polls", r->polls);
+      fail_req(s, r, why);
+    }
+    break;
+  case ICP_SCHED_BAD:
+  default:
+    p->st.failures++;
+    breaker_note(s, p, 0);
+    req_free(r);
+    break;
+  }
+}
+
+/* ---- transfers ---------------------------------------------------------- */
+
+static size_t on_body(char *data, size_t size, size_t n, void *ud)
+{
+  struct xfer *x = ud;
+  size_t len = size * n;
+  if(icp_buf_add(&x->body, data, len) != ICP_OK) {
+    x->too_big = 1;
+    return 0; /* abort: decoded bytes past the cap */
+  }
+  return len;
+}
+
+static size_t on_header(char *data, size_t size, size_t n, void *ud)
+{
+  struct xfer *x = ud;
+  size_t len = size * n, k, e;
+  if(len >= 5 && !memcmp(data, "HTTP/", 5)) {
+    icp_buf_reset(&x->hdrs); /* a new response (after 100, 202, ...) */
+    return len;
+  }
+  for(k = 0; k < len && data[k] != ':'; k++)
+    ;
+  if(k == 0 || k == len)
+    return len;
+  e = len;
+  while(e > k + 1 && (data[e - 1] == '\r' || data[e - 1] == '\n' ||
+                      data[e - 1] == ' ' || data[e - 1] == '\t'))
+    e--;
+  {
+    size_t v = k + 1;
+    while(v < e && (data[v] == ' ' || data[v] == '\t'))
+      v++;
+    if(icp_buf_add(&x->hdrs, data, k) || icp_buf_addc(&x->hdrs, 0) ||
+       icp_buf_add(&x->hdrs, data + v, e - v) ||
+       icp_buf_addc(&x->hdrs, 0)) {
+      x->hdr_too_big = 1;
+      return 0;
+    }
+  }
+  return len;
+}
+
+static int start(struct icp_sched *s, struct req *r)
+{
+  struct prov *p = &s->p[r->provider];
+  struct xfer *x = calloc(1, sizeof(*x));
+  CURL *e;
+  if(!x)
+    return -1;
+  e = curl_easy_init();
+  if(!e) {
+    free(x);
+    return -1;
+  }
+  x->easy = e;
+  x->r = r;
+  icp_buf_init(&x->body, p->lim.max_body);
+  icp_buf_init(&x->hdrs, HDR_CAP);
+  curl_easy_setopt(e, CURLOPT_URL, r->url);
+  curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->headers);
+  curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)x);
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
+  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
+  /* HARDENING 11: http(s) only, never follow a redirect */
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+  /* HARDENING 12: the cap is counted on decoded bytes in on_body too */
+  curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+  curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
+                   (curl_off_t)p->lim.max_body);
+  /* HARDENING 13: connect, total and low-speed limits */
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, p->lim.timeout_ms);
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, p->lim.connect_timeout_ms);
+  curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, p->lim.low_speed_bytes);
+  curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, p->lim.low_speed_time_s);
+  /* HARDENING 14: no signals, TLS verification always on */
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+  if(p->lim.cainfo)
+    curl_easy_setopt(e, CURLOPT_CAINFO, p->lim.cainfo);
+  curl_easy_setopt(e, CURLOPT_USERAGENT, "icp/" ICP_VERSION);
+  if(curl_multi_add_handle(s->multi, e) != CURLM_OK) {
+    curl_easy_cleanup(e);
+    icp_buf_free(&x->body);
+    icp_buf_free(&x->hdrs);
+    free(x);
+    return -1;
+  }
+  x->next = s->xfers;
+  if(s->xfers)
+    s->xfers->prev = x;
+  s->xfers = x;
+  r->attempts++;
+  p->st.requests++;
+  s->in_flight++;
+  return 0;
+}
+
+static void release(struct icp_sched *s, CURL *e)
+{
+  struct xfer *x = NULL;
+  curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&x);
+  curl_multi_remove_handle(s->multi, e);
+  curl_easy_cleanup(e);
+  if(x) {
+    if(x->prev)
+      x->prev->next = x->next;
+    else
+      s->xfers = x->next;
+    if(x->next)
+      x->next->prev = x->prev;
+    icp_buf_free(&x->body);
+    icp_buf_free(&x->hdrs);
+    free(x);
+  }
+}
+
+/* Starts what may start now; returns the earliest time (ms) at which a
+ * waiting request could start, or INT64_MAX. */
+static int64_t start_ready(struct icp_sched *s)
+{
+  int64_t now = now_ms(), wake = INT64_MAX;
+  int i, progress = 1;
+
+  while(s->nheap && s->heap[0]->due <= now)
+    enqueue(s, heap_pop(s));
+  if(s->nheap)
+    wake = s->heap[0]->due;
+  /* round-robin, one start per provider per pass, so that one provider's
+   * long queue does not starve the others */
+  while(progress) {
+    progress = 0;
+    for(i = 0; i < s->np; i++) {
+      struct prov *p = &s->p[i];
+      double interval;
+      int64_t t;
+      if(!p->head)
+        continue;
+      if(p->state == OPEN) {
+        if(now < p->open_until) {
+          /* a dead provider costs nothing more: fail its queue now */
+          struct req *r;
+          while((r = dequeue(p))) {
+            p->st.rejected++;
+            fail_req(s, r, "circuit open");
+          }
+          /* callbacks may have queued more work */
+          progress = 1;
+          continue;
+        }
+        p->state = HALF_OPEN;
+      }
+      if(p->state == HALF_OPEN && p->trial_in_flight)
+        continue;
+      if(s->in_flight >= s->max_in_flight)
+        return wake;
+      t = p->next_slot > p->paused_until ? p->next_slot : p->paused_until;
+      if(t > now) {
+        if(t < wake)
+          wake = t;
+        continue;
+      }
+      interval = p->lim.max_rps > 0 ? 1000.0 / p->lim.max_rps : 0;
+      if(now < p->hdr_interval_until && p->hdr_interval_ms > interval)
+        interval = p->hdr_interval_ms;
+      {
+        struct req *r = dequeue(p);
+        if(start(s, r)) {
+          fail_req(s, r, "out of memory");
+          progress = 1;
+          continue;
+        }
+      }
+      if(p->state == HALF_OPEN)
+        p->trial_in_flight = 1;
+      if(interval > 0) {
+        /* token bucket of burst 1, on a fixed grid so that the rate holds
+         * exactly over many requests */
+        int64_t base = p->next_slot > now - (int64_t)interval
+                           ? p->next_slot : now;
+        p->next_slot = base + (int64_t)llround(interval);
+      }
+      progress = 1;
+    }
+  }
+  return wake;
+}
+
+static int pending(const struct icp_sched *s)
+{
+  int i;
+  if(s->in_flight || s->nheap)
+    return 1;
+  for(i = 0; i < s->np; i++)
+    if(s->p[i].head)
+      return 1;
+  return 0;
+}
+
+enum icp_status icp_sched_run(struct icp_sched *s, void (*tick)(void *),
+                              void *tick_ud, struct icp_err *err)
+{
+  int64_t last_tick = now_ms();
+  for(;;) {
+    int running = 0, left;
+    int64_t wake, now;
+    long timeout;
+    CURLMsg *m;
+    CURLMcode mc;
+
+    wake = start_ready(s);
+    mc = curl_multi_perform(s->multi, &running);
+    if(mc != CURLM_OK)
+      return icp_err_set(err, ICP_EIO, "scheduler: %s",
+                         curl_multi_strerror(mc));
+    while((m = curl_multi_info_read(s->multi, &left))) {
+      if(m->msg == CURLMSG_DONE) {
+        CURL *e = m->easy_handle;
+        CURLcode rc = m->data.result;
+        struct xfer *x = NULL;
+        curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&x);
+        finish(s, x, rc);
+        release(s, e);
+      }
+    }
+    now = now_ms();
+    if(tick && now - last_tick >= TICK_MS) {
+      tick(tick_ud);
+      last_tick = now;
+    }
+    if(!pending(s))
+      break;
+    /* callbacks may have queued work; new transfers make poll return at
+     * once (curl gives them a zero timeout) */
+    wake = start_ready(s);
+    now = now_ms();
+    timeout = wake == INT64_MAX ? TICK_MS
+                                : (long)(wake - now > 0 ? wake - now : 0);
+    if(timeout > TICK_MS)
+      timeout = TICK_MS;
+    mc = curl_multi_poll(s->multi, NULL, 0, (int)timeout, NULL);
+    if(mc != CURLM_OK)
+      return icp_err_set(err, ICP_EIO, "scheduler: %s",
+                         curl_multi_strerror(mc));
+  }
+  if(tick)
+    tick(tick_ud);
+  return ICP_OK;
+}

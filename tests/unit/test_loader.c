@@ -1,0 +1,341 @@
+/* test_loader.c -- the providers config sandbox and the enricher loader:
+ * tiny plugins (good and bad) are compiled from C strings into a temp
+ * directory put on ICP_ENRICHER_PATH. */
+#include <criterion/criterion.h>
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "data/schema.h"
+#include "net/enrich.h"
+#include "net/loader.h"
+#include "net/providers.h"
+
+static char dir[64];
+
+static void setup(void)
+{
+  snprintf(dir, sizeof(dir), "/tmp/icp_loader_XXXXXX");
+  cr_assert(mkdtemp(dir));
+  setenv("ICP_ENRICHER_PATH", dir, 1);
+  setenv("TEST_API_KEY", "sk_test_very_secret_42", 1);
+  unsetenv("TEST_MISSING_KEY");
+}
+
+static void teardown(void)
+{
+  char cmd[128];
+  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+  cr_assert_eq(system(cmd), 0);
+}
+
+TestSuite(loader, .init = setup, .fini = teardown, .timeout = 60);
+
+/* A plugin: ABI, the open function's body, init's body. */
+static const char plugin_src[] =
+  "#include <string.h>\n"
+  "#include \"icp_enricher.h\"\n"
+  "static const char *const fields[] = { \"employees\", NULL };\n"
+  "static const struct icp_enr_config_key keys[] = {\n"
+  "  { \"api_key\", ICP_ENR_CFG_STRING, 1, 1 },\n"
+  "  { \"level\", ICP_ENR_CFG_NUMBER, 0, 0 },\n"
+  "  { NULL, 0, 0, 0 } };\n"
+  "static int init(const struct icp_host *h, const struct icp_enr_config *c,"
+  " void **st, char *e, size_t n) {\n"
+  "  (void)h; (void)c; *st = NULL; %s }\n"
+  "static int req(void *s, const struct icp_enr_account *a,"
+  " struct icp_enr_request *r) { (void)s; (void)a; (void)r; return 1; }\n"
+  "static int parse(void *s, const struct icp_enr_account *a, long st,"
+  " const struct icp_enr_headers *h, const char *b, size_t l,"
+  " struct icp_enr_output *o) {\n"
+  "  (void)s; (void)a; (void)st; (void)h; (void)b; (void)l; (void)o;"
+  " return 1; }\n"
+  "static void fini(void *s) { (void)s; }\n"
+  "static const struct icp_enricher d = { %s, sizeof(struct icp_enricher),"
+  " \"t\", \"1\", ICP_ENR_KIND_FIRMOGRAPHIC, fields, keys, init, req,"
+  " parse, fini, NULL };\n"
+  "const struct icp_enricher *%s(const struct icp_host *h, uint32_t a) {\n"
+  "  (void)h; (void)a; return &d; }\n";
+
+static void build(const char *name, const char *init_body, const char *abi,
+                  const char *symbol)
+{
+  char src[256], cmd[1024], text[4096];
+  FILE *f;
+  snprintf(src, sizeof(src), "%s/%s.c", dir, name);
+  snprintf(text, sizeof(text), plugin_src, init_body, abi, symbol);
+  f = fopen(src, "w");
+  cr_assert(f);
+  fputs(text, f);
+  fclose(f);
+  snprintf(cmd, sizeof(cmd), "cc -std=c11 -shared -fPIC -Icore -o %s/%s.so "
+           "%s", dir, name, src);
+  cr_assert_eq(system(cmd), 0, "cannot build plugin %s", name);
+}
+
+static void good(const char *name)
+{
+  build(name, "(void)e; (void)n; return 0;", "ICP_ENRICHER_ABI",
+        "icp_enricher_open");
+}
+
+static const char *write_cfg(const char *text)
+{
+  static char path[128];
+  FILE *f;
+  snprintf(path, sizeof(path), "%s/providers.lua", dir);
+  f = fopen(path, "w");
+  cr_assert(f);
+  fputs(text, f);
+  fclose(f);
+  return path;
+}
+
+/* Loads cfg and its first provider's plugin; returns the status and the
+ * message in err. */
+static enum icp_status load_first(const char *cfg, struct icp_err *err)
+{
+  struct icp_providers *pv;
+  struct icp_schema *s = icp_schema_new();
+  struct icp_plugin pl;
+  enum icp_status st = icp_providers_load(&pv, write_cfg(cfg), err);
+  if(!st) {
+    st = icp_plugin_load(&pl, &pv->p[0], s, err);
+    if(!st)
+      icp_plugin_unload(&pl);
+    icp_providers_free(pv);
+  }
+  icp_schema_free(s);
+  return st;
+}
+
+/* ---- the plugin checks -------------------------------------------------- */
+
+Test(loader, a_good_plugin_loads_and_says_what_it_provides)
+{
+  struct icp_providers *pv;
+  struct icp_schema *s = icp_schema_new();
+  struct icp_plugin pl;
+  struct icp_err err = { "" };
+  good("okp");
+  cr_assert_eq(icp_providers_load(&pv, write_cfg(
+    "provider \"p\" { enricher = \"okp\", api_key = env \"TEST_API_KEY\","
+    " level = 3 }\n"), &err), ICP_OK, "%s", err.msg);
+  cr_assert_eq(icp_plugin_load(&pl, &pv->p[0], s, &err), ICP_OK, "%s",
+               err.msg);
+  cr_assert_eq(pl.nfields, 1);
+  cr_assert_eq(pl.fields[0], ICP_F_EMPLOYEES);
+  cr_assert_eq(pl.kind, ICP_ENR_KIND_FIRMOGRAPHIC);
+  icp_plugin_unload(&pl);
+  icp_providers_free(pv);
+  icp_schema_free(s);
+}
+
+Test(loader, a_wrong_abi_is_refused_with_the_provider_name)
+{
+  struct icp_err err = { "" };
+  build("oldabi", "(void)e; (void)n; return 0;", "99", "icp_enricher_open");
+  cr_assert_eq(load_first("provider \"p1\" { enricher = \"oldabi\", "
+                          "api_key = env \"TEST_API_KEY\" }", &err),
+               ICP_ELOAD);
+  cr_assert(strstr(err.msg, "provider 'p1'"), "%s", err.msg);
+  cr_assert(strstr(err.msg, "ABI 99"), "%s", err.msg);
+}
+
+Test(loader, a_missing_entry_symbol_is_refused)
+{
+  struct icp_err err = { "" };
+  build("nosym", "(void)e; (void)n; return 0;", "ICP_ENRICHER_ABI",
+        "something_else");
+  cr_assert_eq(load_first("provider \"p2\" { enricher = \"nosym\", "
+                          "api_key = env \"TEST_API_KEY\" }", &err),
+               ICP_ELOAD);
+  cr_assert(strstr(err.msg, "provider 'p2'"), "%s", err.msg);
+  cr_assert(strstr(err.msg, "no symbol icp_enricher_open"), "%s", err.msg);
+}
+
+Test(loader, a_failing_init_is_refused_with_its_reason_redacted)
+{
+  struct icp_err err = { "" };
+  build("badinit", "snprintf(e, n, \"quota gone for sk_test_very_secret_42\");"
+        " return 1;", "ICP_ENRICHER_ABI", "icp_enricher_open");
+  cr_assert_eq(load_first("provider \"p3\" { enricher = \"badinit\", "
+                          "api_key = env \"TEST_API_KEY\" }", &err),
+               ICP_ELOAD);
+  cr_assert(strstr(err.msg, "provider 'p3': init failed: quota gone"), "%s",
+            err.msg);
+  cr_assert_null(strstr(err.msg, "very_secret"), "%s", err.msg);
+}
+
+Test(loader, an_unknown_config_key_is_refused_with_file_and_line)
+{
+  struct icp_err err = { "" };
+  good("okp");
+  cr_assert_eq(load_first("\n\nprovider \"p4\" { enricher = \"okp\", "
+                          "api_key = env \"TEST_API_KEY\", colour = 1 }",
+                          &err), ICP_ELOAD);
+  cr_assert(strstr(err.msg, "providers.lua:3: provider 'p4': unknown key "
+                   "'colour'"), "%s", err.msg);
+}
+
+Test(loader, a_missing_required_key_or_a_wrong_type_is_refused)
+{
+  struct icp_err err = { "" };
+  good("okp");
+  cr_assert_eq(load_first("provider \"p5\" { enricher = \"okp\" }", &err),
+               ICP_ELOAD);
+  cr_assert(strstr(err.msg, "missing required key 'api_key'"), "%s",
+            err.msg);
+  cr_assert_eq(load_first("provider \"p6\" { enricher = \"okp\", api_key = "
+                          "env \"TEST_API_KEY\", level = \"high\" }", &err),
+               ICP_ELOAD);
+  cr_assert(strstr(err.msg, "'level' must be a number"), "%s", err.msg);
+}
+
+Test(loader, a_secret_written_in_the_file_is_refused)
+{
+  struct icp_err err = { "" };
+  good("okp");
+  cr_assert_eq(load_first("provider \"p7\" { enricher = \"okp\", "
+                          "api_key = \"sk_literal_key_123\" }", &err),
+               ICP_ELOAD);
+  cr_assert(strstr(err.msg, "env \"NAME\""), "%s", err.msg);
+  cr_assert_null(strstr(err.msg, "sk_literal"), "%s", err.msg);
+}
+
+Test(loader, an_enricher_that_does_not_exist_is_refused)
+{
+  struct icp_err err = { "" };
+  cr_assert_eq(load_first("provider \"p8\" { enricher = \"nothere\" }",
+                          &err), ICP_ELOAD);
+  cr_assert(strstr(err.msg, "provider 'p8': enricher 'nothere' not found"),
+            "%s", err.msg);
+}
+
+Test(loader, a_refused_provider_does_not_stop_the_others)
+{
+  struct icp_enrich *e;
+  struct icp_schema *s = icp_schema_new();
+  struct icp_enrich_opts o = { 0, 0, 0, 4, 0 };
+  struct icp_err err = { "" };
+  char cfg[512];
+  good("okp");
+  build("oldabi", "(void)e; (void)n; return 0;", "99", "icp_enricher_open");
+  snprintf(cfg, sizeof(cfg),
+           "provider \"bad\" { enricher = \"oldabi\", api_key = env "
+           "\"TEST_API_KEY\" }\n"
+           "provider \"fine\" { enricher = \"okp\", api_key = env "
+           "\"TEST_API_KEY\" }\n"
+           "enrich { firmographic = { \"bad\", \"fine\" } }\n"
+           "cache { path = \"%s/c.sqlite\" }\n", dir);
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  cr_assert_eq(icp_enrich_open(&e, write_cfg(cfg), s, &o, &err), ICP_OK,
+               "%s", err.msg);
+  cr_assert_eq(icp_enrich_refused(e), 1);
+  icp_enrich_close(e);
+  icp_schema_free(s);
+  curl_global_cleanup();
+}
+
+/* ---- the config sandbox ------------------------------------------------- */
+
+Test(loader, config_reads_providers_chains_and_cache)
+{
+  struct icp_providers *pv;
+  struct icp_err err = { "" };
+  const struct icp_cfg_entry *h;
+  cr_assert_eq(icp_providers_load(&pv, write_cfg(
+    "provider \"a\" { enricher = \"http_json\", timeout_ms = 1500,\n"
+    "  max_rps = 5, ttl_days = 7, overwrite = true,\n"
+    "  headers = { ['X-Key'] = env \"TEST_API_KEY\", Accept = 'json' },\n"
+    "  not_found = { 404, 410 } }\n"
+    "enrich { firmographic = { \"a\" } }\n"
+    "cache { path = \"x.sqlite\" }\n"), &err), ICP_OK, "%s", err.msg);
+  cr_assert_eq(pv->np, 1);
+  cr_assert_eq(pv->p[0].lim.timeout_ms, 1500);
+  cr_assert_float_eq(pv->p[0].lim.max_rps, 5, 1e-9);
+  cr_assert_float_eq(pv->p[0].ttl_days, 7, 1e-9);
+  cr_assert(pv->p[0].overwrite);
+  cr_assert_str_eq(pv->cache_path, "x.sqlite");
+  h = icp_cfg_find(&pv->p[0], "headers");
+  cr_assert(h && h->v.type == ICP_CFG_MAP && h->v.n == 2);
+  cr_assert_str_eq(h->v.keys[0], "Accept"); /* sorted by bytes */
+  h = icp_cfg_find(&pv->p[0], "not_found");
+  cr_assert(h && h->v.type == ICP_CFG_LIST && h->v.n == 2);
+  cr_assert_str_eq(h->v.items[1], "410");
+  cr_assert_null(icp_cfg_find(&pv->p[0], "timeout_ms"));
+  cr_assert_eq(pv->redact.n, 1);
+  icp_providers_free(pv);
+}
+
+Test(loader, a_missing_env_variable_is_named_never_a_value)
+{
+  struct icp_providers *pv;
+  struct icp_err err = { "" };
+  cr_assert_eq(icp_providers_load(&pv, write_cfg(
+    "local k = env \"TEST_API_KEY\"\n"
+    "provider \"a\" { api_key = env \"TEST_MISSING_KEY\" }\n"), &err),
+    ICP_ELOAD);
+  cr_assert(strstr(err.msg, "providers.lua:2: environment variable "
+                   "TEST_MISSING_KEY is not set"), "%s", err.msg);
+}
+
+Test(loader, config_errors_name_the_file_and_line_and_redact)
+{
+  struct icp_providers *pv;
+  struct icp_err err = { "" };
+  cr_assert_eq(icp_providers_load(&pv, write_cfg(
+    "provider \"a\" { }\nerror('boom ' .. env 'TEST_API_KEY')\n"), &err),
+    ICP_ELOAD);
+  cr_assert(strstr(err.msg, "providers.lua:2: boom [redacted]"), "%s",
+            err.msg);
+  cr_assert_eq(icp_providers_load(&pv, write_cfg("provider \"a\" {\n"),
+                                  &err), ICP_ELOAD);
+  cr_assert(strstr(err.msg, "providers.lua:"), "%s", err.msg);
+  cr_assert_eq(icp_providers_load(&pv, write_cfg(
+    "provider \"a\" { }\nenrich { firmographic = { \"b\" } }\n"), &err),
+    ICP_ELOAD);
+  cr_assert(strstr(err.msg, "providers.lua:2: enrich: 'b' names no "
+                   "provider"), "%s", err.msg);
+}
+
+Test(loader, the_sandbox_has_no_io_os_require_or_load)
+{
+  static const char *const bad[] = {
+    "os.exit(1)", "io.open('/etc/passwd')", "require 'x'",
+    "load('return 1')()", "dofile('/etc/passwd')", "debug.getinfo(1)",
+    "string.dump(print)", "collectgarbage()", "setmetatable({}, {})",
+    "('x'):find('x')", NULL
+  };
+  size_t i;
+  for(i = 0; bad[i]; i++) {
+    struct icp_providers *pv;
+    struct icp_err err = { "" };
+    char text[256];
+    snprintf(text, sizeof(text), "provider \"a\" { }\n%s\n", bad[i]);
+    cr_assert_eq(icp_providers_load(&pv, write_cfg(text), &err), ICP_ELOAD,
+                 "%s was allowed", bad[i]);
+  }
+}
+
+Test(loader, bytecode_is_refused)
+{
+  struct icp_providers *pv;
+  struct icp_err err = { "" };
+  cr_assert_eq(icp_providers_load(&pv, write_cfg("\x1bLua\x54\x00"), &err),
+               ICP_ELOAD);
+  cr_assert(strstr(err.msg, "binary chunk"), "%s", err.msg);
+}
+
+Test(loader, instruction_and_memory_limits_stop_a_runaway_config)
+{
+  struct icp_providers *pv;
+  struct icp_err err = { "" };
+  cr_assert_eq(icp_providers_load(&pv, write_cfg("while true do end\n"),
+                                  &err), ICP_ELOAD);
+  cr_assert(strstr(err.msg, "instruction limit"), "%s", err.msg);
+  cr_assert_eq(icp_providers_load(&pv, write_cfg(
+    "local s = 'x' for i = 1, 40 do s = s .. s end\n"), &err), ICP_ELOAD);
+  cr_assert(strstr(err.msg, "memory"), "%s", err.msg);
+}
