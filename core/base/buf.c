@@ -168,7 +168,26 @@ enum icp_status icp_buf_json_fixed(struct icp_buf *b, double v)
     v = 0;
   if(fabs(v) < 9e12) {
     /* round to 6 decimals in integers: no libc float formatting */
-    long long k = llround(v * 1e6);
+    long long k;
+    if(v == (double)(long long)v && v > -1e15) {
+      /* whole numbers (most points and dimension scores) */
+      long long w = (long long)v;
+      unsigned long long u = w < 0 ? (unsigned long long)-w :
+                             (unsigned long long)w;
+      char d[24];
+      int nd = 0;
+      n = 0;
+      if(w < 0)
+        tmp[n++] = '-';
+      do {
+        d[nd++] = (char)('0' + u % 10);
+        u /= 10;
+      } while(u);
+      while(nd)
+        tmp[n++] = d[--nd];
+      return icp_buf_add(b, tmp, (size_t)n);
+    }
+    k = llround(v * 1e6);
     unsigned long long ip, fp;
     char digits[24];
     int nd = 0, neg = k < 0, i;
