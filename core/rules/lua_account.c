@@ -1,6 +1,7 @@
 /* lua_account.c -- an account from a Lua table. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <lauxlib.h>
@@ -15,33 +16,55 @@ static enum icp_status set_list(lua_State *L, int t, struct icp_account *a,
                                 int id, const char *name,
                                 struct icp_err *err)
 {
-  struct icp_str items[256];
+  struct icp_str *items;
   struct icp_value v;
   lua_Integer n = (lua_Integer)lua_rawlen(L, t), i;
-  if(n > 256)
-    return icp_err_set(err, ICP_ELIMIT, "field '%s': more than 256 items",
-                       name);
+  enum icp_status st;
+  char (*num)[32];
+  if(icp_schema_type(a->schema, id) != ICP_T_LIST &&
+     icp_schema_type(a->schema, id) != ICP_T_ANY)
+    return icp_err_set(err, ICP_EINVAL, "field '%s' is a %s, not a list",
+                       name, icp_type_name(icp_schema_type(a->schema, id)));
+  if(n > ICP_LIST_MAX)
+    return icp_err_set(err, ICP_ELIMIT, "field '%s': more than %d items",
+                       name, ICP_LIST_MAX);
+  items = calloc((size_t)n + 1, sizeof(*items));
+  num = calloc((size_t)n + 1, sizeof(*num));
+  if(!items || !num) {
+    free(items);
+    free(num);
+    return icp_err_set(err, ICP_ENOMEM, "out of memory");
+  }
   for(i = 1; i <= n; i++) {
     size_t len;
     int ty = lua_rawgeti(L, t, i);
-    if(ty != LUA_TSTRING && ty != LUA_TNUMBER) {
+    if(ty == LUA_TSTRING) {
+      items[i - 1].p = lua_tolstring(L, -1, &len); /* kept alive by t */
+      items[i - 1].n = (uint32_t)len;
+    }
+    else if(ty == LUA_TNUMBER && isfinite(lua_tonumber(L, -1))) {
+      /* a converted number would not outlive the pop: format our own */
+      int k = icp_fmt_num(num[i - 1], sizeof(num[0]), lua_tonumber(L, -1));
+      items[i - 1].p = num[i - 1];
+      items[i - 1].n = (uint32_t)k;
+    }
+    else {
       lua_pop(L, 1);
+      free(items);
+      free(num);
       return icp_err_set(err, ICP_EINVAL, "field '%s': item %lld is a %s, "
                          "not a string", name, (long long)i,
                          lua_typename(L, ty));
     }
-    items[i - 1].p = lua_tolstring(L, -1, &len); /* kept alive by t */
-    items[i - 1].n = (uint32_t)len;
     lua_pop(L, 1);
   }
   v.type = ICP_T_LIST;
   v.n = (uint32_t)n;
   v.u.list = items;
-  if(icp_schema_type(a->schema, id) != ICP_T_LIST &&
-     icp_schema_type(a->schema, id) != ICP_T_ANY)
-    return icp_err_set(err, ICP_EINVAL, "field '%s' is a %s, not a list",
-                       name, icp_type_name(icp_schema_type(a->schema, id)));
-  return icp_account_set(a, id, &v, 0);
+  st = icp_account_set(a, id, &v, 0);
+  free(items);
+  free(num);
+  return st;
 }
 
 static enum icp_status fill(lua_State *L, int t, struct icp_account *a,

@@ -1,0 +1,54 @@
+-- icp-0.1.0-1.rockspec -- the `icp` Lua module (require "icp") built by
+-- the project's Makefile. From a checkout:
+--
+--   luarocks make                 (or: luarocks --local make)
+--
+-- builds build/icp.so with `make build/icp.so` and installs it into the
+-- rocks tree as the module `icp`. The command, enrichers and man page are
+-- installed by `make install`, not by the rock.
+rockspec_format = "3.0"
+package = "icp"
+version = "0.1.0-1"
+
+source = {
+  -- luarocks make builds the checkout it runs in; set the published
+  -- repository here before uploading the rock.
+  url = "git+https://example.com/icp/icp.git",
+  tag = "v0.1.0",
+}
+
+description = {
+  summary = "Score B2B accounts against an Ideal Customer Profile",
+  detailed = [[
+    icp scores B2B accounts with rule packs written in Lua (weighted
+    dimensions, rules, disqualifiers, tiers and routing). This rock is the
+    engine as a Lua 5.4 C module: icp.load(pack) then pack:score(account),
+    pack:explain(account), pack:score_file(input, output) and icp.test(path).
+  ]],
+  license = "MIT",
+  labels = { "scoring", "b2b", "rules" },
+}
+
+dependencies = {
+  "lua >= 5.4, < 5.5",
+}
+
+-- Build dependencies come from the Makefile (pkg-config: libcurl, libcjson,
+-- sqlite3; `make deps` lists the Debian packages).
+
+build = {
+  type = "make",
+  build_target = "build/icp.so",
+  build_variables = {
+    CC = "$(CC)",
+    -- ALL_CFLAGS adds the project's warnings, -fPIC and -Icore
+    CFLAGS = "$(CFLAGS) -g -I$(LUA_INCDIR)",
+  },
+  -- `make install` installs the whole project under PREFIX; the rock only
+  -- needs the module, placed by the install table below
+  install_pass = false,
+  install = {
+    lib = { icp = "build/icp.so" },
+  },
+  copy_directories = { "docs" },
+}
