@@ -280,7 +280,8 @@ int icp_cmd_score(int argc, char **argv)
   s = icp_run(inputs, ninputs, packs, npacks, schema, &ro, emit, c, &st,
               &err);
   if(s) {
-    fprintf(stderr, "icp score: %s\n", err.msg);
+    if(s != ICP_ESKIP) /* the run already reported the bad record */
+      fprintf(stderr, "icp score: %s\n", err.msg);
     rc = st.scored ? ICP_EXIT_PARTIAL : ICP_EXIT_NOTHING;
     if(s == ICP_ESKIP)
       rc = ICP_EXIT_PARTIAL;

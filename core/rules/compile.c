@@ -13,6 +13,7 @@ struct cctx {
   lua_State *L;
   const char *what;   /* "rule" or "exclude" */
   const char *name;
+  int line;           /* of the rule or exclude, for nodes without one */
   int *reads;
   int nreads, capreads;
   int depth;
@@ -26,7 +27,7 @@ static void bad(struct cctx *c, int line, const char *fmt, const char *a,
   char msg[400];
   snprintf(msg, sizeof(msg), fmt, a, b, d);
   icp_diags_add(&c->pack->diags, "%s:%d: %s '%s': %s", c->pack->path,
-                line, c->what, c->name, msg);
+                line > 0 ? line : c->line, c->what, c->name, msg);
 }
 
 static void add_read(struct cctx *c, int id)
@@ -57,6 +58,8 @@ static int compile_combinator(struct cctx *c, int idx, enum icp_op op,
   int n, i, *kids, nk = 0, first = -1;
   memset(&node, 0, sizeof(node));
   if(lua_getfield(L, idx, "kids") != LUA_TTABLE) {
+    bad(c, line, "%s{} takes a list of predicates", icp_op_name(op), "",
+        "");
     lua_pop(L, 1);
     return -1;
   }
@@ -200,11 +203,13 @@ static int compile_field_pred(struct cctx *c, int idx, enum icp_op op,
   memset(&node, 0, sizeof(node));
   node.op = (uint8_t)op;
   node.line = line;
-  lua_getfield(L, idx, "field");
-  fname = lua_tostring(L, -1);
+  fname = lua_getfield(L, idx, "field") == LUA_TSTRING ?
+          lua_tostring(L, -1) : NULL;
   lua_pop(L, 1); /* the predicate table keeps the string alive */
-  if(!fname)
+  if(!fname) {
+    bad(c, line, "%s predicate without a field name", opn, "", "");
     return -1;
+  }
   id = icp_schema_intern(pack->schema, fname, strlen(fname));
   if(id < 0) {
     bad(c, line, "too many fields (at '%s')", fname, "", "");
@@ -215,7 +220,11 @@ static int compile_field_pred(struct cctx *c, int idx, enum icp_op op,
   t = icp_schema_type(pack->schema, id);
   snprintf(tname, sizeof(tname), "%s", t == ICP_T_ANY ? "undeclared" :
            icp_type_name(t));
-  lua_getfield(L, idx, "args");
+  if(lua_getfield(L, idx, "args") != LUA_TTABLE) {
+    bad(c, line, "%s predicate without its arguments", opn, "", "");
+    lua_pop(L, 1);
+    return -1;
+  }
   args = lua_gettop(L);
   lua_getfield(L, args, "n");
   nargs = (int)lua_tointeger(L, -1);
@@ -440,14 +449,23 @@ static int compile(struct cctx *c, int idx)
         lua_typename(L, lua_type(L, idx)), "", "");
     return -1;
   }
-  lua_pop(L, 1);
+  luaL_getmetatable(L, "icp.predicate");
+  r = lua_rawequal(L, -1, -2);
+  luaL_getmetatable(L, "icp.field");
+  i = lua_rawequal(L, -1, -3);
+  lua_pop(L, 3);
+  if(!r) {
+    bad(c, 0, "expected a predicate such as field \"x\" :eq(1), got %s",
+        i ? "a field without a predicate" : "a table", "", "");
+    return -1;
+  }
   if(++c->depth > MAX_DEPTH) {
     bad(c, 0, "predicates nested deeper than %s levels", "32", "", "");
     c->depth--;
     return -1;
   }
-  lua_getfield(L, idx, "op");
-  op = lua_tostring(L, -1);
+  op = lua_getfield(L, idx, "op") == LUA_TSTRING ? lua_tostring(L, -1) :
+       NULL;
   lua_getfield(L, idx, "line");
   line = (int)lua_tointeger(L, -1);
   lua_pop(L, 1);
@@ -470,7 +488,8 @@ static int compile(struct cctx *c, int idx)
 }
 
 static int compile_ref(struct icp_pack *pack, int *ref, const char *what,
-                       const char *name, int **reads, int *nreads)
+                       const char *name, int line, int **reads,
+                       int *nreads)
 {
   lua_State *L = icp_sandbox_state(pack->sb);
   struct cctx c;
@@ -480,6 +499,7 @@ static int compile_ref(struct icp_pack *pack, int *ref, const char *what,
   c.L = L;
   c.what = what;
   c.name = name;
+  c.line = line;
   if(*ref == LUA_NOREF || *ref == LUA_REFNIL)
     return -1;
   lua_rawgeti(L, LUA_REGISTRYINDEX, *ref);
@@ -534,8 +554,11 @@ void icp_dsl_compile(struct icp_pack *pack)
         pack->dims[r->dim].max += r->points;
     }
     if(r->kind == ICP_RULE_WHEN)
-      r->root = compile_ref(pack, &r->pred_ref, "rule", r->name, &r->reads,
-                            &r->nreads);
+      r->root = compile_ref(pack, &r->pred_ref, "rule", r->name, r->line,
+                            &r->reads, &r->nreads);
+    if(r->kind == ICP_RULE_WHEN && r->root < 0 && !pack->diags.n)
+      icp_diags_add(&pack->diags, "%s:%d: rule '%s': when could not be "
+                    "compiled", pack->path, r->line, r->name);
     if(r->kind == ICP_RULE_BANDS && r->field >= 0) {
       enum icp_type t = icp_schema_type(pack->schema, r->field);
       if(t != ICP_T_NUMBER && t != ICP_T_ANY)
@@ -552,8 +575,11 @@ void icp_dsl_compile(struct icp_pack *pack)
   }
   for(i = 0; i < pack->nexcl; i++) {
     struct icp_exclude *x = &pack->excl[i];
-    x->root = compile_ref(pack, &x->pred_ref, "exclude", x->name, &x->reads,
-                          &x->nreads);
+    x->root = compile_ref(pack, &x->pred_ref, "exclude", x->name, x->line,
+                          &x->reads, &x->nreads);
+    if(x->root < 0 && !pack->diags.n)
+      icp_diags_add(&pack->diags, "%s:%d: exclude '%s': when could not be "
+                    "compiled", pack->path, x->line, x->name);
   }
   for(i = 0; i < pack->ndims; i++) {
     if(!pack->dims[i].nrules)

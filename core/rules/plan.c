@@ -170,8 +170,10 @@ static enum icp_tri combine(const struct icp_plan *p,
                             struct icp_eval_ctx *ctx)
 {
   int i, unknown = 0;
+  double share = ctx->share;
   for(i = 0; i < n->count; i++) {
     enum icp_tri t = icp_plan_eval(p, p->kids[n->first + i], ctx);
+    ctx->share = share; /* a confidence only counts at the root */
     if(t == ICP_UNKNOWN)
       unknown = 1;
     else if(n->op == ICP_OP_ALL && t == ICP_FALSE)

@@ -11,6 +11,7 @@ struct icp_sandbox {
   lua_State *L;
   size_t mem, mem_cap;
   long steps, budget;
+  int exceeded;     /* the budget ran out in this call: not catchable */
   int env_ref;
 };
 
@@ -48,7 +49,7 @@ static void count_hook(lua_State *L, lua_Debug *ar)
   (void)ar;
   sb->steps += HOOK_EVERY;
   if(sb->steps > sb->budget) {
-    sb->steps = 0; /* let the error handler run */
+    sb->exceeded = 1; /* pcall/xpcall in rules rethrow it */
     luaL_error(L, "instruction budget exceeded (%d instructions)",
                (int)sb->budget);
   }
@@ -126,6 +127,68 @@ static int safe_setmetatable(lua_State *L)
   return 1;
 }
 
+/* pcall and xpcall that cannot swallow a spent instruction budget (else
+ * `while true do pcall(f) end` would run forever) */
+static int safe_pcall(lua_State *L)
+{
+  int st;
+  luaL_checkany(L, 1);
+  st = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
+  if(st != LUA_OK && icp_sandbox_of(L)->exceeded)
+    return lua_error(L);
+  lua_pushboolean(L, st == LUA_OK);
+  lua_insert(L, 1);
+  return lua_gettop(L);
+}
+
+static int safe_xpcall(lua_State *L)
+{
+  int n = lua_gettop(L), st;
+  luaL_checktype(L, 2, LUA_TFUNCTION);
+  lua_pushvalue(L, 1);
+  lua_pushvalue(L, 2);
+  lua_replace(L, 1);
+  lua_replace(L, 2); /* handler, f, args... */
+  st = lua_pcall(L, n - 2, LUA_MULTRET, 1);
+  if(st != LUA_OK && icp_sandbox_of(L)->exceeded)
+    return lua_error(L);
+  lua_pushboolean(L, st == LUA_OK);
+  lua_replace(L, 1);
+  return lua_gettop(L);
+}
+
+/* string.rep of empty strings loops n times in C, out of the count hook's
+ * reach: answer it here */
+static int safe_rep(lua_State *L)
+{
+  size_t l, lsep = 0;
+  luaL_checklstring(L, 1, &l);
+  luaL_checkinteger(L, 2);
+  luaL_optlstring(L, 3, "", &lsep);
+  if(l + lsep == 0) {
+    lua_pushliteral(L, "");
+    return 1;
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, 1);
+  return 1;
+}
+
+/* table.move copies element by element in C: bound the count */
+#define MOVE_MAX 1000000
+static int safe_move(lua_State *L)
+{
+  lua_Integer f = luaL_checkinteger(L, 2), e = luaL_checkinteger(L, 3);
+  if(e >= f && (f <= 0 ? e >= MOVE_MAX + f : e - f >= MOVE_MAX))
+    return luaL_error(L, "table.move of more than %d elements",
+                      MOVE_MAX);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+  return lua_gettop(L);
+}
+
 static int frozen_newindex(lua_State *L)
 {
   const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "?";
@@ -159,8 +222,8 @@ static void build_env(struct icp_sandbox *sb)
 {
   lua_State *L = sb->L;
   static const char *const base_ok[] = {
-    "assert", "error", "ipairs", "next", "pairs", "pcall", "rawequal",
-    "rawget", "rawlen", "select", "tonumber", "tostring", "type", "xpcall",
+    "assert", "error", "ipairs", "next", "pairs", "rawequal",
+    "rawget", "rawlen", "select", "tonumber", "tostring", "type",
     "getmetatable", "_VERSION", NULL
   };
   static const char *const no_string[] = { "dump", NULL };
@@ -182,6 +245,10 @@ static void build_env(struct icp_sandbox *sb)
   lua_getfield(L, g, "setmetatable");
   lua_pushcclosure(L, safe_setmetatable, 1);
   lua_setfield(L, env, "setmetatable");
+  lua_pushcfunction(L, safe_pcall);
+  lua_setfield(L, env, "pcall");
+  lua_pushcfunction(L, safe_xpcall);
+  lua_setfield(L, env, "xpcall");
 
   /* string: a copy without dump, with bounded pattern functions */
   lua_newtable(L);
@@ -195,6 +262,9 @@ static void build_env(struct icp_sandbox *sb)
     lua_pushcclosure(L, bounded_pattern, 2);
     lua_setfield(L, strtab, *k);
   }
+  lua_getfield(L, strtab, "rep");
+  lua_pushcclosure(L, safe_rep, 1);
+  lua_setfield(L, strtab, "rep");
   lua_pushvalue(L, strtab);
   lua_setfield(L, env, "string");
   /* ("x"):upper() goes through the shared string metatable: point it at
@@ -213,6 +283,9 @@ static void build_env(struct icp_sandbox *sb)
   lua_getfield(L, g, "table");
   copy_fields(L, lua_gettop(L), lua_gettop(L) - 1, none);
   lua_pop(L, 1);
+  lua_getfield(L, -1, "move");
+  lua_pushcclosure(L, safe_move, 1);
+  lua_setfield(L, -2, "move");
   lua_setfield(L, env, "table");
   lua_newtable(L);
   lua_getfield(L, g, "math");
@@ -306,8 +379,34 @@ void icp_sandbox_push_env(struct icp_sandbox *sb)
 void icp_sandbox_freeze(struct icp_sandbox *sb)
 {
   lua_State *L = sb->L;
+  int env, store;
   icp_sandbox_push_env(sb);
+  env = lua_gettop(L);
+  if(lua_getmetatable(L, env)) { /* already frozen */
+    lua_pop(L, 2);
+    return;
+  }
+  /* move the globals into a store read through __index, so that writing
+   * an existing global also hits __newindex */
   lua_newtable(L);
+  store = lua_gettop(L);
+  lua_pushnil(L);
+  while(lua_next(L, env)) {
+    lua_pushvalue(L, -2);
+    lua_insert(L, -2);
+    lua_rawset(L, store);
+  }
+  lua_pushnil(L);
+  while(lua_next(L, store)) {
+    lua_pop(L, 1);
+    lua_pushvalue(L, -1);
+    lua_pushnil(L);
+    lua_rawset(L, env);
+  }
+  lua_newtable(L);
+  lua_pushvalue(L, store);
+  lua_setfield(L, -2, "__index");
+  lua_remove(L, store);
   lua_pushcfunction(L, frozen_newindex);
   lua_setfield(L, -2, "__newindex");
   lua_pushboolean(L, 0);
@@ -335,7 +434,8 @@ void icp_sandbox_describe(lua_State *L, int idx, char *out, size_t cap)
       out[0] = 0;
     /* NULs inside the text would cut it short: show them as '?' */
     {
-      size_t i, m = n < cap ? n : 0;
+      size_t i, m = n < cap ? n : (cap > sizeof(marker) ?
+                                   cap - sizeof(marker) : 0);
       for(i = 0; i < m; i++)
         if(!out[i])
           out[i] = '?';
@@ -373,6 +473,7 @@ enum icp_status icp_sandbox_call_buf(struct icp_sandbox *sb, int nargs,
   lua_State *L = sb->L;
   int base = lua_gettop(L) - nargs - 1, rc;
   sb->steps = 0;
+  sb->exceeded = 0;
   sb->budget = steps;
   lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
   rc = lua_pcall(L, nargs, nresults, 0);

@@ -142,11 +142,12 @@ enum icp_status icp_run(const char *const *inputs, int ninputs,
         break;
       }
       stats->read++;
-      batch[nb]->file = inputs[in]; /* outlives the reader */
+      /* a name that outlives the reader, as the reader spells it */
+      batch[nb]->file = strcmp(inputs[in], "-") ? inputs[in] : "<stdin>";
       {
         const char *d = icp_account_domain(batch[nb]);
         if(d)
-          icp_dupes_add(dupes, d, inputs[in], batch[nb]->line);
+          icp_dupes_add(dupes, d, batch[nb]->file, batch[nb]->line);
       }
       if(++nb == bsize) {
         st = score_batch(batch, nb, packs, res, npacks, opts, fn, ud, stats,
