@@ -1,4 +1,5 @@
 /* loader.c -- finding, loading and checking enricher plugins. */
+#define _GNU_SOURCE /* dladdr */
 #include <dlfcn.h>
 #include <limits.h>
 #include <stdio.h>
@@ -55,6 +56,21 @@ int icp_plugin_find(const char *enricher, char *out, size_t cap)
       snprintf(dir, sizeof(dir), "%s/enrichers", exe);
       if(try_dir(dir, strlen(dir), enricher, out, cap))
         return 1;
+    }
+  }
+  {
+    /* the library's own file: enrichers/ beside build/icp.so when the
+     * engine is loaded into lua5.4 rather than run as the icp command */
+    Dl_info info;
+    if(dladdr((void *)try_dir, &info) && info.dli_fname) {
+      char dir[PATH_MAX + 16];
+      const char *slash = strrchr(info.dli_fname, '/');
+      if(slash) {
+        snprintf(dir, sizeof(dir), "%.*s/enrichers",
+                 (int)(slash - info.dli_fname), info.dli_fname);
+        if(try_dir(dir, strlen(dir), enricher, out, cap))
+          return 1;
+      }
     }
   }
   return try_dir(ICP_PREFIX "/lib/icp/enrichers",

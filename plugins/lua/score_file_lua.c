@@ -14,6 +14,8 @@
  *            strict = bool            stop at the first bad record
  *            diag = file              where bad records are reported
  *                                     (an io file; default stderr)
+ *            providers = path         enrich first (--providers)
+ *            offline = bool, refresh = bool   the cache modes
  *
  * Returns { read=, scored=, skipped=, warnings=, rule_errors=,
  * duplicates= }, or nil, message, counts when an input or the output
@@ -23,7 +25,10 @@
 
 #include <lualib.h>
 
+#include <curl/curl.h>
+
 #include "io/out.h"
+#include "net/enrich.h"
 #include "score/emit.h"
 #include "score/run.h"
 #include "icp_lua.h"
@@ -114,7 +119,9 @@ static int bool_opt(lua_State *L, int arg, const char *k)
 static void check_keys(lua_State *L, int arg)
 {
   static const char *const known[] = { "format", "output_format",
-                                       "explain", "strict", "diag", NULL };
+                                       "explain", "strict", "diag",
+                                       "providers", "offline", "refresh",
+                                       NULL };
   lua_pushnil(L);
   while(lua_next(L, arg)) {
     int i;
@@ -165,6 +172,12 @@ static void push_stats(lua_State *L, const struct icp_run_stats *st)
 
 /* ---- the run ----------------------------------------------------------- */
 
+static enum icp_status enrich_batch(void *ud, struct icp_account **accts,
+                                    size_t n, struct icp_err *err)
+{
+  return icp_enrich_batch(ud, accts, n, err);
+}
+
 int icp_lua_score_file(lua_State *L)
 {
   struct icp_lua_pack *h = icp_lua_pack_check(L, 1);
@@ -177,7 +190,11 @@ int icp_lua_score_file(lua_State *L)
   struct icp_err err, cerr;
   struct sink s;
   enum icp_status rs = ICP_OK;
+  const char *providers = NULL;
+  struct icp_enrich_opts eo;
+  struct icp_enrich *enr = NULL;
 
+  memset(&eo, 0, sizeof(eo));
   memset(&ro, 0, sizeof(ro));
   memset(&st, 0, sizeof(st));
   memset(&s, 0, sizeof(s));
@@ -189,11 +206,33 @@ int icp_lua_score_file(lua_State *L)
     s.explain = bool_opt(L, 4, "explain");
     strict = bool_opt(L, 4, "strict");
     ro.diag = diag_opt(L, 4);
+    if(lua_getfield(L, 4, "providers") != LUA_TNIL &&
+       lua_type(L, -1) != LUA_TSTRING)
+      luaL_argerror(L, 4, "providers: a path expected");
+    providers = lua_tostring(L, -1);   /* anchored by the options table */
+    lua_pop(L, 1);
+    eo.offline = bool_opt(L, 4, "offline");
+    eo.refresh = bool_opt(L, 4, "refresh");
   }
   inputs = inputs_arg(L, 2, &ninputs);             /* ..., inputs */
 
   /* From here to the results, no Lua call: nothing may unwind. */
+  if(providers) {
+    curl_global_init(CURL_GLOBAL_DEFAULT); /* reference counted */
+    if(icp_enrich_open(&enr, providers, h->schema, &eo, &err)) {
+      curl_global_cleanup();
+      lua_pushnil(L);
+      lua_pushstring(L, err.msg);
+      return 2;
+    }
+    ro.enrich = enrich_batch;
+    ro.enrich_ud = enr;
+  }
   if(icp_out_open(&s.out, output, icp_format_from_name(ofmt), &err)) {
+    if(enr) {
+      icp_enrich_close(enr);
+      curl_global_cleanup();
+    }
     lua_pushnil(L);
     lua_pushstring(L, err.msg);
     return 2;
@@ -216,6 +255,12 @@ int icp_lua_score_file(lua_State *L)
     err = cerr;
   }
   icp_buf_free(&s.line);
+  if(enr) {
+    if(icp_enrich_failures(enr) && ro.diag == NULL)
+      icp_enrich_summary(enr, stderr);
+    icp_enrich_close(enr);
+    curl_global_cleanup();
+  }
 
   ok = rs == ICP_OK;
   if(ok) {

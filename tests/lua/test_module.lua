@@ -633,6 +633,20 @@ test("load/score/close 1000 times does not grow memory", function()
   assert(rss1 - rss0 < 8192, ("RSS grew by %d KiB"):format(rss1 - rss0))
 end)
 
+test("score_file with providers refuses a config whose enricher is missing, naming it", function()
+  local cfg = tmpname(".lua")
+  write(cfg, 'provider "nowhere" { enricher = "no_such_enricher" }\n' ..
+             'enrich { firmographic = { "nowhere" } }\n' ..
+             'cache { path = "' .. tmpname(".sqlite") .. '" }\n')
+  local counts, err = filepack:score_file("tests/data/accounts.csv", tmpname(".jsonl"),
+                                         { providers = cfg, offline = true })
+  eq(counts, nil, "counts")
+  matches(err, "no_such_enricher", "message")
+  raises("providers: a path expected", function()
+    filepack:score_file("tests/data/accounts.csv", tmpname(".jsonl"), { providers = 5 })
+  end)
+end)
+
 ---------------------------------------------------------------------------
 
 pack:close()
