@@ -157,53 +157,62 @@ enum icp_status icp_account_set_num(struct icp_account *a, int id,
   return icp_account_set(a, id, &v, source);
 }
 
+/* Stores v as is: its strings must already live in a's arena. */
+static enum icp_status set_owned(struct icp_account *a, int id,
+                                 const struct icp_value *v, int source)
+{
+  enum icp_status st = reserve(a, id);
+  if(st)
+    return st;
+  if(a->v[id].type == ICP_T_MISSING)
+    a->order[a->norder++] = id;
+  a->v[id] = *v;
+  a->src[id] = (uint16_t)source;
+  return ICP_OK;
+}
+
 enum icp_status icp_account_set_list_text(struct icp_account *a, int id,
                                           const char *s, size_t n,
                                           int source)
 {
-  struct icp_str items[256], *heap = NULL, *it = items;
-  size_t cap = 256, cnt = 0, i = 0;
   struct icp_value v;
-  enum icp_status st;
+  struct icp_str *items;
+  char *copy;
+  size_t cnt = 1, i = 0, k = 0;
+  if(id < 0)
+    return ICP_EINVAL;
+  for(i = 0; i < n; i++)
+    cnt += s[i] == ';';
+  if(cnt > ICP_LIST_MAX)
+    return ICP_ELIMIT;
+  /* one copy of the text, split in place; items point into it */
+  copy = icp_arena_strdup(&a->arena, s, n);
+  items = icp_arena_alloc(&a->arena, cnt * sizeof(*items));
+  if(!copy || !items)
+    return ICP_ELIMIT;
+  i = 0;
   while(i <= n) {
     size_t j = i, b, e;
-    while(j < n && s[j] != ';')
+    while(j < n && copy[j] != ';')
       j++;
     b = i;
     e = j;
-    while(b < e && (s[b] == ' ' || s[b] == '\t'))
+    while(b < e && (copy[b] == ' ' || copy[b] == '\t'))
       b++;
-    while(e > b && (s[e - 1] == ' ' || s[e - 1] == '\t'))
+    while(e > b && (copy[e - 1] == ' ' || copy[e - 1] == '\t'))
       e--;
     if(e > b) {
-      if(cnt == cap) {
-        struct icp_str *nh;
-        if(cap * 2 > ICP_LIST_MAX * 2) {
-          free(heap);
-          return ICP_ELIMIT;
-        }
-        nh = realloc(heap, cap * 2 * sizeof(*nh));
-        if(!nh) {
-          free(heap);
-          return ICP_ENOMEM;
-        }
-        if(!heap)
-          memcpy(nh, items, sizeof(items));
-        heap = it = nh;
-        cap *= 2;
-      }
-      it[cnt].p = s + b;
-      it[cnt].n = (uint32_t)(e - b);
-      cnt++;
+      copy[e] = 0; /* each item NUL-terminated, like copied strings */
+      items[k].p = copy + b;
+      items[k].n = (uint32_t)(e - b);
+      k++;
     }
     i = j + 1;
   }
   v.type = ICP_T_LIST;
-  v.n = (uint32_t)cnt;
-  v.u.list = it;
-  st = icp_account_set(a, id, &v, source);
-  free(heap);
-  return st;
+  v.n = (uint32_t)k;
+  v.u.list = items;
+  return set_owned(a, id, &v, source);
 }
 
 enum icp_status icp_account_merge(struct icp_account *a,
