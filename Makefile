@@ -14,7 +14,7 @@ BUILD := build
 # Debian packages the build and the tests need. Run as root, make installs
 # whatever is missing; otherwise it prints the apt-get line to run.
 DEB_PKGS := pkg-config liblua5.4-dev lua5.4 libcurl4-openssl-dev \
-            libcjson-dev libcriterion-dev libsqlite3-dev python3
+            libcjson-dev libcriterion-dev libsqlite3-dev python3 chromium
 
 PKGS := lua5.4 libcurl libcjson sqlite3
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

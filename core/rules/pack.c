@@ -71,6 +71,7 @@ void icp_pack_free(struct icp_pack *pack)
   free(pack->name);
   free(pack->version);
   free(pack->description);
+  free(pack->vset.icp_tiers);
   icp_plan_free(&pack->plan);
   for(i = 0; pack->jn.rule && i < pack->nrules; i++)
     free((char *)pack->jn.rule[i].p);

@@ -83,6 +83,22 @@ struct icp_jnames {
   struct icp_str pack;      /* "pack":{"name":...,"version":...} */
 };
 
+/* validate { ... }: thresholds of `icp validate` kept with the pack */
+enum icp_vkey {
+  ICP_V_CONVERSION_DROP, ICP_V_CYCLE_INCREASE, ICP_V_SUPPORT_INCREASE,
+  ICP_V_DEAL_SIZE_CHANGE, ICP_V_ICP_CYCLE_ADVANTAGE, ICP_V_ALPHA,
+  ICP_V_MIN_DEALS, ICP_V_MIN_WON, ICP_V_MIN_ACCOUNTS, ICP_V_PERIOD_DAYS,
+  ICP_V_COUNT
+};
+extern const char *const icp_vkey_names[ICP_V_COUNT];
+
+struct icp_vset {
+  double v[ICP_V_COUNT];
+  unsigned has;            /* bit k: v[k] was given */
+  char *icp_tiers;         /* "A,B" or NULL */
+  int line;
+};
+
 struct icp_pack {
   char *path;
   char *name, *version, *description;
@@ -109,6 +125,7 @@ struct icp_pack {
   struct icp_diags diags;      /* load problems; pack unusable if any */
   struct icp_diags warnings;   /* `icp check` notes that are not errors */
   struct icp_jnames jn;
+  struct icp_vset vset;
 };
 
 void icp_diags_add(struct icp_diags *d, const char *fmt, ...)

@@ -495,3 +495,27 @@ Test(dsl, two_packs_share_a_schema_without_interfering)
   icp_pack_free(q);
   icp_schema_free(s);
 }
+
+Test(dsl, a_validate_block_keeps_thresholds_and_icp_tiers)
+{
+  struct tp t;
+  tp_ok(&t, T_PROFILE
+        "rule \"r\" { dimension = \"fit\", points = 1, when = field \"employees\" :gt(1) }\n"
+        "validate { conversion_drop = 0.1, min_deals = 50,\n"
+        "           icp_tiers = { \"A\", \"B\" } }\n");
+  cr_assert(t.pack->vset.has & (1u << ICP_V_CONVERSION_DROP));
+  cr_assert(t.pack->vset.has & (1u << ICP_V_MIN_DEALS));
+  cr_assert(!(t.pack->vset.has & (1u << ICP_V_ALPHA)));
+  cr_assert_float_eq(t.pack->vset.v[ICP_V_CONVERSION_DROP], 0.1, 1e-12);
+  cr_assert_str_eq(t.pack->vset.icp_tiers, "A,B");
+  tp_free(&t);
+}
+
+Test(dsl, a_validate_block_with_a_bad_key_or_value_is_a_load_error)
+{
+  struct tp t;
+  tp_load(&t, T_PROFILE "validate { conversion_drp = 0.1, alpha = 2 }\n");
+  assert_diag(&t, "unknown key 'conversion_drp'");
+  assert_diag(&t, "alpha must be a fraction");
+  tp_free(&t);
+}

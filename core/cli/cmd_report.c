@@ -1,0 +1,249 @@
+/* cmd_report.c -- icp report: one self-contained HTML page. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "io/out.h"
+#include "report/report.h"
+
+static const char usage[] =
+  "usage: icp report --html FILE [INPUT.json|INPUT.jsonl ...]\n"
+  "       icp report --html FILE --rules PACK --deals DEALS --accounts A "
+  "[validate options]\n"
+  "       icp report --html FILE --rules PACK ACCOUNTS.csv\n"
+  "\n"
+  "Writes one HTML page (inline CSS and SVG, no script, nothing fetched,\n"
+  "prints well) from the results of icp score (its JSONL), diff --json,\n"
+  "discover --json and validate --json, recognised by their content; or\n"
+  "runs validate (with --deals) or score (with --rules and accounts)\n"
+  "itself. The review flags of a validation come first.\n"
+  "\n"
+  "options:\n"
+  "  --html FILE         the page to write (required)\n"
+  "  --title TEXT        its title (default \"ICP report\")\n"
+  "  --validate, --diff, --discover, --score FILE  an input of that kind\n"
+  "  --rules PACK        run the pack: validate with --deals and\n"
+  "                      --accounts (every icp validate option is passed\n"
+  "                      on), else score the INPUT accounts\n"
+  "  --as-of DATE        passed on when running a command\n"
+  "\n"
+  "exit status: 0 ok, 1 usage error or unreadable input, 3 nothing could\n"
+  "be done; running validate, 4 when a review is due (the page is\n"
+  "written).\n";
+
+/* A temporary file name with suffix (".json", ".jsonl"); the file exists
+ * and is empty. 0 on failure. */
+static int temp_path(char *out, size_t cap, const char *suffix)
+{
+  const char *dir = getenv("TMPDIR");
+  int fd;
+  if(!dir || !*dir)
+    dir = "/tmp";
+  if(snprintf(out, cap, "%s/icp-report-XXXXXX%s", dir, suffix) >=
+     (int)cap)
+    return 0;
+  fd = mkstemps(out, (int)strlen(suffix));
+  if(fd < 0)
+    return 0;
+  close(fd);
+  return 1;
+}
+
+/* Runs icp validate with the options gathered plus --json tmp. */
+static int run_validate(char **args, int nargs, const char *tmp)
+{
+  char **v = calloc((size_t)nargs + 5, sizeof(char *));
+  int n = 0, i, rc;
+  if(!v)
+    return ICP_EXIT_NOTHING;
+  v[n++] = (char *)"validate";
+  for(i = 0; i < nargs; i++)
+    v[n++] = args[i];
+  v[n++] = (char *)"--json";
+  v[n++] = (char *)tmp;
+  v[n++] = (char *)"--quiet";
+  rc = icp_cmd_validate(n, v);
+  free(v);
+  return rc;
+}
+
+static int run_score(const char *rules, const char *as_of, char **inputs,
+                     int ninputs, const char *tmp)
+{
+  char **v = calloc((size_t)ninputs + 8, sizeof(char *));
+  int n = 0, i, rc;
+  if(!v)
+    return ICP_EXIT_NOTHING;
+  v[n++] = (char *)"score";
+  v[n++] = (char *)"--rules";
+  v[n++] = (char *)rules;
+  if(as_of) {
+    v[n++] = (char *)"--as-of";
+    v[n++] = (char *)as_of;
+  }
+  v[n++] = (char *)"-o";
+  v[n++] = (char *)tmp;
+  for(i = 0; i < ninputs; i++)
+    v[n++] = inputs[i];
+  rc = icp_cmd_score(n, v);
+  free(v);
+  return rc;
+}
+
+static int add(struct icp_report *r, const char *path)
+{
+  struct icp_err err;
+  if(icp_report_add_file(r, path, &err)) {
+    fprintf(stderr, "icp report: %s\n", err.msg);
+    return 0;
+  }
+  return 1;
+}
+
+int icp_cmd_report(int argc, char **argv)
+{
+  const char *html = NULL, *title = NULL, *rules = NULL, *as_of = NULL;
+  const char *deals = NULL;
+  char **pass = calloc((size_t)argc + 1, sizeof(char *));
+  char **inputs = calloc((size_t)argc + 1, sizeof(char *));
+  char tmp[512] = "";
+  int npass = 0, ninputs = 0, i, rc = ICP_EXIT_OK, run_rc = 0;
+  struct icp_report *r = icp_report_new();
+  struct icp_buf page;
+  struct icp_out out;
+  struct icp_err err;
+
+  icp_buf_init(&page, (size_t)1 << 30);
+  if(!pass || !inputs || !r) {
+    rc = ICP_EXIT_NOTHING;
+    goto done;
+  }
+  for(i = 1; i < argc; i++) {
+    const char *v;
+    int m;
+    if(!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+      fputs(usage, stdout);
+      goto done;
+    }
+    if((m = icp_cli_value(argc, argv, &i, "--html", NULL, &v))) {
+      if(m < 0) {
+        rc = ICP_EXIT_USAGE;
+        goto done;
+      }
+      html = v;
+      continue;
+    }
+    if((m = icp_cli_value(argc, argv, &i, "--title", NULL, &v))) {
+      if(m < 0) {
+        rc = ICP_EXIT_USAGE;
+        goto done;
+      }
+      title = v;
+      continue;
+    }
+    if(!strcmp(argv[i], "--validate") || !strcmp(argv[i], "--diff") ||
+       !strcmp(argv[i], "--discover") || !strcmp(argv[i], "--score")) {
+      if(i + 1 >= argc) {
+        rc = icp_cli_usage_error("report", "%s needs a FILE", argv[i]);
+        goto done;
+      }
+      inputs[ninputs++] = argv[++i];
+      continue;
+    }
+    if(argv[i][0] == '-' && argv[i][1]) {
+      /* an option of the command run: kept with its value */
+      const char *name = argv[i];
+      pass[npass++] = argv[i];
+      if(!strcmp(name, "--ab") || !strcmp(name, "--quiet"))
+        continue;
+      if(!strchr(name, '=') && i + 1 < argc) {
+        pass[npass++] = argv[++i];
+        if(!strcmp(name, "--rules"))
+          rules = argv[i];
+        else if(!strcmp(name, "--as-of"))
+          as_of = argv[i];
+        else if(!strcmp(name, "--deals"))
+          deals = argv[i];
+      }
+      continue;
+    }
+    inputs[ninputs++] = argv[i];
+  }
+  if(!html) {
+    rc = icp_cli_usage_error("report", "--html FILE is required");
+    goto done;
+  }
+  if(npass && !rules) {
+    rc = icp_cli_usage_error("report", "unknown option %s (see icp report "
+                             "--help)", pass[0]);
+    goto done;
+  }
+  if(rules && deals) {
+    if(!temp_path(tmp, sizeof(tmp), ".json")) {
+      rc = ICP_EXIT_NOTHING;
+      goto done;
+    }
+    run_rc = run_validate(pass, npass, tmp);
+    if(run_rc != ICP_EXIT_OK && run_rc != ICP_EXIT_REVIEW &&
+       run_rc != ICP_EXIT_PARTIAL) {
+      rc = run_rc;
+      goto done;
+    }
+    if(!add(r, tmp)) {
+      rc = ICP_EXIT_NOTHING;
+      goto done;
+    }
+  }
+  else if(rules) {
+    if(!ninputs) {
+      rc = icp_cli_usage_error("report", "--rules without --deals scores "
+                               "accounts: name the INPUT");
+      goto done;
+    }
+    if(!temp_path(tmp, sizeof(tmp), ".jsonl")) {
+      rc = ICP_EXIT_NOTHING;
+      goto done;
+    }
+    run_rc = run_score(rules, as_of, inputs, ninputs, tmp);
+    if(run_rc != ICP_EXIT_OK && run_rc != ICP_EXIT_PARTIAL) {
+      rc = run_rc;
+      goto done;
+    }
+    ninputs = 0;
+    if(!add(r, tmp)) {
+      rc = ICP_EXIT_NOTHING;
+      goto done;
+    }
+  }
+  for(i = 0; i < ninputs; i++)
+    if(!add(r, inputs[i])) {
+      rc = ICP_EXIT_USAGE;
+      goto done;
+    }
+  if(icp_report_empty(r)) {
+    rc = icp_cli_usage_error("report", "no input (give the JSON of "
+                             "validate, diff or discover, the JSONL of "
+                             "score, or --rules)");
+    goto done;
+  }
+  if(icp_report_render(r, title, &page) ||
+     icp_out_open(&out, html, ICP_FMT_JSONL, &err) ||
+     icp_out_write(&out, page.p, page.len, &err) ||
+     icp_out_close(&out, &err)) {
+    fprintf(stderr, "icp report: %s: cannot write the page\n", html);
+    rc = ICP_EXIT_NOTHING;
+    goto done;
+  }
+  fprintf(stderr, "icp report: wrote %s (%zu bytes)\n", html, page.len);
+  if(run_rc == ICP_EXIT_REVIEW)
+    rc = ICP_EXIT_REVIEW;
+done:
+  if(*tmp)
+    remove(tmp);
+  icp_buf_free(&page);
+  icp_report_free(r);
+  free(pass);
+  free(inputs);
+  return rc;
+}

@@ -1,0 +1,99 @@
+/* sec_score.c -- scored accounts: tier distribution, score histogram and
+ * the reasons that fire most. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/report_impl.h"
+
+static int by_count(const void *a, const void *b)
+{
+  const struct count *x = a, *y = b;
+  if(x->n != y->n)
+    return x->n < y->n ? 1 : -1;
+  return strcmp(x->name, y->name);
+}
+
+static void count_table(struct icp_buf *b, const char *what,
+                        const char *const *labels, const double *v, int n,
+                        double total)
+{
+  int i;
+  icp_buf_adds(b, "<table><tr><th class=\"l\">");
+  html_text(b, what);
+  icp_buf_adds(b, "</th><th>accounts</th><th>share</th></tr>\n");
+  for(i = 0; i < n; i++) {
+    icp_buf_adds(b, "<tr><td class=\"l\">");
+    html_text(b, labels[i]);
+    icp_buf_adds(b, "</td><td>");
+    html_num(b, v[i], 0);
+    icp_buf_adds(b, "</td><td>");
+    html_pct(b, total > 0 ? v[i] / total : NAN);
+    icp_buf_adds(b, "</td></tr>\n");
+  }
+  icp_buf_adds(b, "</table>\n");
+}
+
+void sec_score(struct icp_buf *b, const struct icp_report *r)
+{
+  const char *labels[REPORT_REASONS_MAX];
+  double v[REPORT_REASONS_MAX];
+  char bins[REPORT_HIST_BINS][16];
+  struct count *top;
+  struct series s;
+  int i, n;
+  html_section(b, "score", "Scored accounts", NULL);
+  icp_buf_printf(b, "<p class=\"meta\">%ld accounts scored with ",
+                 r->scored);
+  html_text(b, *r->pack ? r->pack : "the pack");
+  if(r->arms[0] + r->arms[1])
+    icp_buf_printf(b, " (A/B: %ld in arm A, %ld in arm B)", r->arms[0],
+                   r->arms[1]);
+  icp_buf_adds(b, ".</p>\n");
+  s.name = "accounts";
+  s.v = v;
+  s.lo = s.hi = NULL;
+  for(i = 0; i < r->ntiers; i++) {
+    labels[i] = r->tiers[i].name;
+    v[i] = (double)r->tiers[i].n;
+  }
+  html_figure(b, "Tier distribution");
+  svg_bars(b, "Accounts per tier", "tier", "accounts", labels, r->ntiers,
+           &s, NAN, 0);
+  count_table(b, "tier", labels, v, r->ntiers, (double)r->scored);
+  html_figure_end(b);
+
+  for(i = 0; i < REPORT_HIST_BINS; i++) {
+    snprintf(bins[i], sizeof(bins[i]), "%d-%d", 5 * i, 5 * i + 5);
+    labels[i] = bins[i];
+    v[i] = (double)r->hist[i];
+  }
+  html_figure(b, "Score histogram");
+  svg_bars(b, "Accounts per score band of 5 points", "score",
+           "accounts", labels, REPORT_HIST_BINS, &s, NAN, 0);
+  count_table(b, "score", labels, v, REPORT_HIST_BINS, (double)r->scored);
+  html_figure_end(b);
+
+  n = r->nreasons;
+  if(n) {
+    top = malloc((size_t)n * sizeof(*top));
+    if(top) {
+      memcpy(top, r->reasons, (size_t)n * sizeof(*top));
+      qsort(top, (size_t)n, sizeof(*top), by_count);
+      if(n > 15)
+        n = 15;
+      for(i = 0; i < n; i++) {
+        labels[i] = top[i].name;
+        v[i] = (double)top[i].n;
+      }
+      html_figure(b, "Top reasons");
+      svg_hbars(b, "Rules that fired most", "accounts where the rule "
+                "fired", "rule", labels, n, &s, NAN, 0);
+      count_table(b, "rule", labels, v, n, (double)r->scored);
+      html_figure_end(b);
+      free(top);
+    }
+  }
+  html_section_end(b);
+}
