@@ -324,7 +324,12 @@ static enum icp_status compare(void *ud, const struct icp_account *a,
     if(g->o->update)
       return ICP_OK;
     icp_buf_reset(&g->msg);
-    icp_buf_printf(&g->msg, "  change %s (%s):", key, src);
+    {
+      size_t kl = strlen(key);
+      int shown = kl > 2 && !strcmp(key + kl - 2, "#1") ? (int)kl - 2 :
+                  (int)kl; /* the first occurrence reads as the domain */
+      icp_buf_printf(&g->msg, "  change %.*s (%s):", shown, key, src);
+    }
     if(tier_ch)
       icp_buf_printf(&g->msg, " tier %s -> %s,", s->tier, r->tier_name);
     if(route_ch)
