@@ -187,7 +187,10 @@ enum icp_status icp_buf_json_fixed(struct icp_buf *b, double v)
         tmp[n++] = d[--nd];
       return icp_buf_add(b, tmp, (size_t)n);
     }
-    k = llround(v * 1e6);
+    {
+      double x = v * 1e6;
+      k = (long long)(x < 0 ? x - 0.5 : x + 0.5); /* |x| < 9e18: fits */
+    }
     unsigned long long ip, fp;
     char digits[24];
     int nd = 0, neg = k < 0, i;

@@ -51,7 +51,14 @@ int icp_account_source(const struct icp_account *a, int id)
   return a->src[id];
 }
 
-static enum icp_status reserve(struct icp_account *a, int id)
+static enum icp_status grow_slots(struct icp_account *a, int id);
+
+static inline enum icp_status reserve(struct icp_account *a, int id)
+{
+  return id < a->vcap ? ICP_OK : grow_slots(a, id);
+}
+
+static enum icp_status grow_slots(struct icp_account *a, int id)
 {
   int cap = a->vcap ? a->vcap : 64, i;
   struct icp_value *nv;
@@ -177,12 +184,15 @@ enum icp_status icp_account_set_list_text(struct icp_account *a, int id,
 {
   struct icp_value v;
   struct icp_str *items;
-  char *copy;
-  size_t cnt = 1, i = 0, k = 0;
+  char *copy, *p, *end;
+  size_t cnt = 1, k = 0;
+  const char *q = s, *qe = s + n;
   if(id < 0)
     return ICP_EINVAL;
-  for(i = 0; i < n; i++)
-    cnt += s[i] == ';';
+  while((q = memchr(q, ';', (size_t)(qe - q)))) {
+    cnt++;
+    q++;
+  }
   if(cnt > ICP_LIST_MAX)
     return ICP_ELIMIT;
   /* one copy of the text, split in place; items point into it */
@@ -190,24 +200,24 @@ enum icp_status icp_account_set_list_text(struct icp_account *a, int id,
   items = icp_arena_alloc(&a->arena, cnt * sizeof(*items));
   if(!copy || !items)
     return ICP_ELIMIT;
-  i = 0;
-  while(i <= n) {
-    size_t j = i, b, e;
-    while(j < n && copy[j] != ';')
-      j++;
-    b = i;
-    e = j;
-    while(b < e && (copy[b] == ' ' || copy[b] == '\t'))
+  p = copy;
+  end = copy + n;
+  for(;;) {
+    char *semi = memchr(p, ';', (size_t)(end - p));
+    char *b = p, *e = semi ? semi : end;
+    while(b < e && (*b == ' ' || *b == '\t'))
       b++;
-    while(e > b && (copy[e - 1] == ' ' || copy[e - 1] == '\t'))
+    while(e > b && (e[-1] == ' ' || e[-1] == '\t'))
       e--;
     if(e > b) {
-      copy[e] = 0; /* each item NUL-terminated, like copied strings */
-      items[k].p = copy + b;
+      *e = 0; /* each item NUL-terminated, like copied strings */
+      items[k].p = b;
       items[k].n = (uint32_t)(e - b);
       k++;
     }
-    i = j + 1;
+    if(!semi)
+      break;
+    p = semi + 1;
   }
   v.type = ICP_T_LIST;
   v.n = (uint32_t)k;

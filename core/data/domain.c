@@ -3,11 +3,34 @@
 
 #include "data/domain.h"
 
+/* 1 when s is already a normalized domain: lowercase letters, digits,
+ * '-', '.', '_' only, no "www." in front, no trailing dot. */
+static int plain(const char *s, size_t n)
+{
+  size_t i;
+  if(!n || n > ICP_DOMAIN_MAX || s[n - 1] == '.')
+    return 0;
+  if(n >= 4 && s[0] == 'w' && s[1] == 'w' && s[2] == 'w' && s[3] == '.')
+    return 0;
+  for(i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if(!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_'))
+      return 0;
+  }
+  return 1;
+}
+
 size_t icp_domain_normalize(const char *s, size_t n, char *out, size_t cap)
 {
   size_t b = 0, e = n, i, len;
   const char *p;
 
+  if(plain(s, n) && n + 1 <= cap) {
+    memcpy(out, s, n);
+    out[n] = 0;
+    return n;
+  }
   while(b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '<'))
     b++;
   while(e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '>'))

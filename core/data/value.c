@@ -48,76 +48,51 @@ static void trim(const char **s, size_t *n)
     (*n)--;
 }
 
-/* Exact fast path for plain decimals: at most 15 significant digits and
- * a power of ten up to 22 are both exact doubles, so one multiplication
- * or division rounds correctly (as strtod would). The grammar has been
- * checked by the caller. */
-static int fast_decimal(const char *s, size_t n, double *out)
-{
-  static const double p10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
-                                1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14,
-                                1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21,
-                                1e22 };
-  uint64_t m = 0;
-  int digits = 0, frac = 0, neg = 0, seen_dot = 0;
-  size_t i = 0;
-  double v;
-  if(s[0] == '-' || s[0] == '+') {
-    neg = s[0] == '-';
-    i++;
-  }
-  for(; i < n; i++) {
-    char c = s[i];
-    if(c == '.') {
-      seen_dot = 1;
-      continue;
-    }
-    if(c < '0' || c > '9')
-      return 0; /* exponent: leave it to strtod */
-    if(m == 0 && c == '0') {
-      if(seen_dot)
-        frac++;
-      continue;
-    }
-    if(++digits > 15)
-      return 0;
-    m = m * 10 + (uint64_t)(c - '0');
-    if(seen_dot)
-      frac++;
-  }
-  if(frac > 22)
-    return 0;
-  v = (double)m / p10[frac];
-  *out = neg ? -v : v;
-  return 1;
-}
+static const double p10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+                              1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                              1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
 
+/* One pass checks the grammar ([+-] digits [. digits] [(e|E) [+-]
+ * digits], at least one digit) and accumulates the digits. Plain
+ * decimals of at most 15 significant digits with at most 22 decimals are
+ * exact through one division (as strtod would round them); anything else
+ * goes through strtod. No hex, inf or nan. */
 int icp_parse_number(const char *s, size_t n, double *out)
 {
   char tmp[64];
-  size_t i = 0, digits = 0;
+  size_t i = 0;
+  uint64_t m = 0;
+  int digits = 0, sig = 0, frac = 0, neg = 0, exact = 1;
   double v;
   trim(&s, &n);
   if(!n || n >= sizeof(tmp))
     return 0;
-  /* grammar: [+-] digits [. digits] [(e|E) [+-] digits], or [+-] . digits */
   if(s[i] == '+' || s[i] == '-')
-    i++;
-  while(i < n && s[i] >= '0' && s[i] <= '9') {
-    i++;
+    neg = s[i++] == '-';
+  for(; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
     digits++;
+    if(m || s[i] != '0') {
+      if(++sig > 15)
+        exact = 0;
+      m = m * 10 + (uint64_t)(s[i] - '0');
+    }
   }
   if(i < n && s[i] == '.') {
-    i++;
-    while(i < n && s[i] >= '0' && s[i] <= '9') {
-      i++;
+    for(i++; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
       digits++;
+      frac++;
+      if(m || s[i] != '0') {
+        if(++sig > 15)
+          exact = 0;
+        m = m * 10 + (uint64_t)(s[i] - '0');
+      }
     }
   }
   if(!digits)
     return 0;
   if(i < n && (s[i] == 'e' || s[i] == 'E')) {
     size_t ed = 0;
+    exact = 0;
     i++;
     if(i < n && (s[i] == '+' || s[i] == '-'))
       i++;
@@ -130,8 +105,11 @@ int icp_parse_number(const char *s, size_t n, double *out)
   }
   if(i != n)
     return 0;
-  if(fast_decimal(s, n, out))
+  if(exact && frac <= 22) {
+    v = (double)m / p10[frac];
+    *out = neg ? -v : v;
     return 1;
+  }
   memcpy(tmp, s, n);
   tmp[n] = 0;
   v = strtod(tmp, NULL);
@@ -141,20 +119,28 @@ int icp_parse_number(const char *s, size_t n, double *out)
   return 1;
 }
 
+static const unsigned char lower[256] = {
+#define L4(i) L1(i), L1(i + 1), L1(i + 2), L1(i + 3)
+#define L1(i) ((i) >= 'A' && (i) <= 'Z' ? (i) + 32 : (i))
+#define L16(i) L4(i), L4(i + 4), L4(i + 8), L4(i + 12)
+#define L64(i) L16(i), L16(i + 16), L16(i + 32), L16(i + 48)
+  L64(0), L64(64), L64(128), L64(192)
+#undef L64
+#undef L16
+#undef L4
+#undef L1
+};
+
 int icp_str_ieq(const char *a, size_t an, const char *b, size_t bn)
 {
+  const unsigned char *x = (const unsigned char *)a;
+  const unsigned char *y = (const unsigned char *)b;
   size_t i;
   if(an != bn)
     return 0;
-  for(i = 0; i < an; i++) {
-    unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
-    if(x >= 'A' && x <= 'Z')
-      x = (unsigned char)(x + 32);
-    if(y >= 'A' && y <= 'Z')
-      y = (unsigned char)(y + 32);
-    if(x != y)
+  for(i = 0; i < an; i++)
+    if(x[i] != y[i] && lower[x[i]] != lower[y[i]])
       return 0;
-  }
   return 1;
 }
 
