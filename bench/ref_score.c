@@ -201,7 +201,7 @@ static int list_has_any(const struct cell *c, const char *const *set)
     while(e > b && (e[-1] == ' ' || e[-1] == '\t'))
       e--;
     for(s = set; *s; s++)
-      if(strlen(*s) == (size_t)(e - b) && !memcmp(*s, b, (size_t)(e - b)))
+      if(strlen(*s) == (size_t)(e - b) && !strncasecmp(*s, b, (size_t)(e - b)))
         return 1;
     if(!q)
       break;
@@ -336,6 +336,221 @@ static void score_account(struct cell *const *col, long as_of,
     r->tier = "D";
     r->route = "nurture";
   }
+}
+
+
+/* ------------------------------------------------------------------------
+ * --full: the same result as `icp score` writes, byte for byte (every
+ * rule's outcome with three-valued logic, coverage, fired points, unknown
+ * rules, excludes, route and SLA, pack, source), so that the benchmark
+ * compares equal work and doubles as an independent check of the engine.
+ * ---------------------------------------------------------------------- */
+
+enum { R_SIZE, R_INDUSTRY, R_STACK, R_BUDGET, R_TIMELINE, R_DM, R_DEMO,
+       R_CONTENT, R_RFI, R_COUNT };
+static const char *const rule_names[R_COUNT] = {
+  "size_sweet_spot", "target_industry", "cloud_data_stack",
+  "budget_confirmed", "timeline_set", "decision_maker_engaged",
+  "demo_attended", "content_engaged", "rfi_completed" };
+static const double rule_points[R_COUNT] = { 20, 15, 15, 10, 10, 10, 10, 5,
+                                             5 };
+static const int rule_dim[R_COUNT] = { 0, 0, 0, 1, 1, 1, 2, 2, 2 };
+static const char *const excl_names[3] = { "too_small", "wrong_industry",
+                                           "competitor" };
+
+/* 0 not fired, 1 fired, 2 unknown */
+static int flag(const struct cell *c)
+{
+  int v;
+  if(!cell_bool(c, &v))
+    return 2;
+  return v;
+}
+
+/* A number rounded to 6 decimals, trailing zeros dropped. */
+static void out_num(double v)
+{
+  char tmp[48];
+  int n = 0;
+  long long k;
+  unsigned long long ip, fp;
+  char d[24];
+  int nd = 0, w = 6, i;
+  if(!isfinite(v))
+    v = 0;
+  k = (long long)(v * 1e6 + (v < 0 ? -0.5 : 0.5));
+  if(k < 0) {
+    tmp[n++] = '-';
+    k = -k;
+  }
+  ip = (unsigned long long)k / 1000000ULL;
+  fp = (unsigned long long)k % 1000000ULL;
+  if(k == 0)
+    n = 0;
+  do {
+    d[nd++] = (char)('0' + ip % 10);
+    ip /= 10;
+  } while(ip);
+  while(nd)
+    tmp[n++] = d[--nd];
+  if(fp) {
+    while(fp % 10 == 0) {
+      fp /= 10;
+      w--;
+    }
+    tmp[n++] = '.';
+    for(i = w - 1; i >= 0; i--) {
+      tmp[n + i] = (char)('0' + fp % 10);
+      fp /= 10;
+    }
+    n += w;
+  }
+  out_mem(tmp, (size_t)n);
+}
+
+static void score_full(struct cell *const *col, long as_of, const char *src,
+                       long line)
+{
+  int o[R_COUNT], x[3] = { 0, 0, 0 }, i, first;
+  double earned[R_COUNT], dim[3] = { 0, 0, 0 }, known[3] = { 0, 0, 0 };
+  static const double dmax[3] = { 50, 30, 20 }, w[3] = { 50, 30, 20 };
+  static const char *const dname[3] = { "fit", "readiness", "engagement" };
+  double v, decay = 1.0, ssum = 0, csum = 0, score, sla = 0;
+  long last;
+  const struct cell *ind = col[COL_INDUSTRY], *dom = col[COL_DOMAIN];
+  const char *tier, *route;
+  char linebuf[24];
+
+  if(cell_number(col[COL_EMPLOYEES], &v)) {
+    o[R_SIZE] = v >= 50 && v <= 2000;
+    x[0] = v < 10;
+  }
+  else
+    o[R_SIZE] = 2;
+  if(cell_missing(ind))
+    o[R_INDUSTRY] = 2;
+  else {
+    o[R_INDUSTRY] = one_of(ind, target_industries);
+    x[1] = one_of(ind, excluded_industries);
+  }
+  o[R_STACK] = cell_missing(col[COL_TECH]) ? 2 :
+               list_has_any(col[COL_TECH], cloud_data_stack);
+  o[R_BUDGET] = flag(col[COL_BUDGET]);
+  o[R_TIMELINE] = flag(col[COL_TIMELINE]);
+  o[R_DM] = flag(col[COL_DECISION_MAKER]);
+  o[R_DEMO] = flag(col[COL_DEMO]);
+  o[R_CONTENT] = cell_number(col[COL_DOWNLOADS], &v) ? v >= 3 : 2;
+  o[R_RFI] = flag(col[COL_RFI]);
+  if(!cell_missing(dom))
+    x[2] = one_of(dom, competitors);
+  if(cell_date(col[COL_LAST_ACTIVITY], &last) && last < as_of)
+    decay = pow(0.5, (double)(as_of - last) / HALF_LIFE_DAYS);
+
+  for(i = 0; i < R_COUNT; i++) {
+    earned[i] = 0;
+    if(o[i] == 1) {
+      earned[i] = rule_points[i] * 1.0 * (rule_dim[i] == 2 ? decay : 1.0);
+      dim[rule_dim[i]] += earned[i];
+    }
+    if(o[i] != 2)
+      known[rule_dim[i]] += rule_points[i];
+  }
+  for(i = 0; i < 3; i++) {
+    double d = 100.0 * dim[i] / dmax[i];
+    dim[i] = !(d > 0) ? 0 : d > 100 ? 100 : d;
+    ssum += w[i] * dim[i];
+    csum += w[i] * (known[i] / dmax[i]);
+  }
+  score = ssum / 100;
+  csum /= 100;
+  if(x[0] || x[1] || x[2]) {
+    tier = "excluded";
+    route = "disqualified";
+  }
+  else if(score >= 80) {
+    tier = "A";
+    route = "ae-senior";
+    sla = 1;
+  }
+  else if(score >= 60) {
+    tier = "B";
+    route = "ae";
+    sla = 24;
+  }
+  else if(score >= 40) {
+    tier = "C";
+    route = "sdr";
+    sla = 48;
+  }
+  else {
+    tier = "D";
+    route = "nurture";
+  }
+
+  out_str("{\"domain\":");
+  if(cell_missing(dom))
+    out_str("null");
+  else
+    out_json_str(dom->p, dom->n);
+  out_str(",\"score\":");
+  out_num(score);
+  out_str(",\"tier\":\"");
+  out_str(tier);
+  out_str("\",\"dimensions\":{");
+  for(i = 0; i < 3; i++) {
+    out_str(i ? ",\"" : "\"");
+    out_str(dname[i]);
+    out_str("\":");
+    out_num(dim[i]);
+  }
+  out_str("},\"coverage\":");
+  out_num(csum > 1 ? 1 : csum);
+  out_str(",\"fired\":{");
+  for(i = 0, first = 1; i < R_COUNT; i++)
+    if(o[i] == 1) {
+      out_str(first ? "\"" : ",\"");
+      out_str(rule_names[i]);
+      out_str("\":");
+      out_num(earned[i]);
+      first = 0;
+    }
+  out_str("},\"unknown\":[");
+  for(i = 0, first = 1; i < R_COUNT; i++)
+    if(o[i] == 2) {
+      out_str(first ? "\"" : ",\"");
+      out_str(rule_names[i]);
+      out_str("\"");
+      first = 0;
+    }
+  out_str("],\"excluded_by\":[");
+  for(i = 0, first = 1; i < 3; i++)
+    if(x[i]) {
+      out_str(first ? "\"" : ",\"");
+      out_str(excl_names[i]);
+      out_str("\"");
+      first = 0;
+    }
+  out_str("],\"route\":\"");
+  out_str(route);
+  out_str("\"");
+  if(sla > 0) {
+    out_str(",\"sla_hours\":");
+    out_num(sla);
+  }
+  out_str(",\"pack\":{\"name\":\"b2b-saas-midmarket\","
+          "\"version\":\"2026.11.1\"},\"source\":");
+  {
+    char sbuf[600];
+    int n = snprintf(linebuf, sizeof(linebuf), "%ld", line);
+    size_t sl = strlen(src);
+    if(sl + (size_t)n + 1 < sizeof(sbuf)) {
+      memcpy(sbuf, src, sl);
+      sbuf[sl] = ':';
+      memcpy(sbuf + sl + 1, linebuf, (size_t)n);
+      out_json_str(sbuf, sl + 1 + (size_t)n);
+    }
+  }
+  out_str("}\n");
 }
 
 /* ------------------------------------------------------------------------
@@ -477,7 +692,9 @@ static size_t split_record(char *p, char *end, struct cell *cells,
 
 static void usage(void)
 {
-  fputs("usage: ref_score [--as-of YYYY-MM-DD] [FILE.csv | -]\n", stderr);
+  fputs("usage: ref_score [--as-of YYYY-MM-DD] [--full] [FILE.csv | -]\n"
+        "  --full  write the same JSONL as icp score (else domain, score,\n"
+        "          tier and route only)\n", stderr);
 }
 
 static long today_utc(void)
@@ -495,7 +712,8 @@ int main(int argc, char **argv)
   long as_of = today_utc();
   struct reader rd;
   size_t end, n, k, rows = 0;
-  int i, rc, header = 1;
+  int i, rc, header = 1, full = 0;
+  long line = 1;
   char num[32];
 
   for(i = 1; i < argc; i++) {
@@ -507,6 +725,8 @@ int main(int argc, char **argv)
       }
       i++;
     }
+    else if(!strcmp(argv[i], "--full"))
+      full = 1;
     else if(!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
       usage();
       return 0;
@@ -535,6 +755,16 @@ int main(int argc, char **argv)
 
   while((rc = reader_next(&rd, &end)) == 1) {
     char *p = rd.buf + rd.pos;
+    long rec_line = line;
+    {
+      /* physical lines: the record's own newlines plus its end */
+      const char *q = p, *qe = rd.buf + end;
+      while((q = memchr(q, '\n', (size_t)(qe - q))) != NULL) {
+        line++;
+        q++;
+      }
+      line++;
+    }
     if(header && rd.pos == 0 && rd.len - rd.pos >= 3 &&
        !memcmp(p, "\xef\xbb\xbf", 3))
       p += 3;                                    /* UTF-8 BOM */
@@ -562,7 +792,9 @@ int main(int argc, char **argv)
     }
     for(k = 0; k < COL_COUNT; k++)
       col[k] = (size_t)idx[k] < n ? &cells[idx[k]] : &empty_cell;
-    {
+    if(full)
+      score_full(col, as_of, path ? path : "<stdin>", rec_line);
+    else {
       struct result r;
       score_account(col, as_of, &r);
       out_str("{\"domain\":");

@@ -7,8 +7,11 @@
 # 1. Generates 1,000,000 accounts as CSV and JSONL (and 10,000 as CSV) into
 #    build/bench/, unless files for the same count and seed are already
 #    there and newer than build/gen_accounts.
-# 2. Runs the reference (CSV), icp (CSV) and icp (JSONL) one after the
-#    other, 3 rounds, stdout to /dev/null, timed by build/runstat.
+# 2. Runs the reference (CSV; --full: it writes the very JSONL that icp
+#    score writes, and is checked byte for byte against it), the same
+#    reference writing only domain/score/tier/route, icp (CSV) and icp
+#    (JSONL) one after the other, 3 rounds, stdout to /dev/null, timed by
+#    build/runstat.
 # 3. Prints accounts/s and peak RSS (medians), the time ratio icp/ref of
 #    each round's pair and the median ratio, and peak RSS on 10,000 rows
 #    versus 1,000,000 rows (memory must not grow with the input).
@@ -97,7 +100,11 @@ RESULTS=$OUT/results.txt
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
   echo "bench: round $r/$ROUNDS" >&2
-  echo "ref $r $(measure ref "$REF" --as-of "$AS_OF" "$CSV")" >> "$RESULTS"
+  # the reference writes the same JSONL as icp score (--full); the
+  # minimal one (domain, score, tier, route) is shown for comparison
+  echo "ref $r $(measure ref "$REF" --full --as-of "$AS_OF" "$CSV")" >> "$RESULTS"
+  echo "ref_min $r $(measure 'ref (minimal output)' "$REF" --as-of "$AS_OF" \
+    "$CSV")" >> "$RESULTS"
   if [ "$HAVE_ICP" = 1 ]; then
     echo "icp_csv $r $(measure 'icp (CSV)' "$ICP" score --rules "$PACK" \
       --as-of "$AS_OF" "$CSV")" >> "$RESULTS"
@@ -108,7 +115,7 @@ while [ "$r" -le "$ROUNDS" ]; do
 done
 
 # Memory against input size: the small file once, beside the big medians.
-echo "ref_small 1 $(measure 'ref (small)' "$REF" --as-of "$AS_OF" \
+echo "ref_small 1 $(measure 'ref (small)' "$REF" --full --as-of "$AS_OF" \
   "$SMALL_CSV")" >> "$RESULTS"
 if [ "$HAVE_ICP" = 1 ]; then
   echo "icp_small 1 $(measure 'icp (small)' "$ICP" score --rules "$PACK" \
@@ -148,11 +155,21 @@ END {
   printf "%-12s %14s %14s %10s\n", "run", "accounts/s", "peak RSS MiB",
          "wall s"
   row("ref (CSV)", "ref")
+  row("ref minimal", "ref_min")
   row("icp CSV", "icp_csv")
   row("icp JSONL", "icp_jsonl")
   print ""
   ratios("CSV", "icp_csv")
   ratios("JSONL", "icp_jsonl")
+  if (("ref_min" SUBSEP 1) in wall) {
+    line = ""
+    for (i = 1; i <= rounds; i++) {
+      q[i] = wall["icp_csv", i] / wall["ref_min", i]
+      line = line sprintf(" %.2f", q[i])
+    }
+    printf "ratio icp/ref (time), CSV vs the minimal-output reference per " \
+           "round:%s   median %.2f\n", line, median(q, rounds)
+  }
   for (i = 1; i <= rounds; i++) { big_ref[i] = rss["ref", i] }
   printf "peak RSS, %d vs %d rows: ref %.1f vs %.1f MiB", small, count,
          rss["ref_small", 1] / 1024, median(big_ref, rounds) / 1024
@@ -164,6 +181,20 @@ END {
   }
   printf "\n"
 }' "$RESULTS"
+
+if [ "$HAVE_ICP" = 1 ]; then
+  # the reference is an independent implementation of the pack: its
+  # output must be byte-identical to the engine's
+  "$REF" --full --as-of "$AS_OF" "$SMALL_CSV" > "$OUT/ref_small.jsonl"
+  "$ICP" score --rules "$PACK" --as-of "$AS_OF" "$SMALL_CSV" \
+    > "$OUT/icp_small.jsonl" 2>/dev/null
+  if cmp -s "$OUT/ref_small.jsonl" "$OUT/icp_small.jsonl"; then
+    echo "results of icp and the reference on $SMALL rows: byte-identical"
+  else
+    echo "results of icp and the reference on $SMALL rows: DIFFER" >&2
+    exit 1
+  fi
+fi
 
 if [ "$HAVE_ICP" = 0 ]; then
   die "$ICP is missing: only the reference was measured;" \

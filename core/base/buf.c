@@ -162,65 +162,36 @@ int icp_fmt_num(char *out, size_t cap, double v)
 
 enum icp_status icp_buf_json_fixed(struct icp_buf *b, double v)
 {
-  char tmp[48];
+  char tmp[48], *q = tmp + sizeof(tmp);
   int n;
   if(!isfinite(v))
     v = 0;
   if(fabs(v) < 9e12) {
-    /* round to 6 decimals in integers: no libc float formatting */
-    long long k;
-    if(v == (double)(long long)v && v > -1e15) {
-      /* whole numbers (most points and dimension scores) */
-      long long w = (long long)v;
-      unsigned long long u = w < 0 ? (unsigned long long)-w :
-                             (unsigned long long)w;
-      char d[24];
-      int nd = 0;
-      n = 0;
-      if(w < 0)
-        tmp[n++] = '-';
-      do {
-        d[nd++] = (char)('0' + u % 10);
-        u /= 10;
-      } while(u);
-      while(nd)
-        tmp[n++] = d[--nd];
-      return icp_buf_add(b, tmp, (size_t)n);
-    }
-    {
-      double x = v * 1e6;
-      k = (long long)(x < 0 ? x - 0.5 : x + 0.5); /* |x| < 9e18: fits */
-    }
-    unsigned long long ip, fp;
-    char digits[24];
-    int nd = 0, neg = k < 0, i;
-    if(neg)
-      k = -k;
-    ip = (unsigned long long)k / 1000000ULL;
-    fp = (unsigned long long)k % 1000000ULL;
-    n = 0;
-    if(neg && (ip || fp))
-      tmp[n++] = '-';
-    do {
-      digits[nd++] = (char)('0' + ip % 10);
-      ip /= 10;
-    } while(ip);
-    while(nd)
-      tmp[n++] = digits[--nd];
+    /* rounded to 6 decimals in integers, digits written right to left:
+     * no libc float formatting */
+    double x = v * 1e6;
+    long long k = (long long)(x < 0 ? x - 0.5 : x + 0.5);
+    unsigned long long u = (unsigned long long)(k < 0 ? -k : k);
+    unsigned long long ip = u / 1000000ULL, fp = u % 1000000ULL;
     if(fp) {
       int w = 6;
       while(fp % 10 == 0) {
         fp /= 10;
         w--;
       }
-      tmp[n++] = '.';
-      for(i = w - 1; i >= 0; i--) {
-        tmp[n + i] = (char)('0' + fp % 10);
+      while(w--) {
+        *--q = (char)('0' + fp % 10);
         fp /= 10;
       }
-      n += w;
+      *--q = '.';
     }
-    return icp_buf_add(b, tmp, (size_t)n);
+    do {
+      *--q = (char)('0' + ip % 10);
+      ip /= 10;
+    } while(ip);
+    if(k < 0)
+      *--q = '-';
+    return icp_buf_add(b, q, (size_t)(tmp + sizeof(tmp) - q));
   }
   n = icp_fmt_num(tmp, sizeof(tmp), v);
   return icp_buf_add(b, tmp, (size_t)n);

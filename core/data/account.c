@@ -112,6 +112,8 @@ enum icp_status icp_account_set(struct icp_account *a, int id,
     unset(a, id);
     return ICP_OK;
   }
+  if(!icp_schema_needed(a->schema, id))
+    return ICP_OK; /* a column no rule of the run reads */
   st = reserve(a, id);
   if(st)
     return st;

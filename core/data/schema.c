@@ -9,6 +9,7 @@ struct field {
   uint32_t len;
   uint8_t type;
   uint8_t origin;
+  uint8_t needed;
 };
 
 struct icp_schema {
@@ -18,6 +19,7 @@ struct icp_schema {
   size_t tabcap;   /* power of two */
   char *sources[ICP_SOURCES_MAX];
   int nsources;
+  int mask;        /* 1: only needed fields are kept; 2: all, for good */
 };
 
 static const struct {
@@ -91,6 +93,7 @@ static int add(struct icp_schema *s, const char *name, size_t n,
   f->len = (uint32_t)n;
   f->type = (uint8_t)type;
   f->origin = (uint8_t)origin;
+  f->needed = 0;
   {
     size_t j = hash(name, n) & (s->tabcap - 1);
     while(s->tab[j])
@@ -230,6 +233,26 @@ int icp_schema_source(struct icp_schema *s, const char *name)
     return -1;
   memcpy(s->sources[s->nsources], name, n + 1);
   return s->nsources++;
+}
+
+void icp_schema_need(struct icp_schema *s, int id)
+{
+  if(id < 0 || id >= s->n)
+    return;
+  s->f[id].needed = 1;
+  s->f[ICP_F_DOMAIN].needed = 1; /* the key: output, duplicates */
+  if(!s->mask)
+    s->mask = 1;
+}
+
+void icp_schema_need_all(struct icp_schema *s)
+{
+  s->mask = 2;
+}
+
+int icp_schema_needed(const struct icp_schema *s, int id)
+{
+  return s->mask != 1 || id < 0 || id >= s->n || s->f[id].needed;
 }
 
 const char *icp_schema_source_name(const struct icp_schema *s, int id)

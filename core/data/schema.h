@@ -55,6 +55,15 @@ const char *icp_schema_name(const struct icp_schema *s, int id);
 size_t icp_schema_name_len(const struct icp_schema *s, int id);
 int icp_schema_count(const struct icp_schema *s);
 
+/* Which fields a run needs. Packs whose rules are all declarative mark
+ * the fields they read; from then on readers skip the other columns
+ * (they are neither typed nor stored), unless some pack needs every
+ * field (a function(a) rule can read any). A schema that nothing marked
+ * keeps every field. */
+void icp_schema_need(struct icp_schema *s, int id);
+void icp_schema_need_all(struct icp_schema *s);
+int icp_schema_needed(const struct icp_schema *s, int id);
+
 /* Source names ("input", a provider, "cache:<provider>") by small id;
  * id 0 is "input". Returns -1 when full. */
 int icp_schema_source(struct icp_schema *s, const char *name);

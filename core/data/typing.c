@@ -20,8 +20,8 @@ enum icp_status icp_account_set_text(struct icp_account *a, int id,
 {
   struct icp_value v;
   enum icp_type t;
-  if(!n)
-    return ICP_OK;
+  if(!n || !icp_schema_needed(a->schema, id))
+    return ICP_OK; /* empty, or a column no rule of the run reads */
   t = icp_schema_type(a->schema, id);
   v.n = 0;
   if(id == ICP_F_DOMAIN) {

@@ -24,6 +24,9 @@ struct csv_state {
   uint32_t *len;       /* field lengths (raw) */
   unsigned char *esc;  /* field holds doubled quotes */
   long maxf;           /* fields stored (more are only counted) */
+  unsigned char *skip; /* per column: no rule of the run reads it */
+  int skip_known;      /* skip filled in (at the first record, once the
+                          packs of the run have said what they read) */
 
   /* the record being scanned */
   size_t i;            /* scan offset from r->beg */
@@ -43,6 +46,39 @@ static const unsigned char q_stop[256] = { [0] = 1, ['"'] = 1,
                                            ['\n'] = 1 };
 
 /* ---- scanning ---------------------------------------------------------- */
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+/* The first byte in [p, e) that is c1, '\n' or NUL, sixteen at a time;
+ * the table loop finishes the tail. */
+static inline const char *skip(const char *p, const char *e,
+                               const unsigned char *stop, char c1)
+{
+  const __m128i vc = _mm_set1_epi8(c1), vn = _mm_set1_epi8('\n');
+  const __m128i vz = _mm_setzero_si128();
+  while(e - p >= 16) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+    int m = _mm_movemask_epi8(_mm_or_si128(
+      _mm_or_si128(_mm_cmpeq_epi8(x, vc), _mm_cmpeq_epi8(x, vn)),
+      _mm_cmpeq_epi8(x, vz)));
+    if(m)
+      return p + __builtin_ctz((unsigned)m);
+    p += 16;
+  }
+  while(p < e && !stop[(unsigned char)*p])
+    p++;
+  return p;
+}
+#else
+static inline const char *skip(const char *p, const char *e,
+                               const unsigned char *stop, char c1)
+{
+  (void)c1;
+  while(p < e && !stop[(unsigned char)*p])
+    p++;
+  return p;
+}
+#endif
 
 static void reset(struct csv_state *cs)
 {
@@ -96,8 +132,7 @@ static int scan(struct icp_reader *r, struct csv_state *cs)
       st = S_UNQ;
       /* fall through */
     case S_UNQ:
-      while(p < e && !unq_stop[(unsigned char)*p])
-        p++;
+      p = skip(p, e, unq_stop, ',');
       if(p == e)
         goto out;
       c = *p;
@@ -122,8 +157,7 @@ static int scan(struct icp_reader *r, struct csv_state *cs)
       p++;
       continue;
     case S_Q:
-      while(p < e && !q_stop[(unsigned char)*p])
-        p++;
+      p = skip(p, e, q_stop, '"');
       if(p == e)
         goto out;
       c = *p++;
@@ -292,6 +326,7 @@ static void csv_free(struct icp_reader *r)
   free(cs->off);
   free(cs->len);
   free(cs->esc);
+  free(cs->skip);
   free(cs);
   r->csv = NULL;
 }
@@ -316,10 +351,19 @@ static enum icp_status csv_next(struct icp_reader *r, struct icp_account *a,
                        r->name, line, cs->nf, cs->nf == 1 ? "" : "s",
                        cs->ncols);
   rec = r->buf + r->beg - cs->i;
+  if(!cs->skip_known) {
+    cs->skip = calloc((size_t)cs->ncols + 1, 1);
+    for(j = 0; cs->skip && j < cs->ncols; j++)
+      cs->skip[j] = !icp_schema_needed(r->schema, cs->ids[j]);
+    cs->skip_known = 1;
+  }
   for(j = 0; j < cs->nf; j++) {
     struct icp_err cell;
     size_t n;
-    const char *p = field(cs, rec, j, &n);
+    const char *p;
+    if(cs->skip && cs->skip[j])
+      continue; /* no rule of the run reads this column */
+    p = field(cs, rec, j, &n);
     if(!n)
       continue;
     st = icp_account_set_text(a, cs->ids[j], p, n, r->source, &cell);

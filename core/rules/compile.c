@@ -533,6 +533,30 @@ static int tier_known(const struct icp_pack *pack, const char *name)
   return 0;
 }
 
+/* Tells the schema which fields this pack reads, or that it may read any
+ * (a function(a) rule), so readers can skip the rest. */
+static void mark_needed(struct icp_pack *pack)
+{
+  int i, k;
+  for(i = 0; i < pack->plan.n; i++)
+    if(pack->plan.nodes[i].op == ICP_OP_LUA) {
+      icp_schema_need_all(pack->schema);
+      return;
+    }
+  icp_schema_need(pack->schema, ICP_F_DOMAIN);
+  for(i = 0; i < pack->nrules; i++) {
+    for(k = 0; k < pack->rules[i].nreads; k++)
+      icp_schema_need(pack->schema, pack->rules[i].reads[k]);
+    if(pack->rules[i].field >= 0)
+      icp_schema_need(pack->schema, pack->rules[i].field);
+    if(pack->rules[i].decay_field >= 0)
+      icp_schema_need(pack->schema, pack->rules[i].decay_field);
+  }
+  for(i = 0; i < pack->nexcl; i++)
+    for(k = 0; k < pack->excl[i].nreads; k++)
+      icp_schema_need(pack->schema, pack->excl[i].reads[k]);
+}
+
 void icp_dsl_compile(struct icp_pack *pack)
 {
   int i, j, defaults = 0;
@@ -608,4 +632,6 @@ void icp_dsl_compile(struct icp_pack *pack)
     icp_diags_add(&pack->warnings, "%s:%d: no default route: accounts of "
                   "tiers without a route get none", pack->path,
                   pack->profile_line);
+  if(!pack->diags.n)
+    mark_needed(pack);
 }
