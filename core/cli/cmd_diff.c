@@ -127,6 +127,7 @@ int icp_cmd_diff(int argc, char **argv)
     rc = ICP_EXIT_USAGE;
     goto out;
   }
+  icp_schema_restrict(schema, 1); /* only the columns rules read */
   d = icp_diff_new(packs[0], packs[1], (int)top);
   if(!d) {
     rc = ICP_EXIT_NOTHING;

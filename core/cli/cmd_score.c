@@ -249,6 +249,8 @@ int icp_cmd_score(int argc, char **argv)
     if(as_of)
       icp_pack_set_as_of(packs[i], day);
   }
+  /* scoring reads only the columns the packs' rules read */
+  icp_schema_restrict(schema, 1);
   if(icp_out_open(&c->out, out, ICP_FMT_UNKNOWN, &err)) {
     fprintf(stderr, "icp score: %s\n", err.msg);
     rc = ICP_EXIT_NOTHING;

@@ -131,6 +131,7 @@ static int run_golden(const char *golden, const char **data, int ndata,
   }
   if(has_day)
     icp_pack_set_as_of(pack, day);
+  icp_schema_restrict(schema, 1); /* only the columns rules read */
   memset(&go, 0, sizeof(go));
   go.tolerance = tol;
   go.out = stdout;

@@ -19,7 +19,8 @@ struct icp_schema {
   size_t tabcap;   /* power of two */
   char *sources[ICP_SOURCES_MAX];
   int nsources;
-  int mask;        /* 1: only needed fields are kept; 2: all, for good */
+  int mask;        /* 1: some fields marked needed; 2: all, for good */
+  int restricted;  /* the run keeps only needed fields */
 };
 
 static const struct {
@@ -250,9 +251,15 @@ void icp_schema_need_all(struct icp_schema *s)
   s->mask = 2;
 }
 
+void icp_schema_restrict(struct icp_schema *s, int on)
+{
+  s->restricted = on;
+}
+
 int icp_schema_needed(const struct icp_schema *s, int id)
 {
-  return s->mask != 1 || id < 0 || id >= s->n || s->f[id].needed;
+  return !s->restricted || s->mask != 1 || id < 0 || id >= s->n ||
+         s->f[id].needed;
 }
 
 const char *icp_schema_source_name(const struct icp_schema *s, int id)

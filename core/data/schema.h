@@ -56,12 +56,14 @@ size_t icp_schema_name_len(const struct icp_schema *s, int id);
 int icp_schema_count(const struct icp_schema *s);
 
 /* Which fields a run needs. Packs whose rules are all declarative mark
- * the fields they read; from then on readers skip the other columns
- * (they are neither typed nor stored), unless some pack needs every
- * field (a function(a) rule can read any). A schema that nothing marked
- * keeps every field. */
+ * the fields they read, or say they may read any (a function(a) rule).
+ * A command that only scores (score, diff, golden) then restricts the
+ * schema, and readers skip the other columns: they are neither typed nor
+ * stored. Unrestricted, or when some pack needs every field, or when
+ * nothing marked anything, every field is kept. */
 void icp_schema_need(struct icp_schema *s, int id);
 void icp_schema_need_all(struct icp_schema *s);
+void icp_schema_restrict(struct icp_schema *s, int on);
 int icp_schema_needed(const struct icp_schema *s, int id);
 
 /* Source names ("input", a provider, "cache:<provider>") by small id;

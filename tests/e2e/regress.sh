@@ -103,5 +103,17 @@ check "and the rule whose points changed" grep -q 'a: 10 -> 30 points' c2.txt
 "$ICP" test --golden g.jsonl --rules new.lua --data acc.csv --as-of 2026-11-01 > c3.txt 2>&1
 check "after --update the new pack passes" [ $? = 0 ]
 
+# ---- scoring reads only the columns the rules read ----------------------
+printf 'domain,employees,industry,revenue_usd\nq.io,200,Software,lots\n' > bad.csv
+"$ICP" score --rules old.lua bad.csv > b1.jsonl 2> b1.err
+check "a bad cell in a column no rule reads is not even typed" \
+  sh -c '! grep -q revenue_usd b1.err'
+sed 's/when = field "industry" :eq "Software"/when = function(a) return a.industry == "Software" end/' \
+  old.lua > fn.lua
+"$ICP" score --rules fn.lua bad.csv > b2.jsonl 2> b2.err
+check "with a function rule every column is read and checked" \
+  grep -q "bad.csv:2: column 'revenue_usd': 'lots' is not a number" b2.err
+check "and both score the account the same" cmp -s b1.jsonl b2.jsonl
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
