@@ -16,6 +16,7 @@ struct icp_cache {
   sqlite3_stmt *get, *put;
   enum icp_cache_mode mode;
   int in_tx;
+  int in_read;
 };
 
 static const char create_sql[] =
@@ -100,6 +101,9 @@ enum icp_status icp_cache_open(struct icp_cache **out, const char *path,
   sqlite3_limit(c->db, SQLITE_LIMIT_ATTACHED, 0);
   sqlite3_limit(c->db, SQLITE_LIMIT_TRIGGER_DEPTH, 1);
   sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
+  /* lookups of a big cache read pages through the OS page cache instead
+   * of copying them (and SQLite's own cache is only 2 MiB) */
+  exec(c->db, "PRAGMA mmap_size=268435456");
   if(mode != ICP_CACHE_OFFLINE) {
     /* WAL lets readers and one writer of another process go on at once */
     if(exec(c->db, "PRAGMA journal_mode=WAL") ||
@@ -140,7 +144,7 @@ void icp_cache_close(struct icp_cache *c)
 {
   if(!c)
     return;
-  if(c->in_tx)
+  if(c->in_tx || c->in_read)
     exec(c->db, "COMMIT");
   sqlite3_finalize(c->get);
   sqlite3_finalize(c->put);
@@ -216,6 +220,22 @@ enum icp_status icp_cache_put(struct icp_cache *c, const char *provider,
     return icp_err_set(err, ICP_EIO, "cache: write failed: %s",
                        sqlite3_errmsg(c->db));
   return ICP_OK;
+}
+
+void icp_cache_read_begin(struct icp_cache *c)
+{
+  if(!c || c->in_tx || c->in_read)
+    return;
+  if(exec(c->db, "BEGIN DEFERRED") == SQLITE_OK)
+    c->in_read = 1;
+}
+
+void icp_cache_read_end(struct icp_cache *c)
+{
+  if(!c || !c->in_read)
+    return;
+  c->in_read = 0;
+  exec(c->db, "COMMIT");
 }
 
 enum icp_status icp_cache_begin(struct icp_cache *c, struct icp_err *err)

@@ -57,6 +57,12 @@ enum icp_status icp_cache_put(struct icp_cache *c, const char *provider,
                               const char *domain, const char *json,
                               int64_t now, struct icp_err *err);
 
+/* A read transaction around a run of lookups (one snapshot, one lock,
+ * instead of one per lookup). In WAL mode it never blocks a writer of
+ * another process. No put may happen in between. */
+void icp_cache_read_begin(struct icp_cache *c);
+void icp_cache_read_end(struct icp_cache *c);
+
 /* Groups the puts that follow into one transaction until icp_cache_commit
  * (faster; other processes still read the last committed state). */
 enum icp_status icp_cache_begin(struct icp_cache *c, struct icp_err *err);

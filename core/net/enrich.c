@@ -460,12 +460,16 @@ enum icp_status icp_enrich_batch(struct icp_enrich *e,
     as[i].a = accts[i];
     as[i].pending = 1;
   }
+  /* the first provider's lookups of the whole batch in one snapshot;
+   * answers are written later, when they arrive */
+  icp_cache_read_begin(e->cache);
   for(i = 0; i < n; i++) {
     struct job *j = &jobs[i];
     j->e = e;
     j->as = &as[i];
     advance(j);
   }
+  icp_cache_read_end(e->cache);
   st = icp_sched_run(e->sched, progress, e, err);
   free(jobs);
   free(as);

@@ -41,6 +41,8 @@ struct prov {
   struct req *head, *tail;   /* ready queue */
   size_t queued;
   int64_t next_slot;         /* token bucket: next start allowed (ms) */
+  double next_slot_f;        /* the same unrounded, so that rates whose
+                                interval is not a whole ms hold too */
   int64_t paused_until;      /* rate-limit headers asked to wait */
   double hdr_interval_ms;    /* spacing asked by rate-limit headers */
   int64_t hdr_interval_until;
@@ -769,9 +771,10 @@ static int64_t start_ready(struct icp_sched *s)
       if(interval > 0) {
         /* token bucket of burst 1, on a fixed grid so that the rate holds
          * exactly over many requests */
-        int64_t base = p->next_slot > now - (int64_t)interval
-                           ? p->next_slot : now;
-        p->next_slot = base + (int64_t)llround(interval);
+        double base = p->next_slot_f > (double)now - interval
+                          ? p->next_slot_f : (double)now;
+        p->next_slot_f = base + interval;
+        p->next_slot = (int64_t)ceil(p->next_slot_f);
       }
       progress = 1;
     }
