@@ -774,7 +774,9 @@ static int64_t start_ready(struct icp_sched *s)
         double base = p->next_slot_f > (double)now - interval
                           ? p->next_slot_f : (double)now;
         p->next_slot_f = base + interval;
-        p->next_slot = (int64_t)ceil(p->next_slot_f);
+        /* floor: a start may come up to 1 ms early, never late, and the
+         * unrounded sum keeps the average rate exact */
+        p->next_slot = (int64_t)floor(p->next_slot_f);
       }
       progress = 1;
     }
