@@ -7,6 +7,7 @@
  * for it, and prints one line on standard error:
  *
  *   wall_s=<seconds> maxrss_kb=<peak resident set size of the child>
+ *   cpu_s=<user + system CPU seconds of the child>
  *
  * The child's standard error passes through. The exit status is the
  * child's (128 + signal number when it was killed); 127 when it could not
@@ -93,8 +94,10 @@ int main(int argc, char **argv)
   /* Our only child has been waited for, so the children's peak is its. */
   if(getrusage(RUSAGE_CHILDREN, &ru) != 0)
     memset(&ru, 0, sizeof(ru));
-  fprintf(stderr, "wall_s=%.3f maxrss_kb=%ld\n", t1 - t0,
-          (long)ru.ru_maxrss);
+  fprintf(stderr, "wall_s=%.3f maxrss_kb=%ld cpu_s=%.3f\n", t1 - t0,
+          (long)ru.ru_maxrss,
+          (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+          (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6);
   if(WIFEXITED(status))
     return WEXITSTATUS(status);
   if(WIFSIGNALED(status))

@@ -91,7 +91,7 @@ measure() {
   if [ "$rc" -eq 2 ]; then
     echo "bench: warning: $label reported skipped rows (exit 2)" >&2
   fi
-  echo "$stat" | sed 's/wall_s=\([^ ]*\) maxrss_kb=\(.*\)/\1 \2/'
+  echo "$stat" | sed 's/wall_s=\([^ ]*\) maxrss_kb=\([0-9]*\) cpu_s=\(.*\)/\1 \2 \3/'
 }
 
 # One line per run: "KIND ROUND WALL_S MAXRSS_KB".
@@ -147,8 +147,15 @@ function ratios(label, kind,    i, q, line) {
   }
   printf "ratio icp/ref (time), %-6s per round:%s   median %.2f\n", label,
          line, median(q, rounds)
+  line = ""
+  for (i = 1; i <= rounds; i++) {
+    q[i] = cpu[kind, i] / cpu["ref", i]
+    line = line sprintf(" %.2f", q[i])
+  }
+  printf "ratio icp/ref (CPU),  %-6s per round:%s   median %.2f\n", label,
+         line, median(q, rounds)
 }
-{ wall[$1, $2] = $3; rss[$1, $2] = $4 }
+{ wall[$1, $2] = $3; rss[$1, $2] = $4; cpu[$1, $2] = $5 }
 END {
   printf "scoring benchmark: %d accounts (seed %d), %s, --as-of %s, " \
          "%d rounds, medians\n\n", count, seed, pack, asof, rounds

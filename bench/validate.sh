@@ -38,7 +38,7 @@ measure() {
     exit 1
   fi
   grep '^wall_s=' "$OUT/val_err.txt" | tail -1 |
-    sed 's/wall_s=\([^ ]*\) maxrss_kb=\(.*\)/\1 \2/'
+    sed 's/wall_s=\([^ ]*\) maxrss_kb=\([0-9]*\).*/\1 \2/'
 }
 R=$OUT/val_results.txt
 : > "$R"

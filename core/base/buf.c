@@ -93,6 +93,20 @@ enum icp_status icp_buf_printf(struct icp_buf *b, const char *fmt, ...)
   return ICP_OK;
 }
 
+/* bytes a JSON string cannot hold as they are: controls, '"', '\\' and
+ * everything non-ASCII (checked as UTF-8) */
+static const unsigned char special[256] = {
+#define S1(i) ((i) < 0x20 || (i) == '"' || (i) == '\\' || (i) >= 0x80)
+#define S4(i) S1(i), S1(i + 1), S1(i + 2), S1(i + 3)
+#define S16(i) S4(i), S4(i + 4), S4(i + 8), S4(i + 12)
+#define S64(i) S16(i), S16(i + 16), S16(i + 32), S16(i + 48)
+  S64(0), S64(64), S64(128), S64(192)
+#undef S64
+#undef S16
+#undef S4
+#undef S1
+};
+
 enum icp_status icp_buf_json_str(struct icp_buf *b, const char *s, size_t n)
 {
   static const char hex[] = "0123456789abcdef";
@@ -104,11 +118,10 @@ enum icp_status icp_buf_json_str(struct icp_buf *b, const char *s, size_t n)
     unsigned char c = (unsigned char)s[i];
     size_t k;
     /* copy the longest run of plain printable ASCII at once */
-    for(run = i; run < n; run++) {
+    for(run = i; run < n && !special[(unsigned char)s[run]]; run++)
+      ;
+    if(run < n)
       c = (unsigned char)s[run];
-      if(c < 0x20 || c == '"' || c == '\\' || c >= 0x80)
-        break;
-    }
     if(run > i) {
       st = icp_buf_add(b, s + i, run - i);
       i = run;

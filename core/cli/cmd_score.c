@@ -67,7 +67,14 @@ static enum icp_status emit(void *ud, const struct icp_account *a,
   (void)n;
   c->tiers[k][tier_slot(r)]++;
   icp_top_add(c->top, a, r);
-  icp_buf_reset(&c->line);
+  /* lines gather in the buffer and go out 64 KiB at a time */
+  if(c->line.len >= (1u << 16)) {
+    enum icp_status st = icp_out_write(&c->out, c->line.p, c->line.len,
+                                       err);
+    icp_buf_reset(&c->line);
+    if(st)
+      return st;
+  }
   if(c->out.fmt == ICP_FMT_CSV) {
     if(icp_emit_csv_row(&c->line, r->pack, a, r, arm))
       return icp_err_set(err, ICP_ENOMEM, "result too large");
@@ -79,7 +86,7 @@ static enum icp_status emit(void *ud, const struct icp_account *a,
                       arm ? extra : NULL))
       return icp_err_set(err, ICP_ENOMEM, "result too large");
   }
-  return icp_out_write(&c->out, c->line.p, c->line.len, err);
+  return ICP_OK;
 }
 
 static void print_pack_diags(const struct icp_pack *p)
@@ -265,6 +272,7 @@ int icp_cmd_score(int argc, char **argv)
       rc = ICP_EXIT_NOTHING;
       goto close;
     }
+    icp_buf_reset(&c->line);
   }
   memset(&ro, 0, sizeof(ro));
   ro.format = format;
@@ -296,6 +304,10 @@ int icp_cmd_score(int argc, char **argv)
   icp_top_print(c->top, stderr);
   icp_hooks_summary(&hooks, stderr);
 close:
+  if(c->line.len && icp_out_write(&c->out, c->line.p, c->line.len, &err)) {
+    fprintf(stderr, "icp score: %s\n", err.msg);
+    rc = ICP_EXIT_NOTHING;
+  }
   if(icp_out_close(&c->out, &err)) {
     fprintf(stderr, "icp score: %s\n", err.msg);
     rc = ICP_EXIT_NOTHING;

@@ -104,6 +104,14 @@ static void unset(struct icp_account *a, int id)
 enum icp_status icp_account_set(struct icp_account *a, int id,
                                 const struct icp_value *v, int source)
 {
+  if(v->type != ICP_T_MISSING && !icp_schema_needed(a->schema, id))
+    return ICP_OK; /* a column no rule of the run reads */
+  return icp_account_put(a, id, v, source);
+}
+
+enum icp_status icp_account_put(struct icp_account *a, int id,
+                                const struct icp_value *v, int source)
+{
   struct icp_value copy = *v;
   enum icp_status st;
   if(id < 0)
@@ -112,8 +120,6 @@ enum icp_status icp_account_set(struct icp_account *a, int id,
     unset(a, id);
     return ICP_OK;
   }
-  if(!icp_schema_needed(a->schema, id))
-    return ICP_OK; /* a column no rule of the run reads */
   st = reserve(a, id);
   if(st)
     return st;

@@ -45,6 +45,10 @@ int icp_account_source(const struct icp_account *a, int id);
  * account's arena). Setting ICP_T_MISSING unsets the field. */
 enum icp_status icp_account_set(struct icp_account *a, int id,
                                 const struct icp_value *v, int source);
+/* The same without asking whether the run needs the field (the caller
+ * did). */
+enum icp_status icp_account_put(struct icp_account *a, int id,
+                                const struct icp_value *v, int source);
 enum icp_status icp_account_set_str(struct icp_account *a, int id,
                                     const char *s, size_t n, int source);
 enum icp_status icp_account_set_num(struct icp_account *a, int id,

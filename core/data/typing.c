@@ -29,7 +29,10 @@ enum icp_status icp_account_set_text(struct icp_account *a, int id,
     size_t len = icp_domain_normalize(s, n, dom, sizeof(dom));
     if(!len)
       return bad(a, id, s, n, "a domain", err);
-    return icp_account_set_str(a, id, dom, len, source);
+    v.type = ICP_T_STRING;
+    v.n = (uint32_t)len;
+    v.u.str = dom;
+    return icp_account_put(a, id, &v, source);
   }
   switch(t) {
   case ICP_T_NUMBER:
@@ -67,5 +70,5 @@ enum icp_status icp_account_set_text(struct icp_account *a, int id,
       v.u.str = s;
     }
   }
-  return icp_account_set(a, id, &v, source);
+  return icp_account_put(a, id, &v, source);
 }

@@ -119,7 +119,7 @@ int icp_parse_number(const char *s, size_t n, double *out)
   return 1;
 }
 
-static const unsigned char lower[256] = {
+const unsigned char icp_lower[256] = {
 #define L4(i) L1(i), L1(i + 1), L1(i + 2), L1(i + 3)
 #define L1(i) ((i) >= 'A' && (i) <= 'Z' ? (i) + 32 : (i))
 #define L16(i) L4(i), L4(i + 4), L4(i + 8), L4(i + 12)
@@ -130,19 +130,6 @@ static const unsigned char lower[256] = {
 #undef L4
 #undef L1
 };
-
-int icp_str_ieq(const char *a, size_t an, const char *b, size_t bn)
-{
-  const unsigned char *x = (const unsigned char *)a;
-  const unsigned char *y = (const unsigned char *)b;
-  size_t i;
-  if(an != bn)
-    return 0;
-  for(i = 0; i < an; i++)
-    if(x[i] != y[i] && lower[x[i]] != lower[y[i]])
-      return 0;
-  return 1;
-}
 
 int icp_str_icontains(const char *hay, size_t hn, const char *needle,
                       size_t nn)

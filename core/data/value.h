@@ -27,8 +27,24 @@ int32_t icp_today(void);
 /* Type name from its DSL spelling ("string", "number", ...), or -1. */
 int icp_type_from_name(const char *s);
 
-/* ASCII case-insensitive equality and substring search. */
-int icp_str_ieq(const char *a, size_t an, const char *b, size_t bn);
+/* ASCII case-insensitive equality (inline: the predicates' hot path) and
+ * substring search. */
+extern const unsigned char icp_lower[256];
+
+static inline int icp_str_ieq(const char *a, size_t an, const char *b,
+                              size_t bn)
+{
+  const unsigned char *x = (const unsigned char *)a;
+  const unsigned char *y = (const unsigned char *)b;
+  size_t i;
+  if(an != bn)
+    return 0;
+  for(i = 0; i < an; i++)
+    if(x[i] != y[i] && icp_lower[x[i]] != icp_lower[y[i]])
+      return 0;
+  return 1;
+}
+
 int icp_str_icontains(const char *hay, size_t hn, const char *needle,
                       size_t nn);
 

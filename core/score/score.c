@@ -212,7 +212,7 @@ enum icp_status icp_score(struct icp_pack *pack,
     if(t != ICP_UNKNOWN && rule->points > 0)
       r->dim_known[rule->dim] += rule->points;
     r->err_off[i] = ctx.nerrors ? keep_text(r, errbuf) : -1;
-    r->ev_off[i] = t == ICP_TRUE ? keep_text(r, evbuf) : -1;
+    r->ev_off[i] = t == ICP_TRUE && evbuf[0] ? keep_text(r, evbuf) : -1;
     if(ctx.nerrors)
       r->nerrors++;
     if(explain)
