@@ -17,7 +17,7 @@
 #    versus 1,000,000 rows (memory must not grow with the input).
 #
 # Knobs (environment): BENCH_COUNT (1000000), BENCH_SMALL (10000),
-# BENCH_SEED (42), BENCH_ROUNDS (3), BENCH_AS_OF (2026-11-01).
+# BENCH_SEED (42), BENCH_ROUNDS (5), BENCH_AS_OF (2026-11-01).
 # Exit status: 0 ok; 1 a binary is missing (the reference is still measured
 # when only build/icp is missing) or a run failed.
 
@@ -29,7 +29,7 @@ PACK=rules/b2b_saas.lua
 COUNT=${BENCH_COUNT:-1000000}
 SMALL=${BENCH_SMALL:-10000}
 SEED=${BENCH_SEED:-42}
-ROUNDS=${BENCH_ROUNDS:-3}
+ROUNDS=${BENCH_ROUNDS:-5}
 AS_OF=${BENCH_AS_OF:-2026-11-01}
 
 GEN=$BUILD/gen_accounts
