@@ -99,13 +99,16 @@ $(BUILD)/asan/libicp.a: $(ASAN_LIB_OBJ)
 	@ar rcs $@ $^
 
 $(BUILD)/icp: $(CLI_OBJ) $(BUILD)/libicp.a
-	$(CC) $(ALL_CFLAGS) -rdynamic $^ $(LIBS) -o $@
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -rdynamic $^ $(LIBS) -o $@
 
 $(BUILD)/asan/icp: $(ASAN_CLI_OBJ) $(BUILD)/asan/libicp.a
-	$(CC) $(ALL_CFLAGS) $(SAN) $^ $(LIBS) -o $@
+	@echo "  LD/SAN  $@"
+	@$(CC) $(ALL_CFLAGS) $(SAN) $^ $(LIBS) -o $@
 
 $(BUILD)/asan/test_%: tests/unit/test_%.c $(BUILD)/asan/libicp.a $(HDRS)
-	$(CC) $(ALL_CFLAGS) $(SAN) -O1 $< $(BUILD)/asan/libicp.a \
+	@echo "  CC/SAN  $<"
+	@$(CC) $(ALL_CFLAGS) $(SAN) -O1 $< $(BUILD)/asan/libicp.a \
 	  $(LIBS) -lcriterion -o $@
 
 # Enrichers link against nothing of ours: only their own sources and cJSON.
@@ -113,7 +116,8 @@ $(BUILD)/asan/test_%: tests/unit/test_%.c $(BUILD)/asan/libicp.a $(HDRS)
 $(BUILD)/enrichers/%.so: $$(wildcard enrichers/%/*.c) core/icp_enricher.h \
                          | $(DEPS_OK)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -shared $(filter %.c,$^) \
+	@echo "  CC/SO   $@"
+	@$(CC) $(ALL_CFLAGS) -shared $(filter %.c,$^) \
 	  $(shell pkg-config --libs libcjson) -o $@
 
 # The Lua module: the same library objects (already -fPIC) plus the
@@ -124,11 +128,14 @@ $(BUILD)/icp.so: $(LUA_MOD_SRC) $(LIB_OBJ) $(HDRS) | $(DEPS_OK)
 	  $(LIB_OBJ) $(filter-out -llua5.4,$(LIBS)) -o $@
 
 $(BUILD)/gen_accounts: tests/data/gen_accounts.c | $(DEPS_OK)
-	$(CC) $(ALL_CFLAGS) $< -lm -o $@
+	@echo "  CC      $@"
+	@$(CC) $(ALL_CFLAGS) $< -lm -o $@
 $(BUILD)/%: tests/tools/%.c $(BUILD)/libicp.a | $(DEPS_OK)
-	$(CC) $(ALL_CFLAGS) $< $(BUILD)/libicp.a $(LIBS) -o $@
+	@echo "  CC      $@"
+	@$(CC) $(ALL_CFLAGS) $< $(BUILD)/libicp.a $(LIBS) -o $@
 $(BUILD)/%: bench/%.c | $(DEPS_OK)
-	$(CC) $(ALL_CFLAGS) $< -lm -o $@
+	@echo "  CC      $@"
+	@$(CC) $(ALL_CFLAGS) $< -lm -o $@
 
 test: all $(BUILD)/asan/icp $(TEST_BIN)
 	@sh tests/run.sh

@@ -18,6 +18,9 @@ enum icp_status icp_dsl_install(struct icp_pack *pack, struct icp_err *err);
 /* Validates what the chunk declared and compiles every predicate. */
 void icp_dsl_compile(struct icp_pack *pack);
 
+/* validate { ... } (dsl_validate.c); its upvalue 1 is the pack. */
+int icp_dsl_validate(lua_State *L);
+
 /* The line of the Lua code calling the current C function (0 if none). */
 int icp_dsl_caller_line(lua_State *L);
 
