@@ -129,14 +129,6 @@ static enum akind arg_kind(lua_State *L, int idx, double *num)
   }
 }
 
-static const char *kind_name(enum akind k)
-{
-  static const char *const names[] = { "a number", "a string",
-                                       "a YYYY-MM-DD date", "a bool",
-                                       "something else" };
-  return names[k];
-}
-
 /* Does a field of type t accept an ordered comparison with argument kind
  * k? Sets *argt. */
 static int ordered_ok(enum icp_type t, enum akind k, uint8_t *argt)
@@ -279,7 +271,6 @@ static int compile_field_pred(struct cctx *c, int idx, enum icp_op op,
     else
       WRONG(t == ICP_T_LIST ? "compares a list: use has/has_any" :
             "has an argument of the wrong type");
-    (void)kind_name;
     break;
   case ICP_OP_LT:
   case ICP_OP_LTE:

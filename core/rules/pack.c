@@ -179,6 +179,27 @@ static int make_jnames(struct icp_pack *p)
   return 0;
 }
 
+static int compile_thunk(lua_State *L)
+{
+  icp_dsl_compile(lua_touserdata(L, 1));
+  return 0;
+}
+
+/* Compiling calls the Lua API (references, strings), which raises on
+ * out-of-memory: run it protected, so that a pack that filled its memory
+ * cap while loading gets a diagnostic instead of a panic. */
+static void compile_protected(struct icp_pack *pack)
+{
+  lua_State *L = icp_sandbox_state(pack->sb);
+  char msg[ICP_ERR_MAX];
+  lua_pushcfunction(L, compile_thunk);
+  lua_pushlightuserdata(L, pack);
+  if(icp_sandbox_call_buf(pack->sb, 1, 0, ICP_SANDBOX_LOAD_STEPS, msg,
+                          sizeof(msg)))
+    icp_diags_add(&pack->diags, "%s: checking the pack failed: %s",
+                  pack->path, msg);
+}
+
 enum icp_status icp_pack_load_text(struct icp_pack *pack, const char *path,
                                    const char *text, size_t len,
                                    struct icp_err *err)
@@ -193,10 +214,16 @@ enum icp_status icp_pack_load_text(struct icp_pack *pack, const char *path,
   memcpy(pack->path, path, n + 1);
   if(icp_sandbox_load(pack->sb, path, text, len, &lerr))
     icp_diags_add(&pack->diags, "%s", lerr.msg);
-  else if(icp_sandbox_call(pack->sb, 0, 0, ICP_SANDBOX_LOAD_STEPS, &lerr))
-    icp_diags_add(&pack->diags, "%s", lerr.msg);
+  else if(icp_sandbox_call(pack->sb, 0, 0, ICP_SANDBOX_LOAD_STEPS, &lerr)) {
+    /* Lua names file and line for errors in the chunk; limits (memory)
+     * carry no position, so name the file at least */
+    if(strncmp(lerr.msg, path, strlen(path)))
+      icp_diags_add(&pack->diags, "%s: %s", path, lerr.msg);
+    else
+      icp_diags_add(&pack->diags, "%s", lerr.msg);
+  }
   else
-    icp_dsl_compile(pack);
+    compile_protected(pack);
   icp_sandbox_freeze(pack->sb);
   if(pack->diags.n)
     return icp_err_set(err, ICP_ELOAD, "%s", pack->diags.msg[0]);

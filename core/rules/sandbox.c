@@ -46,10 +46,13 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 static void count_hook(lua_State *L, lua_Debug *ar)
 {
   struct icp_sandbox *sb = icp_sandbox_of(L);
-  (void)ar;
   sb->steps += HOOK_EVERY;
   if(sb->steps > sb->budget) {
     sb->exceeded = 1; /* pcall/xpcall in rules rethrow it */
+    /* name where the code was when it ran out */
+    if(lua_getinfo(L, "Sl", ar) && ar->currentline > 0)
+      luaL_error(L, "%s:%d: instruction budget exceeded (%d instructions)",
+                 ar->short_src, ar->currentline, (int)sb->budget);
     luaL_error(L, "instruction budget exceeded (%d instructions)",
                (int)sb->budget);
   }

@@ -273,8 +273,6 @@ static double pct(const double *s, size_t n, double q)
 
 static void sort_shifts(struct icp_diff *d)
 {
-  static const int sorted_marker = 1;
-  (void)sorted_marker;
   qsort(d->shift, d->nshift, sizeof(double), cmp_double);
 }
 

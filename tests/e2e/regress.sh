@@ -115,5 +115,15 @@ check "with a function rule every column is read and checked" \
   grep -q "bad.csv:2: column 'revenue_usd': 'lots' is not a number" b2.err
 check "and both score the account the same" cmp -s b1.jsonl b2.jsonl
 
+# ---- a pack that runs away while loading is named with its line --------
+printf 'profile { name = "x", dimensions = { fit = 1 }, tiers = { {"A", 0} } }\nwhile true do end\n' > loop.lua
+"$ICP" check loop.lua > loop.txt 2>&1
+check "a pack looping at load is stopped, naming file and line" \
+  grep -q '^loop.lua:2: instruction budget exceeded' loop.txt
+printf 'profile { name = "x", dimensions = { fit = 1 }, tiers = { {"A", 0} } }\nt = {} for i = 1, 1e9 do t[i] = string.rep("x", 1000) .. i end\n' > hog.lua
+"$ICP" check hog.lua > hog.txt 2>&1
+check "a pack filling its memory at load is stopped, naming the file" \
+  grep -q '^hog.lua: memory limit exceeded' hog.txt
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
