@@ -132,28 +132,36 @@ function median(a, n,    i, j, t, b) {
     }
   return n % 2 ? b[(n + 1) / 2] : (b[n / 2] + b[n / 2 + 1]) / 2
 }
-function row(label, kind,    i, w, m) {
+# a round where a run failed has no figures and is left out
+function ok(kind, i) { return wall[kind, i] > 0 }
+function row(label, kind,    i, n, w, m) {
   if (!(kind SUBSEP 1 in wall)) return
-  for (i = 1; i <= rounds; i++) { w[i] = wall[kind, i]; m[i] = rss[kind, i] }
-  printf "%-12s %14.0f %14.1f %10.3f\n", label, count / median(w, rounds),
-         median(m, rounds) / 1024, median(w, rounds)
+  n = 0
+  for (i = 1; i <= rounds; i++)
+    if (ok(kind, i)) { n++; w[n] = wall[kind, i]; m[n] = rss[kind, i] }
+  if (!n) return
+  printf "%-12s %14.0f %14.1f %10.3f\n", label, count / median(w, n),
+         median(m, n) / 1024, median(w, n)
 }
-function ratios(label, kind,    i, q, line) {
+function ratios(label, kind,    i, n, q, line) {
   if (!(kind SUBSEP 1 in wall)) return
-  line = ""
-  for (i = 1; i <= rounds; i++) {
-    q[i] = wall[kind, i] / wall["ref", i]
-    line = line sprintf(" %.2f", q[i])
-  }
+  line = ""; n = 0
+  for (i = 1; i <= rounds; i++)
+    if (ok(kind, i) && ok("ref", i)) {
+      q[++n] = wall[kind, i] / wall["ref", i]
+      line = line sprintf(" %.2f", q[n])
+    }
+  if (!n) return
   printf "ratio icp/ref (time), %-6s per round:%s   median %.2f\n", label,
-         line, median(q, rounds)
-  line = ""
-  for (i = 1; i <= rounds; i++) {
-    q[i] = cpu[kind, i] / cpu["ref", i]
-    line = line sprintf(" %.2f", q[i])
-  }
+         line, median(q, n)
+  line = ""; n = 0
+  for (i = 1; i <= rounds; i++)
+    if (ok(kind, i) && ok("ref", i)) {
+      q[++n] = cpu[kind, i] / cpu["ref", i]
+      line = line sprintf(" %.2f", q[n])
+    }
   printf "ratio icp/ref (CPU),  %-6s per round:%s   median %.2f\n", label,
-         line, median(q, rounds)
+         line, median(q, n)
 }
 { wall[$1, $2] = $3; rss[$1, $2] = $4; cpu[$1, $2] = $5 }
 END {
@@ -169,13 +177,15 @@ END {
   ratios("CSV", "icp_csv")
   ratios("JSONL", "icp_jsonl")
   if (("ref_min" SUBSEP 1) in wall) {
-    line = ""
-    for (i = 1; i <= rounds; i++) {
-      q[i] = wall["icp_csv", i] / wall["ref_min", i]
-      line = line sprintf(" %.2f", q[i])
-    }
-    printf "ratio icp/ref (time), CSV vs the minimal-output reference per " \
-           "round:%s   median %.2f\n", line, median(q, rounds)
+    line = ""; n = 0
+    for (i = 1; i <= rounds; i++)
+      if (ok("icp_csv", i) && ok("ref_min", i)) {
+        q[++n] = wall["icp_csv", i] / wall["ref_min", i]
+        line = line sprintf(" %.2f", q[n])
+      }
+    if (n)
+      printf "ratio icp/ref (time), CSV vs the minimal-output reference " \
+             "per round:%s   median %.2f\n", line, median(q, n)
   }
   for (i = 1; i <= rounds; i++) { big_ref[i] = rss["ref", i] }
   printf "peak RSS, %d vs %d rows: ref %.1f vs %.1f MiB", small, count,
@@ -188,6 +198,11 @@ END {
   }
   printf "\n"
 }' "$RESULTS"
+
+if awk 'NF < 4 { bad = 1 } END { exit !bad }' "$RESULTS"; then
+  echo "bench: some runs failed and were left out (see above)" >&2
+  FAILED=1
+fi
 
 if [ "$HAVE_ICP" = 1 ]; then
   # the reference is an independent implementation of the pack: its
@@ -207,3 +222,4 @@ if [ "$HAVE_ICP" = 0 ]; then
   die "$ICP is missing: only the reference was measured;" \
     "build icp (make) and run make bench again"
 fi
+[ "${FAILED:-0}" = 0 ]
