@@ -344,4 +344,415 @@ icp_enricher_open(const struct icp_host *host, uint32_t host_abi);
 }
 #endif
 
+/* ==== the enricher kit ==================================================
+ *
+ * Optional helpers every bundled enricher needs, kept here so that the
+ * contract stays the only header a plugin includes and nothing is copied
+ * from plugin to plugin. Define ICP_ENRICHER_KIT before including this
+ * header to get them (the host never does). They are static: each plugin
+ * compiles its own copy, and a plugin still links against nothing of ours.
+ *
+ *   body_parse      an untrusted body to a cJSON tree, guarded: size, valid
+ *                   UTF-8, no NUL or \u0000, nesting at most 64 (checked
+ *                   before cJSON runs), no trailing garbage, finite
+ *                   numbers, no duplicate keys
+ *   jget jstr jnum  type-checked reads of a parsed tree
+ *   emit_*          output setters that count what was accepted
+ *   strset          dropping duplicate list items
+ *   sbuf            building URLs, host-escaped parts included
+ *   base_url_dup, status_error, errput, host_ok  init and parse chores
+ * ======================================================================== */
+#ifdef ICP_ENRICHER_KIT
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ICP_KIT static __attribute__((unused))
+#define ICP_KIT_MAX_DEPTH 64         /* nesting, checked before cJSON */
+#define ICP_KIT_MAX_BODY (64u << 20) /* bytes; the host caps far lower */
+#define ICP_KIT_MAX_TEXT 4096        /* longest string value passed on */
+#define ICP_KIT_MAX_ITEMS 1000       /* most items added to one list */
+#define ICP_KIT_MAX_URL 8192         /* longest URL built */
+
+/* Checks the raw bytes before cJSON sees them: valid UTF-8, no NUL byte,
+ * no \u0000 escape (cJSON would cut the string there), nesting at most
+ * ICP_KIT_MAX_DEPTH. Returns NULL when fine, else a short reason. */
+ICP_KIT const char *body_precheck(const char *s, size_t n)
+{
+  size_t i = 0;
+  int depth = 0, in_str = 0;
+
+  while (i < n) {
+    unsigned char c = (unsigned char)s[i];
+    if (c == 0)
+      return "NUL byte in body";
+    if (c >= 0x80) {                     /* a multi-byte UTF-8 sequence */
+      size_t k, len;
+      uint32_t cp;
+      if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1Fu; }
+      else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0Fu; }
+      else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07u; }
+      else return "invalid UTF-8";
+      if (n - i < len)
+        return "invalid UTF-8";
+      for (k = 1; k < len; k++) {
+        unsigned char d = (unsigned char)s[i + k];
+        if ((d & 0xC0u) != 0x80u)
+          return "invalid UTF-8";
+        cp = (cp << 6) | (d & 0x3Fu);
+      }
+      if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+          cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return "invalid UTF-8";
+      i += len;
+      continue;
+    }
+    if (in_str) {
+      if (c == '\\') {
+        if (i + 1 < n && s[i + 1] == 'u' && n - i >= 6 &&
+            memcmp(s + i + 2, "0000", 4) == 0)
+          return "NUL escape in string";
+        i += 2;
+        continue;
+      }
+      if (c == '"')
+        in_str = 0;
+    } else if (c == '"') {
+      in_str = 1;
+    } else if (c == '{' || c == '[') {
+      if (++depth > ICP_KIT_MAX_DEPTH)
+        return "nesting too deep";
+    } else if (c == '}' || c == ']') {
+      depth--;
+    }
+    i++;
+  }
+  return NULL;
+}
+
+ICP_KIT int kit_cmp_name(const void *a, const void *b)
+{
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Walks a parsed tree (depth already bounded): every number finite, no
+ * duplicate key in any object. Returns NULL or a short reason. */
+ICP_KIT const char *tree_check(const cJSON *node)
+{
+  const cJSON *c;
+  size_t n = 0, i;
+  const char **names;
+  const char *why = NULL;
+
+  if (cJSON_IsNumber(node))
+    return isfinite(node->valuedouble) ? NULL : "non-finite number";
+  if (!cJSON_IsObject(node) && !cJSON_IsArray(node))
+    return NULL;
+  for (c = node->child; c != NULL; c = c->next) {
+    why = tree_check(c);
+    if (why != NULL)
+      return why;
+    n++;
+  }
+  if (!cJSON_IsObject(node) || n < 2)
+    return NULL;
+  names = malloc(n * sizeof *names);
+  if (names == NULL)
+    return "out of memory";
+  i = 0;
+  for (c = node->child; c != NULL; c = c->next)
+    names[i++] = c->string != NULL ? c->string : "";
+  qsort(names, n, sizeof *names, kit_cmp_name);
+  for (i = 1; i < n && why == NULL; i++)
+    if (strcmp(names[i - 1], names[i]) == 0)
+      why = "duplicate key";
+  free(names);
+  return why;
+}
+
+/* Parses an untrusted body of len bytes (not NUL-terminated). Returns the
+ * tree (caller frees with cJSON_Delete) or NULL after out_error(). */
+ICP_KIT cJSON *body_parse(const struct icp_host *h,
+                         struct icp_enr_output *out, const char *body,
+                         size_t len)
+{
+  const char *why, *end = NULL;
+  char *copy;
+  cJSON *doc;
+
+  if (body == NULL || len == 0) {
+    h->out_error(out, "empty body");
+    return NULL;
+  }
+  if (len > ICP_KIT_MAX_BODY) {
+    h->out_error(out, "body too large");
+    return NULL;
+  }
+  why = body_precheck(body, len);
+  if (why != NULL) {
+    h->out_error(out, why);
+    return NULL;
+  }
+  copy = malloc(len + 1);
+  if (copy == NULL) {
+    h->out_error(out, "out of memory");
+    return NULL;
+  }
+  memcpy(copy, body, len);
+  copy[len] = '\0';
+  doc = cJSON_ParseWithOpts(copy, &end, 1);
+  free(copy);
+  if (doc == NULL) {
+    h->out_error(out, "malformed JSON");
+    return NULL;
+  }
+  why = tree_check(doc);
+  if (why != NULL) {
+    cJSON_Delete(doc);
+    h->out_error(out, why);
+    return NULL;
+  }
+  return doc;
+}
+
+/* Member k of object o, or NULL (also when o is not an object). */
+ICP_KIT const cJSON *jget(const cJSON *o, const char *k)
+{
+  return cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, k) : NULL;
+}
+
+/* A usable string: a JSON string, non-empty, at most ICP_KIT_MAX_TEXT
+ * bytes. */
+ICP_KIT const char *jstr(const cJSON *v)
+{
+  size_t n;
+  if (!cJSON_IsString(v) || v->valuestring == NULL)
+    return NULL;
+  n = strlen(v->valuestring);
+  return n == 0 || n > ICP_KIT_MAX_TEXT ? NULL : v->valuestring;
+}
+
+/* A usable number: a finite JSON number. Returns 1 and stores it. */
+ICP_KIT int jnum(const cJSON *v, double *out)
+{
+  if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
+    return 0;
+  *out = v->valuedouble;
+  return 1;
+}
+
+/* What parse() has emitted so far; `stored` counts accepted values. */
+struct emit {
+  const struct icp_host *h;
+  struct icp_enr_output *out;
+  int stored;
+};
+
+ICP_KIT void emit_text(struct emit *e, const char *field, const char *s)
+{
+  if (s != NULL && e->h->out_text(e->out, field, s) == 0)
+    e->stored++;
+}
+
+ICP_KIT void emit_num(struct emit *e, const char *field, double v)
+{
+  if (isfinite(v) && e->h->out_number(e->out, field, v) == 0)
+    e->stored++;
+}
+
+ICP_KIT void emit_bool(struct emit *e, const char *field, int v)
+{
+  if (e->h->out_bool(e->out, field, v != 0) == 0)
+    e->stored++;
+}
+
+/* A set of borrowed strings, for dropping duplicate list items. */
+struct strset {
+  const char **v;
+  size_t n, cap;
+};
+
+/* Adds s unless present; returns 1 when added, 0 when present, full
+ * (ICP_KIT_MAX_ITEMS) or out of memory. */
+ICP_KIT int strset_add(struct strset *set, const char *s)
+{
+  size_t i;
+  for (i = 0; i < set->n; i++)
+    if (strcmp(set->v[i], s) == 0)
+      return 0;
+  if (set->n >= ICP_KIT_MAX_ITEMS)
+    return 0;
+  if (set->n == set->cap) {
+    size_t cap = set->cap ? set->cap * 2 : 16;
+    const char **v = realloc((void *)set->v, cap * sizeof *v);
+    if (v == NULL)
+      return 0;
+    set->v = v;
+    set->cap = cap;
+  }
+  set->v[set->n++] = s;
+  return 1;
+}
+
+ICP_KIT void strset_free(struct strset *set)
+{
+  free((void *)set->v);
+  set->v = NULL;
+  set->n = set->cap = 0;
+}
+
+/* Adds item to list field unless already in seen. */
+ICP_KIT void emit_item(struct emit *e, struct strset *seen, const char *field,
+                      const char *item)
+{
+  if (item != NULL && strset_add(seen, item) &&
+      e->h->out_list_add(e->out, field, item) == 0)
+    e->stored++;
+}
+
+/* Every string of JSON array arr as items of list field, no duplicates. */
+ICP_KIT void emit_str_array(struct emit *e, const char *field,
+                           const cJSON *arr)
+{
+  struct strset seen = {0};
+  const cJSON *it;
+  if (!cJSON_IsArray(arr))
+    return;
+  cJSON_ArrayForEach(it, arr) emit_item(e, &seen, field, jstr(it));
+  strset_free(&seen);
+}
+
+/* A growing string for URLs; `bad` sticks after any failure. */
+struct sbuf {
+  char *p;
+  size_t n, cap;
+  int bad;
+};
+
+ICP_KIT void sb_addn(struct sbuf *b, const char *s, size_t n)
+{
+  if (b->bad)
+    return;
+  if (n > ICP_KIT_MAX_URL || b->n + n + 1 > ICP_KIT_MAX_URL) {
+    b->bad = 1;
+    return;
+  }
+  if (b->n + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap : 256;
+    char *p;
+    while (cap < b->n + n + 1)
+      cap *= 2;
+    p = realloc(b->p, cap);
+    if (p == NULL) {
+      b->bad = 1;
+      return;
+    }
+    b->p = p;
+    b->cap = cap;
+  }
+  memcpy(b->p + b->n, s, n);
+  b->n += n;
+  b->p[b->n] = '\0';
+}
+
+ICP_KIT void sb_add(struct sbuf *b, const char *s)
+{
+  sb_addn(b, s, strlen(s));
+}
+
+/* Appends s percent-encoded by the host. */
+ICP_KIT void sb_add_escaped(struct sbuf *b, const struct icp_host *h,
+                           const char *s)
+{
+  size_t n = strlen(s), cap;
+  char *tmp;
+  if (b->bad)
+    return;
+  if (n > ICP_KIT_MAX_URL) {
+    b->bad = 1;
+    return;
+  }
+  cap = 3 * n + 1;
+  tmp = malloc(cap);
+  if (tmp == NULL || h->url_escape(s, n, tmp, cap) < 0)
+    b->bad = 1;
+  else
+    sb_add(b, tmp);
+  free(tmp);
+}
+
+/* Writes msg into errbuf (bounded, always NUL-terminated). */
+ICP_KIT void errput(char *errbuf, size_t errlen, const char *msg)
+{
+  size_t n;
+  if (errbuf == NULL || errlen == 0)
+    return;
+  n = strlen(msg);
+  if (n >= errlen)
+    n = errlen - 1;
+  memcpy(errbuf, msg, n);
+  errbuf[n] = '\0';
+}
+
+/* True when the host table has every ABI 1 function we call. */
+ICP_KIT int host_ok(const struct icp_host *h)
+{
+  return ICP_ENR_SIZE_COVERS(h, struct icp_host, free) &&
+         h->abi == ICP_ENRICHER_ABI && h->acct_domain && h->acct_string &&
+         h->req_set_url && h->req_add_header && h->url_escape &&
+         h->hdr_get && h->out_text && h->out_number && h->out_bool &&
+         h->out_list_add && h->out_error && h->cfg_string &&
+         h->cfg_number && h->cfg_bool && h->cfg_list_count &&
+         h->cfg_list_item && h->cfg_map_next && h->log && h->alloc &&
+         h->free;
+}
+
+/* A host-allocated copy of base_url (or dflt) without trailing slashes,
+ * or NULL with a reason in errbuf. Only http:// and https:// pass. */
+ICP_KIT char *base_url_dup(const struct icp_host *h,
+                          const struct icp_enr_config *cfg,
+                          const char *dflt, char *errbuf, size_t errlen)
+{
+  const char *s = h->cfg_string(cfg, "base_url");
+  size_t n;
+  char *p;
+  if (s == NULL)
+    s = dflt;
+  if (strncmp(s, "https://", 8) != 0 && strncmp(s, "http://", 7) != 0) {
+    errput(errbuf, errlen, "base_url must start with http:// or https://");
+    return NULL;
+  }
+  n = strlen(s);
+  if (n > 2048 || strpbrk(s, "?# \t\r\n") != NULL) {
+    errput(errbuf, errlen, "base_url is too long or has ?, # or spaces");
+    return NULL;
+  }
+  while (n > 0 && s[n - 1] == '/')
+    n--;
+  p = h->alloc(n + 1);
+  if (p == NULL) {
+    errput(errbuf, errlen, "out of memory");
+    return NULL;
+  }
+  memcpy(p, s, n);
+  p[n] = '\0';
+  return p;
+}
+
+/* Records "status N" (fixed words only: an error body may echo a key)
+ * and returns ICP_ENR_ERROR. */
+ICP_KIT int status_error(const struct icp_host *h, struct icp_enr_output *out,
+                        long status)
+{
+  char why[48];
+  snprintf(why, sizeof why, "unexpected status %ld", status);
+  h->out_error(out, why);
+  return ICP_ENR_ERROR;
+}
+
+#endif /* ICP_ENRICHER_KIT */
+
 #endif /* ICP_ICP_ENRICHER_H */
