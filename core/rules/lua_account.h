@@ -1,9 +1,11 @@
 /*
  * lua_account.h -- an account from a Lua table ({ domain = "acme.io",
- * employees = 250, tech = { "AWS" } }), typed through the schema exactly
- * like a CSV cell or JSONL value: strings go through icp_account_set_text
- * (so a date field takes "2026-01-05" and the domain is normalized),
- * numbers, booleans and arrays of strings map to their types.
+ * employees = 250, tech = { "AWS" } }), typed the way the JSONL reader
+ * types a line: strings go through icp_account_set_text (so a date field
+ * takes "2026-01-05" and the domain is normalized), numbers and booleans
+ * keep their type where the field allows it, arrays become lists and
+ * nested tables dotted names. Used by the Lua module (pack:score) and by
+ * pack test cases.
  */
 #ifndef ICP_LUA_ACCOUNT_H
 #define ICP_LUA_ACCOUNT_H
@@ -13,12 +15,12 @@
 #include "icp.h"
 #include "data/account.h"
 
-/* Clears a and fills it from the table at idx. A value of an unsupported
- * type, or one that does not fit its field, fails with a message naming
- * the field (err). Nested tables with string keys flatten to dotted
- * names. */
-enum icp_status icp_account_from_lua(lua_State *L, int idx,
-                                     struct icp_account *a,
-                                     struct icp_err *err);
+/* Clears a and fills it from the table at arg. A value that does not fit
+ * its field's type leaves the field missing and appends a message to the
+ * table at warn. Raises "bad argument #arg" (a Lua error: call it from a
+ * Lua C function or a protected call) for a non-table, a non-string key,
+ * an unsupported value type, or a limit. */
+void icp_account_fill_lua(lua_State *L, int arg, struct icp_account *a,
+                          int warn);
 
 #endif

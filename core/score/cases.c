@@ -413,6 +413,50 @@ static void print_coverage(const struct icp_case_opts *o,
     st->min_share = share;
 }
 
+/* (account table, warnings table, account) -> warnings; raises on misuse */
+static int fill_thunk(lua_State *L)
+{
+  icp_account_fill_lua(L, 1, lua_touserdata(L, 3), 2);
+  lua_settop(L, 2);
+  return 1;
+}
+
+/* Fills a from the case's account table at idx, protected. A value that
+ * does not fit its field fails the case (a test must say what it means);
+ * returns 0 after reporting. */
+static int fill_account(struct report *rp, lua_State *L, int idx,
+                        struct icp_account *a)
+{
+  char msg[ICP_SANDBOX_ERROR_MAX + 1];
+  lua_Integer i, n;
+  int ok = 1;
+  lua_pushcfunction(L, fill_thunk);
+  lua_pushvalue(L, idx);
+  lua_newtable(L);
+  lua_pushlightuserdata(L, a);
+  if(icp_sandbox_call_buf(icp_sandbox_of(L), 3, 1, ICP_SANDBOX_LOAD_STEPS,
+                          msg, sizeof(msg))) {
+    /* "bad argument #1 to '?' (field 'x': ...)": keep what is inside */
+    static const char pre[] = "bad argument #1 to '?' (";
+    size_t len = strlen(msg);
+    if(!strncmp(msg, pre, sizeof(pre) - 1) && len && msg[len - 1] == ')')
+      fail(rp, "account: %.*s", (int)(len - sizeof(pre)),
+           msg + sizeof(pre) - 1);
+    else
+      fail(rp, "account: %s", msg);
+    return 0;
+  }
+  n = (lua_Integer)lua_rawlen(L, -1);
+  for(i = 1; i <= n; i++) {
+    lua_rawgeti(L, -1, i);
+    fail(rp, "account: %s", lua_tostring(L, -1));
+    lua_pop(L, 1);
+    ok = 0;
+  }
+  lua_pop(L, 1);
+  return ok;
+}
+
 static int run_case(lua_State *L, int c, struct icp_pack *pack,
                     struct icp_account *a, struct icp_result *r,
                     const struct icp_case_opts *o, const char *path,
@@ -421,7 +465,6 @@ static int run_case(lua_State *L, int c, struct icp_pack *pack,
   static const char *const keys[] = { "account", "expect", "as_of",
                                       "description", NULL };
   struct report rp;
-  struct icp_err err;
   int spec, k;
   memset(&rp, 0, sizeof(rp));
   rp.out = o->out;
@@ -456,8 +499,8 @@ static int run_case(lua_State *L, int c, struct icp_pack *pack,
   lua_pop(L, 1);
   if(lua_getfield(L, spec, "account") != LUA_TTABLE)
     fail(&rp, "account = { ... } is required");
-  else if(icp_account_from_lua(L, -1, a, &err))
-    fail(&rp, "account: %s", err.msg);
+  else if(!fill_account(&rp, L, lua_gettop(L), a))
+    ;
   else {
     a->file = path;
     a->line = rp.line;

@@ -15,7 +15,7 @@
  * One concern per file:
  *   icp_lua.c         the module table, icp.load
  *   pack_lua.c        the pack handle: metatable, score, explain, info
- *   account_lua.c     a Lua table into a struct icp_account
+ *   (a Lua table into an account: core/rules/lua_account.h)
  *   result_lua.c      a struct icp_result into a Lua table
  *   score_file_lua.c  pack:score_file through icp_run, like `icp score`
  *   test_lua.c        icp.test through the runner of `icp test`
@@ -29,6 +29,7 @@
 #include "icp.h"
 #include "data/account.h"
 #include "data/schema.h"
+#include "rules/lua_account.h"
 #include "rules/rules.h"
 #include "score/score.h"
 
@@ -59,17 +60,6 @@ void icp_lua_pack_release(struct icp_lua_pack *h);
 /* The open handle at arg, raising "bad argument" for another type and an
  * error for a closed handle. */
 struct icp_lua_pack *icp_lua_pack_check(lua_State *L, int arg);
-
-/* ---- account_lua.c ----------------------------------------------------- */
-
-/* Clears a and fills it from the Lua table at arg (string keys; values
- * strings, numbers, booleans, arrays of those as lists, nested tables as
- * dotted keys), typed through the schema like the readers type cells.
- * Values that do not fit their field's type leave it missing and append a
- * message to the table at warn_idx. Raises "bad argument #arg" for a
- * non-table, a non-string key or an unsupported value type. */
-void icp_lua_account_fill(lua_State *L, int arg, struct icp_account *a,
-                          int warn_idx);
 
 /* ---- result_lua.c ------------------------------------------------------ */
 

@@ -45,7 +45,7 @@ static int score(lua_State *L, int explain)
   lua_settop(L, 2);
   lua_newtable(L);                                 /* pack, acct, warns */
   warn = lua_gettop(L);
-  icp_lua_account_fill(L, 2, h->acct, warn);
+  icp_account_fill_lua(L, 2, h->acct, warn);
   if(icp_score(h->pack, h->acct, h->res, explain))
     return luaL_error(L, "icp: scoring failed (out of memory)");
   icp_lua_push_result(L, h->pack, h->acct, h->res, explain);

@@ -152,3 +152,21 @@ Test(cases, a_case_as_of_moves_the_date_rules_count_from)
   cr_assert_eq(st.passed, 2, "%s", r);
   free(r);
 }
+
+Test(cases, an_account_value_that_does_not_fit_fails_the_case)
+{
+  struct icp_case_stats st;
+  char *r;
+  put("p_test.lua",
+      "case \"text for a number\" { account = { employees = \"many\" },\n"
+      "  expect = { tier = \"C\" } }\n"
+      "case \"a table in a list\" { account = { tech = { {} } },\n"
+      "  expect = { tier = \"C\" } }\n");
+  r = run("p_test.lua", &st);
+  cr_assert_eq(st.failed, 2, "%s", r);
+  cr_assert(strstr(r, "account: column 'employees': 'many' is not a "
+                      "number"), "%s", r);
+  cr_assert(strstr(r, "account: field 'tech': list items are strings"),
+            "%s", r);
+  free(r);
+}
