@@ -113,6 +113,8 @@ static enum icp_status skip(struct walk *w, const char *fmt, const char *s)
 {
   struct icp_err e;
   icp_err_set(&e, ICP_ESKIP, fmt, s);
+  if(!w->line) /* a lone object of a text: no line to name */
+    return icp_err_set(w->err, ICP_ESKIP, "%s: %s", w->r->name, e.msg);
   return icp_err_set(w->err, ICP_ESKIP, "%s:%ld: %s", w->r->name, w->line,
                      e.msg);
 }
@@ -389,13 +391,34 @@ static enum icp_status walk_object(struct walk *w, const cJSON *obj)
   return ICP_OK;
 }
 
+/* Reads the JSON object obj into a as record `line` (0: a lone object of
+ * a text, named without a line). */
+static enum icp_status read_object(struct icp_reader *r,
+                                   struct icp_account *a, const cJSON *obj,
+                                   long line, struct icp_err *err)
+{
+  struct jsonl_state *js = r->jsonl;
+  struct walk w;
+  enum icp_status st;
+  if(next_gen(&js->gen) == 1)
+    memset(js->stamp, 0, ICP_SCHEMA_MAX * sizeof(*js->stamp));
+  w.r = r;
+  w.a = a;
+  w.js = js;
+  w.line = line;
+  w.err = err;
+  icp_buf_reset(&js->key);
+  st = walk_object(&w, obj);
+  if(st == ICP_ENOMEM)
+    return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", r->name);
+  return st;
+}
+
 static enum icp_status parse_line(struct icp_reader *r,
                                   struct icp_account *a, char *p, size_t n,
                                   long line, struct icp_err *err)
 {
-  struct jsonl_state *js = r->jsonl;
   const char *why = precheck(p, n), *end = p;
-  struct walk w;
   cJSON *root;
   enum icp_status st;
 
@@ -412,19 +435,93 @@ static enum icp_status parse_line(struct icp_reader *r,
     return icp_err_set(err, ICP_ESKIP, "%s:%ld: not a JSON object",
                        r->name, line);
   }
-  if(next_gen(&js->gen) == 1)
-    memset(js->stamp, 0, ICP_SCHEMA_MAX * sizeof(*js->stamp));
-  w.r = r;
-  w.a = a;
-  w.js = js;
-  w.line = line;
-  w.err = err;
-  icp_buf_reset(&js->key);
-  st = walk_object(&w, root);
+  st = read_object(r, a, root, line, err);
   cJSON_Delete(root);
-  if(st == ICP_ENOMEM)
-    return icp_err_set(err, ICP_ENOMEM, "%s:%ld: out of memory", r->name,
-                       line);
+  return st;
+}
+
+/* ---- a JSON text in memory (request bodies) ---------------------------- */
+
+/* Keeps the first cell-level warning: in a text, it is an error. */
+static void first_warning(void *ud, const char *msg)
+{
+  struct icp_err *e = ud;
+  if(!e->msg[0])
+    snprintf(e->msg, sizeof(e->msg), "%s", msg);
+}
+
+/* One account of a text: read, refused on a warning, handed to fn. */
+static enum icp_status text_item(struct icp_reader *r, const cJSON *obj,
+                                 long idx, struct icp_account *a,
+                                 icp_reader_item_fn fn, void *ud,
+                                 struct icp_err *err)
+{
+  struct icp_err warned;
+  enum icp_status st;
+  icp_account_clear(a);
+  a->file = r->name;
+  a->line = idx;
+  if(!cJSON_IsObject(obj))
+    return idx ? icp_err_set(err, ICP_ESKIP, "%s:%ld: not a JSON object",
+                             r->name, idx)
+               : icp_err_set(err, ICP_ESKIP, "%s: not a JSON object or "
+                             "array of objects", r->name);
+  warned.msg[0] = 0;
+  r->warn = first_warning;
+  r->warn_ud = &warned;
+  st = read_object(r, a, obj, idx, err);
+  r->warn = NULL;
+  if(st)
+    return st;
+  if(warned.msg[0])
+    return icp_err_set(err, ICP_ESKIP, "%s", warned.msg);
+  return fn(ud, a, err);
+}
+
+enum icp_status icp_reader_read_text(struct icp_reader *r, const char *text,
+                                     size_t n, size_t max_items,
+                                     struct icp_account *a,
+                                     icp_reader_item_fn fn, void *ud,
+                                     struct icp_err *err)
+{
+  const char *why, *end = text;
+  const cJSON *it;
+  cJSON *root;
+  enum icp_status st = ICP_OK;
+  long idx = 0;
+
+  if(!r->jsonl)
+    return icp_err_set(err, ICP_EINVAL, "%s: not a JSON reader", r->name);
+  if(text[n])
+    return icp_err_set(err, ICP_EINVAL, "%s: text not NUL-terminated",
+                       r->name);
+  why = precheck(text, n);
+  if(why)
+    return icp_err_set(err, ICP_ESKIP, "%s: %s", r->name, why);
+  root = cJSON_ParseWithLengthOpts(text, n + 1, &end, 1);
+  if(!root) {
+    long line = 1, col = 1;
+    const char *q;
+    if(!end || end < text || end > text + n)
+      end = text;
+    for(q = text; q < end; q++, col++)
+      if(*q == '\n') {
+        line++;
+        col = 0;
+      }
+    return icp_err_set(err, ICP_ESKIP, "%s: invalid JSON at line %ld, "
+                       "column %ld", r->name, line, col);
+  }
+  if(!cJSON_IsArray(root))
+    st = text_item(r, root, 0, a, fn, ud, err);
+  else if((size_t)cJSON_GetArraySize(root) > max_items)
+    st = icp_err_set(err, ICP_ELIMIT, "%s: %d accounts, more than the "
+                     "limit of %zu", r->name, cJSON_GetArraySize(root),
+                     max_items);
+  else
+    for(it = root->child; it && !st; it = it->next)
+      st = text_item(r, it, ++idx, a, fn, ud, err);
+  cJSON_Delete(root);
   return st;
 }
 

@@ -130,11 +130,41 @@ enum icp_status icp_reader_open_stream(struct icp_reader **out, FILE *fp,
   return setup(out, fp, 0, name ? name : "<stream>", format, schema, err);
 }
 
+enum icp_status icp_reader_open_text(struct icp_reader **out,
+                                     const char *name,
+                                     struct icp_schema *schema,
+                                     struct icp_err *err)
+{
+  struct icp_reader *r = calloc(1, sizeof(*r));
+  size_t n = strlen(name);
+  enum icp_status st;
+  *out = NULL;
+  if(!r || !(r->name = malloc(n + 1))) {
+    free(r);
+    return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", name);
+  }
+  memcpy(r->name, name, n + 1);
+  r->schema = schema;
+  r->source = icp_schema_source(schema, "input");
+  if(r->source < 0)
+    r->source = 0;
+  st = icp_jsonl_open(r, err);
+  if(st) {
+    destroy(r);
+    return st;
+  }
+  *out = r;
+  return ICP_OK;
+}
+
 enum icp_status icp_reader_next(struct icp_reader *r, struct icp_account *a,
                                 struct icp_err *err)
 {
   icp_account_clear(a);
   a->file = r->name;
+  if(!r->buf)
+    return icp_err_set(err, ICP_EINVAL, "%s: a text reader has no stream",
+                       r->name);
   return r->next(r, a, err);
 }
 
@@ -186,6 +216,9 @@ void icp_reader_warn(struct icp_reader *r, long line, const char *msg)
   char m[ICP_ERR_MAX + 128];
   if(!r->warn)
     return;
-  snprintf(m, sizeof(m), "%s:%ld: %s", r->name, line, msg);
+  if(line) /* line 0: a lone object of a text */
+    snprintf(m, sizeof(m), "%s:%ld: %s", r->name, line, msg);
+  else
+    snprintf(m, sizeof(m), "%s: %s", r->name, msg);
   r->warn(r->warn_ud, m);
 }

@@ -60,6 +60,35 @@ void icp_reader_set_warn(struct icp_reader *r,
 /* The name used in messages (borrowed from the reader). */
 const char *icp_reader_name(const struct icp_reader *r);
 
+/* ---- JSON texts in memory (request bodies) ------------------------------
+ * A text reader has no stream: icp_reader_read_text hands it whole
+ * documents. name ("request") is used in messages and as a->file. */
+enum icp_status icp_reader_open_text(struct icp_reader **out,
+                                     const char *name,
+                                     struct icp_schema *schema,
+                                     struct icp_err *err);
+
+/* Called once per account of a text, in document order, with a filled
+ * (a->line 0 for a lone object, else its 1-based place in the array). A
+ * status other than ICP_OK stops the reading and is returned. */
+typedef enum icp_status (*icp_reader_item_fn)(void *ud,
+                                              struct icp_account *a,
+                                              struct icp_err *err);
+
+/* Reads text[0..n) (text[n] must be NUL) as one JSON object or an array
+ * of at most max_items objects, each read exactly as a JSONL line is (the
+ * same checks, names and typing), into a, calling fn after each. Stricter
+ * than a file: a value that does not fit its field is an error. Returns
+ * ICP_OK; ICP_ESKIP when the text is bad (err says where and what:
+ * "request: invalid JSON at line 1, column 9", "request:3: column
+ * 'employees': 'lots' is not a number"); ICP_ELIMIT for more than
+ * max_items accounts; ICP_ENOMEM; or the status of fn. */
+enum icp_status icp_reader_read_text(struct icp_reader *r, const char *text,
+                                     size_t n, size_t max_items,
+                                     struct icp_account *a,
+                                     icp_reader_item_fn fn, void *ud,
+                                     struct icp_err *err);
+
 /* Releases the reader and closes the file it opened (not a stream given
  * to icp_reader_open_stream, nor stdin). NULL is ignored. */
 void icp_reader_close(struct icp_reader *r);

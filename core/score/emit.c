@@ -236,7 +236,9 @@ enum icp_status icp_emit_jsonl(struct icp_buf *b, const struct icp_pack *p,
       num[--k] = (char)('0' + line % 10);
       line /= 10;
     } while(line && k > 0);
-    if(fl < sizeof(src) - sizeof(num) - 2) {
+    if(a->file && a->line == 0) /* a lone object of a request body */
+      TRY(icp_buf_json_str(b, f, fl));
+    else if(fl < sizeof(src) - sizeof(num) - 2) {
       memcpy(src, f, fl);
       src[fl] = ':';
       memcpy(src + fl + 1, num + k, sizeof(num) - (size_t)k);

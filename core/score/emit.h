@@ -13,7 +13,9 @@
 #include "base/buf.h"
 #include "score/score.h"
 
-/* Appends one JSON object and a newline. extra (may be NULL) is raw JSON
+/* Appends one JSON object and a newline. source is "FILE:LINE", or FILE
+ * alone for a named record without a line (a->line 0: the lone object of
+ * a request body). extra (may be NULL) is raw JSON
  * members ("\"arm\":\"A\"") added after the pack member. */
 enum icp_status icp_emit_jsonl(struct icp_buf *b, const struct icp_pack *p,
                                const struct icp_account *a,

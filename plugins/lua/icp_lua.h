@@ -15,6 +15,8 @@
  * One concern per file:
  *   icp_lua.c         the module table, icp.load
  *   pack_lua.c        the pack handle: metatable, score, explain, info
+ *   score_json_lua.c  pack:score_json: a JSON account in, the JSONL line of
+ *                     `icp score` out (core/serve/body.h)
  *   (a Lua table into an account: core/rules/lua_account.h)
  *   result_lua.c      a struct icp_result into a Lua table
  *   score_file_lua.c  pack:score_file through icp_run, like `icp score`
@@ -31,6 +33,7 @@
 #include "data/schema.h"
 #include "rules/lua_account.h"
 #include "rules/rules.h"
+#include "base/buf.h"
 #include "score/score.h"
 
 #define ICP_LUA_PACK "icp.pack"   /* metatable name of pack handles */
@@ -43,6 +46,8 @@ struct icp_lua_pack {
   struct icp_pack *pack;
   struct icp_result *res;
   struct icp_account *acct;   /* refilled by every score/explain */
+  struct icp_reader *text;    /* score_json's JSON reader, made on use */
+  struct icp_buf answer;      /* score_json's answer, reused */
 };
 
 /* The entry point of `require "icp"`. Stack: -> module table. */
@@ -81,6 +86,11 @@ void icp_lua_push_info(lua_State *L, const struct icp_pack *p);
 
 /* pack:score_file(input, output[, opts]) */
 int icp_lua_score_file(lua_State *L);
+
+/* ---- score_json_lua.c -------------------------------------------------- */
+
+/* pack:score_json(text[, opts]) */
+int icp_lua_score_json(lua_State *L);
 
 /* ---- test_lua.c -------------------------------------------------------- */
 

@@ -1,10 +1,12 @@
 /*
  * pack_lua.c -- the pack handle: one metatable (ICP_LUA_PACK) with __gc,
  * __close, __tostring and its methods via __index; score, explain, info,
- * close. score_file lives in score_file_lua.c.
+ * close. score_file lives in score_file_lua.c, score_json in
+ * score_json_lua.c.
  */
 #include <string.h>
 
+#include "io/reader.h"
 #include "icp_lua.h"
 
 /* ---- the handle -------------------------------------------------------- */
@@ -19,6 +21,8 @@ struct icp_lua_pack *icp_lua_pack_push(lua_State *L)
 
 void icp_lua_pack_release(struct icp_lua_pack *h)
 {
+  icp_reader_close(h->text);
+  icp_buf_free(&h->answer);
   icp_result_free(h->res);
   icp_account_free(h->acct);
   icp_pack_free(h->pack);       /* before the schema it borrows */
@@ -101,6 +105,7 @@ static const luaL_Reg methods[] = {
   { "score", l_score },
   { "explain", l_explain },
   { "score_file", icp_lua_score_file },
+  { "score_json", icp_lua_score_json },
   { "info", l_info },
   { "close", l_close },
   { NULL, NULL }
