@@ -14,9 +14,10 @@ BUILD := build
 # Debian packages the build and the tests need. Run as root, make installs
 # whatever is missing; otherwise it prints the apt-get line to run.
 DEB_PKGS := pkg-config liblua5.4-dev lua5.4 libcurl4-openssl-dev \
-            libcjson-dev libcriterion-dev libsqlite3-dev python3 chromium
+            libcjson-dev libcriterion-dev libsqlite3-dev python3 chromium \
+            libmicrohttpd-dev lighttpd lighttpd-modules-lua wrk
 
-PKGS := lua5.4 libcurl libcjson sqlite3
+PKGS := lua5.4 libcurl libcjson sqlite3 libmicrohttpd
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
