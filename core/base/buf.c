@@ -173,6 +173,20 @@ int icp_fmt_num(char *out, size_t cap, double v)
   return snprintf(out, cap, "%.17g", v);
 }
 
+/* v in millionths, rounded half away from zero; |v| < 9e12 */
+static long long millionths(double v)
+{
+  double x = v * 1e6;
+  return (long long)(x < 0 ? x - 0.5 : x + 0.5);
+}
+
+double icp_round6(double v)
+{
+  if(!isfinite(v) || !(fabs(v) < 9e12))
+    return v;
+  return (double)millionths(v) / 1e6;
+}
+
 enum icp_status icp_buf_json_fixed(struct icp_buf *b, double v)
 {
   char tmp[48], *q = tmp + sizeof(tmp);
@@ -182,8 +196,7 @@ enum icp_status icp_buf_json_fixed(struct icp_buf *b, double v)
   if(fabs(v) < 9e12) {
     /* rounded to 6 decimals in integers, digits written right to left:
      * no libc float formatting */
-    double x = v * 1e6;
-    long long k = (long long)(x < 0 ? x - 0.5 : x + 0.5);
+    long long k = millionths(v);
     unsigned long long u = (unsigned long long)(k < 0 ? -k : k);
     unsigned long long ip = u / 1000000ULL, fp = u % 1000000ULL;
     if(fp) {

@@ -62,6 +62,13 @@ enum icp_status icp_buf_json_num(struct icp_buf *b, double v);
  * form of scores, points and coverage (stable across platforms). */
 enum icp_status icp_buf_json_fixed(struct icp_buf *b, double v);
 
+/* v as icp_buf_json_fixed writes it: rounded half away from zero to 6
+ * decimals (values of 9e12 and more, and non-finite ones, unchanged).
+ * Thresholds are compared with this value, so a tier always agrees with
+ * the score a user reads (DESIGN section 4, point 5); writing the result
+ * again gives the same text. */
+double icp_round6(double v);
+
 /* Shortest "%.*g" text of a finite v that reads back as v. */
 int icp_fmt_num(char *out, size_t cap, double v);
 

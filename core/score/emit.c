@@ -361,13 +361,6 @@ enum icp_status icp_emit_reasons(struct icp_buf *b, const struct icp_pack *p,
   return ICP_OK;
 }
 
-static enum icp_status num_cell(struct icp_buf *b, double v, int decimals)
-{
-  char tmp[64];
-  int n = snprintf(tmp, sizeof(tmp), "%.*f", decimals, v);
-  return icp_buf_add(b, tmp, (size_t)n);
-}
-
 enum icp_status icp_emit_csv_row(struct icp_buf *b, const struct icp_pack *p,
                                  const struct icp_account *a,
                                  const struct icp_result *r,
@@ -382,15 +375,15 @@ enum icp_status icp_emit_csv_row(struct icp_buf *b, const struct icp_pack *p,
   if(dom)
     TRY(icp_csv_cell(b, dom, strlen(dom), 1));
   TRY(icp_buf_addc(b, ','));
-  TRY(num_cell(b, r->score, 2));
+  TRY(icp_buf_json_fixed(b, r->score));
   TRY(icp_buf_addc(b, ','));
   TRY(icp_csv_cell(b, r->tier_name, strlen(r->tier_name), 1));
   for(i = 0; i < p->ndims; i++) {
     TRY(icp_buf_addc(b, ','));
-    TRY(num_cell(b, r->dim[i], 2));
+    TRY(icp_buf_json_fixed(b, r->dim[i]));
   }
   TRY(icp_buf_addc(b, ','));
-  TRY(num_cell(b, r->coverage, 3));
+  TRY(icp_buf_json_fixed(b, r->coverage));
   TRY(icp_buf_addc(b, ','));
   if(r->route)
     TRY(icp_csv_cell(b, r->route, strlen(r->route), 1));

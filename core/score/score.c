@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "data/value.h"
 #include "rules/sandbox.h"
 #include "rules/view.h"
@@ -231,10 +232,17 @@ enum icp_status icp_score(struct icp_pack *pack,
     ssum += d->weight * s;
     csum += d->weight * (r->dim_known[i] / d->max);
   }
-  r->score = wsum > 0 ? ssum / wsum : 0;
+  /* The composite, coverage and dimension scores are kept as written
+   * (6 decimals), and every threshold below is compared with them: in
+   * doubles a composite of exactly 40 can come out as 39.99999999999999,
+   * which is written "40" and must not fall under a threshold of 40. */
+  r->score = icp_round6(wsum > 0 ? ssum / wsum : 0);
   r->coverage = wsum > 0 ? csum / wsum : 0;
   if(r->coverage > 1)
     r->coverage = 1;
+  r->coverage = icp_round6(r->coverage);
+  for(i = 0; i < pack->ndims; i++)
+    r->dim[i] = icp_round6(r->dim[i]);
 
   r->nexcluded = 0;
   for(i = 0; i < pack->nexcl; i++) {

@@ -344,11 +344,11 @@ Test(csv_out, header_and_row_line_up)
   cr_assert_eq(nh, 12);
   cr_assert_eq(nr, nh, "%s", r.p);
   cr_assert_str_eq(rf[0], "acme.io");
-  cr_assert_str_eq(rf[1], "88.89");
+  cr_assert_str_eq(rf[1], "88.888889");
   cr_assert_str_eq(rf[2], "A");
-  cr_assert_str_eq(rf[3], "100.00");
-  cr_assert_str_eq(rf[4], "66.67");
-  cr_assert_str_eq(rf[5], "0.889");
+  cr_assert_str_eq(rf[3], "100");
+  cr_assert_str_eq(rf[4], "66.666667");
+  cr_assert_str_eq(rf[5], "0.888889");
   cr_assert_str_eq(rf[6], "ae");
   cr_assert_str_eq(rf[7], "size +20; ind +10; why +10 (top, \"real\")");
   cr_assert_str_eq(rf[8], "");

@@ -55,7 +55,8 @@ Test(score, a_negative_rule_is_a_penalty_that_does_not_raise_max)
   /* fit (30 - 5) / 30 = 83.33.., readiness 100:
    * (3 * 250/3 + 100) / 4 = 87.5 */
   cr_assert_float_eq(tp_earned(&t, "pen"), -5, EPS);
-  cr_assert_float_eq(tp_dimscore(&t, "fit"), 2500.0 / 30, 1e-9);
+  /* kept as written: 6 decimals */
+  cr_assert_eq(tp_dimscore(&t, "fit"), icp_round6(2500.0 / 30));
   cr_assert_float_eq(t.r->score, 87.5, 1e-9);
   cr_assert_float_eq(t.r->coverage, 1, EPS);
   cr_assert_str_eq(t.r->tier_name, "A");
@@ -114,6 +115,112 @@ Test(score, tier_is_the_first_threshold_at_or_below_the_composite)
   tp_score(&t);
   cr_assert_str_eq(t.r->tier_name, "C");
   cr_assert_null(t.r->route); /* no route at all */
+  tp_free(&t);
+}
+
+/* fit 50 (3 one-point rules), readiness 30 (9), engagement 20 (6): the
+ * composite of fit 0/3, readiness 7/9, engagement 5/6 is exactly 40, but
+ * the weighted mean in doubles is 39.99999999999999 */
+static const char ties[] =
+  "profile { name = \"t\", version = \"1\",\n"
+  "  dimensions = { fit = 50, readiness = 30, engagement = 20 },\n"
+  "  tiers = { {\"A\", 80}, {\"B\", 60}, {\"C\", 40}, {\"D\", 0} },\n"
+  "  min_coverage = 0.4 }\n"
+  "rule \"f1\" { dimension = \"fit\", points = 1, when = field \"f\" :gte(1) }\n"
+  "rule \"f2\" { dimension = \"fit\", points = 1, when = field \"f\" :gte(2) }\n"
+  "rule \"f3\" { dimension = \"fit\", points = 1, when = field \"f\" :gte(3) }\n"
+  "rule \"r1\" { dimension = \"readiness\", points = 1, when = field \"r\" :gte(1) }\n"
+  "rule \"r2\" { dimension = \"readiness\", points = 1, when = field \"r\" :gte(2) }\n"
+  "rule \"r3\" { dimension = \"readiness\", points = 1, when = field \"r\" :gte(3) }\n"
+  "rule \"r4\" { dimension = \"readiness\", points = 1, when = field \"r\" :gte(4) }\n"
+  "rule \"r5\" { dimension = \"readiness\", points = 1, when = field \"r\" :gte(5) }\n"
+  "rule \"r6\" { dimension = \"readiness\", points = 1, when = field \"r\" :gte(6) }\n"
+  "rule \"r7\" { dimension = \"readiness\", points = 1, when = field \"r\" :gte(7) }\n"
+  "rule \"r8\" { dimension = \"readiness\", points = 1, when = field \"r\" :gte(8) }\n"
+  "rule \"r9\" { dimension = \"readiness\", points = 1, when = field \"r\" :gte(9) }\n"
+  "rule \"e1\" { dimension = \"engagement\", points = 1, when = field \"e\" :gte(1) }\n"
+  "rule \"e2\" { dimension = \"engagement\", points = 1, when = field \"e\" :gte(2) }\n"
+  "rule \"e3\" { dimension = \"engagement\", points = 1, when = field \"e\" :gte(3) }\n"
+  "rule \"e4\" { dimension = \"engagement\", points = 1, when = field \"e\" :gte(4) }\n"
+  "rule \"e5\" { dimension = \"engagement\", points = 1, when = field \"e\" :gte(5) }\n"
+  "rule \"e6\" { dimension = \"engagement\", points = 1, when = field \"e\" :gte(6) }\n";
+
+/* The weighted mean as plain doubles, in the engine's dimension order. */
+static double naive_composite(double f, double r, double e)
+{
+  double ssum = 0;
+  ssum += 50 * (100.0 * f / 3);
+  ssum += 30 * (100.0 * r / 9);
+  ssum += 20 * (100.0 * e / 6);
+  return ssum / 100;
+}
+
+Test(score, a_composite_exactly_on_a_threshold_takes_that_tier)
+{
+  static const struct { const char *f, *r, *e, *tier; double at; } c[] = {
+    { "f=0", "r=7", "e=5", "C", 40 },
+    { "f=2", "r=7", "e=1", "B", 60 },
+    { "f=3", "r=8", "e=1", "A", 80 },
+  };
+  struct tp t;
+  size_t i;
+  tp_ok(&t, ties);
+  for(i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+    double f = c[i].f[2] - '0', r = c[i].r[2] - '0', e = c[i].e[2] - '0';
+    /* the case is only a case if doubles land below the threshold */
+    cr_assert_lt(naive_composite(f, r, e), c[i].at);
+    tp_acct(&t, c[i].f, c[i].r, c[i].e, NULL);
+    tp_score(&t);
+    cr_assert_eq(t.r->score, c[i].at, "score %.17g", t.r->score);
+    cr_assert_str_eq(t.r->tier_name, c[i].tier);
+  }
+  /* one point less stays below */
+  tp_acct(&t, "f=0", "r=7", "e=4", NULL);
+  tp_score(&t);
+  cr_assert_str_eq(t.r->tier_name, "D");
+  tp_free(&t);
+}
+
+Test(score, written_values_are_what_the_result_holds)
+{
+  struct tp t;
+  tp_ok(&t, ties);
+  tp_acct(&t, "f=0", "r=7", "e=5", NULL);
+  tp_score(&t);
+  /* dimension scores as written: 6 decimals */
+  cr_assert_eq(t.r->dim[1], 77.777778, "%.17g", t.r->dim[1]);
+  cr_assert_eq(t.r->dim[2], 83.333333, "%.17g", t.r->dim[2]);
+  tp_free(&t);
+}
+
+Test(coverage, coverage_exactly_at_min_coverage_is_ranked)
+{
+  /* known: a 2 of 3 points, b 2 of 9, c none: coverage is exactly
+   * (50 * 2/3 + 30 * 2/9) / 100 = 0.4, 0.3999999999999999 in doubles */
+  struct tp t;
+  double naive = 0;
+  tp_ok(&t,
+        "profile { name = \"t\", version = \"1\",\n"
+        "  dimensions = { a = 50, b = 30, c = 20 },\n"
+        "  tiers = { {\"A\", 0} }, min_coverage = 0.4 }\n"
+        "rule \"a1\" { dimension = \"a\", points = 1, when = field \"a1\" :eq(1) }\n"
+        "rule \"a2\" { dimension = \"a\", points = 1, when = field \"a2\" :eq(1) }\n"
+        "rule \"a3\" { dimension = \"a\", points = 1, when = field \"a3\" :eq(1) }\n"
+        "rule \"b1\" { dimension = \"b\", points = 1, when = field \"b1\" :eq(1) }\n"
+        "rule \"b2\" { dimension = \"b\", points = 1, when = field \"b2\" :eq(1) }\n"
+        "rule \"b3\" { dimension = \"b\", points = 7, when = field \"b3\" :eq(1) }\n"
+        "rule \"c1\" { dimension = \"c\", points = 1, when = field \"c1\" :eq(1) }\n");
+  naive += 50 * (2.0 / 3);
+  naive += 30 * (2.0 / 9);
+  naive /= 100;
+  cr_assert_lt(naive, 0.4);
+  tp_acct(&t, "a1=0", "a2=0", "b1=0", "b2=0", NULL);
+  tp_score(&t);
+  cr_assert_eq(t.r->coverage, 0.4, "%.17g", t.r->coverage);
+  cr_assert_str_eq(t.r->tier_name, "A");
+  tp_acct(&t, "a1=0", "b1=0", "b2=0", NULL); /* 0.233333 */
+  tp_score(&t);
+  cr_assert_str_eq(t.r->tier_name, "insufficient_data");
   tp_free(&t);
 }
 
@@ -475,9 +582,9 @@ Test(functions, coverage_counts_function_outcomes)
   tp_score(&t);
   /* max 130; known: yes no share zero why why_not = 60 */
   cr_assert_float_eq(t.pack->dims[0].max, 130, EPS);
-  cr_assert_float_eq(t.r->coverage, 60.0 / 130, 1e-12);
+  cr_assert_eq(t.r->coverage, icp_round6(60.0 / 130)); /* as written */
   /* earned 10 + 2.5 + 0 = 12.5 of 130 */
-  cr_assert_float_eq(t.r->score, 1250.0 / 130, 1e-9);
+  cr_assert_eq(t.r->score, icp_round6(1250.0 / 130)); /* as written */
   tp_free(&t);
 }
 
