@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/parallel.h"
 #include "data/value.h"
 #include "io/out.h"
 #include "rules/rules.h"
@@ -26,6 +27,7 @@ static const char usage[] =
   "                      for stdout instead of the table\n"
   "  --format csv|jsonl  format of INPUT when its name does not tell\n"
   "  --strict            stop at the first bad record\n"
+  "%s"
   "\n"
   "exit status: 0 ok, 1 usage or load error, 2 some rows skipped, 3\n"
   "nothing could be done.\n";
@@ -64,18 +66,28 @@ int icp_cmd_diff(int argc, char **argv)
   struct icp_run_stats st;
   struct icp_progress prog;
   struct icp_err err;
+  struct icp_par par;
   int32_t day = 0;
   long top;
   char *end;
 
   if(!inputs)
     return ICP_EXIT_NOTHING;
+  memset(&par, 0, sizeof(par));
+  memset(&ro, 0, sizeof(ro));
   for(i = 1; i < argc; i++) {
     const char *v;
     int m;
     if(!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-      fputs(usage, stdout);
+      printf(usage, icp_par_usage);
       goto out;
+    }
+    if((m = icp_par_option(argc, argv, &i, &par))) {
+      if(m < 0) {
+        rc = ICP_EXIT_USAGE;
+        goto out;
+      }
+      continue;
     }
 #define VAL(name, var)                                            \
     if((m = icp_cli_value(argc, argv, &i, name, NULL, &v))) {     \
@@ -111,6 +123,8 @@ int icp_cmd_diff(int argc, char **argv)
     rc = icp_cli_usage_error("diff", "no INPUT given (use - for stdin)");
     goto out;
   }
+  if((rc = icp_par_apply("diff", &par, &ro)))
+    goto out;
   top = strtol(top_s, &end, 10);
   if(*end || top < 1 || top > 100000) {
     rc = icp_cli_usage_error("diff", "--top takes 1 to 100000");
@@ -133,7 +147,6 @@ int icp_cmd_diff(int argc, char **argv)
     rc = ICP_EXIT_NOTHING;
     goto out;
   }
-  memset(&ro, 0, sizeof(ro));
   ro.format = format;
   ro.strict = strict;
   icp_progress_init(&prog, "compared");

@@ -7,6 +7,7 @@
 #include "rules/rules.h"
 #include "score/emit.h"
 #include "cli/hooks.h"
+#include "cli/parallel.h"
 #include "cli/top.h"
 
 static const char usage[] =
@@ -30,6 +31,7 @@ static const char usage[] =
   "  --ab PACK_B         A/B: score part of the accounts with PACK_B\n"
   "  --split PCT         A/B: share of accounts in arm B (default 50)\n"
   "  --salt S            A/B: salt of the stable hash of the domain\n"
+  "%s"
   "\n"
   "A bad record is reported on stderr as FILE:LINE: reason and skipped.\n"
   "exit status: 0 ok, 1 usage or load error, 2 some rows skipped or some\n"
@@ -50,43 +52,53 @@ static int tier_slot(const struct icp_result *r)
   return t < 0 ? 0 : (t > 127 ? 127 : t);
 }
 
-static enum icp_status emit(void *ud, const struct icp_account *a,
-                            struct icp_result *const *res, int n,
-                            struct icp_err *err)
+/* The result an account is counted and written with (its arm's). */
+static const struct icp_result *chosen(const struct score_ctx *c,
+                                       struct icp_result *const *res,
+                                       int *k)
+{
+  *k = c->ab && res[1]->tier_name ? 1 : 0;
+  return res[*k];
+}
+
+/* Counts, on the calling thread in input order. */
+static enum icp_status tally(void *ud, const struct icp_account *a,
+                             struct icp_result *const *res, int n,
+                             struct icp_err *err)
 {
   struct score_ctx *c = ud;
-  const struct icp_result *r = res[0];
-  const char *arm = NULL;
-  char extra[32];
-  int k = 0;
-  if(c->ab) {
-    k = res[1]->tier_name ? 1 : 0;
-    r = res[k];
-    arm = k ? "B" : "A";
-  }
+  int k;
+  const struct icp_result *r = chosen(c, res, &k);
   (void)n;
+  (void)err;
   c->tiers[k][tier_slot(r)]++;
   icp_top_add(c->top, a, r);
-  /* lines gather in the buffer and go out 64 KiB at a time */
-  if(c->line.len >= (1u << 16)) {
-    enum icp_status st = icp_out_write(&c->out, c->line.p, c->line.len,
-                                       err);
-    icp_buf_reset(&c->line);
-    if(st)
-      return st;
-  }
-  if(c->out.fmt == ICP_FMT_CSV) {
-    if(icp_emit_csv_row(&c->line, r->pack, a, r, arm))
-      return icp_err_set(err, ICP_ENOMEM, "result too large");
-  }
-  else {
-    if(arm)
-      snprintf(extra, sizeof(extra), "\"arm\":\"%s\"", arm);
-    if(icp_emit_jsonl(&c->line, r->pack, a, r, c->explain,
-                      arm ? extra : NULL))
-      return icp_err_set(err, ICP_ENOMEM, "result too large");
-  }
   return ICP_OK;
+}
+
+/* The output line(s); on worker threads, so it only reads c. */
+static enum icp_status emit(void *ud, const struct icp_account *a,
+                            struct icp_result *const *res, int n,
+                            struct icp_buf *b)
+{
+  const struct score_ctx *c = ud;
+  char extra[32];
+  int k;
+  const struct icp_result *r = chosen(c, res, &k);
+  const char *arm = c->ab ? (k ? "B" : "A") : NULL;
+  (void)n;
+  if(c->out.fmt == ICP_FMT_CSV)
+    return icp_emit_csv_row(b, r->pack, a, r, arm);
+  if(arm)
+    snprintf(extra, sizeof(extra), "\"arm\":\"%s\"", arm);
+  return icp_emit_jsonl(b, r->pack, a, r, c->explain, arm ? extra : NULL);
+}
+
+static enum icp_status write_out(void *ud, const char *p, size_t n,
+                                 struct icp_err *err)
+{
+  struct score_ctx *c = ud;
+  return icp_out_write(&c->out, p, n, err);
 }
 
 static void print_pack_diags(const struct icp_pack *p)
@@ -142,10 +154,13 @@ int icp_cmd_score(int argc, char **argv)
   struct icp_progress prog;
   struct icp_err err;
   struct icp_hooks hooks;
+  struct icp_par par;
   int32_t day = 0;
   enum icp_status s;
 
   memset(&hooks, 0, sizeof(hooks));
+  memset(&par, 0, sizeof(par));
+  memset(&ro, 0, sizeof(ro));
   if(!inputs || !c) {
     free(inputs);
     free(c);
@@ -155,8 +170,15 @@ int icp_cmd_score(int argc, char **argv)
     const char *v;
     int m;
     if(!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-      fputs(usage, stdout);
+      printf(usage, icp_par_usage);
       goto out;
+    }
+    if((m = icp_par_option(argc, argv, &i, &par))) {
+      if(m < 0) {
+        rc = ICP_EXIT_USAGE;
+        goto out;
+      }
+      continue;
     }
 #define VAL(name, alias, var)                                     \
     if((m = icp_cli_value(argc, argv, &i, name, alias, &v))) {    \
@@ -208,6 +230,8 @@ int icp_cmd_score(int argc, char **argv)
     rc = ICP_EXIT_USAGE;
     goto out;
   }
+  if((rc = icp_par_apply("score", &par, &ro)))
+    goto out;
   if((offline || refresh) && !providers) {
     rc = icp_cli_usage_error("score", "--offline and --refresh go with "
                              "--providers");
@@ -274,20 +298,21 @@ int icp_cmd_score(int argc, char **argv)
     }
     icp_buf_reset(&c->line);
   }
-  memset(&ro, 0, sizeof(ro));
   ro.format = format;
   ro.strict = strict;
   ro.explain = explain;
   icp_progress_init(&prog, "scored");
   ro.progress = icp_progress_cb;
   ro.progress_ud = &prog;
+  ro.emit = emit;
+  ro.write = write_out;
   if(icp_hooks_setup(&hooks, &ro, providers, schema, offline, refresh,
                      explain, &err)) {
     fprintf(stderr, "icp score: %s\n", err.msg);
     rc = ICP_EXIT_USAGE;
     goto close;
   }
-  s = icp_run(inputs, ninputs, packs, npacks, schema, &ro, emit, c, &st,
+  s = icp_run(inputs, ninputs, packs, npacks, schema, &ro, tally, c, &st,
               &err);
   if(s) {
     if(s != ICP_ESKIP) /* the run already reported the bad record */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/parallel.h"
 #include "cli/hooks.h"
 #include "data/account.h"
 #include "data/value.h"
@@ -394,6 +395,7 @@ struct vopts {
   const char *salt, *split, *acc_key;
   struct icp_val_columns cols;
   int ab, quiet;
+  struct icp_par par;  /* --threads, --byte-range, --shard */
   unsigned cli_set;   /* bit k (enum icp_vkey): given as an option */
 };
 
@@ -556,6 +558,8 @@ static int run(struct vopts *o, struct icp_val_opts *vo)
     }
   }
   memset(&ro, 0, sizeof(ro));
+  if((rc = icp_par_apply("validate", &o->par, &ro)))
+    goto out;
   ro.format = o->format;
   icp_progress_init(&prog, "scored");
   ro.progress = icp_progress_cb;
@@ -682,7 +686,13 @@ int icp_cmd_validate(int argc, char **argv)
     int m;
     if(!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
       fputs(usage, stdout);
+      printf("\nmore cores and machines:\n%s", icp_par_usage);
       return ICP_EXIT_OK;
+    }
+    if((m = icp_par_option(argc, argv, &i, &o.par))) {
+      if(m < 0)
+        return ICP_EXIT_USAGE;
+      continue;
     }
 #define VAL(name, var)                                             \
     if((m = icp_cli_value(argc, argv, &i, name, NULL, &v))) {      \

@@ -1,4 +1,13 @@
-/* schema.c -- the field registry of a run. */
+/*
+ * schema.c -- the field registry of a run.
+ *
+ * Threads of a parallel run (score/pool.c) intern keys they meet while
+ * others look fields up, so the registry never moves: field slots and the
+ * hash table are allocated at their caps up front, a new field is filled
+ * in before it is published (table slot, then count, with release
+ * stores), lookups read with acquire loads, and adding takes a mutex.
+ */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,11 +23,11 @@ struct field {
 
 struct icp_schema {
   struct field *f;
-  int n, cap;
-  int *tab;        /* open addressing: id + 1, 0 = empty */
-  size_t tabcap;   /* power of two */
+  int n;           /* fields published */
+  int *tab;        /* open addressing: id + 1, 0 = empty; TABCAP */
   char *sources[ICP_SOURCES_MAX];
   int nsources;
+  pthread_mutex_t lock;  /* held while adding a field */
   int mask;        /* 1: some fields marked needed; 2: all, for good */
   int restricted;  /* the run keeps only needed fields */
 };
@@ -50,40 +59,20 @@ static uint64_t hash(const char *s, size_t n)
   return h;
 }
 
-static int rehash(struct icp_schema *s, size_t newcap)
+#define TABCAP (2 * ICP_SCHEMA_MAX) /* power of two, half full at most */
+
+static int count(const struct icp_schema *s)
 {
-  int *tab = calloc(newcap, sizeof(*tab));
-  int i;
-  if(!tab)
-    return -1;
-  for(i = 0; i < s->n; i++) {
-    size_t j = hash(s->f[i].name, s->f[i].len) & (newcap - 1);
-    while(tab[j])
-      j = (j + 1) & (newcap - 1);
-    tab[j] = i + 1;
-  }
-  free(s->tab);
-  s->tab = tab;
-  s->tabcap = newcap;
-  return 0;
+  return __atomic_load_n(&s->n, __ATOMIC_ACQUIRE);
 }
 
+/* Adds a field (the caller holds the lock and knows it is new). */
 static int add(struct icp_schema *s, const char *name, size_t n,
                enum icp_type type, int origin)
 {
   struct field *f;
+  size_t j;
   if(s->n >= ICP_SCHEMA_MAX || n > 1024)
-    return -1;
-  if(s->n == s->cap) {
-    int cap = s->cap ? s->cap * 2 : 64;
-    struct field *nf = realloc(s->f, (size_t)cap * sizeof(*nf));
-    if(!nf)
-      return -1;
-    s->f = nf;
-    s->cap = cap;
-  }
-  if((size_t)(s->n + 1) * 2 > s->tabcap &&
-     rehash(s, s->tabcap ? s->tabcap * 2 : 128))
     return -1;
   f = &s->f[s->n];
   f->name = malloc(n + 1);
@@ -95,13 +84,12 @@ static int add(struct icp_schema *s, const char *name, size_t n,
   f->type = (uint8_t)type;
   f->origin = (uint8_t)origin;
   f->needed = 0;
-  {
-    size_t j = hash(name, n) & (s->tabcap - 1);
-    while(s->tab[j])
-      j = (j + 1) & (s->tabcap - 1);
-    s->tab[j] = s->n + 1;
-  }
-  return s->n++;
+  j = hash(name, n) & (TABCAP - 1);
+  while(s->tab[j])
+    j = (j + 1) & (TABCAP - 1);
+  __atomic_store_n(&s->tab[j], s->n + 1, __ATOMIC_RELEASE);
+  __atomic_store_n(&s->n, s->n + 1, __ATOMIC_RELEASE);
+  return s->n - 1;
 }
 
 struct icp_schema *icp_schema_new(void)
@@ -110,6 +98,14 @@ struct icp_schema *icp_schema_new(void)
   int i;
   if(!s)
     return NULL;
+  s->f = malloc(ICP_SCHEMA_MAX * sizeof(*s->f));
+  s->tab = calloc(TABCAP, sizeof(*s->tab));
+  if(!s->f || !s->tab || pthread_mutex_init(&s->lock, NULL)) {
+    free(s->f);
+    free(s->tab);
+    free(s);
+    return NULL;
+  }
   for(i = 0; i < ICP_F_CANONICAL_COUNT; i++)
     if(add(s, canonical[i].name, strlen(canonical[i].name),
            canonical[i].type, ICP_ORIGIN_CANONICAL) != i) {
@@ -134,43 +130,58 @@ void icp_schema_free(struct icp_schema *s)
     free(s->sources[i]);
   free(s->f);
   free(s->tab);
+  pthread_mutex_destroy(&s->lock);
   free(s);
 }
 
 int icp_schema_find(const struct icp_schema *s, const char *name, size_t n)
 {
-  size_t j;
-  if(!s->tabcap)
-    return -1;
-  j = hash(name, n) & (s->tabcap - 1);
-  while(s->tab[j]) {
-    const struct field *f = &s->f[s->tab[j] - 1];
+  size_t j = hash(name, n) & (TABCAP - 1);
+  int t;
+  while((t = __atomic_load_n(&s->tab[j], __ATOMIC_ACQUIRE))) {
+    const struct field *f = &s->f[t - 1];
     if(f->len == n && !memcmp(f->name, name, n))
-      return s->tab[j] - 1;
-    j = (j + 1) & (s->tabcap - 1);
+      return t - 1;
+    j = (j + 1) & (TABCAP - 1);
   }
   return -1;
 }
 
+/* Finds or adds, under the lock (another thread may be adding it). */
+static int find_or_add(struct icp_schema *s, const char *name, size_t n,
+                       enum icp_type type, int origin, int *added)
+{
+  int id;
+  *added = 0;
+  pthread_mutex_lock(&s->lock);
+  id = icp_schema_find(s, name, n);
+  if(id < 0) {
+    id = add(s, name, n, type, origin);
+    *added = id >= 0;
+  }
+  pthread_mutex_unlock(&s->lock);
+  return id;
+}
+
 int icp_schema_intern(struct icp_schema *s, const char *name, size_t n)
 {
-  int id = icp_schema_find(s, name, n);
+  int id = icp_schema_find(s, name, n), added;
   if(id >= 0)
     return id;
-  return add(s, name, n, ICP_T_ANY, ICP_ORIGIN_SEEN);
+  return find_or_add(s, name, n, ICP_T_ANY, ICP_ORIGIN_SEEN, &added);
 }
 
 enum icp_status icp_schema_declare(struct icp_schema *s, const char *name,
                                    enum icp_type type, struct icp_err *err)
 {
   size_t n = strlen(name);
-  int id = icp_schema_find(s, name, n);
-  if(id < 0) {
-    if(add(s, name, n, type, ICP_ORIGIN_DECLARED) < 0)
-      return icp_err_set(err, ICP_ELIMIT, "too many fields (max %d)",
-                         ICP_SCHEMA_MAX);
+  int added, id = find_or_add(s, name, n, type, ICP_ORIGIN_DECLARED,
+                              &added);
+  if(id < 0)
+    return icp_err_set(err, ICP_ELIMIT, "too many fields (max %d)",
+                       ICP_SCHEMA_MAX);
+  if(added)
     return ICP_OK;
-  }
   if(s->f[id].origin == ICP_ORIGIN_SEEN) {
     s->f[id].type = (uint8_t)type;
     s->f[id].origin = ICP_ORIGIN_DECLARED;
@@ -188,35 +199,35 @@ enum icp_status icp_schema_declare(struct icp_schema *s, const char *name,
 
 enum icp_type icp_schema_type(const struct icp_schema *s, int id)
 {
-  if(id < 0 || id >= s->n)
+  if(id < 0 || id >= count(s))
     return ICP_T_ANY;
   return (enum icp_type)s->f[id].type;
 }
 
 int icp_schema_origin(const struct icp_schema *s, int id)
 {
-  if(id < 0 || id >= s->n)
+  if(id < 0 || id >= count(s))
     return 0;
   return s->f[id].origin;
 }
 
 const char *icp_schema_name(const struct icp_schema *s, int id)
 {
-  if(id < 0 || id >= s->n)
+  if(id < 0 || id >= count(s))
     return "?";
   return s->f[id].name;
 }
 
 size_t icp_schema_name_len(const struct icp_schema *s, int id)
 {
-  if(id < 0 || id >= s->n)
+  if(id < 0 || id >= count(s))
     return 1;
   return s->f[id].len;
 }
 
 int icp_schema_count(const struct icp_schema *s)
 {
-  return s->n;
+  return count(s);
 }
 
 int icp_schema_source(struct icp_schema *s, const char *name)
@@ -238,7 +249,7 @@ int icp_schema_source(struct icp_schema *s, const char *name)
 
 void icp_schema_need(struct icp_schema *s, int id)
 {
-  if(id < 0 || id >= s->n)
+  if(id < 0 || id >= count(s))
     return;
   s->f[id].needed = 1;
   s->f[ICP_F_DOMAIN].needed = 1; /* the key: output, duplicates */
@@ -258,7 +269,7 @@ void icp_schema_restrict(struct icp_schema *s, int on)
 
 int icp_schema_needed(const struct icp_schema *s, int id)
 {
-  return !s->restricted || s->mask != 1 || id < 0 || id >= s->n ||
+  return !s->restricted || s->mask != 1 || id < 0 || id >= count(s) ||
          s->f[id].needed;
 }
 

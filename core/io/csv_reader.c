@@ -37,6 +37,7 @@ struct csv_state {
   long nl;             /* newlines seen */
   const char *bad;     /* first problem, or NULL */
   int skipping;        /* over the cap: bytes are dropped once scanned */
+  int keep_blank;      /* cutting chunks: blank lines are records too */
 };
 
 /* bytes that stop the fast loops */
@@ -252,16 +253,18 @@ static int finish_at_eof(struct icp_reader *r, struct csv_state *cs)
 
 /* Reads the next record into cs. ICP_OK with *line set (the record is at
  * r->buf + r->beg - cs->i, still in the buffer), ICP_EOF, or a fatal
- * status. Blank lines are skipped. */
+ * status. Blank lines are skipped (unless cs->keep_blank), and so are the
+ * records before the byte range; the first record past it is the end. */
 static enum icp_status read_record(struct icp_reader *r,
                                    struct csv_state *cs, long *line,
                                    struct icp_err *err)
 {
   for(;;) {
     enum icp_status st;
-    int got;
+    int got, where;
     reset(cs);
     *line = r->line;
+    where = icp_reader_where(r, r->pos0 + r->beg);
     for(;;) {
       got = scan(r, cs);
       if(got)
@@ -282,14 +285,17 @@ static enum icp_status read_record(struct icp_reader *r,
       if(st)
         return st;
     }
-    if(!got)
+    if(!got || where > 0)
       return ICP_EOF;
     r->beg += cs->i;
     r->line += cs->nl;
+    if(where < 0)
+      continue;
     if(!cs->skipping && cs->i > ICP_READER_RECORD_MAX + 1)
       mark_bad(cs, "record longer than 1 MiB");
     /* a blank line: nothing but an optional CR before the newline */
-    if(!cs->bad && cs->nf == 1 && cs->off[0] == 0 && cs->len[0] == 0)
+    if(!cs->bad && cs->nf == 1 && cs->off[0] == 0 && cs->len[0] == 0 &&
+       !cs->keep_blank)
       continue;
     return ICP_OK;
   }
@@ -452,20 +458,71 @@ static enum icp_status read_header(struct icp_reader *r,
   return ICP_OK;
 }
 
-enum icp_status icp_csv_open(struct icp_reader *r, struct icp_err *err)
+/* Whole records, raw, into c (see icp_reader_chunk). */
+static enum icp_status csv_chunk(struct icp_reader *r, struct icp_chunk *c,
+                                 size_t want, struct icp_err *err)
+{
+  struct csv_state *cs = r->csv;
+  cs->keep_blank = 1;
+  while(c->data.len < want) {
+    long line;
+    enum icp_status st = read_record(r, cs, &line, err);
+    if(st)
+      return st;
+    if(!c->data.len)
+      c->line = line;
+    if(cs->skipping) { /* its bytes are gone: the message stands in */
+      c->bad_line = line;
+      snprintf(c->bad, sizeof(c->bad), "%s:%ld: %s", r->name, line,
+               cs->bad);
+      return ICP_OK;
+    }
+    if(icp_buf_add(&c->data, r->buf + r->beg - cs->i, cs->i))
+      return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", r->name);
+  }
+  return ICP_OK;
+}
+
+/* Room for fields; the header sets the count, a sub-reader copies it. */
+static enum icp_status csv_setup(struct icp_reader *r, size_t n,
+                                 struct icp_err *err)
 {
   struct csv_state *cs = calloc(1, sizeof(*cs));
-  size_t n = ICP_CSV_COLS_MAX + 1;
   if(!cs)
     return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", r->name);
   r->csv = cs;
   r->free_impl = csv_free;
   r->next = csv_next;
+  r->chunk = csv_chunk;
+  r->open_sub = icp_csv_open_sub;
   cs->off = malloc(n * sizeof(*cs->off));
   cs->len = malloc(n * sizeof(*cs->len));
   cs->esc = malloc(n);
   if(!cs->off || !cs->len || !cs->esc)
     return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", r->name);
   cs->maxf = (long)n;
-  return read_header(r, cs, err);
+  return ICP_OK;
+}
+
+enum icp_status icp_csv_open(struct icp_reader *r, struct icp_err *err)
+{
+  enum icp_status st = csv_setup(r, ICP_CSV_COLS_MAX + 1, err);
+  return st ? st : read_header(r, r->csv, err);
+}
+
+enum icp_status icp_csv_open_sub(struct icp_reader *sub,
+                                 const struct icp_reader *master,
+                                 struct icp_err *err)
+{
+  const struct csv_state *m = master->csv;
+  enum icp_status st = csv_setup(sub, (size_t)m->maxf, err);
+  struct csv_state *cs = sub->csv;
+  if(st)
+    return st;
+  cs->ids = malloc(((size_t)m->ncols + 1) * sizeof(*cs->ids));
+  if(!cs->ids)
+    return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", sub->name);
+  memcpy(cs->ids, m->ids, (size_t)m->ncols * sizeof(*cs->ids));
+  cs->ncols = m->ncols;
+  return ICP_OK;
 }

@@ -527,14 +527,17 @@ enum icp_status icp_reader_read_text(struct icp_reader *r, const char *text,
 
 /* ---- lines ------------------------------------------------------------- */
 
-static enum icp_status jsonl_next(struct icp_reader *r,
-                                  struct icp_account *a, struct icp_err *err)
+/* The next line of the byte range: *pp and *plen (without the newline),
+ * *pline its line, *too_long when it is over the cap (its bytes may be
+ * gone). ICP_OK, ICP_EOF, or a fatal status. */
+static enum icp_status next_line(struct icp_reader *r, char **pp,
+                                 size_t *plen, long *pline, int *too_long,
+                                 struct icp_err *err)
 {
   for(;;) {
     size_t scanned = 0, len, used;
-    int skipping = 0;
+    int skipping = 0, where = icp_reader_where(r, r->pos0 + r->beg);
     const char *nlp;
-    char *p;
     long line = r->line;
     enum icp_status st;
 
@@ -555,9 +558,9 @@ static enum icp_status jsonl_next(struct icp_reader *r,
       if(st)
         return st;
     }
-    p = r->buf + r->beg;
+    *pp = r->buf + r->beg;
     if(nlp) {
-      len = (size_t)(nlp - p);
+      len = (size_t)(nlp - *pp);
       used = len + 1;
       r->line++;
     }
@@ -566,24 +569,70 @@ static enum icp_status jsonl_next(struct icp_reader *r,
       if(!len && !skipping)
         return ICP_EOF;
     }
+    if(where > 0)
+      return ICP_EOF;
     r->beg += used;
+    if(where < 0)
+      continue;
+    *plen = len;
+    *pline = line;
+    *too_long = skipping || len > ICP_READER_RECORD_MAX;
+    return ICP_OK;
+  }
+}
+
+static enum icp_status jsonl_next(struct icp_reader *r,
+                                  struct icp_account *a, struct icp_err *err)
+{
+  for(;;) {
+    size_t len, b = 0;
+    int too_long;
+    char *p;
+    long line;
+    enum icp_status st = next_line(r, &p, &len, &line, &too_long, err);
+    if(st)
+      return st;
     a->line = line;
-    if(skipping || len > ICP_READER_RECORD_MAX)
+    if(too_long)
       return icp_err_set(err, ICP_ESKIP, "%s:%ld: line longer than 1 MiB",
                          r->name, line);
     while(len && (p[len - 1] == '\r' || p[len - 1] == ' ' ||
                   p[len - 1] == '\t'))
       len--;
-    {
-      size_t b = 0;
-      while(b < len && (p[b] == ' ' || p[b] == '\t'))
-        b++;
-      if(b == len)
-        continue; /* blank */
-    }
+    while(b < len && (p[b] == ' ' || p[b] == '\t'))
+      b++;
+    if(b == len)
+      continue; /* blank */
     p[len] = 0; /* the newline, or the spare byte after the data */
     return parse_line(r, a, p, len, line, err);
   }
+}
+
+/* Whole lines, raw, into c (see icp_reader_chunk). */
+static enum icp_status jsonl_chunk(struct icp_reader *r,
+                                   struct icp_chunk *c, size_t want,
+                                   struct icp_err *err)
+{
+  while(c->data.len < want) {
+    size_t len;
+    int too_long;
+    char *p;
+    long line;
+    enum icp_status st = next_line(r, &p, &len, &line, &too_long, err);
+    if(st)
+      return st;
+    if(!c->data.len)
+      c->line = line;
+    if(too_long) {
+      c->bad_line = line; /* too long to copy: the message stands in */
+      snprintf(c->bad, sizeof(c->bad), "%s:%ld: line longer than 1 MiB",
+               r->name, line);
+      return ICP_OK;
+    }
+    if(icp_buf_add(&c->data, p, len) || icp_buf_addc(&c->data, '\n'))
+      return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", r->name);
+  }
+  return ICP_OK;
 }
 
 static void jsonl_free(struct icp_reader *r)
@@ -600,6 +649,14 @@ static void jsonl_free(struct icp_reader *r)
   r->jsonl = NULL;
 }
 
+enum icp_status icp_jsonl_open_sub(struct icp_reader *sub,
+                                   const struct icp_reader *master,
+                                   struct icp_err *err)
+{
+  (void)master;
+  return icp_jsonl_open(sub, err);
+}
+
 enum icp_status icp_jsonl_open(struct icp_reader *r, struct icp_err *err)
 {
   struct jsonl_state *js = calloc(1, sizeof(*js));
@@ -608,6 +665,8 @@ enum icp_status icp_jsonl_open(struct icp_reader *r, struct icp_err *err)
   r->jsonl = js;
   r->free_impl = jsonl_free;
   r->next = jsonl_next;
+  r->chunk = jsonl_chunk;
+  r->open_sub = icp_jsonl_open_sub;
   icp_buf_init(&js->key, KEY_MAX);
   js->stamp = calloc(ICP_SCHEMA_MAX, sizeof(*js->stamp));
   js->sib = calloc(SIBLINGS, sizeof(*js->sib));

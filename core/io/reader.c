@@ -49,7 +49,8 @@ static void destroy(struct icp_reader *r)
     r->free_impl(r);
   if(r->own_fp && r->fp)
     fclose(r->fp);
-  free(r->buf);
+  if(r->own_buf)
+    free(r->buf);
   free(r->name);
   free(r);
 }
@@ -80,8 +81,10 @@ static enum icp_status setup(struct icp_reader **out, FILE *fp, int own_fp,
   r->own_fp = own_fp;
   r->schema = schema;
   r->line = 1;
+  r->range_end = UINT64_MAX;
   r->name = malloc(n + 1);
   r->buf = malloc(ICP_READER_BUF + 1);
+  r->own_buf = 1;
   if(!r->name || !r->buf) {
     destroy(r);
     return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", name);
@@ -145,6 +148,7 @@ enum icp_status icp_reader_open_text(struct icp_reader **out,
   }
   memcpy(r->name, name, n + 1);
   r->schema = schema;
+  r->range_end = UINT64_MAX;
   r->source = icp_schema_source(schema, "input");
   if(r->source < 0)
     r->source = 0;
@@ -185,6 +189,63 @@ void icp_reader_close(struct icp_reader *r)
   destroy(r);
 }
 
+void icp_reader_set_range(struct icp_reader *r, uint64_t beg, uint64_t end)
+{
+  r->range_beg = beg;
+  r->range_end = end;
+}
+
+enum icp_status icp_reader_chunk(struct icp_reader *r, struct icp_chunk *c,
+                                 size_t want, struct icp_err *err)
+{
+  enum icp_status st;
+  icp_buf_reset(&c->data);
+  c->line = r->line;
+  c->bad_line = 0;
+  c->bad[0] = 0;
+  st = r->chunk(r, c, want, err);
+  if(st == ICP_EOF && (c->data.len || c->bad_line))
+    return ICP_OK;
+  return st;
+}
+
+enum icp_status icp_reader_open_sub(struct icp_reader **out,
+                                    const struct icp_reader *master,
+                                    struct icp_err *err)
+{
+  struct icp_reader *r = calloc(1, sizeof(*r));
+  size_t n = strlen(master->name);
+  enum icp_status st;
+  *out = NULL;
+  if(!r || !(r->name = malloc(n + 1))) {
+    free(r);
+    return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", master->name);
+  }
+  memcpy(r->name, master->name, n + 1);
+  r->schema = master->schema;
+  r->source = master->source;
+  r->range_end = UINT64_MAX;
+  r->eof = 1;
+  st = master->open_sub(r, master, err);
+  if(st) {
+    destroy(r);
+    return st;
+  }
+  *out = r;
+  return ICP_OK;
+}
+
+void icp_reader_load(struct icp_reader *sub, struct icp_chunk *c)
+{
+  if(!c->data.p) /* nothing was ever appended */
+    icp_buf_add(&c->data, "", 0);
+  sub->buf = c->data.p;
+  sub->beg = 0;
+  sub->end = c->data.p ? c->data.len : 0;
+  sub->line = c->line;
+  sub->pos0 = 0;
+}
+
 /* ---- shared with the format modules ------------------------------------ */
 
 enum icp_status icp_reader_fill(struct icp_reader *r, struct icp_err *err)
@@ -193,6 +254,7 @@ enum icp_status icp_reader_fill(struct icp_reader *r, struct icp_err *err)
   if(r->eof)
     return ICP_EOF;
   if(r->beg) {
+    r->pos0 += r->beg;
     memmove(r->buf, r->buf + r->beg, r->end - r->beg);
     r->end -= r->beg;
     r->beg = 0;

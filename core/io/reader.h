@@ -11,9 +11,11 @@
 #ifndef ICP_READER_H
 #define ICP_READER_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "icp.h"
+#include "base/buf.h"
 #include "data/account.h"
 #include "data/schema.h"
 
@@ -88,6 +90,47 @@ enum icp_status icp_reader_read_text(struct icp_reader *r, const char *text,
                                      struct icp_account *a,
                                      icp_reader_item_fn fn, void *ud,
                                      struct icp_err *err);
+
+/* ---- input splits and chunks (parallel and distributed runs) ---------- */
+
+/* Keeps only the records that start at a byte offset of the input in
+ * [beg, end) (end UINT64_MAX: to the end), like an input split of a
+ * distributed engine; the CSV header is still read from offset 0 and line
+ * numbers stay those of the whole input. The records before beg are
+ * scanned (quoted newlines respected) but not converted; reading stops at
+ * the first record at or past end. Call before the first record. */
+void icp_reader_set_range(struct icp_reader *r, uint64_t beg, uint64_t end);
+
+/* Whole raw records cut from a reader for a sub-reader to parse on
+ * another thread. data holds the bytes of consecutive records (blank lines
+ * kept, so line numbers follow) starting at physical line `line`; when a
+ * record was too long to copy, bad_line > 0 and bad holds its message
+ * ("FILE:LINE: ..."): it comes after the records of data. */
+struct icp_chunk {
+  struct icp_buf data;
+  long line;
+  long bad_line;
+  char bad[ICP_ERR_MAX];
+};
+
+/* Fills c (reset first) with the next records of r until data holds at
+ * least want bytes, a record too long to copy was met, or the input ends.
+ * ICP_OK when c holds something, ICP_EOF when the input is done, else a
+ * fatal status (c may still hold the records before the failure: handle
+ * them first). c->data must have been initialised with a cap of at least
+ * want + 2 * ICP_READER_RECORD_MAX. */
+enum icp_status icp_reader_chunk(struct icp_reader *r, struct icp_chunk *c,
+                                 size_t want, struct icp_err *err);
+
+/* A reader of chunks cut from master (same format, CSV header, schema and
+ * name, copied: master may be closed first). Give it a chunk with
+ * icp_reader_load, then call icp_reader_next until ICP_EOF. */
+enum icp_status icp_reader_open_sub(struct icp_reader **out,
+                                    const struct icp_reader *master,
+                                    struct icp_err *err);
+/* Points sub at the records of c, which must stay alive and unchanged by
+ * others until the next load (the reader unescapes fields in place). */
+void icp_reader_load(struct icp_reader *sub, struct icp_chunk *c);
 
 /* Releases the reader and closes the file it opened (not a stream given
  * to icp_reader_open_stream, nor stdin). NULL is ignored. */

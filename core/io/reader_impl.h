@@ -26,15 +26,24 @@ struct icp_reader {
   void *warn_ud;
   int source;                    /* source id of the values ("input") */
 
-  char *buf;                     /* ICP_READER_BUF + 1 bytes */
+  char *buf;                     /* ICP_READER_BUF + 1 bytes (a loaded
+                                    chunk's, borrowed, in a sub-reader) */
+  int own_buf;
   size_t beg;                    /* start of unconsumed data */
   size_t end;                    /* end of data read */
   int eof;                       /* fread hit the end of the input */
   long line;                     /* physical line number at beg */
+  uint64_t pos0;                 /* offset in the input of buf[0] */
+  uint64_t range_beg, range_end; /* icp_reader_set_range */
 
   enum icp_status (*next)(struct icp_reader *r, struct icp_account *a,
                           struct icp_err *err);
   void (*free_impl)(struct icp_reader *r);
+  enum icp_status (*chunk)(struct icp_reader *r, struct icp_chunk *c,
+                           size_t want, struct icp_err *err);
+  enum icp_status (*open_sub)(struct icp_reader *sub,
+                              const struct icp_reader *master,
+                              struct icp_err *err);
   struct csv_state *csv;
   struct jsonl_state *jsonl;
 };
@@ -43,11 +52,25 @@ struct icp_reader {
  * added, ICP_EOF at end of input, ICP_EIO on a read error. */
 enum icp_status icp_reader_fill(struct icp_reader *r, struct icp_err *err);
 
+/* Where a record starting at offset pos of the input falls against the
+ * byte range: -1 before it (skip), 0 inside, 1 past it (stop). */
+static inline int icp_reader_where(const struct icp_reader *r, uint64_t pos)
+{
+  return pos < r->range_beg ? -1 : pos >= r->range_end;
+}
+
 /* Passes "FILE:LINE: msg" to the warning callback, if any. */
 void icp_reader_warn(struct icp_reader *r, long line, const char *msg);
 
 /* Format modules: set up r (reading the CSV header). */
 enum icp_status icp_csv_open(struct icp_reader *r, struct icp_err *err);
 enum icp_status icp_jsonl_open(struct icp_reader *r, struct icp_err *err);
+/* Chunk sub-readers: copy what master knows (the CSV header). */
+enum icp_status icp_csv_open_sub(struct icp_reader *sub,
+                                 const struct icp_reader *master,
+                                 struct icp_err *err);
+enum icp_status icp_jsonl_open_sub(struct icp_reader *sub,
+                                   const struct icp_reader *master,
+                                   struct icp_err *err);
 
 #endif

@@ -4,45 +4,140 @@
 
 #include "data/dupes.h"
 #include "io/reader.h"
-#include "score/run.h"
+#include "score/run_impl.h"
 
-struct run {
-  const struct icp_run_opts *o;
-  FILE *diag;
-  struct icp_run_stats *st;
-  long shown_bad, shown_warn;
-};
+/* ---- hand-over, shared with pool.c ------------------------------------- */
 
-static void warn_cb(void *ud, const char *msg)
+void icp_run_warned(struct icp_run_state *rs, const char *msg)
 {
-  struct run *run = ud;
-  run->st->warnings++;
-  if(run->shown_warn++ < ICP_RUN_MAX_MESSAGES)
-    fprintf(run->diag, "%s\n", msg);
+  rs->st->warnings++;
+  if(rs->shown_warn++ < ICP_RUN_MAX_MESSAGES)
+    fprintf(rs->diag, "%s\n", msg);
+}
+
+enum icp_status icp_run_bad(struct icp_run_state *rs, const char *msg,
+                            struct icp_err *err)
+{
+  rs->st->skipped++;
+  if(rs->shown_bad++ < ICP_RUN_MAX_MESSAGES || rs->o->strict)
+    fprintf(rs->diag, "%s\n", msg);
+  if(rs->o->strict)
+    return icp_err_set(err, ICP_ESKIP, "%s", msg);
+  return ICP_OK;
+}
+
+int icp_run_score(const struct icp_run_opts *o, struct icp_pack **packs,
+                  struct icp_result **res, int npacks,
+                  const struct icp_account *a)
+{
+  unsigned mask = o->select ? o->select(o->select_ud, a) : ~0u;
+  int errors = 0, k;
+  for(k = 0; k < npacks; k++) {
+    if(!(mask & (1u << k))) {
+      res[k]->tier_name = NULL; /* not scored by this pack */
+      continue;
+    }
+    icp_score(packs[k], a, res[k], o->explain);
+    errors |= res[k]->nerrors > 0;
+  }
+  return errors;
+}
+
+void icp_run_read(struct icp_run_state *rs, const struct icp_account *a)
+{
+  const char *d = icp_account_domain(a);
+  rs->st->read++;
+  if(d)
+    icp_dupes_add(rs->dupes, d, a->file, a->line);
+}
+
+enum icp_status icp_run_hand(struct icp_run_state *rs,
+                             const struct icp_account *a,
+                             struct icp_result **res, int errors,
+                             struct icp_err *err)
+{
+  enum icp_status s;
+  rs->st->rule_errors += errors;
+  s = rs->fn(rs->ud, a, res, rs->npacks, err);
+  if(s)
+    return s;
+  rs->st->scored++;
+  if(rs->o->progress && (rs->st->scored & 16383) == 0)
+    rs->o->progress(rs->o->progress_ud, rs->st, 0);
+  return ICP_OK;
 }
 
 static void dup_cb(void *ud, const char *domain, const struct icp_dupe_at *at,
                    size_t n)
 {
-  struct run *run = ud;
+  struct icp_run_state *rs = ud;
   struct icp_buf b;
   icp_buf_init(&b, 1 << 20);
   if(!icp_dupes_format(&b, domain, at, n, (long)n) && b.p)
-    fprintf(run->diag, "duplicate domain %s\n", b.p);
+    fprintf(rs->diag, "duplicate domain %s\n", b.p);
   icp_buf_free(&b);
-  run->st->duplicates++;
+  rs->st->duplicates++;
 }
 
-static enum icp_status score_batch(struct icp_account **batch, size_t n,
+void icp_run_finish(struct icp_run_state *rs, enum icp_status st)
+{
+  struct icp_run_stats *stats = rs->st;
+  if(stats->skipped > ICP_RUN_MAX_MESSAGES)
+    fprintf(rs->diag, "... %ld more bad records not shown\n",
+            stats->skipped - ICP_RUN_MAX_MESSAGES);
+  if(stats->warnings > ICP_RUN_MAX_MESSAGES)
+    fprintf(rs->diag, "... %ld more cell type errors not shown\n",
+            stats->warnings - ICP_RUN_MAX_MESSAGES);
+  if(!st)
+    icp_dupes_report(rs->dupes, dup_cb, rs);
+  if(rs->o->progress)
+    rs->o->progress(rs->o->progress_ud, stats, 1);
+}
+
+int icp_run_in_shard(const struct icp_run_opts *o,
+                     const struct icp_account *a, long line)
+{
+  const char *d = a ? icp_account_domain(a) : NULL;
+  uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+  char num[24];
+  size_t i, n;
+  if(o->shard_n <= 0)
+    return 1;
+  if(!d) {
+    snprintf(num, sizeof(num), "%ld", line);
+    d = num;
+  }
+  for(i = 0, n = strlen(d); i < n; i++) {
+    h ^= (unsigned char)d[i];
+    h *= 1099511628211ULL;
+  }
+  return (int)(h % (uint64_t)o->shard_n) == o->shard_k;
+}
+
+/* ---- the sequential loop ----------------------------------------------- */
+
+static void warn_cb(void *ud, const char *msg)
+{
+  icp_run_warned(ud, msg);
+}
+
+static enum icp_status flush(struct icp_run_state *rs, struct icp_err *err)
+{
+  enum icp_status s = ICP_OK;
+  if(rs->out.len)
+    s = rs->o->write(rs->ud, rs->out.p, rs->out.len, err);
+  icp_buf_reset(&rs->out);
+  return s;
+}
+
+static enum icp_status score_batch(struct icp_run_state *rs,
+                                   struct icp_account **batch, size_t n,
                                    struct icp_pack **packs,
-                                   struct icp_result **res, int npacks,
-                                   const struct icp_run_opts *o,
-                                   icp_run_fn fn, void *ud,
-                                   struct icp_run_stats *st,
+                                   struct icp_result **res,
                                    struct icp_err *err)
 {
+  const struct icp_run_opts *o = rs->o;
   size_t i;
-  int k;
   enum icp_status s;
   if(o->enrich && n) {
     s = o->enrich(o->enrich_ud, batch, n, err);
@@ -50,25 +145,107 @@ static enum icp_status score_batch(struct icp_account **batch, size_t n,
       return s;
   }
   for(i = 0; i < n; i++) {
-    unsigned mask = o->select ? o->select(o->select_ud, batch[i]) : ~0u;
-    int errors = 0;
-    for(k = 0; k < npacks; k++) {
-      if(!(mask & (1u << k))) {
-        res[k]->tier_name = NULL; /* not scored by this pack */
-        continue;
-      }
-      icp_score(packs[k], batch[i], res[k], o->explain);
-      errors |= res[k]->nerrors > 0;
-    }
-    st->rule_errors += errors;
-    s = fn(ud, batch[i], res, npacks, err);
+    int errors = icp_run_score(o, packs, res, rs->npacks, batch[i]);
+    s = icp_run_hand(rs, batch[i], res, errors, err);
     if(s)
       return s;
-    st->scored++;
-    if(o->progress && (st->scored & 16383) == 0)
-      o->progress(o->progress_ud, st, 0);
+    if(o->emit) {
+      if(o->emit(rs->ud, batch[i], res, rs->npacks, &rs->out))
+        return icp_err_set(err, ICP_ENOMEM, "%s:%ld: result too large",
+                           batch[i]->file, batch[i]->line);
+      if(rs->out.len >= ICP_RUN_FLUSH && (s = flush(rs, err)))
+        return s;
+    }
   }
   return ICP_OK;
+}
+
+static enum icp_status run_seq(const char *const *inputs, int ninputs,
+                               struct icp_pack **packs,
+                               struct icp_schema *schema,
+                               struct icp_run_state *rs, struct icp_err *err)
+{
+  const struct icp_run_opts *opts = rs->o;
+  struct icp_result *res[32];
+  struct icp_account *batch[ICP_RUN_BATCH];
+  size_t bsize, nb = 0, i;
+  enum icp_status st = ICP_OK;
+  int k, in;
+
+  bsize = opts->enrich ? ICP_RUN_BATCH : 1;
+  memset(res, 0, sizeof(res));
+  memset(batch, 0, sizeof(batch));
+  for(k = 0; k < rs->npacks; k++)
+    if(!(res[k] = icp_result_new(packs[k]))) {
+      st = icp_err_set(err, ICP_ENOMEM, "out of memory");
+      goto done;
+    }
+  for(i = 0; i < bsize; i++)
+    if(!(batch[i] = icp_account_new(schema))) {
+      st = icp_err_set(err, ICP_ENOMEM, "out of memory");
+      goto done;
+    }
+
+  for(in = 0; in < ninputs && !st; in++) {
+    struct icp_reader *r;
+    st = icp_reader_open(&r, inputs[in], opts->format, schema, err);
+    if(st)
+      break;
+    icp_reader_set_warn(r, warn_cb, rs);
+    if(opts->has_range)
+      icp_reader_set_range(r, opts->range_beg, opts->range_end);
+    for(;;) {
+      struct icp_err rerr;
+      enum icp_status s = icp_reader_next(r, batch[nb], &rerr);
+      if(s == ICP_EOF)
+        break;
+      if(s == ICP_ESKIP) {
+        if(!icp_run_in_shard(opts, NULL, batch[nb]->line))
+          continue;
+        st = icp_run_bad(rs, rerr.msg, err);
+        if(st)
+          break;
+        continue;
+      }
+      if(s) {
+        st = icp_err_set(err, s, "%s", rerr.msg);
+        break;
+      }
+      if(!icp_run_in_shard(opts, batch[nb], batch[nb]->line))
+        continue;
+      /* a name that outlives the reader, as the reader spells it */
+      batch[nb]->file = strcmp(inputs[in], "-") ? inputs[in] : "<stdin>";
+      icp_run_read(rs, batch[nb]);
+      if(++nb == bsize) {
+        st = score_batch(rs, batch, nb, packs, res, err);
+        nb = 0;
+        if(st)
+          break;
+      }
+    }
+    if(!st && nb) {
+      st = score_batch(rs, batch, nb, packs, res, err);
+      nb = 0;
+    }
+    icp_reader_close(r);
+  }
+done:
+  for(k = 0; k < rs->npacks; k++)
+    icp_result_free(res[k]);
+  for(i = 0; i < bsize; i++)
+    icp_account_free(batch[i]);
+  return st;
+}
+
+/* ---- API --------------------------------------------------------------- */
+
+static int from_files(struct icp_pack **packs, int npacks)
+{
+  int k;
+  for(k = 0; k < npacks; k++)
+    if(!packs[k]->path)
+      return 0;
+  return 1;
 }
 
 enum icp_status icp_run(const char *const *inputs, int ninputs,
@@ -79,106 +256,42 @@ enum icp_status icp_run(const char *const *inputs, int ninputs,
                         struct icp_err *err)
 {
   struct icp_run_opts none;
-  struct run run;
-  struct icp_result *res[32];
-  struct icp_account *batch[ICP_RUN_BATCH];
-  struct icp_dupes *dupes = NULL;
-  size_t bsize, nb = 0, i;
-  enum icp_status st = ICP_OK;
-  int k, in;
+  struct icp_run_state rs;
+  enum icp_status st, fst;
 
   memset(&none, 0, sizeof(none));
   if(!opts)
     opts = &none;
   memset(stats, 0, sizeof(*stats));
-  memset(&run, 0, sizeof(run));
-  run.o = opts;
-  run.diag = opts->diag ? opts->diag : stderr;
-  run.st = stats;
+  memset(&rs, 0, sizeof(rs));
+  rs.o = opts;
+  rs.diag = opts->diag ? opts->diag : stderr;
+  rs.st = stats;
+  rs.fn = fn;
+  rs.ud = ud;
+  rs.npacks = npacks;
   if(npacks < 1 || npacks > 32)
     return icp_err_set(err, ICP_EINVAL, "1 to 32 packs per run");
-  bsize = opts->enrich ? ICP_RUN_BATCH : 1;
-  memset(res, 0, sizeof(res));
-  memset(batch, 0, sizeof(batch));
-  for(k = 0; k < npacks; k++)
-    if(!(res[k] = icp_result_new(packs[k]))) {
-      st = icp_err_set(err, ICP_ENOMEM, "out of memory");
-      goto done;
+  if(!opts->emit != !opts->write)
+    return icp_err_set(err, ICP_EINVAL, "emit and write go together");
+  icp_buf_init(&rs.out, (size_t)64 << 20);
+  rs.dupes = icp_dupes_new();
+  if(!rs.dupes)
+    return icp_err_set(err, ICP_ENOMEM, "out of memory");
+  if(opts->threads > 1 && from_files(packs, npacks))
+    st = icp_pool_run(inputs, ninputs, packs, npacks, schema, &rs, err);
+  else
+    st = run_seq(inputs, ninputs, packs, schema, &rs, err);
+  if(opts->write) { /* what was formatted goes out, even on a stop */
+    struct icp_err ferr;
+    fst = flush(&rs, &ferr);
+    if(fst && !st) {
+      st = fst;
+      *err = ferr;
     }
-  for(i = 0; i < bsize; i++)
-    if(!(batch[i] = icp_account_new(schema))) {
-      st = icp_err_set(err, ICP_ENOMEM, "out of memory");
-      goto done;
-    }
-  dupes = icp_dupes_new();
-  if(!dupes) {
-    st = icp_err_set(err, ICP_ENOMEM, "out of memory");
-    goto done;
   }
-
-  for(in = 0; in < ninputs && !st; in++) {
-    struct icp_reader *r;
-    st = icp_reader_open(&r, inputs[in], opts->format, schema, err);
-    if(st)
-      break;
-    icp_reader_set_warn(r, warn_cb, &run);
-    for(;;) {
-      struct icp_err rerr;
-      enum icp_status rs = icp_reader_next(r, batch[nb], &rerr);
-      if(rs == ICP_EOF)
-        break;
-      if(rs == ICP_ESKIP) {
-        stats->skipped++;
-        if(run.shown_bad++ < ICP_RUN_MAX_MESSAGES || opts->strict)
-          fprintf(run.diag, "%s\n", rerr.msg);
-        if(opts->strict) {
-          st = icp_err_set(err, ICP_ESKIP, "%s", rerr.msg);
-          break;
-        }
-        continue;
-      }
-      if(rs) {
-        st = icp_err_set(err, rs, "%s", rerr.msg);
-        break;
-      }
-      stats->read++;
-      /* a name that outlives the reader, as the reader spells it */
-      batch[nb]->file = strcmp(inputs[in], "-") ? inputs[in] : "<stdin>";
-      {
-        const char *d = icp_account_domain(batch[nb]);
-        if(d)
-          icp_dupes_add(dupes, d, batch[nb]->file, batch[nb]->line);
-      }
-      if(++nb == bsize) {
-        st = score_batch(batch, nb, packs, res, npacks, opts, fn, ud, stats,
-                         err);
-        nb = 0;
-        if(st)
-          break;
-      }
-    }
-    if(!st && nb) {
-      st = score_batch(batch, nb, packs, res, npacks, opts, fn, ud, stats,
-                       err);
-      nb = 0;
-    }
-    icp_reader_close(r);
-  }
-  if(stats->skipped > ICP_RUN_MAX_MESSAGES)
-    fprintf(run.diag, "... %ld more bad records not shown\n",
-            stats->skipped - ICP_RUN_MAX_MESSAGES);
-  if(stats->warnings > ICP_RUN_MAX_MESSAGES)
-    fprintf(run.diag, "... %ld more cell type errors not shown\n",
-            stats->warnings - ICP_RUN_MAX_MESSAGES);
-  if(!st)
-    icp_dupes_report(dupes, dup_cb, &run);
-  if(opts->progress)
-    opts->progress(opts->progress_ud, stats, 1);
-done:
-  icp_dupes_free(dupes);
-  for(k = 0; k < npacks; k++)
-    icp_result_free(res[k]);
-  for(i = 0; i < bsize; i++)
-    icp_account_free(batch[i]);
+  icp_run_finish(&rs, st);
+  icp_dupes_free(rs.dupes);
+  icp_buf_free(&rs.out);
   return st;
 }

@@ -12,6 +12,7 @@
 #ifndef ICP_RUN_H
 #define ICP_RUN_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "icp.h"
@@ -39,6 +40,14 @@ typedef enum icp_status (*icp_enrich_fn)(void *ud,
                                          size_t n, struct icp_err *err);
 typedef void (*icp_progress_fn)(void *ud, const struct icp_run_stats *s,
                                 int final);
+/* Formats one scored account's output into out (see icp_run_opts). */
+typedef enum icp_status (*icp_format_fn)(void *ud,
+                                         const struct icp_account *a,
+                                         struct icp_result *const *results,
+                                         int npacks, struct icp_buf *out);
+/* Takes formatted output, in input order. */
+typedef enum icp_status (*icp_write_fn)(void *ud, const char *p, size_t n,
+                                        struct icp_err *err);
 
 struct icp_run_opts {
   const char *format;          /* "csv", "jsonl", or NULL: by extension */
@@ -53,7 +62,32 @@ struct icp_run_opts {
    * for all packs */
   unsigned (*select)(void *ud, const struct icp_account *a);
   void *select_ud;
+  /* Output: after fn accepted an account, emit appends its text to a
+   * buffer that goes to write in input order, 64 KiB or a chunk at a time.
+   * In a parallel run emit is called on worker threads (so it may only
+   * read ud), fn and write on the calling thread. Both NULL: fn only. */
+  icp_format_fn emit;
+  icp_write_fn write;
+  /* Parallel run (score/pool.c): threads > 1 reads on one thread, parses
+   * and scores on `threads` workers, each with its own copy of the packs
+   * (reloaded from their files; packs loaded from text run on one
+   * thread), and hands over on the calling thread in input order: the
+   * same calls, output and messages as threads <= 1. */
+  int threads;
+  /* Input split: only the records that start at a byte offset in
+   * [range_beg, range_end) of each input (icp_reader_set_range). */
+  int has_range;
+  uint64_t range_beg, range_end;
+  /* Shard: shard_n > 0 keeps the accounts in shard shard_k of shard_n
+   * (icp_run_in_shard); the others are neither scored nor reported. */
+  int shard_k, shard_n;
 };
+
+/* Whether an account (or, when a is NULL or has no domain, a record at
+ * line) belongs to shard k of n: FNV-1a 64 of the normalized domain, else
+ * of the line number, modulo n. Stable across runs and machines. */
+int icp_run_in_shard(const struct icp_run_opts *o,
+                     const struct icp_account *a, long line);
 
 /* Runs inputs (paths, "-" for stdin; borrowed, must outlive the call)
  * through packs (all loaded against schema). ICP_OK when the run went

@@ -1,0 +1,637 @@
+/*
+ * pool.c -- the parallel run: one reader, N workers, an ordered hand-over.
+ *
+ * A reader thread cuts each input into chunks of whole raw records
+ * (icp_reader_chunk: the CSV state machine finds where records end, so a
+ * quoted newline never splits one) and numbers them. Worker threads take
+ * chunks in that order; each parses its chunk with its own sub-reader,
+ * scores with its own copy of the packs (its own Lua state and compiled
+ * plan: packs are reloaded from their files) and formats the output, and
+ * records what happened as a list of events (warning, bad record, record).
+ * The calling thread replays the events of chunk 0, 1, 2, ... through the
+ * same hand-over as the sequential loop (run_impl.h), so counters,
+ * messages, their order and cut-offs, the duplicate report and the output
+ * bytes are those of one thread. Memory is bounded by the ring of chunks
+ * in flight (2N + 2 of about 128 KiB of input each), not by the input.
+ *
+ * Enrichment, when hooked, runs on the workers one chunk at a time in
+ * chunk order (a ticket), so requests, cache and budgets see accounts in
+ * input order; parsing and scoring still overlap it.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/reader.h"
+#include "rules/rules.h"
+#include "score/run_impl.h"
+
+#define CHUNK_BYTES ((size_t)128 << 10)
+#define CHUNK_CAP (CHUNK_BYTES + 2 * ICP_READER_RECORD_MAX + 64)
+#define MSGS_CAP ((size_t)64 << 20)
+#define OUT_CAP ((size_t)256 << 20)
+
+enum { FREE, FILLED, WORKING, DONE };
+enum { EV_WARN, EV_BAD, EV_REC, EV_FAIL };
+
+struct ev {
+  int kind;
+  int errors;          /* EV_REC: a custom rule raised an error */
+  size_t ref;          /* EV_WARN/EV_BAD: offset in msgs; EV_REC: index */
+  size_t out_end;      /* EV_REC: end of its formatted output */
+};
+
+struct slot {
+  long seq;
+  int state;
+  int input;
+  int last;                    /* no records: its input is done */
+  struct icp_chunk chunk;
+  enum icp_status rst;         /* reader failure after the records */
+  struct icp_err rerr;
+  struct icp_account **acc;
+  struct icp_result **res;     /* npacks per account */
+  size_t nacc, capacc;
+  struct ev *ev;
+  size_t nev, capev;
+  struct icp_buf msgs;         /* NUL-separated messages */
+  struct icp_buf out;          /* formatted output */
+  enum icp_status wst;         /* worker failure (EV_FAIL) */
+  struct icp_err werr;
+};
+
+struct pool;
+
+struct worker {
+  struct pool *P;
+  pthread_t tid;
+  int started;
+  struct icp_pack **packs;     /* npacks; worker 0 borrows the caller's */
+  int own_packs;
+  struct icp_reader *sub;
+  int sub_input;
+  struct slot *cur;            /* for the warning callback */
+};
+
+struct pool {
+  const char *const *inputs;
+  int ninputs;
+  struct icp_schema *schema;
+  struct icp_run_state *rs;
+  const struct icp_run_opts *o;
+  int npacks, nworkers, nslots;
+  struct slot *slots;
+  struct worker *w;
+  struct icp_reader **masters; /* per input, while its chunks are out */
+  pthread_t reader;
+  int reader_started;
+
+  pthread_mutex_t mu;
+  pthread_cond_t cv;           /* any state change */
+  long nread;                  /* chunks published */
+  int read_done;
+  long next_work;              /* next chunk a worker takes */
+  long enrich_turn;            /* chunk whose turn it is to enrich */
+  int stop;
+};
+
+/* ---- events ------------------------------------------------------------ */
+
+static int add_ev(struct slot *s, int kind, size_t ref, int errors)
+{
+  struct ev *e;
+  if(s->nev == s->capev) {
+    size_t cap = s->capev ? 2 * s->capev : 256;
+    struct ev *n = realloc(s->ev, cap * sizeof(*n));
+    if(!n)
+      return -1;
+    s->ev = n;
+    s->capev = cap;
+  }
+  e = &s->ev[s->nev++];
+  e->kind = kind;
+  e->ref = ref;
+  e->errors = errors;
+  e->out_end = s->out.len;
+  return 0;
+}
+
+static int add_msg(struct slot *s, int kind, const char *msg)
+{
+  size_t off = s->msgs.len;
+  if(icp_buf_add(&s->msgs, msg, strlen(msg) + 1))
+    return -1;
+  return add_ev(s, kind, off, 0);
+}
+
+static void fail(struct slot *s, enum icp_status st, const char *msg)
+{
+  if(s->wst)
+    return;
+  s->wst = st ? st : ICP_ENOMEM;
+  icp_err_set(&s->werr, s->wst, "%s", msg);
+  if(add_ev(s, EV_FAIL, 0, 0))
+    s->nev = 0; /* the failure alone still stops the hand-over */
+}
+
+static void warn_cb(void *ud, const char *msg)
+{
+  struct worker *w = ud;
+  if(add_msg(w->cur, EV_WARN, msg))
+    fail(w->cur, ICP_ENOMEM, "out of memory");
+}
+
+/* ---- workers ----------------------------------------------------------- */
+
+/* An account and its results for record i of slot s. */
+static int reserve(struct pool *P, struct slot *s, size_t i)
+{
+  size_t cap, k;
+  if(i < s->capacc)
+    return 0;
+  cap = s->capacc ? 2 * s->capacc : 512;
+  {
+    struct icp_account **a = realloc(s->acc, cap * sizeof(*a));
+    struct icp_result **r;
+    if(!a)
+      return -1;
+    s->acc = a;
+    r = realloc(s->res, cap * (size_t)P->npacks * sizeof(*r));
+    if(!r)
+      return -1;
+    s->res = r;
+  }
+  for(k = s->capacc; k < cap; k++) {
+    int p;
+    s->acc[k] = NULL;
+    for(p = 0; p < P->npacks; p++)
+      s->res[k * (size_t)P->npacks + (size_t)p] = NULL;
+  }
+  for(k = s->capacc; k < cap; k++) {
+    int p;
+    s->capacc = k; /* what is set so far is freed on failure */
+    if(!(s->acc[k] = icp_account_new(P->schema)))
+      return -1;
+    for(p = 0; p < P->npacks; p++)
+      if(!(s->res[k * (size_t)P->npacks + (size_t)p] =
+             icp_result_new(P->w[0].packs[p])))
+        return -1;
+  }
+  s->capacc = cap;
+  return 0;
+}
+
+static enum icp_status open_sub(struct pool *P, struct worker *w, int input,
+                                struct icp_err *err)
+{
+  enum icp_status st;
+  if(w->sub && w->sub_input == input)
+    return ICP_OK;
+  icp_reader_close(w->sub);
+  w->sub = NULL;
+  st = icp_reader_open_sub(&w->sub, P->masters[input], err);
+  if(st)
+    return st;
+  w->sub_input = input;
+  icp_reader_set_warn(w->sub, warn_cb, w);
+  return ICP_OK;
+}
+
+/* Parses the records of s. */
+static void parse(struct pool *P, struct worker *w, struct slot *s)
+{
+  const char *file = strcmp(P->inputs[s->input], "-") ?
+                     P->inputs[s->input] : "<stdin>";
+  struct icp_err err;
+  if(open_sub(P, w, s->input, &err)) {
+    fail(s, ICP_ENOMEM, err.msg);
+    return;
+  }
+  icp_reader_load(w->sub, &s->chunk);
+  for(;;) {
+    struct icp_account *a;
+    enum icp_status st;
+    if(reserve(P, s, s->nacc)) {
+      fail(s, ICP_ENOMEM, "out of memory");
+      return;
+    }
+    a = s->acc[s->nacc];
+    st = icp_reader_next(w->sub, a, &err);
+    if(st == ICP_EOF)
+      break;
+    if(st == ICP_ESKIP) {
+      if(icp_run_in_shard(P->o, NULL, a->line) &&
+         add_msg(s, EV_BAD, err.msg)) {
+        fail(s, ICP_ENOMEM, "out of memory");
+        return;
+      }
+      continue;
+    }
+    if(st) {
+      fail(s, st, err.msg);
+      return;
+    }
+    if(!icp_run_in_shard(P->o, a, a->line))
+      continue;
+    a->file = file;
+    if(add_ev(s, EV_REC, s->nacc, 0)) {
+      fail(s, ICP_ENOMEM, "out of memory");
+      return;
+    }
+    s->nacc++;
+  }
+  if(s->chunk.bad_line && icp_run_in_shard(P->o, NULL, s->chunk.bad_line) &&
+     add_msg(s, EV_BAD, s->chunk.bad))
+    fail(s, ICP_ENOMEM, "out of memory");
+}
+
+/* Enriches the accounts of s when it is its turn (chunk order). */
+static void enrich(struct pool *P, struct slot *s)
+{
+  struct icp_err err;
+  int go;
+  pthread_mutex_lock(&P->mu);
+  while(!P->stop && P->enrich_turn != s->seq)
+    pthread_cond_wait(&P->cv, &P->mu);
+  go = !P->stop;
+  pthread_mutex_unlock(&P->mu);
+  if(go && !s->wst && s->nacc) {
+    enum icp_status st = P->o->enrich(P->o->enrich_ud, s->acc, s->nacc,
+                                      &err);
+    if(st) { /* none of the chunk's records is handed over */
+      size_t i = 0;
+      while(i < s->nev && s->ev[i].kind != EV_REC)
+        i++;
+      s->nev = i;
+      fail(s, st, err.msg);
+    }
+  }
+  pthread_mutex_lock(&P->mu);
+  P->enrich_turn++;
+  pthread_cond_broadcast(&P->cv);
+  pthread_mutex_unlock(&P->mu);
+}
+
+/* Scores (and formats) every record of s. */
+static void score(struct pool *P, struct worker *w, struct slot *s)
+{
+  size_t i;
+  for(i = 0; i < s->nev && !s->wst; i++) {
+    struct ev *e = &s->ev[i];
+    struct icp_result **res;
+    int k;
+    if(e->kind != EV_REC)
+      continue;
+    res = &s->res[e->ref * (size_t)P->npacks];
+    for(k = 0; k < P->npacks; k++)
+      res[k]->pack = w->packs[k]; /* same file, same shape */
+    e->errors = icp_run_score(P->o, w->packs, res, P->npacks,
+                              s->acc[e->ref]);
+    if(P->o->emit &&
+       P->o->emit(P->rs->ud, s->acc[e->ref], res, P->npacks, &s->out)) {
+      struct icp_err err;
+      icp_err_set(&err, ICP_ENOMEM, "%s:%ld: result too large",
+                  s->acc[e->ref]->file, s->acc[e->ref]->line);
+      s->nev = i; /* the hand-over stops before this record */
+      fail(s, ICP_ENOMEM, err.msg);
+      return;
+    }
+    e->out_end = s->out.len;
+  }
+}
+
+static void work(struct pool *P, struct worker *w, struct slot *s)
+{
+  s->nacc = s->nev = 0;
+  s->wst = ICP_OK;
+  icp_buf_reset(&s->msgs);
+  icp_buf_reset(&s->out);
+  w->cur = s;
+  if(!s->last && (s->chunk.data.len || s->chunk.bad_line))
+    parse(P, w, s);
+  if(P->o->enrich)
+    enrich(P, s);
+  score(P, w, s);
+}
+
+static void *worker_main(void *arg)
+{
+  struct worker *w = arg;
+  struct pool *P = w->P;
+  pthread_mutex_lock(&P->mu);
+  for(;;) {
+    struct slot *s = &P->slots[P->next_work % P->nslots];
+    if(P->stop || (P->read_done && P->next_work >= P->nread))
+      break;
+    if(s->state != FILLED || s->seq != P->next_work) {
+      pthread_cond_wait(&P->cv, &P->mu);
+      continue;
+    }
+    s->state = WORKING;
+    P->next_work++;
+    pthread_mutex_unlock(&P->mu);
+    work(P, w, s);
+    pthread_mutex_lock(&P->mu);
+    s->state = DONE;
+    pthread_cond_broadcast(&P->cv);
+  }
+  pthread_mutex_unlock(&P->mu);
+  return NULL;
+}
+
+/* ---- the reader -------------------------------------------------------- */
+
+/* Waits for slot seq to be free; NULL when the run stopped. */
+static struct slot *free_slot(struct pool *P, long seq)
+{
+  struct slot *s = &P->slots[seq % P->nslots];
+  pthread_mutex_lock(&P->mu);
+  while(!P->stop && s->state != FREE)
+    pthread_cond_wait(&P->cv, &P->mu);
+  if(P->stop)
+    s = NULL;
+  pthread_mutex_unlock(&P->mu);
+  return s;
+}
+
+static void publish(struct pool *P, struct slot *s, long seq)
+{
+  pthread_mutex_lock(&P->mu);
+  s->seq = seq;
+  s->state = FILLED;
+  P->nread = seq + 1;
+  pthread_cond_broadcast(&P->cv);
+  pthread_mutex_unlock(&P->mu);
+}
+
+static void *reader_main(void *arg)
+{
+  struct pool *P = arg;
+  const struct icp_run_opts *o = P->o;
+  long seq = 0;
+  int in, done = 0;
+  for(in = 0; in < P->ninputs && !done; in++) {
+    struct icp_reader *r = NULL;
+    struct icp_err err;
+    struct slot *s = free_slot(P, seq);
+    enum icp_status st;
+    if(!s)
+      break;
+    s->input = in;
+    s->last = 1;
+    icp_buf_reset(&s->chunk.data);
+    s->chunk.bad_line = 0;
+    s->rst = icp_reader_open(&r, P->inputs[in], o->format, P->schema,
+                             &s->rerr);
+    if(s->rst) { /* reported in turn, like the sequential loop */
+      publish(P, s, seq++);
+      break;
+    }
+    if(o->has_range)
+      icp_reader_set_range(r, o->range_beg, o->range_end);
+    pthread_mutex_lock(&P->mu);
+    P->masters[in] = r;
+    pthread_mutex_unlock(&P->mu);
+    for(;;) {
+      if(!s && !(s = free_slot(P, seq))) {
+        done = 1;
+        break;
+      }
+      s->input = in;
+      st = icp_reader_chunk(r, &s->chunk, CHUNK_BYTES, &err);
+      s->last = st == ICP_EOF;
+      s->rst = st == ICP_EOF ? ICP_OK : st;
+      if(s->rst)
+        s->rerr = err;
+      publish(P, s, seq++);
+      s = NULL;
+      if(st) {
+        done = st != ICP_EOF;
+        break;
+      }
+    }
+  }
+  pthread_mutex_lock(&P->mu);
+  P->read_done = 1;
+  pthread_cond_broadcast(&P->cv);
+  pthread_mutex_unlock(&P->mu);
+  return NULL;
+}
+
+/* ---- hand-over --------------------------------------------------------- */
+
+/* Replays the events of s; a status when the run stops there. */
+static enum icp_status replay(struct pool *P, struct slot *s,
+                              struct icp_err *err)
+{
+  struct icp_run_state *rs = P->rs;
+  enum icp_status st = ICP_OK;
+  size_t i, written = 0;
+  for(i = 0; i < s->nev && !st; i++) {
+    const struct ev *e = &s->ev[i];
+    switch(e->kind) {
+    case EV_WARN:
+      icp_run_warned(rs, s->msgs.p + e->ref);
+      break;
+    case EV_BAD:
+      st = icp_run_bad(rs, s->msgs.p + e->ref, err);
+      break;
+    case EV_REC:
+      icp_run_read(rs, s->acc[e->ref]);
+      st = icp_run_hand(rs, s->acc[e->ref],
+                        &s->res[e->ref * (size_t)P->npacks], e->errors, err);
+      if(!st)
+        written = e->out_end;
+      break;
+    default:
+      st = icp_err_set(err, s->wst, "%s", s->werr.msg);
+    }
+  }
+  if(!st && s->wst && !s->nev)
+    st = icp_err_set(err, s->wst, "%s", s->werr.msg);
+  if(!st && s->rst)
+    st = icp_err_set(err, s->rst, "%s", s->rerr.msg);
+  if(written && P->o->write) {
+    enum icp_status ws = P->o->write(rs->ud, s->out.p, written, err);
+    if(!st)
+      st = ws;
+  }
+  return st;
+}
+
+static enum icp_status hand_over(struct pool *P, struct icp_err *err)
+{
+  enum icp_status st = ICP_OK;
+  long seq;
+  for(seq = 0; !st; seq++) {
+    struct slot *s = &P->slots[seq % P->nslots];
+    pthread_mutex_lock(&P->mu);
+    while(!(s->state == DONE && s->seq == seq) &&
+          !(P->read_done && seq >= P->nread))
+      pthread_cond_wait(&P->cv, &P->mu);
+    if(s->state != DONE || s->seq != seq) {
+      pthread_mutex_unlock(&P->mu);
+      break;
+    }
+    pthread_mutex_unlock(&P->mu);
+    st = replay(P, s, err);
+    pthread_mutex_lock(&P->mu);
+    if(s->last && s->input < P->ninputs && P->masters[s->input]) {
+      icp_reader_close(P->masters[s->input]);
+      P->masters[s->input] = NULL;
+    }
+    s->state = FREE;
+    pthread_cond_broadcast(&P->cv);
+    pthread_mutex_unlock(&P->mu);
+  }
+  pthread_mutex_lock(&P->mu);
+  P->stop = 1;
+  pthread_cond_broadcast(&P->cv);
+  pthread_mutex_unlock(&P->mu);
+  return st;
+}
+
+/* ---- setup ------------------------------------------------------------- */
+
+/* Worker copies of the packs, from the same files, checked alike. */
+static enum icp_status clone_packs(struct pool *P, struct worker *w,
+                                   struct icp_pack **packs,
+                                   struct icp_err *err)
+{
+  int k;
+  w->packs = calloc((size_t)P->npacks, sizeof(*w->packs));
+  if(!w->packs)
+    return icp_err_set(err, ICP_ENOMEM, "out of memory");
+  w->own_packs = 1;
+  for(k = 0; k < P->npacks; k++) {
+    const struct icp_pack *p = packs[k];
+    struct icp_pack_opts po;
+    struct icp_pack *c;
+    memset(&po, 0, sizeof(po));
+    po.call_steps = p->call_steps;
+    c = w->packs[k] = icp_pack_new(P->schema, &po);
+    if(!c)
+      return icp_err_set(err, ICP_ENOMEM, "out of memory");
+    {
+      enum icp_status st = icp_pack_load_file(c, p->path, err);
+      if(st)
+        return st;
+    }
+    if(c->nrules != p->nrules || c->nexcl != p->nexcl ||
+       c->ndims != p->ndims || c->ntiers != p->ntiers)
+      return icp_err_set(err, ICP_ELOAD, "%s: changed while loading",
+                         p->path);
+    icp_pack_set_as_of(c, p->as_of);
+  }
+  return ICP_OK;
+}
+
+static void slot_free(struct pool *P, struct slot *s)
+{
+  size_t k;
+  int p;
+  for(k = 0; k < s->capacc; k++) {
+    icp_account_free(s->acc[k]);
+    for(p = 0; p < P->npacks; p++)
+      icp_result_free(s->res[k * (size_t)P->npacks + (size_t)p]);
+  }
+  if(s->acc && s->capacc < 1) /* a failed first reserve */
+    icp_account_free(s->acc[0]);
+  free(s->acc);
+  free(s->res);
+  free(s->ev);
+  icp_buf_free(&s->chunk.data);
+  icp_buf_free(&s->msgs);
+  icp_buf_free(&s->out);
+}
+
+enum icp_status icp_pool_run(const char *const *inputs, int ninputs,
+                             struct icp_pack **packs, int npacks,
+                             struct icp_schema *schema,
+                             struct icp_run_state *rs, struct icp_err *err)
+{
+  struct pool P;
+  enum icp_status st = ICP_OK;
+  int i, locks = 0;
+
+  memset(&P, 0, sizeof(P));
+  P.inputs = inputs;
+  P.ninputs = ninputs;
+  P.schema = schema;
+  P.rs = rs;
+  P.o = rs->o;
+  P.npacks = npacks;
+  P.nworkers = rs->o->threads;
+  P.nslots = 2 * P.nworkers + 2;
+  P.slots = calloc((size_t)P.nslots, sizeof(*P.slots));
+  P.w = calloc((size_t)P.nworkers, sizeof(*P.w));
+  P.masters = calloc((size_t)ninputs + 1, sizeof(*P.masters));
+  if(!P.slots || !P.w || !P.masters) {
+    st = icp_err_set(err, ICP_ENOMEM, "out of memory");
+    goto out;
+  }
+  for(i = 0; i < P.nslots; i++) {
+    icp_buf_init(&P.slots[i].chunk.data, CHUNK_CAP);
+    icp_buf_init(&P.slots[i].msgs, MSGS_CAP);
+    icp_buf_init(&P.slots[i].out, OUT_CAP);
+  }
+  for(i = 0; i < P.nworkers && !st; i++) {
+    P.w[i].P = &P;
+    P.w[i].sub_input = -1;
+    if(i)
+      st = clone_packs(&P, &P.w[i], packs, err);
+    else
+      P.w[i].packs = packs;
+  }
+  if(st)
+    goto out;
+  if(pthread_mutex_init(&P.mu, NULL) || pthread_cond_init(&P.cv, NULL)) {
+    st = icp_err_set(err, ICP_ENOMEM, "cannot make a lock");
+    goto out;
+  }
+  locks = 1;
+  for(i = 0; i < P.nworkers; i++) {
+    if(pthread_create(&P.w[i].tid, NULL, worker_main, &P.w[i]))
+      break;
+    P.w[i].started = 1;
+  }
+  if(i < P.nworkers ||
+     pthread_create(&P.reader, NULL, reader_main, &P)) {
+    st = icp_err_set(err, ICP_ENOMEM, "cannot start a thread");
+    pthread_mutex_lock(&P.mu);
+    P.stop = 1;
+    pthread_cond_broadcast(&P.cv);
+    pthread_mutex_unlock(&P.mu);
+  }
+  else {
+    P.reader_started = 1;
+    st = hand_over(&P, err);
+  }
+  if(P.reader_started)
+    pthread_join(P.reader, NULL);
+  for(i = 0; i < P.nworkers; i++)
+    if(P.w[i].started)
+      pthread_join(P.w[i].tid, NULL);
+out:
+  if(locks) {
+    pthread_cond_destroy(&P.cv);
+    pthread_mutex_destroy(&P.mu);
+  }
+  for(i = 0; P.w && i < P.nworkers; i++) {
+    int k;
+    icp_reader_close(P.w[i].sub);
+    if(P.w[i].own_packs) {
+      for(k = 0; k < npacks; k++)
+        icp_pack_free(P.w[i].packs[k]);
+      free(P.w[i].packs);
+    }
+  }
+  for(i = 0; P.masters && i < ninputs; i++)
+    icp_reader_close(P.masters[i]);
+  for(i = 0; P.slots && i < P.nslots; i++)
+    slot_free(&P, &P.slots[i]);
+  free(P.slots);
+  free(P.w);
+  free(P.masters);
+  return st;
+}

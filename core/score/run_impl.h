@@ -1,0 +1,55 @@
+/*
+ * run_impl.h -- private: what the sequential loop (run.c) and the parallel
+ * one (pool.c) share, so that both hand over, count and report exactly
+ * the same way. Not part of the API.
+ */
+#ifndef ICP_RUN_IMPL_H
+#define ICP_RUN_IMPL_H
+
+#include "base/buf.h"
+#include "data/dupes.h"
+#include "score/run.h"
+
+#define ICP_RUN_FLUSH (1u << 16)  /* formatted output goes out by 64 KiB */
+
+/* The hand-over side of a run: counters, messages, duplicates, output. */
+struct icp_run_state {
+  const struct icp_run_opts *o;
+  FILE *diag;
+  struct icp_run_stats *st;
+  long shown_bad, shown_warn;
+  struct icp_dupes *dupes;
+  icp_run_fn fn;
+  void *ud;
+  int npacks;
+  struct icp_buf out;             /* sequential: formatted, not written */
+};
+
+/* A cell warning of a kept record ("FILE:LINE: ..."). */
+void icp_run_warned(struct icp_run_state *rs, const char *msg);
+/* A bad record: counted and shown; ICP_ESKIP (err set) when strict. */
+enum icp_status icp_run_bad(struct icp_run_state *rs, const char *msg,
+                            struct icp_err *err);
+/* Scores a with packs (those select picks); 1 when a custom rule of a
+ * scored pack raised an error. */
+int icp_run_score(const struct icp_run_opts *o, struct icp_pack **packs,
+                  struct icp_result **res, int npacks,
+                  const struct icp_account *a);
+/* A record read: counted, its domain noted for the duplicate report. */
+void icp_run_read(struct icp_run_state *rs, const struct icp_account *a);
+/* A scored record handed over: fn, counters, progress. */
+enum icp_status icp_run_hand(struct icp_run_state *rs,
+                             const struct icp_account *a,
+                             struct icp_result **res, int errors,
+                             struct icp_err *err);
+/* The end of a run: the "more not shown" lines, the duplicate report when
+ * the run went through, the final progress call. */
+void icp_run_finish(struct icp_run_state *rs, enum icp_status st);
+
+/* The parallel run behind icp_run when opts->threads > 1. */
+enum icp_status icp_pool_run(const char *const *inputs, int ninputs,
+                             struct icp_pack **packs, int npacks,
+                             struct icp_schema *schema,
+                             struct icp_run_state *rs, struct icp_err *err);
+
+#endif

@@ -1,0 +1,134 @@
+#!/bin/sh
+# tests/e2e/threads.sh ICP -- `--threads N` changes nothing but speed:
+# score (CSV and JSONL in, CSV and JSONL out, --explain, A/B, several
+# inputs, stdin, --strict), diff and validate give byte-identical stdout,
+# stderr (bad records, cell warnings, the "not shown" cut-offs, duplicate
+# domains) and exit status with 1, 2 and 3 threads, on inputs of many
+# chunks with quoted newlines, blank lines, bad rows and custom rules.
+# Prints "ok - ..." or "FAIL - ..." per assertion and a totals line.
+set -u
+ICP=${1:?usage: threads.sh path/to/icp}
+case $ICP in /*) ;; *) ICP=$(pwd)/$ICP ;; esac
+ROOT=$(pwd)
+GEN=$(dirname "$ICP")/../gen_accounts
+[ -x "$GEN" ] || GEN=$ROOT/build/gen_accounts
+T=$(mktemp -d "${TMPDIR:-/tmp}/icp_e2e_threads.XXXXXX") || exit 1
+trap 'rm -rf "$T"' EXIT INT TERM
+cd "$T" || exit 1
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+no() { fail=$((fail + 1)); echo "FAIL - $1"; }
+check() { # description, then a command whose status decides
+  d=$1; shift
+  if "$@"; then ok "$d"; else no "$d"; fi
+}
+
+# A pack with a custom rule that raises on some accounts, and a second
+# pack for diff and A/B.
+cat > pack.lua <<'LUA'
+profile { name = "threads", version = "1",
+  dimensions = { fit = 2, eng = 1 }, tiers = { {"A", 70}, {"B", 40}, {"C", 0} } }
+fields { demo_attended = "bool", last_activity_date = "date" }
+rule "size" { dimension = "fit", points = 40, when = field "employees" :between(50, 2000) }
+rule "soft" { dimension = "fit", points = 30, when = field "industry" :one_of { "Software" } }
+rule "aws" { dimension = "fit", points = 30, when = field "tech" :has "Amazon Web Services" }
+rule "demo" { dimension = "eng", points = 10, when = field "demo_attended" :is_true(),
+  decay = { date = "last_activity_date", half_life_days = 30 } }
+rule "jobs" { dimension = "eng", points = 5, when = function(a)
+  if (a.open_jobs or 0) == 13 then error("unlucky") end
+  return (a.open_jobs or 0) > 3, "hiring" end }
+exclude "tiny" { when = field "employees" :lt(5) }
+route { tier = "A", to = "ae" }
+route { default = true, to = "nurture" }
+LUA
+sed 's/points = 40/points = 20/; s/version = "1"/version = "2"/' pack.lua > pack2.lua
+
+"$GEN" --count 6000 --seed 11 --format csv > base.csv || exit 1
+"$GEN" --count 6000 --seed 11 --format jsonl > base.jsonl || exit 1
+# bad rows (a field too many), cells that do not fit (employees), a
+# quoted newline, blank lines, duplicate domains: spread over the file
+awk -F, 'NR == 1 { print; next }
+  NR % 29 == 0 { print $0 ",extra"; next }
+  NR % 31 == 0 { sub(/^[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,/, $1 "," $2 "," $3 "," $4 ",lots,"); print; next }
+  NR % 37 == 0 && $2 !~ /"/ { sub(/,[^,]*,/, ",\"Multi\nLine\n Name\","); print; next }
+  NR % 41 == 0 { print ""; print; next }
+  NR % 43 == 0 { print "dupe" (NR % 5) ".example.com" substr($0, index($0, ",")); next }
+  { print }' base.csv > in.csv
+awk 'NR % 29 == 0 { print "{\"domain\":"; next }
+  NR % 31 == 0 { sub(/"employees":[0-9]+/, "\"employees\":\"lots\""); print; next }
+  NR % 41 == 0 { print ""; print; next }
+  NR % 43 == 0 { sub(/"domain":"[^"]*"/, "\"domain\":\"dupe" (NR % 5) ".example.com\""); print; next }
+  { print }' base.jsonl > in.jsonl
+check "the CSV input spans many chunks" test "$(wc -c < in.csv)" -gt 1000000
+
+# same ARGS...: stdout (or the -o file out.csv), stderr and status equal
+# for 1, 2 and 3 threads
+same() {
+  d=$1; shift
+  rm -f out.csv
+  "$ICP" "$@" --threads 1 > o1 2> e1; s1=$?
+  [ -f out.csv ] && mv out.csv o1
+  good=1
+  for n in 2 3; do
+    "$ICP" "$@" --threads $n > o$n 2> e$n; sn=$?
+    [ -f out.csv ] && mv out.csv o$n
+    cmp -s o1 o$n && cmp -s e1 e$n && [ "$s1" = "$sn" ] || good=0
+  done
+  if [ $good = 1 ] && [ -s o1 ]; then ok "$d (status $s1)"; else
+    no "$d"; diff e1 e2 | head -5; fi
+}
+
+A="--as-of 2026-11-01"
+same "score CSV to JSONL" score --rules pack.lua $A in.csv
+same "score CSV to CSV" score --rules pack.lua $A -o out.csv in.csv
+same "score JSONL to JSONL" score --rules pack.lua $A in.jsonl
+same "score JSONL to CSV" score --rules pack.lua $A -o out.csv in.jsonl
+same "score --explain" score --rules pack.lua $A --explain in.csv
+same "score A/B" score --rules pack.lua --ab pack2.lua --salt s $A in.jsonl
+same "score two inputs" score --rules pack.lua $A in.csv in.jsonl
+same "score --top" score --rules pack.lua $A --top 5 in.csv
+same "score --strict stops at the same record" score --rules pack.lua $A --strict in.csv
+same "diff" diff --old pack.lua --new pack2.lua $A in.csv
+same "diff --json" diff --old pack.lua --new pack2.lua $A --json - in.jsonl
+
+"$ICP" score --rules pack.lua $A --threads 1 in.csv > o1 2> e1
+check "the run reports bad rows, cells, duplicates and rule errors" \
+  sh -c 'grep -q "field" e1 && grep -q "not shown" e1 &&
+         grep -q "lots" e1 && grep -q "^duplicate domain dupe" e1 &&
+         grep -q "custom rule errors" e1'
+check "the quoted newline keeps its record's line" \
+  grep -q '"source":"in.csv:37"' o1
+check "one line per kept record" test "$(wc -l < o1)" -gt 5000
+
+# stdin: the reader thread reads a pipe
+cat in.csv | "$ICP" score --rules pack.lua $A --format csv --threads 3 - \
+  > p3 2> /dev/null
+cat in.csv | "$ICP" score --rules pack.lua $A --format csv --threads 1 - \
+  > p1 2> /dev/null
+check "stdin gives the same with threads" cmp -s p1 p3
+
+# a missing second input fails in turn, after the first one's records
+"$ICP" score --rules pack.lua $A --threads 2 in.csv nosuch.csv > m2 2> me2
+s2=$?
+"$ICP" score --rules pack.lua $A --threads 1 in.csv nosuch.csv > m1 2> me1
+s1=$?
+check "a missing input: same output, message and status" \
+  sh -c "cmp -s m1 m2 && cmp -s me1 me2 && [ $s1 = $s2 ] && [ $s1 != 0 ]"
+
+# validate: deals joined to the accounts it scores
+printf 'domain,created,closed,stage,amount\n' > deals.csv
+awk -F, 'NR > 1 && NR % 3 == 0 && $1 != "" {
+  printf "%s,2026-0%d-01,2026-0%d-15,%s,%d\n", $1, NR % 4 + 1, NR % 4 + 5,
+    (NR % 2 ? "won" : "lost"), NR * 10 }' base.csv >> deals.csv
+same "validate" validate --rules pack.lua --deals deals.csv --accounts in.csv $A --icp-tiers A,B
+same "validate A/B" validate --rules pack.lua --vs pack2.lua --ab --deals deals.csv --accounts in.csv $A --icp-tiers A,B
+
+check "--threads 0 is a usage error" sh -c \
+  "'$ICP' score --rules pack.lua --threads 0 in.csv >/dev/null 2>&1; [ \$? = 1 ]"
+check "--threads x is a usage error" sh -c \
+  "'$ICP' score --rules pack.lua --threads x in.csv >/dev/null 2>&1; [ \$? = 1 ]"
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
