@@ -106,9 +106,9 @@ while [ "$r" -le "$ROUNDS" ]; do
   echo "ref_min $r $(measure 'ref (minimal output)' "$REF" --as-of "$AS_OF" \
     "$CSV")" >> "$RESULTS"
   if [ "$HAVE_ICP" = 1 ]; then
-    echo "icp_csv $r $(measure 'icp (CSV)' "$ICP" score --rules "$PACK" \
+    echo "icp_csv $r $(measure 'icp (CSV)' "$ICP" score --threads 1 --rules "$PACK" \
       --as-of "$AS_OF" "$CSV")" >> "$RESULTS"
-    echo "icp_jsonl $r $(measure 'icp (JSONL)' "$ICP" score --rules "$PACK" \
+    echo "icp_jsonl $r $(measure 'icp (JSONL)' "$ICP" score --threads 1 --rules "$PACK" \
       --as-of "$AS_OF" "$JSONL")" >> "$RESULTS"
   fi
   r=$((r + 1))
@@ -118,7 +118,7 @@ done
 echo "ref_small 1 $(measure 'ref (small)' "$REF" --full --as-of "$AS_OF" \
   "$SMALL_CSV")" >> "$RESULTS"
 if [ "$HAVE_ICP" = 1 ]; then
-  echo "icp_small 1 $(measure 'icp (small)' "$ICP" score --rules "$PACK" \
+  echo "icp_small 1 $(measure 'icp (small)' "$ICP" score --threads 1 --rules "$PACK" \
     --as-of "$AS_OF" "$SMALL_CSV")" >> "$RESULTS"
 fi
 

@@ -458,15 +458,75 @@ static enum icp_status read_header(struct icp_reader *r,
   return ICP_OK;
 }
 
-/* Whole records, raw, into c (see icp_reader_chunk). */
+/* The end of the record that starts at s (past its newline) when it ends
+ * before e, else NULL; *nl gets its newlines. The state machine's record
+ * boundaries without its fields: a quote opens a quoted field only at a
+ * field start (the record start or after a comma), a doubled quote stays
+ * inside, and any other quote is text. */
+static const char *record_end(const char *s, const char *e, long *nl)
+{
+  const char *p = s;
+  long n = 0;
+  for(;;) {
+    const char *end = memchr(p, '\n', (size_t)(e - p)), *q;
+    if(!end)
+      return NULL;
+    q = memchr(p, '"', (size_t)(end - p));
+    if(!q) {
+      *nl = n + 1;
+      return end + 1;
+    }
+    p = q + 1;
+    if(q != s && q[-1] != ',')
+      continue; /* a quote inside an unquoted field is text */
+    for(;;) {     /* a quoted field: to its closing quote */
+      q = memchr(p, '"', (size_t)(e - p));
+      if(!q || q + 1 >= e)
+        return NULL; /* not closed in the data read so far */
+      while((p = memchr(p, '\n', (size_t)(q - p)))) {
+        n++;
+        p++;
+      }
+      p = q + 1;
+      if(*p != '"')
+        break;
+      p++;        /* a doubled quote */
+    }
+  }
+}
+
+/* Whole records, raw, into c (see icp_reader_chunk). Records that end in
+ * the data read so far are found by record_end; one that straddles its
+ * end goes through the state machine, which refills the buffer exactly as
+ * the sequential reader does (same "too long" records). */
 static enum icp_status csv_chunk(struct icp_reader *r, struct icp_chunk *c,
                                  size_t want, struct icp_err *err)
 {
   struct csv_state *cs = r->csv;
   cs->keep_blank = 1;
   while(c->data.len < want) {
-    long line;
-    enum icp_status st = read_record(r, cs, &line, err);
+    long line, nl;
+    enum icp_status st;
+    const char *s = r->buf + r->beg, *end;
+    while(c->data.len < want &&
+          (end = record_end(s, r->buf + r->end, &nl))) {
+      int where = icp_reader_where(r, r->pos0 + r->beg);
+      if(where > 0)
+        return ICP_EOF;
+      if(!where) {
+        if(!c->data.len)
+          c->line = r->line;
+        if(icp_buf_add(&c->data, s, (size_t)(end - s)))
+          return icp_err_set(err, ICP_ENOMEM, "%s: out of memory",
+                             r->name);
+      }
+      r->line += nl;
+      r->beg += (size_t)(end - s);
+      s = end;
+    }
+    if(c->data.len >= want)
+      break;
+    st = read_record(r, cs, &line, err);
     if(st)
       return st;
     if(!c->data.len)

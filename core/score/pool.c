@@ -2,17 +2,20 @@
  * pool.c -- the parallel run: one reader, N workers, an ordered hand-over.
  *
  * A reader thread cuts each input into chunks of whole raw records
- * (icp_reader_chunk: the CSV state machine finds where records end, so a
- * quoted newline never splits one) and numbers them. Worker threads take
- * chunks in that order; each parses its chunk with its own sub-reader,
- * scores with its own copy of the packs (its own Lua state and compiled
- * plan: packs are reloaded from their files) and formats the output, and
- * records what happened as a list of events (warning, bad record, record).
- * The calling thread replays the events of chunk 0, 1, 2, ... through the
- * same hand-over as the sequential loop (run_impl.h), so counters,
- * messages, their order and cut-offs, the duplicate report and the output
- * bytes are those of one thread. Memory is bounded by the ring of chunks
- * in flight (2N + 2 of about 128 KiB of input each), not by the input.
+ * (icp_reader_chunk: the CSV state machine's boundaries, so a quoted
+ * newline never splits one) and numbers them. Worker threads take chunks
+ * in that order; each parses its chunk with its own sub-reader (the chunk
+ * goes back to the reader at once), scores with its own copy of the packs
+ * (its own Lua state and compiled plan: packs are reloaded from their
+ * files), formats the output, and records what happened as a list of
+ * events (warning, bad record, record). Then it waits for its chunk's turn
+ * and replays the events through the same hand-over as the sequential loop
+ * (run_impl.h): the ordered writer is whichever worker holds the turn, so
+ * fn and write run one at a time in input order, on the thread whose cache
+ * holds the accounts. Counters, messages, their order and cut-offs, the
+ * duplicate report and the output bytes are those of one thread. Memory
+ * is bounded by the chunks in flight (2N + 2 raw chunks of about 128 KiB,
+ * one parsed chunk per worker), not by the input.
  *
  * Enrichment, when hooked, runs on the workers one chunk at a time in
  * chunk order (a ticket), so requests, cache and budgets see accounts in
@@ -41,13 +44,20 @@ struct ev {
   size_t out_end;      /* EV_REC: end of its formatted output */
 };
 
-struct slot {
+struct slot {                  /* a raw chunk, reader to worker */
   long seq;
   int state;
   int input;
   int last;                    /* no records: its input is done */
   struct icp_chunk chunk;
   enum icp_status rst;         /* reader failure after the records */
+  struct icp_err rerr;
+};
+
+struct work {                  /* a parsed chunk, in a worker */
+  long seq;
+  int input, last;
+  enum icp_status rst;
   struct icp_err rerr;
   struct icp_account **acc;
   struct icp_result **res;     /* npacks per account */
@@ -70,7 +80,7 @@ struct worker {
   int own_packs;
   struct icp_reader *sub;
   int sub_input;
-  struct slot *cur;            /* for the warning callback */
+  struct work wk;
 };
 
 struct pool {
@@ -87,17 +97,22 @@ struct pool {
   int reader_started;
 
   pthread_mutex_t mu;
-  pthread_cond_t cv;           /* any state change */
+  pthread_cond_t cv_free;      /* a slot was freed (the reader waits) */
+  pthread_cond_t cv_work;      /* a slot was filled (workers wait) */
+  pthread_cond_t cv_turn;      /* a turn moved, or the run is over */
   long nread;                  /* chunks published */
   int read_done;
   long next_work;              /* next chunk a worker takes */
   long enrich_turn;            /* chunk whose turn it is to enrich */
+  long hand_turn;              /* chunk whose turn it is to hand over */
   int stop;
+  enum icp_status st;          /* why the run stopped */
+  struct icp_err err;
 };
 
 /* ---- events ------------------------------------------------------------ */
 
-static int add_ev(struct slot *s, int kind, size_t ref, int errors)
+static int add_ev(struct work *s, int kind, size_t ref, int errors)
 {
   struct ev *e;
   if(s->nev == s->capev) {
@@ -116,7 +131,7 @@ static int add_ev(struct slot *s, int kind, size_t ref, int errors)
   return 0;
 }
 
-static int add_msg(struct slot *s, int kind, const char *msg)
+static int add_msg(struct work *s, int kind, const char *msg)
 {
   size_t off = s->msgs.len;
   if(icp_buf_add(&s->msgs, msg, strlen(msg) + 1))
@@ -124,7 +139,7 @@ static int add_msg(struct slot *s, int kind, const char *msg)
   return add_ev(s, kind, off, 0);
 }
 
-static void fail(struct slot *s, enum icp_status st, const char *msg)
+static void fail(struct work *s, enum icp_status st, const char *msg)
 {
   if(s->wst)
     return;
@@ -137,14 +152,14 @@ static void fail(struct slot *s, enum icp_status st, const char *msg)
 static void warn_cb(void *ud, const char *msg)
 {
   struct worker *w = ud;
-  if(add_msg(w->cur, EV_WARN, msg))
-    fail(w->cur, ICP_ENOMEM, "out of memory");
+  if(add_msg(&w->wk, EV_WARN, msg))
+    fail(&w->wk, ICP_ENOMEM, "out of memory");
 }
 
 /* ---- workers ----------------------------------------------------------- */
 
 /* An account and its results for record i of slot s. */
-static int reserve(struct pool *P, struct slot *s, size_t i)
+static int reserve(struct pool *P, struct work *s, size_t i)
 {
   size_t cap, k;
   if(i < s->capacc)
@@ -197,8 +212,9 @@ static enum icp_status open_sub(struct pool *P, struct worker *w, int input,
   return ICP_OK;
 }
 
-/* Parses the records of s. */
-static void parse(struct pool *P, struct worker *w, struct slot *s)
+/* Parses the records of raw chunk c into s. */
+static void parse(struct pool *P, struct worker *w, struct icp_chunk *c,
+                  struct work *s)
 {
   const char *file = strcmp(P->inputs[s->input], "-") ?
                      P->inputs[s->input] : "<stdin>";
@@ -207,7 +223,7 @@ static void parse(struct pool *P, struct worker *w, struct slot *s)
     fail(s, ICP_ENOMEM, err.msg);
     return;
   }
-  icp_reader_load(w->sub, &s->chunk);
+  icp_reader_load(w->sub, c);
   for(;;) {
     struct icp_account *a;
     enum icp_status st;
@@ -240,19 +256,19 @@ static void parse(struct pool *P, struct worker *w, struct slot *s)
     }
     s->nacc++;
   }
-  if(s->chunk.bad_line && icp_run_in_shard(P->o, NULL, s->chunk.bad_line) &&
-     add_msg(s, EV_BAD, s->chunk.bad))
+  if(c->bad_line && icp_run_in_shard(P->o, NULL, c->bad_line) &&
+     add_msg(s, EV_BAD, c->bad))
     fail(s, ICP_ENOMEM, "out of memory");
 }
 
 /* Enriches the accounts of s when it is its turn (chunk order). */
-static void enrich(struct pool *P, struct slot *s)
+static void enrich(struct pool *P, struct work *s)
 {
   struct icp_err err;
   int go;
   pthread_mutex_lock(&P->mu);
   while(!P->stop && P->enrich_turn != s->seq)
-    pthread_cond_wait(&P->cv, &P->mu);
+    pthread_cond_wait(&P->cv_turn, &P->mu);
   go = !P->stop;
   pthread_mutex_unlock(&P->mu);
   if(go && !s->wst && s->nacc) {
@@ -268,12 +284,12 @@ static void enrich(struct pool *P, struct slot *s)
   }
   pthread_mutex_lock(&P->mu);
   P->enrich_turn++;
-  pthread_cond_broadcast(&P->cv);
+  pthread_cond_broadcast(&P->cv_turn);
   pthread_mutex_unlock(&P->mu);
 }
 
 /* Scores (and formats) every record of s. */
-static void score(struct pool *P, struct worker *w, struct slot *s)
+static void score(struct pool *P, struct worker *w, struct work *s)
 {
   size_t i;
   for(i = 0; i < s->nev && !s->wst; i++) {
@@ -300,42 +316,84 @@ static void score(struct pool *P, struct worker *w, struct slot *s)
   }
 }
 
-static void work(struct pool *P, struct worker *w, struct slot *s)
+static enum icp_status replay(struct pool *P, struct work *s,
+                              struct icp_err *err);
+
+/* Takes the next filled slot, parses it and frees it: 0, or -1 when there
+ * is nothing more to do. */
+static int take(struct pool *P, struct worker *w)
 {
+  struct work *s = &w->wk;
+  struct slot *sl;
+  pthread_mutex_lock(&P->mu);
+  for(;;) {
+    sl = &P->slots[P->next_work % P->nslots];
+    if(P->stop || (P->read_done && P->next_work >= P->nread)) {
+      pthread_mutex_unlock(&P->mu);
+      return -1;
+    }
+    if(sl->state == FILLED && sl->seq == P->next_work)
+      break;
+    pthread_cond_wait(&P->cv_work, &P->mu);
+  }
+  sl->state = WORKING;
+  P->next_work++;
+  pthread_mutex_unlock(&P->mu);
+
+  s->seq = sl->seq;
+  s->input = sl->input;
+  s->last = sl->last;
+  s->rst = sl->rst;
+  s->rerr = sl->rerr;
   s->nacc = s->nev = 0;
   s->wst = ICP_OK;
   icp_buf_reset(&s->msgs);
   icp_buf_reset(&s->out);
-  w->cur = s;
-  if(!s->last && (s->chunk.data.len || s->chunk.bad_line))
-    parse(P, w, s);
-  if(P->o->enrich)
-    enrich(P, s);
-  score(P, w, s);
+  if(!sl->last && (sl->chunk.data.len || sl->chunk.bad_line))
+    parse(P, w, &sl->chunk, s);
+
+  pthread_mutex_lock(&P->mu);
+  sl->state = FREE;
+  pthread_cond_signal(&P->cv_free);
+  pthread_mutex_unlock(&P->mu);
+  return 0;
 }
 
 static void *worker_main(void *arg)
 {
   struct worker *w = arg;
   struct pool *P = w->P;
-  pthread_mutex_lock(&P->mu);
-  for(;;) {
-    struct slot *s = &P->slots[P->next_work % P->nslots];
-    if(P->stop || (P->read_done && P->next_work >= P->nread))
-      break;
-    if(s->state != FILLED || s->seq != P->next_work) {
-      pthread_cond_wait(&P->cv, &P->mu);
-      continue;
-    }
-    s->state = WORKING;
-    P->next_work++;
-    pthread_mutex_unlock(&P->mu);
-    work(P, w, s);
+  struct work *s = &w->wk;
+  while(!take(P, w)) {
+    struct icp_err err;
+    enum icp_status st = ICP_OK;
+    int go;
+    if(P->o->enrich)
+      enrich(P, s);
+    score(P, w, s);
     pthread_mutex_lock(&P->mu);
-    s->state = DONE;
-    pthread_cond_broadcast(&P->cv);
+    while(!P->stop && P->hand_turn != s->seq)
+      pthread_cond_wait(&P->cv_turn, &P->mu);
+    go = !P->stop;
+    pthread_mutex_unlock(&P->mu);
+    if(go)
+      st = replay(P, s, &err);
+    pthread_mutex_lock(&P->mu);
+    if(go && s->last && P->masters[s->input]) {
+      icp_reader_close(P->masters[s->input]);
+      P->masters[s->input] = NULL;
+    }
+    if(st && !P->stop) {
+      P->st = st;
+      P->err = err;
+      P->stop = 1;
+      pthread_cond_broadcast(&P->cv_free);
+      pthread_cond_broadcast(&P->cv_work);
+    }
+    P->hand_turn++;
+    pthread_cond_broadcast(&P->cv_turn);
+    pthread_mutex_unlock(&P->mu);
   }
-  pthread_mutex_unlock(&P->mu);
   return NULL;
 }
 
@@ -347,7 +405,7 @@ static struct slot *free_slot(struct pool *P, long seq)
   struct slot *s = &P->slots[seq % P->nslots];
   pthread_mutex_lock(&P->mu);
   while(!P->stop && s->state != FREE)
-    pthread_cond_wait(&P->cv, &P->mu);
+    pthread_cond_wait(&P->cv_free, &P->mu);
   if(P->stop)
     s = NULL;
   pthread_mutex_unlock(&P->mu);
@@ -360,7 +418,7 @@ static void publish(struct pool *P, struct slot *s, long seq)
   s->seq = seq;
   s->state = FILLED;
   P->nread = seq + 1;
-  pthread_cond_broadcast(&P->cv);
+  pthread_cond_broadcast(&P->cv_work);
   pthread_mutex_unlock(&P->mu);
 }
 
@@ -413,7 +471,8 @@ static void *reader_main(void *arg)
   }
   pthread_mutex_lock(&P->mu);
   P->read_done = 1;
-  pthread_cond_broadcast(&P->cv);
+  pthread_cond_broadcast(&P->cv_work);
+  pthread_cond_broadcast(&P->cv_turn);
   pthread_mutex_unlock(&P->mu);
   return NULL;
 }
@@ -421,7 +480,7 @@ static void *reader_main(void *arg)
 /* ---- hand-over --------------------------------------------------------- */
 
 /* Replays the events of s; a status when the run stops there. */
-static enum icp_status replay(struct pool *P, struct slot *s,
+static enum icp_status replay(struct pool *P, struct work *s,
                               struct icp_err *err)
 {
   struct icp_run_state *rs = P->rs;
@@ -459,34 +518,20 @@ static enum icp_status replay(struct pool *P, struct slot *s,
   return st;
 }
 
-static enum icp_status hand_over(struct pool *P, struct icp_err *err)
+/* Waits until every chunk was handed over or the run stopped. */
+static enum icp_status wait_end(struct pool *P, struct icp_err *err)
 {
-  enum icp_status st = ICP_OK;
-  long seq;
-  for(seq = 0; !st; seq++) {
-    struct slot *s = &P->slots[seq % P->nslots];
-    pthread_mutex_lock(&P->mu);
-    while(!(s->state == DONE && s->seq == seq) &&
-          !(P->read_done && seq >= P->nread))
-      pthread_cond_wait(&P->cv, &P->mu);
-    if(s->state != DONE || s->seq != seq) {
-      pthread_mutex_unlock(&P->mu);
-      break;
-    }
-    pthread_mutex_unlock(&P->mu);
-    st = replay(P, s, err);
-    pthread_mutex_lock(&P->mu);
-    if(s->last && s->input < P->ninputs && P->masters[s->input]) {
-      icp_reader_close(P->masters[s->input]);
-      P->masters[s->input] = NULL;
-    }
-    s->state = FREE;
-    pthread_cond_broadcast(&P->cv);
-    pthread_mutex_unlock(&P->mu);
-  }
+  enum icp_status st;
   pthread_mutex_lock(&P->mu);
+  while(!P->stop && !(P->read_done && P->hand_turn >= P->nread))
+    pthread_cond_wait(&P->cv_turn, &P->mu);
   P->stop = 1;
-  pthread_cond_broadcast(&P->cv);
+  st = P->st;
+  if(st)
+    *err = P->err;
+  pthread_cond_broadcast(&P->cv_free);
+  pthread_cond_broadcast(&P->cv_work);
+  pthread_cond_broadcast(&P->cv_turn);
   pthread_mutex_unlock(&P->mu);
   return st;
 }
@@ -526,7 +571,7 @@ static enum icp_status clone_packs(struct pool *P, struct worker *w,
   return ICP_OK;
 }
 
-static void slot_free(struct pool *P, struct slot *s)
+static void work_free(struct pool *P, struct work *s)
 {
   size_t k;
   int p;
@@ -540,7 +585,6 @@ static void slot_free(struct pool *P, struct slot *s)
   free(s->acc);
   free(s->res);
   free(s->ev);
-  icp_buf_free(&s->chunk.data);
   icp_buf_free(&s->msgs);
   icp_buf_free(&s->out);
 }
@@ -552,9 +596,17 @@ enum icp_status icp_pool_run(const char *const *inputs, int ninputs,
 {
   struct pool P;
   enum icp_status st = ICP_OK;
-  int i, locks = 0;
+  int i;
 
   memset(&P, 0, sizeof(P));
+  if(pthread_mutex_init(&P.mu, NULL))
+    return icp_err_set(err, ICP_ENOMEM, "cannot make a lock");
+  if(pthread_cond_init(&P.cv_free, NULL) ||
+     pthread_cond_init(&P.cv_work, NULL) ||
+     pthread_cond_init(&P.cv_turn, NULL)) {
+    pthread_mutex_destroy(&P.mu);
+    return icp_err_set(err, ICP_ENOMEM, "cannot make a lock");
+  }
   P.inputs = inputs;
   P.ninputs = ninputs;
   P.schema = schema;
@@ -570,14 +622,13 @@ enum icp_status icp_pool_run(const char *const *inputs, int ninputs,
     st = icp_err_set(err, ICP_ENOMEM, "out of memory");
     goto out;
   }
-  for(i = 0; i < P.nslots; i++) {
+  for(i = 0; i < P.nslots; i++)
     icp_buf_init(&P.slots[i].chunk.data, CHUNK_CAP);
-    icp_buf_init(&P.slots[i].msgs, MSGS_CAP);
-    icp_buf_init(&P.slots[i].out, OUT_CAP);
-  }
   for(i = 0; i < P.nworkers && !st; i++) {
     P.w[i].P = &P;
     P.w[i].sub_input = -1;
+    icp_buf_init(&P.w[i].wk.msgs, MSGS_CAP);
+    icp_buf_init(&P.w[i].wk.out, OUT_CAP);
     if(i)
       st = clone_packs(&P, &P.w[i], packs, err);
     else
@@ -585,41 +636,34 @@ enum icp_status icp_pool_run(const char *const *inputs, int ninputs,
   }
   if(st)
     goto out;
-  if(pthread_mutex_init(&P.mu, NULL) || pthread_cond_init(&P.cv, NULL)) {
-    st = icp_err_set(err, ICP_ENOMEM, "cannot make a lock");
-    goto out;
-  }
-  locks = 1;
   for(i = 0; i < P.nworkers; i++) {
     if(pthread_create(&P.w[i].tid, NULL, worker_main, &P.w[i]))
       break;
     P.w[i].started = 1;
   }
-  if(i < P.nworkers ||
-     pthread_create(&P.reader, NULL, reader_main, &P)) {
-    st = icp_err_set(err, ICP_ENOMEM, "cannot start a thread");
+  if(i == P.nworkers && !pthread_create(&P.reader, NULL, reader_main, &P))
+    P.reader_started = 1;
+  else {
     pthread_mutex_lock(&P.mu);
     P.stop = 1;
-    pthread_cond_broadcast(&P.cv);
+    P.st = icp_err_set(&P.err, ICP_ENOMEM, "cannot start a thread");
     pthread_mutex_unlock(&P.mu);
   }
-  else {
-    P.reader_started = 1;
-    st = hand_over(&P, err);
-  }
+  st = wait_end(&P, err);
   if(P.reader_started)
     pthread_join(P.reader, NULL);
   for(i = 0; i < P.nworkers; i++)
     if(P.w[i].started)
       pthread_join(P.w[i].tid, NULL);
 out:
-  if(locks) {
-    pthread_cond_destroy(&P.cv);
-    pthread_mutex_destroy(&P.mu);
-  }
+  pthread_cond_destroy(&P.cv_free);
+  pthread_cond_destroy(&P.cv_work);
+  pthread_cond_destroy(&P.cv_turn);
+  pthread_mutex_destroy(&P.mu);
   for(i = 0; P.w && i < P.nworkers; i++) {
     int k;
     icp_reader_close(P.w[i].sub);
+    work_free(&P, &P.w[i].wk);
     if(P.w[i].own_packs) {
       for(k = 0; k < npacks; k++)
         icp_pack_free(P.w[i].packs[k]);
@@ -629,7 +673,7 @@ out:
   for(i = 0; P.masters && i < ninputs; i++)
     icp_reader_close(P.masters[i]);
   for(i = 0; P.slots && i < P.nslots; i++)
-    slot_free(&P, &P.slots[i]);
+    icp_buf_free(&P.slots[i].chunk.data);
   free(P.slots);
   free(P.w);
   free(P.masters);
