@@ -1,32 +1,46 @@
 # icp -- build, test, demo, bench, install.
 #
 #   make            build libicp, the icp command, enrichers and the Lua module
+#   make deps       install the missing Debian packages the tests need (as
+#                   root; otherwise print the apt-get line); demo and test
+#                   call it first, nothing else ever installs a package
 #   make test       everything under ASan+UBSan, ending with "N passed, N failed"
 #   make demo       score the sample accounts with rules/b2b_saas.lua
 #   make bench      benchmarks (ratios against a reference run in the same run)
 #   make install    PREFIX=/usr/local DESTDIR=
+#
+# CC, CFLAGS, CPPFLAGS and LDFLAGS are honoured. Warnings are errors only in
+# the builds that `make test` makes (ASan and clang), so a newer compiler's
+# new warning never breaks a user's or a packager's build.
 
 PREFIX ?= /usr/local
 DESTDIR ?=
 CC ?= cc
 BUILD := build
 
-# Debian packages the build and the tests need. Run as root, make installs
-# whatever is missing; otherwise it prints the apt-get line to run.
-DEB_PKGS := pkg-config liblua5.4-dev lua5.4 libcurl4-openssl-dev \
-            libcjson-dev libcriterion-dev libsqlite3-dev python3 chromium \
-            libmicrohttpd-dev lighttpd lighttpd-modules-lua wrk
+# Debian packages. BUILD_DEB builds everything (`make`, `make install`,
+# `luarocks make`: checked, never installed); `make deps-demo` installs
+# those, `make deps` (called by `make test`) those and what the tests need.
+BUILD_DEB := pkg-config liblua5.4-dev libcurl4-openssl-dev libcjson-dev \
+             libsqlite3-dev libmicrohttpd-dev
+DEB_PKGS := $(BUILD_DEB) lua5.4 libcriterion-dev python3 chromium clang \
+            lighttpd lighttpd-modules-lua wrk
 
 PKGS := lua5.4 libcurl libcjson sqlite3 libmicrohttpd
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
-WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-        -Wmissing-prototypes -Wwrite-strings
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+        -Wwrite-strings
+WERROR := -Werror
 CFLAGS ?= -O2 -g
+LDFLAGS ?=
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
              -DICP_PREFIX='"$(PREFIX)"' $(WARN) -fPIC -Icore $(PKG_CFLAGS) \
-             $(CFLAGS)
+             $(CPPFLAGS) $(CFLAGS)
+# header dependencies, written beside each object
+DEPFLAGS = -MMD -MP
+CLANG ?= clang
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer \
        -fno-sanitize-recover=undefined
 LIBS = $(PKG_LIBS) -lm -ldl -lpthread
@@ -49,19 +63,48 @@ TOOLS := $(foreach f,$(TOOLS_SRC),$(BUILD)/$(basename $(notdir $(f))))
 LUA_MOD_SRC := $(sort $(wildcard plugins/lua/*.c))
 LUA_MOD := $(if $(LUA_MOD_SRC),$(BUILD)/icp.so)
 
-DEPS_OK := $(BUILD)/.deps-ok
+# Every C source of the tree, compiled once more by clang with warnings as
+# errors in `make test` (compile only: the gcc builds are the ones linked).
+CLANG_SRC := $(LIB_SRC) $(CLI_SRC) $(TEST_SRC) $(TOOLS_SRC) $(LUA_MOD_SRC) \
+             $(sort $(wildcard enrichers/*/*.c))
+CLANG_OBJ := $(CLANG_SRC:%.c=$(BUILD)/clang/%.o)
 
-.PHONY: all test demo bench install clean deps
-all: $(DEPS_OK) $(BUILD)/libicp.a $(BUILD)/icp $(ENRICHER_SO) $(TOOLS) \
-     $(LUA_MOD)
+DEPS_OK := build-deps
 
-deps: $(DEPS_OK)
-$(DEPS_OK): Makefile
+.PHONY: all test test-build demo bench install clean deps deps-demo \
+        build-deps clang-check
+all: $(BUILD)/libicp.a $(BUILD)/icp $(ENRICHER_SO) $(TOOLS) $(LUA_MOD)
+
+# The build only checks: a missing library is named with its Debian
+# package and nothing is built or installed.
+build-deps:
+	@missing=""; \
+	for m in lua5.4:liblua5.4-dev libcurl:libcurl4-openssl-dev \
+	         libcjson:libcjson-dev sqlite3:libsqlite3-dev \
+	         libmicrohttpd:libmicrohttpd-dev; do \
+	  pkg-config --exists $${m%%:*} 2>/dev/null || \
+	    missing="$$missing $${m#*:}"; \
+	done; \
+	if ! command -v pkg-config >/dev/null 2>&1; then \
+	  missing="pkg-config$$missing"; fi; \
+	if [ -n "$$missing" ]; then \
+	  echo "missing packages:$$missing"; \
+	  echo "  run 'make deps' as root, or: sudo apt-get install -y$$missing"; \
+	  exit 1; \
+	fi
+
+deps:
+	@$(MAKE) --no-print-directory install-debs DEBS="$(DEB_PKGS)"
+deps-demo:
+	@$(MAKE) --no-print-directory install-debs DEBS="$(BUILD_DEB)"
+
+.PHONY: install-debs
+install-debs:
 	@if ! command -v dpkg-query >/dev/null 2>&1; then \
-	  echo "not Debian: install Lua 5.4, libcurl, cJSON, SQLite, Criterion"; \
-	  mkdir -p $(BUILD) && touch $@ && exit 0; fi; \
+	  echo "not Debian: install Lua 5.4, libcurl, cJSON, SQLite," \
+	       "libmicrohttpd and Criterion"; exit 0; fi; \
 	missing=""; \
-	for p in $(DEB_PKGS); do \
+	for p in $(DEBS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
 	    grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
@@ -77,17 +120,23 @@ $(DEPS_OK): Makefile
 	    exit 1; \
 	  fi; \
 	fi
-	@mkdir -p $(BUILD) && touch $@
 
-$(BUILD)/obj/%.o: %.c $(HDRS) | $(DEPS_OK)
+$(BUILD)/obj/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(ALL_CFLAGS) -c $< -o $@
+	@$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(BUILD)/asan/obj/%.o: %.c $(HDRS) | $(DEPS_OK)
+$(BUILD)/asan/obj/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	@echo "  CC/SAN  $<"
-	@$(CC) $(ALL_CFLAGS) $(SAN) -O1 -c $< -o $@
+	@$(CC) $(ALL_CFLAGS) $(WERROR) $(SAN) -O1 $(DEPFLAGS) -c $< -o $@
+
+$(BUILD)/clang/%.o: %.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	@echo "  CLANG   $<"
+	@$(CLANG) $(ALL_CFLAGS) $(WERROR) -O1 $(DEPFLAGS) -c $< -o $@
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 $(BUILD)/libicp.a: $(LIB_OBJ)
 	@rm -f $@
@@ -101,16 +150,16 @@ $(BUILD)/asan/libicp.a: $(ASAN_LIB_OBJ)
 
 $(BUILD)/icp: $(CLI_OBJ) $(BUILD)/libicp.a
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) -rdynamic $^ $(LIBS) -o $@
+	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -rdynamic $^ $(LIBS) -o $@
 
 $(BUILD)/asan/icp: $(ASAN_CLI_OBJ) $(BUILD)/asan/libicp.a
 	@echo "  LD/SAN  $@"
-	@$(CC) $(ALL_CFLAGS) $(SAN) $^ $(LIBS) -o $@
+	@$(CC) $(ALL_CFLAGS) $(WERROR) $(SAN) $(LDFLAGS) $^ $(LIBS) -o $@
 
 $(BUILD)/asan/test_%: tests/unit/test_%.c $(BUILD)/asan/libicp.a $(HDRS)
 	@echo "  CC/SAN  $<"
-	@$(CC) $(ALL_CFLAGS) $(SAN) -O1 $< $(BUILD)/asan/libicp.a \
-	  $(LIBS) -lcriterion -o $@
+	@$(CC) $(ALL_CFLAGS) $(WERROR) $(SAN) -O1 $(LDFLAGS) $< \
+	  $(BUILD)/asan/libicp.a $(LIBS) -lcriterion -o $@
 
 # Enrichers link against nothing of ours: only their own sources and cJSON.
 .SECONDEXPANSION:
@@ -118,36 +167,48 @@ $(BUILD)/enrichers/%.so: $$(wildcard enrichers/%/*.c) core/icp_enricher.h \
                          | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	@echo "  CC/SO   $@"
-	@$(CC) $(ALL_CFLAGS) -shared $(filter %.c,$^) \
+	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared $(filter %.c,$^) \
 	  $(shell pkg-config --libs libcjson) -o $@
 
 # The Lua module: the same library objects (already -fPIC) plus the
 # binding; the host interpreter provides the Lua API.
 $(BUILD)/icp.so: $(LUA_MOD_SRC) $(LIB_OBJ) $(HDRS) | $(DEPS_OK)
 	@echo "  LD      $@"
-	@$(CC) $(ALL_CFLAGS) -fvisibility=hidden -shared $(LUA_MOD_SRC) \
-	  $(LIB_OBJ) $(filter-out -llua5.4,$(LIBS)) -o $@
+	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -fvisibility=hidden -shared \
+	  $(LUA_MOD_SRC) $(LIB_OBJ) $(filter-out -llua5.4,$(LIBS)) -o $@
 
 $(BUILD)/gen_accounts: tests/data/gen_accounts.c | $(DEPS_OK)
 	@echo "  CC      $@"
-	@$(CC) $(ALL_CFLAGS) $< -lm -o $@
+	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< -lm -o $@
 $(BUILD)/%: tests/tools/%.c $(BUILD)/libicp.a | $(DEPS_OK)
 	@echo "  CC      $@"
-	@$(CC) $(ALL_CFLAGS) $< $(BUILD)/libicp.a $(LIBS) -o $@
+	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(BUILD)/libicp.a $(LIBS) -o $@
 $(BUILD)/%: bench/%.c | $(DEPS_OK)
 	@echo "  CC      $@"
-	@$(CC) $(ALL_CFLAGS) $< -lm -o $@
+	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< -lm -o $@
 
-test: all $(BUILD)/asan/icp $(TEST_BIN)
+# clang must build every source cleanly too (skipped where it is missing)
+clang-check:
+	@if command -v $(CLANG) >/dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory $(CLANG_OBJ); \
+	else echo "clang-check: $(CLANG) not found, skipped"; fi
+
+# deps first (it may install packages), then the build, then the tests
+test:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory test-build
 	@sh tests/run.sh
+test-build: all $(BUILD)/asan/icp $(TEST_BIN) clang-check
 
-demo: all
+demo:
+	@$(MAKE) --no-print-directory deps-demo
+	@$(MAKE) --no-print-directory all
 	@sh tests/demo.sh
 
 bench: all
 	@sh bench/run.sh
 
-install: all
+install: build-deps all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include/icp \
 	  $(DESTDIR)$(PREFIX)/lib/icp/enrichers $(DESTDIR)$(PREFIX)/lib/lua/5.4 \
 	  $(DESTDIR)$(PREFIX)/share/man/man1

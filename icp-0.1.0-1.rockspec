@@ -33,8 +33,14 @@ dependencies = {
   "lua >= 5.4, < 5.5",
 }
 
--- Build dependencies come from the Makefile (pkg-config: libcurl, libcjson,
--- sqlite3; `make deps` lists the Debian packages).
+-- The C libraries the module links (the Makefile finds their flags with
+-- pkg-config; `luarocks make` never installs a package: `make deps` as root
+-- does, or prints the apt-get line).
+external_dependencies = {
+  CURL = { header = "curl/curl.h", library = "curl" },
+  CJSON = { header = "cjson/cJSON.h", library = "cjson" },
+  SQLITE3 = { header = "sqlite3.h", library = "sqlite3" },
+}
 
 build = {
   type = "make",
