@@ -14,6 +14,8 @@
 # new warning never breaks a user's or a packager's build.
 
 PREFIX ?= /usr/local
+VERSION := 0.1.0
+SONAME := libicp.so.0
 DESTDIR ?=
 CC ?= cc
 BUILD := build
@@ -73,7 +75,8 @@ DEPS_OK := build-deps
 
 .PHONY: all test test-build demo bench install clean deps deps-demo \
         build-deps clang-check
-all: $(BUILD)/libicp.a $(BUILD)/icp $(ENRICHER_SO) $(TOOLS) $(LUA_MOD)
+all: $(BUILD)/libicp.a $(BUILD)/$(SONAME) $(BUILD)/icp $(ENRICHER_SO) \
+     $(TOOLS) $(LUA_MOD)
 
 # The build only checks: a missing library is named with its Debian
 # package and nothing is built or installed.
@@ -142,6 +145,14 @@ $(BUILD)/libicp.a: $(LIB_OBJ)
 	@rm -f $@
 	@echo "  AR      $@"
 	@ar rcs $@ $^
+
+# The shared library exports the embedding API of core/icp.h only
+# (core/libicp.map); its soname changes when that API breaks.
+$(BUILD)/$(SONAME): $(LIB_OBJ) core/libicp.map
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) \
+	  -Wl,--version-script=core/libicp.map $(LIB_OBJ) $(LIBS) -o $@
+	@ln -sf $(SONAME) $(BUILD)/libicp.so
 
 $(BUILD)/asan/libicp.a: $(ASAN_LIB_OBJ)
 	@rm -f $@
@@ -214,9 +225,20 @@ install: build-deps all
 	  $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/icp $(DESTDIR)$(PREFIX)/bin/icp
 	install -m 644 core/icp.h core/icp_enricher.h \
-	  $(DESTDIR)$(PREFIX)/include/icp/ 2>/dev/null || \
-	  install -m 644 core/icp.h $(DESTDIR)$(PREFIX)/include/icp/
+	  $(DESTDIR)$(PREFIX)/include/icp/
 	install -m 644 $(BUILD)/libicp.a $(DESTDIR)$(PREFIX)/lib/libicp.a
+	install -m 755 $(BUILD)/$(SONAME) \
+	  $(DESTDIR)$(PREFIX)/lib/libicp.so.$(VERSION)
+	ln -sf libicp.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/libicp.so
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' \
+	  'includedir=$${prefix}/include' '' 'Name: icp' \
+	  'Description: ICP scoring of B2B accounts with Lua rule packs' \
+	  'Version: $(VERSION)' 'Libs: -L$${libdir} -licp' \
+	  'Libs.private: $(PKG_LIBS) -lm -ldl -lpthread' \
+	  'Cflags: -I$${includedir}/icp' \
+	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/icp.pc
 	for so in $(ENRICHER_SO); do \
 	  install -m 755 $$so $(DESTDIR)$(PREFIX)/lib/icp/enrichers/; done
 	if [ -f $(BUILD)/icp.so ]; then install -m 755 $(BUILD)/icp.so \

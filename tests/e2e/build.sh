@@ -41,5 +41,42 @@ check "make install with everything present succeeds" [ "$st" = 0 ]
 check "it installs the command" [ -x "$T/dest/usr/bin/icp" ]
 check "it installs the public headers" [ -f "$T/dest/usr/include/icp/icp.h" ]
 
+check "it installs libicp.so with its soname" \
+  [ -L "$T/dest/usr/lib/libicp.so.0" ] && [ -f "$T/dest/usr/lib/libicp.so.0.1.0" ]
+check "it installs icp.pc" [ -f "$T/dest/usr/lib/pkgconfig/icp.pc" ]
+
+# examples/embed.c against the installed files alone
+flags=$(PKG_CONFIG_PATH= PKG_CONFIG_LIBDIR="$T/dest/usr/lib/pkgconfig" \
+        PKG_CONFIG_SYSROOT_DIR="$T/dest" pkg-config --cflags --libs icp)
+${CC:-cc} -Wall -Wextra -Werror "$ROOT/examples/embed.c" $flags \
+  -o "$T/embed" 2>"$T/cc.out"
+st=$?
+check "examples/embed.c builds with pkg-config --cflags --libs icp" [ "$st" = 0 ]
+check "with no header of the source tree" \
+  sh -c "! echo '$flags' | grep -q '$ROOT'"
+cd "$ROOT" || exit 1
+LD_LIBRARY_PATH=$T/dest/usr/lib "$T/embed" rules/b2b_saas.lua \
+  domain=https://www.Acme.io/ employees=250 industry=Software \
+  "tech=Amazon Web Services;Snowflake" >"$T/embed.out" 2>"$T/embed.err"
+st=$?
+check "embed scores an account (exit 0)" [ "$st" = 0 ]
+check "embed prints tier, score and route" \
+  grep -q '^tier C score 50 coverage 0.5 route sdr$' "$T/embed.out"
+printf 'domain,employees,industry,tech\n%s\n' \
+  'https://www.Acme.io/,250,Software,Amazon Web Services;Snowflake' \
+  >"$T/one.csv"
+"$ROOT/build/icp" score --rules rules/b2b_saas.lua --as-of 2026-11-01 \
+  "$T/one.csv" 2>/dev/null | sed 's/"source":"[^"]*"/"source":"embed"/' \
+  >"$T/cli.jsonl"
+check "embed's JSON is the line icp score writes" \
+  sh -c "tail -n 1 '$T/embed.out' | cmp -s - '$T/cli.jsonl'"
+LD_LIBRARY_PATH=$T/dest/usr/lib "$T/embed" "$T/nope.lua" >/dev/null \
+  2>"$T/embed.err"
+st=$?
+check "a missing pack is an error naming it" \
+  sh -c "[ $st = 1 ] && grep -q 'nope.lua' '$T/embed.err'"
+check "libicp.so exports only icp_ symbols" \
+  sh -c "! nm -D --defined-only '$ROOT/build/libicp.so' | awk '{print \$3}' | grep -v '^icp_'"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
