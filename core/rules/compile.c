@@ -619,6 +619,7 @@ void icp_dsl_compile(struct icp_pack *pack)
                       "routed at line %d; this route is never used",
                       pack->path, rt->line, rt->tier, pack->routes[j].line);
   }
+  icp_grade_compile(pack);
   if(pack->profile_line && !defaults)
     icp_diags_add(&pack->warnings, "%s:%d: no default route: accounts of "
                   "tiers without a route get none", pack->path,

@@ -531,8 +531,8 @@ static int dsl_exclude(lua_State *L)
 
 static int dsl_route(lua_State *L)
 {
-  static const char *const keys[] = { "tier", "default", "to", "sla_hours",
-                                      NULL };
+  static const char *const keys[] = { "tier", "grade", "default", "to",
+                                      "sla_hours", NULL };
   struct icp_pack *pack = pack_of(L);
   int line = icp_dsl_caller_line(L), present;
   struct icp_route *rt;
@@ -550,6 +550,8 @@ static int dsl_route(lua_State *L)
   memset(rt, 0, sizeof(*rt));
   rt->line = line;
   rt->tier = str_field(pack, L, 1, "tier", line, "route", NULL);
+  rt->grade = str_field(pack, L, 1, "grade", line, "route", NULL);
+  rt->grade_row = rt->grade_col = -1;
   rt->to = str_field(pack, L, 1, "to", line, "route", NULL);
   lua_getfield(L, 1, "default");
   rt->is_default = lua_toboolean(L, -1);
@@ -562,9 +564,9 @@ static int dsl_route(lua_State *L)
          line);
   if(!rt->to)
     DIAG(pack, line, "%s:%d: route: 'to' is required", pack->path, line);
-  if(!rt->tier == !rt->is_default)
-    DIAG(pack, line, "%s:%d: route: give either tier = \"...\" or default "
-         "= true", pack->path, line);
+  if(!!rt->tier + !!rt->grade + !!rt->is_default != 1)
+    DIAG(pack, line, "%s:%d: route: give one of tier = \"...\", grade = "
+         "\"...\" or default = true", pack->path, line);
   return 0;
 }
 
@@ -761,7 +763,7 @@ enum icp_status icp_dsl_install(struct icp_pack *pack, struct icp_err *err)
     { "profile", dsl_profile }, { "fields", dsl_fields },
     { "rule", dsl_rule }, { "exclude", dsl_exclude },
     { "route", dsl_route }, { "field", dsl_field },
-    { "validate", icp_dsl_validate },
+    { "validate", icp_dsl_validate }, { "grade", icp_dsl_grade },
   };
   lua_State *L = icp_sandbox_state(pack->sb);
   const char *const *m;

@@ -21,6 +21,13 @@ void icp_dsl_compile(struct icp_pack *pack);
 /* validate { ... } (dsl_validate.c); its upvalue 1 is the pack. */
 int icp_dsl_validate(lua_State *L);
 
+/* grade { rows = ..., cols = ... } (dsl_grade.c); upvalue 1 is the
+ * pack. icp_grade_compile resolves its dimensions and the routes on a
+ * grade once the chunk has run; icp_grade_free releases it. */
+int icp_dsl_grade(lua_State *L);
+void icp_grade_compile(struct icp_pack *pack);
+void icp_grade_free(struct icp_grade *g);
+
 /* The line of the Lua code calling the current C function (0 if none). */
 int icp_dsl_caller_line(lua_State *L);
 

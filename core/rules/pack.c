@@ -56,6 +56,7 @@ void icp_pack_free(struct icp_pack *pack)
   }
   for(i = 0; i < pack->nroutes; i++) {
     free(pack->routes[i].tier);
+    free(pack->routes[i].grade);
     free(pack->routes[i].to);
   }
   for(i = 0; i < pack->ndims; i++)
@@ -72,6 +73,7 @@ void icp_pack_free(struct icp_pack *pack)
   free(pack->version);
   free(pack->description);
   free(pack->vset.icp_tiers);
+  icp_grade_free(&pack->grade);
   icp_plan_free(&pack->plan);
   for(i = 0; pack->jn.rule && i < pack->nrules; i++)
     free((char *)pack->jn.rule[i].p);

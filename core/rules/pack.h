@@ -65,10 +65,29 @@ struct icp_exclude {
 struct icp_route {
   int line;
   char *tier;           /* NULL for the default route */
+  char *grade;          /* "A1", "A*" or "*1"; NULL when on a tier */
+  int grade_row, grade_col; /* resolved cut indices, -1 for any */
   int is_default;
   char *to;
   double sla_hours;
   int has_sla;
+};
+
+/* grade { rows = {...}, cols = {...} } (dsl_grade.c): one axis is one
+ * dimension's score or the weighted mean of several; cuts descend to 0 */
+struct icp_grade_axis {
+  char **dim_names;
+  int *dims;               /* indices into pack->dims once compiled */
+  int ndims;
+  char **names;            /* cut names, "A" or "1" */
+  double *cuts;            /* descending thresholds, the last 0 */
+  int ncuts;
+};
+
+struct icp_grade {
+  int line;                /* 0: the pack has no grade block */
+  struct icp_grade_axis rows, cols;
+  char **cells;            /* rows.ncuts x cols.ncuts names ("A1") */
 };
 
 struct icp_diags {
@@ -126,6 +145,7 @@ struct icp_pack {
   struct icp_diags warnings;   /* `icp check` notes that are not errors */
   struct icp_jnames jn;
   struct icp_vset vset;
+  struct icp_grade grade;
 };
 
 void icp_diags_add(struct icp_diags *d, const char *fmt, ...)

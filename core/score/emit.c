@@ -171,6 +171,10 @@ enum icp_status icp_emit_jsonl(struct icp_buf *b, const struct icp_pack *p,
   TRY(icp_buf_json_fixed(b, r->score));
   TRY(LIT(b, ",\"tier\":"));
   TRY(str_or_null(b, r->tier_name));
+  if(p->grade.line) {
+    TRY(LIT(b, ",\"grade\":"));
+    TRY(str_or_null(b, r->grade));
+  }
   TRY(LIT(b, ",\"dimensions\":"));
   TRY(icp_buf_addc(b, '{'));
   for(i = 0; i < p->ndims; i++) {
@@ -285,6 +289,8 @@ enum icp_status icp_emit_csv_header(struct icp_buf *b,
 {
   int i;
   TRY(icp_buf_adds(b, "domain,score,tier"));
+  if(p->grade.line)
+    TRY(icp_buf_adds(b, ",grade"));
   for(i = 0; i < p->ndims; i++) {
     TRY(icp_buf_addc(b, ','));
     TRY(icp_csv_cell(b, p->dims[i].name, strlen(p->dims[i].name), 1));
@@ -378,6 +384,11 @@ enum icp_status icp_emit_csv_row(struct icp_buf *b, const struct icp_pack *p,
   TRY(icp_buf_json_fixed(b, r->score));
   TRY(icp_buf_addc(b, ','));
   TRY(icp_csv_cell(b, r->tier_name, strlen(r->tier_name), 1));
+  if(p->grade.line) {
+    TRY(icp_buf_addc(b, ','));
+    if(r->grade)
+      TRY(icp_csv_cell(b, r->grade, strlen(r->grade), 1));
+  }
   for(i = 0; i < p->ndims; i++) {
     TRY(icp_buf_addc(b, ','));
     TRY(icp_buf_json_fixed(b, r->dim[i]));

@@ -146,8 +146,13 @@ static const char *route_for(const struct icp_pack *pack,
                              struct icp_result *r)
 {
   int i;
+  /* file order: a tier route and a grade route for the same account, the
+   * first written wins */
   for(i = 0; i < pack->nroutes; i++)
-    if(pack->routes[i].tier && !strcmp(pack->routes[i].tier, r->tier_name)) {
+    if((pack->routes[i].tier && !strcmp(pack->routes[i].tier,
+                                        r->tier_name)) ||
+       (pack->routes[i].grade &&
+        icp_grade_route_matches(&pack->routes[i], r))) {
       r->route_def = &pack->routes[i];
       return pack->routes[i].to;
     }
@@ -282,6 +287,7 @@ enum icp_status icp_score(struct icp_pack *pack,
         break;
       }
   }
+  icp_grade_score(pack, r);
   r->route = route_for(pack, r);
   pack->view->record = 0;
   return ICP_OK;

@@ -33,6 +33,11 @@ struct icp_result {
   int nexcluded;
   int tier;              /* index into pack->tiers or ICP_TIER_* */
   const char *tier_name;
+  const char *grade;     /* grade cell ("A1"), NULL when the pack has no
+                          * grade block or the tier is excluded or
+                          * insufficient_data */
+  int grade_row, grade_col;  /* cut indices, -1 without a grade */
+  double grade_axis[2];  /* rows, cols axis values as compared */
   const char *route;     /* NULL when no route applies */
   const struct icp_route *route_def;
   int nerrors;           /* custom rules that raised errors */
@@ -57,6 +62,13 @@ void icp_result_free(struct icp_result *r);
 enum icp_status icp_score(struct icp_pack *pack,
                           const struct icp_account *a,
                           struct icp_result *r, int explain);
+
+/* grade.c: sets r->grade from the written dimension scores (called by
+ * icp_score once the tier is known), and whether route rt, which names a
+ * grade, matches r. */
+void icp_grade_score(const struct icp_pack *pack, struct icp_result *r);
+int icp_grade_route_matches(const struct icp_route *rt,
+                            const struct icp_result *r);
 
 /* Text kept for rule or exclude index k (errors, evidence), or NULL. */
 const char *icp_result_error(const struct icp_result *r, int k);

@@ -163,6 +163,7 @@ void icp_lua_push_result(lua_State *L, const struct icp_pack *p,
   set_str(L, "domain", icp_account_domain(a));
   set_num(L, "score", r->score);
   set_str(L, "tier", r->tier_name);
+  set_str(L, "grade", r->grade);                   /* nil without one */
   lua_createtable(L, 0, p->ndims);                 /* result, dimensions */
   for(i = 0; i < p->ndims; i++)
     set_num(L, p->dims[i].name, r->dim[i]);
@@ -273,6 +274,7 @@ void icp_lua_push_info(lua_State *L, const struct icp_pack *p)
     const struct icp_route *rt = &p->routes[i];
     lua_createtable(L, 0, 4);
     set_str(L, "tier", rt->tier);
+    set_str(L, "grade", rt->grade);
     if(rt->is_default) {
       lua_pushboolean(L, 1);
       lua_setfield(L, -2, "default");

@@ -418,7 +418,7 @@ Test(dsl, routes)
               "pk.lua:4: route: 'to' is required");
   expect_diag(T_PROFILE RULE_OK
               "route { tier = \"A\", default = true, to = \"x\" }\n",
-              "give either tier = \"...\" or default = true");
+              "give one of tier = \"...\", grade = \"...\" or default = true");
   expect_diag(T_PROFILE RULE_OK
               "route { tier = \"A\", to = \"x\", sla_hours = -1 }\n",
               "pk.lua:4: route: sla_hours must be >= 0");
