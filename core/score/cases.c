@@ -238,8 +238,9 @@ static void explain(struct report *rp, const struct icp_pack *p,
   int i, k;
   icp_buf_init(&b, 1 << 16);
   icp_emit_reasons(&b, p, r, p->nrules);
-  fprintf(rp->out, "  actual: tier %s, score %.6g, coverage %.6g, route %s; "
-          "%s%s\n", r->tier_name, r->score, r->coverage,
+  fprintf(rp->out, "  actual: tier %s%s%s, score %.6g, coverage %.6g, "
+          "route %s; %s%s\n", r->tier_name, r->grade ? ", grade " : "",
+          r->grade ? r->grade : "", r->score, r->coverage,
           r->route ? r->route : "none", b.len ? "fired " : "nothing fired",
           b.len ? b.p : "");
   for(i = 0; i < p->nrules + p->nexcl; i++) {
@@ -289,6 +290,13 @@ static void check_expect(struct report *rp, lua_State *L, int t,
       check_string(rp, L, v, k, r->tier_name);
     else if(!strcmp(k, "route"))
       check_string(rp, L, v, k, r->route);
+    else if(!strcmp(k, "grade") && lua_type(L, v) == LUA_TBOOLEAN &&
+            !lua_toboolean(L, v)) {
+      if(r->grade) /* grade = false: expects no grade */
+        fail(rp, "grade: expected none, got \"%s\"", r->grade);
+    }
+    else if(!strcmp(k, "grade"))
+      check_string(rp, L, v, k, r->grade);
     else if(!strcmp(k, "excluded_by"))
       check_set(rp, L, v, k, p, r, 1, ICP_TRUE, 0, mentioned);
     else if(!strcmp(k, "fired"))
@@ -319,7 +327,8 @@ static void check_expect(struct report *rp, lua_State *L, int t,
     else if((d = dim_index(p, k)) >= 0)
       check_range(rp, L, v, k, r->dim[d]);
     else
-      fail(rp, "expect: unknown key '%s' (tier, route, excluded_by, fired, "
+      fail(rp, "expect: unknown key '%s' (tier, grade, route, excluded_by, "
+           "fired, "
            "fired_includes, not_fired, unknown, score, coverage, "
            "dimensions or a dimension name)", k);
     lua_pop(L, 1);

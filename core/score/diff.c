@@ -29,6 +29,11 @@ struct icp_diff {
   int nm, top;
   long seq;
   struct icp_buf tmp;
+  /* grade migration, when either pack has a grade block: labels are the
+   * cells of both packs (one per name) and "none" (no grade) last */
+  const char **grades;
+  int ngrades, *gmap[2];
+  long *gmatrix, changed_grades;
 };
 
 static int tier_id(struct icp_diff *d, const char *name)
@@ -41,6 +46,50 @@ static int tier_id(struct icp_diff *d, const char *name)
     return MAX_TIERS - 1;
   d->tiers[d->ntiers] = name;
   return d->ntiers++;
+}
+
+static int grade_label(struct icp_diff *d, const char *name)
+{
+  int i;
+  for(i = 0; i < d->ngrades; i++)
+    if(!strcmp(d->grades[i], name))
+      return i;
+  d->grades[d->ngrades] = name;
+  return d->ngrades++;
+}
+
+/* Labels and the matrix of the grade migration; 0 when out of memory. */
+static int grades_init(struct icp_diff *d)
+{
+  const struct icp_pack *pk[2] = { d->old_pack, d->new_pack };
+  int k, i, n = 1;
+  for(k = 0; k < 2; k++)
+    n += pk[k]->grade.cells ? pk[k]->grade.rows.ncuts *
+         pk[k]->grade.cols.ncuts : 0;
+  if(n == 1)
+    return 1;
+  d->grades = calloc((size_t)n, sizeof(char *));
+  d->gmatrix = calloc((size_t)n * (size_t)n, sizeof(long));
+  for(k = 0; k < 2; k++)
+    d->gmap[k] = calloc((size_t)n, sizeof(int));
+  if(!d->grades || !d->gmatrix || !d->gmap[0] || !d->gmap[1])
+    return 0;
+  for(k = 0; k < 2; k++)
+    for(i = 0; pk[k]->grade.cells &&
+        i < pk[k]->grade.rows.ncuts * pk[k]->grade.cols.ncuts; i++)
+      d->gmap[k][i] = grade_label(d, pk[k]->grade.cells[i]);
+  grade_label(d, "none");
+  return 1;
+}
+
+/* The label of r's grade in the matrix (k: 0 old, 1 new). */
+static int grade_id(const struct icp_diff *d, int k,
+                    const struct icp_result *r)
+{
+  const struct icp_pack *p = k ? d->new_pack : d->old_pack;
+  if(!r->grade)
+    return d->ngrades - 1;
+  return d->gmap[k][r->grade_row * p->grade.cols.ncuts + r->grade_col];
 }
 
 struct icp_diff *icp_diff_new(const struct icp_pack *old_pack,
@@ -66,6 +115,10 @@ struct icp_diff *icp_diff_new(const struct icp_pack *old_pack,
   tier_id(d, "unranked");
   tier_id(d, "excluded");
   icp_buf_init(&d->tmp, 1 << 20);
+  if(!grades_init(d)) {
+    icp_diff_free(d);
+    return NULL;
+  }
   return d;
 }
 
@@ -86,6 +139,10 @@ void icp_diff_free(struct icp_diff *d)
     free_mover(&d->m[i]);
   free(d->m);
   free(d->shift);
+  free(d->grades);
+  free(d->gmatrix);
+  free(d->gmap[0]);
+  free(d->gmap[1]);
   icp_buf_free(&d->tmp);
   free(d);
 }
@@ -211,6 +268,11 @@ enum icp_status icp_diff_add(void *ud, const struct icp_account *a,
   d->matrix[to][tn]++;
   if(to != tn)
     d->changed_tiers++;
+  if(d->gmatrix) {
+    int go = grade_id(d, 0, ro), gn = grade_id(d, 1, rn);
+    d->gmatrix[go * d->ngrades + gn]++;
+    d->changed_grades += go != gn;
+  }
   if(strcmp(ro->route ? ro->route : "", rn->route ? rn->route : ""))
     d->changed_routes++;
   if(d->nshift == d->capshift) {
@@ -285,6 +347,39 @@ static int row_used(const struct icp_diff *d, int t)
   return t < d->old_pack->ntiers || t < d->new_pack->ntiers;
 }
 
+static int grade_used(const struct icp_diff *d, int g)
+{
+  int k;
+  for(k = 0; k < d->ngrades; k++)
+    if(d->gmatrix[g * d->ngrades + k] || d->gmatrix[k * d->ngrades + g])
+      return 1;
+  return 0;
+}
+
+/* The grade migration matrix, rows and columns that hold accounts. */
+static void print_grades(const struct icp_diff *d, FILE *fp)
+{
+  int i, k;
+  fprintf(fp, "\ngrade migration (rows: old grade, columns: new grade; "
+          "none: excluded, insufficient data or no grade block)\n");
+  fprintf(fp, "%-18s", "old \\ new");
+  for(k = 0; k < d->ngrades; k++)
+    if(grade_used(d, k))
+      fprintf(fp, " %6.6s", d->grades[k]);
+  fprintf(fp, "\n");
+  for(i = 0; i < d->ngrades; i++) {
+    if(!grade_used(d, i))
+      continue;
+    fprintf(fp, "%-18.18s", d->grades[i]);
+    for(k = 0; k < d->ngrades; k++)
+      if(grade_used(d, k))
+        fprintf(fp, " %6ld", d->gmatrix[i * d->ngrades + k]);
+    fprintf(fp, "\n");
+  }
+  fprintf(fp, "changed grades: %ld (%.1f%%)\n", d->changed_grades,
+          d->n ? 100.0 * d->changed_grades / d->n : 0);
+}
+
 void icp_diff_print(struct icp_diff *d, FILE *fp)
 {
   int i, k;
@@ -308,6 +403,8 @@ void icp_diff_print(struct icp_diff *d, FILE *fp)
         fprintf(fp, " %9ld", d->matrix[i][k]);
     fprintf(fp, "\n");
   }
+  if(d->gmatrix)
+    print_grades(d, fp);
   fprintf(fp, "\nchanged tiers: %ld (%.1f%%)   changed routes: %ld\n",
           d->changed_tiers, d->n ? 100.0 * d->changed_tiers / d->n : 0,
           d->changed_routes);
@@ -364,7 +461,33 @@ enum icp_status icp_diff_json(struct icp_diff *d, struct icp_buf *b)
     }
     icp_buf_addc(b, '}');
   }
-  icp_buf_adds(b, "},\"score_shift\":{\"mean\":");
+  icp_buf_addc(b, '}');
+  if(d->gmatrix) {
+    icp_buf_printf(b, ",\"changed_grades\":%ld,\"grade_matrix\":{",
+                   d->changed_grades);
+    for(i = 0, first = 1; i < d->ngrades; i++) {
+      int inner = 1;
+      if(!grade_used(d, i))
+        continue;
+      if(!first)
+        icp_buf_addc(b, ',');
+      first = 0;
+      icp_buf_json_str(b, d->grades[i], strlen(d->grades[i]));
+      icp_buf_adds(b, ":{");
+      for(k = 0; k < d->ngrades; k++) {
+        if(!grade_used(d, k))
+          continue;
+        if(!inner)
+          icp_buf_addc(b, ',');
+        inner = 0;
+        icp_buf_json_str(b, d->grades[k], strlen(d->grades[k]));
+        icp_buf_printf(b, ":%ld", d->gmatrix[i * d->ngrades + k]);
+      }
+      icp_buf_addc(b, '}');
+    }
+    icp_buf_addc(b, '}');
+  }
+  icp_buf_adds(b, ",\"score_shift\":{\"mean\":");
   icp_buf_json_fixed(b, d->n ? d->sum / d->n : 0);
   icp_buf_adds(b, ",\"p10\":");
   icp_buf_json_fixed(b, pct(d->shift, d->nshift, 0.1));

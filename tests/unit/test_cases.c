@@ -170,3 +170,33 @@ Test(cases, an_account_value_that_does_not_fit_fails_the_case)
             "%s", r);
   free(r);
 }
+
+Test(cases, a_case_expects_a_grade_or_none)
+{
+  struct icp_case_stats st;
+  char *r;
+  put("g.lua",
+      "profile { name = \"g\", dimensions = { fit = 1, eng = 1 },\n"
+      "  tiers = { {\"A\", 50}, {\"B\", 0} } }\n"
+      "rule \"a\" { dimension = \"fit\", points = 10, when = field \"employees\" :gt(100) }\n"
+      "rule \"e\" { dimension = \"eng\", points = 10, when = field \"open_jobs\" :gt(3) }\n"
+      "exclude \"tiny\" { when = field \"employees\" :lt(5) }\n"
+      "grade { rows = { dimension = \"fit\", cuts = { {\"A\", 50}, {\"B\", 0} } },\n"
+      "  cols = { dimension = \"eng\", cuts = { {\"1\", 50}, {\"2\", 0} } } }\n"
+      "route { grade = \"A*\", to = \"ae\" }\n"
+      "route { default = true, to = \"nurture\" }\n");
+  put("g_test.lua",
+      "case \"fit, cold\" { account = { employees = 200, open_jobs = 0 },\n"
+      "  expect = { grade = \"A2\", route = \"ae\" } }\n"
+      "case \"tiny\" { account = { employees = 2 }, expect = { grade = false } }\n"
+      "case \"wrong\" { account = { employees = 20, open_jobs = 9 },\n"
+      "  expect = { grade = \"A1\" } }\n"
+      "case \"not none\" { account = { employees = 20 }, expect = { grade = false } }\n");
+  r = run("g_test.lua", &st);
+  cr_assert_eq(st.passed, 2, "%s", r);
+  cr_assert_eq(st.failed, 2, "%s", r);
+  cr_assert(strstr(r, "grade: expected \"A1\", got \"B1\""), "%s", r);
+  cr_assert(strstr(r, "grade: expected none, got \"B2\""), "%s", r);
+  cr_assert(strstr(r, "actual: tier A, grade B1,"), "%s", r);
+  free(r);
+}
