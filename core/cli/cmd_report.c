@@ -4,8 +4,11 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "data/schema.h"
+#include "data/value.h"
 #include "io/out.h"
 #include "report/report.h"
+#include "rules/rules.h"
 
 static const char usage[] =
   "usage: icp report --html FILE [INPUT.json|INPUT.jsonl ...]\n"
@@ -17,16 +20,22 @@ static const char usage[] =
   "prints well) from the results of icp score (its JSONL), diff --json,\n"
   "discover --json and validate --json, recognised by their content; or\n"
   "runs validate (with --deals) or score (with --rules and accounts)\n"
-  "itself. The review flags of a validation come first.\n"
+  "itself. The page opens with a few sentences computed from the data,\n"
+  "the as-of date and the inputs; then the review flags of a validation,\n"
+  "tiers, top accounts with reasons, grades, route and SLA workload,\n"
+  "exclusions, data coverage (with --rules: which fields would move the\n"
+  "most accounts if filled), a pack change and discovery.\n"
   "\n"
   "options:\n"
   "  --html FILE         the page to write (required)\n"
   "  --title TEXT        its title (default \"ICP report\")\n"
   "  --validate, --diff, --discover, --score FILE  an input of that kind\n"
+  "                      (also beside --rules, where INPUT is accounts)\n"
   "  --rules PACK        run the pack: validate with --deals and\n"
   "                      --accounts (every icp validate option is passed\n"
   "                      on), else score the INPUT accounts\n"
-  "  --as-of DATE        passed on when running a command\n"
+  "  --as-of DATE        passed on when running a command, and shown at\n"
+  "                      the top of the page\n"
   "\n"
   "exit status: 0 ok, 1 usage error or unreadable input, 3 nothing could\n"
   "be done; running validate, 4 when a review is due (the page is\n"
@@ -91,6 +100,51 @@ static int run_score(const char *rules, const char *as_of, char **inputs,
   return rc;
 }
 
+/* Loads the pack that scored the accounts, so that the page can say which
+ * fields would move accounts if filled; 0 on failure (said on stderr). */
+static int give_pack(struct icp_report *r, const char *rules)
+{
+  struct icp_schema *schema = icp_schema_new();
+  struct icp_pack *pack = schema ? icp_pack_new(schema, NULL) : NULL;
+  struct icp_err err;
+  int ok = pack && !icp_pack_load_file(pack, rules, &err) &&
+           !icp_report_set_pack(r, pack);
+  if(pack && !ok)
+    fprintf(stderr, "icp report: %s: cannot read the pack\n", rules);
+  icp_pack_free(pack);
+  icp_schema_free(schema);
+  return ok;
+}
+
+/* "a.csv, b.csv scored with PACK": the name the page shows for the
+ * scored file made by this run. */
+static void run_name(char *out, size_t cap, char **inputs, int n,
+                     const char *rules)
+{
+  size_t len = 0;
+  int i;
+  *out = 0;
+  for(i = 0; i < n && len < cap; i++) {
+    int w = snprintf(out + len, cap - len, "%s%s", i ? ", " : "",
+                     inputs[i]);
+    if(w < 0)
+      return;
+    len += (size_t)w;
+  }
+  if(len < cap)
+    snprintf(out + len, cap - len, " scored with %s", rules);
+}
+
+static int add_as(struct icp_report *r, const char *path, const char *name)
+{
+  struct icp_err err;
+  if(icp_report_add_file_as(r, path, name, &err)) {
+    fprintf(stderr, "icp report: %s\n", err.msg);
+    return 0;
+  }
+  return 1;
+}
+
 static int add(struct icp_report *r, const char *path)
 {
   struct icp_err err;
@@ -107,15 +161,16 @@ int icp_cmd_report(int argc, char **argv)
   const char *deals = NULL;
   char **pass = calloc((size_t)argc + 1, sizeof(char *));
   char **inputs = calloc((size_t)argc + 1, sizeof(char *));
-  char tmp[512] = "";
-  int npass = 0, ninputs = 0, i, rc = ICP_EXIT_OK, run_rc = 0;
+  char **docs = calloc((size_t)argc + 1, sizeof(char *));
+  char tmp[512] = "", shown[1024], today[11];
+  int npass = 0, ninputs = 0, ndocs = 0, i, rc = ICP_EXIT_OK, run_rc = 0;
   struct icp_report *r = icp_report_new();
   struct icp_buf page;
   struct icp_out out;
   struct icp_err err;
 
   icp_buf_init(&page, (size_t)1 << 30);
-  if(!pass || !inputs || !r) {
+  if(!pass || !inputs || !docs || !r) {
     rc = ICP_EXIT_NOTHING;
     goto done;
   }
@@ -148,7 +203,8 @@ int icp_cmd_report(int argc, char **argv)
         rc = icp_cli_usage_error("report", "%s needs a FILE", argv[i]);
         goto done;
       }
-      inputs[ninputs++] = argv[++i];
+      /* a document, even when --rules makes INPUT the accounts */
+      docs[ndocs++] = argv[++i];
       continue;
     }
     if(argv[i][0] == '-' && argv[i][1]) {
@@ -210,8 +266,13 @@ int icp_cmd_report(int argc, char **argv)
       rc = run_rc;
       goto done;
     }
+    if(!give_pack(r, rules)) {
+      rc = ICP_EXIT_NOTHING;
+      goto done;
+    }
+    run_name(shown, sizeof(shown), inputs, ninputs, rules);
     ninputs = 0;
-    if(!add(r, tmp)) {
+    if(!add_as(r, tmp, shown)) {
       rc = ICP_EXIT_NOTHING;
       goto done;
     }
@@ -221,6 +282,17 @@ int icp_cmd_report(int argc, char **argv)
       rc = ICP_EXIT_USAGE;
       goto done;
     }
+  for(i = 0; i < ndocs; i++)
+    if(!add(r, docs[i])) {
+      rc = ICP_EXIT_USAGE;
+      goto done;
+    }
+  if(as_of)
+    icp_report_set_as_of(r, as_of);
+  else if(rules && !deals) {
+    icp_format_date(icp_today(), today);
+    icp_report_set_as_of(r, today);  /* the date score counted from */
+  }
   if(icp_report_empty(r)) {
     rc = icp_cli_usage_error("report", "no input (give the JSON of "
                              "validate, diff or discover, the JSONL of "
@@ -245,5 +317,6 @@ done:
   icp_report_free(r);
   free(pass);
   free(inputs);
+  free(docs);
   return rc;
 }

@@ -23,6 +23,7 @@ void icp_report_free(struct icp_report *r)
   free(r->validate_name);
   free(r->diff_name);
   free(r->discover_name);
+  scored_free(r);
   free(r);
 }
 
@@ -67,6 +68,7 @@ static int add_scored(struct icp_report *r, const cJSON *o)
       count_add(r->reasons, &r->nreasons, REPORT_REASONS_MAX, f->string);
   if(arm && (!strcmp(arm, "A") || !strcmp(arm, "B")))
     r->arms[arm[0] == 'B']++;
+  scored_add(r, o);
   if(!*r->pack && jstr(pack, "name"))
     snprintf(r->pack, sizeof(r->pack), "%s %s", jstr(pack, "name"),
              jstr(pack, "version") ? jstr(pack, "version") : "");
@@ -163,31 +165,54 @@ enum icp_status icp_report_add_text(struct icp_report *r, const char *name,
 enum icp_status icp_report_add_file(struct icp_report *r, const char *path,
                                     struct icp_err *err)
 {
+  return icp_report_add_file_as(r, path, NULL, err);
+}
+
+enum icp_status icp_report_add_file_as(struct icp_report *r,
+                                       const char *path, const char *name,
+                                       struct icp_err *err)
+{
   char *text;
   size_t len;
   enum icp_status st = icp_read_file(path, (size_t)1 << 30, &text, &len,
                                      err);
   if(st)
     return st;
-  st = icp_report_add_text(r, path, text, len, err);
+  st = icp_report_add_text(r, name ? name : path, text, len, err);
   free(text);
+  if(!st && r->ninputs < REPORT_INPUTS_MAX &&
+     !(r->inputs[r->ninputs++] = dup_str(name ? name : path)))
+    return icp_err_set(err, ICP_ENOMEM, "out of memory");
   return st;
+}
+
+/* One link of the list of sections, comma-separated. */
+static void nav(struct icp_buf *out, int on, const char *id,
+                const char *label)
+{
+  if(!on)
+    return;
+  if(out->len && out->p[out->len - 1] == '>')
+    icp_buf_addc(out, ',');
+  icp_buf_printf(out, " <a href=\"#%s\">%s</a>", id, label);
 }
 
 enum icp_status icp_report_render(const struct icp_report *r,
                                   const char *title, struct icp_buf *out)
 {
   html_open(out, title ? title : "ICP report");
+  sec_summary(out, r);
   icp_buf_adds(out, "<p class=\"meta\">Sections:");
-  if(r->validate)
-    icp_buf_adds(out, " <a href=\"#flags\">review flags</a>,"
-                 " <a href=\"#validate\">validation</a>");
-  if(r->scored)
-    icp_buf_adds(out, " <a href=\"#score\">scored accounts</a>");
-  if(r->diff)
-    icp_buf_adds(out, " <a href=\"#diff\">pack change</a>");
-  if(r->discover)
-    icp_buf_adds(out, " <a href=\"#discover\">discovery</a>");
+  nav(out, r->validate != NULL, "flags", "review flags");
+  nav(out, r->validate != NULL, "validate", "validation");
+  nav(out, r->scored > 0, "score", "tiers");
+  nav(out, r->ntop > 0, "top", "top accounts");
+  nav(out, r->ngrades > 0, "grades", "grades");
+  nav(out, r->nroutes > 0, "workload", "workload");
+  nav(out, r->scored > 0, "exclusions", "exclusions");
+  nav(out, r->scored > 0, "coverage", "data coverage");
+  nav(out, r->diff != NULL, "diff", "pack change");
+  nav(out, r->discover != NULL, "discover", "discovery");
   icp_buf_adds(out, "</p>\n");
   if(r->validate)
     sec_flags(out, r);
@@ -195,6 +220,8 @@ enum icp_status icp_report_render(const struct icp_report *r,
     sec_validate(out, r);
   if(r->scored)
     sec_score(out, r);
+  if(r->scored)
+    sec_accounts(out, r);
   if(r->diff)
     sec_diff(out, r);
   if(r->discover)

@@ -35,6 +35,21 @@ enum icp_status icp_report_add_text(struct icp_report *r, const char *name,
 /* The same from a file (at most 1 GiB). */
 enum icp_status icp_report_add_file(struct icp_report *r, const char *path,
                                     struct icp_err *err);
+/* The same from a file shown in the page as name (NULL: the path), e.g.
+ * the accounts a temporary scored file was made from. */
+enum icp_status icp_report_add_file_as(struct icp_report *r,
+                                       const char *path, const char *name,
+                                       struct icp_err *err);
+/* The as-of date of the run (YYYY-MM-DD), shown at the top; without it
+ * the page shows the validation's as-of date or says it is not known. */
+void icp_report_set_as_of(struct icp_report *r, const char *day);
+/* The pack that scored the accounts (call before adding them): with it
+ * the page names the fields that would move the most accounts if filled.
+ * Copies what it needs; ICP_ENOMEM when out of memory. */
+struct icp_pack;
+enum icp_status icp_report_set_pack(struct icp_report *r,
+                                    const struct icp_pack *pack);
+
 /* 1 when nothing was added yet. */
 int icp_report_empty(const struct icp_report *r);
 

@@ -19,6 +19,30 @@ struct count {
   long n;
 };
 
+#define REPORT_TOP 10
+#define REPORT_PACKS_MAX 8
+#define REPORT_INPUTS_MAX 32
+#define REPORT_GRADES_MAX 128
+
+/* one of the best-scored accounts, with its top reasons */
+struct top_account {
+  char domain[96], tier[32], grade[24], route[64], reasons[200];
+  double score;
+  long seq;
+};
+
+/* a route (a team) and its workload */
+struct route_load {
+  char name[64];
+  long n;
+  double sla_lo, sla_hi;   /* hours; NaN when no account had an SLA */
+};
+
+/* What the report knows of the pack when it scored the accounts itself
+ * (report_scored.c): weights, maxima, thresholds and the fields each rule
+ * reads, to say which fields would move accounts if filled. */
+struct report_pack;
+
 struct icp_report {
   cJSON *validate, *diff, *discover;  /* owned documents, or NULL */
   char *validate_name, *diff_name, *discover_name;
@@ -31,7 +55,47 @@ struct icp_report {
   long hist[REPORT_HIST_BINS];        /* score in [5i, 5i + 5) */
   long arms[2];
   char pack[128];
+  /* report_scored.c: the meeting-room view of the scored accounts */
+  double tier_top[REPORT_TIERS_MAX];  /* best score seen per tier */
+  struct count grades[REPORT_GRADES_MAX];
+  int ngrades;
+  long graded, excluded, insufficient;
+  struct top_account top[REPORT_TOP];
+  int ntop;
+  long seq;
+  struct route_load routes[REPORT_TIERS_MAX];
+  int nroutes;
+  struct count excl[REPORT_REASONS_MAX], unknown[REPORT_REASONS_MAX];
+  int nexcl, nunknown;
+  double coverage_sum;
+  char packs[REPORT_PACKS_MAX][128];
+  long pack_n[REPORT_PACKS_MAX];
+  int npacks;
+  char *inputs[REPORT_INPUTS_MAX];
+  int ninputs;
+  char as_of[16];
+  struct report_pack *rp;
 };
+
+/* ---- report_scored.c ---------------------------------------------------- */
+
+/* Adds what the summary, top accounts, workload, exclusions, coverage and
+ * grade sections need from one scored account (a JSONL object). */
+void scored_add(struct icp_report *r, const cJSON *o);
+void scored_free(struct icp_report *r);
+/* Tier order: the pack's tiers best first (or, without the pack, by the
+ * best score seen), then unranked, excluded, insufficient_data. Fills idx
+ * with indices into r->tiers; returns their number. */
+int scored_tier_order(const struct icp_report *r, int *idx);
+/* Per field (when the pack is known): accounts where a rule reading it was
+ * unknown, and those whose tier would rise if it were filled and those
+ * rules fired. Returns the number of fields; the arrays are borrowed. */
+int scored_fields(const struct icp_report *r, const char *const **names,
+                  const long **unknown, const long **moves,
+                  const double **weight);
+/* The first two ranked tiers (the ICP, e.g. A and B) for the summary;
+ * returns how many (0..2). */
+int scored_icp_tiers(const struct icp_report *r, const char **names);
 
 /* ---- html.c ------------------------------------------------------------ */
 
@@ -80,13 +144,28 @@ void svg_lines(struct icp_buf *b, const char *title, const char *xlabel,
 void svg_heat(struct icp_buf *b, const char *title, const char *xlabel,
               const char *ylabel, const char *const *rows, int nrows,
               const char *const *cols, int ncols, const double *v);
+/* The same with join between a row and a column name in each cell's
+ * tooltip (svg_heat joins with an arrow, as for a migration). */
+void svg_heat_join(struct icp_buf *b, const char *title, const char *xlabel,
+                   const char *ylabel, const char *const *rows, int nrows,
+                   const char *const *cols, int ncols, const double *v,
+                   const char *join);
 
 /* ---- sections ---------------------------------------------------------- */
 
 void sec_flags(struct icp_buf *b, const struct icp_report *r);
 void sec_validate(struct icp_buf *b, const struct icp_report *r);
 void sec_score(struct icp_buf *b, const struct icp_report *r);
+/* A table of counts: label, accounts, share of total (sec_score.c). */
+void count_table(struct icp_buf *b, const char *what,
+                 const char *const *labels, const double *v, int n,
+                 double total);
 void sec_diff(struct icp_buf *b, const struct icp_report *r);
 void sec_discover(struct icp_buf *b, const struct icp_report *r);
+/* sec_summary.c: the sentences at the top, as-of date, inputs, warnings */
+void sec_summary(struct icp_buf *b, const struct icp_report *r);
+/* sec_accounts.c: top accounts, grade grid, workload, exclusions, data
+ * coverage */
+void sec_accounts(struct icp_buf *b, const struct icp_report *r);
 
 #endif

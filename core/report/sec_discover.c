@@ -32,6 +32,57 @@ static void attr_label(char *out, size_t cap, const cJSON *a)
     snprintf(out, cap, "%s missing", f ? f : "?");
 }
 
+/* What the discovery is about: the outcome, the column it came from, the
+ * best and worst groups and the input. */
+static void about(struct icp_buf *b, const struct icp_report *r)
+{
+  const cJSON *doc = r->discover;
+  const char *outcome = jstr(doc, "outcome"), *col = jstr(doc, "column");
+  icp_buf_adds(b, "<p class=\"meta\" id=\"discover-about\">Outcome: ");
+  if(outcome && !strcmp(outcome, "ltv")) {
+    icp_buf_adds(b, "lifetime value");
+    if(col) {
+      icp_buf_adds(b, " (column <code>");
+      html_text(b, col);
+      icp_buf_adds(b, "</code>)");
+    }
+    icp_buf_adds(b, "; best: the top 20% (value &ge; ");
+    html_num(b, jnum(doc, "best_min"), 2);
+    icp_buf_adds(b, "), worst: the bottom 20% (&le; ");
+    html_num(b, jnum(doc, "worst_max"), 2);
+    icp_buf_adds(b, ")");
+  }
+  else {
+    int churn = outcome && !strcmp(outcome, "churn");
+    icp_buf_adds(b, churn ? "churn" : "won deals");
+    if(col) {
+      icp_buf_adds(b, " (column <code>");
+      html_text(b, col);
+      icp_buf_adds(b, "</code>)");
+    }
+    icp_buf_adds(b, churn ? "; best: retained, worst: churned" :
+                 "; best: won, worst: lost");
+  }
+  icp_buf_printf(b, ". %.0f rows (%.0f accounts): %.0f best, %.0f worst. "
+                 "Data: <code>", jnum(doc, "n"), jnum(doc, "accounts"),
+                 jnum(doc, "best"), jnum(doc, "worst"));
+  html_text(b, r->discover_name);
+  icp_buf_adds(b, "</code>.</p>\n");
+}
+
+/* significant ones first, then the strongest */
+static int by_mark_and_strength(const void *x, const void *y)
+{
+  const struct attr *a = x, *b = y;
+  int sa = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(a->a,
+                                                         "significant"));
+  int sb = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b->a,
+                                                         "significant"));
+  if(sa != sb)
+    return sb - sa;
+  return by_strength(x, y);
+}
+
 void sec_discover(struct icp_buf *b, const struct icp_report *r)
 {
   const cJSON *doc = r->discover;
@@ -40,16 +91,15 @@ void sec_discover(struct icp_buf *b, const struct icp_report *r)
   const cJSON *model = cJSON_GetObjectItemCaseSensitive(doc, "model");
   struct attr *list = NULL;
   const char *labels[MAXA];
-  char text[MAXA][96];
+  char text[MAXA][120];
   double v[MAXA], lo[MAXA], hi[MAXA];
+  int mark[MAXA];
   struct series s;
   const cJSON *a;
   int n = 0, i, sig = 0;
   html_section(b, "discover", "Discovery: what separates the best accounts",
                NULL);
-  icp_buf_printf(b, "<p class=\"meta\">%.0f accounts: %.0f best, %.0f "
-                 "worst.</p>\n", jnum(doc, "n"), jnum(doc, "best"),
-                 jnum(doc, "worst"));
+  about(b, r);
   if(cJSON_IsArray(attrs) && cJSON_GetArraySize(attrs)) {
     int total = cJSON_GetArraySize(attrs);
     list = malloc((size_t)total * sizeof(*list));
@@ -59,20 +109,23 @@ void sec_discover(struct icp_buf *b, const struct icp_report *r)
     if(list) {
       cJSON_ArrayForEach(a, attrs) {
         double l = jnum(a, "lift");
-        if(sig && !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
-                    a, "significant")))
-          continue;
         list[n].a = a;
         list[n].key = l > 0 && isfinite(l) ? fabs(log(l)) : 50;
         n++;
       }
-      qsort(list, (size_t)n, sizeof(*list), by_strength);
+      qsort(list, (size_t)n, sizeof(*list), by_mark_and_strength);
       if(n > MAXA)
         n = MAXA;
       for(i = 0; i < n; i++) {
         const cJSON *ci = cJSON_GetObjectItemCaseSensitive(list[i].a,
                                                            "lift_ci");
-        attr_label(text[i], sizeof(text[i]), list[i].a);
+        size_t len;
+        mark[i] = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+                    list[i].a, "significant"));
+        attr_label(text[i], sizeof(text[i]) - 2, list[i].a);
+        len = strlen(text[i]);
+        if(mark[i])
+          memcpy(text[i] + len, " *", 3);
         labels[i] = text[i];
         v[i] = jnum(list[i].a, "lift");
         lo[i] = cJSON_IsArray(ci) && cJSON_IsNumber(cJSON_GetArrayItem(ci, 0))
@@ -84,13 +137,22 @@ void sec_discover(struct icp_buf *b, const struct icp_report *r)
       s.v = v;
       s.lo = lo;
       s.hi = hi;
-      html_figure(b, sig ? "Significant attributes by lift" :
+      icp_buf_printf(b, "<p class=\"note\" id=\"discover-legend\">"
+                     "<b>*</b> = significant: q &le; ");
+      html_num(b, jnum(doc, "q_level"), 2);
+      icp_buf_printf(b, " after the Benjamini-Hochberg correction over all "
+                     "%d tests (the JSON's <code>significant</code>); "
+                     "%d are. An attribute without * may differ by chance. "
+                     "Lift above 1: more common among the best.</p>\n",
+                     total, sig);
+      html_figure(b, sig ? "Attributes by lift, significant first" :
                   "Attributes by lift (none significant)");
       svg_hbars(b, "Lift among the best accounts (95% interval; 1 = no "
                 "difference)", "lift", "attribute", labels, n, &s, 1.0, 0);
       icp_buf_adds(b, "<table><tr><th class=\"l\">attribute</th>"
                    "<th>best</th><th>worst</th><th>lift</th>"
-                   "<th>95% interval</th><th>q</th></tr>\n");
+                   "<th>95% interval</th><th>q</th>"
+                   "<th>significant</th></tr>\n");
       for(i = 0; i < n; i++) {
         icp_buf_adds(b, "<tr><td class=\"l\">");
         html_text(b, labels[i]);
@@ -107,7 +169,8 @@ void sec_discover(struct icp_buf *b, const struct icp_report *r)
         icp_buf_adds(b, "</td><td>");
         if(isfinite(jnum(list[i].a, "q")))
           icp_buf_printf(b, "%.3g", jnum(list[i].a, "q"));
-        icp_buf_adds(b, "</td></tr>\n");
+        icp_buf_printf(b, "</td><td class=\"sig\">%s</td></tr>\n",
+                       mark[i] ? "* yes" : "no");
       }
       icp_buf_adds(b, "</table>\n");
       html_figure_end(b);

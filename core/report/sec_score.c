@@ -15,9 +15,9 @@ static int by_count(const void *a, const void *b)
   return strcmp(x->name, y->name);
 }
 
-static void count_table(struct icp_buf *b, const char *what,
-                        const char *const *labels, const double *v, int n,
-                        double total)
+void count_table(struct icp_buf *b, const char *what,
+                 const char *const *labels, const double *v, int n,
+                 double total)
 {
   int i;
   icp_buf_adds(b, "<table><tr><th class=\"l\">");
@@ -54,9 +54,15 @@ void sec_score(struct icp_buf *b, const struct icp_report *r)
   s.name = "accounts";
   s.v = v;
   s.lo = s.hi = NULL;
-  for(i = 0; i < r->ntiers; i++) {
-    labels[i] = r->tiers[i].name;
-    v[i] = (double)r->tiers[i].n;
+  {
+    /* tier order (A..D, then unranked, excluded, insufficient_data), not
+     * the order the tiers first appeared in */
+    int order[REPORT_TIERS_MAX];
+    int nt = scored_tier_order(r, order);
+    for(i = 0; i < nt; i++) {
+      labels[i] = r->tiers[order[i]].name;
+      v[i] = (double)r->tiers[order[i]].n;
+    }
   }
   html_figure(b, "Tier distribution");
   svg_bars(b, "Accounts per tier", "tier", "accounts", labels, r->ntiers,

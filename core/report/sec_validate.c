@@ -26,6 +26,14 @@ static int is_rate(const char *check)
                    !strcmp(check, "icp_win_rate_advantage"));
 }
 
+/* A standing check compares ICP with non-ICP in one period (not a change
+ * over time), so its cells say which group they are. */
+static int standing(const char *check)
+{
+  return check && (!strcmp(check, "icp_win_rate_advantage") ||
+                   !strcmp(check, "icp_cycle_advantage"));
+}
+
 void sec_flags(struct icp_buf *b, const struct icp_report *r)
 {
   const cJSON *flags = cJSON_GetObjectItemCaseSensitive(r->validate,
@@ -67,6 +75,8 @@ void sec_flags(struct icp_buf *b, const struct icp_report *r)
       icp_buf_adds(b, "</td><td class=\"l\">");
       html_text(b, jstr(f, "tier"));
       icp_buf_adds(b, "</td><td>");
+      if(standing(check))
+        icp_buf_adds(b, "non-ICP ");
       if(rate)
         html_pct(b, jnum(f, "baseline"));
       else
@@ -74,6 +84,8 @@ void sec_flags(struct icp_buf *b, const struct icp_report *r)
       icp_buf_adds(b, "</td><td>");
       html_num(b, jnum(f, "n_baseline"), 0);
       icp_buf_adds(b, "</td><td>");
+      if(standing(check))
+        icp_buf_adds(b, "ICP ");
       if(rate)
         html_pct(b, jnum(f, "current"));
       else

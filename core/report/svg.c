@@ -177,9 +177,17 @@ void svg_hbars(struct icp_buf *b, const char *title, const char *xlabel,
                const char *ylabel, const char *const *labels, int n,
                const struct series *s, double ref, int percent)
 {
-  int left = 190, row = 22, h = MT + 40 + row * (n > 0 ? n : 1), i;
-  int w = W + 60, plot = w - left - MR;
+  int left = 120, row = 22, h = MT + 40 + row * (n > 0 ? n : 1), i;
+  int w, plot = W + 60 - 190 - MR;
   double lo, hi, x0, x1, step, v;
+  /* room for the longest label (about 6.5 px a character at 11 px), so
+   * that "PaymentMethod = Electronic check" is not cut */
+  for(i = 0; i < n; i++) {
+    int need = 16 + (int)(6.5 * (double)strlen(labels[i]));
+    if(need > left)
+      left = need;
+  }
+  w = left + plot + MR;
   range_of(s, 1, n, &lo, &hi);
   if(isfinite(ref) && ref > hi)
     hi = ref;
@@ -306,6 +314,15 @@ void svg_heat(struct icp_buf *b, const char *title, const char *xlabel,
               const char *ylabel, const char *const *rows, int nrows,
               const char *const *cols, int ncols, const double *v)
 {
+  svg_heat_join(b, title, xlabel, ylabel, rows, nrows, cols, ncols, v,
+                " &#8594; ");
+}
+
+void svg_heat_join(struct icp_buf *b, const char *title, const char *xlabel,
+                   const char *ylabel, const char *const *rows, int nrows,
+                   const char *const *cols, int ncols, const double *v,
+                   const char *join)
+{
   int cell = 54, left = 110, top = MT + 10, r, c;
   int w = left + cell * (ncols > 0 ? ncols : 1) + MR;
   int h = top + cell * (nrows > 0 ? nrows : 1) + 56;
@@ -330,7 +347,7 @@ void svg_heat(struct icp_buf *b, const char *title, const char *xlabel,
                      top + cell * r, cell, cell, shade, shade + 5 > 255 ?
                      255 : shade + 5);
       html_text(b, rows[r]);
-      icp_buf_adds(b, " &#8594; ");
+      icp_buf_adds(b, join);
       html_text(b, cols[c]);
       icp_buf_printf(b, ": %.0f</title></rect><text x=\"%d\" y=\"%d\" "
                      "text-anchor=\"middle\"%s>%.0f</text>", x,

@@ -101,3 +101,65 @@ Test(report, an_unknown_input_is_refused_with_its_line)
                ICP_EINVAL);
   icp_report_free(r);
 }
+
+/* accounts of a pack with tiers Hot > Warm, in an order that puts the
+ * worst tier and the excluded ones first */
+static const char meeting[] =
+  "{\"domain\":\"x.io\",\"score\":50,\"tier\":\"excluded\",\"grade\":null,"
+  "\"fired\":{},\"unknown\":[\"rev\"],\"excluded_by\":[\"tiny\"],"
+  "\"route\":\"disqualified\",\"coverage\":0.5,\"pack\":{\"name\":\"p\","
+  "\"version\":\"1\"}}\n"
+  "{\"domain\":\"c.io\",\"score\":10,\"tier\":\"Warm\",\"grade\":\"B2\","
+  "\"fired\":{\"size\":10},\"unknown\":[\"rev\"],\"excluded_by\":[],"
+  "\"route\":\"sdr\",\"sla_hours\":48,\"coverage\":0.5,"
+  "\"pack\":{\"name\":\"p\",\"version\":\"1\"}}\n"
+  "{\"domain\":\"a.io\",\"score\":90,\"tier\":\"Hot\",\"grade\":\"A1\","
+  "\"fired\":{\"size\":10,\"fit\":80},\"unknown\":[],\"excluded_by\":[],"
+  "\"route\":\"ae\",\"sla_hours\":4,\"coverage\":1,"
+  "\"pack\":{\"name\":\"p\",\"version\":\"1\"}}\n"
+  "{\"domain\":\"b.io\",\"score\":70,\"tier\":\"Hot\",\"grade\":\"A2\","
+  "\"fired\":{\"fit\":70},\"unknown\":[],\"excluded_by\":[],"
+  "\"route\":\"ae\",\"sla_hours\":4,\"coverage\":1,"
+  "\"pack\":{\"name\":\"p\",\"version\":\"2\"}}\n";
+
+Test(report, the_meeting_room_sections_come_from_the_scored_accounts)
+{
+  struct icp_report *r = icp_report_new();
+  struct icp_err err;
+  char *html, *hot, *warm, *excl, *a, *b;
+  cr_assert_eq(icp_report_add_text(r, "s.jsonl", meeting, strlen(meeting),
+                                   &err), ICP_OK, "%s", err.msg);
+  icp_report_set_as_of(r, "2026-09-30");
+  html = render(r, NULL);
+  /* summary: 3 of 4 in the two best tiers (Hot, Warm), 1 excluded */
+  cr_assert(strstr(html, "<li>3 of 4 accounts are tier Hot or Warm (75.0%)"
+                   "; 1 is excluded.</li>"), "%s", html);
+  /* 1 - mean coverage = 25%; the most often unknown rule */
+  cr_assert(strstr(html, "25.0% of the score rests on unknown data; the "
+                   "rule most often unknown is <code>rev</code> (2 "
+                   "accounts)"), "%s", html);
+  cr_assert(strstr(html, "As of 2026-09-30"));
+  /* tier order: by the best score seen, excluded last */
+  hot = strstr(html, "<td class=\"l\">Hot</td>");
+  warm = strstr(html, "<td class=\"l\">Warm</td>");
+  excl = strstr(html, "<td class=\"l\">excluded</td>");
+  cr_assert(hot && warm && excl && hot < warm && warm < excl);
+  /* top accounts: best first, reasons strongest first, no excluded */
+  a = strstr(html, "<td class=\"l\">a.io</td>");
+  b = strstr(html, "<td class=\"l\">b.io</td>");
+  cr_assert(a && b && a < b);
+  cr_assert(strstr(html, "fit +80; size +10"));
+  cr_assert_null(strstr(html, "<td class=\"l\">x.io</td>"));
+  /* grades, workload, exclusions */
+  cr_assert(strstr(html, "id=\"grades\""));
+  cr_assert(strstr(html, "<tr><td class=\"l\">A</td><td>1</td><td>1</td>"
+                   "</tr>"), "%s", html);
+  cr_assert(strstr(html, "<td class=\"l\">ae</td><td>2</td><td>50.0%</td>"
+                   "<td>4</td>"), "%s", html);
+  cr_assert(strstr(html, "<td class=\"l\">tiny</td><td>1</td>"));
+  /* two pack versions: a warning */
+  cr_assert(strstr(html, "different pack versions (p 1: 3 accounts; p 2: "
+                   "1 accounts)"), "%s", html);
+  free(html);
+  icp_report_free(r);
+}
