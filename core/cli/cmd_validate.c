@@ -377,13 +377,25 @@ static void print_flags(FILE *fp, const struct icp_val_metrics *m,
     fmt_num(cur, sizeof(cur), f[i].cur_value * sc, "%.1f");
     fmt_num(ch, sizeof(ch), f[i].change * 100, "%+.1f%%");
     fmt_num(p, sizeof(p), f[i].p, "%.3g");
-    fprintf(fp, "  %-17s %-22s %-8s %s%s (n=%ld) -> %s%s (n=%ld), %s, "
-            "p=%s%s\n", icp_val_status_name(f[i].status),
-            icp_val_check_name(f[i].check),
-            icp_val_group_name(m, f[i].group), base,
-            *base != '-' ? unit : "", f[i].n_base, cur,
-            *cur != '-' ? unit : "", f[i].n_cur, ch, p,
-            f[i].significant ? " (significant)" : "");
+    /* drift reads baseline -> current; a standing check compares ICP
+     * with non-ICP in one period, so it reads "vs" */
+    if(f[i].check == ICP_VAL_ICP_WIN_RATE_ADVANTAGE ||
+       f[i].check == ICP_VAL_ICP_CYCLE_ADVANTAGE)
+      fprintf(fp, "  %-17s %-22s %-8s %s%s (n=%ld) vs non-ICP %s%s "
+              "(n=%ld), %s, p=%s%s\n", icp_val_status_name(f[i].status),
+              icp_val_check_name(f[i].check),
+              icp_val_group_name(m, f[i].group), cur,
+              *cur != '-' ? unit : "", f[i].n_cur, base,
+              *base != '-' ? unit : "", f[i].n_base, ch, p,
+              f[i].significant ? " (significant)" : "");
+    else
+      fprintf(fp, "  %-17s %-22s %-8s %s%s (n=%ld) -> %s%s (n=%ld), %s, "
+              "p=%s%s\n", icp_val_status_name(f[i].status),
+              icp_val_check_name(f[i].check),
+              icp_val_group_name(m, f[i].group), base,
+              *base != '-' ? unit : "", f[i].n_base, cur,
+              *cur != '-' ? unit : "", f[i].n_cur, ch, p,
+              f[i].significant ? " (significant)" : "");
   }
 }
 

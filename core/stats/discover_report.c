@@ -384,6 +384,16 @@ enum icp_status icp_disc_write_json(const struct icp_disc *d,
     jnum(&b, d->cut_lo);
     icp_buf_addc(&b, ',');
   }
+  {
+    /* the column the outcome was read from, for the report */
+    const char *col = d->o.outcome == ICP_DISC_LTV ? d->o.value :
+                      d->o.label;
+    if(col) {
+      icp_buf_adds(&b, "\"column\":");
+      icp_buf_json_str(&b, col, strlen(col));
+      icp_buf_addc(&b, ',');
+    }
+  }
   icp_buf_printf(&b, "\"accounts\":%zu,\"q_level\":", d->nacct);
   jnum(&b, d->o.q);
   icp_buf_printf(&b, ",\"min_support\":%ld,\"bins\":%d,\"holdout\":",
