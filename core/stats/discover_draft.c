@@ -262,9 +262,13 @@ static int build_groups(struct icp_disc *d, struct draft *dr)
   for(k = 0; k < dr->ng; k++) {
     struct group *g = &dr->g[k];
     int j;
-    for(j = 0; j < g->nfeat; j++)
-      m->points[g->feat[j]] = floor((m->coef[g->feat[j]] - g->shift) /
-                                    top * POINTS_TOP + 0.5);
+    for(j = 0; j < g->nfeat; j++) {
+      /* a level less common among the best earns nothing, even when the
+       * model ranks it above a worse level of the same attribute */
+      const struct icp_disc_test *t = &d->tests[m->feat_test[g->feat[j]]];
+      m->points[g->feat[j]] = t->lift < 1 ? 0 :
+        floor((m->coef[g->feat[j]] - g->shift) / top * POINTS_TOP + 0.5);
+    }
     g->ref_points = floor(g->ref_coef / top * POINTS_TOP + 0.5);
   }
   return 0;
@@ -366,6 +370,44 @@ static void rule_name(char *out, size_t cap, const char *prefix,
   } while(clash);
 }
 
+/* The lower ends of the bins of t's column before and after t (-inf and
+ * inf when t is the first or last); 1 when every bin of the column is one
+ * value (levels, not ranges: they keep their exact value). */
+static int bin_neighbours(const struct icp_disc *d,
+                          const struct icp_disc_test *t, double *prev,
+                          double *next)
+{
+  size_t i;
+  int discrete = 1;
+  for(i = 0; i < d->ntests; i++) {
+    const struct icp_disc_test *u = &d->tests[i];
+    if(u->col != t->col || u->what != ICP_DW_BIN)
+      continue;
+    if(u->lo != u->hi)
+      discrete = 0;
+    if(u->lo > t->hi && u->lo < *next)
+      *next = u->lo;
+    if(u->hi < t->lo && u->lo > *prev)
+      *prev = u->lo;
+  }
+  return discrete;
+}
+
+/* all { field "x" :gte(lo), field "x" :lt(hi) } */
+static void range_pred(const struct icp_disc_col *c, double lo, double hi,
+                       struct icp_buf *b)
+{
+  icp_buf_adds(b, "all { field ");
+  lua_str(b, c->name, strlen(c->name));
+  icp_buf_adds(b, " :gte(");
+  lua_num(b, lo);
+  icp_buf_adds(b, "), field ");
+  lua_str(b, c->name, strlen(c->name));
+  icp_buf_adds(b, " :lt(");
+  lua_num(b, hi);
+  icp_buf_adds(b, ") }");
+}
+
 /* The predicate of a test in the DSL. */
 static void predicate(const struct icp_disc *d,
                       const struct icp_disc_test *t, struct icp_buf *b)
@@ -374,6 +416,14 @@ static void predicate(const struct icp_disc *d,
   size_t len;
   const char *s;
   char day1[11], day2[11];
+  double next = INFINITY, prev = -INFINITY;
+  int discrete = t->what == ICP_DW_BIN ?
+                 bin_neighbours(d, t, &prev, &next) : 1;
+  if(t->what == ICP_DW_BIN && c->kind != ICP_DK_DATE && !discrete &&
+     isfinite(prev) && isfinite(next)) {
+    range_pred(c, t->lo, next, b);
+    return;
+  }
   icp_buf_adds(b, "field ");
   lua_str(b, c->name, strlen(c->name));
   switch(t->what) {
@@ -392,20 +442,38 @@ static void predicate(const struct icp_disc *d,
     icp_buf_adds(b, " :has ");
     lua_str(b, s, len);
     break;
-  case ICP_DW_BIN:
+  case ICP_DW_BIN: {
+    /* bins meet: a bin runs up to where the next one starts, so no value
+     * between two bins' observed ends falls to "other"; the lowest and
+     * highest bins are open-ended (the middle ones are range_pred above) */
     if(c->kind == ICP_DK_DATE) {
-      /* ages lo..hi days at as_of = dates as_of-hi .. as_of-lo */
-      icp_format_date((int32_t)(d->o.as_of - t->hi), day1);
+      /* ages lo..hi days at as_of = dates as_of-hi .. as_of-lo; whole
+       * days, so ages up to next-1 reach the next bin */
+      double hi = !discrete && isfinite(next) ? next - 1 : t->hi;
+      icp_format_date((int32_t)(d->o.as_of - hi), day1);
       icp_format_date((int32_t)(d->o.as_of - t->lo), day2);
       icp_buf_printf(b, " :between(\"%s\", \"%s\")", day1, day2);
       break;
     }
-    icp_buf_adds(b, " :between(");
-    lua_num(b, t->lo);
-    icp_buf_adds(b, ", ");
-    lua_num(b, t->hi);
-    icp_buf_adds(b, ")");
+    if(discrete || (!isfinite(prev) && !isfinite(next))) {
+      icp_buf_adds(b, " :between(");
+      lua_num(b, t->lo);
+      icp_buf_adds(b, ", ");
+      lua_num(b, t->hi);
+      icp_buf_adds(b, ")");
+    }
+    else if(!isfinite(prev)) {
+      icp_buf_adds(b, " :lt(");
+      lua_num(b, next);
+      icp_buf_adds(b, ")");
+    }
+    else if(!isfinite(next)) {
+      icp_buf_adds(b, " :gte(");
+      lua_num(b, t->lo);
+      icp_buf_adds(b, ")");
+    }
     break;
+  }
   case ICP_DW_MISSING:
     icp_buf_adds(b, " :missing()");
     break;
@@ -501,8 +569,12 @@ static enum icp_status pack_text(struct icp_disc *d, struct draft *dr,
     icp_disc_describe(d, t, desc, sizeof(desc));
     evidence(d, t, b);
     if(m->points[i] <= 0) {
-      icp_buf_printf(b, "--   (0 points: the lowest level of %s; no "
-                     "rule)\n\n", d->cols[t->col].name);
+      if(t->lift < 1)
+        icp_buf_printf(b, "--   (0 points: less common among the best; "
+                       "no rule)\n\n");
+      else
+        icp_buf_printf(b, "--   (0 points: the lowest level of %s; no "
+                       "rule)\n\n", d->cols[t->col].name);
       continue;
     }
     rule_name(name, sizeof(name), "", desc, names, *nnames);

@@ -8,7 +8,10 @@
 #include <unistd.h>
 
 #include "data/value.h"
+#include "data/account.h"
+#include "rules/pack.h"
 #include "rules/rules.h"
+#include "score/score.h"
 #include "stats/discover.h"
 #include "stats/stats.h"
 
@@ -380,6 +383,102 @@ Test(discover, draft_pack_loads_ranks_like_the_model_and_has_cases)
   icp_disc_free(d);
   unlink(pack);
   unlink(cases);
+  unlink(p);
+  free(p);
+  free(csv);
+}
+
+/* Drafted bins meet: a value between one bin's largest observed value and
+ * the next bin's smallest (612.5 between 612 and 613) is in the bin, not
+ * in "other"; and a value less common among the best earns no points. */
+Test(discover, drafted_bins_have_no_gaps_and_rarer_among_the_best_earn_nothing)
+{
+  struct icp_disc_opts o;
+  char *csv = planted_csv(4000, 0, 1, 5);
+  char *p = tmp_write(".csv", csv);
+  char pack[64];
+  const char *in[1];
+  struct icp_disc *d;
+  struct icp_err err;
+  struct icp_schema *sc;
+  struct icp_pack *pk;
+  struct icp_account *a;
+  struct icp_result *res;
+  size_t i, k;
+  int fd, gaps = 0, zeroed = 0, emp;
+  snprintf(pack, sizeof(pack), "/tmp/icp_disc_gapXXXXXX.lua");
+  fd = mkstemps(pack, 4);
+  cr_assert(fd >= 0);
+  close(fd);
+  icp_disc_opts_init(&o);
+  o.outcome = ICP_DISC_WON;
+  o.label = "won";
+  o.bins = 8;
+  o.as_of = icp_days_from_civil(2026, 11, 24);
+  d = run(&o, p);
+  in[0] = p;
+  cr_assert_eq(icp_disc_draft(d, in, 1, pack, &err), ICP_OK, "%s",
+               err.msg);
+  for(i = 0; i < d->ntests; i++) {
+    const struct icp_disc_test *t = &d->tests[i];
+    if(t->feature >= 0 && t->lift < 1) {
+      cr_assert_eq(d->model.points[t->feature], 0, "%s: lift %g",
+                   d->cols[t->col].name, t->lift);
+      zeroed++;
+    }
+  }
+  cr_assert_gt(zeroed, 0, "the planted data has drafted levels rarer "
+               "among the best (employees above 1000)");
+  sc = icp_schema_new();
+  pk = icp_pack_new(sc, NULL);
+  cr_assert_eq(icp_pack_load_file(pk, pack, &err), ICP_OK, "%s", err.msg);
+  a = icp_account_new(sc);
+  res = icp_result_new(pk);
+  emp = icp_schema_find(sc, "employees", 9);
+  cr_assert(emp >= 0);
+  for(i = 0; i < d->ntests; i++) {
+    const struct icp_disc_test *t = &d->tests[i];
+    double next = INFINITY, x;
+    int in_bin = 0, other = 0;
+    if(t->what != ICP_DW_BIN || strcmp(d->cols[t->col].name, "employees") ||
+       t->feature < 0 || d->model.points[t->feature] <= 0)
+      continue;
+    for(k = 0; k < d->ntests; k++)
+      if(d->tests[k].col == t->col && d->tests[k].what == ICP_DW_BIN &&
+         d->tests[k].lo > t->hi && d->tests[k].lo < next)
+        next = d->tests[k].lo;
+    if(!isfinite(next))
+      continue;
+    x = (t->hi + next) / 2;   /* no row has it: a gap between the bins */
+    icp_account_clear(a);
+    cr_assert_eq(icp_account_set_num(a, emp, x, 0), ICP_OK);
+    cr_assert_eq(icp_score(pk, a, res, 0), ICP_OK);
+    for(k = 0; k < (size_t)pk->nrules; k++) {
+      const char *n = pk->rules[k].name;
+      if(res->outcome[k] != ICP_TRUE || strncmp(n, "employees_", 10))
+        continue;
+      if(strstr(n, "_other"))
+        other = 1;
+      else
+        in_bin = 1;
+    }
+    cr_assert(in_bin && !other, "employees = %g (between %g and %g) "
+              "falls to other", x, t->hi, next);
+    gaps++;
+  }
+  cr_assert_gt(gaps, 0, "some drafted bin has a next bin");
+  icp_result_free(res);
+  icp_account_free(a);
+  icp_pack_free(pk);
+  icp_schema_free(sc);
+  icp_disc_free(d);
+  unlink(pack);
+  {
+    char cases[80];
+    snprintf(cases, sizeof(cases), "%.*s_test.lua", (int)(strlen(pack) - 4),
+             pack);
+    unlink(cases);
+  }
   unlink(p);
   free(p);
   free(csv);
