@@ -30,5 +30,11 @@ rule "us_based" { dimension = "footprint", points = 20, when = field "office_loc
 -- Established companies have procurement in place.
 rule "established" { dimension = "footprint", points = 10, when = field "year_established" :lte(2000) }
 
+-- Fit down the rows, footprint across: "big and right sector, far away" and
+-- "small but local" are different plays (icp report draws the grid).
+grade { rows = { dimension = "fit", cuts = { {"A", 70}, {"B", 40}, {"C", 0} } },
+        cols = { dimension = "footprint", cuts = { {"1", 60}, {"2", 0} } } }
+
 route { tier = "A", to = "ae-senior", sla_hours = 4 }
-route { default = true, to = "sdr" }
+route { grade = "A*", to = "ae", sla_hours = 24 }   -- fit but not tier A
+route { default = true, to = "sdr", sla_hours = 72 }
