@@ -50,5 +50,6 @@ int icp_cmd_enrich(int argc, char **argv);
 int icp_cmd_discover(int argc, char **argv);
 int icp_cmd_validate(int argc, char **argv);
 int icp_cmd_report(int argc, char **argv);
+int icp_cmd_serve(int argc, char **argv);
 
 #endif

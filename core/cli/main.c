@@ -20,6 +20,7 @@ static const struct {
   { "discover", icp_cmd_discover, "find what separates the best accounts" },
   { "validate", icp_cmd_validate, "check a pack against won/lost deals" },
   { "report", icp_cmd_report, "a self-contained HTML report" },
+  { "serve", icp_cmd_serve, "score accounts over HTTP as they arrive" },
 };
 
 static void usage(FILE *fp)

@@ -1,0 +1,60 @@
+/*
+ * metrics.h -- private to core/serve: the counters behind GET /metrics,
+ * written in the Prometheus text format (version 0.0.4).
+ *
+ *   icp_http_requests_total{endpoint,code}    requests answered
+ *   icp_http_request_duration_seconds         latency histogram
+ *   icp_http_requests_in_flight               requests begun, not ended
+ *   icp_accounts_scored_total{tier}           accounts by tier
+ *   icp_pack_reloads_total{result}            "ok" or "failed"
+ *   icp_pack_info{name,version}               1 for the pack serving
+ *   icp_enrich_requests_total{provider,outcome}
+ *                                             requests whose enrichment
+ *                                             ran ("ok") or failed; the
+ *                                             provider label is "all"
+ *                                             (the enrichment API counts
+ *                                             per run, not per request)
+ *
+ * Counters are atomics; the tier table has a mutex (touched once per
+ * request, not per account).
+ */
+#ifndef ICP_METRICS_H
+#define ICP_METRICS_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "icp.h"
+#include "base/buf.h"
+
+enum icp_ep { ICP_EP_SCORE, ICP_EP_PACK, ICP_EP_HEALTH, ICP_EP_METRICS,
+              ICP_EP_OTHER, ICP_EP_COUNT };
+
+#define ICP_METRIC_CODES 10
+#define ICP_METRIC_BUCKETS 12
+#define ICP_METRIC_TIERS 128
+
+struct icp_metrics {
+  atomic_long req[ICP_EP_COUNT][ICP_METRIC_CODES];
+  atomic_long bucket[ICP_METRIC_BUCKETS + 1];   /* the last is +Inf */
+  atomic_long usec_sum;
+  atomic_long in_flight;                       /* requests begun, not ended */
+  atomic_long reload_ok, reload_failed;
+  atomic_long enrich_ok, enrich_failed;
+  pthread_mutex_t mu;                          /* the tier table */
+  char *tier[ICP_METRIC_TIERS];
+  long tier_n[ICP_METRIC_TIERS];
+  int ntiers;
+};
+
+void icp_metrics_init(struct icp_metrics *m);
+void icp_metrics_free(struct icp_metrics *m);
+void icp_metrics_request(struct icp_metrics *m, enum icp_ep ep, int code,
+                         double seconds);
+/* Adds n accounts scored into tier name. */
+void icp_metrics_tier(struct icp_metrics *m, const char *name, long n);
+enum icp_status icp_metrics_render(struct icp_metrics *m,
+                                   struct icp_buf *out, const char *name,
+                                   const char *version);
+
+#endif
