@@ -482,7 +482,7 @@ enum icp_status icp_reader_read_text(struct icp_reader *r, const char *text,
                                      size_t n, size_t max_items,
                                      struct icp_account *a,
                                      icp_reader_item_fn fn, void *ud,
-                                     struct icp_err *err)
+                                     int *is_array, struct icp_err *err)
 {
   const char *why, *end = text;
   const cJSON *it;
@@ -490,6 +490,7 @@ enum icp_status icp_reader_read_text(struct icp_reader *r, const char *text,
   enum icp_status st = ICP_OK;
   long idx = 0;
 
+  *is_array = 0;
   if(!r->jsonl)
     return icp_err_set(err, ICP_EINVAL, "%s: not a JSON reader", r->name);
   if(text[n])
@@ -512,7 +513,8 @@ enum icp_status icp_reader_read_text(struct icp_reader *r, const char *text,
     return icp_err_set(err, ICP_ESKIP, "%s: invalid JSON at line %ld, "
                        "column %ld", r->name, line, col);
   }
-  if(!cJSON_IsArray(root))
+  *is_array = cJSON_IsArray(root);
+  if(!*is_array)
     st = text_item(r, root, 0, a, fn, ud, err);
   else if((size_t)cJSON_GetArraySize(root) > max_items)
     st = icp_err_set(err, ICP_ELIMIT, "%s: %d accounts, more than the "

@@ -89,7 +89,7 @@ enum icp_status icp_reader_read_text(struct icp_reader *r, const char *text,
                                      size_t n, size_t max_items,
                                      struct icp_account *a,
                                      icp_reader_item_fn fn, void *ud,
-                                     struct icp_err *err);
+                                     int *is_array, struct icp_err *err);
 
 /* ---- input splits and chunks (parallel and distributed runs) ---------- */
 

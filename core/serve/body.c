@@ -23,11 +23,13 @@ static enum icp_status answer(struct pass *ps, const struct icp_account *a,
     return icp_err_set(err, ICP_ENOMEM, "scoring: out of memory");
   if(b->scored)
     b->scored(b->scored_ud, b->res);
-  if(a->line > 1) { /* the previous line of the array gets its comma */
+  if(ps->count) { /* the previous line of the array gets its comma */
     out->p[out->len - 1] = ',';
     if(icp_buf_addc(out, '\n'))
       return icp_err_set(err, ICP_ENOMEM, "answer too large");
   }
+  else if(a->line && icp_buf_add(out, "[\n", 2)) /* an array begins */
+    return icp_err_set(err, ICP_ENOMEM, "answer too large");
   if(icp_emit_jsonl(out, b->pack, a, b->res, b->explain, NULL))
     return icp_err_set(err, ICP_ENOMEM, "answer too large");
   ps->count++;
@@ -71,31 +73,21 @@ static enum icp_status hold(void *ud, struct icp_account *a,
   return ICP_OK;
 }
 
-static int is_array(const char *p, size_t n)
-{
-  size_t i = 0;
-  while(i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' ||
-                  p[i] == '\r'))
-    i++;
-  return i < n && p[i] == '[';
-}
-
 enum icp_status icp_body_score(struct icp_body *b, const char *text,
                                size_t n, struct icp_buf *out,
                                struct icp_err *err)
 {
   struct pass ps;
   enum icp_status st;
-  int array = is_array(text, n);
+  int array = 0;
   size_t i, held;
 
   ps.b = b;
   ps.out = out;
   ps.count = 0;
-  if(array && icp_buf_add(out, "[\n", 2))
-    return icp_err_set(err, ICP_ENOMEM, "answer too large");
   st = icp_reader_read_text(b->rd, text, n, b->max_items, b->a,
-                            b->enrich ? hold : score_now, &ps, err);
+                            b->enrich ? hold : score_now, &ps, &array,
+                            err);
   if(st)
     return st;
   if(b->enrich && ps.count) {
@@ -109,6 +101,8 @@ enum icp_status icp_body_score(struct icp_body *b, const char *text,
     if(st)
       return st;
   }
+  if(array && !ps.count && icp_buf_add(out, "[\n", 2)) /* [] */
+    return icp_err_set(err, ICP_ENOMEM, "answer too large");
   if(array && icp_buf_add(out, "]\n", 2))
     return icp_err_set(err, ICP_ENOMEM, "answer too large");
   return ICP_OK;

@@ -83,6 +83,9 @@ static enum icp_status scorer_new(struct icp_gen *g, struct icp_scorer **out,
     scorer_free(sc);
     return st;
   }
+  /* as `icp score`: only the fields the pack reads are typed and kept,
+   * so an answer is made from exactly what the file run would use */
+  icp_schema_restrict(sc->schema, 1);
   sc->day = cfg->has_as_of ? cfg->as_of : icp_today();
   icp_pack_set_as_of(sc->pack, sc->day);
   sc->res = icp_result_new(sc->pack);

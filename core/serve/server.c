@@ -522,6 +522,10 @@ enum icp_status icp_server_start(struct icp_server **out,
                           MHD_OPTION_CONNECTION_LIMIT,
                           (unsigned)cfg->max_connections + 64u,
                           MHD_OPTION_NOTIFY_CONNECTION, connection, s,
+                          /* reads of 64 KiB and more: a batch body
+                           * arrives in few calls */
+                          MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+                          (size_t)128 << 10,
                           MHD_OPTION_CONNECTION_TIMEOUT,
                           timeout ? timeout : 1u,
                           MHD_OPTION_NOTIFY_COMPLETED, completed, s,

@@ -68,7 +68,11 @@ int icp_lua_score_json(lua_State *L)
   b.max_items = (size_t)max_items;
   icp_buf_reset(&h->answer);
   /* no Lua call until the answer is made: nothing may unwind */
+  /* as `icp score` and `icp serve`: only the fields the pack reads are
+   * typed and kept (pack:score and score_file keep every field) */
+  icp_schema_restrict(h->schema, 1);
   st = icp_body_score(&b, text, n, &h->answer, &err);
+  icp_schema_restrict(h->schema, 0);
   icp_body_release(&b);
   if(st) {
     lua_pushnil(L);

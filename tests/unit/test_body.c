@@ -83,6 +83,13 @@ Test(body, an_array_keeps_input_order_one_line_each)
   cr_assert_eq(f.scored, 2);
   cr_assert_eq(run(&f, "[]"), ICP_OK);
   cr_assert_str_eq(f.out.p, "[\n]\n");
+  /* what JSON reads as an array is answered as one, whatever precedes
+   * it (cJSON skips control bytes as it skips spaces; found by
+   * tests/fuzz/fuzz_serve.c) */
+  cr_assert_eq(run(&f, "\x03[]"), ICP_OK);
+  cr_assert_str_eq(f.out.p, "[\n]\n");
+  cr_assert_eq(run(&f, "\x03[{}]"), ICP_OK);
+  cr_assert(!strncmp(f.out.p, "[\n{\"domain\":null", 16), "%s", f.out.p);
   fx_free(&f);
 }
 
