@@ -27,6 +27,10 @@ static const char usage[] =
   "  --rules PACK            the rule pack (.lua) to score with (required)\n"
   "  --providers CFG         enrich the accounts of each request first\n"
   "  --offline               with --providers: use only the cache\n"
+  "  --deadline-ms MS        with --providers: enrichment time per\n"
+  "                          request (default 2000); past it the accounts\n"
+  "                          are scored with what is known and the answer\n"
+  "                          names the providers in \"enrich_pending\"\n"
   "  --as-of DATE            YYYY-MM-DD dates count from (default: today,\n"
   "                          day by day)\n"
   "  --listen HOST:PORT      address to listen on (default 127.0.0.1:8080;\n"
@@ -71,7 +75,8 @@ int icp_cmd_serve(int argc, char **argv)
   const char *as_of = NULL, *token_env = NULL;
   const char *threads = NULL, *max_body = "1048576", *max_batch = "1000";
   const char *max_conn = "1024", *read_to = "10000", *drain = "10000";
-  long long n_threads, n_body, n_batch, n_conn, n_read, n_drain;
+  const char *deadline = "2000";
+  long long n_threads, n_body, n_batch, n_conn, n_read, n_drain, n_dead;
   sigset_t set;
   int i, sig, rc = ICP_EXIT_OK;
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -103,6 +108,7 @@ int icp_cmd_serve(int argc, char **argv)
     VAL("--max-connections", max_conn);
     VAL("--read-timeout-ms", read_to);
     VAL("--drain-ms", drain);
+    VAL("--deadline-ms", deadline);
     VAL("--token-env", token_env);
 #undef VAL
     if(icp_cli_flag(argv, i, "--offline"))
@@ -130,9 +136,11 @@ int icp_cmd_serve(int argc, char **argv)
   n_conn = number("--max-connections", max_conn, 100000);
   n_read = number("--read-timeout-ms", read_to, 3600000);
   n_drain = number("--drain-ms", drain, 3600000);
+  n_dead = number("--deadline-ms", deadline, 3600000);
   if(n_threads < 0 || n_body < 0 || n_batch < 0 || n_conn < 0 ||
-     n_read < 0 || n_drain < 0)
+     n_read < 0 || n_drain < 0 || n_dead < 0)
     return ICP_EXIT_USAGE;
+  cfg.deadline_ms = (long)n_dead;
   cfg.threads = (int)n_threads;
   cfg.max_body = (size_t)n_body;
   cfg.max_batch = (size_t)n_batch;

@@ -250,6 +250,29 @@ enum icp_status icp_account_merge(struct icp_account *a,
   return ICP_OK;
 }
 
+enum icp_status icp_account_copy_named(struct icp_account *a,
+                                       const struct icp_account *src)
+{
+  int i;
+  icp_account_clear(a);
+  a->file = src->file;
+  a->line = src->line;
+  for(i = 0; i < src->norder; i++) {
+    int id = src->order[i], to, sid;
+    const char *sname = icp_schema_source_name(src->schema, src->src[id]);
+    enum icp_status st;
+    to = icp_schema_intern(a->schema, icp_schema_name(src->schema, id),
+                           icp_schema_name_len(src->schema, id));
+    sid = icp_schema_source(a->schema, sname ? sname : "input");
+    if(to < 0 || sid < 0)
+      return ICP_ELIMIT;
+    st = icp_account_set(a, to, &src->v[id], sid);
+    if(st)
+      return st;
+  }
+  return ICP_OK;
+}
+
 const char *icp_account_domain(const struct icp_account *a)
 {
   const struct icp_value *v = icp_account_get(a, ICP_F_DOMAIN);

@@ -63,6 +63,12 @@ enum icp_status icp_account_merge(struct icp_account *a,
                                   const struct icp_account *src,
                                   int overwrite);
 
+/* Makes a a copy of src, which may belong to another schema: fields and
+ * sources are matched by name (interned into a's schema). file and line
+ * are copied too. */
+enum icp_status icp_account_copy_named(struct icp_account *a,
+                                       const struct icp_account *src);
+
 /* The domain as a C string, or NULL when missing. */
 const char *icp_account_domain(const struct icp_account *a);
 

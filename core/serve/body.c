@@ -30,7 +30,7 @@ static enum icp_status answer(struct pass *ps, const struct icp_account *a,
   }
   else if(a->line && icp_buf_add(out, "[\n", 2)) /* an array begins */
     return icp_err_set(err, ICP_ENOMEM, "answer too large");
-  if(icp_emit_jsonl(out, b->pack, a, b->res, b->explain, NULL))
+  if(icp_emit_jsonl(out, b->pack, a, b->res, b->explain, b->extra))
     return icp_err_set(err, ICP_ENOMEM, "answer too large");
   ps->count++;
   return ICP_OK;

@@ -35,6 +35,9 @@ struct icp_body {
   /* optional: told about every scored account (metrics) */
   void (*scored)(void *ud, const struct icp_result *r);
   void *scored_ud;
+  /* raw JSON members added to every line after "pack" (may be NULL; the
+   * enrich hook may set it: "enrich_pending":[...]) */
+  const char *extra;
   /* owned: accounts held for enrichment (icp_body_release) */
   struct icp_account **held;
   size_t nheld, capheld;

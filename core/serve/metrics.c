@@ -138,9 +138,12 @@ enum icp_status icp_metrics_render(struct icp_metrics *m,
                         "icp_enrich_requests_total{provider=\"all\","
                         "outcome=\"ok\"} %ld\n"
                         "icp_enrich_requests_total{provider=\"all\","
-                        "outcome=\"failed\"} %ld\n",
+                        "outcome=\"failed\"} %ld\n"
+                        "icp_enrich_requests_total{provider=\"all\","
+                        "outcome=\"deadline\"} %ld\n",
                         atomic_load(&m->enrich_ok),
-                        atomic_load(&m->enrich_failed));
+                        atomic_load(&m->enrich_failed),
+                        atomic_load(&m->enrich_late));
   if(!st)
     st = icp_buf_adds(out, "# HELP icp_pack_info The pack serving.\n"
                       "# TYPE icp_pack_info gauge\nicp_pack_info{name=");

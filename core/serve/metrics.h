@@ -10,10 +10,14 @@
  *   icp_pack_info{name,version}               1 for the pack serving
  *   icp_enrich_requests_total{provider,outcome}
  *                                             requests whose enrichment
- *                                             ran ("ok") or failed; the
- *                                             provider label is "all"
+ *                                             ended in time ("ok"), with
+ *                                             an account every provider
+ *                                             failed ("failed") or past
+ *                                             --deadline-ms ("deadline");
+ *                                             the provider label is "all"
  *                                             (the enrichment API counts
- *                                             per run, not per request)
+ *                                             per run, not per provider
+ *                                             and request)
  *
  * Counters are atomics; the tier table has a mutex (touched once per
  * request, not per account).
@@ -40,7 +44,7 @@ struct icp_metrics {
   atomic_long usec_sum;
   atomic_long in_flight;                       /* requests begun, not ended */
   atomic_long reload_ok, reload_failed;
-  atomic_long enrich_ok, enrich_failed;
+  atomic_long enrich_ok, enrich_failed, enrich_late;
   pthread_mutex_t mu;                          /* the tier table */
   char *tier[ICP_METRIC_TIERS];
   long tier_n[ICP_METRIC_TIERS];

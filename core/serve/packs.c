@@ -5,7 +5,6 @@
 #include "data/account.h"
 #include "data/value.h"
 #include "io/reader.h"
-#include "net/enrich.h"
 #include "rules/pack.h"
 #include "rules/rules.h"
 #include "serve/packs.h"
@@ -14,10 +13,18 @@
 
 /* ---- scorers ------------------------------------------------------------ */
 
+/* Enrichment within --deadline-ms; past it the answer names the
+ * providers whose answers were not used. */
 static enum icp_status enrich_hook(void *ud, struct icp_account **accts,
                                    size_t n, struct icp_err *err)
 {
-  return icp_enrich_batch(ud, accts, n, err);
+  struct icp_scorer *sc = ud;
+  enum icp_status st = icp_lane_run(sc->lane, accts, n,
+                                    sc->gen->cfg->deadline_ms,
+                                    &sc->enrich_late, &sc->enrich_failed,
+                                    err);
+  sc->body.extra = sc->enrich_late ? sc->lane->pending : NULL;
+  return st;
 }
 
 static void count_tier(void *ud, const struct icp_result *r)
@@ -34,7 +41,7 @@ static void scorer_free(struct icp_scorer *sc)
     return;
   icp_body_release(&sc->body);
   icp_buf_free(&sc->out);
-  icp_enrich_close(sc->enrich);
+  icp_lane_free(sc->lane); /* before the reader: its name is borrowed */
   icp_reader_close(sc->rd);
   icp_result_free(sc->res);
   icp_account_free(sc->a);
@@ -96,10 +103,7 @@ static enum icp_status scorer_new(struct icp_gen *g, struct icp_scorer **out,
     return icp_err_set(err, ICP_ENOMEM, "out of memory");
   }
   if(cfg->providers) {
-    struct icp_enrich_opts eo;
-    memset(&eo, 0, sizeof(eo));
-    eo.offline = cfg->offline;
-    st = icp_enrich_open(&sc->enrich, cfg->providers, sc->schema, &eo, err);
+    st = icp_lane_open(&sc->lane, cfg, err);
     if(st) {
       scorer_free(sc);
       return st;
@@ -113,9 +117,9 @@ static enum icp_status scorer_new(struct icp_gen *g, struct icp_scorer **out,
   sc->body.max_items = cfg->max_batch;
   sc->body.scored = count_tier;
   sc->body.scored_ud = sc;
-  if(sc->enrich) {
+  if(sc->lane) {
     sc->body.enrich = enrich_hook;
-    sc->body.enrich_ud = sc->enrich;
+    sc->body.enrich_ud = sc;
   }
   sc->fields0 = icp_schema_count(sc->schema);
   sc->gen = g;
@@ -349,6 +353,8 @@ enum icp_status icp_packs_borrow(struct icp_packs *pk,
   }
   memset(sc->tiers, 0, sizeof(sc->tiers));
   sc->accounts = 0;
+  sc->enrich_late = sc->enrich_failed = 0;
+  sc->body.extra = NULL;
   icp_buf_reset(&sc->out);
   *out = sc;
   return ICP_OK;

@@ -20,6 +20,7 @@
 #include "icp.h"
 #include "base/buf.h"
 #include "serve/body.h"
+#include "serve/lane.h"
 #include "serve/server.h"
 
 #define ICP_SCORER_FIELDS_MAX 1024
@@ -33,7 +34,8 @@ struct icp_scorer {
   struct icp_account *a;
   struct icp_result *res;
   struct icp_reader *rd;
-  struct icp_enrich *enrich;
+  struct icp_lane *lane;            /* with --providers */
+  int enrich_late, enrich_failed;   /* this request */
   struct icp_body body;
   struct icp_buf out;
   int fields0;                      /* schema fields after the load */

@@ -14,7 +14,6 @@
 
 #include <microhttpd.h>
 
-#include "net/enrich.h"
 #include "serve/metrics.h"
 #include "serve/packs.h"
 #include "serve/server.h"
@@ -181,21 +180,17 @@ static enum MHD_Result score(struct icp_server *s, struct MHD_Connection *c,
   struct icp_err err;
   enum icp_status st;
   enum MHD_Result ret;
-  int fails = 0, i;
+  int i;
 
   if(icp_packs_borrow(&s->pk, &sc, &err))
     return error(s, c, rq, 503, NULL, "no scorer: %s", err.msg);
   sc->body.explain = explain_asked(c);
-  if(sc->enrich)
-    fails = icp_enrich_failures(sc->enrich);
   st = icp_body_score(&sc->body, rq->body.p ? rq->body.p : "",
                       rq->body.len, &sc->out, &err);
-  if(sc->enrich && sc->accounts) {
-    if(icp_enrich_failures(sc->enrich) > fails)
-      atomic_fetch_add(&s->m.enrich_failed, 1);
-    else
-      atomic_fetch_add(&s->m.enrich_ok, 1);
-  }
+  if(sc->lane && sc->accounts)
+    atomic_fetch_add(sc->enrich_late ? &s->m.enrich_late :
+                     sc->enrich_failed ? &s->m.enrich_failed :
+                     &s->m.enrich_ok, 1);
   rq->accounts = sc->accounts;
   if(st == ICP_ELIMIT)
     ret = error(s, c, rq, 413, NULL, "%s (--max-batch %zu)", err.msg,

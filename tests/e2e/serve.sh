@@ -122,10 +122,11 @@ check "... exactly one more line for one more request" [ "$(grep -c '^{"time":' 
 # ---- SIGHUP under load: 20,000 requests, 16 clients -------------------------
 MAINPID=$(cat main.pid)
 $POST "$URL/v1/score" "$DATA" hup.tsv --clients 16 --repeat 10 --at 10000 \
-  --run "cp pack_v2.lua pack.lua && kill -HUP $MAINPID" 2>hup.err
+  --run "cp pack_v2.lua pack.lua && kill -HUP $MAINPID && until curl -s $URL/metrics | grep -q 'reloads_total{result=\"ok\"} 1'; do :; done" 2>hup.err
 check "20,000 requests from 16 clients, a reload in the middle: 0 errors" [ "$(cut -f1 hup.tsv | grep -c '^200$')" = 20000 ]
 check "... no transport error" has hup.err "20000 requests, 0 transport errors"
-check "... the answers switch from v1 to v2" sh -c '[ "$(head -1 hup.tsv | cut -f2)" = "b2b-saas-midmarket v1" ] && [ "$(tail -1 hup.tsv | cut -f2)" = "b2b-saas-midmarket v2" ] && [ "$(cut -f2 hup.tsv | sort -u | wc -l)" = 2 ]'
+check "... the answers switch from v1 to v2" sh -c '[ "$(head -1 hup.tsv | cut -f2)" = "b2b-saas-midmarket v1" ] && [ "$(tail -1 hup.tsv | cut -f2)" = "b2b-saas-midmarket v2" ] && [ "$(cut -f2 hup.tsv | sort -u | wc -l)" = 2 ]' ||
+  { cut -f2 hup.tsv | uniq -c | head; grep -v '^{"time"' main.log; }
 python3 - "$DATA" want.jsonl hup.tsv >hup.check <<'PY'
 import sys
 want = [l.rstrip("\n") for l in open(sys.argv[2])]
@@ -175,6 +176,34 @@ check "the second server exits 0 on SIGTERM" [ "$st" = 0 ]
 check "--quiet: no access log line" hasnt tok.log '{"time":'
 
 check "no sanitizer report from either server" sh -c '! grep -l -E "Sanitizer|runtime error" main.log tok.log'
+
+# ---- enrichment in the request path, within --deadline-ms ------------------
+python3 "$ROOT/tests/fixture_server.py" --port-file fixture.port --idle-exit 60 >fixture.log 2>&1 &
+FIXPID=$!; PIDS="$PIDS $FIXPID"
+i=0; while [ ! -s fixture.port ] && [ $i -lt 200 ]; do i=$((i + 1)); sleep 0.05; done
+export ICP_FIXTURE_URL=http://127.0.0.1:$(cat fixture.port)
+export CLEARBIT_API_KEY=sk_e2e_clearbit_9f8e7d PDL_API_KEY=pdl_e2e_key_6c5b4a BUILTWITH_API_KEY=bw_e2e_key_3d2c1b
+export ICP_CACHE_PATH=$T/cache.sqlite
+export ICP_ENRICHER_PATH=$(dirname "$ICP")/../enrichers:$ROOT/build/enrichers
+CFG=$ROOT/rules/providers_fixture.lua
+printf '{"domain":"cobaltrobotics1.io"}\n' >enr.jsonl
+start enr --rules pack_v2.lua --as-of 2026-11-01 --providers "$CFG" --deadline-ms 300 --threads 1
+check "with --providers: 200" [ "$(code --data-binary @enr.jsonl "$URL/v1/score")" = 200 ]
+"$ICP" score --rules pack_v2.lua --as-of 2026-11-01 --providers "$CFG" enr.jsonl 2>/dev/null |
+  sed 's/"source":"[^"]*"/"source":"request"/' >want_enr.txt
+check "... the answer is icp score --providers' line for the account" cmp -s body want_enr.txt
+check "... which the providers filled in" sh -c 'grep -q "\"size_sweet_spot\":" body'
+t0=$(date +%s%N)
+check "a provider slower than --deadline-ms: still 200" [ "$(code --data-binary '{"domain":"fault-latency-1200-a.com","employees":300}' "$URL/v1/score")" = 200 ]
+t1=$(date +%s%N)
+check "... answered near the deadline, not the provider's 1.2 s" [ $(( (t1 - t0) / 1000000 )) -lt 1100 ]
+check "... scored with what is known" has body '"fired":{"size_sweet_spot":20}'
+check "... naming the providers whose answers were not used" has body '"enrich_pending":["clearbit","pdl","builtwith"]'
+curl -s "$URL/metrics" >metrics2.txt
+check "... counted in /metrics" sh -c 'grep -q "icp_enrich_requests_total{provider=\"all\",outcome=\"deadline\"} 1" metrics2.txt && grep -q "icp_enrich_requests_total{provider=\"all\",outcome=\"ok\"} 1" metrics2.txt'
+kill -TERM "$PID"; wait "$PID"; st=$?
+check "... and serve stops cleanly (exit 0) after the late batch ends" [ "$st" = 0 ]
+check "no sanitizer report with enrichment" sh -c '! grep -q -E "Sanitizer|runtime error" enr.log'
 
 # ---- usage ------------------------------------------------------------------
 "$ICP" serve --listen 127.0.0.1:0 >/dev/null 2>err.txt; st=$?
