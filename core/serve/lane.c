@@ -10,6 +10,17 @@
 #include "net/providers.h"
 #include "serve/lane.h"
 
+void icp_serve_after(struct timespec *ts, long ms)
+{
+  clock_gettime(CLOCK_MONOTONIC, ts);
+  ts->tv_sec += ms / 1000;
+  ts->tv_nsec += (ms % 1000) * 1000000L;
+  if(ts->tv_nsec >= 1000000000L) {
+    ts->tv_sec++;
+    ts->tv_nsec -= 1000000000L;
+  }
+}
+
 static void *lane_main(void *ud)
 {
   struct icp_lane *l = ud;
@@ -150,13 +161,7 @@ enum icp_status icp_lane_run(struct icp_lane *l, struct icp_account **accts,
   size_t i;
 
   *late = *failed = 0;
-  clock_gettime(CLOCK_MONOTONIC, &until);
-  until.tv_sec += deadline_ms / 1000;
-  until.tv_nsec += (deadline_ms % 1000) * 1000000L;
-  if(until.tv_nsec >= 1000000000L) {
-    until.tv_sec++;
-    until.tv_nsec -= 1000000000L;
-  }
+  icp_serve_after(&until, deadline_ms);
   pthread_mutex_lock(&l->mu);
   if(!wait_until(l, &until, 0)) { /* an earlier batch is still running */
     pthread_mutex_unlock(&l->mu);

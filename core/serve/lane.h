@@ -17,6 +17,7 @@
 
 #include <pthread.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "icp.h"
 #include "data/account.h"
@@ -39,6 +40,10 @@ struct icp_lane {
   int failures;                      /* icp_enrich_failures after it */
   char *pending;                     /* "\"enrich_pending\":[...]" */
 };
+
+/* The CLOCK_MONOTONIC time ms from now (for condition variables made
+ * with that clock). */
+void icp_serve_after(struct timespec *ts, long ms);
 
 /* Opens the providers config on a schema of the lane's own. */
 enum icp_status icp_lane_open(struct icp_lane **out,

@@ -14,6 +14,7 @@
 
 #include <microhttpd.h>
 
+#include "serve/lane.h"
 #include "serve/metrics.h"
 #include "serve/packs.h"
 #include "serve/server.h"
@@ -488,7 +489,13 @@ enum icp_status icp_server_start(struct icp_server **out,
   if(!s->cfg.log)
     s->cfg.log = stderr;
   pthread_mutex_init(&s->mu, NULL);
-  pthread_cond_init(&s->cv, NULL);
+  {
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&s->cv, &ca);
+    pthread_condattr_destroy(&ca);
+  }
   pthread_mutex_init(&s->pk.mu, NULL);
   s->pk.cfg = &s->cfg;
   icp_metrics_init(&s->m);
@@ -570,13 +577,7 @@ long icp_server_drain(struct icp_server *s, long wait_ms)
   fd = MHD_quiesce_daemon(s->d); /* no new connections */
   if(fd != MHD_INVALID_SOCKET)
     close(fd);
-  clock_gettime(CLOCK_REALTIME, &until);
-  until.tv_sec += wait_ms / 1000;
-  until.tv_nsec += (wait_ms % 1000) * 1000000L;
-  if(until.tv_nsec >= 1000000000L) {
-    until.tv_sec++;
-    until.tv_nsec -= 1000000000L;
-  }
+  icp_serve_after(&until, wait_ms);
   pthread_mutex_lock(&s->mu);
   while(atomic_load(&s->m.in_flight) > 0 &&
         pthread_cond_timedwait(&s->cv, &s->mu, &until) != ETIMEDOUT)
