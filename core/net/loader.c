@@ -2,6 +2,7 @@
 #define _GNU_SOURCE /* dladdr */
 #include <dlfcn.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,40 +99,78 @@ static int type_fits(int want, const struct icp_cfg_value *v)
   return want == v->type;
 }
 
-/* Checks cfg against the descriptor's keys. */
+/* One problem of a provider's keys: to cfg->diag when set (every one),
+ * the first also into err. */
+static void key_problem(struct icp_enr_config *cfg, struct icp_err *err,
+                        int *n, const char *fmt, ...)
+  __attribute__((format(printf, 4, 5)));
+static void key_problem(struct icp_enr_config *cfg, struct icp_err *err,
+                        int *n, const char *fmt, ...)
+{
+  char text[ICP_ERR_MAX];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(text, sizeof(text), fmt, ap);
+  va_end(ap);
+  /* one problem travels in err alone; from the second on, all of them
+   * go to diag (each once) and err sums them up */
+  if(!*n)
+    icp_err_set(err, ICP_ELOAD, "%s", text);
+  else if(cfg->diag) {
+    if(*n == 1)
+      cfg->diag(cfg->diag_ud, err->msg);
+    cfg->diag(cfg->diag_ud, text);
+  }
+  (*n)++;
+}
+
+/* Checks cfg against the descriptor's keys; reports every problem. */
 static enum icp_status check_keys(const struct icp_enricher *d,
                                   struct icp_enr_config *cfg,
                                   struct icp_err *err)
 {
   const struct icp_enr_config_key *k;
-  size_t i;
+  const char *cands[128];
+  size_t i, nc = 0;
+  int n = 0;
+  for(i = 0; icp_cfg_host_keys[i] && nc < 64; i++)
+    cands[nc++] = icp_cfg_host_keys[i];
+  for(k = d->config; k && k->name && nc < 127; k++)
+    cands[nc++] = k->name;
+  cands[nc] = NULL;
   for(i = 0; i < cfg->ne; i++) {
     const struct icp_cfg_entry *e = &cfg->e[i];
     for(k = d->config; k && k->name; k++)
       if(!strcmp(k->name, e->key))
         break;
-    if(!k || !k->name)
-      return icp_err_set(err, ICP_ELOAD, "%s:%d: provider '%s': unknown "
-                         "key '%s' for enricher '%s'", cfg->file, cfg->line,
-                         cfg->name, e->key, cfg->enricher);
-    if(!type_fits(k->type, &e->v))
-      return icp_err_set(err, ICP_ELOAD, "%s:%d: provider '%s': '%s' must "
-                         "be %s", cfg->file, cfg->line, cfg->name, e->key,
-                         type_name(k->type));
-    if(k->secret) {
-      /* API keys only from the environment */
-      if(!e->v.from_env && !(e->v.type == ICP_CFG_LIST && !e->v.n))
-        return icp_err_set(err, ICP_ELOAD, "%s:%d: provider '%s': '%s' is "
-                           "a secret: give it as env \"NAME\", not as "
-                           "text", cfg->file, cfg->line, cfg->name, e->key);
+    if(!k || !k->name) {
+      const char *dym = icp_cfg_suggest(e->key, cands);
+      key_problem(cfg, err, &n, "%s:%d: provider '%s': unknown key '%s' "
+                  "for enricher '%s'%s%s%s", cfg->file, cfg->line,
+                  cfg->name, e->key, cfg->enricher,
+                  dym ? " (did you mean '" : "", dym ? dym : "",
+                  dym ? "'?)" : "");
+      continue;
     }
+    if(!type_fits(k->type, &e->v))
+      key_problem(cfg, err, &n, "%s:%d: provider '%s': '%s' must be %s",
+                  cfg->file, cfg->line, cfg->name, e->key,
+                  type_name(k->type));
+    else if(k->secret && !e->v.from_env &&
+            !(e->v.type == ICP_CFG_LIST && !e->v.n))
+      /* API keys only from the environment */
+      key_problem(cfg, err, &n, "%s:%d: provider '%s': '%s' is a secret: "
+                  "give it as env \"NAME\", not as text", cfg->file,
+                  cfg->line, cfg->name, e->key);
   }
   for(k = d->config; k && k->name; k++)
     if(k->required && !icp_cfg_find(cfg, k->name))
-      return icp_err_set(err, ICP_ELOAD, "%s:%d: provider '%s': missing "
-                         "required key '%s'", cfg->file, cfg->line, cfg->name,
-                         k->name);
-  return ICP_OK;
+      key_problem(cfg, err, &n, "%s:%d: provider '%s': missing required "
+                  "key '%s'", cfg->file, cfg->line, cfg->name, k->name);
+  if(n > 1 && cfg->diag)
+    icp_err_set(err, ICP_ELOAD, "provider '%s': %d problems in its keys",
+                cfg->name, n);
+  return n ? ICP_ELOAD : ICP_OK;
 }
 
 static enum icp_status collect_fields(struct icp_plugin *pl,

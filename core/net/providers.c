@@ -1,65 +1,42 @@
-/* providers.c -- the providers config, loaded in a Lua sandbox. */
+/* providers.c -- the providers config, loaded in the one sandbox. */
 #include <lauxlib.h>
 #include <lua.h>
-#include <lualib.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
 #include "net/providers.h"
+#include "rules/rules.h"
+#include "rules/sandbox.h"
 
 #define MEM_CAP (16u << 20)
 #define INSN_BUDGET 10000000L
-#define HOOK_EVERY 1000
 #define FILE_CAP (1u << 20)
 #define VALUE_CAP 8192
 #define ITEMS_CAP 1000
+#define PROBLEMS_MAX 100
+
+struct envval {
+  char *name, *val;
+};
 
 struct load {
   struct icp_providers *pv;
-  const char *text;
-  size_t len;
-  size_t mem, memcap;
-  long insns;
-  char **envvals;              /* every value read by env, for the check */
+  struct envval *env;          /* every value read by env, for the check */
   size_t nenv, envcap;
+  char **msg;                  /* problems, each once, in file order */
+  size_t nmsg;
+  size_t more;                 /* problems past PROBLEMS_MAX */
 };
 
 /* ---- the state ---------------------------------------------------------- */
 
-static void *alloc(void *ud, void *ptr, size_t osize, size_t nsize)
-{
-  struct load *ld = ud;
-  if(!ptr)
-    osize = 0;
-  if(nsize == 0) {
-    free(ptr);
-    ld->mem -= osize;
-    return NULL;
-  }
-  /* never fail a shrink (HARDENING 7) */
-  if(nsize > osize && ld->mem + (nsize - osize) > ld->memcap)
-    return NULL;
-  ptr = realloc(ptr, nsize);
-  if(ptr)
-    ld->mem = ld->mem - osize + nsize;
-  return ptr;
-}
-
 static struct load *ctx(lua_State *L)
 {
-  return *(struct load **)lua_getextraspace(L);
-}
-
-static void count_hook(lua_State *L, lua_Debug *ar)
-{
-  struct load *ld = ctx(L);
-  (void)ar;
-  ld->insns += HOOK_EVERY;
-  if(ld->insns > INSN_BUDGET)
-    luaL_error(L, "instruction limit reached");
+  return icp_sandbox_ud(icp_sandbox_of(L));
 }
 
 static int line_of_caller(lua_State *L)
@@ -68,6 +45,46 @@ static int line_of_caller(lua_State *L)
   if(lua_getstack(L, 1, &ar) && lua_getinfo(L, "l", &ar))
     return ar.currentline;
   return 0;
+}
+
+/* Records a problem "file:line: text" (each text once) and goes on. */
+static void problem(struct load *ld, int line, const char *fmt, ...)
+  __attribute__((format(printf, 3, 4)));
+static void problem(struct load *ld, int line, const char *fmt, ...)
+{
+  char text[ICP_ERR_MAX], full[ICP_ERR_MAX + 64], red[ICP_ERR_MAX];
+  size_t i;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(text, sizeof(text), fmt, ap);
+  va_end(ap);
+  if(line > 0)
+    snprintf(full, sizeof(full), "%s:%d: %s", ld->pv->path, line, text);
+  else if(!strncmp(text, ld->pv->path, strlen(ld->pv->path)))
+    snprintf(full, sizeof(full), "%s", text);
+  else
+    snprintf(full, sizeof(full), "%s: %s", ld->pv->path, text);
+  icp_redact(&ld->pv->redact, full, red, sizeof(red));
+  for(i = 0; i < ld->nmsg; i++)
+    if(!strcmp(ld->msg[i], red))
+      return;
+  if(ld->nmsg == PROBLEMS_MAX) {
+    ld->more++;
+    return;
+  }
+  {
+    char **nm = realloc(ld->msg, (ld->nmsg + 1) * sizeof(*nm));
+    char *c = strdup(red);
+    if(!nm || !c) {
+      free(c);
+      if(nm)
+        ld->msg = nm;
+      ld->more++;
+      return;
+    }
+    ld->msg = nm;
+    ld->msg[ld->nmsg++] = c;
+  }
 }
 
 /* ---- values ------------------------------------------------------------- */
@@ -86,6 +103,7 @@ static void value_free(struct icp_cfg_value *v)
 {
   size_t i;
   free(v->str);
+  free(v->env);
   for(i = 0; i < v->n; i++) {
     if(v->items)
       free(v->items[i]);
@@ -97,226 +115,330 @@ static void value_free(struct icp_cfg_value *v)
   memset(v, 0, sizeof(*v));
 }
 
-static int is_env_value(struct load *ld, const char *s)
+/* The variable env read s from, or NULL. */
+static const char *env_name_of(struct load *ld, const char *s)
 {
   size_t i;
   for(i = 0; i < ld->nenv; i++)
-    if(!strcmp(ld->envvals[i], s))
-      return 1;
-  return 0;
-}
-
-/* Text of a string or number at idx, for list items and map values. */
-static const char *item_text(lua_State *L, int idx, char *tmp, size_t cap,
-                             size_t *n, const char *key)
-{
-  if(lua_type(L, idx) == LUA_TSTRING)
-    return lua_tolstring(L, idx, n);
-  if(lua_type(L, idx) == LUA_TNUMBER) {
-    double d = lua_tonumber(L, idx);
-    if(!isfinite(d))
-      luaL_error(L, "'%s': numbers must be finite", key);
-    *n = (size_t)icp_fmt_num(tmp, cap, d);
-    return tmp;
-  }
-  luaL_error(L, "'%s': items must be strings or numbers, not %s", key,
-             luaL_typename(L, idx));
+    if(!strcmp(ld->env[i].val, s))
+      return ld->env[i].name;
   return NULL;
 }
 
-/* Converts the Lua value at idx into v (v zeroed on entry). On error, v
- * may hold partial data: the caller frees it. */
-static void to_value(lua_State *L, struct load *ld, int idx, const char *key,
-                     struct icp_cfg_value *v)
+/* Text of a string or number at idx, for list items and map values; NULL
+ * after recording a problem. */
+static const char *item_text(lua_State *L, int idx, char *tmp, size_t cap,
+                             size_t *n, const char *key, int line)
+{
+  if(lua_type(L, idx) == LUA_TSTRING) {
+    const char *s = lua_tolstring(L, idx, n);
+    if(*n > VALUE_CAP || strlen(s) != *n) {
+      problem(ctx(L), line, "'%s': item too long or holds a NUL byte", key);
+      return NULL;
+    }
+    return s;
+  }
+  if(lua_type(L, idx) == LUA_TNUMBER) {
+    double d = lua_tonumber(L, idx);
+    if(!isfinite(d)) {
+      problem(ctx(L), line, "'%s': numbers must be finite", key);
+      return NULL;
+    }
+    *n = (size_t)icp_fmt_num(tmp, cap, d);
+    return tmp;
+  }
+  problem(ctx(L), line, "'%s': items must be strings or numbers, not %s",
+          key, luaL_typename(L, idx));
+  return NULL;
+}
+
+/* Converts the Lua value at idx into v (v zeroed on entry). Returns 0, or
+ * -1 after recording a problem; v may then hold partial data: the caller
+ * frees it. */
+static int to_value(lua_State *L, struct load *ld, int idx, const char *key,
+                    int line, struct icp_cfg_value *v)
 {
   char tmp[40];
-  size_t n;
-  const char *s;
+  size_t n, len, count = 0, i;
+  const char *s, *en;
+  int env_all = 1;
   idx = lua_absindex(L, idx);
   switch(lua_type(L, idx)) {
   case LUA_TSTRING:
     s = lua_tolstring(L, idx, &n);
-    if(n > VALUE_CAP || strlen(s) != n)
-      luaL_error(L, "'%s': string too long or holds a NUL byte", key);
+    if(n > VALUE_CAP || strlen(s) != n) {
+      problem(ld, line, "'%s': string too long or holds a NUL byte", key);
+      return -1;
+    }
     v->type = ICP_CFG_STRING;
     v->str = dup_n(L, s, n);
-    v->from_env = is_env_value(ld, v->str);
-    return;
+    en = env_name_of(ld, v->str);
+    v->from_env = en != NULL;
+    if(en)
+      v->env = dup_n(L, en, strlen(en));
+    return 0;
   case LUA_TNUMBER:
     v->type = ICP_CFG_NUMBER;
     v->num = lua_tonumber(L, idx);
-    if(!isfinite(v->num))
-      luaL_error(L, "'%s': numbers must be finite", key);
+    if(!isfinite(v->num)) {
+      problem(ld, line, "'%s': numbers must be finite", key);
+      return -1;
+    }
     n = (size_t)icp_fmt_num(tmp, sizeof(tmp), v->num);
     v->str = dup_n(L, tmp, n);
-    return;
+    return 0;
   case LUA_TBOOLEAN:
     v->type = ICP_CFG_BOOL;
     v->b = lua_toboolean(L, idx);
-    return;
+    return 0;
   case LUA_TTABLE:
     break;
   default:
-    luaL_error(L, "'%s': a %s is not a config value", key,
-               luaL_typename(L, idx));
+    problem(ld, line, "'%s': a %s is not a config value", key,
+            luaL_typename(L, idx));
+    return -1;
   }
   /* a sequence is a list; string keys make a map */
-  {
-    size_t len = lua_rawlen(L, idx), count = 0, i;
-    int env_all = 1;
-    lua_pushnil(L);
-    while(lua_next(L, idx)) {
-      count++;
+  len = lua_rawlen(L, idx);
+  lua_pushnil(L);
+  while(lua_next(L, idx)) {
+    count++;
+    lua_pop(L, 1);
+    if(count > ITEMS_CAP) {
       lua_pop(L, 1);
-      if(count > ITEMS_CAP)
-        luaL_error(L, "'%s': more than %d items", key, ITEMS_CAP);
-    }
-    if(count == len) {
-      v->type = ICP_CFG_LIST;
-      v->items = calloc(len ? len : 1, sizeof(char *));
-      if(!v->items)
-        luaL_error(L, "out of memory");
-      for(i = 0; i < len; i++) {
-        lua_rawgeti(L, idx, (lua_Integer)i + 1);
-        s = item_text(L, -1, tmp, sizeof(tmp), &n, key);
-        if(n > VALUE_CAP || strlen(s) != n)
-          luaL_error(L, "'%s': item too long or holds a NUL byte", key);
-        v->items[i] = dup_n(L, s, n);
-        v->n = i + 1;
-        lua_pop(L, 1);
-      }
-      return;
-    }
-    v->type = ICP_CFG_MAP;
-    v->items = calloc(count, sizeof(char *));
-    v->keys = calloc(count, sizeof(char *));
-    if(!v->items || !v->keys)
-      luaL_error(L, "out of memory");
-    lua_pushnil(L);
-    while(lua_next(L, idx)) {
-      size_t kn;
-      const char *k;
-      if(lua_type(L, -2) != LUA_TSTRING)
-        luaL_error(L, "'%s': mixes a list and string keys", key);
-      k = lua_tolstring(L, -2, &kn);
-      if(kn > 256 || strlen(k) != kn)
-        luaL_error(L, "'%s': bad key", key);
-      s = item_text(L, -1, tmp, sizeof(tmp), &n, key);
-      if(n > VALUE_CAP || strlen(s) != n)
-        luaL_error(L, "'%s': value too long or holds a NUL byte", key);
-      v->keys[v->n] = dup_n(L, k, kn);
-      v->items[v->n] = dup_n(L, s, n);
-      v->n++;
-      if(!is_env_value(ld, v->items[v->n - 1]))
-        env_all = 0;
-      lua_pop(L, 1);
-    }
-    v->from_env = env_all && v->n;
-    /* sort pairs by key: keys and values move together */
-    for(i = 1; i < v->n; i++) {
-      size_t j = i;
-      while(j && strcmp(v->keys[j - 1], v->keys[j]) > 0) {
-        char *t = v->keys[j];
-        v->keys[j] = v->keys[j - 1];
-        v->keys[j - 1] = t;
-        t = v->items[j];
-        v->items[j] = v->items[j - 1];
-        v->items[j - 1] = t;
-        j--;
-      }
+      problem(ld, line, "'%s': more than %d items", key, ITEMS_CAP);
+      return -1;
     }
   }
+  if(count == len) {
+    v->type = ICP_CFG_LIST;
+    v->items = calloc(len ? len : 1, sizeof(char *));
+    if(!v->items)
+      luaL_error(L, "out of memory");
+    for(i = 0; i < len; i++) {
+      lua_rawgeti(L, idx, (lua_Integer)i + 1);
+      s = item_text(L, -1, tmp, sizeof(tmp), &n, key, line);
+      if(!s) {
+        lua_pop(L, 1);
+        return -1;
+      }
+      v->items[i] = dup_n(L, s, n);
+      v->n = i + 1;
+      lua_pop(L, 1);
+    }
+    return 0;
+  }
+  v->type = ICP_CFG_MAP;
+  v->items = calloc(count, sizeof(char *));
+  v->keys = calloc(count, sizeof(char *));
+  if(!v->items || !v->keys)
+    luaL_error(L, "out of memory");
+  lua_pushnil(L);
+  while(lua_next(L, idx)) {
+    size_t kn;
+    const char *k;
+    if(lua_type(L, -2) != LUA_TSTRING) {
+      lua_pop(L, 2);
+      problem(ld, line, "'%s': mixes a list and string keys", key);
+      return -1;
+    }
+    k = lua_tolstring(L, -2, &kn);
+    if(kn > 256 || strlen(k) != kn) {
+      lua_pop(L, 2);
+      problem(ld, line, "'%s': bad key", key);
+      return -1;
+    }
+    s = item_text(L, -1, tmp, sizeof(tmp), &n, key, line);
+    if(!s) {
+      lua_pop(L, 2);
+      return -1;
+    }
+    v->keys[v->n] = dup_n(L, k, kn);
+    v->items[v->n] = dup_n(L, s, n);
+    v->n++;
+    en = env_name_of(ld, v->items[v->n - 1]);
+    if(!en)
+      env_all = 0;
+    else if(!v->env)
+      v->env = dup_n(L, en, strlen(en));
+    lua_pop(L, 1);
+  }
+  v->from_env = env_all && v->n;
+  /* sort pairs by key: keys and values move together */
+  for(i = 1; i < v->n; i++) {
+    size_t j = i;
+    while(j && strcmp(v->keys[j - 1], v->keys[j]) > 0) {
+      char *t = v->keys[j];
+      v->keys[j] = v->keys[j - 1];
+      v->keys[j - 1] = t;
+      t = v->items[j];
+      v->items[j] = v->items[j - 1];
+      v->items[j - 1] = t;
+      j--;
+    }
+  }
+  return 0;
+}
+
+/* ---- did you mean ------------------------------------------------------- */
+
+static size_t edit_distance(const char *a, const char *b)
+{
+  size_t la = strlen(a), lb = strlen(b), i, j, row[65];
+  if(la > 64 || lb > 64)
+    return (size_t)-1;
+  for(j = 0; j <= lb; j++)
+    row[j] = j;
+  for(i = 1; i <= la; i++) {
+    size_t diag = row[0];
+    row[0] = i;
+    for(j = 1; j <= lb; j++) {
+      size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+      if(up + 1 < best)
+        best = up + 1;
+      if(row[j - 1] + 1 < best)
+        best = row[j - 1] + 1;
+      diag = up;
+      row[j] = best;
+    }
+  }
+  return row[lb];
+}
+
+const char *icp_cfg_suggest(const char *name, const char *const *cands)
+{
+  const char *best = NULL;
+  size_t bd = (size_t)-1, i, len = strlen(name);
+  for(i = 0; cands && cands[i]; i++) {
+    size_t d = edit_distance(name, cands[i]);
+    if(d < bd) {
+      bd = d;
+      best = cands[i];
+    }
+  }
+  /* a typo: at most a third of the name wrong (and at least one edit) */
+  return best && bd <= (len < 6 ? 2 : len / 3 + 1) ? best : NULL;
 }
 
 /* ---- the DSL ------------------------------------------------------------ */
 
+const char *const icp_cfg_host_keys[] = {
+  "enricher", "timeout_ms", "connect_timeout_ms", "max_rps", "ttl_days",
+  "overwrite", "max_attempts", "max_polls", "max_body_bytes",
+  "low_speed_bytes", "low_speed_time_s", "backoff_base_ms",
+  "backoff_cap_ms", "retry_after_max_ms", "breaker_failures",
+  "breaker_cooldown_ms", "ca_file", "max_requests", "cost_per_request",
+  NULL
+};
+
 static int is_host_key(const char *k)
 {
-  static const char *const keys[] = {
-    "enricher", "timeout_ms", "connect_timeout_ms", "max_rps", "ttl_days",
-    "overwrite", "max_attempts", "max_polls", "max_body_bytes",
-    "low_speed_bytes", "low_speed_time_s", "backoff_base_ms",
-    "backoff_cap_ms", "retry_after_max_ms", "breaker_failures",
-    "breaker_cooldown_ms", "ca_file", NULL
-  };
   size_t i;
-  for(i = 0; keys[i]; i++)
-    if(!strcmp(keys[i], k))
+  for(i = 0; icp_cfg_host_keys[i]; i++)
+    if(!strcmp(icp_cfg_host_keys[i], k))
       return 1;
   return 0;
 }
 
-static double host_num(lua_State *L, const char *pname, const char *key,
-                       const struct icp_cfg_value *v, double lo, double hi)
+/* The number of a host key in [lo, hi], or -1 after recording a problem
+ * (every bound here is >= 0). */
+static double host_num(struct load *ld, const struct icp_enr_config *c,
+                       const char *key, const struct icp_cfg_value *v,
+                       double lo, double hi)
 {
-  if(v->type != ICP_CFG_NUMBER)
-    luaL_error(L, "provider '%s': '%s' must be a number", pname, key);
-  if(v->num < lo || v->num > hi)
-    luaL_error(L, "provider '%s': '%s' must be between %f and %f", pname,
-               key, lo, hi);
+  if(v->type != ICP_CFG_NUMBER) {
+    problem(ld, c->line, "provider '%s': '%s' must be a number", c->name,
+            key);
+    return -1;
+  }
+  if(v->num < lo || v->num > hi) {
+    problem(ld, c->line, "provider '%s': '%s' must be between %g and %g",
+            c->name, key, lo, hi);
+    return -1;
+  }
   return v->num;
 }
 
-static void host_key(lua_State *L, struct icp_enr_config *c, const char *key,
-                     struct icp_cfg_value *v)
+#define NUM(field, cast, lo, hi)                                      \
+  do {                                                                \
+    double d_ = host_num(ld, c, key, v, lo, hi);                      \
+    if(d_ >= 0)                                                       \
+      field = (cast)d_;                                               \
+  } while(0)
+
+static void host_key(struct load *ld, struct icp_enr_config *c,
+                     const char *key, struct icp_cfg_value *v)
 {
   const char *pn = c->name;
   struct icp_sched_limits *l = &c->lim;
   if(!strcmp(key, "enricher")) {
     size_t i;
-    if(v->type != ICP_CFG_STRING || !v->str[0] || strlen(v->str) > 64)
-      luaL_error(L, "provider '%s': 'enricher' must be a name", pn);
-    for(i = 0; v->str[i]; i++)
+    int ok = v->type == ICP_CFG_STRING && v->str[0] && strlen(v->str) <= 64;
+    for(i = 0; ok && v->str[i]; i++)
       if(!((v->str[i] >= 'a' && v->str[i] <= 'z') ||
            (v->str[i] >= '0' && v->str[i] <= '9') || v->str[i] == '_'))
-        luaL_error(L, "provider '%s': 'enricher' must be made of "
-                   "[a-z0-9_]", pn);
+        ok = 0;
+    if(!ok) {
+      problem(ld, c->line, "provider '%s': 'enricher' must be a name made "
+              "of [a-z0-9_]", pn);
+      return;
+    }
     free(c->enricher);
     c->enricher = v->str;
     v->str = NULL;
   }
   else if(!strcmp(key, "overwrite")) {
     if(v->type != ICP_CFG_BOOL)
-      luaL_error(L, "provider '%s': 'overwrite' must be true or false", pn);
-    c->overwrite = v->b;
+      problem(ld, c->line, "provider '%s': 'overwrite' must be true or "
+              "false", pn);
+    else
+      c->overwrite = v->b;
   }
   else if(!strcmp(key, "ca_file")) {
-    if(v->type != ICP_CFG_STRING)
-      luaL_error(L, "provider '%s': 'ca_file' must be a path", pn);
+    if(v->type != ICP_CFG_STRING) {
+      problem(ld, c->line, "provider '%s': 'ca_file' must be a path", pn);
+      return;
+    }
     free(c->ca_file);
     c->ca_file = v->str;
     v->str = NULL;
     l->cainfo = c->ca_file;
   }
   else if(!strcmp(key, "ttl_days"))
-    c->ttl_days = host_num(L, pn, key, v, 0, 36500);
+    NUM(c->ttl_days, double, 0, 36500);
   else if(!strcmp(key, "max_rps"))
-    l->max_rps = host_num(L, pn, key, v, 0, 100000);
+    NUM(l->max_rps, double, 0, 100000);
+  else if(!strcmp(key, "max_requests"))
+    NUM(c->max_requests, long, 1, 1e12);
+  else if(!strcmp(key, "cost_per_request"))
+    NUM(c->cost_per_request, double, 0, 1e6);
   else if(!strcmp(key, "timeout_ms"))
-    l->timeout_ms = (long)host_num(L, pn, key, v, 1, 600000);
+    NUM(l->timeout_ms, long, 1, 600000);
   else if(!strcmp(key, "connect_timeout_ms"))
-    l->connect_timeout_ms = (long)host_num(L, pn, key, v, 1, 600000);
+    NUM(l->connect_timeout_ms, long, 1, 600000);
   else if(!strcmp(key, "max_attempts"))
-    l->max_attempts = (int)host_num(L, pn, key, v, 1, 20);
+    NUM(l->max_attempts, int, 1, 20);
   else if(!strcmp(key, "max_polls"))
-    l->max_polls = (int)host_num(L, pn, key, v, 1, 100);
+    NUM(l->max_polls, int, 1, 100);
   else if(!strcmp(key, "max_body_bytes"))
-    l->max_body = (size_t)host_num(L, pn, key, v, 1024, 1 << 30);
+    NUM(l->max_body, size_t, 1024, 1 << 30);
   else if(!strcmp(key, "low_speed_bytes"))
-    l->low_speed_bytes = (long)host_num(L, pn, key, v, 1, 1 << 30);
+    NUM(l->low_speed_bytes, long, 1, 1 << 30);
   else if(!strcmp(key, "low_speed_time_s"))
-    l->low_speed_time_s = (long)host_num(L, pn, key, v, 1, 3600);
+    NUM(l->low_speed_time_s, long, 1, 3600);
   else if(!strcmp(key, "backoff_base_ms"))
-    l->backoff_base_ms = (long)host_num(L, pn, key, v, 1, 600000);
+    NUM(l->backoff_base_ms, long, 1, 600000);
   else if(!strcmp(key, "backoff_cap_ms"))
-    l->backoff_cap_ms = (long)host_num(L, pn, key, v, 1, 3600000);
+    NUM(l->backoff_cap_ms, long, 1, 3600000);
   else if(!strcmp(key, "retry_after_max_ms"))
-    l->retry_after_cap_ms = (long)host_num(L, pn, key, v, 1, 3600000);
+    NUM(l->retry_after_cap_ms, long, 1, 3600000);
   else if(!strcmp(key, "breaker_failures"))
-    l->breaker_failures = (int)host_num(L, pn, key, v, 1, 1000);
+    NUM(l->breaker_failures, int, 1, 1000);
   else if(!strcmp(key, "breaker_cooldown_ms"))
-    l->breaker_cooldown_ms = (long)host_num(L, pn, key, v, 1, 3600000);
+    NUM(l->breaker_cooldown_ms, long, 1, 3600000);
 }
+
+#undef NUM
 
 static void config_free(struct icp_enr_config *c)
 {
@@ -338,18 +460,28 @@ static int provider_body(lua_State *L)
   struct load *ld = ctx(L);
   struct icp_providers *pv = ld->pv;
   const char *name = lua_tostring(L, lua_upvalueindex(1));
+  int line = line_of_caller(L);
   struct icp_enr_config *c;
   size_t count = 0;
-  luaL_checktype(L, 1, LUA_TTABLE);
-  if(icp_providers_find(pv, name))
-    return luaL_error(L, "provider '%s' is declared twice", name);
+  int bad;
+  if(lua_type(L, 1) != LUA_TTABLE) {
+    problem(ld, line, "provider '%s' takes a table: provider \"%s\" { ... }",
+            name, name);
+    return 0;
+  }
+  if(icp_providers_find(pv, name)) {
+    problem(ld, line, "provider '%s' is declared twice", name);
+    return 0;
+  }
   lua_pushnil(L);
   while(lua_next(L, 1)) {
     count++;
     lua_pop(L, 1);
   }
-  if(count > 100)
-    return luaL_error(L, "provider '%s': too many keys", name);
+  if(count > 100) {
+    problem(ld, line, "provider '%s': too many keys", name);
+    return 0;
+  }
   {
     struct icp_enr_config *np = realloc(pv->p, (pv->np + 1) * sizeof(*np));
     if(!np)
@@ -360,7 +492,7 @@ static int provider_body(lua_State *L)
   memset(c, 0, sizeof(*c));
   c->name = dup_n(L, name, strlen(name));
   c->lim.name = c->name;
-  c->line = line_of_caller(L);
+  c->line = line;
   c->file = pv->path;
   c->ttl_days = 30;
   c->redact = &pv->redact;
@@ -371,15 +503,20 @@ static int provider_body(lua_State *L)
   while(lua_next(L, 1)) {
     const char *k;
     struct icp_cfg_entry *e;
-    if(lua_type(L, -2) != LUA_TSTRING)
-      return luaL_error(L, "provider '%s': keys must be names", name);
+    if(lua_type(L, -2) != LUA_TSTRING) {
+      problem(ld, line, "provider '%s': keys must be names, not a %s", name,
+              luaL_typename(L, -2));
+      lua_pop(L, 1);
+      continue;
+    }
     k = lua_tostring(L, -2);
     /* owned by c from here on, so an error frees it with the rest */
     e = &c->e[c->ne++];
     e->key = dup_n(L, k, strlen(k));
-    to_value(L, ld, -1, k, &e->v);
-    if(is_host_key(k)) {
-      host_key(L, c, k, &e->v);
+    bad = to_value(L, ld, -1, k, line, &e->v);
+    if(bad || is_host_key(k)) {
+      if(!bad)
+        host_key(ld, c, k, &e->v);
       c->ne--;
       value_free(&e->v);
       free(e->key);
@@ -396,15 +533,16 @@ static int l_provider(lua_State *L)
 {
   size_t n, i;
   const char *name = luaL_checklstring(L, 1, &n);
-  if(!n || n > 64)
-    return luaL_error(L, "provider name must be 1 to 64 characters");
-  for(i = 0; i < n; i++)
+  int ok = n && n <= 64;
+  for(i = 0; ok && i < n; i++)
     if(!((name[i] >= 'a' && name[i] <= 'z') ||
          (name[i] >= 'A' && name[i] <= 'Z') ||
          (name[i] >= '0' && name[i] <= '9') || name[i] == '_' ||
          name[i] == '-'))
-      return luaL_error(L, "provider name '%s' must be made of "
-                        "[A-Za-z0-9_-]", name);
+      ok = 0;
+  if(!ok)
+    return luaL_error(L, "provider name '%s' must be 1 to 64 characters "
+                      "of [A-Za-z0-9_-]", name);
   lua_settop(L, 1);
   lua_pushcclosure(L, provider_body, 1);
   return 1;
@@ -416,8 +554,10 @@ static int l_enrich(lua_State *L)
   struct icp_providers *pv = ld->pv;
   int line = line_of_caller(L);
   luaL_checktype(L, 1, LUA_TTABLE);
-  if(pv->chains)
-    return luaL_error(L, "enrich { } is given twice");
+  if(pv->chains) {
+    problem(ld, line, "enrich { } is given twice");
+    return 0;
+  }
   pv->chains = calloc(8, sizeof(*pv->chains));
   if(!pv->chains)
     return luaL_error(L, "out of memory");
@@ -426,18 +566,30 @@ static int l_enrich(lua_State *L)
     struct icp_chain *ch;
     const char *kind;
     size_t i, len;
-    if(lua_type(L, -2) != LUA_TSTRING)
-      return luaL_error(L, "enrich: keys must be kinds");
+    static const char *const kinds[] = { "firmographic", "technographic",
+                                         NULL };
+    if(lua_type(L, -2) != LUA_TSTRING) {
+      problem(ld, line, "enrich: keys must be kinds (firmographic or "
+              "technographic)");
+      lua_pop(L, 1);
+      continue;
+    }
     kind = lua_tostring(L, -2);
-    if(strcmp(kind, "firmographic") && strcmp(kind, "technographic"))
-      return luaL_error(L, "enrich: unknown kind '%s' (firmographic or "
-                        "technographic)", kind);
-    if(lua_type(L, -1) != LUA_TTABLE)
-      return luaL_error(L, "enrich: '%s' must be a list of providers",
-                        kind);
+    if(strcmp(kind, "firmographic") && strcmp(kind, "technographic")) {
+      const char *dym = icp_cfg_suggest(kind, kinds);
+      problem(ld, line, "enrich: unknown kind '%s'%s%s%s", kind,
+              dym ? " (did you mean '" : " (firmographic or technographic)",
+              dym ? dym : "", dym ? "'?)" : "");
+      lua_pop(L, 1);
+      continue;
+    }
+    if(lua_type(L, -1) != LUA_TTABLE || lua_rawlen(L, -1) > 32) {
+      problem(ld, line, "enrich: '%s' must be a list of at most 32 "
+              "providers", kind);
+      lua_pop(L, 1);
+      continue;
+    }
     len = lua_rawlen(L, -1);
-    if(len > 32)
-      return luaL_error(L, "enrich: '%s' lists too many providers", kind);
     ch = &pv->chains[pv->nchains++];
     ch->line = line;
     ch->kind = dup_n(L, kind, strlen(kind));
@@ -447,14 +599,21 @@ static int l_enrich(lua_State *L)
     for(i = 0; i < len; i++) {
       const char *pn;
       size_t j;
+      int dup = 0;
       lua_rawgeti(L, -1, (lua_Integer)i + 1);
-      if(lua_type(L, -1) != LUA_TSTRING)
-        return luaL_error(L, "enrich: '%s' must list provider names", kind);
+      if(lua_type(L, -1) != LUA_TSTRING) {
+        problem(ld, line, "enrich: '%s' must list provider names", kind);
+        lua_pop(L, 1);
+        continue;
+      }
       pn = lua_tostring(L, -1);
       for(j = 0; j < ch->n; j++)
         if(!strcmp(ch->names[j], pn))
-          return luaL_error(L, "enrich: '%s' lists '%s' twice", kind, pn);
-      ch->names[ch->n++] = dup_n(L, pn, strlen(pn));
+          dup = 1;
+      if(dup)
+        problem(ld, line, "enrich: '%s' lists '%s' twice", kind, pn);
+      else
+        ch->names[ch->n++] = dup_n(L, pn, strlen(pn));
       lua_pop(L, 1);
     }
     lua_pop(L, 1);
@@ -465,6 +624,8 @@ static int l_enrich(lua_State *L)
 static int l_cache(lua_State *L)
 {
   struct load *ld = ctx(L);
+  int line = line_of_caller(L);
+  static const char *const keys[] = { "path", NULL };
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_pushnil(L);
   while(lua_next(L, 1)) {
@@ -472,193 +633,166 @@ static int l_cache(lua_State *L)
                                                    : "?";
     size_t n;
     const char *s;
-    if(strcmp(k, "path"))
-      return luaL_error(L, "cache: unknown key '%s'", k);
-    if(lua_type(L, -1) != LUA_TSTRING)
-      return luaL_error(L, "cache: 'path' must be a string");
-    s = lua_tolstring(L, -1, &n);
-    if(!n || n > 4000 || strlen(s) != n)
-      return luaL_error(L, "cache: bad 'path'");
-    free(ld->pv->cache_path);
-    ld->pv->cache_path = NULL;
-    ld->pv->cache_path = dup_n(L, s, n);
+    if(strcmp(k, "path")) {
+      const char *dym = icp_cfg_suggest(k, keys);
+      problem(ld, line, "cache: unknown key '%s'%s%s%s", k,
+              dym ? " (did you mean '" : "", dym ? dym : "",
+              dym ? "'?)" : "");
+    }
+    else if(lua_type(L, -1) != LUA_TSTRING)
+      problem(ld, line, "cache: 'path' must be a string");
+    else {
+      s = lua_tolstring(L, -1, &n);
+      if(!n || n > 4000 || strlen(s) != n)
+        problem(ld, line, "cache: bad 'path'");
+      else {
+        free(ld->pv->cache_path);
+        ld->pv->cache_path = NULL;
+        ld->pv->cache_path = dup_n(L, s, n);
+      }
+    }
     lua_pop(L, 1);
   }
   return 0;
 }
 
+/* env "NAME": the variable's value, a secret. A problem (missing, too
+ * short) is recorded and the load goes on with nil. */
 static int l_env(lua_State *L)
 {
   struct load *ld = ctx(L);
   size_t n, i;
   const char *name = luaL_checklstring(L, 1, &n);
   const char *val;
-  if(!n || n > 128)
-    return luaL_error(L, "env: bad variable name");
-  for(i = 0; i < n; i++)
+  int line = line_of_caller(L), ok = n && n <= 128;
+  for(i = 0; ok && i < n; i++)
     if(!((name[i] >= 'A' && name[i] <= 'Z') ||
          (name[i] >= 'a' && name[i] <= 'z') ||
          (name[i] >= '0' && name[i] <= '9') || name[i] == '_'))
-      return luaL_error(L, "env: bad variable name");
+      ok = 0;
+  if(!ok) {
+    problem(ld, line, "env: bad variable name");
+    return 0;
+  }
   val = getenv(name);
-  if(!val || !*val)
-    return luaL_error(L, "environment variable %s is not set", name);
-  if(strlen(val) < 4)
-    return luaL_error(L, "environment variable %s is too short to be a "
-                      "secret", name);
-  if(strlen(val) > VALUE_CAP)
-    return luaL_error(L, "environment variable %s is too long", name);
+  if(!val || !*val) {
+    problem(ld, line, "environment variable %s is not set", name);
+    return 0;
+  }
+  if(strlen(val) < 4) {
+    problem(ld, line, "environment variable %s is too short to be a "
+            "secret", name);
+    return 0;
+  }
+  if(strlen(val) > VALUE_CAP) {
+    problem(ld, line, "environment variable %s is too long", name);
+    return 0;
+  }
   if(ld->nenv == ld->envcap) {
     size_t cap = ld->envcap ? ld->envcap * 2 : 8;
-    char **ne = realloc(ld->envvals, cap * sizeof(*ne));
+    struct envval *ne = realloc(ld->env, cap * sizeof(*ne));
     if(!ne)
       return luaL_error(L, "out of memory");
-    ld->envvals = ne;
+    ld->env = ne;
     ld->envcap = cap;
   }
-  ld->envvals[ld->nenv++] = dup_n(L, val, strlen(val));
+  ld->env[ld->nenv].name = NULL;
+  ld->env[ld->nenv].val = dup_n(L, val, strlen(val));
+  ld->nenv++;
+  ld->env[ld->nenv - 1].name = dup_n(L, name, n);
   if(icp_redact_add(&ld->pv->redact, val))
     return luaL_error(L, "out of memory");
   lua_pushstring(L, val);
   return 1;
 }
 
-/* ---- the sandbox -------------------------------------------------------- */
-
-static void copy_fields(lua_State *L, int from, int to,
-                        const char *const *names)
+/* Adds the DSL to the sandbox environment (run protected: the Lua API
+ * raises when out of memory). */
+static int add_dsl(lua_State *L)
 {
-  size_t i;
-  from = lua_absindex(L, from);
-  to = lua_absindex(L, to);
-  for(i = 0; names[i]; i++) {
-    lua_getfield(L, from, names[i]);
-    lua_setfield(L, to, names[i]);
-  }
-}
-
-static int setup_and_run(lua_State *L)
-{
-  struct load *ld = lua_touserdata(L, 1);
-  static const char *const base[] = {
-    "assert", "error", "ipairs", "next", "pairs", "select", "tonumber",
-    "tostring", "type", "rawequal", "rawlen", "rawget", NULL
+  static const luaL_Reg dsl[] = {
+    { "provider", l_provider }, { "enrich", l_enrich },
+    { "cache", l_cache }, { "env", l_env }, { NULL, NULL }
   };
-  static const char *const str[] = {
-    "byte", "char", "format", "len", "lower", "rep", "reverse", "sub",
-    "upper", NULL
-  };
-  static const char *const tab[] = {
-    "concat", "insert", "remove", "sort", "unpack", NULL
-  };
-  static const char *const mth[] = {
-    "abs", "ceil", "floor", "fmod", "huge", "max", "maxinteger", "min",
-    "mininteger", "pi", "sqrt", "tointeger", "type", "ult", NULL
-  };
-  int env, g;
-  char chunkname[300];
-
-  luaL_requiref(L, "_G", luaopen_base, 0);
-  g = lua_gettop(L);
-  lua_newtable(L); /* env */
-  env = lua_gettop(L);
-  copy_fields(L, g, env, base);
-  luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 0);
-  lua_newtable(L);
-  copy_fields(L, -2, -1, str);
-  /* lock the shared string metatable on the safe copy (HARDENING 3) */
-  lua_pushliteral(L, "");
-  lua_getmetatable(L, -1);         /* ..., string, safe, "", mt */
-  lua_pushvalue(L, -3);
-  lua_setfield(L, -2, "__index");
-  lua_pushboolean(L, 0);
-  lua_setfield(L, -2, "__metatable");
-  lua_pop(L, 2);
-  lua_setfield(L, env, "string");
+  icp_sandbox_push_env(icp_sandbox_of(L));
+  luaL_setfuncs(L, dsl, 0);
   lua_pop(L, 1);
-  luaL_requiref(L, LUA_TABLIBNAME, luaopen_table, 0);
-  lua_newtable(L);
-  copy_fields(L, -2, -1, tab);
-  lua_setfield(L, env, "table");
-  lua_pop(L, 1);
-  luaL_requiref(L, LUA_MATHLIBNAME, luaopen_math, 0);
-  lua_newtable(L);
-  copy_fields(L, -2, -1, mth);
-  lua_setfield(L, env, "math");
-  lua_pop(L, 1);
-  lua_pushcfunction(L, l_provider);
-  lua_setfield(L, env, "provider");
-  lua_pushcfunction(L, l_enrich);
-  lua_setfield(L, env, "enrich");
-  lua_pushcfunction(L, l_cache);
-  lua_setfield(L, env, "cache");
-  lua_pushcfunction(L, l_env);
-  lua_setfield(L, env, "env");
-
-  snprintf(chunkname, sizeof(chunkname), "@%s", ld->pv->path);
-  if(luaL_loadbufferx(L, ld->text, ld->len, chunkname, "t") != LUA_OK)
-    return lua_error(L);
-  lua_pushvalue(L, env);
-  lua_setupvalue(L, -2, 1); /* _ENV */
-  lua_call(L, 0, 0);
   return 0;
 }
 
 /* ---- checks after the run ----------------------------------------------- */
 
-static enum icp_status check(struct icp_providers *pv, struct icp_err *err)
+static void check(struct load *ld)
 {
+  struct icp_providers *pv = ld->pv;
   size_t i, j;
   for(i = 0; i < pv->nchains; i++)
     for(j = 0; j < pv->chains[i].n; j++)
-      if(!icp_providers_find(pv, pv->chains[i].names[j]))
-        return icp_err_set(err, ICP_ELOAD,
-                           "%s:%d: enrich: '%s' names no provider",
-                           pv->path, pv->chains[i].line,
-                           pv->chains[i].names[j]);
-  if(!pv->np)
-    return icp_err_set(err, ICP_ELOAD, "%s: no provider is declared",
-                       pv->path);
+      if(!icp_providers_find(pv, pv->chains[i].names[j])) {
+        const char **names = calloc(pv->np + 1, sizeof(*names));
+        const char *dym = NULL;
+        size_t k;
+        if(names) {
+          for(k = 0; k < pv->np; k++)
+            names[k] = pv->p[k].name;
+          dym = icp_cfg_suggest(pv->chains[i].names[j], names);
+        }
+        problem(ld, pv->chains[i].line, "enrich: '%s' names no provider%s%s%s",
+                pv->chains[i].names[j], dym ? " (did you mean '" : "",
+                dym ? dym : "", dym ? "'?)" : "");
+        free(names);
+      }
+  if(!pv->np && !ld->nmsg)
+    problem(ld, 0, "no provider is declared");
+}
+
+static void load_free(struct load *ld)
+{
+  size_t i;
+  for(i = 0; i < ld->nenv; i++) {
+    free(ld->env[i].name);
+    free(ld->env[i].val);
+  }
+  free(ld->env);
+  for(i = 0; i < ld->nmsg; i++)
+    free(ld->msg[i]);
+  free(ld->msg);
+}
+
+/* Runs the file's text in a providers-profile sandbox. Problems go to
+ * ld; returns ICP_ENOMEM only when the sandbox cannot be made. */
+static enum icp_status run_file(struct load *ld, const char *text,
+                                size_t len)
+{
+  struct icp_sandbox *sb = icp_sandbox_new_profile(MEM_CAP,
+                                                   ICP_SANDBOX_PROVIDERS);
+  lua_State *L;
+  struct icp_err lerr = { "" };
+  if(!sb)
+    return ICP_ENOMEM;
+  icp_sandbox_set_ud(sb, ld);
+  L = icp_sandbox_state(sb);
+  lua_pushcfunction(L, add_dsl);
+  if(icp_sandbox_call(sb, 0, 0, INSN_BUDGET, &lerr))
+    problem(ld, 0, "%s", lerr.msg);
+  else if(icp_sandbox_load(sb, ld->pv->path, text, len, &lerr))
+    problem(ld, 0, "%s", lerr.msg);
+  else if(icp_sandbox_call(sb, 0, 0, INSN_BUDGET, &lerr))
+    problem(ld, 0, "%s", lerr.msg);
+  icp_sandbox_free(sb);
   return ICP_OK;
 }
 
-static char *read_file(const char *path, size_t *len, struct icp_err *err)
-{
-  FILE *f = fopen(path, "rb");
-  char *buf;
-  size_t n;
-  if(!f) {
-    icp_err_set(err, ICP_EIO, "%s: cannot open", path);
-    return NULL;
-  }
-  buf = malloc(FILE_CAP + 1);
-  if(!buf) {
-    fclose(f);
-    icp_err_set(err, ICP_ENOMEM, "%s: out of memory", path);
-    return NULL;
-  }
-  n = fread(buf, 1, FILE_CAP + 1, f);
-  if(ferror(f) || n > FILE_CAP) {
-    fclose(f);
-    free(buf);
-    icp_err_set(err, ICP_ELIMIT, "%s: unreadable or larger than %u bytes",
-                path, FILE_CAP);
-    return NULL;
-  }
-  fclose(f);
-  buf[n] = 0;
-  *len = n;
-  return buf;
-}
-
-enum icp_status icp_providers_load(struct icp_providers **out,
-                                   const char *path, struct icp_err *err)
+enum icp_status icp_providers_load_diag(struct icp_providers **out,
+                                        const char *path,
+                                        void (*diag)(void *, const char *),
+                                        void *ud, struct icp_err *err)
 {
   struct icp_providers *pv = calloc(1, sizeof(*pv));
   struct load ld;
-  lua_State *L;
-  enum icp_status st = ICP_OK;
-  size_t i;
+  enum icp_status st;
+  char *text = NULL;
+  size_t len = 0, i;
 
   *out = NULL;
   memset(&ld, 0, sizeof(ld));
@@ -668,48 +802,51 @@ enum icp_status icp_providers_load(struct icp_providers **out,
   }
   icp_redact_init(&pv->redact);
   ld.pv = pv;
-  ld.memcap = MEM_CAP;
-  ld.text = read_file(path, &ld.len, err);
-  if(!ld.text) {
+  st = icp_read_file(path, FILE_CAP, &text, &len, err);
+  if(st) {
     icp_providers_free(pv);
     return ICP_ELOAD;
   }
-  L = lua_newstate(alloc, &ld);
-  if(!L) {
-    free((char *)ld.text);
-    icp_providers_free(pv);
-    return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", path);
-  }
-  *(struct load **)lua_getextraspace(L) = &ld;
-  lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
-  lua_pushcfunction(L, setup_and_run);
-  lua_pushlightuserdata(L, &ld);
-  if(lua_pcall(L, 1, 0, 0) != LUA_OK) {
-    const char *m = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1)
-                                                   : "error";
-    char red[ICP_ERR_MAX];
-    icp_redact(&pv->redact, m, red, sizeof(red));
-    /* messages already carry "path:line:" when Lua knows the line */
-    if(!strncmp(red, path, strlen(path)))
-      st = icp_err_set(err, ICP_ELOAD, "%s", red);
-    else
-      st = icp_err_set(err, ICP_ELOAD, "%s: %s", path, red);
-  }
-  lua_close(L);
-  free((char *)ld.text);
-  if(!st)
-    st = check(pv, err);
-  if(!st && !pv->cache_path && !(pv->cache_path = strdup(".icp/cache.sqlite")))
-    st = icp_err_set(err, ICP_ENOMEM, "%s: out of memory", path);
-  for(i = 0; i < ld.nenv; i++)
-    free(ld.envvals[i]);
-  free(ld.envvals);
+  st = run_file(&ld, text, len);
+  free(text);
   if(st) {
+    load_free(&ld);
     icp_providers_free(pv);
-    return st;
+    return icp_err_set(err, st, "%s: out of memory", path);
   }
+  check(&ld);
+  if(!ld.nmsg && !pv->cache_path &&
+     !(pv->cache_path = strdup(".icp/cache.sqlite")))
+    problem(&ld, 0, "out of memory");
+  if(ld.nmsg) {
+    size_t total = ld.nmsg + ld.more;
+    if(diag && total > 1) {
+      for(i = 0; i < ld.nmsg; i++)
+        diag(ud, ld.msg[i]);
+      if(ld.more)
+        icp_err_set(err, ICP_ELOAD, "%s: %zu problems (%zu not shown)",
+                    path, total, ld.more);
+      else
+        icp_err_set(err, ICP_ELOAD, "%s: %zu problems", path, total);
+    }
+    else if(total > 1)
+      icp_err_set(err, ICP_ELOAD, "%s (and %zu more)", ld.msg[0],
+                  total - 1);
+    else
+      icp_err_set(err, ICP_ELOAD, "%s", ld.msg[0]);
+    load_free(&ld);
+    icp_providers_free(pv);
+    return ICP_ELOAD;
+  }
+  load_free(&ld);
   *out = pv;
   return ICP_OK;
+}
+
+enum icp_status icp_providers_load(struct icp_providers **out,
+                                   const char *path, struct icp_err *err)
+{
+  return icp_providers_load_diag(out, path, NULL, NULL, err);
 }
 
 void icp_providers_free(struct icp_providers *pv)

@@ -7,9 +7,11 @@
  *            technographic = { "builtwith" } }
  *   cache { path = ".icp/cache.sqlite" }
  *
- * The file is Lua 5.4 text run in its own lua_State with a memory cap, an
- * instruction budget and an environment holding only safe functions and
- * the DSL (provider, enrich, cache, env). Errors name the file and line.
+ * The file is Lua 5.4 text run in the one sandbox (core/rules/sandbox.c,
+ * provider-config profile): the same allow-list, guards, memory cap and
+ * instruction budget as a rule pack, plus the DSL (provider, enrich,
+ * cache, env). Every problem of the file is reported, each once, with
+ * file:line; an unknown key gets a did-you-mean.
  * `env "NAME"` reads the environment; a missing variable is an error that
  * names the variable, never a value. Every value read by env is a secret
  * (added to the redaction list), and a key an enricher marks secret must
@@ -20,13 +22,16 @@
  *   timeout_ms           total per attempt (default 10000)
  *   connect_timeout_ms   (default 5000)
  *   max_rps              requests per second (default: no limit)
+ *   max_requests         hard cap on transfers per run (default: none)
+ *   cost_per_request     for the end summary and --dry-run (default 0)
  *   ttl_days             cache freshness (default 30; 0: forever)
  *   overwrite            replace input values (default false)
  *   max_attempts         tries per request (default 4)
  *   max_polls            re-asks of "queued" answers (default 5)
  *   max_body_bytes       decoded answer cap (default 8 MiB)
  *   low_speed_bytes, low_speed_time_s   drip limit (default 64 B/s, 10 s)
- *   backoff_base_ms, backoff_cap_ms, retry_after_max_ms
+ *   backoff_base_ms, backoff_cap_ms (250, 10000)
+ *   retry_after_max_ms   cap on Retry-After and rate-limit waits (10000)
  *   breaker_failures     consecutive failures that open it (default 5)
  *   breaker_cooldown_ms  (default 30000)
  *   ca_file              a CA bundle for a private or loopback CA
@@ -56,6 +61,8 @@ struct icp_cfg_value {
   char **items;         /* LIST items; MAP values */
   char **keys;          /* MAP keys */
   int from_env;         /* STRING (or every MAP value) came from env */
+  char *env;            /* the variable a STRING (or a MAP value) was
+                           read from, or NULL */
 };
 
 struct icp_cfg_entry {
@@ -76,7 +83,13 @@ struct icp_enr_config {
   char *ca_file;
   double ttl_days;
   int overwrite;
+  long max_requests;           /* 0: no cap */
+  double cost_per_request;
   const struct icp_redact *redact; /* borrowed from icp_providers */
+  /* where the loader reports every problem of this provider's keys
+   * (NULL: only the first, in err) */
+  void (*diag)(void *ud, const char *msg);
+  void *diag_ud;
   void *log_ud;                /* set by the session for host->log */
 };
 
@@ -97,9 +110,23 @@ struct icp_providers {
   struct icp_redact redact;
 };
 
-/* Loads path. *out is owned by the caller (icp_providers_free). */
+/* Loads path. *out is owned by the caller (icp_providers_free). On
+ * ICP_ELOAD err holds the first problem ("file:line: ..."), followed by
+ * "(and N more)" when there were more. */
 enum icp_status icp_providers_load(struct icp_providers **out,
                                    const char *path, struct icp_err *err);
+/* The same, handing every problem, each once, to diag(ud, msg); err then
+ * says how many there were when more than one. */
+enum icp_status icp_providers_load_diag(struct icp_providers **out,
+                                        const char *path,
+                                        void (*diag)(void *, const char *),
+                                        void *ud, struct icp_err *err);
+
+/* The name of cands (NULL-terminated) closest to name by edit distance,
+ * when close enough to be a likely typo; NULL otherwise. */
+const char *icp_cfg_suggest(const char *name, const char *const *cands);
+/* The keys the host consumes (NULL-terminated). */
+extern const char *const icp_cfg_host_keys[];
 void icp_providers_free(struct icp_providers *pv);
 
 /* The entry of key in a provider's config, or NULL. */

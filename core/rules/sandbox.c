@@ -13,6 +13,8 @@ struct icp_sandbox {
   long steps, budget;
   int exceeded;     /* the budget ran out in this call: not catchable */
   int env_ref;
+  enum icp_sandbox_profile profile;
+  void *ud;         /* the caller's context (icp_sandbox_set_ud) */
 };
 
 #define HOOK_EVERY 1000
@@ -121,7 +123,9 @@ static int safe_setmetatable(lua_State *L)
   if(lua_type(L, 2) == LUA_TTABLE) {
     lua_pushliteral(L, "__gc");
     if(lua_rawget(L, 2) != LUA_TNIL)
-      return luaL_error(L, "finalizers (__gc) are not allowed in rules");
+      return luaL_error(L, "finalizers (__gc) are not allowed in %s",
+                        icp_sandbox_of(L)->profile == ICP_SANDBOX_PROVIDERS
+                        ? "provider configs" : "rules");
     lua_pop(L, 1);
   }
   lua_pushvalue(L, lua_upvalueindex(1));
@@ -195,6 +199,9 @@ static int safe_move(lua_State *L)
 static int frozen_newindex(lua_State *L)
 {
   const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : "?";
+  if(icp_sandbox_of(L)->profile == ICP_SANDBOX_PROVIDERS)
+    return luaL_error(L, "the providers config cannot set global '%s' "
+                      "after loading", k);
   return luaL_error(L, "rules cannot set global '%s' while scoring", k);
 }
 
@@ -325,9 +332,16 @@ static int panic(lua_State *L)
 
 struct icp_sandbox *icp_sandbox_new(size_t mem_cap)
 {
+  return icp_sandbox_new_profile(mem_cap, ICP_SANDBOX_PACK);
+}
+
+struct icp_sandbox *icp_sandbox_new_profile(size_t mem_cap,
+                                            enum icp_sandbox_profile p)
+{
   struct icp_sandbox *sb = calloc(1, sizeof(*sb));
   if(!sb)
     return NULL;
+  sb->profile = p;
   sb->mem_cap = mem_cap ? mem_cap : ICP_SANDBOX_MEM_DEFAULT;
   sb->budget = ICP_SANDBOX_LOAD_STEPS;
   sb->L = lua_newstate(sb_alloc, sb);
@@ -357,6 +371,16 @@ void icp_sandbox_free(struct icp_sandbox *sb)
   lua_sethook(sb->L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
   lua_close(sb->L);
   free(sb);
+}
+
+void icp_sandbox_set_ud(struct icp_sandbox *sb, void *ud)
+{
+  sb->ud = ud;
+}
+
+void *icp_sandbox_ud(const struct icp_sandbox *sb)
+{
+  return sb->ud;
 }
 
 lua_State *icp_sandbox_state(struct icp_sandbox *sb)
@@ -483,8 +507,9 @@ enum icp_status icp_sandbox_call_buf(struct icp_sandbox *sb, int nargs,
   lua_sethook(L, NULL, 0, 0);
   if(rc != LUA_OK) {
     if(rc == LUA_ERRMEM)
-      snprintf(errbuf, cap, "memory limit exceeded (%zu bytes per pack)",
-               sb->mem_cap);
+      snprintf(errbuf, cap, "memory limit exceeded (%zu bytes per %s)",
+               sb->mem_cap, sb->profile == ICP_SANDBOX_PROVIDERS
+               ? "providers config" : "pack");
     else
       icp_sandbox_describe(L, -1, errbuf, cap);
     lua_settop(L, base);

@@ -1,7 +1,9 @@
 /*
- * sandbox.h -- a Lua state for one rule pack (HARDENING.md §Lua sandbox).
+ * sandbox.h -- the one sandboxed Lua state (HARDENING.md §Lua sandbox),
+ * with two profiles: rule packs and provider configs (DESIGN §2). Both
+ * get every guard below; they differ only in wording and defaults.
  *
- * Each pack gets its own lua_State with a memory-capped allocator and an
+ * Each pack (or providers file) gets its own lua_State with a memory-capped allocator and an
  * environment built from an allow-list: safe base functions, copies of
  * string (no dump, pattern functions bounded), table, math (no random) and
  * utf8. No io, os, package, require, debug, load, collectgarbage or print.
@@ -25,9 +27,22 @@
 
 struct icp_sandbox;
 
+enum icp_sandbox_profile {
+  ICP_SANDBOX_PACK = 0,        /* a rule pack (rules/NAME.lua) */
+  ICP_SANDBOX_PROVIDERS        /* a providers config (providers.lua) */
+};
+
 /* A new sandboxed state; NULL when out of memory. The environment table is
- * left in the registry and pushed by icp_sandbox_push_env. */
+ * left in the registry and pushed by icp_sandbox_push_env. Same as
+ * icp_sandbox_new_profile(mem_cap, ICP_SANDBOX_PACK). */
 struct icp_sandbox *icp_sandbox_new(size_t mem_cap);
+struct icp_sandbox *icp_sandbox_new_profile(size_t mem_cap,
+                                            enum icp_sandbox_profile p);
+/* A pointer of the caller's (the DSL's context), kept with the state:
+ * C functions registered in the environment find it with
+ * icp_sandbox_ud(icp_sandbox_of(L)). */
+void icp_sandbox_set_ud(struct icp_sandbox *sb, void *ud);
+void *icp_sandbox_ud(const struct icp_sandbox *sb);
 void icp_sandbox_free(struct icp_sandbox *sb);
 lua_State *icp_sandbox_state(struct icp_sandbox *sb);
 struct icp_sandbox *icp_sandbox_of(lua_State *L);

@@ -4,6 +4,7 @@
 #include <lauxlib.h>
 #include <lualib.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "test_support.h"
 
@@ -388,4 +389,143 @@ Test(sandbox, load_time_loops_are_bounded_too)
   tp_load(&t, T_PROFILE RULE_OK_TEXT "while true do end\n");
   assert_diag(&t, "instruction budget exceeded");
   tp_free(&t);
+}
+
+/* ---- the same sandbox, provider-config profile ---------------------------
+ * A providers file (providers.lua) runs in this sandbox too: each hostile
+ * construct above, repeated in a config. A config that passes declares
+ * provider "a"; a hostile one must fail to load, quickly, with its
+ * file:line. */
+
+#include "net/providers.h"
+
+static enum icp_status cfg_load(const char *text, struct icp_err *err)
+{
+  char path[64];
+  struct icp_providers *pv = NULL;
+  enum icp_status st;
+  FILE *f;
+  snprintf(path, sizeof(path), "/tmp/icp_sbcfg_%d.lua", (int)getpid());
+  f = fopen(path, "w");
+  cr_assert(f);
+  fputs(text, f);
+  fclose(f);
+  memset(err, 0, sizeof(*err));
+  st = icp_providers_load(&pv, path, err);
+  icp_providers_free(pv);
+  remove(path);
+  return st;
+}
+
+static void cfg_ok(const char *text)
+{
+  struct icp_err err;
+  char full[4096];
+  snprintf(full, sizeof(full), "provider \"a\" { }\n%s\n", text);
+  cr_assert_eq(cfg_load(full, &err), ICP_OK, "%s: %s", text, err.msg);
+}
+
+static void cfg_bad(const char *text, const char *needle)
+{
+  struct icp_err err;
+  char full[4096];
+  snprintf(full, sizeof(full), "provider \"a\" { }\n%s\n", text);
+  cr_assert_eq(cfg_load(full, &err), ICP_ELOAD, "%s was allowed", text);
+  cr_assert(strstr(err.msg, needle), "%s: '%s' lacks '%s'", text, err.msg,
+            needle);
+  cr_assert(strstr(err.msg, "/tmp/icp_sbcfg_"), "%s: no file: %s", text,
+            err.msg);
+}
+
+Test(sandbox, config_dangerous_globals_are_absent)
+{
+  static const char *const names[] = {
+    "io", "os", "require", "debug", "package", "load", "loadstring",
+    "loadfile", "dofile", "collectgarbage", "print", "rawset", "module",
+    "setfenv", "getfenv", "coroutine", "_G", NULL
+  };
+  const char *const *n;
+  char text[256];
+  for(n = names; *n; n++) {
+    snprintf(text, sizeof(text), "assert(%s == nil, \"%s is reachable\")",
+             *n, *n);
+    cfg_ok(text);
+  }
+  cfg_ok("assert(string.dump == nil and (\"\").dump == nil and "
+         "math.random == nil)");
+}
+
+Test(sandbox, config_bytecode_is_refused)
+{
+  struct icp_err err;
+  cr_assert_eq(cfg_load("\x1bLua\x54\x00", &err), ICP_ELOAD);
+  cr_assert(strstr(err.msg, "binary chunk"), "%s", err.msg);
+}
+
+Test(sandbox, config_string_metatable_is_locked)
+{
+  cfg_ok("assert(getmetatable(\"\") == false)");
+  cfg_bad("setmetatable(\"\", {})", "table expected");
+}
+
+Test(sandbox, config_loops_and_pcall_are_bounded, .timeout = 30)
+{
+  time_t t0 = time(NULL);
+  cfg_bad("while true do end", "instruction budget exceeded");
+  cfg_bad("while true do pcall(function() while true do end end) end",
+          "instruction budget exceeded");
+  cfg_bad("while true do xpcall(function() while true do end end,\n"
+          "  function(e) return e end) end", "instruction budget exceeded");
+  cr_assert(time(NULL) - t0 < 20);
+}
+
+Test(sandbox, config_string_rep_of_nothing_does_not_hang, .timeout = 30)
+{
+  /* used to hang `icp enrich` in the old hand-made config sandbox */
+  time_t t0 = time(NULL);
+  cfg_ok("assert(string.rep(\"\", math.maxinteger) == \"\")");
+  cfg_ok("assert((\"\"):rep(1e15, \"\") == \"\")");
+  cfg_bad("table.move({}, 1, math.maxinteger - 1, 2, {})",
+          "table.move of more than");
+  cr_assert(time(NULL) - t0 < 20);
+}
+
+Test(sandbox, config_memory_is_capped)
+{
+  cfg_bad("local s = 'x' for i = 1, 40 do s = s .. s end",
+          "memory limit exceeded");
+  cfg_bad("local t = {} for i = 1, 1e7 do t[i] = string.rep(\"x\", 100) .. "
+          "i end", "memory limit exceeded");
+}
+
+Test(sandbox, config_catastrophic_patterns_are_refused, .timeout = 30)
+{
+  cfg_bad("local s = string.rep(\"a\", 800)\nlocal x = s:find(\".-.-.-b\")",
+          "has more than one quantifier");
+  cfg_bad("local x = string.match(string.rep(\"a\", 5000), \"a\")",
+          "pattern subject longer than 4096 bytes");
+  cfg_ok("assert((\"a.b\"):gsub(\"%.\", \"-\") == \"a-b\")");
+}
+
+Test(sandbox, config_finalizers_are_refused)
+{
+  cfg_bad("setmetatable({}, { __gc = function() while true do end end })",
+          ":2: finalizers (__gc) are not allowed in provider configs");
+}
+
+Test(sandbox, config_error_objects_are_described_without_metamethods,
+     .timeout = 30)
+{
+  cfg_bad("error(setmetatable({}, { __tostring = function() "
+          "while true do end end }))", "error object is a table");
+  cfg_bad("error(42)", "error object is a number");
+}
+
+Test(sandbox, config_errors_are_truncated)
+{
+  struct icp_err err;
+  cr_assert_eq(cfg_load("error(string.rep(\"e\", 5000), 0)", &err),
+               ICP_ELOAD);
+  cr_assert(strlen(err.msg) < sizeof(err.msg));
+  cr_assert(strstr(err.msg, "eeee"), "%s", err.msg);
 }
