@@ -54,6 +54,8 @@ struct prov {
 };
 
 struct icp_sched {
+  void (*wait)(void *, const char *, long, long);
+  void *wait_ud;
   CURLM *multi;
   int max_in_flight, in_flight;
   struct prov *p;
@@ -95,6 +97,10 @@ enum icp_status icp_sched_new(struct icp_sched **out,
     return icp_err_set(err, ICP_ENOMEM, "scheduler: out of memory");
   s->max_in_flight = opts && opts->max_in_flight > 0 ? opts->max_in_flight
                                                      : 64;
+  if(opts) {
+    s->wait = opts->wait;
+    s->wait_ud = opts->wait_ud;
+  }
   if(s->max_in_flight > 1024)
     s->max_in_flight = 1024;
   s->rng = opts && opts->seed ? opts->seed
@@ -191,7 +197,7 @@ int icp_sched_provider(struct icp_sched *s,
   p->lim.max_polls = (int)dflt(lim->max_polls, 5);
   p->lim.backoff_base_ms = dflt(lim->backoff_base_ms, 250);
   p->lim.backoff_cap_ms = dflt(lim->backoff_cap_ms, 10000);
-  p->lim.retry_after_cap_ms = dflt(lim->retry_after_cap_ms, 60000);
+  p->lim.retry_after_cap_ms = dflt(lim->retry_after_cap_ms, 10000);
   p->lim.breaker_failures = (int)dflt(lim->breaker_failures, 5);
   p->lim.breaker_cooldown_ms = dflt(lim->breaker_cooldown_ms, 30000);
   if(!(p->lim.max_rps > 0) || !isfinite(p->lim.max_rps))
@@ -329,14 +335,21 @@ static enum icp_sched_verdict deliver(struct icp_sched *s, struct req *r,
   return v;
 }
 
-static void fail_req(struct icp_sched *s, struct req *r, const char *why)
+static void fail_req(struct icp_sched *s, struct req *r,
+                     enum icp_sched_cause cause, long status,
+                     const char *why)
 {
   struct icp_sched_answer a;
   memset(&a, 0, sizeof(a));
   a.outcome = ICP_SCHED_FAILED;
+  a.cause = cause;
+  a.status = status;
   a.error = why;
   a.body = "";
-  s->p[r->provider].st.failures++;
+  if(cause == ICP_SCHED_C_BUDGET)
+    s->p[r->provider].st.over_budget++;
+  else
+    s->p[r->provider].st.failures++;
   deliver(s, r, &a);
   req_free(r);
 }
@@ -365,7 +378,7 @@ static void later(struct icp_sched *s, struct req *r, long delay_ms)
 {
   r->due = now_ms() + (delay_ms > 0 ? delay_ms : 0);
   if(heap_push(s, r))
-    fail_req(s, r, "out of memory");
+    fail_req(s, r, ICP_SCHED_C_TRANSPORT, 0, "out of memory");
 }
 
 static long backoff(struct icp_sched *s, const struct prov *p, int attempt)
@@ -420,9 +433,12 @@ long icp_sched_retry_after(const char *v, int64_t now_s, long cap_ms)
   return (long)(secs * 1000.0);
 }
 
+static void asked_wait(struct icp_sched *s, struct prov *p, long ms,
+                       long status);
+
 /* Reads X-RateLimit-Remaining / -Reset (any case) of an answer. */
-static void pace(struct prov *p, const struct icp_sched_answer *a,
-                 int64_t now)
+static void pace(struct icp_sched *s, struct prov *p,
+                 const struct icp_sched_answer *a, int64_t now)
 {
   const char *rem = icp_sched_header(a, "x-ratelimit-remaining");
   const char *rst = icp_sched_header(a, "x-ratelimit-reset");
@@ -445,12 +461,47 @@ static void pace(struct prov *p, const struct icp_sched_answer *a,
   if(delta_ms > (double)p->lim.retry_after_cap_ms)
     delta_ms = (double)p->lim.retry_after_cap_ms;
   if(remaining < 1) {
-    if(now + (int64_t)delta_ms > p->paused_until)
+    if(now + (int64_t)delta_ms > p->paused_until) {
       p->paused_until = now + (int64_t)delta_ms;
+      asked_wait(s, p, (long)delta_ms, a->status);
+    }
   }
   else {
     p->hdr_interval_ms = delta_ms / remaining;
     p->hdr_interval_until = now + (int64_t)delta_ms;
+  }
+}
+
+/* A wait the provider asked for: long ones are told (a user at a
+ * terminal sees why nothing moves). */
+static void asked_wait(struct icp_sched *s, struct prov *p, long ms,
+                       long status)
+{
+  if(ms <= 2000)
+    return;
+  p->st.long_waits++;
+  if(s->wait)
+    s->wait(s->wait_ud, p->name, ms, status);
+}
+
+static enum icp_sched_cause cause_of(CURLcode rc)
+{
+  switch(rc) {
+  case CURLE_OPERATION_TIMEDOUT:
+    return ICP_SCHED_C_TIMEOUT;
+  case CURLE_COULDNT_RESOLVE_HOST:
+  case CURLE_COULDNT_RESOLVE_PROXY:
+  case CURLE_COULDNT_CONNECT:
+  case CURLE_SSL_CONNECT_ERROR:
+  case CURLE_PEER_FAILED_VERIFICATION:
+  case CURLE_SEND_ERROR:
+  case CURLE_RECV_ERROR:
+  case CURLE_GOT_NOTHING:
+    return ICP_SCHED_C_CONNECT;
+  case CURLE_FILESIZE_EXCEEDED:
+    return ICP_SCHED_C_OVERSIZE;
+  default:
+    return ICP_SCHED_C_TRANSPORT;
   }
 }
 
@@ -494,7 +545,7 @@ static void finish(struct icp_sched *s, struct xfer *x, CURLcode rc)
   a.hdrs = &x->hdrs;
   a.outcome = ICP_SCHED_HTTP;
   if(rc == CURLE_OK)
-    pace(p, &a, now);
+    pace(s, p, &a, now);
 
   if(rc != CURLE_OK) {
     if(x->too_big)
@@ -515,23 +566,27 @@ static void finish(struct icp_sched *s, struct xfer *x, CURLcode rc)
       size_t k = strlen(why);
       snprintf(why + k, sizeof(why) - k, " after %d attempts", r->attempts);
     }
-    fail_req(s, r, why);
+    fail_req(s, r, x->too_big || x->hdr_too_big ? ICP_SCHED_C_OVERSIZE
+                   : cause_of(rc), 0, why);
     return;
   }
   if(status == 429 || (status >= 500 && status <= 599)) {
     long ra = icp_sched_retry_after(icp_sched_header(&a, "retry-after"),
                                     (int64_t)time(NULL),
                                     p->lim.retry_after_cap_ms);
-    if(status != 429)
-      breaker_note(s, p, 0);
+    /* repeated 429s are a failing provider too: they count toward the
+     * breaker like 5xx */
+    breaker_note(s, p, 0);
     if(r->attempts < p->lim.max_attempts) {
       p->st.retries++;
+      if(ra >= 0)
+        asked_wait(s, p, ra, status);
       later(s, r, ra >= 0 ? ra : backoff(s, p, r->attempts));
       return;
     }
     snprintf(why, sizeof(why), "HTTP %ld after %d attempts", status,
              r->attempts);
-    fail_req(s, r, why);
+    fail_req(s, r, ICP_SCHED_C_STATUS, status, why);
     return;
   }
   if(status == 202) {
@@ -542,23 +597,25 @@ static void finish(struct icp_sched *s, struct xfer *x, CURLcode rc)
     if(r->polls < p->lim.max_polls) {
       r->polls++;
       p->st.polls++;
+      if(ra >= 0)
+        asked_wait(s, p, ra, status);
       later(s, r, ra >= 0 ? ra : backoff(s, p, r->polls + 1));
       return;
     }
     snprintf(why, sizeof(why), "still queued after %d polls", r->polls);
-    fail_req(s, r, why);
+    fail_req(s, r, ICP_SCHED_C_QUEUED, status, why);
     return;
   }
   if(status >= 300 && status <= 399) {
     snprintf(why, sizeof(why), "redirect refused (HTTP %ld)", status);
     breaker_note(s, p, 0);
-    fail_req(s, r, why);
+    fail_req(s, r, ICP_SCHED_C_STATUS, status, why);
     return;
   }
   if(status < 200 || status > 499) {
     snprintf(why, sizeof(why), "unexpected HTTP status %ld", status);
     breaker_note(s, p, 0);
-    fail_req(s, r, why);
+    fail_req(s, r, ICP_SCHED_C_STATUS, status, why);
     return;
   }
   switch(deliver(s, r, &a)) {
@@ -575,7 +632,7 @@ static void finish(struct icp_sched *s, struct xfer *x, CURLcode rc)
     }
     else {
       snprintf(why, sizeof(why), "still queued after %d polls", r->polls);
-      fail_req(s, r, why);
+      fail_req(s, r, ICP_SCHED_C_QUEUED, status, why);
     }
     break;
   case ICP_SCHED_BAD:
@@ -737,13 +794,21 @@ static int64_t start_ready(struct icp_sched *s)
           struct req *r;
           while((r = dequeue(p))) {
             p->st.rejected++;
-            fail_req(s, r, "circuit open");
+            fail_req(s, r, ICP_SCHED_C_BREAKER, 0, "circuit open");
           }
           /* callbacks may have queued more work */
           progress = 1;
           continue;
         }
         p->state = HALF_OPEN;
+      }
+      if(p->lim.max_requests > 0 && p->st.requests >= p->lim.max_requests) {
+        /* the budget is spent: nothing more goes out for this provider */
+        struct req *r;
+        while((r = dequeue(p)))
+          fail_req(s, r, ICP_SCHED_C_BUDGET, 0, "max_requests reached");
+        progress = 1;
+        continue;
       }
       if(p->state == HALF_OPEN && p->trial_in_flight)
         continue;
@@ -761,7 +826,7 @@ static int64_t start_ready(struct icp_sched *s)
       {
         struct req *r = dequeue(p);
         if(start(s, r)) {
-          fail_req(s, r, "out of memory");
+          fail_req(s, r, ICP_SCHED_C_TRANSPORT, 0, "out of memory");
           progress = 1;
           continue;
         }

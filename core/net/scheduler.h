@@ -45,15 +45,21 @@ struct icp_sched_limits {
   int max_polls;             /* 202 "queued" re-asks [5] */
   long backoff_base_ms;      /* first backoff ceiling [250] */
   long backoff_cap_ms;       /* backoff ceiling cap [10000] */
-  long retry_after_cap_ms;   /* Retry-After and rate-limit waits [60000] */
+  long retry_after_cap_ms;   /* Retry-After and rate-limit waits [10000] */
   int breaker_failures;      /* consecutive failures that open it [5] */
   long breaker_cooldown_ms;  /* open time before a trial [30000] */
   const char *cainfo;        /* CA bundle file, NULL: the system's */
+  long max_requests;         /* transfers per run, 0: no cap; requests
+                                past it fail with ICP_SCHED_C_BUDGET */
 };
 
 struct icp_sched_opts {
   int max_in_flight;         /* [64] */
   uint64_t seed;             /* jitter seed; 0: from the clock */
+  /* Told of every wait a provider asked for (Retry-After, rate-limit
+   * headers) of more than 2 s, before it starts; may be NULL. */
+  void (*wait)(void *ud, const char *provider, long ms, long status);
+  void *wait_ud;
 };
 
 enum icp_sched_outcome {
@@ -61,9 +67,24 @@ enum icp_sched_outcome {
   ICP_SCHED_FAILED           /* error says why */
 };
 
+/* Why a request FAILED, for reports by cause. */
+enum icp_sched_cause {
+  ICP_SCHED_C_NONE = 0,
+  ICP_SCHED_C_STATUS,        /* an HTTP status (429/5xx after retries,
+                                3xx, 1xx): see status */
+  ICP_SCHED_C_TIMEOUT,       /* connect or total timeout, or too slow */
+  ICP_SCHED_C_CONNECT,       /* refused, reset, resolve or TLS failure */
+  ICP_SCHED_C_OVERSIZE,      /* body or headers past the caps */
+  ICP_SCHED_C_TRANSPORT,     /* another transfer error */
+  ICP_SCHED_C_BREAKER,       /* not sent: the circuit is open */
+  ICP_SCHED_C_BUDGET,        /* not sent: max_requests reached */
+  ICP_SCHED_C_QUEUED         /* still "queued" after max_polls */
+};
+
 /* The final answer to a request, borrowed for the callback. */
 struct icp_sched_answer {
   enum icp_sched_outcome outcome;
+  enum icp_sched_cause cause; /* outcome FAILED: why */
   long status;               /* HTTP status, 0 when none */
   const char *body;          /* len bytes, NUL-terminated copy */
   size_t len;
@@ -92,6 +113,8 @@ struct icp_sched_stats {
   long failures;             /* requests that ended FAILED or BAD */
   long breaker_opens;        /* times the circuit opened */
   long rejected;             /* requests failed at once: circuit open */
+  long over_budget;          /* requests not sent: max_requests reached */
+  long long_waits;           /* waits of more than 2 s asked by it */
 };
 
 /* Makes a scheduler; the caller owns it (icp_sched_free). curl_global_init

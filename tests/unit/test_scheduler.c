@@ -80,6 +80,7 @@ struct got {
   size_t len;
   long long at;          /* when answered */
   enum icp_sched_verdict verdict;
+  enum icp_sched_cause cause;
 };
 
 static enum icp_sched_verdict on_done(void *ud,
@@ -88,6 +89,7 @@ static enum icp_sched_verdict on_done(void *ud,
   struct got *g = ud;
   g->calls++;
   g->outcome = a->outcome;
+  g->cause = a->cause;
   g->status = a->status;
   g->attempts = a->attempts;
   g->len = a->len;
@@ -108,7 +110,7 @@ static enum icp_sched_verdict on_done(void *ud,
 static struct icp_sched *mk(int in_flight)
 {
   struct icp_sched *s;
-  struct icp_sched_opts o = { in_flight, 42 };
+  struct icp_sched_opts o = { in_flight, 42, NULL, NULL };
   struct icp_err err = { "" };
   cr_assert_eq(icp_sched_new(&s, &o, &err), ICP_OK, "%s", err.msg);
   return s;
@@ -512,4 +514,124 @@ Test(sched, retry_after_takes_seconds_or_a_date_and_ignores_garbage)
   cr_assert_eq(icp_sched_retry_after("1.5", 0, 60000), -1);
   cr_assert_eq(icp_sched_retry_after("", 0, 60000), -1);
   cr_assert_eq(icp_sched_retry_after(NULL, 0, 60000), -1);
+}
+
+/* ---- issue 11: causes, 429s and the breaker, budgets, long waits ------- */
+
+struct waits {
+  int n;
+  long ms, status;
+  char provider[32];
+};
+
+static void on_wait(void *ud, const char *provider, long wait_ms,
+                    long status)
+{
+  struct waits *w = ud;
+  w->n++;
+  w->ms = wait_ms;
+  w->status = status;
+  snprintf(w->provider, sizeof(w->provider), "%s", provider);
+}
+
+Test(sched, repeated_429s_open_the_breaker_and_later_requests_are_skipped)
+{
+  struct icp_sched *s = mk(1);
+  struct icp_sched_limits l = { 0 };
+  struct got g[4];
+  struct icp_sched_stats st;
+  int p, i;
+  memset(g, 0, sizeof(g));
+  l.max_attempts = 2;
+  l.breaker_failures = 2;
+  l.retry_after_cap_ms = 10;   /* Retry-After: 60, capped */
+  p = prov(s, &l);
+  ask(s, p, "fault-retryafter-a.com", &g[0]);
+  ask(s, p, "fault-retryafter-b.com", &g[1]);
+  ask(s, p, "fault-retryafter-c.com", &g[2]);
+  ask(s, p, "fault-retryafter-d.com", &g[3]);
+  run(s);
+  icp_sched_stats(s, p, &st);
+  cr_assert_geq(st.breaker_opens, 1, "429s never opened the breaker");
+  cr_assert_lt(st.requests, 8, "every request was sent: %ld", st.requests);
+  for(i = 0; i < 4; i++) {
+    cr_assert_eq(g[i].calls, 1);
+    cr_assert_eq(g[i].outcome, ICP_SCHED_FAILED);
+    cr_assert(g[i].cause == ICP_SCHED_C_BREAKER ||
+              (g[i].cause == ICP_SCHED_C_STATUS && g[i].status == 429));
+  }
+  cr_assert_eq(g[3].cause, ICP_SCHED_C_BREAKER);
+  icp_sched_free(s);
+}
+
+Test(sched, max_requests_is_a_hard_cap_and_the_rest_fail_as_budget)
+{
+  struct icp_sched *s = mk(4);
+  struct icp_sched_limits l = { 0 };
+  struct got g[12];
+  struct icp_sched_stats st;
+  int p, i, budget = 0;
+  memset(g, 0, sizeof(g));
+  l.max_requests = 5;
+  p = prov(s, &l);
+  for(i = 0; i < 12; i++) {
+    char d[64];
+    snprintf(d, sizeof(d), "nobody-%d.example", i);
+    ask(s, p, d, &g[i]);
+  }
+  run(s);
+  icp_sched_stats(s, p, &st);
+  cr_assert_eq(st.requests, 5);
+  cr_assert_eq(st.over_budget, 7);
+  cr_assert_eq(st.failures, 0, "a skipped request is not a failure");
+  for(i = 0; i < 12; i++)
+    budget += g[i].outcome == ICP_SCHED_FAILED &&
+              g[i].cause == ICP_SCHED_C_BUDGET;
+  cr_assert_eq(budget, 7);
+  icp_sched_free(s);
+}
+
+Test(sched, a_long_wait_is_told_and_capped)
+{
+  struct icp_sched *s;
+  struct icp_sched_opts o = { 4, 42, on_wait, NULL };
+  struct icp_sched_limits l = { 0 };
+  struct waits w = { 0, 0, 0, "" };
+  struct got g = { 0 };
+  struct icp_err err = { "" };
+  long long t0 = ms();
+  int p;
+  o.wait_ud = &w;
+  cr_assert_eq(icp_sched_new(&s, &o, &err), ICP_OK, "%s", err.msg);
+  l.name = "slowpoke";
+  l.max_attempts = 2;
+  l.retry_after_cap_ms = 2100;  /* the server asks for 60 s */
+  p = prov(s, &l);
+  ask(s, p, "fault-retryafter-z.com", &g);
+  run(s);
+  cr_assert_eq(w.n, 1);
+  cr_assert_eq(w.ms, 2100);
+  cr_assert_eq(w.status, 429);
+  cr_assert_str_eq(w.provider, "slowpoke");
+  cr_assert_lt(ms() - t0, 10000, "Retry-After was not capped");
+  cr_assert_eq(g.cause, ICP_SCHED_C_STATUS);
+  icp_sched_free(s);
+}
+
+Test(sched, failures_carry_their_cause)
+{
+  struct icp_sched *s = mk(4);
+  struct icp_sched_limits l = { 0 };
+  struct got g[2];
+  int p;
+  memset(g, 0, sizeof(g));
+  l.max_attempts = 1;
+  l.timeout_ms = 1000;
+  p = prov(s, &l);
+  ask(s, p, "fault-timeout-a.com", &g[0]);
+  ask(s, p, "fault-reset-a.com", &g[1]);
+  run(s);
+  cr_assert_eq(g[0].cause, ICP_SCHED_C_TIMEOUT);
+  cr_assert_eq(g[1].cause, ICP_SCHED_C_CONNECT);
+  icp_sched_free(s);
 }
