@@ -269,6 +269,15 @@ struct icp_host {
    * library's allocator for short-lived memory (cJSON does). */
   void *(*alloc)(size_t n);
   void (*free)(void *p);
+
+  /* -- appended after ABI 1's first set: check with ICP_HOST_HAS */
+
+  /* Says that the provider's answer held a value for field that is not of
+   * a usable type (`"employees": "lots"`, `"industry": [..]`): the host
+   * counts and reports it as a failure for that field. Valid only during
+   * parse(). Values rejected by out_text/out_number/out_bool/out_list_add
+   * are counted the same way without this call. */
+  void (*out_reject)(struct icp_enr_output *out, const char *field);
 };
 
 /* ---- the descriptor ---------------------------------------------------- */
@@ -569,6 +578,57 @@ ICP_KIT void emit_bool(struct emit *e, const char *field, int v)
     e->stored++;
 }
 
+/* The answer held junk for field (a value of an unusable JSON type). */
+ICP_KIT void emit_reject(struct emit *e, const char *field)
+{
+  if (ICP_HOST_HAS(e->h, out_reject))
+    e->h->out_reject(e->out, field);
+}
+
+/* A string for field: v itself when it is a usable string; NULL when v is
+ * absent or JSON null; NULL after reporting junk for any other type. */
+ICP_KIT const char *jstr_f(struct emit *e, const char *field, const cJSON *v)
+{
+  if (v == NULL || cJSON_IsNull(v))
+    return NULL;
+  if (!cJSON_IsString(v)) {
+    emit_reject(e, field);
+    return NULL;
+  }
+  return jstr(v);
+}
+
+/* A number for field: 1 and *out for a finite JSON number. A string goes
+ * to the host's normaliser as text ("250", "1.2k"; "lots" is rejected
+ * and counted) and 2 is returned; other types are junk (reported), 0. */
+ICP_KIT int jnum_f(struct emit *e, const char *field, const cJSON *v,
+                   double *out)
+{
+  if (v == NULL || cJSON_IsNull(v))
+    return 0;
+  if (jnum(v, out))
+    return 1;
+  if (cJSON_IsString(v) && jstr(v) != NULL) {
+    emit_text(e, field, jstr(v));
+    return 2;
+  }
+  emit_reject(e, field);
+  return 0;
+}
+
+/* A non-negative number for field from v; when v is absent (not junk),
+ * the text of fallback (a range such as "51-200") instead. */
+ICP_KIT void emit_count(struct emit *e, const char *field, const cJSON *v,
+                        const cJSON *fallback)
+{
+  double d;
+  int r = jnum_f(e, field, v, &d);
+  if (r == 1 && d >= 0)
+    emit_num(e, field, d);
+  else if (r == 0 && fallback != NULL)
+    emit_text(e, field, jstr_f(e, field, fallback));
+}
+
 /* A set of borrowed strings, for dropping duplicate list items. */
 struct strset {
   const char **v;
@@ -619,8 +679,11 @@ ICP_KIT void emit_str_array(struct emit *e, const char *field,
 {
   struct strset seen = {0};
   const cJSON *it;
-  if (!cJSON_IsArray(arr))
+  if (!cJSON_IsArray(arr)) {
+    if (arr != NULL && !cJSON_IsNull(arr))
+      emit_reject(e, field); /* a list field given as something else */
     return;
+  }
   cJSON_ArrayForEach(it, arr) emit_item(e, &seen, field, jstr(it));
   strset_free(&seen);
 }

@@ -196,6 +196,32 @@ void icp_enr_out_reset(struct icp_enr_output *o)
     field_clear(&o->f[i]);
   o->n = 0;
   o->error[0] = 0;
+  o->nbad = 0;
+}
+
+/* Notes a value of field name that could not be used (each name once). */
+static void note_bad(struct icp_enr_output *o, const char *name)
+{
+  int i;
+  if(!o || !name)
+    return;
+  for(i = 0; i < o->nbad; i++)
+    if(!strcmp(o->bad[i], name))
+      return;
+  if(o->nbad < ICP_ENR_OUT_BAD_MAX) {
+    snprintf(o->bad[o->nbad], sizeof(o->bad[0]), "%s", name);
+    o->nbad++;
+  }
+}
+
+int icp_enr_out_has(const struct icp_enr_output *o, const char *name)
+{
+  int id = icp_schema_find(o->schema, name, strlen(name));
+  size_t i;
+  for(i = 0; id >= 0 && i < o->n; i++)
+    if(o->f[i].id == id && o->f[i].v.type != ICP_T_MISSING)
+      return 1;
+  return 0;
 }
 
 void icp_enr_out_free(struct icp_enr_output *o)
@@ -430,11 +456,26 @@ int icp_enr_out_text(struct icp_enr_output *o, const char *name,
 static int h_out_text(struct icp_enr_output *o, const char *name,
                       const char *text)
 {
-  return icp_enr_out_text(o, name, text);
+  int r = icp_enr_out_text(o, name, text);
+  if(r == 1 && text && valid_name(name))
+    note_bad(o, name);
+  return r;
 }
+
+static int h_out_number_(struct icp_enr_output *o, const char *name,
+                         double v);
 
 static int h_out_number(struct icp_enr_output *o, const char *name,
                         double v)
+{
+  int r = h_out_number_(o, name, v);
+  if(r == 1 && valid_name(name))
+    note_bad(o, name);
+  return r;
+}
+
+static int h_out_number_(struct icp_enr_output *o, const char *name,
+                         double v)
 {
   enum icp_type t;
   if(!o || !valid_name(name) || !isfinite(v))
@@ -459,8 +500,10 @@ static int h_out_bool(struct icp_enr_output *o, const char *name, int v)
   if(!o || !valid_name(name))
     return 1;
   t = type_of(o, name);
-  if(t != ICP_T_BOOL && t != ICP_T_ANY)
+  if(t != ICP_T_BOOL && t != ICP_T_ANY) {
+    note_bad(o, name);
     return 1;
+  }
   f = slot(o, name, 0, &id);
   if(!f)
     return -1;
@@ -477,8 +520,10 @@ static int h_out_list_add(struct icp_enr_output *o, const char *name,
   if(!o || !valid_name(name) || !item)
     return 1;
   t = type_of(o, name);
-  if(t != ICP_T_LIST && t != ICP_T_ANY)
+  if(t != ICP_T_LIST && t != ICP_T_ANY) {
+    note_bad(o, name);
     return 1;
+  }
   n = strlen(item);
   trim(&item, &n);
   return list_add(o, name, item, n);
@@ -493,13 +538,23 @@ static void h_out_error(struct icp_enr_output *o, const char *reason)
   icp_redact(o->redact, tmp, o->error, sizeof(o->error));
 }
 
+static void h_out_reject(struct icp_enr_output *o, const char *name)
+{
+  if(valid_name(name))
+    note_bad(o, name);
+}
+
 int icp_enr_out_wants(const struct icp_account *a, const int *ids, size_t n)
 {
   size_t i;
   if(!n)
     return 1;
+  /* a field the run does not keep (a scoring run keeps what its packs
+   * read) is never asked for: it would look missing for ever, and every
+   * later, paid provider would be asked again */
   for(i = 0; i < n; i++)
-    if(icp_account_get(a, ids[i])->type == ICP_T_MISSING)
+    if(icp_schema_needed(a->schema, ids[i]) &&
+       icp_account_get(a, ids[i])->type == ICP_T_MISSING)
       return 1;
   return 0;
 }
@@ -779,6 +834,7 @@ static const struct icp_host host = {
   h_log,
   h_alloc,
   h_free,
+  h_out_reject,
 };
 
 const struct icp_host *icp_host_table(void)

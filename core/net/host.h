@@ -38,6 +38,8 @@ struct icp_enr_headers {
   const struct icp_sched_answer *a;  /* borrowed */
 };
 
+#define ICP_ENR_OUT_BAD_MAX 16
+
 struct icp_enr_out_field {
   int id;
   struct icp_value v;            /* strings point into s / items */
@@ -52,6 +54,10 @@ struct icp_enr_output {
   struct icp_enr_out_field *f;
   size_t n, cap;
   char error[201];
+  /* fields whose value the provider gave in an unusable type (rejected
+   * by the normaliser or reported with out_reject), each once */
+  char bad[ICP_ENR_OUT_BAD_MAX][48];
+  int nbad;
 };
 
 /* The host table: static, read-only. */
@@ -70,8 +76,11 @@ void icp_enr_out_free(struct icp_enr_output *o);
 enum icp_status icp_enr_out_apply(const struct icp_enr_output *o,
                               struct icp_account *a, int source,
                               int overwrite, int *nset);
-/* 1 when a lacks one of the fields ids[0..n) (or n is 0). */
+/* 1 when a lacks one of the fields ids[0..n) that the run needs
+ * (icp_schema_needed), or n is 0. */
 int icp_enr_out_wants(const struct icp_account *a, const int *ids, size_t n);
+/* 1 when the output holds field name. */
+int icp_enr_out_has(const struct icp_enr_output *o, const char *name);
 
 /* The fields as a JSON object (numbers by icp_fmt_num, dates as
  * "YYYY-MM-DD", lists as arrays), secrets redacted, into b. */

@@ -167,36 +167,38 @@ static void map_company(struct emit *e, const cJSON *doc)
   const char *s;
   double v;
 
-  emit_text(e, "name", jstr(jget(doc, "name")));
-  emit_text(e, "domain", jstr(jget(doc, "domain")));
+  emit_text(e, "name", jstr_f(e, "name", jget(doc, "name")));
+  emit_text(e, "domain", jstr_f(e, "domain", jget(doc, "domain")));
 
-  s = jstr(jget(cat, "industry"));
-  emit_text(e, "industry", s != NULL ? s : jstr(jget(cat, "sector")));
-  emit_text(e, "sub_industry", jstr(jget(cat, "subIndustry")));
+  s = jstr_f(e, "industry", jget(cat, "industry"));
+  emit_text(e, "industry",
+            s != NULL ? s : jstr_f(e, "industry", jget(cat, "sector")));
+  emit_text(e, "sub_industry",
+            jstr_f(e, "sub_industry", jget(cat, "subIndustry")));
 
-  if (jnum(jget(met, "employees"), &v) && v >= 0)
-    emit_num(e, "employees", v);
-  else
-    emit_text(e, "employees", jstr(jget(met, "employeesRange")));
-  if (jnum(jget(met, "annualRevenue"), &v) && v >= 0)
-    emit_num(e, "revenue_usd", v);
-  else
-    emit_text(e, "revenue_usd", jstr(jget(met, "estimatedAnnualRevenue")));
-  if (jnum(jget(met, "raised"), &v) && v >= 0)
-    emit_num(e, "funding_total_usd", v);
+  /* a wrong-typed value is reported (jnum_f/jstr_f); a string goes to the
+   * host's normaliser */
+  emit_count(e, "employees", jget(met, "employees"),
+             jget(met, "employeesRange"));
+  emit_count(e, "revenue_usd", jget(met, "annualRevenue"),
+             jget(met, "estimatedAnnualRevenue"));
+  emit_count(e, "funding_total_usd", jget(met, "raised"), NULL);
 
-  s = jstr(jget(geo, "countryCode"));
-  emit_text(e, "country", s != NULL ? s : jstr(jget(geo, "country")));
-  emit_text(e, "region", jstr(jget(geo, "state")));
-  emit_text(e, "city", jstr(jget(geo, "city")));
+  s = jstr_f(e, "country", jget(geo, "countryCode"));
+  emit_text(e, "country",
+            s != NULL ? s : jstr_f(e, "country", jget(geo, "country")));
+  emit_text(e, "region", jstr_f(e, "region", jget(geo, "state")));
+  emit_text(e, "city", jstr_f(e, "city", jget(geo, "city")));
 
-  if (jnum(jget(doc, "foundedYear"), &v) && v >= 1000 && v <= 9999)
+  if (jnum_f(e, "founded_year", jget(doc, "foundedYear"), &v) == 1 &&
+      v >= 1000 && v <= 9999)
     emit_num(e, "founded_year", v);
-  emit_text(e, "ownership", ownership_of(jstr(jget(doc, "type"))));
+  emit_text(e, "ownership",
+            ownership_of(jstr_f(e, "ownership", jget(doc, "type"))));
 
   emit_str_array(e, "tech", jget(doc, "tech"));
   emit_str_array(e, "tech_categories", jget(doc, "techCategories"));
-  emit_text(e, "updated_at", jstr(jget(doc, "indexedAt")));
+  emit_text(e, "updated_at", jstr_f(e, "updated_at", jget(doc, "indexedAt")));
 }
 
 static int cb_parse(void *state, const struct icp_enr_account *acct,

@@ -506,6 +506,8 @@ static void emit_field(struct emit *e, const struct jfield *f,
       emit_bool(e, f->name, cJSON_IsTrue(v));
     else if (jnum(v, &d))
       emit_num(e, f->name, d);
+    else if (!cJSON_IsNull(v))
+      emit_reject(e, f->name); /* an object where a value was expected */
   }
   free(m);
 }

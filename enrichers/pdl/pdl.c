@@ -218,29 +218,31 @@ static void map_company(struct emit *e, const cJSON *doc)
   const char *s;
   double v;
 
-  s = jstr(jget(doc, "display_name"));
-  emit_text(e, "name", s != NULL ? s : jstr(jget(doc, "name")));
-  emit_text(e, "domain", jstr(jget(doc, "website")));
-  emit_text(e, "industry", jstr(jget(doc, "industry")));
+  s = jstr_f(e, "name", jget(doc, "display_name"));
+  emit_text(e, "name", s != NULL ? s : jstr_f(e, "name", jget(doc, "name")));
+  emit_text(e, "domain", jstr_f(e, "domain", jget(doc, "website")));
+  emit_text(e, "industry", jstr_f(e, "industry", jget(doc, "industry")));
 
-  if (jnum(jget(doc, "employee_count"), &v) && v >= 0)
-    emit_num(e, "employees", v);
-  else
-    emit_text(e, "employees", jstr(jget(doc, "size")));
-  emit_text(e, "revenue_usd", jstr(jget(doc, "inferred_revenue")));
+  emit_count(e, "employees", jget(doc, "employee_count"), jget(doc, "size"));
+  emit_text(e, "revenue_usd",
+            jstr_f(e, "revenue_usd", jget(doc, "inferred_revenue")));
 
-  emit_text(e, "country", jstr(jget(loc, "country")));
-  emit_text(e, "region", jstr(jget(loc, "region")));
-  emit_text(e, "city", jstr(jget(loc, "locality")));
+  emit_text(e, "country", jstr_f(e, "country", jget(loc, "country")));
+  emit_text(e, "region", jstr_f(e, "region", jget(loc, "region")));
+  emit_text(e, "city", jstr_f(e, "city", jget(loc, "locality")));
 
-  if (jnum(jget(doc, "founded"), &v) && v >= 1000 && v <= 9999)
+  if (jnum_f(e, "founded_year", jget(doc, "founded"), &v) == 1 &&
+      v >= 1000 && v <= 9999)
     emit_num(e, "founded_year", v);
-  emit_text(e, "ownership", ownership_of(jstr(jget(doc, "type"))));
-  if (jnum(jget(doc, "total_funding_raised"), &v) && v >= 0)
-    emit_num(e, "funding_total_usd", v);
+  emit_text(e, "ownership",
+            ownership_of(jstr_f(e, "ownership", jget(doc, "type"))));
+  emit_count(e, "funding_total_usd", jget(doc, "total_funding_raised"),
+             NULL);
   emit_text(e, "funding_stage",
-            stage_of(jstr(jget(doc, "latest_funding_stage"))));
-  emit_text(e, "last_funding_date", jstr(jget(doc, "last_funding_date")));
+            stage_of(jstr_f(e, "funding_stage",
+                            jget(doc, "latest_funding_stage"))));
+  emit_text(e, "last_funding_date",
+            jstr_f(e, "last_funding_date", jget(doc, "last_funding_date")));
 }
 
 static int pdl_parse(void *state, const struct icp_enr_account *acct,

@@ -46,6 +46,8 @@ struct icp_enr_output {
   struct rec r[MAX_REC];
   int n;
   char err[256];
+  char bad[16][48];   /* fields reported as junk (out_reject) */
+  int nbad;
 };
 
 /* Config: entries of one type each. For lists and maps, `items` is a
@@ -200,6 +202,12 @@ static void f_out_error(struct icp_enr_output *o, const char *reason)
   copy(o->err, sizeof o->err, reason);
 }
 
+static void f_out_reject(struct icp_enr_output *o, const char *field)
+{
+  if (o->nbad < 16)
+    copy(o->bad[o->nbad++], sizeof o->bad[0], field);
+}
+
 static const struct cfg_entry *cfg_find(const struct icp_enr_config *c,
                                         const char *key, int type)
 {
@@ -317,6 +325,7 @@ static const struct icp_host HOST = {
   .log = f_log,
   .alloc = f_alloc,
   .free = f_free,
+  .out_reject = f_out_reject,
 };
 
 /* ---- fixture: one loaded and initialized plugin --------------------- */
@@ -897,7 +906,7 @@ Test(hostile, http_json_rejects_hostile_bodies)
   hostile("http_json", HJ_CFG, NCFG(HJ_CFG));
 }
 
-Test(hostile, wrong_types_are_skipped_not_trusted)
+Test(hostile, wrong_types_are_reported_not_trusted)
 {
   struct fx f;
   fx_open(&f, "clearbit", CB_CFG, NCFG(CB_CFG));
@@ -911,7 +920,23 @@ Test(hostile, wrong_types_are_skipped_not_trusted)
                ICP_ENR_OK);
   expect_text("industry", "Software");
   cr_assert_eq(list_count("tech_categories"), 1);
-  cr_assert_eq(OUT.n, 2, "only the two well-typed values are set");
+  /* a number field given as a string goes to the host's normaliser as
+   * text (it takes "1999", rejects "many"; DESIGN §4) */
+  expect_text("founded_year", "1999");
+  expect_text("employees", "many");
+  cr_assert_eq(OUT.n, 4, "only values of a usable type are passed on");
+  /* and every value of an unusable type is reported (issue 11) */
+  {
+    static const char *const junk[] = { "name", "domain", "tech",
+                                        "ownership", NULL };
+    const char *const *j;
+    for(j = junk; *j; j++) {
+      int k, seen = 0;
+      for(k = 0; k < OUT.nbad; k++)
+        seen |= !strcmp(OUT.bad[k], *j);
+      cr_assert(seen, "junk in '%s' was not reported", *j);
+    }
+  }
   cr_assert_eq(fx_parse(&f, 200, "[1,2]"), ICP_ENR_ERROR);
   cr_assert_eq(fx_parse(&f, 200, "\"str\""), ICP_ENR_ERROR);
   fx_close(&f);
