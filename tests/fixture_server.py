@@ -57,10 +57,23 @@ success answer of a fault domain is <provider>/_fault.json with
                        resets, as Clearbit sends it).
   fault-redirect-*     302 to http://169.254.169.254/latest/meta-data/
                        (a client must not follow it).
+  fault-401-*          401 as for a wrong API key, every time.
+  fault-timeout-*      sleep 6 s before answering (longer than a test
+                       provider's timeout_ms).
+  fault-html-*         200 with an HTML page (a proxy's error page).
+  fault-reset-*        close the connection without an answer.
+  fault-junk-*         200 whose every field has the wrong type
+                       (clearbit, pdl: "employees": "lots",
+                       "industry": [..], "name": [..]).
+  fault-halfjunk-*     200 with a good name and a wrong-typed employees.
+  fault-retryafter-*   429 with "Retry-After: 60", every time.
+
+A refused connection needs no mode: point a provider at a closed port.
 
 Bookkeeping (not counted in the statistics):
 
-  GET /__stats   JSON: {"total": N, "paths": {"/v2/companies/find": n},
+  GET /__stats   JSON: {"total": N, "providers": {"clearbit": n},
+                 "paths": {"/v2/companies/find": n},
                  "lookups": {"clearbit:acme.com": n}, "statuses":
                  {"200": n}} -- so a test can assert "the second run made
                  no request".
@@ -115,6 +128,7 @@ class State:
     def reset(self):
         with self.lock:
             self.total = 0
+            self.providers = {}
             self.paths = {}
             self.lookups = {}
             self.statuses = {}
@@ -123,6 +137,9 @@ class State:
     def count(self, path, lookup):
         with self.lock:
             self.total += 1
+            if lookup:
+                prov = lookup.split(":", 1)[0]
+                self.providers[prov] = self.providers.get(prov, 0) + 1
             self.paths[path] = self.paths.get(path, 0) + 1
             if lookup:
                 self.lookups[lookup] = self.lookups.get(lookup, 0) + 1
@@ -142,7 +159,9 @@ class State:
 
     def snapshot(self):
         with self.lock:
-            return {"total": self.total, "paths": dict(self.paths),
+            return {"total": self.total,
+                    "providers": dict(self.providers),
+                    "paths": dict(self.paths),
                     "lookups": dict(self.lookups),
                     "statuses": dict(self.statuses)}
 
@@ -361,6 +380,44 @@ class Handler(BaseHTTPRequestHandler):
             return True
         if domain.startswith("fault-close-"):
             self.send_close_early()
+            return True
+        if domain.startswith("fault-401-"):
+            self.send(401, {"error": {"type": "auth_required",
+                                      "message": "Invalid API key"}})
+            return True
+        if domain.startswith("fault-timeout-"):
+            time.sleep(6)
+            return False
+        if domain.startswith("fault-html-"):
+            body = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
+            self.server.state.count_status(200)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return True
+        if domain.startswith("fault-reset-"):
+            self.server.state.count_status(0)
+            self.close_connection = True
+            return True
+        if domain.startswith("fault-junk-") or \
+                domain.startswith("fault-halfjunk-"):
+            half = domain.startswith("fault-halfjunk-")
+            name = "Half Junk Inc" if half else ["Junk", "Inc"]
+            if provider == "pdl":
+                body = {"status": 200, "likelihood": 8, "website": None,
+                        "display_name": name, "employee_count": "lots",
+                        "industry": None if half else ["a", "b"]}
+            else:
+                body = {"name": name, "metrics": {"employees": "lots"},
+                        "category": {} if half else {"industry": ["a"]}}
+            self.send(200, body)
+            return True
+        if domain.startswith("fault-retryafter-"):
+            self.send(429, {"error": {"type": "rate_limit",
+                                      "message": "Too many requests"}},
+                      {"Retry-After": "60"})
             return True
         if domain.startswith("fault-redirect-"):
             self.send(302, b"", {

@@ -9,6 +9,7 @@
 #include "base/buf.h"
 #include "cli/cli.h"
 #include "data/account.h"
+#include "data/provenance.h"
 #include "data/schema.h"
 #include "data/value.h"
 #include "io/out.h"
@@ -18,9 +19,9 @@
 #define BATCH 1024
 
 static const char usage[] =
-  "usage: icp enrich --providers CFG [--offline|--refresh] "
-  "[--format csv|jsonl]\n"
-  "                  [-o OUT] INPUT...\n"
+  "usage: icp enrich --providers CFG [--offline|--refresh|--dry-run] "
+  "[--verbose]\n"
+  "                  [--format csv|jsonl] [-o OUT] INPUT...\n"
   "\n"
   "Fills in accounts from the providers of CFG (providers.lua) and writes\n"
   "every field with its source. INPUT - is standard input.\n"
@@ -28,13 +29,22 @@ static const char usage[] =
   "  --providers CFG   the providers config\n"
   "  --offline         use only the cache, make no request\n"
   "  --refresh         ignore cached answers (still writes them)\n"
+  "  --dry-run         read the cache and print how many requests each\n"
+  "                    provider would get (and their cost); send none,\n"
+  "                    write no output\n"
+  "  --verbose         print every failure as it happens (the summary\n"
+  "                    gives counts by cause and the first domains)\n"
   "  --format F        format of inputs without an extension (csv|jsonl)\n"
   "  -o OUT            output file, CSV or JSONL by extension "
   "(default: JSONL on stdout)\n"
   "  --max-in-flight N transfers at once over all providers (default 64)\n"
   "\n"
-  "Exit status: 0 ok, 1 usage or load error, 2 some rows skipped or some\n"
-  "providers failed, 3 nothing could be done.\n";
+  "Each output row carries the failures that concern it: enrich_errors\n"
+  "(JSONL) or the enrich_errors column (CSV), beside _sources.\n"
+  "\n"
+  "Exit status: 0 ok, 1 usage or load error, 2 some rows skipped, some\n"
+  "request failed after its retries or was skipped (circuit open,\n"
+  "max_requests), or --offline missed the cache; 3 nothing could be done.\n";
 
 /* ---- writing enriched accounts ----------------------------------------- */
 
@@ -44,6 +54,7 @@ struct writer {
   struct icp_schema *schema;
   int *cols;               /* CSV: field ids of the header */
   int ncols;
+  int errors_id;           /* enrich_errors: no source of its own */
 };
 
 static enum icp_status json_value(struct icp_buf *b,
@@ -85,7 +96,7 @@ static enum icp_status write_jsonl(struct writer *w,
   for(id = 0; !st && id < n; id++) {
     const struct icp_value *v = icp_account_get(a, id);
     const char *name = icp_schema_name(w->schema, id);
-    if(v->type == ICP_T_MISSING)
+    if(v->type == ICP_T_MISSING || icp_provenance_is_cell(w->schema, id))
       continue;
     if(!first)
       st = icp_buf_addc(b, ',');
@@ -104,7 +115,7 @@ static enum icp_status write_jsonl(struct writer *w,
     const char *name = icp_schema_name(w->schema, id);
     const char *src;
     int s = icp_account_source(a, id);
-    if(s < 0)
+    if(s < 0 || id == w->errors_id)
       continue;
     src = icp_schema_source_name(w->schema, s);
     if(!first)
@@ -131,9 +142,11 @@ static enum icp_status csv_header(struct writer *w)
     return ICP_ENOMEM;
   for(id = 0; !st && id < n; id++) {
     const char *name = icp_schema_name(w->schema, id);
-    w->cols[w->ncols++] = id;
-    if(id)
+    if(icp_provenance_is_cell(w->schema, id))
+      continue; /* written once, as this run's _sources */
+    if(w->ncols)
       st = icp_buf_addc(&w->line, ',');
+    w->cols[w->ncols++] = id;
     if(!st)
       st = icp_csv_cell(&w->line, name, strlen(name), 1);
   }
@@ -185,7 +198,7 @@ static enum icp_status write_csv(struct writer *w,
     default:
       break;
     }
-    if(!st && s >= 0) {
+    if(!st && s >= 0 && w->cols[c] != w->errors_id) {
       const char *sn = icp_schema_source_name(w->schema, s);
       const char *fn = icp_schema_name(w->schema, w->cols[c]);
       st = icp_buf_printf(&src, "%s%s=%s", src.len ? ";" : "", fn,
@@ -264,6 +277,8 @@ struct run {
   struct icp_schema *schema;
   struct icp_enrich *e;
   struct writer w;
+  struct icp_provenance *prov;
+  int dry_run;
   struct icp_account *accts[BATCH];
   size_t n;
   long read, skipped, written;
@@ -276,7 +291,7 @@ static enum icp_status flush(struct run *r, struct icp_err *err)
   if(!r->n)
     return ICP_OK;
   st = icp_enrich_batch(r->e, r->accts, r->n, err);
-  if(!st)
+  if(!st && !r->dry_run)
     st = write_batch(&r->w, r->accts, r->n, err);
   if(!st)
     r->written += (long)r->n;
@@ -318,6 +333,7 @@ static int read_input(struct run *r, const char *path, const char *format,
       break;
     }
     r->read++;
+    icp_provenance_apply(r->prov, r->accts[r->n]);
     if(++r->n == BATCH && flush(r, &err)) {
       fprintf(stderr, "icp enrich: %s\n", err.msg);
       *fatal = 1;
@@ -362,6 +378,14 @@ int icp_cmd_enrich(int argc, char **argv)
     }
     if(icp_cli_flag(argv, i, "--refresh")) {
       eo.refresh = 1;
+      continue;
+    }
+    if(icp_cli_flag(argv, i, "--dry-run")) {
+      eo.dry_run = 1;
+      continue;
+    }
+    if(icp_cli_flag(argv, i, "--verbose")) {
+      eo.verbose = 1;
       continue;
     }
     if(icp_cli_flag(argv, i, "--explain")) {
@@ -414,10 +438,10 @@ int icp_cmd_enrich(int argc, char **argv)
     fputs(usage, stderr);
     return ICP_EXIT_USAGE;
   }
-  if(eo.offline && eo.refresh) {
+  if(eo.offline + eo.refresh + eo.dry_run > 1) {
     free(inputs);
-    return icp_cli_usage_error("enrich", "--offline and --refresh exclude "
-                               "each other");
+    return icp_cli_usage_error("enrich", "--offline, --refresh and "
+                               "--dry-run exclude each other");
   }
 
   /* libcurl's global state, once per process (documented exception) */
@@ -448,7 +472,16 @@ int icp_cmd_enrich(int argc, char **argv)
     }
   }
   r.w.schema = r.schema;
+  r.w.errors_id = icp_enrich_errors_field(r.e);
+  r.prov = icp_provenance_new(r.schema, 0);
+  if(!r.prov) {
+    code = ICP_EXIT_NOTHING;
+    goto done;
+  }
+  r.dry_run = eo.dry_run;
   icp_buf_init(&r.w.line, 64u << 20);
+  if(eo.dry_run)
+    outpath = "/dev/null"; /* nothing is written */
   if(icp_out_open(&r.w.out, outpath, ICP_FMT_UNKNOWN, &err)) {
     fprintf(stderr, "icp enrich: %s\n", err.msg);
     code = ICP_EXIT_USAGE;
@@ -470,6 +503,7 @@ int icp_cmd_enrich(int argc, char **argv)
           icp_enrich_failures(r.e) || icp_enrich_refused(r.e))
     code = ICP_EXIT_PARTIAL;
 done:
+  icp_provenance_free(r.prov);
   icp_enrich_close(r.e);
   for(k = 0; k < BATCH; k++)
     icp_account_free(r.accts[k]);

@@ -9,6 +9,7 @@
 #include "cli/hooks.h"
 #include "cli/parallel.h"
 #include "cli/top.h"
+#include "net/enrich.h"
 
 static const char usage[] =
   "usage: icp score --rules PACK [options] INPUT...\n"
@@ -21,6 +22,7 @@ static const char usage[] =
   "  --providers CFG     enrich accounts first (providers.lua)\n"
   "  --offline           with --providers: use only the cache\n"
   "  --refresh           with --providers: ignore the cache\n"
+  "  --verbose           with --providers: print every enrichment failure\n"
   "  --as-of DATE        YYYY-MM-DD that dates count from (default today)\n"
   "  --explain           add every rule's outcome and the values it read\n"
   "  -o, --output OUT    write to OUT (.csv or .jsonl); default stdout JSONL\n"
@@ -34,6 +36,8 @@ static const char usage[] =
   "%s"
   "\n"
   "A bad record is reported on stderr as FILE:LINE: reason and skipped.\n"
+  "With --providers, each row carries the enrichment failures that\n"
+  "concern it (enrich_errors: a JSONL key, a CSV column).\n"
   "exit status: 0 ok, 1 usage or load error, 2 some rows skipped or some\n"
   "providers failed, 3 nothing could be done.\n";
 
@@ -44,7 +48,33 @@ struct score_ctx {
   int ab;                 /* packs[1] is arm B */
   long tiers[2][128];     /* per pack: counts by tier index + 3 */
   struct icp_top *top;
+  int errors_id;          /* --providers: the enrich_errors field, or -1 */
+  int csv_errors;         /* CSV: the extra column is enrich_errors */
 };
+
+/* The enrichment failures of a (enrich_errors), appended to b as a JSON
+ * member ("enrich_errors":[...], after a comma when b holds members) or,
+ * for a CSV cell, "; "-separated. Nothing when there are none. */
+static enum icp_status errors_of(struct icp_buf *b, int id,
+                                 const struct icp_account *a, int json)
+{
+  const struct icp_value *v = icp_account_get(a, id);
+  enum icp_status st = ICP_OK;
+  uint32_t i;
+  if(id < 0 || v->type != ICP_T_LIST || !v->n)
+    return ICP_OK;
+  if(json)
+    st = icp_buf_adds(b, b->len ? ",\"enrich_errors\":[" :
+                      "\"enrich_errors\":[");
+  for(i = 0; !st && i < v->n; i++) {
+    if(i)
+      st = icp_buf_adds(b, json ? "," : "; ");
+    if(!st)
+      st = json ? icp_buf_json_str(b, v->u.list[i].p, v->u.list[i].n)
+                : icp_buf_add(b, v->u.list[i].p, v->u.list[i].n);
+  }
+  return st || !json ? st : icp_buf_addc(b, ']');
+}
 
 static int tier_slot(const struct icp_result *r)
 {
@@ -82,16 +112,29 @@ static enum icp_status emit(void *ud, const struct icp_account *a,
                             struct icp_buf *b)
 {
   const struct score_ctx *c = ud;
-  char extra[32];
+  struct icp_buf extra;
+  enum icp_status st;
   int k;
   const struct icp_result *r = chosen(c, res, &k);
   const char *arm = c->ab ? (k ? "B" : "A") : NULL;
   (void)n;
-  if(c->out.fmt == ICP_FMT_CSV)
-    return icp_emit_csv_row(b, r->pack, a, r, arm);
-  if(arm)
-    snprintf(extra, sizeof(extra), "\"arm\":\"%s\"", arm);
-  return icp_emit_jsonl(b, r->pack, a, r, c->explain, arm ? extra : NULL);
+  icp_buf_init(&extra, (size_t)1 << 20);
+  if(c->out.fmt == ICP_FMT_CSV) {
+    st = c->csv_errors ? errors_of(&extra, c->errors_id, a, 0) : ICP_OK;
+    if(!st)
+      st = icp_emit_csv_row(b, r->pack, a, r, c->csv_errors ?
+                            (extra.len ? extra.p : "") : arm);
+  }
+  else {
+    st = arm ? icp_buf_printf(&extra, "\"arm\":\"%s\"", arm) : ICP_OK;
+    if(!st)
+      st = errors_of(&extra, c->errors_id, a, 1);
+    if(!st)
+      st = icp_emit_jsonl(b, r->pack, a, r, c->explain,
+                          extra.len ? extra.p : NULL);
+  }
+  icp_buf_free(&extra);
+  return st;
 }
 
 static enum icp_status write_out(void *ud, const char *p, size_t n,
@@ -207,6 +250,8 @@ int icp_cmd_score(int argc, char **argv)
       offline = 1;
     else if(icp_cli_flag(argv, i, "--refresh"))
       refresh = 1;
+    else if(icp_cli_flag(argv, i, "--verbose"))
+      hooks.verbose = 1;
     else if(argv[i][0] == '-' && argv[i][1]) {
       rc = icp_cli_usage_error("score", "unknown option %s", argv[i]);
       goto out;
@@ -289,9 +334,12 @@ int icp_cmd_score(int argc, char **argv)
   }
   icp_buf_init(&c->line, (size_t)64 << 20);
   c->explain = explain;
+  c->errors_id = -1;
   c->ab = npacks == 2;
   if(c->out.fmt == ICP_FMT_CSV) {
-    if(icp_emit_csv_header(&c->line, packs[0], c->ab ? "arm" : NULL) ||
+    c->csv_errors = !c->ab && providers;
+    if(icp_emit_csv_header(&c->line, packs[0], c->ab ? "arm" :
+                           providers ? "enrich_errors" : NULL) ||
        icp_out_write(&c->out, c->line.p, c->line.len, &err)) {
       rc = ICP_EXIT_NOTHING;
       goto close;
@@ -312,6 +360,8 @@ int icp_cmd_score(int argc, char **argv)
     rc = ICP_EXIT_USAGE;
     goto close;
   }
+  if(hooks.enrich)
+    c->errors_id = icp_enrich_errors_field(hooks.enrich);
   s = icp_run(inputs, ninputs, packs, npacks, schema, &ro, tally, c, &st,
               &err);
   if(s) {

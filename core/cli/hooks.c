@@ -58,6 +58,7 @@ enum icp_status icp_hooks_setup(struct icp_hooks *h, struct icp_run_opts *ro,
     eo.offline = offline;
     eo.refresh = refresh;
     eo.explain = explain;
+    eo.verbose = h->verbose;
     eo.progress = 0; /* the scoring run shows its own progress */
     st = icp_enrich_open(&h->enrich, providers, schema, &eo, err);
     if(st)

@@ -16,6 +16,7 @@ struct icp_hooks {
   double ab_split;          /* percent of accounts in arm B */
   const char *ab_salt;
   struct icp_enrich *enrich;
+  int verbose;              /* every enrichment failure on stderr */
 };
 
 /* Arm of a domain: 1 for B, 0 for A (same domain and salt, same arm). */

@@ -14,8 +14,27 @@
 #include "net/providers.h"
 #include "net/scheduler.h"
 
+#define CAUSE_DOMAINS 3       /* domains shown per cause in the summary */
+#define CAUSES_MAX 32
+#define WAIT_LINES_MAX 5      /* long-wait lines per provider */
+
+/* Failures of one provider for one cause ("HTTP 401", "timeout" ...). */
+struct cause {
+  char label[96];
+  long n;
+  char dom[CAUSE_DOMAINS][72];
+  int ndom;
+};
+
 struct pstat {
   long cache_hits, not_found, failures, fields;
+  long misses;             /* --offline: not in the cache */
+  long skipped;            /* breaker open or max_requests reached */
+  long predicted, maybe;   /* --dry-run: sure / depending on answers */
+  long wait_lines;
+  struct cause causes[CAUSES_MAX];
+  int ncauses;
+  long other;              /* failures past CAUSES_MAX causes */
 };
 
 struct chain {
@@ -40,6 +59,9 @@ struct icp_enrich {
   struct icp_enr_output out;
   struct icp_buf json;
   int refused, failed_accounts;
+  long problems;           /* failures, skips and misses: exit status 2 */
+  int errors_id;           /* the enrich_errors field */
+  int src_icp;             /* its source */
   size_t done, total, seen;
   long long t0;
   int tty;
@@ -49,6 +71,8 @@ struct acct_state {
   struct icp_account *a;
   int pending;             /* 1 until its job is finished */
   int asked, ok;           /* providers asked / answered usefully */
+  uint64_t predicted;      /* --dry-run: plugins (by index, the first
+                              64) that would be asked for it */
 };
 
 struct job {
@@ -134,6 +158,33 @@ static int used(const struct icp_providers *pv, const char *name)
   return 0;
 }
 
+static void diag_stderr(void *ud, const char *msg)
+{
+  (void)ud;
+  fprintf(stderr, "icp: %s\n", msg);
+}
+
+/* A provider asked to wait more than 2 s: say so (a run that seems to
+ * hang is worse than a noisy one), a few times per provider. */
+static void on_wait(void *ud, const char *provider, long ms, long status)
+{
+  struct icp_enrich *e = ud;
+  size_t i;
+  for(i = 0; i < e->npl; i++)
+    if(!strcmp(e->pl[i].cfg->name, provider)) {
+      if(e->st[i].wait_lines++ >= WAIT_LINES_MAX)
+        return;
+      if(e->tty && e->done)
+        fputc('\n', stderr);
+      fprintf(stderr, "icp: %s: waiting %.1f s as asked (HTTP %ld; "
+              "retry_after_max_ms = %ld caps it)\n", provider,
+              (double)ms / 1000.0, status,
+              e->pl[i].cfg->lim.retry_after_cap_ms > 0
+              ? e->pl[i].cfg->lim.retry_after_cap_ms : 10000L);
+      return;
+    }
+}
+
 enum icp_status icp_enrich_open(struct icp_enrich **out,
                                 const char *providers_path,
                                 struct icp_schema *schema,
@@ -157,7 +208,8 @@ enum icp_status icp_enrich_open(struct icp_enrich **out,
   e->tty = e->opts.progress && isatty(2);
   icp_enr_out_init(&e->out, schema, NULL);
   icp_buf_init(&e->json, 4u << 20);
-  st = icp_providers_load(&e->pv, providers_path, err);
+  st = icp_providers_load_diag(&e->pv, providers_path, diag_stderr, NULL,
+                               err);
   if(st) {
     icp_enrich_close(e);
     return st;
@@ -170,6 +222,8 @@ enum icp_status icp_enrich_open(struct icp_enrich **out,
   e->st = calloc(e->pv->np, sizeof(*e->st));
   memset(&so, 0, sizeof(so));
   so.max_in_flight = e->opts.max_in_flight;
+  so.wait = on_wait;
+  so.wait_ud = e;
   if(!e->pl || !e->sched_id || !e->src_live || !e->src_cache || !e->st ||
      icp_sched_new(&e->sched, &so, err)) {
     icp_enrich_close(e);
@@ -183,6 +237,8 @@ enum icp_status icp_enrich_open(struct icp_enrich **out,
     if(!used(e->pv, c->name))
       continue;
     c->log_ud = &e->log;
+    c->diag = diag_stderr;
+    c->lim.max_requests = c->max_requests;
     if(icp_plugin_load(pl, c, schema, &lerr)) {
       fprintf(stderr, "icp: %s: refused: %s\n", providers_path, lerr.msg);
       if(!first[0])
@@ -207,13 +263,20 @@ enum icp_status icp_enrich_open(struct icp_enrich **out,
     return icp_err_set(err, ICP_ELOAD, "%s", first[0] ? first
                        : "no provider is used by enrich { }");
   }
+  e->errors_id = icp_schema_intern(schema, ICP_ENRICH_ERRORS_FIELD,
+                                   strlen(ICP_ENRICH_ERRORS_FIELD));
+  e->src_icp = icp_schema_source(schema, "icp");
+  if(e->errors_id < 0 || e->src_icp < 0) {
+    icp_enrich_close(e);
+    return icp_err_set(err, ICP_ENOMEM, "enrich: out of memory");
+  }
   st = build_chains(e);
   if(st) {
     icp_enrich_close(e);
     return icp_err_set(err, st, "enrich: out of memory");
   }
   st = icp_cache_open(&e->cache, e->pv->cache_path,
-                      e->opts.offline ? ICP_CACHE_OFFLINE
+                      e->opts.offline || e->opts.dry_run ? ICP_CACHE_OFFLINE
                       : e->opts.refresh ? ICP_CACHE_REFRESH
                                         : ICP_CACHE_NORMAL, err);
   if(st) {
@@ -264,6 +327,112 @@ static void account_done(struct job *j)
   }
 }
 
+/* Appends "provider: label" to the account's enrich_errors list. */
+static void note_on_account(struct icp_enrich *e, struct icp_account *a,
+                            const char *provider, const char *label)
+{
+  const struct icp_value *old = icp_account_get(a, e->errors_id);
+  struct icp_str items[32];
+  struct icp_value v;
+  char text[192];
+  uint32_t i, n = old->type == ICP_T_LIST ? old->n : 0;
+  if(n >= 32)
+    return; /* enough to see what went wrong */
+  for(i = 0; i < n; i++)
+    items[i] = old->u.list[i];
+  snprintf(text, sizeof(text), "%s: %s", provider, label);
+  for(i = 0; i < n; i++)
+    if(items[i].n == strlen(text) && !memcmp(items[i].p, text, items[i].n))
+      return;
+  items[n].p = text;
+  items[n].n = (uint32_t)strlen(text);
+  memset(&v, 0, sizeof(v));
+  v.type = ICP_T_LIST;
+  v.n = n + 1;
+  v.u.list = items;
+  /* put, not set: a scoring run keeps it whatever its packs read */
+  if(icp_account_put(a, e->errors_id, &v, e->src_icp))
+    fprintf(stderr, "icp: %s: enrich_errors too large to keep\n",
+            icp_account_domain(a) ? icp_account_domain(a) : "?");
+}
+
+/* Counts a failure, skip or miss of provider p for account a under label
+ * (its cause); detail, when given, is the longer text --verbose shows. */
+static void record(struct icp_enrich *e, int p, struct icp_account *a,
+                   const char *label, const char *detail)
+{
+  struct pstat *ps = &e->st[p];
+  const char *domain = icp_account_domain(a);
+  struct cause *c = NULL;
+  int i;
+  e->problems++;
+  for(i = 0; i < ps->ncauses; i++)
+    if(!strcmp(ps->causes[i].label, label))
+      c = &ps->causes[i];
+  if(!c && ps->ncauses < CAUSES_MAX) {
+    c = &ps->causes[ps->ncauses++];
+    snprintf(c->label, sizeof(c->label), "%s", label);
+  }
+  if(c) {
+    c->n++;
+    if(c->ndom < CAUSE_DOMAINS)
+      snprintf(c->dom[c->ndom++], sizeof(c->dom[0]), "%s",
+               domain ? domain : "?");
+  }
+  else
+    ps->other++;
+  if(e->opts.verbose)
+    fprintf(stderr, "icp: %s: %s: %s%s%s\n", e->pl[p].cfg->name,
+            domain ? domain : "?", label, detail ? ": " : "",
+            detail ? detail : "");
+  note_on_account(e, a, e->pl[p].cfg->name, label);
+}
+
+/* "HTTP 401 (check CLEARBIT_API_KEY)": the variables of the provider's
+ * secret keys, so that a wrong key names where it came from. */
+static void status_label(const struct icp_plugin *pl, long status,
+                         char *out, size_t cap)
+{
+  const struct icp_enr_config_key *k;
+  size_t i, n;
+  int first = 1;
+  n = (size_t)snprintf(out, cap, "HTTP %ld", status);
+  if(status != 401 && status != 403)
+    return;
+  for(i = 0; i < pl->cfg->ne && n < cap; i++) {
+    const struct icp_cfg_entry *en = &pl->cfg->e[i];
+    int secret = 0;
+    for(k = pl->d->config; k && k->name; k++)
+      if(!strcmp(k->name, en->key))
+        secret = k->secret;
+    if(!secret || !en->v.env)
+      continue;
+    n += (size_t)snprintf(out + n, cap - n, "%s%s", first ? " (check "
+                          : ", ", en->v.env);
+    first = 0;
+  }
+  if(!first && n < cap)
+    snprintf(out + n, cap - n, ")");
+}
+
+static const char *cause_label(const struct icp_sched_answer *a,
+                               const struct icp_plugin *pl, char *buf,
+                               size_t cap)
+{
+  switch(a->cause) {
+  case ICP_SCHED_C_STATUS:
+    status_label(pl, a->status, buf, cap);
+    return buf;
+  case ICP_SCHED_C_TIMEOUT: return "timeout";
+  case ICP_SCHED_C_CONNECT: return "connection error";
+  case ICP_SCHED_C_OVERSIZE: return "oversize body";
+  case ICP_SCHED_C_BREAKER: return "skipped: circuit open";
+  case ICP_SCHED_C_BUDGET: return "not enriched: max_requests reached";
+  case ICP_SCHED_C_QUEUED: return "still queued after max_polls";
+  default: return "transfer error";
+  }
+}
+
 static void cache_store(struct icp_enrich *e, int p, const char *domain,
                         int found)
 {
@@ -287,6 +456,24 @@ static void apply(struct icp_enrich *e, int p, struct icp_account *a,
     e->st[p].fields += n;
 }
 
+/* Junk in an answer: each field given in an unusable type (and not set
+ * by another key of the answer) is a failure for that field. Returns the
+ * number of such fields. */
+static int record_junk(struct icp_enrich *e, int p, struct icp_account *a)
+{
+  int i, n = 0;
+  for(i = 0; i < e->out.nbad; i++) {
+    char label[96];
+    if(icp_enr_out_has(&e->out, e->out.bad[i]))
+      continue;
+    snprintf(label, sizeof(label), "wrong-typed field '%s'",
+             e->out.bad[i]);
+    record(e, p, a, label, NULL);
+    n++;
+  }
+  return n;
+}
+
 static enum icp_sched_verdict on_answer(void *ud,
                                         const struct icp_sched_answer *a)
 {
@@ -298,13 +485,16 @@ static enum icp_sched_verdict on_answer(void *ud,
   struct icp_enr_headers hdrs = { a };
   const char *domain = icp_account_domain(j->as->a);
   enum icp_sched_verdict v = ICP_SCHED_DONE;
+  char label[160];
   int r;
 
   if(a->outcome == ICP_SCHED_FAILED) {
-    e->st[p].failures++;
-    if(e->log.min_level <= ICP_ENR_LOG_DEBUG)
-      fprintf(stderr, "icp: %s: %s: %s\n", pl->cfg->name, domain,
-              a->error);
+    const char *l = cause_label(a, pl, label, sizeof(label));
+    if(a->cause == ICP_SCHED_C_BREAKER || a->cause == ICP_SCHED_C_BUDGET)
+      e->st[p].skipped++;
+    else
+      e->st[p].failures++;
+    record(e, p, j->as->a, l, a->error);
     j->pos++;
     advance(j);
     return ICP_SCHED_DONE;
@@ -312,13 +502,23 @@ static enum icp_sched_verdict on_answer(void *ud,
   icp_enr_out_reset(&e->out);
   r = pl->d->parse(pl->state, &view, a->status, &hdrs, a->body, a->len,
                    &e->out);
+  if(r == ICP_ENR_OK && e->out.n == 0)
+    r = ICP_ENR_NOT_FOUND; /* no field at all: never cached as found */
   switch(r) {
   case ICP_ENR_OK:
     j->as->ok = 1;
+    record_junk(e, p, j->as->a);
     apply(e, p, j->as->a, e->src_live[p]);
     cache_store(e, p, domain, 1);
     break;
   case ICP_ENR_NOT_FOUND:
+    if(e->out.nbad) {
+      /* nothing usable, only junk: a failure, and not cached */
+      e->st[p].failures++;
+      record_junk(e, p, j->as->a);
+      v = ICP_SCHED_BAD;
+      break;
+    }
     j->as->ok = 1;
     e->st[p].not_found++;
     cache_store(e, p, domain, 0);
@@ -326,14 +526,57 @@ static enum icp_sched_verdict on_answer(void *ud,
   case ICP_ENR_RETRY:
     icp_enr_out_reset(&e->out);
     return ICP_SCHED_AGAIN;
-  default:
+  default: {
+    const char *why = e->out.error[0] ? e->out.error : NULL;
     e->st[p].failures++;
+    if(a->status < 200 || a->status > 299)
+      status_label(pl, a->status, label, sizeof(label));
+    else if(why && strstr(why, "too large"))
+      snprintf(label, sizeof(label), "oversize body");
+    else
+      snprintf(label, sizeof(label), "malformed body");
+    record(e, p, j->as->a, label, why);
     v = ICP_SCHED_BAD;
+  }
   }
   icp_enr_out_reset(&e->out);
   j->pos++;
   advance(j);
   return v;
+}
+
+/* 1 when plugins p and q provide a field in common. */
+static int overlap(const struct icp_enrich *e, int p, int q)
+{
+  size_t i, k;
+  for(i = 0; i < e->pl[p].nfields; i++)
+    for(k = 0; k < e->pl[q].nfields; k++)
+      if(e->pl[p].fields[i] == e->pl[q].fields[k])
+        return 1;
+  return 0;
+}
+
+/* --dry-run: provider p would be asked for this account, surely, or only
+ * if a provider asked before it (that gives one of its fields) leaves a
+ * field missing. */
+static void predict(struct icp_enrich *e, int p, struct acct_state *as)
+{
+  struct pstat *ps = &e->st[p];
+  long cap = e->pl[p].cfg->max_requests;
+  int q, depends = p >= 64;
+  for(q = 0; q < 64 && q < (int)e->npl && !depends; q++)
+    if((as->predicted >> q & 1) && overlap(e, p, q))
+      depends = 1;
+  if(cap > 0 && ps->predicted + ps->maybe >= cap) {
+    ps->skipped++;
+    return;
+  }
+  if(depends)
+    ps->maybe++;
+  else
+    ps->predicted++;
+  if(p < 64)
+    as->predicted |= (uint64_t)1 << p;
 }
 
 /* Moves job j along its chain from j->pos until a request is in flight or
@@ -361,7 +604,7 @@ static void advance(struct job *j)
 
     if(!domain)
       break;
-    if(!pl->cfg->overwrite && !icp_enr_out_wants(a, pl->fields, pl->nfields))
+    if(!icp_enr_out_wants(a, pl->fields, pl->nfields))
       continue;
     if(icp_cache_get(e->cache, pl->cfg->name, domain, ttl,
                      (int64_t)time(NULL), &hit, &json, &err))
@@ -382,8 +625,15 @@ static void advance(struct job *j)
       j->as->ok = 1;
       continue;
     }
-    if(e->opts.offline)
+    if(e->opts.offline) {
+      e->st[p].misses++;
+      record(e, p, a, "cache miss (--offline)", NULL);
       continue;
+    }
+    if(e->opts.dry_run) {
+      predict(e, p, j->as);
+      continue;
+    }
     r = pl->d->request(pl->state, &view, &req);
     if(r == ICP_ENR_OK && req.url) {
       struct curl_slist *h = req.headers;
@@ -395,10 +645,12 @@ static void advance(struct job *j)
         return; /* on_answer takes it from here */
       }
       e->st[p].failures++;
+      record(e, p, a, "transfer error", err.msg);
     }
     else if(r != ICP_ENR_NOT_FOUND) {
       j->as->asked = 1;
       e->st[p].failures++;
+      record(e, p, a, "request refused by the enricher", NULL);
     }
     icp_enr_request_free(&req);
   }
@@ -457,8 +709,14 @@ enum icp_status icp_enrich_batch(struct icp_enrich *e,
   }
   e->seen += n;
   for(i = 0; i < n; i++) {
+    struct icp_value none;
     as[i].a = accts[i];
     as[i].pending = 1;
+    /* errors of an earlier run (an enriched file read back) are not this
+     * run's */
+    memset(&none, 0, sizeof(none));
+    if(icp_account_get(accts[i], e->errors_id)->type != ICP_T_MISSING)
+      icp_account_put(accts[i], e->errors_id, &none, 0);
   }
   /* the first provider's lookups of the whole batch in one snapshot;
    * answers are written later, when they arrive */
@@ -478,31 +736,93 @@ enum icp_status icp_enrich_batch(struct icp_enrich *e,
 
 /* ---- reports ------------------------------------------------------------ */
 
+static void print_causes(const struct pstat *ps, FILE *out)
+{
+  int i, k;
+  for(i = 0; i < ps->ncauses; i++) {
+    const struct cause *c = &ps->causes[i];
+    fprintf(out, "    %s: %ld (", c->label, c->n);
+    for(k = 0; k < c->ndom; k++)
+      fprintf(out, "%s%s", k ? ", " : "", c->dom[k]);
+    fprintf(out, "%s)\n", c->n > c->ndom ? ", ..." : "");
+  }
+  if(ps->other)
+    fprintf(out, "    other causes: %ld\n", ps->other);
+}
+
 void icp_enrich_summary(const struct icp_enrich *e, FILE *out)
 {
   size_t i;
-  double secs = (double)(now_ms() - e->t0) / 1000.0;
+  double secs = (double)(now_ms() - e->t0) / 1000.0, total = 0;
+  if(e->opts.dry_run) {
+    fprintf(out, "enrich --dry-run: %zu accounts, no request sent\n",
+            e->done);
+    for(i = 0; i < e->npl; i++) {
+      const struct pstat *ps = &e->st[i];
+      double cost = e->pl[i].cfg->cost_per_request;
+      fprintf(out, "  %-12s ", e->pl[i].cfg->name);
+      if(ps->maybe)
+        fprintf(out, "%ld to %ld requests (the rest depends on the "
+                "answers of the providers before it)", ps->predicted,
+                ps->predicted + ps->maybe);
+      else
+        fprintf(out, "%ld requests", ps->predicted);
+      fprintf(out, ", %ld cache hits", ps->cache_hits);
+      if(cost > 0)
+        fprintf(out, ", cost up to %.2f",
+                cost * (double)(ps->predicted + ps->maybe));
+      total += cost * (double)(ps->predicted + ps->maybe);
+      if(ps->skipped)
+        fprintf(out, ", %ld accounts past max_requests = %ld would not be "
+                "enriched", ps->skipped, e->pl[i].cfg->max_requests);
+      fputc('\n', out);
+    }
+    if(total > 0)
+      fprintf(out, "  total cost up to %.2f (plus retries)\n", total);
+    return;
+  }
   fprintf(out, "enrich: %zu accounts in %.1f s", e->done, secs);
   if(e->failed_accounts)
     fprintf(out, ", %d with every provider failing", e->failed_accounts);
   fputc('\n', out);
   for(i = 0; i < e->npl; i++) {
     struct icp_sched_stats ss;
+    const struct pstat *ps = &e->st[i];
+    double cost = e->pl[i].cfg->cost_per_request;
     icp_sched_stats(e->sched, e->sched_id[i], &ss);
     fprintf(out, "  %-12s %ld requests, %ld cache hits, %ld not found, "
             "%ld retries, %ld polls, %ld failures, %ld fields set",
-            e->pl[i].cfg->name, ss.requests, e->st[i].cache_hits,
-            e->st[i].not_found, ss.retries, ss.polls, e->st[i].failures,
-            e->st[i].fields);
+            e->pl[i].cfg->name, ss.requests, ps->cache_hits,
+            ps->not_found, ss.retries, ss.polls, ps->failures, ps->fields);
+    if(cost > 0)
+      fprintf(out, ", cost %.2f", cost * (double)ss.requests);
+    total += cost * (double)ss.requests;
+    if(ps->misses)
+      fprintf(out, ", %ld cache misses (--offline)", ps->misses);
+    if(ss.rejected)
+      fprintf(out, ", %ld skipped (circuit open)", ss.rejected);
+    if(ss.over_budget)
+      fprintf(out, ", %ld not enriched (max_requests = %ld reached)",
+              ss.over_budget, e->pl[i].cfg->max_requests);
     if(ss.breaker_opens)
       fprintf(out, ", circuit opened %ld times", ss.breaker_opens);
+    if(ss.long_waits)
+      fprintf(out, ", %ld waits over 2 s", ss.long_waits);
     fputc('\n', out);
+    print_causes(ps, out);
   }
+  if(total > 0)
+    fprintf(out, "  total cost %.2f\n", total);
 }
 
-int icp_enrich_failures(const struct icp_enrich *e)
+long icp_enrich_failures(const struct icp_enrich *e)
 {
-  return e->failed_accounts;
+  return e->problems + e->failed_accounts;
+}
+
+int icp_enrich_errors_field(const struct icp_enrich *e)
+{
+  return e->errors_id;
 }
 
 int icp_enrich_refused(const struct icp_enrich *e)

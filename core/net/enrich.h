@@ -25,7 +25,15 @@ struct icp_enrich_opts {
   int offline, refresh, explain;
   int max_in_flight;   /* transfers in flight over all providers [64] */
   int progress;        /* progress on stderr when it is a terminal */
+  int dry_run;         /* read the cache, count the requests each provider
+                          would get, send none */
+  int verbose;         /* every failure on stderr as it happens */
 };
+
+/* The list field where each account gets the failures that concern it
+ * ("clearbit: HTTP 401", "pdl: timeout"); written by the commands as
+ * `enrich_errors` (JSONL) or a column (CSV). */
+#define ICP_ENRICH_ERRORS_FIELD "enrich_errors"
 
 /* Loads the providers config at providers_path, its plugins and the
  * cache. A provider that cannot be loaded is refused with a warning on
@@ -50,11 +58,17 @@ enum icp_status icp_enrich_batch(struct icp_enrich *e,
  * line (0: unknown). */
 void icp_enrich_set_total(struct icp_enrich *e, size_t total);
 
-/* Requests, cache hits, not found, retries, failures by provider. */
+/* Requests, cache hits, not found, retries, failures by provider, then
+ * the failures by cause (status, timeout, ...) with counts and the first
+ * domains; with --dry-run, the predicted requests and cost instead. */
 void icp_enrich_summary(const struct icp_enrich *e, FILE *out);
 
-/* Accounts for which every provider asked failed (exit status 2). */
-int icp_enrich_failures(const struct icp_enrich *e);
+/* Failed requests (after retries), answers that were junk, requests
+ * skipped by a breaker or max_requests, and --offline cache misses: any
+ * of them means exit status 2. */
+long icp_enrich_failures(const struct icp_enrich *e);
+/* Id of the enrich_errors field in the session's schema. */
+int icp_enrich_errors_field(const struct icp_enrich *e);
 /* Providers refused at load time. */
 int icp_enrich_refused(const struct icp_enrich *e);
 

@@ -250,6 +250,7 @@ static void parse(struct pool *P, struct worker *w, struct icp_chunk *c,
     if(!icp_run_in_shard(P->o, a, a->line))
       continue;
     a->file = file;
+    icp_provenance_apply(P->rs->prov, a); /* before it is scored */
     if(add_ev(s, EV_REC, s->nacc, 0)) {
       fail(s, ICP_ENOMEM, "out of memory");
       return;

@@ -215,6 +215,7 @@ static enum icp_status run_seq(const char *const *inputs, int ninputs,
         continue;
       /* a name that outlives the reader, as the reader spells it */
       batch[nb]->file = strcmp(inputs[in], "-") ? inputs[in] : "<stdin>";
+      icp_provenance_apply(rs->prov, batch[nb]);
       icp_run_read(rs, batch[nb]);
       if(++nb == bsize) {
         st = score_batch(rs, batch, nb, packs, res, err);
@@ -276,8 +277,15 @@ enum icp_status icp_run(const char *const *inputs, int ninputs,
     return icp_err_set(err, ICP_EINVAL, "emit and write go together");
   icp_buf_init(&rs.out, (size_t)64 << 20);
   rs.dupes = icp_dupes_new();
-  if(!rs.dupes)
+  /* sources written by `icp enrich` (_sources) are read back */
+  rs.prov = icp_provenance_new(schema, opts->threads > 1);
+  if(!rs.dupes || !rs.prov) {
+    icp_dupes_free(rs.dupes);
+    icp_provenance_free(rs.prov);
+    icp_buf_free(&rs.out);
     return icp_err_set(err, ICP_ENOMEM, "out of memory");
+  }
+  icp_provenance_need(rs.prov);
   if(opts->threads > 1 && from_files(packs, npacks))
     st = icp_pool_run(inputs, ninputs, packs, npacks, schema, &rs, err);
   else
@@ -292,6 +300,7 @@ enum icp_status icp_run(const char *const *inputs, int ninputs,
   }
   icp_run_finish(&rs, st);
   icp_dupes_free(rs.dupes);
+  icp_provenance_free(rs.prov);
   icp_buf_free(&rs.out);
   return st;
 }

@@ -8,6 +8,7 @@
 
 #include "base/buf.h"
 #include "data/dupes.h"
+#include "data/provenance.h"
 #include "score/run.h"
 
 #define ICP_RUN_FLUSH (1u << 16)  /* formatted output goes out by 64 KiB */
@@ -23,6 +24,7 @@ struct icp_run_state {
   void *ud;
   int npacks;
   struct icp_buf out;             /* sequential: formatted, not written */
+  struct icp_provenance *prov;    /* _sources of an enriched file */
 };
 
 /* A cell warning of a kept record ("FILE:LINE: ..."). */

@@ -121,5 +121,202 @@ check "unknown option: exit 1" "[ $st = 1 ]"
 "$ICP" enrich --help | grep -q 'usage: icp enrich'
 check "--help prints usage" "[ $? = 0 ]"
 
+# ---- issue 11: counted requests, failures by cause, budgets -----------
+prov() { stats | python3 -c "import json,sys; print(json.load(sys.stdin)['providers'].get('$1',0))"; }
+cat >"$T/f.lua" <<'LUA'
+provider "clearbit" { enricher = "clearbit", api_key = env "CLEARBIT_API_KEY",
+  base_url = env "ICP_FIXTURE_URL", timeout_ms = 2000, max_attempts = 2,
+  backoff_base_ms = 20, retry_after_max_ms = 2500, breaker_failures = 100 }
+provider "pdl" { enricher = "pdl", api_key = env "PDL_API_KEY",
+  base_url = env "ICP_FIXTURE_URL", timeout_ms = 2000, max_attempts = 2,
+  backoff_base_ms = 20, retry_after_max_ms = 2500, breaker_failures = 100 }
+enrich { firmographic = { "clearbit", "pdl" } }
+cache { path = env "ICP_CACHE_PATH" }
+LUA
+cat >"$T/faults.csv" <<'CSV'
+domain
+cobaltrobotics1.io
+fault-401-a.com
+fault-timeout-a.com
+fault-html-a.com
+fault-reset-a.com
+fault-malformed-a.com
+fault-junk-a.com
+fault-halfjunk-a.com
+fault-retryafter-a.com
+CSV
+export ICP_CACHE_PATH=$T/c3/c.sqlite
+t0=$(date +%s)
+"$ICP" enrich --verbose --providers "$T/f.lua" "$T/faults.csv" \
+  -o "$T/faults.jsonl" 2>"$T/faults.log"
+st=$?
+t1=$(date +%s)
+check "a partly failing run exits 2" "[ $st = 2 ]"
+check "a wrong key names the status and the variable" \
+  "grep -q 'HTTP 401 (check CLEARBIT_API_KEY): 1 (fault-401-a.com)' '$T/faults.log'"
+for c in "timeout: 1 (fault-timeout-a.com)" \
+         "malformed body: 2 (fault-html-a.com, fault-malformed-a.com)" \
+         "connection error: 1 (fault-reset-a.com)" \
+         "wrong-typed field 'employees': 2" "wrong-typed field 'industry': 1" \
+         "HTTP 429: 1 (fault-retryafter-a.com)"; do
+  check "summary by cause: $c" "grep -qF \"$c\" '$T/faults.log'"
+done
+check "--verbose lists every failure with its domain" \
+  "[ \$(grep -c '^icp: clearbit: fault-' '$T/faults.log') -ge 8 ]"
+check "JSONL rows carry the failures that concern them" "py2() { python3 -c \"import json
+rows={r['domain']:r for r in map(json.loads, open('$T/faults.jsonl'))}
+assert 'clearbit: timeout' in rows['fault-timeout-a.com']['enrich_errors']
+assert 'enrich_errors' not in rows['cobaltrobotics1.io']\"; }; py2"
+check "a half-junk record keeps its good field" \
+  "grep -q '\"name\":\"Half Junk Inc\"' '$T/faults.jsonl'"
+check "Retry-After: 60 waits at most retry_after_max_ms (2.5 s)" \
+  "[ \$((t1 - t0)) -lt 40 ] && grep -q 'clearbit: waiting 2.5 s as asked (HTTP 429' '$T/faults.log'"
+n1=$(prov clearbit)
+"$ICP" enrich --providers "$T/f.lua" "$T/faults.csv" -o "$T/f2.csv" \
+  2>"$T/f2.log"
+n2=$(prov clearbit)
+check "junk is not cached as found: asked again (2 junk + 6 failed)" \
+  "[ \$((n2 - n1)) -ge 8 ] && ! grep -q 'fault-junk-a.com.*cache:' '$T/f2.csv'"
+check "CSV output has an enrich_errors column" \
+  "head -1 '$T/f2.csv' | grep -q 'enrich_errors' && grep -q 'clearbit: HTTP 401' '$T/f2.csv'"
+
+# a refused connection: a port nobody listens on
+python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' >"$T/deadport"
+sed "s|base_url = env \"ICP_FIXTURE_URL\"|base_url = \"http://127.0.0.1:$(cat "$T/deadport")\"|" \
+  "$T/f.lua" >"$T/dead.lua"
+export ICP_CACHE_PATH=$T/c4/c.sqlite
+"$ICP" enrich --providers "$T/dead.lua" "$T/in.csv" -o "$T/dead.jsonl" \
+  2>"$T/dead.log"
+st=$?
+check "a refused connection is a counted 'connection error', exit 2" \
+  "[ $st = 2 ] && grep -q 'connection error: ' '$T/dead.log'"
+
+# repeated 429s open the circuit breaker
+sed 's/breaker_failures = 100/breaker_failures = 2/; s/retry_after_max_ms = 2500/retry_after_max_ms = 100/' \
+  "$T/f.lua" >"$T/br.lua"
+printf 'domain\nfault-retryafter-b.com\nfault-retryafter-c.com\nfault-retryafter-d.com\nfault-retryafter-e.com\n' >"$T/ra.csv"
+export ICP_CACHE_PATH=$T/c5/c.sqlite
+"$ICP" enrich --providers "$T/br.lua" "$T/ra.csv" -o "$T/br.jsonl" 2>"$T/br.log"
+st=$?
+check "repeated 429s open the breaker; its skips are reported, exit 2" \
+  "[ $st = 2 ] && grep -q 'circuit opened' '$T/br.log' && grep -q 'skipped: circuit open' '$T/br.log'"
+
+# --offline over an empty cache
+export ICP_CACHE_PATH=$T/c6/c.sqlite
+n1=$(total)
+"$ICP" enrich --offline --providers "$T/f.lua" "$T/in.csv" -o "$T/off2.jsonl" \
+  2>"$T/off2.log"
+st=$?
+n2=$(total)
+check "--offline over an empty cache reports its misses and exits 2" \
+  "[ $st = 2 ] && [ \$n1 = \$n2 ] && grep -q '8 cache misses (--offline)' '$T/off2.log'"
+
+# max_requests = 10 sends exactly 10
+i=0; echo domain >"$T/many.csv"
+while [ $i -lt 25 ]; do echo "nobody-$i.example" >>"$T/many.csv"; i=$((i + 1)); done
+sed 's/breaker_failures = 100 }/breaker_failures = 100, max_requests = 10, cost_per_request = 0.5 }/' \
+  "$T/f.lua" >"$T/budget.lua"
+export ICP_CACHE_PATH=$T/c7/c.sqlite
+"$ICP" enrich --dry-run --providers "$T/budget.lua" "$T/many.csv" \
+  2>"$T/dry.log"
+n1=$(prov clearbit)
+"$ICP" enrich --providers "$T/budget.lua" "$T/many.csv" -o "$T/b.jsonl" \
+  2>"$T/budget.log"
+st=$?
+n2=$(prov clearbit)
+check "max_requests = 10 sends exactly 10 requests" "[ \$((n2 - n1)) = 10 ]"
+check "accounts past max_requests are reported, exit 2" \
+  "[ $st = 2 ] && grep -q '15 not enriched (max_requests = 10 reached)' '$T/budget.log'"
+check "the summary gives requests and cost" \
+  "grep -q 'clearbit .*10 requests.*cost 5.00' '$T/budget.log'"
+check "--dry-run predicted the 10 and the 15 left out" \
+  "grep -q 'clearbit *10 requests.*15 accounts past max_requests' '$T/dry.log'"
+
+# --dry-run predicts what the real run sends, given the cache
+cat >"$T/one.lua" <<'LUA'
+provider "pdl" { enricher = "pdl", api_key = env "PDL_API_KEY",
+  base_url = env "ICP_FIXTURE_URL", timeout_ms = 5000, cost_per_request = 0.1 }
+provider "builtwith" { enricher = "builtwith", api_key = env "BUILTWITH_API_KEY",
+  base_url = env "ICP_FIXTURE_URL", timeout_ms = 5000 }
+enrich { firmographic = { "pdl" }, technographic = { "builtwith" } }
+cache { path = env "ICP_CACHE_PATH" }
+LUA
+export ICP_CACHE_PATH=$T/c8/c.sqlite
+# (no fault domains: a retry is a request the prediction cannot know of)
+grep -v fault- "$T/in.csv" >"$T/clean.csv"
+head -3 "$T/clean.csv" >"$T/part.csv"
+"$ICP" enrich --providers "$T/one.lua" "$T/part.csv" -o "$T/p.jsonl" 2>/dev/null
+n0=$(total)
+"$ICP" enrich --dry-run --providers "$T/one.lua" "$T/clean.csv" 2>"$T/dry2.log"
+n1=$(total)
+cb0=$(prov pdl); bw0=$(prov builtwith)
+"$ICP" enrich --providers "$T/one.lua" "$T/clean.csv" -o "$T/p2.jsonl" 2>"$T/real2.log"
+cb=$(( $(prov pdl) - cb0 )); bw=$(( $(prov builtwith) - bw0 ))
+check "--dry-run sends nothing" "[ \$n0 = \$n1 ]"
+check "--dry-run predicted pdl's count ($cb) and builtwith's ($bw)" \
+  "grep -q 'pdl *$cb requests, 2 cache hits, cost up to' '$T/dry2.log' && grep -q 'builtwith *$bw requests' '$T/dry2.log' && [ $cb -gt 0 ] && [ $bw -gt 0 ]"
+# in a waterfall, a later provider's count depends on earlier answers:
+# the prediction is a range that holds the real count
+export ICP_CACHE_PATH=$T/c11/c.sqlite
+"$ICP" enrich --dry-run --providers "$T/f.lua" "$T/clean.csv" 2>"$T/dry3.log"
+p0=$(prov pdl)
+"$ICP" enrich --providers "$T/f.lua" "$T/clean.csv" -o "$T/p3.jsonl" 2>/dev/null
+p1=$(( $(prov pdl) - p0 ))
+check "--dry-run gives a waterfall's later provider a range holding the real count ($p1)" \
+  "python3 -c \"import re,sys; m=re.search(r'pdl +(\\d+) to (\\d+) requests', open('$T/dry3.log').read()); assert m and int(m.group(1)) <= $p1 <= int(m.group(2)), m\""
+
+# score-time enrichment asks only for what the pack reads
+cat >"$T/size.lua" <<'LUA'
+profile { name = "size", version = "1", dimensions = { fit = 1 },
+  tiers = { {"A", 50}, {"B", 0} } }
+rule "big" { dimension = "fit", points = 10, when = field "employees" :gt(100) }
+LUA
+export ICP_CACHE_PATH=$T/c9/c.sqlite
+n1=$(total)
+"$ICP" enrich --providers "$T/f.lua" "$T/in.csv" -o "$T/se.jsonl" 2>/dev/null
+n2=$(total)
+export ICP_CACHE_PATH=$T/c10/c.sqlite
+"$ICP" score --rules "$T/size.lua" --providers "$T/f.lua" "$T/in.csv" \
+  -o "$T/ss.jsonl" 2>/dev/null
+n3=$(total)
+check "score --providers sends at most what enrich sends ($((n3 - n2)) <= $((n2 - n1)))" \
+  "[ \$((n3 - n2)) -le \$((n2 - n1)) ] && [ \$((n3 - n2)) -gt 0 ]"
+
+# score-time failures: on the rows (JSONL key, CSV column), exit 2
+export ICP_CACHE_PATH=$T/c12/c.sqlite
+head -3 "$T/faults.csv" >"$T/f3.csv"
+"$ICP" score --verbose --rules "$T/size.lua" --providers "$T/f.lua" \
+  "$T/f3.csv" -o "$T/sf.jsonl" 2>"$T/sf.log"
+st=$?
+"$ICP" score --rules "$T/size.lua" --providers "$T/f.lua" "$T/f3.csv" \
+  -o "$T/sf.csv" 2>/dev/null
+check "score --providers: failures on the rows and exit 2" \
+  "[ $st = 2 ] && grep -q 'fault-401-a.com.*\"enrich_errors\":\\[\"clearbit: HTTP 401' '$T/sf.jsonl' && head -1 '$T/sf.csv' | grep -q enrich_errors && grep -q 'HTTP 401 (check CLEARBIT_API_KEY)' '$T/sf.csv' && grep -q '^icp: clearbit: fault-401-a.com: HTTP 401' '$T/sf.log'"
+
+# provenance survives a file
+"$ICP" score --rules "$T/size.lua" --explain "$T/se.jsonl" -o "$T/sx.jsonl" 2>/dev/null
+check "score --explain of an enriched JSONL file reports its sources" \
+  "grep -q 'cobaltrobotics1.io.*\"sources\":{\"employees\":\"clearbit\"}' '$T/sx.jsonl'"
+"$ICP" enrich --offline --providers "$T/f.lua" "$T/in.csv" -o "$T/se.csv" 2>/dev/null
+"$ICP" score --rules "$T/size.lua" --explain "$T/se.csv" -o "$T/sx2.jsonl" 2>/dev/null
+check "score --explain of an enriched CSV file reports its sources" \
+  "grep -q 'cobaltrobotics1.io.*\"sources\":{\"employees\":\"cache:clearbit\"}' '$T/sx2.jsonl'"
+
+# every problem of a providers file, each once, with did-you-mean
+cat >"$T/typo.lua" <<'LUA'
+provider "clearbit" { enricher = "clearbit", api_key = env "CLEARBIT_API_KEY",
+  base_url = env "ICP_FIXTURE_URL", max_request = 10, timeout_ms = "fast" }
+provider "pdl" { enricher = "pdl", api_key = env "NO_SUCH_KEY_VAR" }
+enrich { firmographic = { "clearbit", "pld" } }
+LUA
+"$ICP" enrich --providers "$T/typo.lua" "$T/in.csv" 2>"$T/typo.log" >/dev/null
+st=$?
+check "a bad providers file: every problem once, with file:line (exit 1)" \
+  "[ $st = 1 ] && grep -q 'typo.lua:1: provider .clearbit.: .timeout_ms. must be a number' '$T/typo.log' && grep -q 'typo.lua:3: environment variable NO_SUCH_KEY_VAR is not set' '$T/typo.log' && grep -q \"typo.lua:4: enrich: 'pld' names no provider (did you mean 'pdl'?)\" '$T/typo.log' && [ \$(sort '$T/typo.log' | uniq -d | wc -l) = 0 ]"
+sed -i 's/timeout_ms = "fast"/timeout_ms = 100/; s/NO_SUCH_KEY_VAR/PDL_API_KEY/; s/"pld"/"pdl"/' "$T/typo.lua"
+"$ICP" enrich --providers "$T/typo.lua" "$T/in.csv" 2>"$T/typo2.log" >/dev/null
+check "an unknown provider key gets a did-you-mean" \
+  "grep -q \"unknown key 'max_request' for enricher 'clearbit' (did you mean 'max_requests'?)\" '$T/typo2.log'"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
