@@ -35,6 +35,7 @@ void icp_account_clear(struct icp_account *a)
   a->norder = 0;
   icp_arena_reset(&a->arena);
   a->line = 0;
+  a->utf8_fixed = 0;
 }
 
 const struct icp_value *icp_account_get(const struct icp_account *a, int id)

@@ -28,6 +28,8 @@ struct icp_account {
   int *order;                 /* ids set, in the order they were set */
   int norder;
   struct icp_arena arena;
+  int utf8_fixed;             /* icp_account_set_text replaced invalid
+                                 UTF-8 (the reader reports it, clears it) */
   const char *file;           /* borrowed from the reader */
   long line;                  /* physical line where the record starts */
 };

@@ -1,6 +1,7 @@
 /* normalize.c -- provider values to canonical values (domain, ranges,
  * countries, dates). */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "data/domain.h"
@@ -61,21 +62,31 @@ static int is_dash(struct cur *c)
 
 static const struct {
   const char *w;
-  double mul;
+  int exp10;
 } suffixes[] = {
-  { "thousand", 1e3 }, { "million", 1e6 }, { "billion", 1e9 },
-  { "trillion", 1e12 }, { "mm", 1e6 }, { "bn", 1e9 }, { "k", 1e3 },
-  { "m", 1e6 }, { "b", 1e9 }, { "t", 1e12 },
+  { "thousand", 3 }, { "million", 6 }, { "billion", 9 },
+  { "trillion", 12 }, { "mm", 6 }, { "bn", 9 }, { "k", 3 },
+  { "m", 6 }, { "b", 9 }, { "t", 12 },
 };
+
+static int isdigit3(const struct cur *c)
+{
+  int k;
+  for(k = 1; k <= 3; k++)
+    if(at(c, k) < '0' || at(c, k) > '9')
+      return 0;
+  return 1;
+}
 
 /* An amount: [$|usd] digits[,digits][.digits] [suffix]. *scaled is set
  * when a suffix was read. */
 static int amount(struct cur *c, double *v, int *scaled)
 {
   char tmp[48];
-  size_t k = 0;
+  size_t k = 0, tn;
   int digits = 0, dot = 0;
-  double x, mul = 1;
+  int group = 0, grouped = 0;
+  double x;
   skip_space(c);
   if(eat(c, "$") || eat(c, "usd"))
     skip_space(c);
@@ -86,15 +97,23 @@ static int amount(struct cur *c, double *v, int *scaled)
         return 0;
       tmp[k++] = (char)ch;
       digits++;
+      group++;
     }
-    else if(ch == ',' && digits && !dot && at(c, 1) >= '0' &&
-            at(c, 1) <= '9')
-      ; /* thousands separator */
+    else if(ch == ',' && !dot) {
+      /* a thousands separator: 1 to 3 digits, then groups of exactly 3
+       * ("1,234,567"); "1,5" is no number */
+      if(!group || group > 3 || (grouped && group != 3) ||
+         !isdigit3(c) || (at(c, 4) >= '0' && at(c, 4) <= '9'))
+        return 0;
+      grouped = 1;
+      group = 0;
+    }
     else if(ch == '.' && !dot && at(c, 1) >= '0' && at(c, 1) <= '9') {
-      if(k + 1 >= sizeof(tmp))
+      if(k + 1 >= sizeof(tmp) || (grouped && group != 3))
         return 0;
       tmp[k++] = '.';
       dot = 1;
+      group = 0;
     }
     else
       break;
@@ -102,8 +121,14 @@ static int amount(struct cur *c, double *v, int *scaled)
   }
   if(!digits || !icp_parse_number(tmp, k, &x))
     return 0;
+  tn = k;
   skip_space(c);
   *scaled = 0;
+  if(eat(c, "%")) { /* "2.8%" is the number 2.8 */
+    *v = x;
+    skip_space(c);
+    return isfinite(x);
+  }
   for(k = 0; k < sizeof(suffixes) / sizeof(suffixes[0]); k++) {
     size_t save = c->i;
     int next;
@@ -114,14 +139,19 @@ static int amount(struct cur *c, double *v, int *scaled)
       c->i = save; /* "to", "tons": not a suffix */
       continue;
     }
-    mul = suffixes[k].mul;
+    /* "1.2M" is 1.2e6 read as one decimal, so that it is exactly the
+     * number "1200000" gives (1.2 * 1e6 is not) */
+    tn += (size_t)snprintf(tmp + tn, sizeof(tmp) - tn, "e%d",
+                           suffixes[k].exp10);
+    if(tn >= sizeof(tmp) || !icp_parse_number(tmp, tn, &x))
+      return 0;
     *scaled = 1;
     break;
   }
   skip_space(c);
   if(eat(c, "usd"))
     skip_space(c);
-  *v = x * mul;
+  *v = x;
   return isfinite(*v);
 }
 
@@ -811,4 +841,132 @@ int icp_norm_date(const char *s, size_t n, int32_t *day)
     *day = (int32_t)(t >= 0 ? t / 1440 : -((-t + 1439) / 1440));
   }
   return 1;
+}
+
+/* ---- one cell: the value normaliser ------------------------------------ */
+
+/* Space, tab, CR, LF and U+00A0 (no-break space, common in exports) at
+ * either end. */
+static void trim_cell(const char **s, size_t *n)
+{
+  for(;;) {
+    if(*n && (**s == ' ' || **s == '\t' || **s == '\r' || **s == '\n')) {
+      (*s)++;
+      (*n)--;
+    }
+    else if(*n >= 2 && (unsigned char)(*s)[0] == 0xc2 &&
+            (unsigned char)(*s)[1] == 0xa0) {
+      *s += 2;
+      *n -= 2;
+    }
+    else
+      break;
+  }
+  for(;;) {
+    const char *e = *s + *n;
+    if(*n && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
+              e[-1] == '\n'))
+      (*n)--;
+    else if(*n >= 2 && (unsigned char)e[-2] == 0xc2 &&
+            (unsigned char)e[-1] == 0xa0)
+      *n -= 2;
+    else
+      break;
+  }
+}
+
+static int all_digits_cell(const char *s, size_t n)
+{
+  size_t i;
+  for(i = 0; i < n; i++)
+    if(s[i] < '0' || s[i] > '9')
+      return 0;
+  return n > 0;
+}
+
+void icp_norm_cell(enum icp_type t, int field, const char *s, size_t n,
+                   struct icp_norm_cell *c)
+{
+  enum icp_norm_kind k;
+  c->range = 0;
+  c->what = NULL;
+  c->v.n = 0;
+  c->v.type = ICP_T_MISSING;
+  trim_cell(&s, &n);
+  c->text = s;
+  c->tn = n;
+  if(!n)
+    return;
+  if(field == ICP_F_DOMAIN) {
+    size_t len = icp_domain_normalize(s, n, c->buf, sizeof(c->buf));
+    if(!len) {
+      c->what = "a domain";
+      return;
+    }
+    c->v.type = ICP_T_STRING;
+    c->v.n = (uint32_t)len;
+    c->v.u.str = c->buf;
+    return;
+  }
+  switch(t) {
+  case ICP_T_NUMBER:
+    /* plain decimals first: the common case stays as fast as it was */
+    if(icp_parse_number(s, n, &c->v.u.num)) {
+      c->v.type = ICP_T_NUMBER;
+      return;
+    }
+    k = icp_norm_range(s, n, &c->v.u.num);
+    if(k == ICP_NORM_NONE) {
+      c->what = "a number";
+      return;
+    }
+    c->v.type = ICP_T_NUMBER;
+    c->range = k == ICP_NORM_RANGE;
+    return;
+  case ICP_T_BOOL:
+    if(!icp_parse_bool_loose(s, n, &c->v.u.b)) {
+      c->what = "a bool";
+      return;
+    }
+    c->v.type = ICP_T_BOOL;
+    return;
+  case ICP_T_DATE:
+    if(!icp_parse_date(s, n, &c->v.u.day) &&
+       !icp_norm_date(s, n, &c->v.u.day)) {
+      c->what = "a date";
+      return;
+    }
+    c->v.type = ICP_T_DATE;
+    return;
+  case ICP_T_ANY:
+    /* inferred strictly: a plain number, true/false/yes/no, an ISO date
+     * or timestamp; money and ranges only in number fields */
+    if(icp_parse_number(s, n, &c->v.u.num))
+      c->v.type = ICP_T_NUMBER;
+    else if(icp_parse_bool(s, n, &c->v.u.b))
+      c->v.type = ICP_T_BOOL;
+    else if(icp_parse_date(s, n, &c->v.u.day) ||
+            (n > 10 && n <= 40 && s[4] == '-' && all_digits_cell(s, 4) &&
+             icp_norm_date(s, n, &c->v.u.day)))
+      c->v.type = ICP_T_DATE;
+    else
+      break;
+    return;
+  default:
+    break;
+  }
+  if(field == ICP_F_COUNTRY) {
+    if(icp_norm_country(s, n, c->buf)) {
+      c->v.type = ICP_T_STRING;
+      c->v.n = 2;
+      c->v.u.str = c->buf;
+      return;
+    }
+    c->what = "a country";
+    return;
+  }
+  /* strings and lists: the trimmed text, for the caller to store */
+  c->v.type = t == ICP_T_LIST ? ICP_T_LIST : ICP_T_STRING;
+  c->v.n = (uint32_t)n;
+  c->v.u.str = s;
 }

@@ -1,7 +1,9 @@
-/* typing.c -- input text to typed values. */
+/* typing.c -- input text to typed values, through the one normaliser. */
+#include <stdint.h>
 #include <string.h>
 
-#include "data/domain.h"
+#include "base/utf8.h"
+#include "data/normalize.h"
 #include "data/typing.h"
 #include "data/value.h"
 
@@ -9,66 +11,108 @@ static enum icp_status bad(struct icp_account *a, int id, const char *s,
                            size_t n, const char *what, struct icp_err *err)
 {
   int shown = n > 40 ? 40 : (int)n;
+  /* an invalid UTF-8 sequence cut by the 40-byte cap stays in the
+   * message as it is: messages go to a terminal, not to an output */
   return icp_err_set(err, ICP_EINVAL, "column '%s': '%.*s%s' is not %s",
                      icp_schema_name(a->schema, id), shown, s,
                      n > 40 ? "..." : "", what);
+}
+
+/* 1 when s[0..n) is valid UTF-8 without NUL: ASCII eight bytes at a time,
+ * the rest by sequence. */
+static int text_ok(const char *s, size_t n)
+{
+  size_t i = 0;
+  while(i + 8 <= n) {
+    uint64_t w;
+    memcpy(&w, s + i, 8);
+    if(w & 0x8080808080808080ULL)
+      break;
+    i += 8;
+  }
+  return icp_utf8_valid(s + i, n - i);
+}
+
+/* A copy of s[0..n) in the account's arena with every byte that does not
+ * start a valid sequence (and every NUL) replaced by U+FFFD, which is how
+ * both the CSV and the JSONL outputs then write it. NULL when the arena
+ * is full. */
+static char *repair(struct icp_account *a, const char *s, size_t n,
+                    size_t *out_n)
+{
+  char *o = icp_arena_alloc(&a->arena, 3 * n + 1);
+  size_t i = 0, k = 0;
+  if(!o)
+    return NULL;
+  while(i < n) {
+    size_t q = s[i] ? icp_utf8_seq(s + i, n - i) : 0;
+    if(q) {
+      memcpy(o + k, s + i, q);
+      k += q;
+      i += q;
+    }
+    else {
+      memcpy(o + k, "\xef\xbf\xbd", 3);
+      k += 3;
+      i++;
+    }
+  }
+  o[k] = 0;
+  *out_n = k;
+  return o;
+}
+
+const char *icp_account_text(struct icp_account *a, const char *s, size_t n,
+                             size_t *out_n)
+{
+  const char *r;
+  *out_n = n;
+  if(text_ok(s, n))
+    return s;
+  r = repair(a, s, n, out_n);
+  if(r)
+    a->utf8_fixed = 1;
+  return r;
 }
 
 enum icp_status icp_account_set_text(struct icp_account *a, int id,
                                      const char *s, size_t n, int source,
                                      struct icp_err *err)
 {
-  struct icp_value v;
-  enum icp_type t;
+  struct icp_norm_cell c;
+  enum icp_status st;
   if(!n || !icp_schema_needed(a->schema, id))
     return ICP_OK; /* empty, or a column no rule of the run reads */
-  t = icp_schema_type(a->schema, id);
-  v.n = 0;
-  if(id == ICP_F_DOMAIN) {
-    char dom[ICP_DOMAIN_MAX + 1];
-    size_t len = icp_domain_normalize(s, n, dom, sizeof(dom));
-    if(!len)
-      return bad(a, id, s, n, "a domain", err);
-    v.type = ICP_T_STRING;
-    v.n = (uint32_t)len;
-    v.u.str = dom;
-    return icp_account_put(a, id, &v, source);
-  }
-  switch(t) {
-  case ICP_T_NUMBER:
-    if(!icp_parse_number(s, n, &v.u.num))
-      return bad(a, id, s, n, "a number", err);
-    v.type = ICP_T_NUMBER;
-    break;
-  case ICP_T_BOOL:
-    if(!icp_parse_bool_loose(s, n, &v.u.b))
-      return bad(a, id, s, n, "a bool", err);
-    v.type = ICP_T_BOOL;
-    break;
-  case ICP_T_DATE:
-    if(!icp_parse_date(s, n, &v.u.day))
-      return bad(a, id, s, n, "a YYYY-MM-DD date", err);
-    v.type = ICP_T_DATE;
-    break;
-  case ICP_T_LIST:
-    return icp_account_set_list_text(a, id, s, n, source);
+  icp_norm_cell(icp_schema_type(a->schema, id), id, s, n, &c);
+  if(c.what)
+    return bad(a, id, c.text, c.tn, c.what, err);
+  switch(c.v.type) {
+  case ICP_T_MISSING:
+    return ICP_OK; /* only spaces */
   case ICP_T_STRING:
-    v.type = ICP_T_STRING;
-    v.n = (uint32_t)n;
-    v.u.str = s;
+  case ICP_T_LIST:
+    if(c.v.u.str != c.buf) {
+      size_t rn;
+      const char *r = icp_account_text(a, c.v.u.str, c.v.n, &rn);
+      if(!r)
+        return ICP_ELIMIT;
+      c.v.u.str = r;
+      c.v.n = (uint32_t)rn;
+    }
+    if(c.v.type == ICP_T_LIST)
+      return icp_account_set_list_text(a, id, c.v.u.str, c.v.n, source);
     break;
   default:
-    if(icp_parse_number(s, n, &v.u.num))
-      v.type = ICP_T_NUMBER;
-    else if(icp_parse_bool(s, n, &v.u.b))
-      v.type = ICP_T_BOOL;
-    else if(icp_parse_date(s, n, &v.u.day))
-      v.type = ICP_T_DATE;
-    else {
-      v.type = ICP_T_STRING;
-      v.n = (uint32_t)n;
-      v.u.str = s;
-    }
+    break;
   }
-  return icp_account_put(a, id, &v, source);
+  st = icp_account_put(a, id, &c.v, source);
+  if(st || !c.range || (id != ICP_F_EMPLOYEES && id != ICP_F_REVENUE_USD))
+    return st;
+  /* "51-200" in employees: the midpoint, and the text in employees_range
+   * unless the record has its own */
+  id = id == ICP_F_EMPLOYEES ? ICP_F_EMPLOYEES_RANGE : ICP_F_REVENUE_RANGE;
+  if(!icp_schema_needed(a->schema, id) ||
+     icp_account_get(a, id)->type != ICP_T_MISSING || !text_ok(c.text, c.tn))
+    return ICP_OK;
+  return icp_account_set_str(a, id, c.text, c.tn, source);
 }

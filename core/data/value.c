@@ -162,11 +162,13 @@ int icp_parse_bool_loose(const char *s, size_t n, int *out)
   if(icp_parse_bool(s, n, out))
     return 1;
   trim(&s, &n);
-  if(icp_str_ieq(s, n, "1", 1) || icp_str_ieq(s, n, "y", 1)) {
+  if(icp_str_ieq(s, n, "1", 1) || icp_str_ieq(s, n, "y", 1) ||
+     icp_str_ieq(s, n, "on", 2)) {
     *out = 1;
     return 1;
   }
-  if(icp_str_ieq(s, n, "0", 1) || icp_str_ieq(s, n, "n", 1)) {
+  if(icp_str_ieq(s, n, "0", 1) || icp_str_ieq(s, n, "n", 1) ||
+     icp_str_ieq(s, n, "off", 3)) {
     *out = 0;
     return 1;
   }

@@ -15,7 +15,7 @@
 
 int icp_parse_number(const char *s, size_t n, double *out);
 int icp_parse_bool(const char *s, size_t n, int *out);
-/* Declared bool columns also take 1/0 and y/n. */
+/* Declared bool columns also take 1/0, y/n and on/off. */
 int icp_parse_bool_loose(const char *s, size_t n, int *out);
 int icp_parse_date(const char *s, size_t n, int32_t *day);
 /* "YYYY-MM-DD" into out (11 bytes). */
