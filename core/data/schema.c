@@ -12,6 +12,9 @@
 #include <string.h>
 
 #include "data/schema.h"
+#include "data/value.h"
+
+#define ICP_CSV_KEEP_MAX 4096
 
 struct field {
   char *name;
@@ -30,6 +33,14 @@ struct icp_schema {
   pthread_mutex_t lock;  /* held while adding a field */
   int mask;        /* 1: some fields marked needed; 2: all, for good */
   int restricted;  /* the run keeps only needed fields */
+  const struct icp_columns *columns;  /* borrowed */
+  struct kept {
+    char *name;    /* output name */
+    int id;        /* field, -1 until an input matched it */
+  } *kept;
+  int nkept, keepcap;
+  int keep;        /* 0 none, 1 names, 2 all */
+  int keep_fixed;  /* the first input has fixed the kept columns */
 };
 
 static const struct {
@@ -128,6 +139,9 @@ void icp_schema_free(struct icp_schema *s)
     free(s->f[i].name);
   for(i = 0; i < s->nsources; i++)
     free(s->sources[i]);
+  for(i = 0; i < s->nkept; i++)
+    free(s->kept[i].name);
+  free(s->kept);
   free(s->f);
   free(s->tab);
   pthread_mutex_destroy(&s->lock);
@@ -278,4 +292,136 @@ const char *icp_schema_source_name(const struct icp_schema *s, int id)
   if(id < 0 || id >= s->nsources)
     return "?";
   return s->sources[id];
+}
+
+/* ---- columns and kept columns ------------------------------------------ */
+
+void icp_schema_set_columns(struct icp_schema *s,
+                            const struct icp_columns *c)
+{
+  s->columns = c;
+}
+
+const struct icp_columns *icp_schema_columns(const struct icp_schema *s)
+{
+  return s->columns;
+}
+
+static int add_kept(struct icp_schema *s, const char *name, size_t n,
+                    int id)
+{
+  struct kept *k;
+  if(s->nkept >= ICP_CSV_KEEP_MAX)
+    return -1;
+  if(s->nkept == s->keepcap) {
+    int cap = s->keepcap ? s->keepcap * 2 : 16;
+    struct kept *nk = realloc(s->kept, (size_t)cap * sizeof(*nk));
+    if(!nk)
+      return -1;
+    s->kept = nk;
+    s->keepcap = cap;
+  }
+  k = &s->kept[s->nkept];
+  k->name = malloc(n + 1);
+  if(!k->name)
+    return -1;
+  memcpy(k->name, name, n);
+  k->name[n] = 0;
+  k->id = id;
+  s->nkept++;
+  return 0;
+}
+
+enum icp_status icp_schema_set_keep(struct icp_schema *s, const char *spec,
+                                    struct icp_err *err)
+{
+  const char *p = spec;
+  if(!strcmp(spec, "all")) {
+    s->keep = 2;
+    return ICP_OK;
+  }
+  s->keep = 1;
+  while(*p) {
+    const char *e = strchr(p, ',');
+    size_t n = e ? (size_t)(e - p) : strlen(p);
+    while(n && *p == ' ') {
+      p++;
+      n--;
+    }
+    while(n && p[n - 1] == ' ')
+      n--;
+    if(!n)
+      return icp_err_set(err, ICP_EINVAL, "--keep: an empty column name "
+                         "in '%s'", spec);
+    if(add_kept(s, p, n, -1))
+      return icp_err_set(err, ICP_ELIMIT, "--keep: too many columns");
+    p += e ? (size_t)(e - p) + 1 : n;
+    if(!e)
+      break;
+  }
+  return ICP_OK;
+}
+
+int icp_schema_keeps(const struct icp_schema *s)
+{
+  return s->keep;
+}
+
+static void keep_field(struct icp_schema *s, int id)
+{
+  if(id >= 0 && id < s->n)
+    s->f[id].needed = 1; /* stored, without restricting other fields */
+}
+
+int icp_schema_keep_column(struct icp_schema *s, const char *header,
+                           size_t n, int id)
+{
+  int i;
+  if(!s->keep)
+    return 0;
+  for(i = 0; i < s->nkept; i++) {
+    const struct kept *k = &s->kept[i];
+    size_t kn = strlen(k->name);
+    if(icp_str_ieq(k->name, kn, header, n) ||
+       (k->id < 0 && !strcmp(k->name, icp_schema_name(s, id)))) {
+      if(k->id < 0 && !s->keep_fixed)
+        s->kept[i].id = id;
+      if(s->kept[i].id == id)
+        keep_field(s, id);
+      return s->kept[i].id == id;
+    }
+  }
+  if(s->keep != 2 || s->keep_fixed || add_kept(s, header, n, id))
+    return 0;
+  keep_field(s, id);
+  return 1;
+}
+
+void icp_schema_keep_done(struct icp_schema *s)
+{
+  s->keep_fixed = 1;
+}
+
+const char *icp_schema_keep_missing(const struct icp_schema *s, int i)
+{
+  int k;
+  for(k = 0; k < s->nkept; k++)
+    if(s->kept[k].id < 0 && i-- == 0)
+      return s->kept[k].name;
+  return NULL;
+}
+
+int icp_schema_nkept(const struct icp_schema *s)
+{
+  return s->nkept;
+}
+
+const char *icp_schema_kept_name(const struct icp_schema *s, int i)
+{
+  return i >= 0 && i < s->nkept ? s->kept[i].name : "?";
+}
+
+int icp_schema_kept_id(const struct icp_schema *s, int i)
+{
+  return i >= 0 && i < s->nkept ? s->kept[i].id : -1;
 }

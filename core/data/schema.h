@@ -66,6 +66,35 @@ void icp_schema_need_all(struct icp_schema *s);
 void icp_schema_restrict(struct icp_schema *s, int on);
 int icp_schema_needed(const struct icp_schema *s, int id);
 
+/* The explicit column mapping of the run (--columns FILE), borrowed: it
+ * must outlive the schema's readers. NULL (the default) for none. */
+struct icp_columns;
+void icp_schema_set_columns(struct icp_schema *s,
+                            const struct icp_columns *c);
+const struct icp_columns *icp_schema_columns(const struct icp_schema *s);
+
+/* Input columns carried through to the output (--keep). spec is "all" or
+ * comma-separated names, each a header as the input spells it (case
+ * ignored) or the field a header maps to. */
+enum icp_status icp_schema_set_keep(struct icp_schema *s, const char *spec,
+                                    struct icp_err *err);
+/* 1 when the run keeps input columns; 2 when it keeps all of them. */
+int icp_schema_keeps(const struct icp_schema *s);
+/* Called by a reader for each column (header name, field id) of its
+ * input: 1 when the column is kept (its field is then stored even if no
+ * rule reads it). The first input fixes the kept columns and their
+ * order; kept names that no column of it matched are returned by
+ * icp_schema_keep_missing. */
+int icp_schema_keep_column(struct icp_schema *s, const char *header,
+                           size_t n, int id);
+void icp_schema_keep_done(struct icp_schema *s);
+/* The i-th name of the spec that matched no column, or NULL. */
+const char *icp_schema_keep_missing(const struct icp_schema *s, int i);
+int icp_schema_nkept(const struct icp_schema *s);
+/* Output name (the header, or the spec's name) and field of kept i. */
+const char *icp_schema_kept_name(const struct icp_schema *s, int i);
+int icp_schema_kept_id(const struct icp_schema *s, int i);
+
 /* Source names ("input", a provider, "cache:<provider>") by small id;
  * id 0 is "input". Returns -1 when full. */
 int icp_schema_source(struct icp_schema *s, const char *name);

@@ -8,10 +8,13 @@
  * quoted fields with doubled quotes are unescaped in place once the record
  * is complete. Nothing is allocated per record.
  */
+#include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "data/columns.h"
 #include "data/typing.h"
 #include "io/reader_impl.h"
 
@@ -19,7 +22,8 @@ enum { S_START, S_UNQ, S_Q, S_QQ, S_CR };
 
 struct csv_state {
   int ncols;           /* header columns */
-  int *ids;            /* field id of each column */
+  struct icp_colmap map; /* field id (and scale) of each column */
+  int scaled;          /* some column has a scale other than 1 */
   uint32_t *off;       /* field starts, from the record start */
   uint32_t *len;       /* field lengths (raw) */
   unsigned char *esc;  /* field holds doubled quotes */
@@ -328,13 +332,23 @@ static void csv_free(struct icp_reader *r)
   struct csv_state *cs = r->csv;
   if(!cs)
     return;
-  free(cs->ids);
+  icp_colmap_free(&cs->map);
   free(cs->off);
   free(cs->len);
   free(cs->esc);
   free(cs->skip);
   free(cs);
   r->csv = NULL;
+}
+
+/* --columns: revenue_usd = { from = "revenue ($M)", scale = 1e6 } */
+static enum icp_status scale(struct icp_account *a, int id, double k,
+                             int source)
+{
+  const struct icp_value *v = icp_account_get(a, id);
+  if(v->type != ICP_T_NUMBER || !isfinite(v->u.num * k))
+    return ICP_OK;
+  return icp_account_set_num(a, id, v->u.num * k, source);
 }
 
 static enum icp_status csv_next(struct icp_reader *r, struct icp_account *a,
@@ -360,7 +374,7 @@ static enum icp_status csv_next(struct icp_reader *r, struct icp_account *a,
   if(!cs->skip_known) {
     cs->skip = calloc((size_t)cs->ncols + 1, 1);
     for(j = 0; cs->skip && j < cs->ncols; j++)
-      cs->skip[j] = !icp_schema_needed(r->schema, cs->ids[j]);
+      cs->skip[j] = !icp_schema_needed(r->schema, cs->map.ids[j]);
     cs->skip_known = 1;
   }
   for(j = 0; j < cs->nf; j++) {
@@ -372,13 +386,17 @@ static enum icp_status csv_next(struct icp_reader *r, struct icp_account *a,
     p = field(cs, rec, j, &n);
     if(!n)
       continue;
-    st = icp_account_set_text(a, cs->ids[j], p, n, r->source, &cell);
+    st = icp_account_set_text(a, cs->map.ids[j], p, n, r->source, &cell);
     if(st == ICP_EINVAL)
-      icp_reader_warn(r, line, cell.msg);
-    else if(st)
+      icp_reader_cell(r, line, cs->map.ids[j], cell.msg);
+    else if(!st && a->utf8_fixed)
+      icp_reader_utf8(r, a, line, cs->map.ids[j]);
+    else if(!st && cs->scaled && cs->map.scale[j] != 1)
+      st = scale(a, cs->map.ids[j], cs->map.scale[j], r->source);
+    if(st && st != ICP_EINVAL)
       return icp_err_set(err, ICP_ESKIP, "%s:%ld: column '%s': %s",
                          r->name, line, icp_schema_name(r->schema,
-                                                        cs->ids[j]),
+                                                        cs->map.ids[j]),
                          st == ICP_ENOMEM ? "out of memory" :
                          "record too large");
   }
@@ -391,8 +409,10 @@ static enum icp_status read_header(struct icp_reader *r,
 {
   enum icp_status st = ICP_OK;
   const char *rec;
+  const char **names = NULL;
+  size_t *lens = NULL;
+  struct icp_buf notes;
   long line, j;
-  int *seen;
 
   /* a UTF-8 byte order mark */
   while(r->end - r->beg < 3 && st == ICP_OK)
@@ -416,17 +436,16 @@ static enum icp_status read_header(struct icp_reader *r,
                        "%d", r->name, line, cs->nf, ICP_CSV_COLS_MAX);
   cs->ncols = (int)cs->nf;
   cs->maxf = cs->nf;
-  cs->ids = malloc((size_t)cs->ncols * sizeof(*cs->ids));
-  seen = calloc(ICP_SCHEMA_MAX + 1, sizeof(*seen));
-  if(!cs->ids || !seen) {
-    free(seen);
-    return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", r->name);
+  names = malloc(((size_t)cs->ncols + 1) * sizeof(*names));
+  lens = malloc(((size_t)cs->ncols + 1) * sizeof(*lens));
+  if(!names || !lens) {
+    st = icp_err_set(err, ICP_ENOMEM, "%s: out of memory", r->name);
+    goto out;
   }
   rec = r->buf + r->beg - cs->i;
   for(j = 0; j < cs->nf; j++) {
     size_t n;
     const char *p = field(cs, rec, j, &n);
-    int id;
     while(n && (*p == ' ' || *p == '\t')) {
       p++;
       n--;
@@ -434,28 +453,49 @@ static enum icp_status read_header(struct icp_reader *r,
     while(n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
       n--;
     if(!n) {
-      free(seen);
-      return icp_err_set(err, ICP_EINVAL, "%s:%ld: column %ld has an "
-                         "empty name", r->name, line, j + 1);
+      st = icp_err_set(err, ICP_EINVAL, "%s:%ld: column %ld has an "
+                       "empty name", r->name, line, j + 1);
+      goto out;
     }
-    id = icp_schema_intern(r->schema, p, n);
-    if(id < 0 || id >= ICP_SCHEMA_MAX) {
-      free(seen);
-      return icp_err_set(err, ICP_ELIMIT, "%s:%ld: column %ld: name too "
-                         "long or too many fields", r->name, line, j + 1);
-    }
-    if(seen[id]) {
-      int first = seen[id];
-      free(seen);
-      return icp_err_set(err, ICP_EINVAL, "%s:%ld: duplicate column '%s' "
-                         "(columns %d and %ld)", r->name, line,
-                         icp_schema_name(r->schema, id), first, j + 1);
-    }
-    seen[id] = (int)j + 1;
-    cs->ids[j] = id;
+    names[j] = p;
+    lens[j] = n;
   }
-  free(seen);
-  return ICP_OK;
+  icp_buf_init(&notes, 1 << 16);
+  st = icp_colmap_build(&cs->map, r->schema, r->name, names, lens,
+                        cs->ncols, &notes, err);
+  if(!st) {
+    char *p = notes.p, *e;
+    icp_schema_keep_done(r->schema);
+    r->has_key = cs->map.key >= 0;
+    for(j = 0; j < cs->ncols && cs->map.scale[j] == 1; j++)
+      ;
+    cs->scaled = j < cs->ncols;
+    while(p && (e = strchr(p, '\n'))) {
+      *e = 0;
+      icp_reader_note(r, p);
+      p = e + 1;
+    }
+    for(j = 0; icp_schema_keep_missing(r->schema, (int)j); j++) {
+      char m[ICP_ERR_MAX + 64];
+      snprintf(m, sizeof(m), "%s:1: --keep '%s': no such column", r->name,
+               icp_schema_keep_missing(r->schema, (int)j));
+      icp_reader_note(r, m);
+    }
+  }
+  icp_buf_free(&notes);
+out:
+  free(names);
+  free(lens);
+  return st;
+}
+
+static int csv_has_column(const struct icp_reader *r, int id)
+{
+  int j;
+  for(j = 0; j < r->csv->ncols; j++)
+    if(r->csv->map.ids[j] == id)
+      return 1;
+  return 0;
 }
 
 /* The end of the record that starts at s (past its newline) when it ends
@@ -555,6 +595,7 @@ static enum icp_status csv_setup(struct icp_reader *r, size_t n,
   r->next = csv_next;
   r->chunk = csv_chunk;
   r->open_sub = icp_csv_open_sub;
+  r->has_column = csv_has_column;
   cs->off = malloc(n * sizeof(*cs->off));
   cs->len = malloc(n * sizeof(*cs->len));
   cs->esc = malloc(n);
@@ -579,10 +620,16 @@ enum icp_status icp_csv_open_sub(struct icp_reader *sub,
   struct csv_state *cs = sub->csv;
   if(st)
     return st;
-  cs->ids = malloc(((size_t)m->ncols + 1) * sizeof(*cs->ids));
-  if(!cs->ids)
+  cs->map.ids = malloc(((size_t)m->ncols + 1) * sizeof(*cs->map.ids));
+  cs->map.scale = malloc(((size_t)m->ncols + 1) * sizeof(*cs->map.scale));
+  if(!cs->map.ids || !cs->map.scale)
     return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", sub->name);
-  memcpy(cs->ids, m->ids, (size_t)m->ncols * sizeof(*cs->ids));
+  memcpy(cs->map.ids, m->map.ids, (size_t)m->ncols * sizeof(*cs->map.ids));
+  memcpy(cs->map.scale, m->map.scale,
+         (size_t)m->ncols * sizeof(*cs->map.scale));
+  cs->map.key = m->map.key;
+  cs->scaled = m->scaled;
   cs->ncols = m->ncols;
+  sub->has_key = master->has_key;
   return ICP_OK;
 }

@@ -18,6 +18,7 @@
 
 #include "base/buf.h"
 #include "base/utf8.h"
+#include "data/columns.h"
 #include "data/typing.h"
 #include "io/reader_impl.h"
 
@@ -31,6 +32,7 @@ struct sibling {
 
 struct jsonl_state {
   struct icp_buf key;        /* dotted key being built */
+  int *map;                  /* per key id: field id + 1, 0 = not yet */
   unsigned *stamp;           /* per field id: record that set it */
   unsigned gen;              /* current record */
   struct sibling *sib;       /* keys of the object being walked */
@@ -60,10 +62,10 @@ static int plain(unsigned char c)
   return c - 1u < 0x7fu && c != '"' && c != '\\' && u != '{' && u != '}';
 }
 
-/* NULL when the raw line is acceptable, else the reason: valid UTF-8, no
- * NUL byte, no "\u0000" escape, nesting within ICP_JSON_DEPTH_MAX. cJSON
- * refuses unpaired surrogate escapes, so the strings it decodes from a line
- * that passes are valid UTF-8 without NUL. */
+/* NULL when the raw line is acceptable, else the reason: no NUL byte, no
+ * "\u0000" escape, nesting within ICP_JSON_DEPTH_MAX. Invalid UTF-8 in a
+ * string value is repaired where the value is stored (and reported once
+ * per column); in a key it makes a bad record (check_keys). */
 static const char *precheck(const char *p, size_t n)
 {
   size_t i = 0;
@@ -77,9 +79,7 @@ static const char *precheck(const char *p, size_t n)
     c = (unsigned char)p[i];
     if(c >= 0x80) {
       size_t k = icp_utf8_seq(p + i, n - i);
-      if(!k)
-        return "invalid UTF-8";
-      i += k;
+      i += k ? k : 1; /* invalid UTF-8 is repaired per cell (typing.h) */
       continue;
     }
     if(!c)
@@ -122,11 +122,9 @@ static enum icp_status skip(struct walk *w, const char *fmt, const char *s)
 static void warn(struct walk *w, int id, const char *what)
 {
   char m[ICP_ERR_MAX];
-  if(!w->r->warn)
-    return;
   snprintf(m, sizeof(m), "column '%s': %s", icp_schema_name(w->r->schema,
                                                            id), what);
-  icp_reader_warn(w->r, w->line, m);
+  icp_reader_cell(w->r, w->line, id, m);
 }
 
 static void warn_type(struct walk *w, int id, const char *what)
@@ -141,10 +139,13 @@ static void warn_type(struct walk *w, int id, const char *what)
 static enum icp_status settled(struct walk *w, int id, enum icp_status st,
                                const struct icp_err *cell)
 {
-  if(st == ICP_OK)
+  if(st == ICP_OK) {
+    if(w->a->utf8_fixed)
+      icp_reader_utf8(w->r, w->a, w->line, id);
     return ICP_OK;
+  }
   if(st == ICP_EINVAL && cell) {
-    icp_reader_warn(w->r, w->line, cell->msg);
+    icp_reader_cell(w->r, w->line, id, cell->msg);
     return ICP_OK;
   }
   return skip(w, st == ICP_ENOMEM ? "column '%s': out of memory" :
@@ -187,6 +188,10 @@ static enum icp_status set_number(struct walk *w, int id, double v)
   enum icp_type t = icp_schema_type(w->r->schema, id);
   char txt[40];
   int n;
+  if(id == ICP_F_DOMAIN) {
+    warn(w, id, "a number is not a domain (the key is a string)");
+    return ICP_OK;
+  }
   if(!isfinite(v)) {
     warn(w, id, "number out of range");
     return ICP_OK;
@@ -206,6 +211,10 @@ static enum icp_status set_bool(struct walk *w, int id, int b)
 {
   enum icp_type t = icp_schema_type(w->r->schema, id);
   struct icp_value v;
+  if(id == ICP_F_DOMAIN) {
+    warn(w, id, "a bool is not a domain (the key is a string)");
+    return ICP_OK;
+  }
   if(is_string_field(w, id))
     return set_text(w, id, b ? "true" : "false", b ? 4 : 5);
   if(t == ICP_T_BOOL || t == ICP_T_ANY) {
@@ -266,8 +275,11 @@ static enum icp_status set_array(struct walk *w, int id, const cJSON *arr)
     const char *p = NULL;
     size_t n = 0;
     if(cJSON_IsString(it)) {
-      p = it->valuestring;
-      n = strlen(p);
+      p = icp_account_text(w->a, it->valuestring, strlen(it->valuestring),
+                           &n);
+      if(!p)
+        return skip(w, "column '%s': record too large",
+                    icp_schema_name(w->r->schema, id));
     }
     else if(cJSON_IsNumber(it)) {
       p = js->numtxt + off;
@@ -288,6 +300,43 @@ static enum icp_status set_array(struct walk *w, int id, const cJSON *arr)
   v.n = (uint32_t)k;
   v.u.list = js->items;
   return settled(w, id, icp_account_set(w->a, id, &v, w->r->source), NULL);
+}
+
+/* ---- key names ---------------------------------------------------------- */
+
+/* The field that key id feeds: the same header recognition as CSV
+ * (columns.h), worked out once per key name and remembered; a mapped key
+ * is noted once. */
+static enum icp_status map_key(struct walk *w, int *id)
+{
+  struct jsonl_state *js = w->js;
+  struct icp_colmap m;
+  struct icp_buf notes;
+  const char *name = icp_schema_name(w->r->schema, *id);
+  size_t len = icp_schema_name_len(w->r->schema, *id);
+  enum icp_status st;
+  if(js->map[*id]) {
+    *id = js->map[*id] - 1;
+    return ICP_OK;
+  }
+  icp_buf_init(&notes, 4096);
+  st = icp_colmap_build(&m, w->r->schema, w->r->name, &name, &len, 1,
+                        &notes, w->err);
+  if(st) {
+    icp_buf_free(&notes);
+    return st == ICP_ENOMEM ? ICP_ENOMEM : ICP_ESKIP;
+  }
+  if(notes.len && notes.p[notes.len - 1] == '\n') {
+    notes.p[notes.len - 1] = 0;
+    icp_reader_note(w->r, notes.p);
+  }
+  icp_buf_free(&notes);
+  js->map[*id] = m.ids[0] + 1;
+  if(m.ids[0] >= 0 && m.ids[0] < ICP_SCHEMA_MAX)
+    js->map[m.ids[0]] = m.ids[0] + 1;
+  *id = m.ids[0];
+  icp_colmap_free(&m);
+  return ICP_OK;
 }
 
 /* ---- walking the object ------------------------------------------------ */
@@ -330,6 +379,8 @@ static enum icp_status check_keys(struct walk *w, const cJSON *obj)
   if(next_gen(&js->sibgen) == 1)
     memset(js->sib, 0, SIBLINGS * sizeof(*js->sib));
   for(c = obj->child; c; c = c->next) {
+    if(!icp_utf8_valid(c->string, strlen(c->string)))
+      return skip(w, "a key is %s", "not valid UTF-8");
     if(seen_sibling(js, c->string))
       return skip(w, "duplicate key '%s'", c->string);
   }
@@ -345,7 +396,7 @@ static enum icp_status walk_object(struct walk *w, const cJSON *obj)
   if(st)
     return st;
   for(c = obj->child; c; c = c->next) {
-    int id;
+    int id, raw;
     size_t n = strlen(c->string);
     js->key.len = base;
     if(!n) {
@@ -372,9 +423,18 @@ static enum icp_status walk_object(struct walk *w, const cJSON *obj)
     id = icp_schema_intern(w->r->schema, js->key.p, js->key.len);
     if(id < 0 || id >= ICP_SCHEMA_MAX)
       return skip(w, "more than %s distinct keys", "4096");
-    if(js->stamp[id] == js->gen)
-      return skip(w, "duplicate key '%s'", js->key.p);
+    raw = id;
+    st = map_key(w, &id);
+    if(st)
+      return st;
+    if(js->stamp[id] == js->gen) {
+      if(raw == id)
+        return skip(w, "duplicate key '%s'", js->key.p);
+      continue; /* an earlier key of the record gave this field */
+    }
     js->stamp[id] = js->gen;
+    if(id == ICP_F_DOMAIN)
+      w->r->has_key = 1;
     if(cJSON_IsString(c)) {
       st = set_text(w, id, c->valuestring, strlen(c->valuestring));
     }
@@ -644,6 +704,7 @@ static void jsonl_free(struct icp_reader *r)
     return;
   icp_buf_free(&js->key);
   free(js->stamp);
+  free(js->map);
   free(js->sib);
   free(js->items);
   free(js->numtxt);
@@ -672,7 +733,8 @@ enum icp_status icp_jsonl_open(struct icp_reader *r, struct icp_err *err)
   icp_buf_init(&js->key, KEY_MAX);
   js->stamp = calloc(ICP_SCHEMA_MAX, sizeof(*js->stamp));
   js->sib = calloc(SIBLINGS, sizeof(*js->sib));
-  if(!js->stamp || !js->sib)
+  js->map = calloc(ICP_SCHEMA_MAX, sizeof(*js->map));
+  if(!js->stamp || !js->sib || !js->map)
     return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", r->name);
   return ICP_OK;
 }

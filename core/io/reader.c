@@ -41,10 +41,18 @@ static enum icp_status check_format(const char *name, const char *format,
   return ICP_OK;
 }
 
+struct cellstat {
+  long count;
+  long line;           /* first */
+  int utf8_told;
+  char msg[160];       /* first */
+};
+
 static void destroy(struct icp_reader *r)
 {
   if(!r)
     return;
+  free(r->cells);
   if(r->free_impl)
     r->free_impl(r);
   if(r->own_fp && r->fp)
@@ -179,6 +187,44 @@ void icp_reader_set_warn(struct icp_reader *r,
   r->warn_ud = ud;
 }
 
+void icp_reader_set_note(struct icp_reader *r,
+                         void (*fn)(void *ud, const char *msg), void *ud)
+{
+  r->note = fn;
+  r->note_ud = ud;
+}
+
+int icp_reader_has_column(const struct icp_reader *r, int id)
+{
+  return r->has_column ? r->has_column(r, id) : -1;
+}
+
+int icp_reader_has_key(const struct icp_reader *r)
+{
+  return r->has_key;
+}
+
+int icp_reader_summary(struct icp_reader *r,
+                       void (*fn)(void *ud, const char *msg), void *ud)
+{
+  char m[ICP_ERR_MAX + 512];
+  int id, n = 0;
+  if(!r->cells)
+    return 0;
+  for(id = 0; id < ICP_SCHEMA_MAX; id++) {
+    const struct cellstat *c = &r->cells[id];
+    if(!c->count)
+      continue;
+    snprintf(m, sizeof(m), "%s: column '%s': %ld cell%s did not fit, the "
+             "first at %s:%ld: %s", r->name, icp_schema_name(r->schema, id),
+             c->count, c->count == 1 ? "" : "s", r->name, c->line, c->msg);
+    if(fn)
+      fn(ud, m);
+    n++;
+  }
+  return n;
+}
+
 const char *icp_reader_name(const struct icp_reader *r)
 {
   return r->name;
@@ -271,6 +317,51 @@ enum icp_status icp_reader_fill(struct icp_reader *r, struct icp_err *err)
   if(n < want)
     r->eof = 1;  /* no second read: a terminal would block again */
   return n ? ICP_OK : ICP_EOF;
+}
+
+static struct cellstat *cellstat(struct icp_reader *r, int id)
+{
+  if(id < 0 || id >= ICP_SCHEMA_MAX)
+    return NULL;
+  if(!r->cells)
+    r->cells = calloc(ICP_SCHEMA_MAX, sizeof(*r->cells));
+  return r->cells ? &r->cells[id] : NULL;
+}
+
+void icp_reader_cell(struct icp_reader *r, long line, int id,
+                     const char *msg)
+{
+  struct cellstat *c = cellstat(r, id);
+  if(c && !c->count++) {
+    const char *p = strstr(msg, "': ");
+    c->line = line;
+    snprintf(c->msg, sizeof(c->msg), "%s", p ? p + 3 : msg);
+  }
+  icp_reader_warn(r, line, msg);
+}
+
+void icp_reader_utf8(struct icp_reader *r, struct icp_account *a, long line,
+                     int id)
+{
+  struct cellstat *c;
+  char m[ICP_ERR_MAX];
+  a->utf8_fixed = 0;
+  c = cellstat(r, id);
+  if(!c || c->utf8_told)
+    return;
+  c->utf8_told = 1;
+  snprintf(m, sizeof(m), "%s:%ld: column '%s': invalid UTF-8, written as "
+           "U+FFFD (first in this column; later ones are not reported)",
+           r->name, line, icp_schema_name(r->schema, id));
+  icp_reader_note(r, m);
+}
+
+void icp_reader_note(struct icp_reader *r, const char *msg)
+{
+  if(r->note)
+    r->note(r->note_ud, msg);
+  else
+    fprintf(stderr, "%s\n", msg);
 }
 
 void icp_reader_warn(struct icp_reader *r, long line, const char *msg)

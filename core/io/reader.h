@@ -59,6 +59,26 @@ enum icp_status icp_reader_next(struct icp_reader *r, struct icp_account *a,
 void icp_reader_set_warn(struct icp_reader *r,
                          void (*fn)(void *ud, const char *msg), void *ud);
 
+/* Notes that are not problems of a cell ("FILE: columns mapped: ...",
+ * two columns for one field, a --keep name no column matched) go to fn,
+ * one whole line per call (default: stderr). */
+void icp_reader_set_note(struct icp_reader *r,
+                         void (*fn)(void *ud, const char *msg), void *ud);
+
+/* 1 when the input has a column for the account key (CSV: after the
+ * header mapping) or, for JSONL, when a record read so far had one. */
+int icp_reader_has_key(const struct icp_reader *r);
+
+/* 1 when field id is a column of the input, 0 when not, -1 when the
+ * format cannot tell before reading records (JSONL). */
+int icp_reader_has_column(const struct icp_reader *r, int id);
+
+/* Calls fn once per column whose cells did not fit their type, with
+ * "FILE: column 'x': N cells did not fit, the first at FILE:LINE: ...".
+ * Returns the number of such columns. */
+int icp_reader_summary(struct icp_reader *r,
+                       void (*fn)(void *ud, const char *msg), void *ud);
+
 /* The name used in messages (borrowed from the reader). */
 const char *icp_reader_name(const struct icp_reader *r);
 

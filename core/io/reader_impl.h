@@ -24,6 +24,11 @@ struct icp_reader {
   struct icp_schema *schema;     /* borrowed */
   void (*warn)(void *ud, const char *msg);
   void *warn_ud;
+  void (*note)(void *ud, const char *msg);
+  void *note_ud;
+  struct cellstat *cells;        /* per field id: cell problems, lazily */
+  int has_key;                   /* a domain column, or a record had one */
+  int (*has_column)(const struct icp_reader *r, int id);
   int source;                    /* source id of the values ("input") */
 
   char *buf;                     /* ICP_READER_BUF + 1 bytes (a loaded
@@ -61,6 +66,16 @@ static inline int icp_reader_where(const struct icp_reader *r, uint64_t pos)
 
 /* Passes "FILE:LINE: msg" to the warning callback, if any. */
 void icp_reader_warn(struct icp_reader *r, long line, const char *msg);
+/* A cell of field id that did not fit (msg from icp_account_set_text):
+ * counted per column for icp_reader_summary, then warned. */
+void icp_reader_cell(struct icp_reader *r, long line, int id,
+                     const char *msg);
+/* After icp_account_set_text: reports the first cell of each column
+ * whose invalid UTF-8 was replaced, and clears the account's flag. */
+void icp_reader_utf8(struct icp_reader *r, struct icp_account *a, long line,
+                     int id);
+/* Passes a whole line to the note callback (default: stderr). */
+void icp_reader_note(struct icp_reader *r, const char *msg);
 
 /* Format modules: set up r (reading the CSV header). */
 enum icp_status icp_csv_open(struct icp_reader *r, struct icp_err *err);

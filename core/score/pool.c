@@ -381,6 +381,9 @@ static void *worker_main(void *arg)
       st = replay(P, s, &err);
     pthread_mutex_lock(&P->mu);
     if(go && s->last && P->masters[s->input]) {
+      /* CSV knows its key column from the header (workers read JSONL) */
+      icp_run_closing(P->rs, P->masters[s->input],
+                      icp_reader_has_column(P->masters[s->input], 0) >= 0);
       icp_reader_close(P->masters[s->input]);
       P->masters[s->input] = NULL;
     }
@@ -448,6 +451,7 @@ static void *reader_main(void *arg)
     }
     if(o->has_range)
       icp_reader_set_range(r, o->range_beg, o->range_end);
+    icp_run_opened(P->rs, r, P->w[0].packs, in == 0);
     pthread_mutex_lock(&P->mu);
     P->masters[in] = r;
     pthread_mutex_unlock(&P->mu);

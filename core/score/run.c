@@ -4,6 +4,7 @@
 
 #include "data/dupes.h"
 #include "io/reader.h"
+#include "rules/fields_check.h"
 #include "score/run_impl.h"
 
 /* ---- hand-over, shared with pool.c ------------------------------------- */
@@ -11,8 +12,53 @@
 void icp_run_warned(struct icp_run_state *rs, const char *msg)
 {
   rs->st->warnings++;
-  if(rs->shown_warn++ < ICP_RUN_MAX_MESSAGES)
+  if(rs->shown_warn++ < ICP_RUN_MAX_CELL_MESSAGES)
     fprintf(rs->diag, "%s\n", msg);
+}
+
+/* ---- what an input says about itself (issue 18) ------------------------ */
+
+static void note_cb(void *ud, const char *msg)
+{
+  struct icp_run_state *rs = ud;
+  fprintf(rs->diag, "%s\n", msg);
+}
+
+static int is_column(void *ud, int id)
+{
+  return icp_reader_has_column(ud, id) == 1;
+}
+
+static void field_cb(void *ud, const char *msg)
+{
+  struct icp_run_state *rs = ud;
+  rs->st->unknown_fields++;
+  fprintf(rs->diag, "warning: %s\n", msg);
+}
+
+void icp_run_opened(struct icp_run_state *rs, struct icp_reader *r,
+                    struct icp_pack **packs, int first)
+{
+  int k;
+  icp_reader_set_note(r, note_cb, rs);
+  /* at the start of the run: fields that nothing provides */
+  for(k = 0; first && k < rs->npacks && icp_reader_has_column(r, 0) >= 0;
+      k++)
+    icp_pack_check_fields(packs[k], is_column, r, field_cb, rs);
+}
+
+void icp_run_closing(struct icp_run_state *rs, struct icp_reader *r,
+                     int had_records)
+{
+  if(rs->shown_warn > ICP_RUN_MAX_CELL_MESSAGES)
+    rs->summarized += icp_reader_summary(r, note_cb, rs);
+  if(!icp_reader_has_key(r) && had_records) {
+    rs->st->no_key++;
+    fprintf(rs->diag, "%s: no domain column (the account key): every "
+            "account is scored without a key; name the column with "
+            "--columns FILE (columns { domain = \"Website\" }) or call it "
+            "domain\n", icp_reader_name(r));
+  }
 }
 
 enum icp_status icp_run_bad(struct icp_run_state *rs, const char *msg,
@@ -85,9 +131,9 @@ void icp_run_finish(struct icp_run_state *rs, enum icp_status st)
   if(stats->skipped > ICP_RUN_MAX_MESSAGES)
     fprintf(rs->diag, "... %ld more bad records not shown\n",
             stats->skipped - ICP_RUN_MAX_MESSAGES);
-  if(stats->warnings > ICP_RUN_MAX_MESSAGES)
+  if(stats->warnings > ICP_RUN_MAX_CELL_MESSAGES && !rs->summarized)
     fprintf(rs->diag, "... %ld more cell type errors not shown\n",
-            stats->warnings - ICP_RUN_MAX_MESSAGES);
+            stats->warnings - ICP_RUN_MAX_CELL_MESSAGES);
   if(!st)
     icp_dupes_report(rs->dupes, dup_cb, rs);
   if(rs->o->progress)
@@ -188,10 +234,12 @@ static enum icp_status run_seq(const char *const *inputs, int ninputs,
 
   for(in = 0; in < ninputs && !st; in++) {
     struct icp_reader *r;
+    long seen = rs->st->read + rs->st->skipped;
     st = icp_reader_open(&r, inputs[in], opts->format, schema, err);
     if(st)
       break;
     icp_reader_set_warn(r, warn_cb, rs);
+    icp_run_opened(rs, r, packs, in == 0);
     if(opts->has_range)
       icp_reader_set_range(r, opts->range_beg, opts->range_end);
     for(;;) {
@@ -228,6 +276,7 @@ static enum icp_status run_seq(const char *const *inputs, int ninputs,
       st = score_batch(rs, batch, nb, packs, res, err);
       nb = 0;
     }
+    icp_run_closing(rs, r, rs->st->read + rs->st->skipped > seen);
     icp_reader_close(r);
   }
 done:

@@ -20,6 +20,8 @@
 
 #define ICP_RUN_BATCH 256
 #define ICP_RUN_MAX_MESSAGES 200   /* per kind; the rest are counted */
+#define ICP_RUN_MAX_CELL_MESSAGES 10 /* cells that did not fit, one line
+                                        each; then a summary per column */
 
 struct icp_run_stats {
   long read;        /* records read */
@@ -28,6 +30,8 @@ struct icp_run_stats {
   long warnings;    /* cells that did not fit their type */
   long rule_errors; /* accounts where a custom rule raised an error */
   long duplicates;  /* domains seen more than once */
+  long no_key;      /* inputs without a domain column (the account key) */
+  long unknown_fields; /* fields rules read that nothing provides */
 };
 
 /* Called per scored account with one result per pack, in input order. */

@@ -25,6 +25,7 @@ struct icp_run_state {
   int npacks;
   struct icp_buf out;             /* sequential: formatted, not written */
   struct icp_provenance *prov;    /* _sources of an enriched file */
+  long summarized;                /* columns given a type-error summary */
 };
 
 /* A cell warning of a kept record ("FILE:LINE: ..."). */
@@ -44,6 +45,16 @@ enum icp_status icp_run_hand(struct icp_run_state *rs,
                              const struct icp_account *a,
                              struct icp_result **res, int errors,
                              struct icp_err *err);
+/* An input was opened (first: the first of the run): header notes go to
+ * the diagnostic stream; at the first, the fields the packs read that
+ * nothing provides are warned about. */
+struct icp_reader;
+void icp_run_opened(struct icp_run_state *rs, struct icp_reader *r,
+                    struct icp_pack **packs, int first);
+/* An input is done: its per-column type-error summary (when single lines
+ * were cut), and the warning when it had records but no key column. */
+void icp_run_closing(struct icp_run_state *rs, struct icp_reader *r,
+                     int had_records);
 /* The end of a run: the "more not shown" lines, the duplicate report when
  * the run went through, the final progress call. */
 void icp_run_finish(struct icp_run_state *rs, enum icp_status st);
