@@ -8,7 +8,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "io/out.h"
 #include "score/run.h"
+
+struct icp_columns;
+struct icp_schema;
 
 enum icp_exit {
   ICP_EXIT_OK = 0,
@@ -32,6 +36,24 @@ int icp_cli_date(const char *opt, const char *s, int32_t *day);
 int icp_cli_usage_error(const char *cmd, const char *fmt, ...)
   __attribute__((format(printf, 2, 3)));
 
+/* --columns FILE and --keep COLS (input_opts.c). */
+struct icp_cli_input {
+  const char *columns, *keep;
+  struct icp_columns *cols;   /* loaded by icp_cli_input_setup */
+};
+/* Like icp_cli_value for --columns and --keep. */
+int icp_cli_input_opt(int argc, char **argv, int *i,
+                      struct icp_cli_input *in);
+/* After the packs loaded against schema: loads the mapping, sets the kept
+ * columns; prints why and returns an exit code when that fails. */
+int icp_cli_input_setup(const char *cmd, struct icp_cli_input *in,
+                        struct icp_schema *schema);
+void icp_cli_input_free(struct icp_cli_input *in);
+/* -o must be .csv or .jsonl; --output-format csv|jsonl chooses for
+ * stdout. Prints why and returns ICP_EXIT_USAGE when wrong. */
+int icp_cli_output_format(const char *cmd, const char *path,
+                          const char *format, enum icp_format *fmt);
+
 /* Progress on stderr when it is a terminal (nothing when piped). */
 struct icp_progress {
   int tty;
@@ -51,5 +73,6 @@ int icp_cmd_discover(int argc, char **argv);
 int icp_cmd_validate(int argc, char **argv);
 int icp_cmd_report(int argc, char **argv);
 int icp_cmd_serve(int argc, char **argv);
+int icp_cmd_explain(int argc, char **argv);
 
 #endif

@@ -1,7 +1,9 @@
 /* cmd_check.c -- icp check: lint rule packs without data. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "rules/fields_check.h"
 #include "rules/rules.h"
 
 static const char usage[] =
@@ -14,6 +16,40 @@ static const char usage[] =
   "errors (undeclared fields, unused routes) are printed as warnings.\n"
   "\n"
   "exit status: 0 every pack is fine, 1 a pack has a problem.\n";
+
+/* The line number of a "PATH:LINE: ..." diagnostic (0 when none). */
+static long diag_line(const char *d)
+{
+  const char *c = strstr(d, ".lua:");
+  return c ? strtol(c + 5, NULL, 10) : 0;
+}
+
+/* Diagnostics come from loading (in line order) and from checking after
+ * it; printed in line order, the order of the file (stable). */
+static void print_in_line_order(const struct icp_pack *pack)
+{
+  int n = icp_pack_ndiags(pack), k, j;
+  int *order = malloc((size_t)(n ? n : 1) * sizeof(*order));
+  for(k = 0; k < n; k++) {
+    if(!order) {
+      printf("%s\n", icp_pack_diag(pack, k));
+      continue;
+    }
+    for(j = k; j > 0 && diag_line(icp_pack_diag(pack, order[j - 1])) >
+                        diag_line(icp_pack_diag(pack, k)); j--)
+      order[j] = order[j - 1];
+    order[j] = k;
+  }
+  for(k = 0; order && k < n; k++)
+    printf("%s\n", icp_pack_diag(pack, order[k]));
+  free(order);
+}
+
+static void print_warning(void *ud, const char *msg)
+{
+  (void)ud;
+  printf("warning: %s\n", msg);
+}
 
 int icp_cmd_check(int argc, char **argv)
 {
@@ -38,12 +74,13 @@ int icp_cmd_check(int argc, char **argv)
       return ICP_EXIT_NOTHING;
     }
     st = icp_pack_load_file(pack, argv[i], &err);
-    for(k = 0; k < icp_pack_ndiags(pack); k++)
-      printf("%s\n", icp_pack_diag(pack, k));
+    print_in_line_order(pack);
     if(st && !icp_pack_ndiags(pack))
       printf("%s\n", err.msg);
     for(k = 0; k < icp_pack_nwarnings(pack); k++)
       printf("warning: %s\n", icp_pack_warning(pack, k));
+    if(!st)
+      icp_pack_check_fields(pack, NULL, NULL, print_warning, NULL);
     if(st)
       rc = ICP_EXIT_USAGE;
     else

@@ -26,7 +26,11 @@ static const char usage[] =
   "  --as-of DATE        YYYY-MM-DD that dates count from (default today)\n"
   "  --explain           add every rule's outcome and the values it read\n"
   "  -o, --output OUT    write to OUT (.csv or .jsonl); default stdout JSONL\n"
+  "  --output-format csv|jsonl  format of the results on stdout\n"
   "  --format csv|jsonl  format of INPUT when its name does not tell\n"
+  "  --columns FILE      map input headers to fields (Lua: columns { })\n"
+  "  --keep COLS|all     carry input columns (comma-separated) to the\n"
+  "                      output, e.g. --keep \"Record ID\"\n"
   "  --strict            stop at the first bad record\n"
   "  --top N             print the tier counts and the N best accounts\n"
   "                      with their reasons on stderr at the end\n"
@@ -50,7 +54,18 @@ struct score_ctx {
   struct icp_top *top;
   int errors_id;          /* --providers: the enrich_errors field, or -1 */
   int csv_errors;         /* CSV: the extra column is enrich_errors */
+  const struct icp_pack *pack; /* for the CSV header */
+  int header_due;         /* CSV: written with the first row (--keep all
+                             knows its columns once the input is open) */
 };
+
+static enum icp_status csv_header(struct score_ctx *c)
+{
+  c->header_due = 0;
+  return icp_emit_csv_header(&c->line, c->pack, c->ab ? "arm" :
+                             c->csv_errors ? "enrich_errors" : NULL) ?
+         ICP_ENOMEM : ICP_OK;
+}
 
 /* The enrichment failures of a (enrich_errors), appended to b as a JSON
  * member ("enrich_errors":[...], after a comma when b holds members) or,
@@ -137,10 +152,20 @@ static enum icp_status emit(void *ud, const struct icp_account *a,
   return st;
 }
 
+/* In input order on the calling thread: the CSV header goes out first,
+ * once the first input is open (--keep all takes its columns from it). */
 static enum icp_status write_out(void *ud, const char *p, size_t n,
                                  struct icp_err *err)
 {
   struct score_ctx *c = ud;
+  if(c->header_due) {
+    enum icp_status st = csv_header(c);
+    if(!st)
+      st = icp_out_write(&c->out, c->line.p, c->line.len, err);
+    icp_buf_reset(&c->line);
+    if(st)
+      return st == ICP_ENOMEM ? icp_err_set(err, st, "out of memory") : st;
+  }
   return icp_out_write(&c->out, p, n, err);
 }
 
@@ -185,7 +210,9 @@ int icp_cmd_score(int argc, char **argv)
 {
   const char *rules = NULL, *providers = NULL, *as_of = NULL, *out = NULL;
   const char *format = NULL, *ab = NULL, *split = "50", *salt = "";
-  const char *top = NULL;
+  const char *top = NULL, *ofmt = NULL;
+  struct icp_cli_input in = { NULL, NULL, NULL };
+  enum icp_format outfmt;
   const char **inputs = calloc((size_t)argc + 1, sizeof(char *));
   int ninputs = 0, strict = 0, explain = 0, offline = 0, refresh = 0, i;
   int rc = ICP_EXIT_OK, npacks = 1;
@@ -241,7 +268,15 @@ int icp_cmd_score(int argc, char **argv)
     VAL("--split", NULL, split);
     VAL("--salt", NULL, salt);
     VAL("--top", NULL, top);
+    VAL("--output-format", NULL, ofmt);
 #undef VAL
+    if((m = icp_cli_input_opt(argc, argv, &i, &in))) {
+      if(m < 0) {
+        rc = ICP_EXIT_USAGE;
+        goto out;
+      }
+      continue;
+    }
     if(icp_cli_flag(argv, i, "--strict"))
       strict = 1;
     else if(icp_cli_flag(argv, i, "--explain"))
@@ -276,6 +311,8 @@ int icp_cmd_score(int argc, char **argv)
     goto out;
   }
   if((rc = icp_par_apply("score", &par, &ro)))
+    goto out;
+  if((rc = icp_cli_output_format("score", out, ofmt, &outfmt)))
     goto out;
   if((offline || refresh) && !providers) {
     rc = icp_cli_usage_error("score", "--offline and --refresh go with "
@@ -325,9 +362,11 @@ int icp_cmd_score(int argc, char **argv)
     if(as_of)
       icp_pack_set_as_of(packs[i], day);
   }
+  if((rc = icp_cli_input_setup("score", &in, schema)))
+    goto out;
   /* scoring reads only the columns the packs' rules read */
   icp_schema_restrict(schema, 1);
-  if(icp_out_open(&c->out, out, ICP_FMT_UNKNOWN, &err)) {
+  if(icp_out_open(&c->out, out, outfmt, &err)) {
     fprintf(stderr, "icp score: %s\n", err.msg);
     rc = ICP_EXIT_NOTHING;
     goto out;
@@ -336,16 +375,9 @@ int icp_cmd_score(int argc, char **argv)
   c->explain = explain;
   c->errors_id = -1;
   c->ab = npacks == 2;
-  if(c->out.fmt == ICP_FMT_CSV) {
-    c->csv_errors = !c->ab && providers;
-    if(icp_emit_csv_header(&c->line, packs[0], c->ab ? "arm" :
-                           providers ? "enrich_errors" : NULL) ||
-       icp_out_write(&c->out, c->line.p, c->line.len, &err)) {
-      rc = ICP_EXIT_NOTHING;
-      goto close;
-    }
-    icp_buf_reset(&c->line);
-  }
+  c->csv_errors = c->out.fmt == ICP_FMT_CSV && !c->ab && providers;
+  c->pack = packs[0];
+  c->header_due = c->out.fmt == ICP_FMT_CSV;
   ro.format = format;
   ro.strict = strict;
   ro.explain = explain;
@@ -371,7 +403,9 @@ int icp_cmd_score(int argc, char **argv)
     if(s == ICP_ESKIP)
       rc = ICP_EXIT_PARTIAL;
   }
-  else if(st.skipped || icp_hooks_failures(&hooks))
+  else if(st.skipped || st.no_key || st.unknown_fields ||
+          icp_hooks_failures(&hooks) ||
+          icp_schema_keep_missing(schema, 0))
     rc = ICP_EXIT_PARTIAL;
   if(s != ICP_ESKIP && (prog.tty || st.skipped || st.warnings ||
                         st.rule_errors || st.duplicates || c->top))
@@ -379,6 +413,10 @@ int icp_cmd_score(int argc, char **argv)
   icp_top_print(c->top, stderr);
   icp_hooks_summary(&hooks, stderr);
 close:
+  if(c->header_due && csv_header(c)) {
+    fprintf(stderr, "icp score: out of memory\n");
+    rc = ICP_EXIT_NOTHING;
+  }
   if(c->line.len && icp_out_write(&c->out, c->line.p, c->line.len, &err)) {
     fprintf(stderr, "icp score: %s\n", err.msg);
     rc = ICP_EXIT_NOTHING;
@@ -390,6 +428,7 @@ close:
   icp_buf_free(&c->line);
 out:
   icp_hooks_free(&hooks);
+  icp_cli_input_free(&in);
   for(i = 0; i < 2; i++)
     icp_pack_free(packs[i]);
   icp_schema_free(schema);

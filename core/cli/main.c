@@ -13,6 +13,7 @@ static const struct {
   const char *what;
 } commands[] = {
   { "score", icp_cmd_score, "score accounts with a rule pack" },
+  { "explain", icp_cmd_explain, "one account's score, rule by rule" },
   { "check", icp_cmd_check, "lint a rule pack without data" },
   { "test", icp_cmd_test, "run a pack's test cases and golden snapshots" },
   { "diff", icp_cmd_diff, "tier migration between two pack versions" },

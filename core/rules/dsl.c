@@ -7,6 +7,7 @@
 #include <lauxlib.h>
 
 #include "data/value.h"
+#include "base/suggest.h"
 #include "rules/dsl.h"
 
 #define PRED_MT "icp.predicate"
@@ -119,6 +120,45 @@ static int pred_method(lua_State *L)
   return 1;
 }
 
+/* field "x" :typo(...): a located diagnostic with a did-you-mean when it
+ * is called; the load goes on (so that `icp check` reports every other
+ * problem) with a stand-in predicate, and the pack cannot score. */
+static int typo_method(lua_State *L)
+{
+  struct icp_pack *pack = lua_touserdata(L, lua_upvalueindex(1));
+  const char *const *methods = lua_touserdata(L, lua_upvalueindex(2));
+  const char *name = lua_tostring(L, lua_upvalueindex(3));
+  const char *hint;
+  size_t n = 0;
+  int line = icp_dsl_caller_line(L);
+  while(methods[n])
+    n++;
+  hint = icp_suggest(name, methods, n);
+  DIAG(pack, line, "%s:%d: unknown predicate ':%s'%s%s%s", pack->path,
+       line, name, hint ? " (did you mean ':" : " (predicates: eq ne lt lte gt gte "
+       "between one_of has has_any has_all contains exists missing is_true "
+       "is_false within_days older_than_days)",
+       hint ? hint : "", hint ? "'?)" : "");
+  lua_settop(L, 1);                         /* the field reference */
+  lua_pushliteral(L, "exists");
+  lua_pushcclosure(L, pred_method, 1);
+  lua_insert(L, 1);
+  lua_call(L, 1, 1);
+  return 1;
+}
+
+/* __index of the predicate methods: a name that is none of them */
+static int unknown_method(lua_State *L)
+{
+  if(lua_type(L, 2) != LUA_TSTRING)
+    return 0;
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_pushvalue(L, lua_upvalueindex(2));
+  lua_pushvalue(L, 2);
+  lua_pushcclosure(L, typo_method, 3);
+  return 1;
+}
+
 /* all{...} / any{...} / none{...} */
 static int combinator(lua_State *L)
 {
@@ -152,9 +192,16 @@ static int check_known(struct icp_pack *pack, lua_State *L, int t,
         if(!strcmp(*k, lua_tostring(L, -1)))
           ok = 1;
       if(!ok) {
-        DIAG(pack, line, "%s:%d: %s%s%s%s: unknown key '%s'", pack->path,
-             line, what, name ? " '" : "", name ? name : "",
-             name ? "'" : "", lua_tostring(L, -1));
+        size_t nk = 0;
+        const char *hint;
+        while(keys[nk])
+          nk++;
+        hint = icp_suggest(lua_tostring(L, -1), keys, nk);
+        DIAG(pack, line, "%s:%d: %s%s%s%s: unknown key '%s'%s%s%s",
+             pack->path, line, what, name ? " '" : "", name ? name : "",
+             name ? "'" : "", lua_tostring(L, -1),
+             hint ? " (did you mean '" : "", hint ? hint : "",
+             hint ? "'?)" : "");
         bad = 1;
       }
     }
@@ -782,6 +829,12 @@ enum icp_status icp_dsl_install(struct icp_pack *pack, struct icp_err *err)
     lua_pushcclosure(L, pred_method, 1);
     lua_setfield(L, -2, *m);
   }
+  lua_createtable(L, 0, 1);                 /* methods' metatable */
+  lua_pushlightuserdata(L, pack);
+  lua_pushlightuserdata(L, (void *)methods);
+  lua_pushcclosure(L, unknown_method, 2);
+  lua_setfield(L, -2, "__index");
+  lua_setmetatable(L, -2);
   lua_setfield(L, -2, "__index");
   lua_pushliteral(L, "field");
   lua_setfield(L, -2, "__metatable");

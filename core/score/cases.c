@@ -11,6 +11,7 @@
 #include "rules/lua_account.h"
 #include "rules/rules.h"
 #include "score/cases.h"
+#include "score/explain.h"
 #include "score/emit.h"
 #include "score/score.h"
 
@@ -233,43 +234,11 @@ static void explain(struct report *rp, const struct icp_pack *p,
                     const struct icp_account *a, const struct icp_result *r,
                     const unsigned char *mentioned)
 {
-  static const char *const oname[] = { "not fired", "fired", "unknown" };
-  struct icp_buf b;
-  int i, k;
-  icp_buf_init(&b, 1 << 16);
-  icp_emit_reasons(&b, p, r, p->nrules);
-  fprintf(rp->out, "  actual: tier %s%s%s, score %.6g, coverage %.6g, "
-          "route %s; %s%s\n", r->tier_name, r->grade ? ", grade " : "",
-          r->grade ? r->grade : "", r->score, r->coverage,
-          r->route ? r->route : "none", b.len ? "fired " : "nothing fired",
-          b.len ? b.p : "");
-  for(i = 0; i < p->nrules + p->nexcl; i++) {
-    int excl = i >= p->nrules, idx = excl ? i - p->nrules : i;
-    const int *reads = excl ? p->excl[idx].reads : p->rules[idx].reads;
-    int nreads = excl ? p->excl[idx].nreads : p->rules[idx].nreads;
-    const char *e = icp_result_error(r, i);
-    if(!mentioned[i])
-      continue;
-    icp_buf_reset(&b);
-    if(!nreads && r->explain) {
-      reads = r->reads + r->read_off[i];
-      nreads = r->read_n[i];
-    }
-    for(k = 0; k < nreads; k++) {
-      icp_buf_printf(&b, "%s%s = ", k ? ", " : "",
-                     icp_schema_name(p->schema, reads[k]));
-      icp_emit_value(&b, icp_account_get(a, reads[k]));
-    }
-    fprintf(rp->out, "  why: %s '%s' %s%s%s%s%s\n",
-            excl ? "exclude" : "rule", excl ? p->excl[idx].name :
-            p->rules[idx].name,
-            oname[excl ? r->xoutcome[idx] : r->outcome[idx]],
-            b.len ? " (" : "", b.len ? b.p : "", b.len ? ")" : "",
-            e ? "; error: " : "");
-    if(e)
-      fprintf(rp->out, "       %s\n", e);
-  }
-  icp_buf_free(&b);
+  int i;
+  icp_explain_actual(rp->out, p, r);
+  for(i = 0; i < p->nrules + p->nexcl; i++)
+    if(mentioned[i])
+      icp_explain_rule(rp->out, p, a, r, i, 0);
 }
 
 static void check_expect(struct report *rp, lua_State *L, int t,

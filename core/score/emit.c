@@ -61,6 +61,61 @@ enum icp_status icp_emit_value(struct icp_buf *b, const struct icp_value *v)
   }
 }
 
+/* ---- kept input columns (--keep) --------------------------------------- */
+
+static enum icp_status kept_json(struct icp_buf *b, const struct icp_pack *p,
+                                 const struct icp_account *a)
+{
+  int i, n = icp_schema_nkept(p->schema);
+  if(!n)
+    return ICP_OK;
+  TRY(key(b, "kept", 0));
+  TRY(icp_buf_addc(b, '{'));
+  for(i = 0; i < n; i++) {
+    TRY(key(b, icp_schema_kept_name(p->schema, i), i == 0));
+    TRY(icp_emit_value(b, icp_account_get(a, icp_schema_kept_id(p->schema,
+                                                                i))));
+  }
+  return icp_buf_addc(b, '}');
+}
+
+/* A value as one CSV cell: text as it is, lists ';'-joined. */
+static enum icp_status value_cell(struct icp_buf *b,
+                                  const struct icp_value *v)
+{
+  char tmp[40];
+  uint32_t i;
+  switch(v->type) {
+  case ICP_T_STRING:
+    return icp_csv_cell(b, v->u.str, v->n, 1);
+  case ICP_T_NUMBER:
+    return icp_buf_add(b, tmp, (size_t)icp_fmt_num(tmp, sizeof(tmp),
+                                                    v->u.num));
+  case ICP_T_BOOL:
+    return icp_buf_adds(b, v->u.b ? "true" : "false");
+  case ICP_T_DATE:
+    icp_format_date(v->u.day, tmp);
+    return icp_buf_add(b, tmp, 10);
+  case ICP_T_LIST: {
+    struct icp_buf t;
+    enum icp_status st = ICP_OK;
+    icp_buf_init(&t, (size_t)1 << 24);
+    for(i = 0; i < v->n && !st; i++) {
+      if(i)
+        st = icp_buf_addc(&t, ';');
+      if(!st)
+        st = icp_buf_add(&t, v->u.list[i].p, v->u.list[i].n);
+    }
+    if(!st && t.len)
+      st = icp_csv_cell(b, t.p, t.len, 1);
+    icp_buf_free(&t);
+    return st;
+  }
+  default:
+    return ICP_OK;
+  }
+}
+
 static enum icp_status reads_json(struct icp_buf *b,
                                   const struct icp_pack *p,
                                   const struct icp_account *a,
@@ -251,6 +306,7 @@ enum icp_status icp_emit_jsonl(struct icp_buf *b, const struct icp_pack *p,
     else
       TRY(str_or_null(b, f));
   }
+  TRY(kept_json(b, p, a));
   if(r->nerrors) {
     TRY(LIT(b, ",\"errors\":"));
     TRY(icp_buf_addc(b, '{'));
@@ -296,7 +352,12 @@ enum icp_status icp_emit_csv_header(struct icp_buf *b,
     TRY(icp_csv_cell(b, p->dims[i].name, strlen(p->dims[i].name), 1));
   }
   TRY(icp_buf_adds(b, ",coverage,route,top_reasons,excluded_by,unknown,"
-                   "pack,source"));
+                   "pack,source,sla_hours,as_of"));
+  for(i = 0; i < icp_schema_nkept(p->schema); i++) {
+    const char *k = icp_schema_kept_name(p->schema, i);
+    TRY(icp_buf_addc(b, ','));
+    TRY(icp_csv_cell(b, k, strlen(k), 1));
+  }
   if(extra_col) {
     TRY(icp_buf_addc(b, ','));
     TRY(icp_csv_cell(b, extra_col, strlen(extra_col), 1));
@@ -381,7 +442,9 @@ enum icp_status icp_emit_csv_row(struct icp_buf *b, const struct icp_pack *p,
   if(dom)
     TRY(icp_csv_cell(b, dom, strlen(dom), 1));
   TRY(icp_buf_addc(b, ','));
-  TRY(icp_buf_json_fixed(b, r->score));
+  /* a CRM view sorted by score shows excluded accounts last: their score
+   * cell is 0 (the JSONL keeps the composite beside tier "excluded") */
+  TRY(icp_buf_json_fixed(b, r->nexcluded ? 0 : r->score));
   TRY(icp_buf_addc(b, ','));
   TRY(icp_csv_cell(b, r->tier_name, strlen(r->tier_name), 1));
   if(p->grade.line) {
@@ -436,6 +499,17 @@ enum icp_status icp_emit_csv_row(struct icp_buf *b, const struct icp_pack *p,
   TRY(icp_buf_addc(b, ','));
   snprintf(src, sizeof(src), "%s:%ld", a->file ? a->file : "-", a->line);
   TRY(icp_csv_cell(b, src, strlen(src), 1));
+  TRY(icp_buf_addc(b, ','));
+  if(r->route_def && r->route_def->has_sla)
+    TRY(icp_buf_json_fixed(b, r->route_def->sla_hours));
+  TRY(icp_buf_addc(b, ','));
+  icp_format_date(p->as_of, src);
+  TRY(icp_buf_add(b, src, 10));
+  for(i = 0; i < icp_schema_nkept(p->schema); i++) {
+    TRY(icp_buf_addc(b, ','));
+    TRY(value_cell(b, icp_account_get(a, icp_schema_kept_id(p->schema,
+                                                            i))));
+  }
   if(extra_val) {
     TRY(icp_buf_addc(b, ','));
     TRY(icp_csv_cell(b, extra_val, strlen(extra_val), 1));

@@ -124,10 +124,10 @@ check "--format overrides an unknown extension" [ "$(lines t.jsonl)" = 6 ]
 st=$?
 check "-o out.csv exits 0" [ "$st" = 0 ]
 check "CSV output has a header and one row per record" [ "$(lines out.csv)" = 7 ]
-check "CSV header" [ "$(sed -n 1p out.csv | tr -d '\r')" = "domain,score,tier,fit,eng,coverage,route,top_reasons,excluded_by,unknown,pack,source" ]
+check "CSV header" [ "$(sed -n 1p out.csv | tr -d '\r')" = "domain,score,tier,fit,eng,coverage,route,top_reasons,excluded_by,unknown,pack,source,sla_hours,as_of" ]
 check "CSV rows end with CRLF" [ "$(sed -n 2p out.csv | od -c | grep -c '\\r')" -ge 1 ]
-check "CSV row of the first account" [ "$(sed -n 2p out.csv | tr -d '\r')" = "alpha.io,93.333333,A,100,80,1,ae,size +50; ind +50; recent +10,,,e2e 1,in.csv:2" ]
-check "CSV row of the excluded account keeps its score" has out.csv 'rival.com,66.666667,excluded,100,0,0.733333,disqualified,'
+check "CSV row of the first account" [ "$(sed -n 2p out.csv | tr -d '\r')" = "alpha.io,93.333333,A,100,80,1,ae,size +50; ind +50; recent +10,,,e2e 1,in.csv:2,4,2024-06-01" ]
+check "CSV row of the excluded account scores 0 (a CRM sorts it last)" has out.csv 'rival.com,0,excluded,100,0,0.733333,disqualified,'
 check "CSV reasons of an excluded account" has out.csv 'excluded: competitor,rival'
 "$ICP" score --rules pack.lua $ASOF --output out.jsonl in.csv 2>/dev/null
 check "--output out.jsonl equals standard output" cmp -s out.jsonl out1.jsonl

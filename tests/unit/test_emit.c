@@ -336,12 +336,13 @@ Test(csv_out, header_and_row_line_up)
   tp_score(&t);
   cr_assert_eq(icp_emit_csv_header(&h, t.pack, NULL), ICP_OK);
   cr_assert_str_eq(h.p, "domain,score,tier,fit,eng,coverage,route,"
-                   "top_reasons,excluded_by,unknown,pack,source\r\n");
+                   "top_reasons,excluded_by,unknown,pack,source,"
+                   "sla_hours,as_of\r\n");
   cr_assert_eq(icp_emit_csv_row(&r, t.pack, t.a, t.r, NULL), ICP_OK);
   cr_assert(r.len > 2 && !strcmp(r.p + r.len - 2, "\r\n"));
   nh = split_csv(h.p, hf, 32);
   nr = split_csv(r.p, rf, 32);
-  cr_assert_eq(nh, 12);
+  cr_assert_eq(nh, 14);
   cr_assert_eq(nr, nh, "%s", r.p);
   cr_assert_str_eq(rf[0], "acme.io");
   cr_assert_str_eq(rf[1], "88.888889");
@@ -371,14 +372,15 @@ Test(csv_out, excluded_rows_give_the_reason_and_an_extra_column)
   tp_acct(&t, "domain=rival.com", NULL);
   tp_score(&t);
   cr_assert_eq(icp_emit_csv_header(&h, t.pack, "arm"), ICP_OK);
-  cr_assert(strstr(h.p, ",source,arm\r\n"));
+  cr_assert(strstr(h.p, ",source,sla_hours,as_of,arm\r\n"));
   cr_assert_eq(icp_emit_csv_row(&r, t.pack, t.a, t.r, "B"), ICP_OK);
-  cr_assert_eq(split_csv(r.p, f, 32), 13);
+  cr_assert_eq(split_csv(r.p, f, 32), 15);
+  cr_assert_str_eq(f[1], "0.00"); /* sorts below every real tier */
   cr_assert_str_eq(f[2], "excluded");
   cr_assert_str_eq(f[6], "disqualified");
   cr_assert_str_eq(f[7], "excluded: competitor");
   cr_assert_str_eq(f[8], "rival");
-  cr_assert_str_eq(f[12], "B");
+  cr_assert_str_eq(f[14], "B");
   icp_buf_free(&h);
   icp_buf_free(&r);
   tp_free(&t);
