@@ -346,6 +346,12 @@ void icp_reader_utf8(struct icp_reader *r, struct icp_account *a, long line,
   struct cellstat *c;
   char m[ICP_ERR_MAX];
   a->utf8_fixed = 0;
+  if(!r->buf) { /* a text (request body): stricter, an error */
+    snprintf(m, sizeof(m), "column '%s': invalid UTF-8",
+             icp_schema_name(r->schema, id));
+    icp_reader_warn(r, line, m);
+    return;
+  }
   c = cellstat(r, id);
   if(!c || c->utf8_told)
     return;
@@ -360,7 +366,7 @@ void icp_reader_note(struct icp_reader *r, const char *msg)
 {
   if(r->note)
     r->note(r->note_ud, msg);
-  else
+  else if(r->buf) /* not for the texts of a server's requests */
     fprintf(stderr, "%s\n", msg);
 }
 

@@ -29,6 +29,7 @@
 
 #include "io/out.h"
 #include "net/enrich.h"
+#include "rules/columns_file.h"
 #include "score/emit.h"
 #include "score/run.h"
 #include "icp_lua.h"
@@ -121,7 +122,7 @@ static void check_keys(lua_State *L, int arg)
   static const char *const known[] = { "format", "output_format",
                                        "explain", "strict", "diag",
                                        "providers", "offline", "refresh",
-                                       NULL };
+                                       "columns", NULL };
   lua_pushnil(L);
   while(lua_next(L, arg)) {
     int i;
@@ -190,7 +191,8 @@ int icp_lua_score_file(lua_State *L)
   struct icp_err err, cerr;
   struct sink s;
   enum icp_status rs = ICP_OK;
-  const char *providers = NULL;
+  const char *providers = NULL, *columns = NULL;
+  struct icp_columns *cols = NULL;
   struct icp_enrich_opts eo;
   struct icp_enrich *enr = NULL;
 
@@ -213,14 +215,33 @@ int icp_lua_score_file(lua_State *L)
     lua_pop(L, 1);
     eo.offline = bool_opt(L, 4, "offline");
     eo.refresh = bool_opt(L, 4, "refresh");
+    if(lua_getfield(L, 4, "columns") != LUA_TNIL &&
+       lua_type(L, -1) != LUA_TSTRING)
+      luaL_argerror(L, 4, "columns: a path expected");
+    columns = lua_tostring(L, -1);     /* anchored by the options table */
+    lua_pop(L, 1);
   }
   inputs = inputs_arg(L, 2, &ninputs);             /* ..., inputs */
 
   /* From here to the results, no Lua call: nothing may unwind. */
+  if(columns) {
+    cols = icp_columns_new();
+    if(!cols || icp_columns_load(cols, h->schema, columns, &err)) {
+      if(!cols)
+        icp_err_set(&err, ICP_ENOMEM, "out of memory");
+      icp_columns_free(cols);
+      lua_pushnil(L);
+      lua_pushstring(L, err.msg);
+      return 2;
+    }
+    icp_schema_set_columns(h->schema, cols);
+  }
   if(providers) {
     curl_global_init(CURL_GLOBAL_DEFAULT); /* reference counted */
     if(icp_enrich_open(&enr, providers, h->schema, &eo, &err)) {
       curl_global_cleanup();
+      icp_schema_set_columns(h->schema, NULL);
+      icp_columns_free(cols);
       lua_pushnil(L);
       lua_pushstring(L, err.msg);
       return 2;
@@ -233,6 +254,8 @@ int icp_lua_score_file(lua_State *L)
       icp_enrich_close(enr);
       curl_global_cleanup();
     }
+    icp_schema_set_columns(h->schema, NULL);
+    icp_columns_free(cols);
     lua_pushnil(L);
     lua_pushstring(L, err.msg);
     return 2;
@@ -255,6 +278,8 @@ int icp_lua_score_file(lua_State *L)
     err = cerr;
   }
   icp_buf_free(&s.line);
+  icp_schema_set_columns(h->schema, NULL);
+  icp_columns_free(cols);
   if(enr) {
     if(icp_enrich_failures(enr) && ro.diag == NULL)
       icp_enrich_summary(enr, stderr);
