@@ -28,6 +28,7 @@ static const char usage[] =
   "                      score_shift, movers); -\n"
   "                      for stdout instead of the table\n"
   "  --format csv|jsonl  format of INPUT when its name does not tell\n"
+  "  --columns FILE      map input headers to fields (Lua: columns { })\n"
   "  --strict            stop at the first bad record\n"
   "%s"
   "\n"
@@ -63,6 +64,7 @@ int icp_cmd_diff(int argc, char **argv)
   int ninputs = 0, strict = 0, i, rc = ICP_EXIT_OK;
   struct icp_schema *schema = NULL;
   struct icp_pack *packs[2] = { NULL, NULL };
+  struct icp_cli_input in = { NULL, NULL, NULL };
   struct icp_diff *d = NULL;
   struct icp_run_opts ro;
   struct icp_run_stats st;
@@ -107,6 +109,13 @@ int icp_cmd_diff(int argc, char **argv)
     VAL("--format", format);
     VAL("--top", top_s);
 #undef VAL
+    if((m = icp_cli_input_opt(argc, argv, &i, &in))) {
+      if(m < 0) {
+        rc = ICP_EXIT_USAGE;
+        goto out;
+      }
+      continue;
+    }
     if(icp_cli_flag(argv, i, "--strict"))
       strict = 1;
     else if(argv[i][0] == '-' && argv[i][1]) {
@@ -143,6 +152,8 @@ int icp_cmd_diff(int argc, char **argv)
     rc = ICP_EXIT_USAGE;
     goto out;
   }
+  if((rc = icp_cli_input_setup("diff", &in, schema)))
+    goto out;
   icp_schema_restrict(schema, 1); /* only the columns rules read */
   d = icp_diff_new(packs[0], packs[1], (int)top);
   if(!d) {
@@ -181,6 +192,7 @@ out:
   icp_pack_free(packs[0]);
   icp_pack_free(packs[1]);
   icp_schema_free(schema);
+  icp_cli_input_free(&in);
   free(inputs);
   return rc;
 }

@@ -39,6 +39,7 @@ static const char usage[] =
   "  --q Q               false discovery rate that marks significance (0.05)\n"
   "  --as-of DATE        YYYY-MM-DD that date ages count from (default today)\n"
   "  --format csv|jsonl  format of INPUT when its name does not tell\n"
+  "  --columns FILE      map input headers to fields (Lua: columns { })\n"
   "\n"
   "output:\n"
   "  --json FILE         every test as JSON (- for stdout)\n"
@@ -91,6 +92,7 @@ int icp_cmd_discover(int argc, char **argv)
   const char **inputs = calloc((size_t)argc + 1, sizeof(char *));
   struct icp_disc_opts o;
   struct icp_disc *d = NULL;
+  struct icp_cli_input in = { NULL, NULL, NULL };
   struct icp_err err;
   int ninputs = 0, i, rc = ICP_EXIT_OK, w;
   long lv;
@@ -133,6 +135,7 @@ int icp_cmd_discover(int argc, char **argv)
     VAL("--holdout", holdout);
     VAL("--seed", seed);
     VAL("--width", width);
+    VAL("--columns", in.columns);
 #undef VAL
     if(argv[i][0] == '-' && argv[i][1]) {
       rc = icp_cli_usage_error("discover", "unknown option %s", argv[i]);
@@ -219,6 +222,15 @@ int icp_cmd_discover(int argc, char **argv)
     BAD("too many inputs");
 #undef BAD
 
+  if(in.columns) { /* targets: canonical fields (no pack here) */
+    struct icp_schema *canon = icp_schema_new();
+    rc = canon ? icp_cli_input_setup("discover", &in, canon) :
+         ICP_EXIT_NOTHING;
+    icp_schema_free(canon);
+    if(rc)
+      goto out;
+    o.columns = in.cols;
+  }
   d = icp_disc_new(&o);
   if(!d) {
     rc = ICP_EXIT_NOTHING;
@@ -283,6 +295,7 @@ int icp_cmd_discover(int argc, char **argv)
     rc = ICP_EXIT_PARTIAL;
 out:
   icp_disc_free(d);
+  icp_cli_input_free(&in);
   free(inputs);
   return rc;
 }

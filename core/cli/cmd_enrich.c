@@ -35,6 +35,7 @@ static const char usage[] =
   "  --verbose         print every failure as it happens (the summary\n"
   "                    gives counts by cause and the first domains)\n"
   "  --format F        format of inputs without an extension (csv|jsonl)\n"
+  "  --columns FILE    map input headers to fields (Lua: columns { })\n"
   "  -o OUT            output file, CSV or JSONL by extension "
   "(default: JSONL on stdout)\n"
   "  --max-in-flight N transfers at once over all providers (default 64)\n"
@@ -353,6 +354,7 @@ int icp_cmd_enrich(int argc, char **argv)
 {
   const char *providers = NULL, *outpath = NULL, *format = NULL, *v;
   const char **inputs;
+  struct icp_cli_input in = { NULL, NULL, NULL };
   struct icp_enrich_opts eo;
   struct run r;
   struct icp_err err = { "" };
@@ -415,6 +417,16 @@ int icp_cmd_enrich(int argc, char **argv)
       format = v;
       continue;
     }
+    if((m = icp_cli_input_opt(argc, argv, &i, &in))) {
+      if(m < 0)
+        goto usage_err;
+      if(in.keep) {
+        free(inputs);
+        return icp_cli_usage_error("enrich", "--keep: enrich writes every "
+                                   "column already");
+      }
+      continue;
+    }
     if((m = icp_cli_value(argc, argv, &i, "--max-in-flight", NULL, &v))) {
       double d;
       if(m < 0 || !icp_parse_number(v, strlen(v), &d) || d < 1 ||
@@ -456,6 +468,8 @@ int icp_cmd_enrich(int argc, char **argv)
     code = ICP_EXIT_USAGE;
     goto done;
   }
+  if((code = icp_cli_input_setup("enrich", &in, r.schema)))
+    goto done;
   for(i = 0; i < ninputs; i++) {
     size_t l = count_lines(inputs[i]);
     const char *dot = strrchr(inputs[i], '.');
@@ -510,6 +524,7 @@ done:
   icp_buf_free(&r.w.line);
   free(r.w.cols);
   icp_schema_free(r.schema);
+  icp_cli_input_free(&in);
   free(inputs);
   curl_global_cleanup();
   return code;

@@ -13,7 +13,7 @@
 static const char usage[] =
   "usage: icp test PATH... [--min-coverage 0.9] [--as-of DATE] [--verbose]\n"
   "       icp test --golden FILE --data INPUT... [--rules PACK] [--update]\n"
-  "                [--tolerance 1e-6] [--as-of DATE]\n"
+  "                [--tolerance 1e-6] [--as-of DATE] [--columns FILE]\n"
   "\n"
   "Runs every case of every *_test.lua found in PATH (files or\n"
   "directories, searched recursively; a pack x.lua means x_test.lua). A\n"
@@ -107,7 +107,8 @@ static int walk(struct files *f, const char *dir, int depth)
 
 static int run_golden(const char *golden, const char **data, int ndata,
                       const char *rules, const char *format, int update,
-                      double tol, int32_t day, int has_day)
+                      double tol, int32_t day, int has_day,
+                      struct icp_cli_input *in)
 {
   struct icp_schema *schema = icp_schema_new();
   struct icp_pack *pack = schema ? icp_pack_new(schema, NULL) : NULL;
@@ -131,6 +132,12 @@ static int run_golden(const char *golden, const char **data, int ndata,
   }
   if(has_day)
     icp_pack_set_as_of(pack, day);
+  if((rc = icp_cli_input_setup("test", in, schema))) {
+    printf("0 passed, 1 failed\n");
+    icp_pack_free(pack);
+    icp_schema_free(schema);
+    return rc;
+  }
   icp_schema_restrict(schema, 1); /* only the columns rules read */
   memset(&go, 0, sizeof(go));
   go.tolerance = tol;
@@ -174,6 +181,7 @@ int icp_cmd_test(int argc, char **argv)
   int32_t day = icp_today();
   struct icp_case_opts co;
   struct icp_case_stats cs;
+  struct icp_cli_input in = { NULL, NULL, NULL };
 
   if(!data || !paths) {
     free(data);
@@ -204,6 +212,14 @@ int icp_cmd_test(int argc, char **argv)
     VAL("--min-coverage", min_cov);
     VAL("--tolerance", tol_s);
 #undef VAL
+    if((m = icp_cli_input_opt(argc, argv, &i, &in))) {
+      if(m < 0) {
+        rc = ICP_EXIT_USAGE;
+        goto out;
+      }
+      in_data = 0;
+      continue;
+    }
     if((m = icp_cli_value(argc, argv, &i, "--data", NULL, &v))) {
       if(m < 0) {
         rc = ICP_EXIT_USAGE;
@@ -260,7 +276,7 @@ int icp_cmd_test(int argc, char **argv)
       goto out;
     }
     rc = run_golden(golden, data, ndata, rules, format, update, tol, day,
-                    as_of != NULL);
+                    as_of != NULL, &in);
     goto out;
   }
   if(!npaths) {
@@ -321,5 +337,6 @@ out:
   free(files.p);
   free(data);
   free(paths);
+  icp_cli_input_free(&in);
   return rc;
 }

@@ -51,6 +51,7 @@ static const char usage[] =
   "                        two tiers, or its top tier when it has two)\n"
   "  --json FILE           every figure and the flags as JSON\n"
   "  --format csv|jsonl    format of ACCOUNTS when its name does not tell\n"
+  "  --columns FILE        map the headers of ACCOUNTS to fields\n"
   "  --quiet               print only the flags\n"
   "thresholds (fractions or percentages; also in the pack's validate {}):\n"
   "  --conversion-drop 15%       ICP win rate down more than this\n"
@@ -404,7 +405,7 @@ static void print_flags(FILE *fp, const struct icp_val_metrics *m,
 struct vopts {
   const char *rules, *vs, *deals, *accounts, *json, *format;
   const char *as_of, *period, *periods, *baseline, *icp_tiers;
-  const char *salt, *split, *acc_key;
+  const char *salt, *split, *acc_key, *columns;
   struct icp_val_columns cols;
   int ab, quiet;
   struct icp_par par;  /* --threads, --byte-range, --shard */
@@ -521,6 +522,7 @@ static int run(struct vopts *o, struct icp_val_opts *vo)
   struct icp_val_metrics *m = NULL;
   struct icp_val_flag *flags = NULL;
   size_t nflags = 0;
+  struct icp_cli_input in = { NULL, NULL, NULL };
   struct icp_run_opts ro;
   struct icp_run_stats st;
   struct icp_progress prog;
@@ -569,6 +571,9 @@ static int run(struct vopts *o, struct icp_val_opts *vo)
       goto out;
     }
   }
+  in.columns = o->columns;
+  if((rc = icp_cli_input_setup("validate", &in, c.schema)))
+    goto out;
   memset(&ro, 0, sizeof(ro));
   if((rc = icp_par_apply("validate", &o->par, &ro)))
     goto out;
@@ -683,6 +688,7 @@ out:
     icp_pack_free(packs[k]);
   icp_val_data_free(c.d);
   icp_schema_free(c.schema);
+  icp_cli_input_free(&in);
   return rc;
 }
 
@@ -733,6 +739,7 @@ int icp_cmd_validate(int argc, char **argv)
     VAL("--accounts", o.accounts);
     VAL("--json", o.json);
     VAL("--format", o.format);
+    VAL("--columns", o.columns);
     VAL("--as-of", o.as_of);
     VAL("--period", o.period);
     VAL("--periods", o.periods);

@@ -23,7 +23,8 @@ static const struct {
   { "emaildomain", "domain" },
   /* firmographics */
   { "companyname", "name" }, { "company", "name" },
-  { "accountname", "name" }, { "organization", "name" },
+  { "accountname", "name" }, { "account", "name" },
+  { "organization", "name" },
   { "organisation", "name" }, { "organizationname", "name" },
   { "sector", "industry" }, { "vertical", "industry" },
   { "subsector", "sub_industry" },

@@ -129,7 +129,8 @@ static int amount(struct cur *c, double *v, int *scaled)
     skip_space(c);
     return isfinite(x);
   }
-  for(k = 0; k < sizeof(suffixes) / sizeof(suffixes[0]); k++) {
+  for(k = 0; ((at(c, 0) | 32) >= 'a' && (at(c, 0) | 32) <= 'z') &&
+      k < sizeof(suffixes) / sizeof(suffixes[0]); k++) {
     size_t save = c->i;
     int next;
     if(!eat(c, suffixes[k].w))
@@ -159,6 +160,8 @@ static int amount(struct cur *c, double *v, int *scaled)
 static void skip_unit(struct cur *c)
 {
   skip_space(c);
+  if(((at(c, 0) | 32) < 'a' || (at(c, 0) | 32) > 'z'))
+    return;
   if(eat(c, "employees") || eat(c, "employee") || eat(c, "people") ||
      eat(c, "staff") || eat(c, "usd") || eat(c, "dollars"))
     skip_space(c);
@@ -203,9 +206,11 @@ enum icp_norm_kind icp_norm_range(const char *s, size_t n, double *mid)
   skip_space(&c);
   if(c.i == c.n || c.n - c.i > 128)
     return ICP_NORM_NONE;
-  if(eat(&c, "c_"))
+  if(at(&c, 0) == '$' || (at(&c, 0) >= '0' && at(&c, 0) <= '9'))
+    ; /* the common case: no prefix word to look for */
+  else if(eat(&c, "c_"))
     return crunchbase(&c, mid);
-  if(eat(&c, "<=") || eat(&c, "<") || eat(&c, "under ") ||
+  else if(eat(&c, "<=") || eat(&c, "<") || eat(&c, "under ") ||
      eat(&c, "less than ") || eat(&c, "up to "))
     under = 1;
   else if(eat(&c, ">=") || eat(&c, ">") || eat(&c, "over ") ||

@@ -29,6 +29,7 @@ struct icp_disc *icp_disc_new(const struct icp_disc_opts *o)
     free(d);
     return NULL;
   }
+  icp_schema_set_columns(d->schema, o->columns);
   return d;
 }
 

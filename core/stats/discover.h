@@ -36,6 +36,8 @@ enum icp_disc_outcome {
   ICP_DISC_LTV       /* a numeric column: top 20% versus bottom 20% */
 };
 
+struct icp_columns;
+
 struct icp_disc_opts {
   int outcome;              /* enum icp_disc_outcome */
   const char *label;        /* WON/CHURN: the label column */
@@ -53,6 +55,8 @@ struct icp_disc_opts {
   double holdout;           /* share of rows kept out of fitting, [0, 0.9] */
   uint64_t seed;            /* holdout split and CV folds */
   int max_rules;            /* cap of point rules in the draft (40) */
+  const struct icp_columns *columns; /* --columns mapping (borrowed), or
+                                        NULL */
 };
 
 /* Fills o with the defaults above (outcome unset). */

@@ -800,6 +800,7 @@ static enum icp_status score_inputs(struct icp_disc *d, const char *path,
     rc = icp_err_set(err, ICP_ENOMEM, "cannot set up the scoring pass");
     goto out;
   }
+  icp_schema_set_columns(sc, d->o.columns);
   rc = text ? icp_pack_load_text(pack, path, text, len, err) :
               icp_pack_load_file(pack, path, err);
   if(rc) {

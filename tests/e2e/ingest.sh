@@ -204,5 +204,43 @@ check "excluded accounts exist in the sample and show score 0" \
 check "sorted by score, no excluded account is above a real A" \
   sh -c "first_x=\$(grep -n ',excluded\$' sorted.txt | head -1 | cut -d: -f1); last_a=\$(grep -n ',A\$' sorted.txt | tail -1 | cut -d: -f1); [ -n \"\$last_a\" ] && [ \$first_x -gt \$last_a ]"
 
+# ---- icp explain and icp check ------------------------------------------------
+"$ICP" explain --rules wide.lua $AS_OF --domain jane@cobaltrobotics1.io salesforce.csv > ex.txt 2> ex.err
+rc=$?
+check "explain: one account by domain, exit 0" sh -c "[ $rc = 0 ] && sed -n 1p ex.txt | grep -q '^cobaltrobotics1.io (salesforce.csv:2)'"
+check "explain: each rule with its outcome, points and values with their source" \
+  has ex.txt "why: rule 'size' fired, +5 of 7 points (employees = 690 from input)"
+check "explain: excludes too" has ex.txt "why: exclude 'tiny' not fired"
+check "explain: the same account by line" sh -c "'$ICP' explain --rules wide.lua $AS_OF --line 2 salesforce.csv 2>/dev/null | cmp -s - ex.txt"
+"$ICP" explain --rules wide.lua --domain nosuch.io canon.csv > /dev/null 2> ex2.err
+rc=$?
+check "explain: no such account is exit 3" sh -c "[ $rc = 3 ] && grep -q 'no account with domain nosuch.io' ex2.err"
+cat > typo.lua <<'LUA'
+profile { name = "t", version = "1", dimensions = { fit = 1 },
+  tiers = { {"A", 50}, {"B", 0} }, min_covrage = 0.5 }
+rule "a" { dimension = "fit", pionts = 5, when = field "employees" :gt(5) }
+rule "b" { dimension = "fit", points = 5, when = field "name" :contans("A") }
+exclude "x" { when = field "industry" :eq("X"), reasn = "x" }
+LUA
+"$ICP" check typo.lua > typo.out 2>&1
+rc=$?
+check "check: unknown keys and predicates are located errors with a did-you-mean" \
+  sh -c "[ $rc = 1 ] && grep -q \"typo.lua:1: profile: unknown key 'min_covrage' (did you mean 'min_coverage'?)\" typo.out && grep -q \"typo.lua:3: rule 'a': unknown key 'pionts' (did you mean 'points'?)\" typo.out && grep -q \"typo.lua:4: unknown predicate ':contans' (did you mean ':contains'?)\" typo.out && grep -q \"typo.lua:5: exclude 'x': unknown key 'reasn' (did you mean 'reason'?)\" typo.out"
+check "check: goes on and reports the problems in line order" \
+  sh -c "grep -v '^warning' typo.out | grep -o 'typo.lua:[0-9]*' | cut -d: -f2 | sort -c -n && [ \$(grep -vc '^warning' typo.out) -ge 5 ]"
+cat > field.lua <<'LUA'
+profile { name = "f", version = "1", dimensions = { fit = 1 }, tiers = { {"A", 50}, {"B", 0} } }
+rule "a" { dimension = "fit", points = 5, when = field "employes" :gt(5) }
+route { default = true, to = "x" }
+LUA
+"$ICP" check field.lua > field.out 2>&1
+rc=$?
+check "check: a field neither canonical nor declared is a warning with a did-you-mean" \
+  sh -c "[ $rc = 0 ] && grep -q \"warning: field.lua:2: rule 'a' reads field 'employes', which is neither canonical nor declared in fields { } (did you mean 'employees'?)\" field.out"
+"$ICP" score --rules field.lua canon.csv > /dev/null 2> field.err
+rc=$?
+check "score: the same field is one warning at the start of the run, exit 2" \
+  sh -c "[ $rc = 2 ] && [ \$(grep -c \"reads field 'employes'\" field.err) = 1 ] && sed -n 1p field.err | grep -q 'nor a column of the input (did you mean'"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
