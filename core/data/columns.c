@@ -209,6 +209,15 @@ static const struct entry *explicit_for(const struct icp_columns *c,
   return NULL;
 }
 
+void icp_columns_new_field(struct icp_schema *s, int id)
+{
+  char f[64];
+  if(icp_schema_type(s, id) == ICP_T_ANY &&
+     icp_columns_fold(icp_schema_name(s, id), icp_schema_name_len(s, id), f,
+                      sizeof(f)) && is_record_id(f))
+    icp_schema_declare(s, icp_schema_name(s, id), ICP_T_STRING, NULL);
+}
+
 /* ---- mapping a header --------------------------------------------------- */
 
 enum { R_EXPLICIT = 1, R_EXACT, R_FOLDED, R_SYNONYM, R_OWN };
@@ -295,9 +304,8 @@ enum icp_status icp_colmap_build(struct icp_colmap *m,
     if(id < 0 && !rank[j]) {
       id = icp_schema_intern(schema, names[j], lens[j]);
       rank[j] = R_OWN;
-      if(id >= k.n && is_record_id(f))
-        icp_schema_declare(schema, icp_schema_name(schema, id),
-                           ICP_T_STRING, NULL);
+      if(id >= k.n)
+        icp_columns_new_field(schema, id);
     }
     if(id < 0 || id >= ICP_SCHEMA_MAX) {
       st = icp_err_set(err, ICP_ELIMIT, "%s:1: column %d: name too long or "

@@ -50,6 +50,10 @@ const char *icp_columns_synonym(const char *folded);
 /* Every canonical field name, for did-you-mean. */
 const char *const *icp_columns_targets(size_t *n);
 
+/* A column of an input that no pack knew became field id: a CRM record
+ * id ("Record ID", "Id", ...) is declared text. */
+void icp_columns_new_field(struct icp_schema *s, int id);
+
 /* How the columns of one input map to fields. */
 struct icp_colmap {
   int *ids;          /* field id per column */

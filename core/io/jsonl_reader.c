@@ -420,9 +420,12 @@ static enum icp_status walk_object(struct walk *w, const cJSON *obj)
         return st;
       continue;
     }
+    raw = icp_schema_find(w->r->schema, js->key.p, js->key.len);
     id = icp_schema_intern(w->r->schema, js->key.p, js->key.len);
     if(id < 0 || id >= ICP_SCHEMA_MAX)
       return skip(w, "more than %s distinct keys", "4096");
+    if(raw < 0)
+      icp_columns_new_field(w->r->schema, id);
     raw = id;
     st = map_key(w, &id);
     if(st)
@@ -497,6 +500,8 @@ static enum icp_status parse_line(struct icp_reader *r,
   }
   st = read_object(r, a, root, line, err);
   cJSON_Delete(root);
+  /* --keep all: the keys of the first record are the kept columns */
+  icp_schema_keep_done(r->schema);
   return st;
 }
 

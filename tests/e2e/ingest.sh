@@ -189,6 +189,10 @@ check "--keep carries the record id to the JSONL, as text" has kept.jsonl '"kept
 "$ICP" score --rules wide.lua $AS_OF --keep all --output-format csv salesforce.csv 2>/dev/null | sed -n 1p | tr -d '\r' > all.txt
 check "--keep all keeps every input column, --output-format csv on stdout" \
   sh -c "grep -q ',as_of,Id,Website,Name,Industry' all.txt"
+printf '{"domain":"a.io","Record ID":"007","x":1}\n{"domain":"b.io","y":2,"Record ID":"008"}\n' > k.jsonl
+"$ICP" score --rules wide.lua --keep all --output-format csv k.jsonl 2>/dev/null | tr -d '\r' | cut -d, -f14- > kj.txt
+check "--keep all on JSONL: the first record's keys, ids as text" \
+  sh -c "[ \"\$(sed -n 1p kj.txt)\" = 'as_of,domain,Record ID,x' ] && sed -n 3p kj.txt | grep -q ',b.io,008,\$'"
 "$ICP" score --rules wide.lua --keep nosuch hubspot.csv > /dev/null 2> ks.err
 rc=$?
 check "--keep naming no column is reported, exit 2" \
