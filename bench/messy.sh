@@ -12,7 +12,8 @@
 #    ratio of different work means nothing).
 # 3. Runs plain and messy (and BEFORE on plain) one after the other,
 #    BENCH_ROUNDS rounds, output to a file, timed by build/runstat, and
-#    prints the median wall time of each and the ratios messy/plain (the
+#    prints the median CPU time (user + system, steadier than wall time on
+#    a shared machine) of each and the ratios messy/plain (the
 #    issue's bar: at most 1.3) and plain/before (at most 1.05).
 #
 # Knobs: BENCH_COUNT (1000000), BENCH_ROUNDS (5), BENCH_AS_OF (2026-11-01),
@@ -74,9 +75,9 @@ cmp -s "$OUT/plain_rel.jsonl" "$OUT/messy.jsonl" ||
   die "plain and messy files do not score the same: no ratio"
 echo "bench: plain and messy files give identical output ($(wc -l < "$OUT/messy.jsonl") accounts)" >&2
 
-measure() { # prints wall seconds
+measure() { # prints CPU seconds (user + system): the machine may be shared
   "$RUNSTAT" -- "$@" > /dev/null 2> "$OUT/messy_stat.txt" || true
-  sed -n 's/^wall_s=\([^ ]*\).*/\1/p' "$OUT/messy_stat.txt" | tail -1
+  sed -n 's/^wall_s=.* cpu_s=\([^ ]*\).*/\1/p' "$OUT/messy_stat.txt" | tail -1
 }
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 

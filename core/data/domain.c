@@ -191,6 +191,40 @@ static size_t host(const char *s, size_t n, char *out, size_t cap)
   return k;
 }
 
+/* The common case, a key already written as one: lowercase ASCII labels
+ * of letters, digits and inner hyphens. Copies it and returns its length,
+ * or 0 to let the full path decide. */
+static size_t plain(const char *s, size_t n, char *out, size_t cap)
+{
+  size_t i, b = 0, labels = 0;
+  int digits = 1, last_digits = 1;
+  if(!n || n > ICP_DOMAIN_MAX || n + 1 > cap || s[0] == 'w')
+    return 0; /* "www." is the full path's */
+  for(i = 0; i <= n; i++) {
+    unsigned char c = i < n ? (unsigned char)s[i] : '.';
+    if(c == '.') {
+      if(i == b || i - b > 63 || s[b] == '-' || s[i - 1] == '-')
+        return 0;
+      labels++;
+      b = i + 1;
+      last_digits = digits;
+      digits = 1;
+      continue;
+    }
+    if(c >= '0' && c <= '9')
+      continue;
+    if(!((c >= 'a' && c <= 'z') || c == '-'))
+      return 0;
+    digits = 0;
+  }
+  if(labels < 2 || last_digits || (n >= 10 && !memcmp(s + n - 10, ".localhost",
+                                                    10)))
+    return 0;
+  memcpy(out, s, n);
+  out[n] = 0;
+  return n;
+}
+
 /* ---- URL, e-mail address or bare domain -------------------------------- */
 
 static int ieq_prefix(const char *s, size_t n, const char *p)
@@ -243,7 +277,9 @@ static int strip_port(const char *s, size_t *n)
 size_t icp_domain_normalize(const char *s, size_t n, char *out, size_t cap)
 {
   const char *at;
-  size_t i, skip;
+  size_t i, skip = plain(s, n, out, cap);
+  if(skip)
+    return skip;
   while(n && (*s == ' ' || *s == '\t')) {
     s++;
     n--;
