@@ -42,10 +42,7 @@ static enum icp_status check_format(const char *name, const char *format,
 }
 
 struct cellstat {
-  long count;
-  long line;           /* first */
   int utf8_told;
-  char msg[160];       /* first */
 };
 
 static void destroy(struct icp_reader *r)
@@ -204,27 +201,6 @@ int icp_reader_has_key(const struct icp_reader *r)
   return r->has_key;
 }
 
-int icp_reader_summary(struct icp_reader *r,
-                       void (*fn)(void *ud, const char *msg), void *ud)
-{
-  char m[ICP_ERR_MAX + 512];
-  int id, n = 0;
-  if(!r->cells)
-    return 0;
-  for(id = 0; id < ICP_SCHEMA_MAX; id++) {
-    const struct cellstat *c = &r->cells[id];
-    if(!c->count)
-      continue;
-    snprintf(m, sizeof(m), "%s: column '%s': %ld cell%s did not fit, the "
-             "first at %s:%ld: %s", r->name, icp_schema_name(r->schema, id),
-             c->count, c->count == 1 ? "" : "s", r->name, c->line, c->msg);
-    if(fn)
-      fn(ud, m);
-    n++;
-  }
-  return n;
-}
-
 const char *icp_reader_name(const struct icp_reader *r)
 {
   return r->name;
@@ -331,12 +307,7 @@ static struct cellstat *cellstat(struct icp_reader *r, int id)
 void icp_reader_cell(struct icp_reader *r, long line, int id,
                      const char *msg)
 {
-  struct cellstat *c = cellstat(r, id);
-  if(c && !c->count++) {
-    const char *p = strstr(msg, "': ");
-    c->line = line;
-    snprintf(c->msg, sizeof(c->msg), "%s", p ? p + 3 : msg);
-  }
+  (void)id; /* the run sums them up per column (score/run.c) */
   icp_reader_warn(r, line, msg);
 }
 

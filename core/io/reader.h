@@ -73,12 +73,6 @@ int icp_reader_has_key(const struct icp_reader *r);
  * format cannot tell before reading records (JSONL). */
 int icp_reader_has_column(const struct icp_reader *r, int id);
 
-/* Calls fn once per column whose cells did not fit their type, with
- * "FILE: column 'x': N cells did not fit, the first at FILE:LINE: ...".
- * Returns the number of such columns. */
-int icp_reader_summary(struct icp_reader *r,
-                       void (*fn)(void *ud, const char *msg), void *ud);
-
 /* The name used in messages (borrowed from the reader). */
 const char *icp_reader_name(const struct icp_reader *r);
 

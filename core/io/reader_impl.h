@@ -26,7 +26,7 @@ struct icp_reader {
   void *warn_ud;
   void (*note)(void *ud, const char *msg);
   void *note_ud;
-  struct cellstat *cells;        /* per field id: cell problems, lazily */
+  struct cellstat *cells;        /* per field id: UTF-8 told, lazily */
   int has_key;                   /* a domain column, or a record had one */
   int (*has_column)(const struct icp_reader *r, int id);
   int source;                    /* source id of the values ("input") */
@@ -67,7 +67,7 @@ static inline int icp_reader_where(const struct icp_reader *r, uint64_t pos)
 /* Passes "FILE:LINE: msg" to the warning callback, if any. */
 void icp_reader_warn(struct icp_reader *r, long line, const char *msg);
 /* A cell of field id that did not fit (msg from icp_account_set_text):
- * counted per column for icp_reader_summary, then warned. */
+ * warned ("FILE:LINE: column 'x': ..."; the run sums them per column). */
 void icp_reader_cell(struct icp_reader *r, long line, int id,
                      const char *msg);
 /* After icp_account_set_text: reports the first cell of each column

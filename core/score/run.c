@@ -7,6 +7,71 @@
 #include "rules/fields_check.h"
 #include "score/run_impl.h"
 
+/* ---- cells that did not fit: a summary per column ----------------------- */
+
+/* The column of a cell warning, counted by file and column; the first
+ * message is kept for the summary. Warnings arrive in input order on the
+ * calling thread whatever the number of threads. */
+struct cellsum {
+  char key[512];         /* "FILE:LINE: column 'x'" without LINE */
+  long count;
+  char first[ICP_ERR_MAX + 128];
+};
+
+#define CELLSUM_MAX 4096
+
+static void tally_cell(struct icp_run_state *rs, const char *msg)
+{
+  const char *col = strstr(msg, ": column '"), *end, *colon;
+  struct cellsum *c = rs->cells;
+  char key[512];
+  int i;
+  if(!col || !(end = strstr(col + 10, "': ")))
+    return;
+  for(colon = col; colon > msg && colon[-1] != ':'; colon--)
+    ;  /* back over LINE to the ':' after FILE */
+  if(colon == msg)
+    return;
+  snprintf(key, sizeof(key), "%.*s%.*s", (int)(colon - 1 - msg), msg,
+           (int)(end + 1 - col), col);
+  for(i = 0; i < rs->ncells; i++)
+    if(!strcmp(c[i].key, key)) {
+      c[i].count++;
+      return;
+    }
+  if(rs->ncells >= CELLSUM_MAX)
+    return;
+  if(rs->ncells % 64 == 0) {
+    struct cellsum *n = realloc(c, (size_t)(rs->ncells + 64) * sizeof(*n));
+    if(!n)
+      return;
+    rs->cells = c = n;
+  }
+  snprintf(c[rs->ncells].key, sizeof(c[rs->ncells].key), "%s", key);
+  snprintf(c[rs->ncells].first, sizeof(c[rs->ncells].first), "%s", msg);
+  c[rs->ncells].count = 1;
+  rs->ncells++;
+}
+
+/* "FILE: column 'x': N cells did not fit, the first at FILE:LINE: ..." */
+static void cell_summary(struct icp_run_state *rs)
+{
+  struct cellsum *c = rs->cells;
+  int i;
+  for(i = 0; i < rs->ncells; i++) {
+    const char *col = strstr(c[i].first, ": column '");
+    const char *why = col ? strstr(col + 10, "': ") : NULL;
+    if(!why)
+      continue;
+    fprintf(rs->diag, "%s: %ld cell%s did not fit, the first at %.*s: %s\n",
+            c[i].key, c[i].count, c[i].count == 1 ? "" : "s",
+            (int)(col - c[i].first), c[i].first, why + 3);
+  }
+  free(rs->cells);
+  rs->cells = NULL;
+  rs->ncells = 0;
+}
+
 /* ---- hand-over, shared with pool.c ------------------------------------- */
 
 void icp_run_warned(struct icp_run_state *rs, const char *msg)
@@ -14,6 +79,7 @@ void icp_run_warned(struct icp_run_state *rs, const char *msg)
   rs->st->warnings++;
   if(rs->shown_warn++ < ICP_RUN_MAX_CELL_MESSAGES)
     fprintf(rs->diag, "%s\n", msg);
+  tally_cell(rs, msg);
 }
 
 /* ---- what an input says about itself (issue 18) ------------------------ */
@@ -50,8 +116,6 @@ void icp_run_opened(struct icp_run_state *rs, struct icp_reader *r,
 void icp_run_closing(struct icp_run_state *rs, struct icp_reader *r,
                      int had_records)
 {
-  if(rs->shown_warn > ICP_RUN_MAX_CELL_MESSAGES)
-    rs->summarized += icp_reader_summary(r, note_cb, rs);
   if(!icp_reader_has_key(r) && had_records) {
     rs->st->no_key++;
     fprintf(rs->diag, "%s: no domain column (the account key): every "
@@ -131,9 +195,10 @@ void icp_run_finish(struct icp_run_state *rs, enum icp_status st)
   if(stats->skipped > ICP_RUN_MAX_MESSAGES)
     fprintf(rs->diag, "... %ld more bad records not shown\n",
             stats->skipped - ICP_RUN_MAX_MESSAGES);
-  if(stats->warnings > ICP_RUN_MAX_CELL_MESSAGES && !rs->summarized)
-    fprintf(rs->diag, "... %ld more cell type errors not shown\n",
-            stats->warnings - ICP_RUN_MAX_CELL_MESSAGES);
+  if(stats->warnings > ICP_RUN_MAX_CELL_MESSAGES)
+    cell_summary(rs);
+  free(rs->cells);
+  rs->cells = NULL;
   if(!st)
     icp_dupes_report(rs->dupes, dup_cb, rs);
   if(rs->o->progress)

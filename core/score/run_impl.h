@@ -25,7 +25,8 @@ struct icp_run_state {
   int npacks;
   struct icp_buf out;             /* sequential: formatted, not written */
   struct icp_provenance *prov;    /* _sources of an enriched file */
-  long summarized;                /* columns given a type-error summary */
+  struct cellsum *cells;          /* cell warnings by file and column */
+  int ncells;
 };
 
 /* A cell warning of a kept record ("FILE:LINE: ..."). */
