@@ -23,7 +23,7 @@ static const struct {
   { "emaildomain", "domain" },
   /* firmographics */
   { "companyname", "name" }, { "company", "name" },
-  { "accountname", "name" }, { "account", "name" },
+  { "accountname", "name" },
   { "organization", "name" },
   { "organisation", "name" }, { "organizationname", "name" },
   { "sector", "industry" }, { "vertical", "industry" },
@@ -262,6 +262,7 @@ enum icp_status icp_colmap_build(struct icp_colmap *m,
                                  struct icp_buf *notes, struct icp_err *err)
 {
   const struct icp_columns *cols = icp_schema_columns(schema);
+  int raw = icp_schema_raw_headers(schema);
   struct known k;
   int *rank = calloc((size_t)n + 1, sizeof(int));
   int *seen = calloc(ICP_SCHEMA_MAX + 1, sizeof(int));
@@ -290,7 +291,7 @@ enum icp_status icp_colmap_build(struct icp_colmap *m,
     }
     else if((id = icp_schema_find(schema, names[j], lens[j])) >= 0)
       rank[j] = R_EXACT;
-    else if(icp_columns_fold(names[j], lens[j], f, sizeof(f))) {
+    else if(!raw && icp_columns_fold(names[j], lens[j], f, sizeof(f))) {
       for(i = 0; i < k.n && id < 0; i++)
         if(!strcmp(k.f[i], f))
           id = i;

@@ -15,6 +15,7 @@
  *     ("Company Domain Name", "Website", "NumberOfEmployees", ...).
  * A CRM record id ("Record ID", "Id", "Account ID") keeps its name and is
  * read as text, so that --keep carries it back verbatim.
+ * A schema with raw headers (icp_schema_set_raw_headers) takes only 1 and 2.
  * Two columns for one field: the better rank wins, then the first column;
  * the other keeps its own name (a pass-through column) and the mapping
  * reports it once. Any other header is a field of its own name.

@@ -34,6 +34,7 @@ struct icp_schema {
   int mask;        /* 1: some fields marked needed; 2: all, for good */
   int restricted;  /* the run keeps only needed fields */
   const struct icp_columns *columns;  /* borrowed */
+  int raw_headers;
   struct kept {
     char *name;    /* output name */
     int id;        /* field, -1 until an input matched it */
@@ -305,6 +306,16 @@ void icp_schema_set_columns(struct icp_schema *s,
 const struct icp_columns *icp_schema_columns(const struct icp_schema *s)
 {
   return s->columns;
+}
+
+void icp_schema_set_raw_headers(struct icp_schema *s, int on)
+{
+  s->raw_headers = on;
+}
+
+int icp_schema_raw_headers(const struct icp_schema *s)
+{
+  return s->raw_headers;
 }
 
 static int add_kept(struct icp_schema *s, const char *name, size_t n,

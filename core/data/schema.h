@@ -73,6 +73,13 @@ void icp_schema_set_columns(struct icp_schema *s,
                             const struct icp_columns *c);
 const struct icp_columns *icp_schema_columns(const struct icp_schema *s);
 
+/* Raw headers: readers take header names as they are (plus an explicit
+ * mapping), without folding or synonyms. For tables that are not accounts
+ * (a deals table) and for commands that name columns on the command line
+ * (discover --label/--value/--key). Off by default. */
+void icp_schema_set_raw_headers(struct icp_schema *s, int on);
+int icp_schema_raw_headers(const struct icp_schema *s);
+
 /* Input columns carried through to the output (--keep). spec is "all" or
  * comma-separated names, each a header as the input spells it (case
  * ignored) or the field a header maps to. */

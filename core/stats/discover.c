@@ -29,6 +29,8 @@ struct icp_disc *icp_disc_new(const struct icp_disc_opts *o)
     free(d);
     return NULL;
   }
+  /* --label/--value/--key name columns as the input writes them */
+  icp_schema_set_raw_headers(d->schema, 1);
   icp_schema_set_columns(d->schema, o->columns);
   return d;
 }

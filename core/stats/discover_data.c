@@ -791,6 +791,7 @@ static enum icp_status read_deals(struct icp_disc *d, const char *label,
     s = icp_err_set(err, ICP_ENOMEM, "out of memory");
     goto out;
   }
+  icp_schema_set_raw_headers(sc, 1); /* a deals table */
   s = icp_reader_open(&r, d->o.deals, d->o.format, sc, err);
   if(s)
     goto out;
@@ -1013,6 +1014,7 @@ static const char *deal_label_guess(const char *path, const char *format,
   size_t i;
   if(!sc)
     return NULL;
+  icp_schema_set_raw_headers(sc, 1); /* a deals table */
   if(!icp_reader_open(&r, path, format, sc, err))
     for(i = 0; i < sizeof(names) / sizeof(names[0]) && !found; i++)
       if(icp_schema_find(sc, names[i], strlen(names[i])) >= 0 &&

@@ -581,6 +581,7 @@ enum icp_status icp_val_read_deals(struct icp_val_data *d, const char *path,
     st = icp_err_set(err, ICP_ENOMEM, "out of memory");
     goto done;
   }
+  icp_schema_set_raw_headers(s, 1); /* a deals table: headers as written */
   st = icp_reader_open(&r, path, format, s, err);
   if(st)
     goto done;

@@ -375,7 +375,7 @@ Test(csv_out, excluded_rows_give_the_reason_and_an_extra_column)
   cr_assert(strstr(h.p, ",source,sla_hours,as_of,arm\r\n"));
   cr_assert_eq(icp_emit_csv_row(&r, t.pack, t.a, t.r, "B"), ICP_OK);
   cr_assert_eq(split_csv(r.p, f, 32), 15);
-  cr_assert_str_eq(f[1], "0.00"); /* sorts below every real tier */
+  cr_assert_str_eq(f[1], "0"); /* sorts below every real tier */
   cr_assert_str_eq(f[2], "excluded");
   cr_assert_str_eq(f[6], "disqualified");
   cr_assert_str_eq(f[7], "excluded: competitor");
