@@ -61,7 +61,7 @@ check "a column pattern routes (B1 -> hot)" has warm.line '"route":"hot"'
 "$ICP" score --rules g.lua --as-of 2026-06-30 -o out.csv in.csv 2>/dev/null
 check "CSV: a grade column after tier" has out.csv "domain,score,tier,grade,fit,eng,"
 check "CSV: the grade of a row" has out.csv "warm.io,33.333333,B,B1,"
-check "CSV: an empty grade when excluded" has out.csv "tiny.io,33.333333,excluded,,"
+check "CSV: an empty grade when excluded (score 0: a CRM sorts it last)" has out.csv "tiny.io,0,excluded,,"
 
 cat > bad.lua <<'LUA'
 profile { name = "bad", version = "1", dimensions = { fit = 2, eng = 1 },
