@@ -772,6 +772,20 @@ static int add_row(struct icp_disc *d, size_t *cap, uint32_t acct, int y,
   return 0;
 }
 
+/* Of names[0..n), the one equal to name but for ASCII case ("churn" ->
+ * "Churn"), or NULL. */
+static const char *case_hint(const char *name, const char *const *names,
+                             int n)
+{
+  size_t len = strlen(name);
+  int k;
+  for(k = 0; k < n; k++)
+    if(names[k] && strcmp(names[k], name) &&
+       icp_str_ieq(names[k], strlen(names[k]), name, len))
+      return names[k];
+  return NULL;
+}
+
 /* Reads the deals table: only the key, the outcome and the value. */
 static enum icp_status read_deals(struct icp_disc *d, const char *label,
                                   size_t *rowcap, struct icp_err *err)
@@ -802,8 +816,15 @@ static enum icp_status read_deals(struct icp_disc *d, const char *label,
   if(key_id < 0 || label_id < 0 || (d->o.value && value_id < 0)) {
     const char *miss = key_id < 0 ? d->o.key : label_id < 0 ? label :
                        d->o.value;
+    const char *names[512], *hint;
+    int k, n = 0;
+    for(k = 0; k < icp_schema_count(sc) && n < 512; k++)
+      names[n++] = icp_schema_name(sc, k);
+    hint = case_hint(miss, names, n);
     s = icp_err_set(err, ICP_EINVAL, "%s: no column '%s' in the deals "
-                    "table", d->o.deals, miss);
+                    "table%s%s%s", d->o.deals, miss,
+                    hint ? "; did you mean '" : "", hint ? hint : "",
+                    hint ? "'?" : "");
     goto out;
   }
   icp_schema_declare(sc, d->o.key, ICP_T_STRING, NULL);
@@ -1027,6 +1048,16 @@ static const char *deal_label_guess(const char *path, const char *format,
   return found;
 }
 
+/* The column read that a name given probably meant, or NULL. */
+static const char *column_hint(const struct icp_disc *d, const char *name)
+{
+  const char *names[512];
+  int k, n = 0;
+  for(k = 0; k < d->ncols && n < 512; k++)
+    names[n++] = d->cols[k].name;
+  return case_hint(name, names, n);
+}
+
 enum icp_status icp_disc_read(struct icp_disc *d, const char *const *inputs,
                               int ninputs, struct icp_err *err)
 {
@@ -1063,9 +1094,13 @@ enum icp_status icp_disc_read(struct icp_disc *d, const char *const *inputs,
                             d->o.deals ? NULL : d->o.value };
     long got[3] = { rd.key_cells, rd.label_cells, rd.value_cells };
     for(k = 0; k < 3; k++)
-      if(need[k] && !got[k])
+      if(need[k] && !got[k]) {
+        const char *hint = column_hint(d, need[k]);
         return icp_err_set(err, ICP_EINVAL, "no column '%s' in %s (or it "
-                           "is always empty)", need[k], inputs[0]);
+                           "is always empty)%s%s%s", need[k], inputs[0],
+                           hint ? "; did you mean '" : "",
+                           hint ? hint : "", hint ? "'?" : "");
+      }
   }
   for(k = 0; k < d->ncols; k++)
     type_column(d, &d->cols[k]);
@@ -1094,8 +1129,18 @@ enum icp_status icp_disc_read(struct icp_disc *d, const char *const *inputs,
       if(add_row(d, &rowcap, (uint32_t)i, y, v))
         return icp_err_set(err, ICP_ENOMEM, "out of memory");
     }
+  if(!d->nrows && d->o.deals)
+    return icp_err_set(err, ICP_EINVAL, "no deal has a usable outcome: "
+                       "column '%s' of %s holds %s (expected won/lost, "
+                       "yes/no, true/false or 1/0)", deal_label, d->o.deals,
+                       *d->open_examples ? d->open_examples : "nothing");
   if(!d->nrows)
-    return icp_err_set(err, ICP_EINVAL, "no row has a usable outcome");
+    return icp_err_set(err, ICP_EINVAL, "no row has a usable outcome: "
+                       "column '%s' holds %s (expected %s)",
+                       d->o.outcome == ICP_DISC_LTV ? d->o.value :
+                       d->o.label, *d->label_examples ? d->label_examples :
+                       "nothing", d->o.outcome == ICP_DISC_LTV ? "numbers" :
+                       "won/lost, yes/no, true/false or 1/0");
   if(d->o.outcome == ICP_DISC_LTV) {
     s = cut_ltv(d, err);
     if(s)

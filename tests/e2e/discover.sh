@@ -68,5 +68,23 @@ grep -q 'nothing to build' "$T/err2" && ok "no signal: says so" || no "no signal
 "$ICP" discover --outcome ltv --value ltv --ignore won "$T/acc.csv" >"$T/table3" 2>"$T/err3"
 [ $? = 0 ] && grep -q 'top 20% by ltv' "$T/table3" && ok "ltv outcome" || no "ltv outcome"
 
+# errors that say what to do: a column name in the wrong case, a label
+# column whose values are no outcome
+"$ICP" discover --outcome won --label WON --ignore ltv "$T/acc.csv" \
+  >/dev/null 2>"$T/err4"
+grep -q "no column 'WON' in .*; did you mean 'won'?" "$T/err4" \
+  && ok "a missing column suggests the one meant" || no "a missing column suggests the one meant"
+"$ICP" discover --outcome won --label industry --ignore ltv "$T/acc.csv" \
+  >/dev/null 2>"$T/err5"
+grep -q "no row has a usable outcome: column 'industry' holds 'Software', " "$T/err5" \
+  && ok "no usable outcome lists the values seen" || no "no usable outcome lists the values seen"
+# drafted numeric bins meet: no "between(lo, hi)" followed by a bin
+# starting above hi (a value in between would go to "other")
+: >"$T/ranges"
+grep -q -E ':(gte|lt)\(' "$T/pack.lua" || echo "no number bin drafted" >"$T/ranges"
+grep -E 'field "[^"]+" :between\([0-9.e+-]+, [0-9.e+-]+\)' "$T/pack.lua" \
+  | grep -v -E ':between\(([0-9.e+-]+), \1\)' >>"$T/ranges"
+[ ! -s "$T/ranges" ] && ok "drafted number bins are written to meet (gte/lt)" || { no "drafted number bins are written to meet (gte/lt)"; head -3 "$T/ranges"; }
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
