@@ -201,13 +201,15 @@ $(BUILD)/%: bench/%.c | $(DEPS_OK)
 # clang must build every source cleanly too (skipped where it is missing)
 clang-check:
 	@if command -v $(CLANG) >/dev/null 2>&1; then \
-	  $(MAKE) --no-print-directory $(CLANG_OBJ); \
+	  $(MAKE) --no-print-directory $(CLANG_OBJ) >/dev/null; \
 	else echo "clang-check: $(CLANG) not found, skipped"; fi
 
 # deps first (it may install packages), then the build, then the tests
+# JOBS: parallel compile jobs of `make test` (default: the cores)
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 test:
 	@$(MAKE) --no-print-directory deps
-	@$(MAKE) --no-print-directory test-build
+	@$(MAKE) --no-print-directory -j$(JOBS) test-build
 	@sh tests/run.sh
 test-build: all $(BUILD)/asan/icp $(TEST_BIN) clang-check
 
