@@ -27,6 +27,8 @@ BUILD_DEB := pkg-config liblua5.4-dev libcurl4-openssl-dev libcjson-dev \
              libsqlite3-dev libmicrohttpd-dev
 DEB_PKGS := $(BUILD_DEB) lua5.4 libcriterion-dev python3 chromium clang \
             lighttpd lighttpd-modules-lua wrk
+# contrib/dask and its test (tests/e2e/dask.sh)
+DEB_PKGS += python3-distributed
 
 PKGS := lua5.4 libcurl libcjson sqlite3 libmicrohttpd
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
