@@ -125,6 +125,39 @@ awk -F, 'NR > 1 && NR % 3 == 0 && $1 != "" {
 same "validate" validate --rules pack.lua --deals deals.csv --accounts in.csv $A --icp-tiers A,B
 same "validate A/B" validate --rules pack.lua --vs pack2.lua --ab --deals deals.csv --accounts in.csv $A --icp-tiers A,B
 
+# score --providers: enrichment runs chunk by chunk in input order, so the
+# scores, the requests made and the summary are those of one thread
+python3 "$ROOT/tests/fixture_server.py" --port-file port --idle-exit 60 \
+  > server.log 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; rm -rf "$T"' EXIT INT TERM
+i=0
+while [ ! -s port ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+export ICP_FIXTURE_URL=http://127.0.0.1:$(cat port)
+export CLEARBIT_API_KEY=sk_e2e_clearbit_9f8e7d PDL_API_KEY=pdl_e2e_key_6c5b4a
+export BUILTWITH_API_KEY=bw_e2e_key_3d2c1b
+export ICP_ENRICHER_PATH=$(dirname "$ICP")/../enrichers:$ROOT/build/enrichers
+# 300 wide rows (several chunks), every 4th domain one the fixtures know
+ls "$ROOT/tests/fixtures/providers/clearbit" | grep -v '^_' |
+  sed 's/\.json$//' > known
+pad=$(printf '%01500d' 0)
+awk -F, -v pad="$pad" 'NR == FNR { k[++nk] = $0; next }
+  FNR == 1 { print $0 ",notes"; next }
+  FNR > 300 { exit }
+  FNR % 4 == 0 { $0 = k[FNR / 4 % nk + 1] substr($0, index($0, ",")) }
+  { print $0 "," pad }' known base.csv > few.csv
+for n in 1 3; do
+  ICP_CACHE_PATH=$T/cache$n/c.sqlite "$ICP" score --rules pack.lua $A \
+    --providers "$ROOT/rules/providers_fixture.lua" --threads $n few.csv \
+    > enr$n 2> enrerr$n
+  echo "exit $?" >> enrerr$n
+  grep -v '^enrich: .* accounts in ' enrerr$n > enrmsg$n
+done
+check "score --providers: same scores, requests and summary with 3 threads" \
+  sh -c 'cmp -s enr1 enr3 && cmp -s enrmsg1 enrmsg3 &&
+         [ "$(wc -l < enr1)" = 299 ] && grep -q "[1-9][0-9]* fields set" enrmsg1'
+kill $SERVER 2>/dev/null
+
 check "--threads 0 is a usage error" sh -c \
   "'$ICP' score --rules pack.lua --threads 0 in.csv >/dev/null 2>&1; [ \$? = 1 ]"
 check "--threads x is a usage error" sh -c \
