@@ -800,7 +800,8 @@ void icp_enrich_summary(const struct icp_enrich *e, FILE *out)
     if(ps->misses)
       fprintf(out, ", %ld cache misses (--offline)", ps->misses);
     if(ss.rejected)
-      fprintf(out, ", %ld skipped (circuit open)", ss.rejected);
+      fprintf(out, ", %ld skipped (circuit open%s%s)", ss.rejected,
+              ss.last_error[0] ? " after: " : "", ss.last_error);
     if(ss.over_budget)
       fprintf(out, ", %ld not enriched (max_requests = %ld reached)",
               ss.over_budget, e->pl[i].cfg->max_requests);

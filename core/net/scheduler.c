@@ -354,7 +354,12 @@ static void fail_req(struct icp_sched *s, struct req *r,
   req_free(r);
 }
 
-static void breaker_note(struct icp_sched *s, struct prov *p, int ok)
+/* A request's outcome for p's circuit breaker. A failure (ok 0) keeps
+ * why, so that the requests the open circuit then skips can say what
+ * opened it (a dead provider shows its connection error, not only
+ * "circuit open"). */
+static void breaker_note(struct icp_sched *s, struct prov *p, int ok,
+                         const char *why)
 {
   int64_t now = now_ms();
   if(ok) {
@@ -362,6 +367,8 @@ static void breaker_note(struct icp_sched *s, struct prov *p, int ok)
     p->state = CLOSED;
     return;
   }
+  if(why)
+    snprintf(p->st.last_error, sizeof(p->st.last_error), "%s", why);
   p->consecutive++;
   if(p->state == HALF_OPEN ||
      (p->state == CLOSED && p->consecutive >= p->lim.breaker_failures)) {
@@ -555,7 +562,7 @@ static void finish(struct icp_sched *s, struct xfer *x, CURLcode rc)
       snprintf(why, sizeof(why), "answer headers too large");
     else
       snprintf(why, sizeof(why), "%s", curl_easy_strerror(rc));
-    breaker_note(s, p, 0);
+    breaker_note(s, p, 0, why);
     if(!x->too_big && !x->hdr_too_big && transient(rc) &&
        r->attempts < p->lim.max_attempts) {
       p->st.retries++;
@@ -576,7 +583,8 @@ static void finish(struct icp_sched *s, struct xfer *x, CURLcode rc)
                                     p->lim.retry_after_cap_ms);
     /* repeated 429s are a failing provider too: they count toward the
      * breaker like 5xx */
-    breaker_note(s, p, 0);
+    snprintf(why, sizeof(why), "HTTP %ld", status);
+    breaker_note(s, p, 0, why);
     if(r->attempts < p->lim.max_attempts) {
       p->st.retries++;
       if(ra >= 0)
@@ -593,7 +601,7 @@ static void finish(struct icp_sched *s, struct xfer *x, CURLcode rc)
     long ra = icp_sched_retry_after(icp_sched_header(&a, "retry-after"),
                                     (int64_t)time(NULL),
                                     p->lim.retry_after_cap_ms);
-    breaker_note(s, p, 1);
+    breaker_note(s, p, 1, NULL);
     if(r->polls < p->lim.max_polls) {
       r->polls++;
       p->st.polls++;
@@ -608,23 +616,23 @@ static void finish(struct icp_sched *s, struct xfer *x, CURLcode rc)
   }
   if(status >= 300 && status <= 399) {
     snprintf(why, sizeof(why), "redirect refused (HTTP %ld)", status);
-    breaker_note(s, p, 0);
+    breaker_note(s, p, 0, why);
     fail_req(s, r, ICP_SCHED_C_STATUS, status, why);
     return;
   }
   if(status < 200 || status > 499) {
     snprintf(why, sizeof(why), "unexpected HTTP status %ld", status);
-    breaker_note(s, p, 0);
+    breaker_note(s, p, 0, why);
     fail_req(s, r, ICP_SCHED_C_STATUS, status, why);
     return;
   }
   switch(deliver(s, r, &a)) {
   case ICP_SCHED_DONE:
-    breaker_note(s, p, 1);
+    breaker_note(s, p, 1, NULL);
     req_free(r);
     break;
   case ICP_SCHED_AGAIN:
-    breaker_note(s, p, 1);
+    breaker_note(s, p, 1, NULL);
     if(r->polls < p->lim.max_polls) {
       r->polls++;
       p->st.polls++;
@@ -638,7 +646,7 @@ static void finish(struct icp_sched *s, struct xfer *x, CURLcode rc)
   case ICP_SCHED_BAD:
   default:
     p->st.failures++;
-    breaker_note(s, p, 0);
+    breaker_note(s, p, 0, "unusable answer");
     req_free(r);
     break;
   }

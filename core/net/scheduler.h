@@ -115,6 +115,7 @@ struct icp_sched_stats {
   long rejected;             /* requests failed at once: circuit open */
   long over_budget;          /* requests not sent: max_requests reached */
   long long_waits;           /* waits of more than 2 s asked by it */
+  char last_error[128];      /* the last failure counted by the breaker */
 };
 
 /* Makes a scheduler; the caller owns it (icp_sched_free). curl_global_init

@@ -200,6 +200,8 @@ export ICP_CACHE_PATH=$T/c5/c.sqlite
 st=$?
 check "repeated 429s open the breaker; its skips are reported, exit 2" \
   "[ $st = 2 ] && grep -q 'circuit opened' '$T/br.log' && grep -q 'skipped: circuit open' '$T/br.log'"
+check "the skips say what opened the circuit (HTTP 429)" \
+  "grep -q 'skipped (circuit open after: HTTP 429)' '$T/br.log'"
 
 # --offline over an empty cache
 export ICP_CACHE_PATH=$T/c6/c.sqlite
