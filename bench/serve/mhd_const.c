@@ -75,6 +75,8 @@ int main(int argc, char **argv)
                        MHD_USE_ITC | MHD_USE_TURBO, 0, NULL, NULL, handle,
                        NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
                        MHD_OPTION_CONNECTION_LIMIT, 1088u,
+                       MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+                       (size_t)32 << 10,
                        MHD_OPTION_CONNECTION_TIMEOUT, 10u,
                        threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE
                                    : MHD_OPTION_END,

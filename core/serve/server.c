@@ -524,10 +524,15 @@ enum icp_status icp_server_start(struct icp_server **out,
                           MHD_OPTION_CONNECTION_LIMIT,
                           (unsigned)cfg->max_connections + 64u,
                           MHD_OPTION_NOTIFY_CONNECTION, connection, s,
-                          /* reads of 64 KiB and more: a batch body
-                           * arrives in few calls */
+                          /* libmicrohttpd's default, said: the pool
+                           * is zeroed after every request, so a
+                           * larger one costs each small request
+                           * (128 KiB here cost a third of a request's
+                           * CPU, bench/serve.sh); a batch body
+                           * arrives in 32 KiB reads, which is fast
+                           * enough */
                           MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-                          (size_t)128 << 10,
+                          (size_t)32 << 10,
                           MHD_OPTION_CONNECTION_TIMEOUT,
                           timeout ? timeout : 1u,
                           MHD_OPTION_NOTIFY_COMPLETED, completed, s,
