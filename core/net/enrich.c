@@ -65,6 +65,10 @@ struct icp_enrich {
   size_t done, total, seen;
   long long t0;
   int tty;
+  /* the batch running (icp_enrich_batch_until .. icp_enrich_finish) */
+  struct acct_state *bas;
+  struct job *bjobs;
+  size_t bn;
 };
 
 struct acct_state {
@@ -288,6 +292,16 @@ enum icp_status icp_enrich_open(struct icp_enrich **out,
   return ICP_OK;
 }
 
+/* The end of a batch: its state goes. */
+static void batch_end(struct icp_enrich *e)
+{
+  free(e->bjobs);
+  free(e->bas);
+  e->bjobs = NULL;
+  e->bas = NULL;
+  e->bn = 0;
+}
+
 void icp_enrich_close(struct icp_enrich *e)
 {
   size_t i;
@@ -295,7 +309,8 @@ void icp_enrich_close(struct icp_enrich *e)
     return;
   if(e->tty && e->done)
     fputc('\n', stderr);
-  icp_sched_free(e->sched);
+  icp_sched_free(e->sched); /* a batch not finished ends unanswered */
+  batch_end(e);
   for(i = 0; i < e->npl; i++)
     icp_plugin_unload(&e->pl[i]);
   for(i = 0; i < e->nchains; i++)
@@ -690,14 +705,18 @@ void icp_enrich_set_total(struct icp_enrich *e, size_t total)
   e->total = total;
 }
 
-enum icp_status icp_enrich_batch(struct icp_enrich *e,
-                                 struct icp_account **accts, size_t n,
-                                 struct icp_err *err)
+enum icp_status icp_enrich_batch_until(struct icp_enrich *e,
+                                       struct icp_account **accts,
+                                       size_t n, int64_t until_ms,
+                                       struct icp_err *err)
 {
   struct acct_state *as;
   struct job *jobs;
   size_t i;
   enum icp_status st;
+  if(e->bas)
+    return icp_err_set(err, ICP_EINVAL, "enrich: a batch is still "
+                       "running (icp_enrich_finish first)");
   if(!n)
     return ICP_OK;
   as = calloc(n, sizeof(*as));
@@ -707,6 +726,9 @@ enum icp_status icp_enrich_batch(struct icp_enrich *e,
     free(jobs);
     return icp_err_set(err, ICP_ENOMEM, "enrich: out of memory");
   }
+  e->bas = as;
+  e->bjobs = jobs;
+  e->bn = n;
   e->seen += n;
   for(i = 0; i < n; i++) {
     struct icp_value none;
@@ -728,9 +750,64 @@ enum icp_status icp_enrich_batch(struct icp_enrich *e,
     advance(j);
   }
   icp_cache_read_end(e->cache);
+  st = icp_sched_run_until(e->sched, progress, e, until_ms, err);
+  if(st != ICP_ELIMIT)
+    batch_end(e);
+  return st;
+}
+
+enum icp_status icp_enrich_batch(struct icp_enrich *e,
+                                 struct icp_account **accts, size_t n,
+                                 struct icp_err *err)
+{
+  return icp_enrich_batch_until(e, accts, n, INT64_MAX, err);
+}
+
+size_t icp_enrich_pending(const struct icp_enrich *e, const char **names,
+                          size_t cap)
+{
+  size_t i, k, nn = 0;
+  int p;
+  for(p = 0; p < (int)e->npl; p++) {
+    int awaited = 0;
+    for(i = 0; i < e->bn && !awaited; i++) {
+      const struct job *j = &e->bjobs[i];
+      if(!e->bas[i].pending)
+        continue;
+      /* the provider in flight, and those after it in the waterfalls
+       * that the account would still ask */
+      for(k = j->chain; k < e->nchains && !awaited; k++) {
+        const struct chain *c = &e->chains[k];
+        size_t q;
+        for(q = k == j->chain ? j->pos : 0; q < c->n && !awaited; q++)
+          awaited = c->plug[q] == p &&
+                    ((k == j->chain && q == j->pos) ||
+                     icp_enr_out_wants(e->bas[i].a, e->pl[p].fields,
+                                       e->pl[p].nfields));
+      }
+    }
+    if(awaited && nn < cap)
+      names[nn++] = e->pl[p].cfg->name;
+  }
+  return nn;
+}
+
+size_t icp_enrich_providers(const struct icp_enrich *e, const char **names,
+                            size_t cap)
+{
+  size_t i;
+  for(i = 0; i < e->npl && i < cap; i++)
+    names[i] = e->pl[i].cfg->name;
+  return i;
+}
+
+enum icp_status icp_enrich_finish(struct icp_enrich *e, struct icp_err *err)
+{
+  enum icp_status st;
+  if(!e->bas)
+    return ICP_OK;
   st = icp_sched_run(e->sched, progress, e, err);
-  free(jobs);
-  free(as);
+  batch_end(e);
   return st;
 }
 

@@ -54,6 +54,32 @@ enum icp_status icp_enrich_batch(struct icp_enrich *e,
                                  struct icp_account **accts, size_t n,
                                  struct icp_err *err);
 
+/* The same within a time limit, for answers that cannot wait (icp
+ * serve): returns ICP_ELIMIT once the CLOCK_MONOTONIC time until_ms
+ * (milliseconds) has passed with answers still awaited. The accounts
+ * then hold what the cache and the providers that answered gave;
+ * icp_enrich_pending names the providers awaited, and icp_enrich_finish
+ * waits for them (the accounts must live until it returns; no other
+ * batch runs before it). Another status ends the batch as
+ * icp_enrich_batch does. */
+enum icp_status icp_enrich_batch_until(struct icp_enrich *e,
+                                       struct icp_account **accts,
+                                       size_t n, int64_t until_ms,
+                                       struct icp_err *err);
+/* The providers a batch stopped by its time limit still awaits: the one
+ * each unfinished account has in flight and those after it in its
+ * waterfalls that it would still ask. Their names (borrowed, in config
+ * order, each once) go into names[0..cap); returns how many. */
+size_t icp_enrich_pending(const struct icp_enrich *e, const char **names,
+                          size_t cap);
+/* The providers the session uses (names borrowed, config order) into
+ * names[0..cap); returns how many. */
+size_t icp_enrich_providers(const struct icp_enrich *e, const char **names,
+                            size_t cap);
+/* Waits for the rest of a batch stopped by its time limit (the answers
+ * fill its accounts and the cache); ICP_OK at once when none is. */
+enum icp_status icp_enrich_finish(struct icp_enrich *e, struct icp_err *err);
+
 /* The number of accounts expected in the whole run, for the progress
  * line (0: unknown). */
 void icp_enrich_set_total(struct icp_enrich *e, size_t total);

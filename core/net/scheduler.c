@@ -133,7 +133,8 @@ void icp_sched_free(struct icp_sched *s)
   size_t k;
   if(!s)
     return;
-  /* only reached with work left after an error: drop it unanswered */
+  /* work is left only after an error or a run stopped by its time limit
+   * and not resumed: it is dropped unanswered */
   for(i = 0; i < s->np; i++) {
     struct req *r = s->p[i].head;
     while(r) {
@@ -871,6 +872,13 @@ static int pending(const struct icp_sched *s)
 enum icp_status icp_sched_run(struct icp_sched *s, void (*tick)(void *),
                               void *tick_ud, struct icp_err *err)
 {
+  return icp_sched_run_until(s, tick, tick_ud, INT64_MAX, err);
+}
+
+enum icp_status icp_sched_run_until(struct icp_sched *s,
+                                    void (*tick)(void *), void *tick_ud,
+                                    int64_t until_ms, struct icp_err *err)
+{
   int64_t last_tick = now_ms();
   for(;;) {
     int running = 0, left;
@@ -901,6 +909,8 @@ enum icp_status icp_sched_run(struct icp_sched *s, void (*tick)(void *),
     }
     if(!pending(s))
       break;
+    if(now >= until_ms)
+      return ICP_ELIMIT; /* the work stays queued for the next run */
     /* callbacks may have queued work; new transfers make poll return at
      * once (curl gives them a zero timeout) */
     wake = start_ready(s);
@@ -909,6 +919,8 @@ enum icp_status icp_sched_run(struct icp_sched *s, void (*tick)(void *),
                                 : (long)(wake - now > 0 ? wake - now : 0);
     if(timeout > TICK_MS)
       timeout = TICK_MS;
+    if(until_ms - now < timeout)
+      timeout = (long)(until_ms - now > 0 ? until_ms - now : 0);
     mc = curl_multi_poll(s->multi, NULL, 0, (int)timeout, NULL);
     if(mc != CURLM_OK)
       return icp_err_set(err, ICP_EIO, "scheduler: %s",

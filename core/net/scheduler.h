@@ -142,6 +142,13 @@ enum icp_status icp_sched_submit(struct icp_sched *s, int provider,
 enum icp_status icp_sched_run(struct icp_sched *s, void (*tick)(void *),
                               void *tick_ud, struct icp_err *err);
 
+/* The same, but returns ICP_ELIMIT once the CLOCK_MONOTONIC time until_ms
+ * (milliseconds) has passed with requests still unanswered; they stay
+ * queued or in flight, and the next run goes on with them. */
+enum icp_status icp_sched_run_until(struct icp_sched *s,
+                                    void (*tick)(void *), void *tick_ud,
+                                    int64_t until_ms, struct icp_err *err);
+
 /* The first value of response header name (case-insensitive) of an
  * answer, or NULL. Borrowed for the callback. */
 const char *icp_sched_header(const struct icp_sched_answer *a,

@@ -322,6 +322,26 @@ Test(sched, a_total_timeout_bounds_a_slow_answer)
   icp_sched_free(s);
 }
 
+Test(sched, a_run_stopped_by_its_time_limit_goes_on_in_the_next_run)
+{
+  struct icp_sched *s = mk(4);
+  struct icp_sched_limits l = { 0 };
+  struct got g = { 0 };
+  struct icp_err err = { "" };
+  long long t0 = ms();
+  int p = prov(s, &l);
+  ask(s, p, "fault-latency-400-a.com", &g);
+  cr_assert_eq(icp_sched_run_until(s, NULL, NULL, t0 + 100, &err),
+               ICP_ELIMIT, "%s", err.msg);
+  cr_assert_geq(ms() - t0, 100);
+  cr_assert_eq(g.calls, 0, "stopped before the answer (400 ms) came");
+  run(s);
+  cr_assert_eq(g.calls, 1);
+  cr_assert_eq(g.status, 200);
+  cr_assert_eq(g.attempts, 1, "the transfer went on, not started again");
+  icp_sched_free(s);
+}
+
 Test(sched, a_redirect_is_refused_not_followed)
 {
   struct icp_sched *s = mk(4);
