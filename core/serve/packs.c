@@ -14,17 +14,14 @@
 /* ---- scorers ------------------------------------------------------------ */
 
 /* Enrichment within --deadline-ms; past it the answer names the
- * providers whose answers were not used. */
+ * providers still awaited. */
 static enum icp_status enrich_hook(void *ud, struct icp_account **accts,
                                    size_t n, struct icp_err *err)
 {
   struct icp_scorer *sc = ud;
-  enum icp_status st = icp_lane_run(sc->lane, accts, n,
-                                    sc->gen->cfg->deadline_ms,
-                                    &sc->enrich_late, &sc->enrich_failed,
-                                    err);
-  sc->body.extra = sc->enrich_late ? sc->lane->pending : NULL;
-  return st;
+  return icp_lane_run(sc->lane, accts, n, sc->gen->cfg->deadline_ms,
+                      &sc->enrich_late, &sc->enrich_failed,
+                      &sc->body.extra, err);
 }
 
 static void count_tier(void *ud, const struct icp_result *r)

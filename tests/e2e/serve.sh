@@ -198,12 +198,42 @@ check "a provider slower than --deadline-ms: still 200" [ "$(code --data-binary 
 t1=$(date +%s%N)
 check "... answered near the deadline, not the provider's 1.2 s" [ $(( (t1 - t0) / 1000000 )) -lt 1100 ]
 check "... scored with what is known" has body '"fired":{"size_sweet_spot":20}'
-check "... naming the providers whose answers were not used" has body '"enrich_pending":["clearbit","pdl","builtwith"]'
+check "... naming the providers awaited (clearbit in flight, pdl and builtwith after it)" has body '"enrich_pending":["clearbit","pdl","builtwith"]'
 curl -s "$URL/metrics" >metrics2.txt
 check "... counted in /metrics" sh -c 'grep -q "icp_enrich_requests_total{provider=\"all\",outcome=\"deadline\"} 1" metrics2.txt && grep -q "icp_enrich_requests_total{provider=\"all\",outcome=\"ok\"} 1" metrics2.txt'
 kill -TERM "$PID"; wait "$PID"; st=$?
 check "... and serve stops cleanly (exit 0) after the late batch ends" [ "$st" = 0 ]
 check "no sanitizer report with enrichment" sh -c '! grep -q -E "Sanitizer|runtime error" enr.log'
+
+# one provider held past --deadline-ms: a second fixture server, slow, serves
+# builtwith only. cedartech5.com: clearbit does not know it, pdl does (fast),
+# builtwith (the technographic waterfall, after them) answers in 3 s.
+python3 "$ROOT/tests/fixture_server.py" --port-file slow.port --latency-ms 3000 --idle-exit 60 >slow.log 2>&1 &
+SLOWPID=$!; PIDS="$PIDS $SLOWPID"
+i=0; while [ ! -s slow.port ] && [ $i -lt 200 ]; do i=$((i + 1)); sleep 0.05; done
+export ICP_SLOW_URL=http://127.0.0.1:$(cat slow.port)
+sed '/BUILTWITH_API_KEY/s/ICP_FIXTURE_URL/ICP_SLOW_URL/' "$CFG" >slow_cfg.lua
+sed 's/^enrich { firmographic = { "clearbit", "pdl" },$/enrich { firmographic = { "clearbit", "pdl" } }/; /^ *technographic = { "builtwith" } }$/d' "$CFG" >firmo_cfg.lua
+printf '{"domain":"cedartech5.com"}\n' >held.jsonl
+ICP_CACHE_PATH=$T/firmo.sqlite "$ICP" score --rules pack_v2.lua --as-of 2026-11-01 --providers firmo_cfg.lua held.jsonl 2>/dev/null |
+  sed 's/,"source":"[^"]*"}$/,"enrich_pending":["builtwith"],"source":"request"}/' >want_held.txt
+ICP_CACHE_PATH=$T/full.sqlite "$ICP" score --rules pack_v2.lua --as-of 2026-11-01 --providers "$CFG" held.jsonl 2>/dev/null |
+  sed 's/"source":"[^"]*"/"source":"request"/' >want_full.txt
+check "the reference lines differ by builtwith's fields" sh -c 'grep -q cloud_data_stack want_held.txt && ! cmp -s want_held.txt want_full.txt'
+export ICP_CACHE_PATH=$T/held.sqlite
+start held --rules pack_v2.lua --as-of 2026-11-01 --providers slow_cfg.lua --deadline-ms 1000 --threads 1
+t0=$(date +%s%N)
+check "one provider held past --deadline-ms: 200" [ "$(code --data-binary @held.jsonl "$URL/v1/score")" = 200 ]
+t1=$(date +%s%N)
+check "... answered near the deadline, not the provider's 3 s" [ $(( (t1 - t0) / 1000000 )) -lt 2500 ]
+check "... scored with the answers that came in time, naming only the provider awaited" cmp -s body want_held.txt ||
+  { cat body want_held.txt; }
+i=0
+until code --data-binary @held.jsonl "$URL/v1/score" >/dev/null && hasnt body enrich_pending || [ $i -gt 40 ]; do i=$((i + 1)); done
+check "... its late answer fills the cache: a later request gets every field, nothing pending" cmp -s body want_full.txt
+kill -TERM "$PID"; wait "$PID"; st=$?
+check "... and serve stops cleanly (exit 0)" [ "$st" = 0 ]
+check "no sanitizer report with a provider held" sh -c '! grep -q -E "Sanitizer|runtime error" held.log'
 
 # ---- usage ------------------------------------------------------------------
 "$ICP" serve --listen 127.0.0.1:0 >/dev/null 2>err.txt; st=$?
