@@ -19,14 +19,17 @@ static const char usage[] =
   "  GET  /healthz               {\"status\":\"ok\",...}\n"
   "  GET  /metrics               Prometheus text format\n"
   "Every answer carries the pack version in the X-ICP-Pack header. SIGHUP\n"
-  "loads the pack (and providers) again: a pack that fails to load leaves\n"
-  "the old one serving. SIGTERM stops accepting, lets requests in flight\n"
-  "finish and exits 0.\n"
+  "loads the pack (and --columns, --providers) again: one that fails to\n"
+  "load leaves the old ones serving. SIGTERM stops accepting, lets\n"
+  "requests in flight finish and exits 0.\n"
   "\n"
   "options:\n"
   "  --rules PACK            the rule pack (.lua) to score with (required)\n"
   "  --providers CFG         enrich the accounts of each request first\n"
   "  --offline               with --providers: use only the cache\n"
+  "  --columns FILE          map the keys of request bodies to fields\n"
+  "                          as icp score --columns maps a JSONL line's\n"
+  "                          (Lua: columns { }; loaded again on SIGHUP)\n"
   "  --deadline-ms MS        with --providers: enrichment time per\n"
   "                          request (default 2000); past it the accounts\n"
   "                          are scored with what is known and the answer\n"
@@ -101,6 +104,7 @@ int icp_cmd_serve(int argc, char **argv)
     }
     VAL("--rules", cfg.rules);
     VAL("--providers", cfg.providers);
+    VAL("--columns", cfg.columns);
     VAL("--as-of", as_of);
     VAL("--listen", cfg.listen);
     VAL("--threads", threads);

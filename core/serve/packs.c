@@ -3,8 +3,10 @@
 #include <string.h>
 
 #include "data/account.h"
+#include "data/columns.h"
 #include "data/value.h"
 #include "io/reader.h"
+#include "rules/columns_file.h"
 #include "rules/pack.h"
 #include "rules/rules.h"
 #include "serve/packs.h"
@@ -86,6 +88,20 @@ static enum icp_status scorer_new(struct icp_gen *g, struct icp_scorer **out,
     load_error(sc->pack, &first, err);
     scorer_free(sc);
     return st;
+  }
+  if(cfg->columns) { /* keys mapped as `icp score --columns` maps them */
+    if(!g->cols) { /* the first scorer: targets checked against its pack */
+      if(!(g->cols = icp_columns_new())) {
+        scorer_free(sc);
+        return icp_err_set(err, ICP_ENOMEM, "out of memory");
+      }
+      st = icp_columns_load(g->cols, sc->schema, cfg->columns, err);
+      if(st) {
+        scorer_free(sc);
+        return st;
+      }
+    }
+    icp_schema_set_columns(sc->schema, g->cols);
   }
   /* as `icp score`: only the fields the pack reads are typed and kept,
    * so an answer is made from exactly what the file run would use */
@@ -238,6 +254,7 @@ void icp_gen_free(struct icp_gen *g)
     g->free = sc->next;
     scorer_free(sc);
   }
+  icp_columns_free(g->cols); /* after the scorers: their schemas borrow it */
   for(i = 0; i < g->ntiers; i++)
     free(g->tier_names[i]);
   free(g->tier_names);

@@ -2,8 +2,8 @@
  * packs.h -- private to core/serve: pack generations and their scorers.
  *
  * A generation is one load of the pack (its text read once, so that every
- * scorer of it is the same pack even if the file changes on disk) and of
- * the providers config. A scorer is what one thread needs to answer
+ * scorer of it is the same pack even if the file changes on disk), of the
+ * column mapping (--columns) and of the providers config. A scorer is what one thread needs to answer
  * POST /v1/score alone: a schema, the pack compiled into its own Lua
  * state, an account, a result, a JSON reader, an enrichment session and
  * an answer buffer. Scorers are borrowed and given back under one mutex;
@@ -54,6 +54,8 @@ struct icp_gen {
   char *pname, *pver;         /* name and version apart */
   char *name_ver_json;        /* "name":"..","version":".." */
   struct icp_buf info;        /* GET /v1/pack */
+  struct icp_columns *cols;   /* --columns, read with the pack; every
+                                 scorer's schema borrows it */
   char **tier_names;          /* tiers of the pack, by index */
   int ntiers;
   struct icp_scorer *free;

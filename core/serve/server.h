@@ -33,6 +33,7 @@ struct icp_serve_cfg {
   const char *rules;          /* the pack (required) */
   const char *providers;      /* enrichment config, or NULL */
   int offline;                /* with providers: the cache only */
+  const char *columns;        /* header mapping (--columns), or NULL */
   const char *listen;         /* "HOST:PORT" (port 0: any free port) */
   int threads;                /* worker threads (>= 1) */
   int max_connections;        /* open connections at most */

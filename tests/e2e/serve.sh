@@ -160,6 +160,40 @@ wait "$MAINPID"; st=$?
 check "... and serve exits 0" [ "$st" = 0 ]
 check "... saying it drained" has main.log "icp serve: drained, stopped"
 
+# ---- --columns: request keys mapped as icp score --columns maps a JSONL line
+printf 'columns { domain = "Website", employees = "Headcount",\n  industry = "Sector" }\n' >cols.lua
+head -500 "$DATA" >canon.jsonl
+sed 's/"domain":/"Website":/; s/"employees":/"Headcount":/; s/"industry":/"Sector":/' canon.jsonl >renamed.jsonl
+"$ICP" score --rules pack_v2.lua --as-of 2026-11-01 --columns cols.lua renamed.jsonl 2>/dev/null |
+  sed 's/"source":"[^"]*"/"source":"request"/' >want_cols.jsonl
+"$ICP" score --rules pack_v2.lua --as-of 2026-11-01 canon.jsonl 2>/dev/null |
+  sed 's/"source":"[^"]*"/"source":"request"/' >want_canon.jsonl
+check "icp score --columns reads the renamed keys as the canonical ones" cmp -s want_cols.jsonl want_canon.jsonl
+start cols --rules pack_v2.lua --as-of 2026-11-01 --columns cols.lua --threads 2
+$POST "$URL/v1/score" renamed.jsonl gotc.tsv --clients 4 2>/dev/null
+cut -f3- gotc.tsv >gotc.jsonl
+check "--columns: 500 accounts with renamed keys, each answer is icp score --columns' line" cmp -s gotc.jsonl want_cols.jsonl
+printf '{"Website":"staff.io","Staff":300,"Sector":"Software"}\n' >staff.jsonl
+printf 'columns { domain = "Website", employees = "Staff",\n  industry = "Sector" }\n' >cols2.lua
+"$ICP" score --rules pack_v2.lua --as-of 2026-11-01 --columns cols2.lua staff.jsonl 2>/dev/null |
+  sed 's/"source":"[^"]*"/"source":"request"/' >want_staff.txt
+code --data-binary @staff.jsonl "$URL/v1/score" >/dev/null
+check "... a key the mapping does not name is not a field (Staff)" hasnt body '"size_sweet_spot":20'
+cp cols2.lua cols.lua
+kill -HUP "$PID"
+i=0; until has cols.log "icp serve: reloaded" || [ $i -gt 200 ]; do i=$((i + 1)); sleep 0.05; done
+check "SIGHUP loads the mapping again: Staff is employees now" sh -c "[ \"\$(curl -s --data-binary @staff.jsonl $URL/v1/score)\" = '$(cat want_staff.txt)' ]"
+check "... the answer of icp score --columns with the new mapping" grep -q '"size_sweet_spot":20' want_staff.txt
+printf 'columns { domian = "Website" }\n' >cols.lua
+kill -HUP "$PID"
+i=0; until has cols.log "reload failed" || [ $i -gt 200 ]; do i=$((i + 1)); sleep 0.05; done
+check "a mapping that fails to load is logged with file:line" has cols.log "reload failed, the old pack keeps serving: cols.lua:1: columns: unknown field 'domian' (did you mean 'domain'?)"
+check "... and the old mapping keeps serving" sh -c "[ \"\$(curl -s --data-binary @staff.jsonl $URL/v1/score)\" = '$(cat want_staff.txt)' ]"
+kill -TERM "$PID"; wait "$PID"; st=$?
+check "... and serve exits 0 on SIGTERM" [ "$st" = 0 ]
+"$ICP" serve --rules pack_v2.lua --columns cols.lua --listen 127.0.0.1:0 >/dev/null 2>err.txt; st=$?
+check "a broken mapping at start: exit 1 with file:line" sh -c "[ $st = 1 ] && grep -q \"cols.lua:1: columns: unknown field 'domian'\" err.txt"
+
 # ---- bounded connections, token, quiet --------------------------------------
 ICP_E2E_TOKEN=s3cret; export ICP_E2E_TOKEN
 start tok --rules "$ROOT/rules/b2b_saas.lua" --max-connections 3 --token-env ICP_E2E_TOKEN --quiet --threads 1
