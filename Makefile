@@ -24,13 +24,17 @@ BUILD := build
 # `luarocks make`: checked, never installed); `make deps-demo` installs
 # those, `make deps` (called by `make test`) those and what the tests need.
 BUILD_DEB := pkg-config liblua5.4-dev libcurl4-openssl-dev libcjson-dev \
-             libsqlite3-dev libmicrohttpd-dev
+             libsqlite3-dev libmicrohttpd-dev libpq-dev
 DEB_PKGS := $(BUILD_DEB) lua5.4 libcriterion-dev python3 chromium clang \
             lighttpd lighttpd-modules-lua wrk
 # contrib/dask and its test (tests/e2e/dask.sh)
 DEB_PKGS += python3-distributed
+# the shared PostgreSQL cache's test server (tests/e2e/pgcache.sh)
+DEB_PKGS += postgresql-15
 
-PKGS := lua5.4 libcurl libcjson sqlite3 libmicrohttpd
+# libpq: the PostgreSQL cache (core/net/cache_pg.c), in libicp and what
+# links it; enrichers and tools without libicp do not link it
+PKGS := lua5.4 libcurl libcjson sqlite3 libmicrohttpd libpq
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -86,7 +90,7 @@ build-deps:
 	@missing=""; \
 	for m in lua5.4:liblua5.4-dev libcurl:libcurl4-openssl-dev \
 	         libcjson:libcjson-dev sqlite3:libsqlite3-dev \
-	         libmicrohttpd:libmicrohttpd-dev; do \
+	         libmicrohttpd:libmicrohttpd-dev libpq:libpq-dev; do \
 	  pkg-config --exists $${m%%:*} 2>/dev/null || \
 	    missing="$$missing $${m#*:}"; \
 	done; \
@@ -107,7 +111,7 @@ deps-demo:
 install-debs:
 	@if ! command -v dpkg-query >/dev/null 2>&1; then \
 	  echo "not Debian: install Lua 5.4, libcurl, cJSON, SQLite," \
-	       "libmicrohttpd and Criterion"; exit 0; fi; \
+	       "libmicrohttpd, libpq and Criterion"; exit 0; fi; \
 	missing=""; \
 	for p in $(DEBS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \

@@ -1,4 +1,5 @@
-/* cache.c -- the SQLite enrichment cache. */
+/* cache.c -- the SQLite enrichment cache, and the switch to the
+ * PostgreSQL one (cache_pg.c) when opened with a URL. */
 #include <errno.h>
 #include <limits.h>
 #include <sqlite3.h>
@@ -7,11 +8,13 @@
 #include <sys/stat.h>
 
 #include "net/cache.h"
+#include "net/cache_pg.h"
 
 #define BUSY_TIMEOUT_MS 10000
-#define ROW_MAX (4 << 20)  /* the largest fields text kept */
+#define ROW_MAX ICP_CACHE_ROW_MAX
 
 struct icp_cache {
+  struct icp_cache_pg *pg;   /* the PostgreSQL backend, or NULL */
   sqlite3 *db;
   sqlite3_stmt *get, *put;
   enum icp_cache_mode mode;
@@ -69,6 +72,15 @@ enum icp_status icp_cache_open(struct icp_cache **out, const char *path,
   if(!c)
     return icp_err_set(err, ICP_ENOMEM, "cache: out of memory");
   c->mode = mode;
+  if(icp_cache_pg_is_url(path)) {
+    enum icp_status st = icp_cache_pg_open(&c->pg, path, mode, err);
+    if(st) {
+      free(c);
+      return st;
+    }
+    *out = c;
+    return ICP_OK;
+  }
   if(mode == ICP_CACHE_OFFLINE)
     flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   else
@@ -144,6 +156,7 @@ void icp_cache_close(struct icp_cache *c)
 {
   if(!c)
     return;
+  icp_cache_pg_close(c->pg);
   if(c->in_tx || c->in_read)
     exec(c->db, "COMMIT");
   sqlite3_finalize(c->get);
@@ -159,6 +172,9 @@ enum icp_status icp_cache_get(struct icp_cache *c, const char *provider,
 {
   int rc;
   enum icp_status st = ICP_OK;
+  if(c->pg)
+    return icp_cache_pg_get(c->pg, provider, domain, ttl_s, now, hit, json,
+                            err);
   *hit = ICP_CACHE_MISS;
   *json = NULL;
   if(c->mode == ICP_CACHE_REFRESH)
@@ -169,7 +185,7 @@ enum icp_status icp_cache_get(struct icp_cache *c, const char *provider,
   if(rc == SQLITE_ROW) {
     int found = sqlite3_column_int(c->get, 0);
     int64_t at = sqlite3_column_int64(c->get, 2);
-    if(ttl_s <= 0 || (at <= now && now - at <= ttl_s)) {
+    if(icp_cache_fresh(at, now, ttl_s)) {
       if(!found)
         *hit = ICP_CACHE_NOT_FOUND;
       else if(sqlite3_column_type(c->get, 1) == SQLITE_TEXT) {
@@ -200,6 +216,8 @@ enum icp_status icp_cache_put(struct icp_cache *c, const char *provider,
 {
   int rc;
   size_t n = json ? strlen(json) : 0;
+  if(c->pg)
+    return icp_cache_pg_put(c->pg, provider, domain, json, now, err);
   if(c->mode == ICP_CACHE_OFFLINE || !c->put)
     return ICP_OK;
   if(n > ROW_MAX)
@@ -224,7 +242,7 @@ enum icp_status icp_cache_put(struct icp_cache *c, const char *provider,
 
 void icp_cache_read_begin(struct icp_cache *c)
 {
-  if(!c || c->in_tx || c->in_read)
+  if(!c || c->pg || c->in_tx || c->in_read)
     return;
   if(exec(c->db, "BEGIN DEFERRED") == SQLITE_OK)
     c->in_read = 1;
@@ -240,7 +258,7 @@ void icp_cache_read_end(struct icp_cache *c)
 
 enum icp_status icp_cache_begin(struct icp_cache *c, struct icp_err *err)
 {
-  if(c->mode == ICP_CACHE_OFFLINE || c->in_tx)
+  if(c->pg || c->mode == ICP_CACHE_OFFLINE || c->in_tx)
     return ICP_OK;
   if(exec(c->db, "BEGIN IMMEDIATE"))
     return icp_err_set(err, ICP_EIO, "cache: %s", sqlite3_errmsg(c->db));
@@ -256,4 +274,40 @@ enum icp_status icp_cache_commit(struct icp_cache *c, struct icp_err *err)
   if(exec(c->db, "COMMIT"))
     return icp_err_set(err, ICP_EIO, "cache: %s", sqlite3_errmsg(c->db));
   return ICP_OK;
+}
+
+/* ---- what only shared caches do ----------------------------------------- */
+
+int icp_cache_fresh(int64_t at, int64_t now, int64_t ttl_s)
+{
+  return ttl_s <= 0 || (at <= now && now - at <= ttl_s);
+}
+
+const char *icp_cache_fault(const struct icp_cache *c)
+{
+  return c && c->pg ? icp_cache_pg_fault(c->pg) : NULL;
+}
+
+enum icp_status icp_cache_wait(struct icp_cache *c, const char *provider,
+                               const char *domain, struct icp_err *err)
+{
+  return c && c->pg ? icp_cache_pg_wait(c->pg, provider, domain, err)
+                    : ICP_OK;
+}
+
+void icp_cache_release(struct icp_cache *c)
+{
+  if(c && c->pg)
+    icp_cache_pg_release(c->pg);
+}
+
+enum icp_status icp_cache_keepalive(struct icp_cache *c, struct icp_err *err)
+{
+  return c && c->pg ? icp_cache_pg_keepalive(c->pg, err) : ICP_OK;
+}
+
+void icp_cache_lease(struct icp_cache *c, long ms)
+{
+  if(c && c->pg)
+    icp_cache_pg_lease(c->pg, ms);
 }

@@ -54,6 +54,9 @@ struct icp_enrich {
   struct chain *chains;
   size_t nchains;
   struct icp_cache *cache;
+  struct job **parked;     /* waiting for another process's answer */
+  struct job **again;      /* the parked, taken up again */
+  size_t nparked;
   struct icp_sched *sched;
   struct icp_host_log log;
   struct icp_enr_output out;
@@ -279,7 +282,8 @@ enum icp_status icp_enrich_open(struct icp_enrich **out,
     icp_enrich_close(e);
     return icp_err_set(err, st, "enrich: out of memory");
   }
-  st = icp_cache_open(&e->cache, e->pv->cache_path,
+  st = icp_cache_open(&e->cache, e->pv->cache_url ? e->pv->cache_url
+                                                  : e->pv->cache_path,
                       e->opts.offline || e->opts.dry_run ? ICP_CACHE_OFFLINE
                       : e->opts.refresh ? ICP_CACHE_REFRESH
                                         : ICP_CACHE_NORMAL, err);
@@ -287,6 +291,9 @@ enum icp_status icp_enrich_open(struct icp_enrich **out,
     icp_enrich_close(e);
     return st;
   }
+  icp_cache_lease(e->cache, e->pv->cache_lease_ms);
+  if(icp_cache_fault(e->cache)) /* said once; the run goes on uncached */
+    fprintf(stderr, "icp: %s\n", icp_cache_fault(e->cache));
   e->t0 = now_ms();
   *out = e;
   return ICP_OK;
@@ -295,6 +302,10 @@ enum icp_status icp_enrich_open(struct icp_enrich **out,
 /* The end of a batch: its state goes. */
 static void batch_end(struct icp_enrich *e)
 {
+  free(e->parked);
+  free(e->again);
+  e->parked = e->again = NULL;
+  e->nparked = 0;
   free(e->bjobs);
   free(e->bas);
   e->bjobs = NULL;
@@ -640,6 +651,12 @@ static void advance(struct job *j)
       j->as->ok = 1;
       continue;
     }
+    if(hit == ICP_CACHE_PENDING) {
+      /* another process is asking: its answer is read after this batch's
+       * own requests (icp_enrich_batch) */
+      e->parked[e->nparked++] = j;
+      return;
+    }
     if(e->opts.offline) {
       e->st[p].misses++;
       record(e, p, a, "cache miss (--offline)", NULL);
@@ -682,6 +699,9 @@ static void progress(void *ud)
   size_t i;
   char line[512];
   int n;
+  struct icp_err err = { "" };
+  if(icp_cache_keepalive(e->cache, &err)) /* our claims stay ours */
+    fprintf(stderr, "icp: %s\n", err.msg);
   if(!e->tty)
     return;
   for(i = 0; i < e->npl; i++)
@@ -705,13 +725,49 @@ void icp_enrich_set_total(struct icp_enrich *e, size_t total)
   e->total = total;
 }
 
+/* Runs the batch's requests until they are answered (or until_ms: then
+ * ICP_ELIMIT, the rest stays for icp_enrich_finish). Accounts parked on
+ * another process's claim of a shared cache are then waited for, while
+ * this process holds no claim (two processes never wait for each other),
+ * and go on: a cache hit, or their own request if that process failed. */
+static enum icp_status run_batch(struct icp_enrich *e, int64_t until_ms,
+                                 struct icp_err *err)
+{
+  enum icp_status st;
+  size_t i, k;
+  for(;;) {
+    st = icp_sched_run_until(e->sched, progress, e, until_ms, err);
+    if(st == ICP_ELIMIT)
+      return st; /* requests still out keep their claims */
+    /* claims of requests that got no answer: others may ask now */
+    icp_cache_release(e->cache);
+    if(st || !e->nparked)
+      return st;
+    if(until_ms != INT64_MAX)
+      return ICP_ELIMIT; /* a deadline does not wait for other processes */
+    k = e->nparked;
+    memcpy(e->again, e->parked, k * sizeof(*e->again));
+    e->nparked = 0;
+    for(i = 0; i < k; i++) {
+      struct job *j = e->again[i];
+      struct icp_err werr = { "" };
+      int p = e->chains[j->chain].plug[j->pos];
+      if(icp_cache_wait(e->cache, e->pl[p].cfg->name,
+                        icp_account_domain(j->as->a), &werr))
+        fprintf(stderr, "icp: %s\n", werr.msg);
+    }
+    for(i = 0; i < k; i++)
+      advance(e->again[i]);
+  }
+}
+
 enum icp_status icp_enrich_batch_until(struct icp_enrich *e,
                                        struct icp_account **accts,
                                        size_t n, int64_t until_ms,
                                        struct icp_err *err)
 {
   struct acct_state *as;
-  struct job *jobs;
+  struct job *jobs, **again;
   size_t i;
   enum icp_status st;
   if(e->bas)
@@ -721,14 +777,21 @@ enum icp_status icp_enrich_batch_until(struct icp_enrich *e,
     return ICP_OK;
   as = calloc(n, sizeof(*as));
   jobs = calloc(n, sizeof(*jobs));
-  if(!as || !jobs) {
+  e->parked = calloc(n, sizeof(*e->parked));
+  again = calloc(n, sizeof(*again));
+  if(!as || !jobs || !e->parked || !again) {
     free(as);
     free(jobs);
+    free(e->parked);
+    e->parked = NULL;
+    free(again);
     return icp_err_set(err, ICP_ENOMEM, "enrich: out of memory");
   }
   e->bas = as;
   e->bjobs = jobs;
   e->bn = n;
+  e->again = again;
+  e->nparked = 0;
   e->seen += n;
   for(i = 0; i < n; i++) {
     struct icp_value none;
@@ -750,7 +813,7 @@ enum icp_status icp_enrich_batch_until(struct icp_enrich *e,
     advance(j);
   }
   icp_cache_read_end(e->cache);
-  st = icp_sched_run_until(e->sched, progress, e, until_ms, err);
+  st = run_batch(e, until_ms, err);
   if(st != ICP_ELIMIT)
     batch_end(e);
   return st;
@@ -806,7 +869,7 @@ enum icp_status icp_enrich_finish(struct icp_enrich *e, struct icp_err *err)
   enum icp_status st;
   if(!e->bas)
     return ICP_OK;
-  st = icp_sched_run(e->sched, progress, e, err);
+  st = run_batch(e, INT64_MAX, err);
   batch_end(e);
   return st;
 }
@@ -895,7 +958,8 @@ void icp_enrich_summary(const struct icp_enrich *e, FILE *out)
 
 long icp_enrich_failures(const struct icp_enrich *e)
 {
-  return e->problems + e->failed_accounts;
+  /* a cache that stopped caching (said when it happened) is one more */
+  return e->problems + e->failed_accounts + (icp_cache_fault(e->cache) != 0);
 }
 
 int icp_enrich_errors_field(const struct icp_enrich *e)

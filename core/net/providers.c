@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "net/cache_pg.h"
 #include "net/providers.h"
 #include "rules/rules.h"
 #include "rules/sandbox.h"
@@ -621,11 +622,38 @@ static int l_enrich(lua_State *L)
   return 0;
 }
 
+/* cache { url = ... }: a PostgreSQL URL libpq accepts, whose password (if
+ * any) comes from the environment and is a secret from then on. */
+static void cache_url(struct load *ld, lua_State *L, int line, const char *s,
+                      size_t n)
+{
+  char why[ICP_ERR_MAX];
+  int npw;
+  if(!n || n > 4000 || strlen(s) != n) {
+    problem(ld, line, "cache: bad 'url'");
+    return;
+  }
+  if(icp_cache_pg_check(s, why, sizeof(why))) {
+    problem(ld, line, "cache: 'url' is not a PostgreSQL URL "
+            "(postgresql://[user@]host[:port]/db[?...]): %s", why);
+    return;
+  }
+  npw = icp_cache_pg_secrets(s, &ld->pv->redact);
+  if(npw < 0)
+    problem(ld, line, "out of memory");
+  else if(npw > 0 && !env_name_of(ld, s))
+    problem(ld, line, "cache: the password of 'url' must not be written in "
+            "the file: url = env \"NAME\", or PGPASSWORD or ~/.pgpass");
+  free(ld->pv->cache_url);
+  ld->pv->cache_url = NULL;
+  ld->pv->cache_url = dup_n(L, s, n);
+}
+
 static int l_cache(lua_State *L)
 {
   struct load *ld = ctx(L);
   int line = line_of_caller(L);
-  static const char *const keys[] = { "path", NULL };
+  static const char *const keys[] = { "path", "url", "lease_ms", NULL };
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_pushnil(L);
   while(lua_next(L, 1)) {
@@ -633,14 +661,27 @@ static int l_cache(lua_State *L)
                                                    : "?";
     size_t n;
     const char *s;
-    if(strcmp(k, "path")) {
+    if(strcmp(k, "path") && strcmp(k, "url") && strcmp(k, "lease_ms")) {
       const char *dym = icp_cfg_suggest(k, keys);
       problem(ld, line, "cache: unknown key '%s'%s%s%s", k,
               dym ? " (did you mean '" : "", dym ? dym : "",
               dym ? "'?)" : "");
     }
+    else if(!strcmp(k, "lease_ms")) {
+      int isint = 0;
+      lua_Integer v = lua_tointegerx(L, -1, &isint);
+      if(!isint || v < 100 || v > 86400000)
+        problem(ld, line, "cache: 'lease_ms' must be an integer from 100 "
+                "to 86400000");
+      else
+        ld->pv->cache_lease_ms = (long)v;
+    }
     else if(lua_type(L, -1) != LUA_TSTRING)
-      problem(ld, line, "cache: 'path' must be a string");
+      problem(ld, line, "cache: '%s' must be a string", k);
+    else if(!strcmp(k, "url")) {
+      s = lua_tolstring(L, -1, &n);
+      cache_url(ld, L, line, s, n);
+    }
     else {
       s = lua_tolstring(L, -1, &n);
       if(!n || n > 4000 || strlen(s) != n)
@@ -653,6 +694,9 @@ static int l_cache(lua_State *L)
     }
     lua_pop(L, 1);
   }
+  if(ld->pv->cache_url && ld->pv->cache_path)
+    problem(ld, line, "cache: give 'path' (SQLite) or 'url' (PostgreSQL), "
+            "not both");
   return 0;
 }
 
@@ -815,7 +859,7 @@ enum icp_status icp_providers_load_diag(struct icp_providers **out,
     return icp_err_set(err, st, "%s: out of memory", path);
   }
   check(&ld);
-  if(!ld.nmsg && !pv->cache_path &&
+  if(!ld.nmsg && !pv->cache_path && !pv->cache_url &&
      !(pv->cache_path = strdup(".icp/cache.sqlite")))
     problem(&ld, 0, "out of memory");
   if(ld.nmsg) {
@@ -865,6 +909,7 @@ void icp_providers_free(struct icp_providers *pv)
   }
   free(pv->chains);
   free(pv->cache_path);
+  free(pv->cache_url);
   free(pv->path);
   icp_redact_free(&pv->redact);
   free(pv);

@@ -6,6 +6,7 @@
  *   enrich { firmographic = { "clearbit", "pdl" },
  *            technographic = { "builtwith" } }
  *   cache { path = ".icp/cache.sqlite" }
+ *   cache { url = env "ICP_CACHE_URL", lease_ms = 30000 }   (PostgreSQL)
  *
  * The file is Lua 5.4 text run in the one sandbox (core/rules/sandbox.c,
  * provider-config profile): the same allow-list, guards, memory cap and
@@ -107,6 +108,8 @@ struct icp_providers {
   struct icp_chain *chains;    /* NULL when the file has no enrich { } */
   size_t nchains;
   char *cache_path;            /* default ".icp/cache.sqlite" */
+  char *cache_url;             /* postgresql://..., instead of the path */
+  long cache_lease_ms;         /* claims of a shared cache (0: default) */
   struct icp_redact redact;
 };
 

@@ -1,0 +1,608 @@
+/* cache_pg.c -- the PostgreSQL backend of the enrichment cache. */
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "net/cache_pg.h"
+
+#define LEASE_MS_DEFAULT 30000
+#define WAIT_STEP_MAX_MS 100      /* the slowest poll of a pending claim */
+#define STATEMENT_TIMEOUT "30s"   /* a statement that hangs is a fault */
+
+/* the server's clock, so that machines with skewed clocks agree on leases */
+#define NOW_MS "(extract(epoch from clock_timestamp()) * 1000)::bigint"
+
+struct icp_cache_pg {
+  PGconn *conn;
+  enum icp_cache_mode mode;
+  struct icp_redact red;    /* the passwords of the URL */
+  char where[256];          /* the URL without its password */
+  char owner[40];           /* this connection's claims */
+  long lease_ms;
+  int64_t renewed_ms;       /* last renewal of the leases (monotonic) */
+  int claims;               /* may hold claims not resolved yet */
+  int empty;                /* offline, and the server has no cache yet */
+  int off;                  /* stopped caching after a fault */
+  char why[ICP_ERR_MAX];
+};
+
+static const char setup_sql[] =
+  "BEGIN;"
+  /* two processes creating the tables at once would collide in the
+   * catalog: one at a time */
+  "SELECT pg_advisory_xact_lock(4242003907);"
+  "CREATE TABLE IF NOT EXISTS icp_enrich_cache("
+  " provider text NOT NULL,"
+  " domain text NOT NULL,"
+  " found boolean NOT NULL,"
+  " fields text,"
+  " fetched_at bigint NOT NULL,"
+  " PRIMARY KEY(provider, domain));"
+  /* claims are short-lived: no WAL, gone after a crash (leases expire) */
+  "CREATE UNLOGGED TABLE IF NOT EXISTS icp_enrich_claim("
+  " provider text NOT NULL,"
+  " domain text NOT NULL,"
+  " owner text NOT NULL,"
+  " expires_ms bigint NOT NULL,"
+  " PRIMARY KEY(provider, domain));"
+  "CREATE INDEX IF NOT EXISTS icp_enrich_claim_owner"
+  " ON icp_enrich_claim(owner);"
+  "COMMIT";
+
+/* The statements, prepared once per connection. */
+enum { S_GET, S_CLAIM, S_UNCLAIM, S_PUT, S_PENDING, S_RENEW, S_RELEASE,
+       S_COUNT };
+
+static const struct stmt {
+  const char *name, *sql;
+  int nparams;
+} stmts[S_COUNT] = {
+  { "icp_get", "SELECT found, fields, fetched_at FROM icp_enrich_cache"
+    " WHERE provider = $1 AND domain = $2", 2 },
+  /* a claim is taken when there is none or when its lease ran out */
+  { "icp_claim", "INSERT INTO icp_enrich_claim AS c"
+    " (provider, domain, owner, expires_ms)"
+    " VALUES ($1, $2, $3, " NOW_MS " + $4::bigint)"
+    " ON CONFLICT (provider, domain) DO UPDATE"
+    " SET owner = EXCLUDED.owner, expires_ms = EXCLUDED.expires_ms"
+    " WHERE c.expires_ms < " NOW_MS " RETURNING 1", 4 },
+  { "icp_unclaim", "DELETE FROM icp_enrich_claim"
+    " WHERE provider = $1 AND domain = $2 AND owner = $3", 3 },
+  /* the answer and the end of its claim in one statement: a process that
+   * sees the claim gone sees the answer */
+  { "icp_put", "WITH d AS (DELETE FROM icp_enrich_claim"
+    " WHERE provider = $1 AND domain = $2 AND owner = $6)"
+    " INSERT INTO icp_enrich_cache"
+    " (provider, domain, found, fields, fetched_at)"
+    " VALUES ($1, $2, $3::boolean, $4, $5::bigint)"
+    " ON CONFLICT (provider, domain) DO UPDATE"
+    " SET found = EXCLUDED.found, fields = EXCLUDED.fields,"
+    " fetched_at = EXCLUDED.fetched_at", 6 },
+  { "icp_pending", "SELECT 1 FROM icp_enrich_claim"
+    " WHERE provider = $1 AND domain = $2 AND expires_ms >= " NOW_MS, 2 },
+  { "icp_renew", "UPDATE icp_enrich_claim"
+    " SET expires_ms = " NOW_MS " + $2::bigint WHERE owner = $1", 2 },
+  { "icp_release", "DELETE FROM icp_enrich_claim WHERE owner = $1", 1 },
+};
+
+/* ---- URLs and their secrets (pure) --------------------------------------- */
+
+static size_t scheme_len(const char *s)
+{
+  if(!strncmp(s, "postgresql://", 13))
+    return 13;
+  if(!strncmp(s, "postgres://", 11))
+    return 11;
+  return 0;
+}
+
+int icp_cache_pg_is_url(const char *s)
+{
+  return s && scheme_len(s) > 0;
+}
+
+/* The password spans of url: the user part's (after its first ':' up to
+ * the last '@' before the query, so that a raw '@' in it is covered too)
+ * and each password= parameter's value. Calls fn(ud, start, len) for each;
+ * returns the number found. */
+static int spans(const char *url, void (*fn)(void *, const char *, size_t),
+                 void *ud)
+{
+  size_t sl = scheme_len(url);
+  const char *a, *q, *at = NULL, *p, *colon = NULL;
+  int n = 0;
+  if(!sl)
+    return 0;
+  a = url + sl;
+  q = strchr(a, '?');
+  if(!q)
+    q = a + strlen(a);
+  for(p = a; p < q; p++)
+    if(*p == '@')
+      at = p;
+  for(p = a; at && p < at; p++)
+    if(*p == ':') {
+      colon = p;
+      break;
+    }
+  if(colon) {
+    fn(ud, colon + 1, (size_t)(at - colon - 1));
+    n++;
+  }
+  for(p = *q ? q + 1 : q; *p; ) {
+    const char *end = strchr(p, '&');
+    if(!end)
+      end = p + strlen(p);
+    if(!strncmp(p, "password=", 9)) {
+      fn(ud, p + 9, (size_t)(end - p - 9));
+      n++;
+    }
+    p = *end ? end + 1 : end;
+  }
+  return n;
+}
+
+struct where_ctx {
+  const char *url;
+  size_t from[8], to[8];
+  int n;
+};
+
+static void note_span(void *ud, const char *s, size_t len)
+{
+  struct where_ctx *w = ud;
+  if(w->n < 8) {
+    w->from[w->n] = (size_t)(s - w->url);
+    w->to[w->n] = (size_t)(s - w->url) + len;
+    w->n++;
+  }
+}
+
+size_t icp_cache_pg_where(const char *url, char *out, size_t cap)
+{
+  struct where_ctx w;
+  size_t i = 0, k = 0, n = strlen(url), rl = sizeof(ICP_REDACTED) - 1;
+  int s = 0;
+  if(!cap)
+    return 0;
+  memset(&w, 0, sizeof(w));
+  w.url = url;
+  spans(url, note_span, &w);
+  while(i < n && k + 1 < cap) {
+    if(s < w.n && i == w.from[s]) {
+      if(k + rl >= cap)
+        break;
+      memcpy(out + k, ICP_REDACTED, rl);
+      k += rl;
+      i = w.to[s++];
+      continue;
+    }
+    if(s >= 8 && i >= w.to[7]) /* more than 8 passwords: cut it here */
+      break;
+    out[k++] = url[i++];
+  }
+  out[k] = 0;
+  return k;
+}
+
+struct secrets_ctx {
+  struct icp_redact *r;
+  int failed;
+};
+
+static int hexval(char c)
+{
+  if(c >= '0' && c <= '9')
+    return c - '0';
+  if(c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if(c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+/* Adds the span as written and percent-decoded (as libpq reads it). */
+static void add_span(void *ud, const char *s, size_t len)
+{
+  struct secrets_ctx *x = ud;
+  char *t = malloc(2 * len + 2), *d = t + len + 1;
+  size_t i, k = 0;
+  if(!t) {
+    x->failed = 1;
+    return;
+  }
+  memcpy(t, s, len);
+  t[len] = 0;
+  for(i = 0; i < len; i++) {
+    int hi = i + 2 < len && s[i] == '%' ? hexval(s[i + 1]) : -1;
+    int lo = hi >= 0 ? hexval(s[i + 2]) : -1;
+    if(lo >= 0) {
+      d[k++] = (char)(hi << 4 | lo);
+      i += 2;
+    }
+    else
+      d[k++] = s[i];
+  }
+  d[k] = 0;
+  if(icp_redact_add(x->r, t) || icp_redact_add(x->r, d))
+    x->failed = 1;
+  free(t);
+}
+
+int icp_cache_pg_secrets(const char *url, struct icp_redact *r)
+{
+  struct secrets_ctx x = { r, 0 };
+  int n = spans(url, add_span, &x);
+  return x.failed ? -1 : n;
+}
+
+/* Copies msg into out on one line (libpq's run over several), without
+ * its passwords. */
+static void scrub(const struct icp_redact *r, const char *msg, char *out,
+                  size_t cap)
+{
+  size_t i, k = 0;
+  icp_redact(r, msg ? msg : "", out, cap);
+  for(i = 0; out[i]; i++) {
+    char ch = out[i] == '\n' || out[i] == '\t' ? ' ' : out[i];
+    if(ch == ' ' && (!k || out[k - 1] == ' '))
+      continue;
+    out[k++] = ch;
+  }
+  while(k && out[k - 1] == ' ')
+    k--;
+  out[k] = 0;
+}
+
+int icp_cache_pg_check(const char *url, char *why, size_t cap)
+{
+  struct icp_redact r;
+  char *perr = NULL;
+  PQconninfoOption *opts;
+  if(!icp_cache_pg_is_url(url)) {
+    snprintf(why, cap, "not a postgresql:// URL");
+    return -1;
+  }
+  opts = PQconninfoParse(url, &perr);
+  if(opts) {
+    PQconninfoFree(opts);
+    return 0;
+  }
+  icp_redact_init(&r);
+  icp_cache_pg_secrets(url, &r);
+  scrub(&r, perr ? perr : "out of memory", why, cap);
+  icp_redact_free(&r);
+  PQfreemem(perr);
+  return -1;
+}
+
+/* ---- connection and faults ---------------------------------------------- */
+
+static int64_t mono_ms(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Stops caching for the rest of the run; ICP_EIO with the reason the first
+ * time, ICP_OK (already said) after. */
+static enum icp_status fault(struct icp_cache_pg *c, const char *what,
+                             struct icp_err *err)
+{
+  char detail[ICP_ERR_MAX], full[3 * ICP_ERR_MAX];
+  if(c->off)
+    return ICP_OK;
+  c->off = 1;
+  c->claims = 0;
+  scrub(&c->red, c->conn ? PQerrorMessage(c->conn) : "out of memory",
+        detail, sizeof(detail));
+  snprintf(full, sizeof(full), "cache: %s: %.140s; going on without "
+           "caching (%s)", what, detail[0] ? detail : "error", c->where);
+  /* the URL last: what a cut leaves out matters least */
+  snprintf(c->why, sizeof(c->why), "%.*s", (int)sizeof(c->why) - 1, full);
+  return icp_err_set(err, ICP_EIO, "%s", c->why);
+}
+
+static void quiet(void *ud, const char *msg)
+{
+  (void)ud;
+  (void)msg; /* NOTICEs ("relation already exists, skipping") */
+}
+
+/* 1 when res is a result of the expected status; clears it otherwise. */
+static int ok(PGresult **res, ExecStatusType want)
+{
+  if(*res && PQresultStatus(*res) == want)
+    return 1;
+  PQclear(*res);
+  *res = NULL;
+  return 0;
+}
+
+static int exec_ok(PGconn *conn, const char *sql, ExecStatusType want)
+{
+  PGresult *res = PQexec(conn, sql);
+  int r = ok(&res, want);
+  PQclear(res);
+  return r;
+}
+
+static PGresult *run(struct icp_cache_pg *c, int s, const char *const *v)
+{
+  return PQexecPrepared(c->conn, stmts[s].name, stmts[s].nparams, v, NULL,
+                        NULL, 0);
+}
+
+static int set_up(struct icp_cache_pg *c)
+{
+  PGresult *res;
+  int i;
+  if(!exec_ok(c->conn, "SET statement_timeout = '" STATEMENT_TIMEOUT "'",
+              PGRES_COMMAND_OK))
+    return -1;
+  if(c->mode == ICP_CACHE_OFFLINE) {
+    /* read only: no table is created; none yet reads as an empty cache */
+    res = PQexec(c->conn, "SELECT to_regclass('icp_enrich_cache') IS NULL");
+    if(!ok(&res, PGRES_TUPLES_OK) || PQntuples(res) != 1) {
+      PQclear(res);
+      return -1;
+    }
+    c->empty = !strcmp(PQgetvalue(res, 0, 0), "t");
+    PQclear(res);
+    if(c->empty)
+      return 0;
+  }
+  else if(!exec_ok(c->conn, setup_sql, PGRES_COMMAND_OK)) {
+    PQclear(PQexec(c->conn, "ROLLBACK"));
+    return -1;
+  }
+  res = PQexec(c->conn, "SELECT md5(random()::text || clock_timestamp()"
+               "::text || pg_backend_pid()::text)");
+  if(!ok(&res, PGRES_TUPLES_OK) || PQntuples(res) != 1 ||
+     PQgetlength(res, 0, 0) >= (int)sizeof(c->owner)) {
+    PQclear(res);
+    return -1;
+  }
+  snprintf(c->owner, sizeof(c->owner), "%s", PQgetvalue(res, 0, 0));
+  PQclear(res);
+  for(i = 0; i < S_COUNT; i++) {
+    res = PQprepare(c->conn, stmts[i].name, stmts[i].sql, stmts[i].nparams,
+                    NULL);
+    if(!ok(&res, PGRES_COMMAND_OK))
+      return -1;
+    PQclear(res);
+  }
+  return 0;
+}
+
+enum icp_status icp_cache_pg_open(struct icp_cache_pg **out, const char *url,
+                                  enum icp_cache_mode mode,
+                                  struct icp_err *err)
+{
+  /* later entries win: the URL's own settings override these defaults */
+  static const char *const keys[] = { "connect_timeout", "application_name",
+                                      "dbname", NULL };
+  const char *vals[] = { "10", "icp", url, NULL };
+  struct icp_cache_pg *c = calloc(1, sizeof(*c));
+  char why[ICP_ERR_MAX];
+  *out = NULL;
+  if(!c)
+    return icp_err_set(err, ICP_ENOMEM, "cache: out of memory");
+  c->mode = mode;
+  c->lease_ms = LEASE_MS_DEFAULT;
+  icp_redact_init(&c->red);
+  icp_cache_pg_where(url, c->where, sizeof(c->where));
+  if(icp_cache_pg_secrets(url, &c->red) < 0) {
+    icp_cache_pg_close(c);
+    return icp_err_set(err, ICP_ENOMEM, "cache: out of memory");
+  }
+  if(icp_cache_pg_check(url, why, sizeof(why))) {
+    enum icp_status st = icp_err_set(err, ICP_ELOAD, "cache %s: %s",
+                                     c->where, why);
+    icp_cache_pg_close(c);
+    return st;
+  }
+  c->conn = PQconnectdbParams(keys, vals, 1);
+  if(!c->conn) {
+    icp_cache_pg_close(c);
+    return icp_err_set(err, ICP_ENOMEM, "cache: out of memory");
+  }
+  PQsetNoticeProcessor(c->conn, quiet, NULL);
+  if(PQstatus(c->conn) != CONNECTION_OK)
+    fault(c, "cannot connect", err);
+  else if(set_up(c))
+    fault(c, "cannot set up", err);
+  *out = c;
+  return ICP_OK; /* the caller reads icp_cache_pg_fault */
+}
+
+void icp_cache_pg_close(struct icp_cache_pg *c)
+{
+  if(!c)
+    return;
+  icp_cache_pg_release(c);
+  if(c->conn)
+    PQfinish(c->conn);
+  icp_redact_free(&c->red);
+  free(c);
+}
+
+const char *icp_cache_pg_fault(const struct icp_cache_pg *c)
+{
+  return c && c->off ? c->why : NULL;
+}
+
+void icp_cache_pg_lease(struct icp_cache_pg *c, long ms)
+{
+  if(c && ms > 0)
+    c->lease_ms = ms;
+}
+
+/* ---- lookups, claims, answers ------------------------------------------- */
+
+/* Reads the row of (provider, domain): 1 fresh (hit and json set), 0
+ * missing or stale, -1 a fault. */
+static int lookup(struct icp_cache_pg *c, const char *provider,
+                  const char *domain, int64_t ttl_s, int64_t now,
+                  enum icp_cache_hit *hit, char **json, struct icp_err *err)
+{
+  const char *v[2] = { provider, domain };
+  PGresult *res = run(c, S_GET, v);
+  int r = 0;
+  if(!ok(&res, PGRES_TUPLES_OK)) {
+    fault(c, "read failed", err);
+    return -1;
+  }
+  if(PQntuples(res) == 1 && !PQgetisnull(res, 0, 2)) {
+    int64_t at = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
+    int found = !strcmp(PQgetvalue(res, 0, 0), "t");
+    int n = PQgetlength(res, 0, 1);
+    if(!icp_cache_fresh(at, now, ttl_s))
+      r = 0;
+    else if(!found) {
+      *hit = ICP_CACHE_NOT_FOUND;
+      r = 1;
+    }
+    else if(!PQgetisnull(res, 0, 1) && n <= ICP_CACHE_ROW_MAX) {
+      *json = malloc((size_t)n + 1);
+      if(!*json) {
+        PQclear(res);
+        icp_err_set(err, ICP_ENOMEM, "cache: out of memory");
+        return -2;
+      }
+      memcpy(*json, PQgetvalue(res, 0, 1), (size_t)n);
+      (*json)[n] = 0;
+      *hit = ICP_CACHE_FOUND;
+      r = 1;
+    }
+  }
+  PQclear(res);
+  return r;
+}
+
+enum icp_status icp_cache_pg_get(struct icp_cache_pg *c,
+                                 const char *provider, const char *domain,
+                                 int64_t ttl_s, int64_t now,
+                                 enum icp_cache_hit *hit, char **json,
+                                 struct icp_err *err)
+{
+  char lease[24];
+  const char *v[4] = { provider, domain, c->owner, lease };
+  PGresult *res;
+  int r, mine;
+  *hit = ICP_CACHE_MISS;
+  *json = NULL;
+  /* --refresh ignores the cache, and the claims of others with it */
+  if(c->off || c->empty || c->mode == ICP_CACHE_REFRESH)
+    return ICP_OK;
+  r = lookup(c, provider, domain, ttl_s, now, hit, json, err);
+  if(r < 0)
+    return r == -2 ? ICP_ENOMEM : ICP_EIO;
+  if(r > 0 || c->mode == ICP_CACHE_OFFLINE)
+    return ICP_OK;
+  snprintf(lease, sizeof(lease), "%ld", c->lease_ms);
+  res = run(c, S_CLAIM, v);
+  if(!ok(&res, PGRES_TUPLES_OK))
+    return fault(c, "cannot claim", err);
+  mine = PQntuples(res) == 1;
+  PQclear(res);
+  if(!mine) {
+    *hit = ICP_CACHE_PENDING; /* another process is asking */
+    return ICP_OK;
+  }
+  if(!c->claims)
+    c->renewed_ms = mono_ms();
+  c->claims = 1;
+  /* its answer may have come between the lookup and the claim */
+  r = lookup(c, provider, domain, ttl_s, now, hit, json, err);
+  if(r < 0)
+    return r == -2 ? ICP_ENOMEM : ICP_EIO;
+  if(r > 0) {
+    res = run(c, S_UNCLAIM, v);
+    if(!ok(&res, PGRES_COMMAND_OK))
+      return fault(c, "cannot unclaim", err);
+    PQclear(res);
+  }
+  return ICP_OK;
+}
+
+enum icp_status icp_cache_pg_put(struct icp_cache_pg *c,
+                                 const char *provider, const char *domain,
+                                 const char *json, int64_t now,
+                                 struct icp_err *err)
+{
+  char at[24];
+  const char *v[6] = { provider, domain, json ? "t" : "f", json, at,
+                       c->owner };
+  PGresult *res;
+  if(c->off || c->mode == ICP_CACHE_OFFLINE)
+    return ICP_OK;
+  if(json && strlen(json) > ICP_CACHE_ROW_MAX)
+    return icp_err_set(err, ICP_ELIMIT, "cache: fields of %s too large",
+                       domain);
+  snprintf(at, sizeof(at), "%lld", (long long)now);
+  res = run(c, S_PUT, v);
+  if(!ok(&res, PGRES_COMMAND_OK))
+    return fault(c, "write failed", err);
+  PQclear(res);
+  return ICP_OK;
+}
+
+enum icp_status icp_cache_pg_wait(struct icp_cache_pg *c,
+                                  const char *provider, const char *domain,
+                                  struct icp_err *err)
+{
+  const char *v[2] = { provider, domain };
+  long step = 2;
+  for(;;) {
+    struct timespec ts;
+    PGresult *res;
+    int held;
+    if(c->off)
+      return ICP_OK;
+    res = run(c, S_PENDING, v);
+    if(!ok(&res, PGRES_TUPLES_OK))
+      return fault(c, "read failed", err);
+    held = PQntuples(res) > 0;
+    PQclear(res);
+    if(!held)
+      return ICP_OK; /* answered, given up, or its lease ran out */
+    ts.tv_sec = 0;
+    ts.tv_nsec = step * 1000000L;
+    nanosleep(&ts, NULL);
+    if(step < WAIT_STEP_MAX_MS)
+      step *= 2;
+  }
+}
+
+void icp_cache_pg_release(struct icp_cache_pg *c)
+{
+  const char *v[1];
+  if(!c || c->off || !c->claims)
+    return;
+  v[0] = c->owner;
+  c->claims = 0;
+  /* a failure here only leaves claims that expire with their lease */
+  PQclear(run(c, S_RELEASE, v));
+}
+
+enum icp_status icp_cache_pg_keepalive(struct icp_cache_pg *c,
+                                       struct icp_err *err)
+{
+  char lease[24];
+  const char *v[2] = { c ? c->owner : NULL, lease };
+  int64_t now = mono_ms();
+  PGresult *res;
+  if(!c || c->off || !c->claims || now - c->renewed_ms < c->lease_ms / 3)
+    return ICP_OK;
+  c->renewed_ms = now;
+  snprintf(lease, sizeof(lease), "%ld", c->lease_ms);
+  res = run(c, S_RENEW, v);
+  if(!ok(&res, PGRES_COMMAND_OK))
+    return fault(c, "cannot renew claims", err);
+  PQclear(res);
+  return ICP_OK;
+}

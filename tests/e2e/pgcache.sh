@@ -1,0 +1,289 @@
+#!/bin/sh
+# tests/e2e/pgcache.sh ICP -- the shared PostgreSQL enrichment cache
+# (cache { url = "postgresql://..." }) end to end, against a throwaway
+# server (initdb + pg_ctl in a temporary directory, Unix socket only) and
+# the loopback fixture server: two concurrent `icp enrich` processes send
+# each provider request once; many concurrent processes never read another
+# domain's record; a second run is all cache hits; the claim of a process
+# that died expires; a server that cannot be reached or stops mid-run is
+# said once, exits 2 and loses no account; the URL's password never shows.
+# Prints "N passed, N failed[, N skipped]"; exits non-zero on a failure.
+set -u
+ICP=${1:?usage: pgcache.sh path/to/icp}
+case $ICP in /*) ;; *) ICP=$(pwd)/$ICP ;; esac
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+PGBIN=${ICP_PGBIN:-/usr/lib/postgresql/15/bin}
+if [ ! -x "$PGBIN/initdb" ] || [ ! -x "$PGBIN/pg_ctl" ]; then
+  echo "SKIP - postgresql-15 is not installed ($PGBIN/initdb; make deps" \
+       "installs it)"
+  echo "0 passed, 0 failed, 1 skipped"
+  exit 0
+fi
+T=$(mktemp -d /tmp/icp_e2e_pgcache.XXXXXX)
+chmod 755 "$T"
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+ko() { fail=$((fail + 1)); echo "FAIL $1"; }
+check() { if eval "$2"; then ok "$1"; else ko "$1"; fi; }
+
+# PostgreSQL refuses to run as root: as nobody then
+mkdir "$T/pg" "$T/sock"
+RUNAS=""
+if [ "$(id -u)" = 0 ]; then
+  chown nobody "$T/pg" "$T/sock"
+  RUNAS="runuser -u nobody --"
+fi
+pg_up() {
+  $RUNAS "$PGBIN/pg_ctl" -D "$T/pg" -l "$T/pg/server.log" -w -s \
+    -o "-c listen_addresses='' -c unix_socket_directories='$T/sock' \
+        -c fsync=off -c max_connections=40" start >/dev/null
+}
+pg_down() { $RUNAS "$PGBIN/pg_ctl" -D "$T/pg" -m fast -w -s stop 2>/dev/null; }
+SERVER=
+cleanup() {
+  pg_down
+  [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null
+  rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if ! $RUNAS "$PGBIN/initdb" -D "$T/pg" -U icp --auth=trust -E UTF8 \
+       --no-sync >"$T/initdb.log" 2>&1 || ! pg_up; then
+  cat "$T/initdb.log" "$T/pg/server.log" 2>/dev/null | tail -20
+  ko "a throwaway PostgreSQL server starts"
+  echo "$pass passed, $fail failed"
+  exit 1
+fi
+psql() { "$PGBIN/psql" -X -q -A -t -h "$T/sock" -U icp -d postgres "$@"; }
+
+python3 "$ROOT/tests/fixture_server.py" --port-file "$T/port" \
+  --idle-exit 120 >"$T/server.log" 2>&1 &
+SERVER=$!
+i=0
+while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+URL=http://127.0.0.1:$(cat "$T/port")
+stats() { curl -s "$URL/__stats"; }
+reset() { curl -s "$URL/__reset" >/dev/null; }
+
+# the password is a secret: trust auth lets any through, the test checks
+# it never shows
+PW=pw_e2e_cache_5f4e3d
+export ICP_CACHE_URL="postgresql://icp:$PW@/postgres?host=$T/sock"
+export BUILTWITH_API_KEY=bw_e2e_key_3d2c1b
+export ICP_ENRICHER_PATH=$(dirname "$ICP")/../enrichers:$ROOT/build/enrichers
+# a provider whose "name" is the domain it answered for: a record read
+# for another domain shows
+providers() { # file lease_ms
+  cat >"$1" <<EOF
+provider "inhouse" { enricher = "http_json",
+  url = "$URL/inhouse/company?domain={domain}",
+  fields = { name = "/organization/primary_domain",
+             employees = "/organization/estimated_num_employees" },
+  not_found = { 404 }, timeout_ms = 5000, max_attempts = 3,
+  backoff_base_ms = 50, ttl_days = 30 }
+provider "builtwith" { enricher = "builtwith",
+  api_key = env "BUILTWITH_API_KEY", base_url = "$URL", timeout_ms = 5000,
+  max_attempts = 3, backoff_base_ms = 50, ttl_days = 30 }
+enrich { firmographic = { "inhouse" }, technographic = { "builtwith" } }
+cache { url = env "ICP_CACHE_URL", lease_ms = $2 }
+EOF
+}
+providers "$T/prov.lua" 30000
+CFG=$T/prov.lua
+
+# accounts: recorded domains, domains nobody knows (negative answers) and
+# slow ones (30 ms an answer) so that two runs overlap
+{
+  echo domain
+  ls "$ROOT/tests/fixtures/providers/inhouse" | sed -n 's/\.json$//p' |
+    grep -v '^_' | head -40
+  i=1; while [ $i -le 10 ]; do echo "nobody$i.example"; i=$((i + 1)); done
+  i=1; while [ $i -le 50 ]; do echo "fault-latency-30-k$i.com"; i=$((i + 1))
+  done
+} >"$T/in.csv"
+N=$(($(wc -l <"$T/in.csv") - 1))
+
+# ---- two processes at once: each request sent once ----------------------
+reset
+"$ICP" enrich --providers "$CFG" "$T/in.csv" -o "$T/a.jsonl" 2>"$T/a.log" &
+A=$!
+"$ICP" enrich --providers "$CFG" "$T/in.csv" -o "$T/b.jsonl" 2>"$T/b.log" &
+B=$!
+wait $A; sa=$?
+wait $B; sb=$?
+stats >"$T/s1.json"
+check "two concurrent runs both exit 0" "[ $sa = 0 ] && [ $sb = 0 ]"
+check "both write every account" \
+  "[ \$(wc -l <'$T/a.jsonl') = $N ] && [ \$(wc -l <'$T/b.jsonl') = $N ]"
+check "each provider request was sent exactly once (2 x $N accounts)" \
+  "python3 -c 'import json,sys
+s=json.load(open(\"$T/s1.json\"))
+lk=s[\"lookups\"]
+assert max(lk.values())==1, [k for k,v in lk.items() if v>1]
+assert len(lk)==2*$N and s[\"total\"]==2*$N, (len(lk), s[\"total\"])'"
+check "the two outputs hold the same values" \
+  "python3 -c 'import json
+def load(f):
+  out={}
+  for l in open(f):
+    r=json.loads(l); r.pop(\"_sources\",None); out[r[\"domain\"]]=r
+  return out
+a=load(\"$T/a.jsonl\"); b=load(\"$T/b.jsonl\")
+assert a==b and len(a)==$N'"
+check "some answers came from the other process (cache:<provider>)" \
+  "cat '$T/a.jsonl' '$T/b.jsonl' | grep -q '\"cache:inhouse\"'"
+keyok() { # every enriched name is its own domain
+  python3 -c 'import json,sys
+bad=n=0
+for f in sys.argv[1:]:
+  for l in open(f):
+    r=json.loads(l)
+    if "name" in r:
+      n+=1
+      bad+=r["name"]!=r["domain"]
+assert n>0 and bad==0, (n,bad)' "$@"
+}
+check "every record is its own domain's" "keyok '$T/a.jsonl' '$T/b.jsonl'"
+
+# ---- a second run: all cache hits ----------------------------------------
+reset
+"$ICP" enrich --providers "$CFG" "$T/in.csv" -o "$T/c.jsonl" 2>"$T/c.log"
+st=$?
+check "second run exits 0 and sends no request" \
+  "[ $st = 0 ] && [ \$(stats | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"total\"])') = 0 ]"
+check "second run: every lookup a cache hit" \
+  "grep -q 'inhouse .* 0 requests, $N cache hits' '$T/c.log' &&
+   grep -q 'builtwith .* 0 requests, $N cache hits' '$T/c.log'"
+check "--offline reads the shared cache" \
+  "'$ICP' enrich --offline --providers '$CFG' '$T/in.csv' -o '$T/o.jsonl' \
+     2>'$T/o.log' && keyok '$T/o.jsonl' &&
+   [ \$(grep -c '\"cache:inhouse\"' '$T/o.jsonl') -gt 40 ]"
+
+# ---- many processes, many domains: never another domain's record ---------
+{
+  echo domain
+  i=1; while [ $i -le 300 ]; do echo "fault-latency-0-m$i.com"; i=$((i + 1))
+  done
+} >"$T/many.csv"
+reset
+pids=""
+for k in 1 2 3 4 5 6; do
+  # each process in its own order, so they meet on every key
+  python3 -c 'import random,sys
+l=open(sys.argv[1]).read().split("\n")[1:-1]; random.seed(int(sys.argv[2]))
+random.shuffle(l); print("domain"); print("\n".join(l))' \
+    "$T/many.csv" $k >"$T/many$k.csv"
+  # started first, fed later: the six read their accounts at once
+  mkfifo "$T/f$k"
+  cat "$T/f$k" | "$ICP" enrich --providers "$CFG" --format csv - \
+    -o "$T/m$k.jsonl" 2>"$T/m$k.log" &
+  pids="$pids $!"
+done
+sessions() {
+  psql -c "SELECT count(*) FROM pg_stat_activity
+           WHERE application_name = 'icp'"
+}
+i=0
+while [ "$(sessions)" != 6 ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1))
+done
+for k in 1 2 3 4 5 6; do cat "$T/many$k.csv" >"$T/f$k" & done
+mst=0
+for p in $pids; do wait $p || mst=1; done
+stats >"$T/s2.json"
+check "six concurrent runs over 300 domains all exit 0" "[ $mst = 0 ]"
+check "six runs: no record of another domain, every account written" \
+  "keyok '$T'/m?.jsonl && [ \$(cat '$T'/m?.jsonl | grep -c '\"name\"') = 1800 ]"
+check "six runs overlapped: at least two of them sent requests" \
+  "[ \$(grep -l 'inhouse  *[1-9][0-9]* requests' '$T'/m?.log | wc -l) -ge 2 ]"
+check "six runs: each provider request sent once" \
+  "python3 -c 'import json
+s=json.load(open(\"$T/s2.json\"))
+assert max(s[\"lookups\"].values())==1 and len(s[\"lookups\"])==600'"
+pids=""
+for k in 1 2 3 4 5 6; do
+  "$ICP" enrich --offline --providers "$CFG" "$T/many$k.csv" \
+    -o "$T/r$k.jsonl" 2>"$T/r$k.log" &
+  pids="$pids $!"
+done
+mst=0
+for p in $pids; do wait $p || mst=1; done
+check "six concurrent readers: every record is its own domain's" \
+  "[ $mst = 0 ] && keyok '$T'/r?.jsonl &&
+   [ \$(cat '$T'/r?.jsonl | grep -c '\"cache:inhouse\"') = 1800 ]"
+
+# ---- the claim of a process that died expires -----------------------------
+psql -c "INSERT INTO icp_enrich_claim VALUES ('inhouse',
+  'fault-latency-0-dead.com', 'a-process-that-died',
+  (extract(epoch from clock_timestamp()) * 1000)::bigint + 1500)"
+printf 'domain\nfault-latency-0-dead.com\n' >"$T/dead.csv"
+reset
+"$ICP" enrich --providers "$CFG" "$T/dead.csv" -o "$T/dead.jsonl" \
+  2>"$T/dead.log"
+st=$?
+check "a dead process's claim expires: the request is sent once, exit 0" \
+  "[ $st = 0 ] && keyok '$T/dead.jsonl' && stats | python3 -c 'import json,sys
+s=json.load(sys.stdin); assert s[\"lookups\"]=={
+  \"inhouse:fault-latency-0-dead.com\":1,
+  \"builtwith:fault-latency-0-dead.com\":1}, s'"
+check "no claim is left behind" \
+  "[ \$(psql -c 'SELECT count(*) FROM icp_enrich_claim') = 0 ]"
+
+# ---- configuration ------------------------------------------------------
+printf 'cache { url = "postgresql://icp:%s@/postgres" }\n' "$PW" \
+  >"$T/literal.lua"
+"$ICP" enrich --providers "$T/literal.lua" "$T/dead.csv" >/dev/null \
+  2>"$T/literal.log"
+st=$?
+check "a password written in the file is refused, without showing it" \
+  "[ $st = 1 ] && grep -q 'must not be written in the file' '$T/literal.log' &&
+   ! grep -q '$PW' '$T/literal.log'"
+printf 'cache { url = "mysql://x/y" }\n' >"$T/bad.lua"
+"$ICP" enrich --providers "$T/bad.lua" "$T/dead.csv" >/dev/null \
+  2>"$T/bad.log"
+check "a URL that is not PostgreSQL's is refused with file:line" \
+  "[ \$? = 1 ] && grep -q 'bad.lua:1: cache: .url. is not a PostgreSQL URL' '$T/bad.log'"
+
+# ---- a server that cannot be reached: said once, exit 2, nothing lost ----
+ICP_CACHE_URL="postgresql://icp:$PW@/postgres?host=$T/nowhere" \
+  "$ICP" enrich --providers "$CFG" "$T/in.csv" -o "$T/nc.jsonl" \
+  2>"$T/nc.log"
+st=$?
+check "unreachable server: exit 2, every account written and enriched" \
+  "[ $st = 2 ] && [ \$(wc -l <'$T/nc.jsonl') = $N ] && keyok '$T/nc.jsonl'"
+check "unreachable server: said once, on one line, without the password" \
+  "[ \$(grep -c 'going on without caching' '$T/nc.log') = 1 ] &&
+   grep -q 'cannot connect: .*going on without caching (postgresql://icp:\\[redacted\\]@' '$T/nc.log' &&
+   ! grep -q '$PW' '$T/nc.log'"
+
+# ---- the server stops mid-run ------------------------------------------
+{
+  echo domain
+  i=1; while [ $i -le 60 ]; do echo "fault-latency-100-s$i.com"
+    i=$((i + 1)); done
+} >"$T/stop.csv"
+reset
+"$ICP" enrich --providers "$CFG" --max-in-flight 4 "$T/stop.csv" \
+  -o "$T/stop.jsonl" 2>"$T/stop.log" &
+E=$!
+# until the run has sent a few requests (the cache is in use)
+i=0
+while [ $i -lt 200 ] && [ "$(stats | python3 -c 'import json,sys
+print(json.load(sys.stdin)["total"] >= 8)')" != True ]; do
+  sleep 0.05; i=$((i + 1))
+done
+pg_down
+wait $E
+st=$?
+check "server stopped mid-run: exit 2, every account written" \
+  "[ $st = 2 ] && [ \$(wc -l <'$T/stop.jsonl') = 60 ] &&
+   [ \$(grep -c '\"name\"' '$T/stop.jsonl') = 60 ] && keyok '$T/stop.jsonl'"
+check "server stopped mid-run: said once" \
+  "[ \$(grep -c 'going on without caching' '$T/stop.log') = 1 ]"
+
+check "the password is in no log and no output" \
+  "! cat '$T'/*.log '$T'/*.jsonl | grep -q '$PW'"
+
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]
