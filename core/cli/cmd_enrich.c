@@ -45,7 +45,8 @@ static const char usage[] =
   "\n"
   "Exit status: 0 ok, 1 usage or load error, 2 some rows skipped, some\n"
   "request failed after its retries or was skipped (circuit open,\n"
-  "max_requests), or --offline missed the cache; 3 nothing could be done.\n";
+  "max_requests), --offline missed the cache, or the cache stopped\n"
+  "working (the run went on without it); 3 nothing could be done.\n";
 
 /* ---- writing enriched accounts ----------------------------------------- */
 

@@ -87,7 +87,7 @@ static const struct stmt {
   { "icp_release", "DELETE FROM icp_enrich_claim WHERE owner = $1", 1 },
 };
 
-/* ---- URLs and their secrets (pure) --------------------------------------- */
+/* ---- URLs and their secrets (pure) -------------------------------------- */
 
 static size_t scheme_len(const char *s)
 {
