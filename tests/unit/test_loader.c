@@ -433,3 +433,44 @@ Test(loader, suggestions_are_for_typos_only)
   cr_assert_str_eq(icp_cfg_suggest("timeut_ms", c), "timeout_ms");
   cr_assert_null(icp_cfg_suggest("colour", c));
 }
+
+Test(loader, cache_url_chooses_postgresql_with_a_lease)
+{
+  struct icp_providers *pv;
+  struct icp_err err = { "" };
+  setenv("TEST_CACHE_URL", "postgresql://icp:pg-pass-77@db/icp", 1);
+  cr_assert_eq(icp_providers_load(&pv, write_cfg(
+    "provider \"a\" { enricher = \"http_json\" }\n"
+    "cache { url = env \"TEST_CACHE_URL\", lease_ms = 5000 }\n"), &err),
+    ICP_OK, "%s", err.msg);
+  cr_assert_str_eq(pv->cache_url, "postgresql://icp:pg-pass-77@db/icp");
+  cr_assert_null(pv->cache_path); /* no SQLite file besides */
+  cr_assert_eq(pv->cache_lease_ms, 5000);
+  /* the password alone is a secret too (a message may quote it) */
+  cr_assert(icp_redact_has(&pv->redact, "pw pg-pass-77", 13));
+  icp_providers_free(pv);
+  unsetenv("TEST_CACHE_URL");
+}
+
+Test(loader, cache_url_problems_are_reported_without_the_password)
+{
+  struct icp_providers *pv;
+  struct icp_err err = { "" };
+  struct diags d;
+  memset(&d, 0, sizeof(d));
+  cr_assert_eq(icp_providers_load_diag(&pv, write_cfg(
+    "cache { url = 'postgresql://icp:hunter22@db/icp' }\n"
+    "cache { url = 'mysql://db/icp' }\n"
+    "cache { path = 'x.sqlite', url = 'postgresql://db/icp' }\n"
+    "cache { url = 'postgresql://db/icp', lease_ms = 5 }\n"),
+    collect, &d, &err), ICP_ELOAD);
+  cr_assert(has(&d, "providers.lua:1: cache: the password of 'url' must "
+                "not be written in the file") == 1);
+  cr_assert(has(&d, "providers.lua:2: cache: 'url' is not a PostgreSQL "
+                "URL") == 1);
+  cr_assert(has(&d, "providers.lua:3: cache: give 'path' (SQLite) or "
+                "'url' (PostgreSQL), not both") == 1);
+  cr_assert(has(&d, "providers.lua:4: cache: 'lease_ms' must be an "
+                "integer") == 1);
+  cr_assert_eq(has(&d, "hunter22"), 0);
+}
