@@ -6,7 +6,8 @@
 #                   call it first, nothing else ever installs a package
 #   make test       everything under ASan+UBSan, ending with "N passed, N failed"
 #   make demo       score the sample accounts with rules/b2b_saas.lua
-#   make bench      benchmarks (ratios against a reference run in the same run)
+#   make bench      benchmarks (ratios against a reference run in the same
+#                   run); installs their packages first (make deps-bench)
 #   make install    PREFIX=/usr/local DESTDIR=
 #
 # CC, CFLAGS, CPPFLAGS and LDFLAGS are honoured. Warnings are errors only in
@@ -31,6 +32,9 @@ DEB_PKGS := $(BUILD_DEB) lua5.4 libcriterion-dev python3 chromium clang \
 DEB_PKGS += python3-distributed
 # the shared PostgreSQL cache's test server (tests/e2e/pgcache.sh)
 DEB_PKGS += postgresql-15
+# `make bench` only (make deps-bench; never the tests): the pandas, SciPy
+# and scikit-learn references and bench/peers.sh's Node.js engines
+BENCH_DEB := python3-pandas python3-scipy python3-sklearn nodejs npm
 
 # libpq: the PostgreSQL cache (core/net/cache_pg.c), in libicp and what
 # links it; enrichers and tools without libicp do not link it
@@ -80,7 +84,7 @@ CLANG_OBJ := $(CLANG_SRC:%.c=$(BUILD)/clang/%.o)
 DEPS_OK := build-deps
 
 .PHONY: all test test-build demo bench install clean deps deps-demo \
-        build-deps clang-check
+        deps-bench build-deps clang-check
 all: $(BUILD)/libicp.a $(BUILD)/$(SONAME) $(BUILD)/icp $(ENRICHER_SO) \
      $(TOOLS) $(LUA_MOD)
 
@@ -106,6 +110,12 @@ deps:
 	@$(MAKE) --no-print-directory install-debs DEBS="$(DEB_PKGS)"
 deps-demo:
 	@$(MAKE) --no-print-directory install-debs DEBS="$(BUILD_DEB)"
+# a node and npm from elsewhere (e.g. NodeSource's nodejs, which bundles
+# npm) are kept: Debian's npm would ask for Debian's nodejs
+deps-bench:
+	@$(MAKE) --no-print-directory install-debs DEBS="$(filter-out \
+	  $(if $(shell command -v node),nodejs) \
+	  $(if $(shell command -v npm),npm),$(BENCH_DEB))"
 
 .PHONY: install-debs
 install-debs:
@@ -224,7 +234,9 @@ demo:
 	@$(MAKE) --no-print-directory all
 	@sh tests/demo.sh
 
-bench: all
+bench:
+	@$(MAKE) --no-print-directory deps-bench
+	@$(MAKE) --no-print-directory all
 	@sh bench/run.sh
 
 install: build-deps all
