@@ -149,13 +149,15 @@ awk -v count="$COUNT" -v seed="$SEED" -v asof="$AS_OF" -v pack="$PACK" \
     -v cores="$(nproc 2>/dev/null || echo '?')" \
     -v load0="$LOAD_BEFORE" -v load1="$LOAD_AFTER" '
 { wall[$1] = $2; rss[$1] = $3; cpu[$1] = $4 }
+function pos(x) { return x > 0 ? x : 0 }
 function row(label, input, k, ref, start,    w, c) {
   w = wall[k]; c = cpu[k]
   printf "%-28s %-5s %12.0f %8.2f %8.2f %9.1f %8.2f %8.2f", label, input,
          count / w, w, c, rss[k] / 1024, w / wall[ref], c / cpu[ref]
+  # (a tiny PEERS_N run can time start-up above the whole run: 0)
   if (start != "")
     printf "   %6.2f %6.2f  (start-up %.2f s wall, %.2f s CPU)",
-           (w - wall[start]) / wall[ref], (c - cpu[start]) / cpu[ref],
+           pos(w - wall[start]) / wall[ref], pos(c - cpu[start]) / cpu[ref],
            wall[start], cpu[start]
   printf "\n"
 }
