@@ -7,7 +7,8 @@
 #   make test       everything under ASan+UBSan, ending with "N passed, N failed"
 #   make demo       score the sample accounts with rules/b2b_saas.lua
 #   make bench      benchmarks (ratios against a reference run in the same
-#                   run); installs their packages first (make deps-bench)
+#                   run); make deps-bench first installs their packages,
+#                   as make deps does the tests'
 #   make install    PREFIX=/usr/local DESTDIR=
 #
 # CC, CFLAGS, CPPFLAGS and LDFLAGS are honoured. Warnings are errors only in
