@@ -42,7 +42,6 @@ struct req {
   struct icp_buf body;
   char method[16];
   char path[256];
-  char remote[64];
   char version[256];            /* the pack that answered */
   char error[200];              /* the message of an error answer */
 };
@@ -304,7 +303,6 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
     rq->ep = endpoint(url);
     copy(rq->method, sizeof(rq->method), method);
     copy(rq->path, sizeof(rq->path), url);
-    remote_of(c, rq->remote, sizeof(rq->remote));
     return first(s, c, rq);
   }
   if(*upload_size) {
@@ -330,20 +328,22 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 
 /* ---- the access log ------------------------------------------------------- */
 
-static void access_log(struct icp_server *s, const struct req *rq,
-                       double secs, enum MHD_RequestTerminationCode toe)
+static void access_log(struct icp_server *s, struct MHD_Connection *c,
+                       const struct req *rq, double secs,
+                       enum MHD_RequestTerminationCode toe)
 {
   struct icp_buf b;
-  char ts[40];
+  char ts[40], remote[64];
   struct timespec now;
   struct tm tm;
   enum icp_status st;
   clock_gettime(CLOCK_REALTIME, &now);
   gmtime_r(&now.tv_sec, &tm);
   strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
+  remote_of(c, remote, sizeof(remote));
   icp_buf_init(&b, 1 << 14);
   st = icp_buf_printf(&b, "{\"time\":\"%s.%03ldZ\",\"remote\":\"%s\","
-                      "\"method\":", ts, now.tv_nsec / 1000000, rq->remote);
+                      "\"method\":", ts, now.tv_nsec / 1000000, remote);
   if(!st)
     st = icp_buf_json_str(&b, rq->method, strlen(rq->method));
   if(!st)
@@ -379,7 +379,6 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
   struct icp_server *s = cls;
   struct req *rq = *con_cls;
   double secs;
-  (void)c;
   if(!rq)
     return;
   *con_cls = NULL;
@@ -388,7 +387,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
     rq->status = toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? 408 : 0;
   icp_metrics_request(&s->m, rq->ep, rq->status, secs);
   if(!s->cfg.quiet)
-    access_log(s, rq, secs, toe);
+    access_log(s, c, rq, secs, toe);
   icp_buf_free(&rq->body);
   free(rq);
   if(atomic_fetch_sub(&s->m.in_flight, 1) == 1 && atomic_load(&s->draining)) {
