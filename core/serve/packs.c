@@ -308,12 +308,12 @@ void icp_packs_publish(struct icp_packs *pk, struct icp_gen *g)
 {
   struct icp_gen *old;
   int drop = 0;
-  pthread_mutex_lock(&pk->mu);
+  pthread_spin_lock(&pk->mu);
   old = pk->cur;
   pk->cur = g;
   if(old)
     drop = --old->refs == 0;
-  pthread_mutex_unlock(&pk->mu);
+  pthread_spin_unlock(&pk->mu);
   if(drop)
     icp_gen_free(old);
 }
@@ -321,19 +321,19 @@ void icp_packs_publish(struct icp_packs *pk, struct icp_gen *g)
 struct icp_gen *icp_packs_pin(struct icp_packs *pk)
 {
   struct icp_gen *g;
-  pthread_mutex_lock(&pk->mu);
+  pthread_spin_lock(&pk->mu);
   g = pk->cur;
   g->refs++;
-  pthread_mutex_unlock(&pk->mu);
+  pthread_spin_unlock(&pk->mu);
   return g;
 }
 
 void icp_packs_unpin(struct icp_packs *pk, struct icp_gen *g)
 {
   int drop;
-  pthread_mutex_lock(&pk->mu);
+  pthread_spin_lock(&pk->mu);
   drop = --g->refs == 0;
-  pthread_mutex_unlock(&pk->mu);
+  pthread_spin_unlock(&pk->mu);
   if(drop)
     icp_gen_free(g);
 }
@@ -344,13 +344,13 @@ enum icp_status icp_packs_borrow(struct icp_packs *pk,
 {
   struct icp_gen *g;
   struct icp_scorer *sc;
-  pthread_mutex_lock(&pk->mu);
+  pthread_spin_lock(&pk->mu);
   g = pk->cur;
   g->refs++;
   sc = g->free;
   if(sc)
     g->free = sc->next;
-  pthread_mutex_unlock(&pk->mu);
+  pthread_spin_unlock(&pk->mu);
   if(!sc) { /* every scorer is out: one more for this generation */
     enum icp_status st = scorer_new(g, &sc, err);
     if(st) {
@@ -389,13 +389,13 @@ void icp_packs_return(struct icp_packs *pk, struct icp_scorer *sc)
     icp_buf_free(&sc->out);
     icp_buf_init(&sc->out, ANSWER_CAP);
   }
-  pthread_mutex_lock(&pk->mu);
+  pthread_spin_lock(&pk->mu);
   if(sc) {
     sc->next = g->free;
     g->free = sc;
   }
   drop = --g->refs == 0;
-  pthread_mutex_unlock(&pk->mu);
+  pthread_spin_unlock(&pk->mu);
   if(drop)
     icp_gen_free(g);
 }

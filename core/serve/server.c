@@ -495,7 +495,7 @@ enum icp_status icp_server_start(struct icp_server **out,
     pthread_cond_init(&s->cv, &ca);
     pthread_condattr_destroy(&ca);
   }
-  pthread_mutex_init(&s->pk.mu, NULL);
+  pthread_spin_init(&s->pk.mu, PTHREAD_PROCESS_PRIVATE);
   s->pk.cfg = &s->cfg;
   icp_metrics_init(&s->m);
   if(cfg->token) {
@@ -600,7 +600,7 @@ void icp_server_free(struct icp_server *s)
   if(s->d)
     MHD_stop_daemon(s->d);
   icp_packs_free(&s->pk);
-  pthread_mutex_destroy(&s->pk.mu);
+  pthread_spin_destroy(&s->pk.mu);
   icp_metrics_free(&s->m);
   pthread_mutex_destroy(&s->mu);
   pthread_cond_destroy(&s->cv);
