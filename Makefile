@@ -192,7 +192,7 @@ $(BUILD)/asan/test_%: tests/unit/test_%.c $(BUILD)/asan/libicp.a $(HDRS)
 # Enrichers link against nothing of ours: only their own sources and cJSON.
 .SECONDEXPANSION:
 $(BUILD)/enrichers/%.so: $$(wildcard enrichers/%/*.c) core/icp_enricher.h \
-                         | $(DEPS_OK)
+                         core/icp_enricher_kit.h | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	@echo "  CC/SO   $@"
 	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared $(filter %.c,$^) \
@@ -245,7 +245,7 @@ install: build-deps all
 	  $(DESTDIR)$(PREFIX)/lib/icp/enrichers $(DESTDIR)$(PREFIX)/lib/lua/5.4 \
 	  $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/icp $(DESTDIR)$(PREFIX)/bin/icp
-	install -m 644 core/icp.h core/icp_enricher.h \
+	install -m 644 core/icp.h core/icp_enricher.h core/icp_enricher_kit.h \
 	  $(DESTDIR)$(PREFIX)/include/icp/
 	install -m 644 $(BUILD)/libicp.a $(DESTDIR)$(PREFIX)/lib/libicp.a
 	install -m 755 $(BUILD)/$(SONAME) \

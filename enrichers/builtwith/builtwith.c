@@ -31,8 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ICP_ENRICHER_KIT /* the shared helpers at the end of the contract */
-#include "icp_enricher.h"
+#include "icp_enricher_kit.h" /* the contract and the shared helpers */
 
 #define DEFAULT_BASE "https://api.builtwith.com"
 #define MS_PER_DAY 86400000.0
@@ -75,39 +74,39 @@ static int bw_init(const struct icp_host *h, const struct icp_enr_config *cfg,
   size_t n;
 
   *state = NULL;
-  if (!host_ok(h)) {
-    errput(errbuf, errlen, "host table lacks functions builtwith needs");
+  if (!icpk_host_ok(h)) {
+    icpk_errput(errbuf, errlen, "host table lacks functions builtwith needs");
     return -1;
   }
   key = h->cfg_string(cfg, "api_key");
   if (key == NULL || key[0] == '\0') {
-    errput(errbuf, errlen, "api_key is required");
+    icpk_errput(errbuf, errlen, "api_key is required");
     return -1;
   }
   n = strlen(key);
   if (n > 1024) {
-    errput(errbuf, errlen, "api_key is too long");
+    icpk_errput(errbuf, errlen, "api_key is too long");
     return -1;
   }
   if (h->cfg_number(cfg, "max_age_days", &age) &&
       !(age >= 0 && age <= 36500)) {
-    errput(errbuf, errlen, "max_age_days must be between 0 and 36500");
+    icpk_errput(errbuf, errlen, "max_age_days must be between 0 and 36500");
     return -1;
   }
   st = h->alloc(sizeof *st);
   if (st == NULL) {
-    errput(errbuf, errlen, "out of memory");
+    icpk_errput(errbuf, errlen, "out of memory");
     return -1;
   }
   memset(st, 0, sizeof *st);
   st->h = h;
   st->cfg = cfg;
   st->max_age_days = age;
-  st->base = base_url_dup(h, cfg, DEFAULT_BASE, errbuf, errlen);
+  st->base = icpk_base_url_dup(h, cfg, DEFAULT_BASE, errbuf, errlen);
   st->key = h->alloc(n + 1);
   if (st->base == NULL || st->key == NULL) {
     if (st->base != NULL)
-      errput(errbuf, errlen, "out of memory");
+      icpk_errput(errbuf, errlen, "out of memory");
     bw_fini(st);
     return -1;
   }
@@ -122,16 +121,16 @@ static int bw_request(void *state, const struct icp_enr_account *acct,
   struct builtwith *st = state;
   const struct icp_host *h = st->h;
   const char *domain = h->acct_domain(acct);
-  struct sbuf url = {0};
+  struct icpk_sbuf url = {0};
   int rc = ICP_ENR_OK;
 
   if (domain == NULL || domain[0] == '\0')
     return ICP_ENR_NOT_FOUND;
-  sb_add(&url, st->base);
-  sb_add(&url, "/v22/api.json?KEY=");
-  sb_add_escaped(&url, h, st->key);
-  sb_add(&url, "&LOOKUP=");
-  sb_add_escaped(&url, h, domain);
+  icpk_sb_add(&url, st->base);
+  icpk_sb_add(&url, "/v22/api.json?KEY=");
+  icpk_sb_add_escaped(&url, h, st->key);
+  icpk_sb_add(&url, "&LOOKUP=");
+  icpk_sb_add_escaped(&url, h, domain);
   if (url.bad) {
     h->log(st->cfg, ICP_ENR_LOG_WARN, "cannot build the request URL");
     rc = ICP_ENR_ERROR;
@@ -183,9 +182,9 @@ static int classify_errors(const cJSON *errs)
   const cJSON *it;
   cJSON_ArrayForEach(it, errs)
   {
-    const char *msg = jstr(jget(it, "Message"));
+    const char *msg = icpk_jstr(icpk_jget(it, "Message"));
     if (msg == NULL)
-      msg = jstr(it);  /* tolerate a bare string entry */
+      msg = icpk_jstr(it); /* tolerate a bare string entry */
     if (!not_found_message(msg))
       return ICP_ENR_ERROR;
   }
@@ -216,11 +215,11 @@ static double newest_detection(const cJSON *results)
   double best = -1, v;
   cJSON_ArrayForEach(r, results)
   {
-    cJSON_ArrayForEach(p, jget(jget(r, "Result"), "Paths"))
+    cJSON_ArrayForEach(p, icpk_jget(icpk_jget(r, "Result"), "Paths"))
     {
-      cJSON_ArrayForEach(t, jget(p, "Technologies"))
+      cJSON_ArrayForEach(t, icpk_jget(p, "Technologies"))
       {
-        if (jnum(jget(t, "LastDetected"), &v) && v > best)
+        if (icpk_jnum(icpk_jget(t, "LastDetected"), &v) && v > best)
           best = v;
       }
     }
@@ -228,10 +227,10 @@ static double newest_detection(const cJSON *results)
   return best;
 }
 
-static void map_results(const struct builtwith *st, struct emit *e,
+static void map_results(const struct builtwith *st, struct icpk_emit *e,
                         const cJSON *results)
 {
-  struct strset names = {0}, cats = {0};
+  struct icpk_strset names = {0}, cats = {0};
   const cJSON *r, *p, *t, *c;
   double cutoff = -1, v, li;
 
@@ -242,35 +241,37 @@ static void map_results(const struct builtwith *st, struct emit *e,
   }
   cJSON_ArrayForEach(r, results)
   {
-    cJSON_ArrayForEach(p, jget(jget(r, "Result"), "Paths"))
+    cJSON_ArrayForEach(p, icpk_jget(icpk_jget(r, "Result"), "Paths"))
     {
-      cJSON_ArrayForEach(t, jget(p, "Technologies"))
+      cJSON_ArrayForEach(t, icpk_jget(p, "Technologies"))
       {
-        const char *name = jstr(jget(t, "Name"));
+        const char *name = icpk_jstr(icpk_jget(t, "Name"));
         if (name == NULL)
           continue;
-        if (cutoff >= 0 && (!jnum(jget(t, "LastDetected"), &v) ||
-                            v < cutoff))
+        if (cutoff >= 0 &&
+            (!icpk_jnum(icpk_jget(t, "LastDetected"), &v) || v < cutoff))
           continue;
-        emit_item(e, &names, "tech", name);
-        emit_item(e, &cats, "tech_categories", jstr(jget(t, "Tag")));
-        cJSON_ArrayForEach(c, jget(t, "Categories"))
+        icpk_emit_item(e, &names, "tech", name);
+        icpk_emit_item(e, &cats, "tech_categories",
+                       icpk_jstr(icpk_jget(t, "Tag")));
+        cJSON_ArrayForEach(c, icpk_jget(t, "Categories"))
         {
-          emit_item(e, &cats, "tech_categories", jstr(c));
+          icpk_emit_item(e, &cats, "tech_categories", icpk_jstr(c));
         }
       }
     }
   }
-  strset_free(&names);
-  strset_free(&cats);
+  icpk_strset_free(&names);
+  icpk_strset_free(&cats);
   /* only worth a date when the answer carried technologies */
   if (e->stored > 0 &&
-      jnum(jget(cJSON_GetArrayItem(results, 0), "LastIndexed"), &li) &&
+      icpk_jnum(icpk_jget(cJSON_GetArrayItem(results, 0), "LastIndexed"),
+                &li) &&
       li >= 0 && li < 253402300800000.0) {
     char day[64];
     /* li >= 0: truncation is floor */
     date_of_days((long long)(li / MS_PER_DAY), day, sizeof day);
-    emit_text(e, "updated_at", day);
+    icpk_emit_text(e, "updated_at", day);
   }
 }
 
@@ -281,7 +282,7 @@ static int bw_parse(void *state, const struct icp_enr_account *acct,
 {
   struct builtwith *st = state;
   const struct icp_host *h = st->h;
-  struct emit e = {h, out, 0};
+  struct icpk_emit e = {h, out, 0};
   const cJSON *errs, *results;
   cJSON *doc;
   int rc;
@@ -291,8 +292,8 @@ static int bw_parse(void *state, const struct icp_enr_account *acct,
   if (status == 404)
     return ICP_ENR_NOT_FOUND;
   if (status != 200)
-    return status_error(h, out, status);
-  doc = body_parse(h, out, body, len);
+    return icpk_status_error(h, out, status);
+  doc = icpk_body_parse(h, out, body, len);
   if (doc == NULL)
     return ICP_ENR_ERROR;
   if (!cJSON_IsObject(doc)) {
@@ -300,8 +301,8 @@ static int bw_parse(void *state, const struct icp_enr_account *acct,
     h->out_error(out, "answer is not a JSON object");
     return ICP_ENR_ERROR;
   }
-  errs = jget(doc, "Errors");
-  results = jget(doc, "Results");
+  errs = icpk_jget(doc, "Errors");
+  results = icpk_jget(doc, "Results");
   if (cJSON_IsArray(errs) && cJSON_GetArraySize(errs) > 0) {
     rc = classify_errors(errs);
     h->out_error(out, rc == ICP_ENR_NOT_FOUND ? "domain not found"
@@ -339,7 +340,7 @@ static const struct icp_enricher descriptor = {
 const struct icp_enricher *icp_enricher_open(const struct icp_host *host,
                                              uint32_t host_abi)
 {
-  if (host_abi != ICP_ENRICHER_ABI || !host_ok(host))
+  if (host_abi != ICP_ENRICHER_ABI || !icpk_host_ok(host))
     return NULL;
   return &descriptor;
 }

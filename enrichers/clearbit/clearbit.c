@@ -37,8 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ICP_ENRICHER_KIT /* the shared helpers at the end of the contract */
-#include "icp_enricher.h"
+#include "icp_enricher_kit.h" /* the contract and the shared helpers */
 
 #define DEFAULT_BASE "https://company.clearbit.com"
 
@@ -80,33 +79,33 @@ static int cb_init(const struct icp_host *h, const struct icp_enr_config *cfg,
   size_t n;
 
   *state = NULL;
-  if (!host_ok(h)) {
-    errput(errbuf, errlen, "host table lacks functions clearbit needs");
+  if (!icpk_host_ok(h)) {
+    icpk_errput(errbuf, errlen, "host table lacks functions clearbit needs");
     return -1;
   }
   key = h->cfg_string(cfg, "api_key");
   if (key == NULL || key[0] == '\0') {
-    errput(errbuf, errlen, "api_key is required");
+    icpk_errput(errbuf, errlen, "api_key is required");
     return -1;
   }
   n = strlen(key);
   if (n > 1024 || strpbrk(key, "\r\n") != NULL) {
-    errput(errbuf, errlen, "api_key is too long or has a line break");
+    icpk_errput(errbuf, errlen, "api_key is too long or has a line break");
     return -1;
   }
   st = h->alloc(sizeof *st);
   if (st == NULL) {
-    errput(errbuf, errlen, "out of memory");
+    icpk_errput(errbuf, errlen, "out of memory");
     return -1;
   }
   memset(st, 0, sizeof *st);
   st->h = h;
   st->cfg = cfg;
-  st->base = base_url_dup(h, cfg, DEFAULT_BASE, errbuf, errlen);
+  st->base = icpk_base_url_dup(h, cfg, DEFAULT_BASE, errbuf, errlen);
   st->auth = h->alloc(n + 8);
   if (st->base == NULL || st->auth == NULL) {
     if (st->base != NULL)
-      errput(errbuf, errlen, "out of memory");
+      icpk_errput(errbuf, errlen, "out of memory");
     cb_fini(st);
     return -1;
   }
@@ -122,14 +121,14 @@ static int cb_request(void *state, const struct icp_enr_account *acct,
   struct clearbit *st = state;
   const struct icp_host *h = st->h;
   const char *domain = h->acct_domain(acct);
-  struct sbuf url = {0};
+  struct icpk_sbuf url = {0};
   int rc = ICP_ENR_OK;
 
   if (domain == NULL || domain[0] == '\0')
     return ICP_ENR_NOT_FOUND;
-  sb_add(&url, st->base);
-  sb_add(&url, "/v2/companies/find?domain=");
-  sb_add_escaped(&url, h, domain);
+  icpk_sb_add(&url, st->base);
+  icpk_sb_add(&url, "/v2/companies/find?domain=");
+  icpk_sb_add_escaped(&url, h, domain);
   if (url.bad) {
     h->log(st->cfg, ICP_ENR_LOG_WARN, "cannot build the request URL");
     rc = ICP_ENR_ERROR;
@@ -159,46 +158,53 @@ static const char *ownership_of(const char *type)
   return NULL;
 }
 
-static void map_company(struct emit *e, const cJSON *doc)
+static void map_company(struct icpk_emit *e, const cJSON *doc)
 {
-  const cJSON *cat = jget(doc, "category");
-  const cJSON *met = jget(doc, "metrics");
-  const cJSON *geo = jget(doc, "geo");
+  const cJSON *cat = icpk_jget(doc, "category");
+  const cJSON *met = icpk_jget(doc, "metrics");
+  const cJSON *geo = icpk_jget(doc, "geo");
   const char *s;
   double v;
 
-  emit_text(e, "name", jstr_f(e, "name", jget(doc, "name")));
-  emit_text(e, "domain", jstr_f(e, "domain", jget(doc, "domain")));
+  icpk_emit_text(e, "name", icpk_jstr_f(e, "name", icpk_jget(doc, "name")));
+  icpk_emit_text(e, "domain",
+                 icpk_jstr_f(e, "domain", icpk_jget(doc, "domain")));
 
-  s = jstr_f(e, "industry", jget(cat, "industry"));
-  emit_text(e, "industry",
-            s != NULL ? s : jstr_f(e, "industry", jget(cat, "sector")));
-  emit_text(e, "sub_industry",
-            jstr_f(e, "sub_industry", jget(cat, "subIndustry")));
+  s = icpk_jstr_f(e, "industry", icpk_jget(cat, "industry"));
+  icpk_emit_text(
+      e, "industry",
+      s != NULL ? s : icpk_jstr_f(e, "industry", icpk_jget(cat, "sector")));
+  icpk_emit_text(
+      e, "sub_industry",
+      icpk_jstr_f(e, "sub_industry", icpk_jget(cat, "subIndustry")));
 
-  /* a wrong-typed value is reported (jnum_f/jstr_f); a string goes to the
-   * host's normaliser */
-  emit_count(e, "employees", jget(met, "employees"),
-             jget(met, "employeesRange"));
-  emit_count(e, "revenue_usd", jget(met, "annualRevenue"),
-             jget(met, "estimatedAnnualRevenue"));
-  emit_count(e, "funding_total_usd", jget(met, "raised"), NULL);
+  /* a wrong-typed value is reported (icpk_jnum_f/icpk_jstr_f); a string goes
+   * to the host's normaliser */
+  icpk_emit_count(e, "employees", icpk_jget(met, "employees"),
+                  icpk_jget(met, "employeesRange"));
+  icpk_emit_count(e, "revenue_usd", icpk_jget(met, "annualRevenue"),
+                  icpk_jget(met, "estimatedAnnualRevenue"));
+  icpk_emit_count(e, "funding_total_usd", icpk_jget(met, "raised"), NULL);
 
-  s = jstr_f(e, "country", jget(geo, "countryCode"));
-  emit_text(e, "country",
-            s != NULL ? s : jstr_f(e, "country", jget(geo, "country")));
-  emit_text(e, "region", jstr_f(e, "region", jget(geo, "state")));
-  emit_text(e, "city", jstr_f(e, "city", jget(geo, "city")));
+  s = icpk_jstr_f(e, "country", icpk_jget(geo, "countryCode"));
+  icpk_emit_text(
+      e, "country",
+      s != NULL ? s : icpk_jstr_f(e, "country", icpk_jget(geo, "country")));
+  icpk_emit_text(e, "region",
+                 icpk_jstr_f(e, "region", icpk_jget(geo, "state")));
+  icpk_emit_text(e, "city", icpk_jstr_f(e, "city", icpk_jget(geo, "city")));
 
-  if (jnum_f(e, "founded_year", jget(doc, "foundedYear"), &v) == 1 &&
+  if (icpk_jnum_f(e, "founded_year", icpk_jget(doc, "foundedYear"), &v) == 1 &&
       v >= 1000 && v <= 9999)
-    emit_num(e, "founded_year", v);
-  emit_text(e, "ownership",
-            ownership_of(jstr_f(e, "ownership", jget(doc, "type"))));
+    icpk_emit_num(e, "founded_year", v);
+  icpk_emit_text(
+      e, "ownership",
+      ownership_of(icpk_jstr_f(e, "ownership", icpk_jget(doc, "type"))));
 
-  emit_str_array(e, "tech", jget(doc, "tech"));
-  emit_str_array(e, "tech_categories", jget(doc, "techCategories"));
-  emit_text(e, "updated_at", jstr_f(e, "updated_at", jget(doc, "indexedAt")));
+  icpk_emit_str_array(e, "tech", icpk_jget(doc, "tech"));
+  icpk_emit_str_array(e, "tech_categories", icpk_jget(doc, "techCategories"));
+  icpk_emit_text(e, "updated_at",
+                 icpk_jstr_f(e, "updated_at", icpk_jget(doc, "indexedAt")));
 }
 
 static int cb_parse(void *state, const struct icp_enr_account *acct,
@@ -208,7 +214,7 @@ static int cb_parse(void *state, const struct icp_enr_account *acct,
 {
   struct clearbit *st = state;
   const struct icp_host *h = st->h;
-  struct emit e = {h, out, 0};
+  struct icpk_emit e = {h, out, 0};
   cJSON *doc;
 
   (void)acct;
@@ -218,8 +224,8 @@ static int cb_parse(void *state, const struct icp_enr_account *acct,
   if (status == 404 || status == 422)
     return ICP_ENR_NOT_FOUND;
   if (status != 200)
-    return status_error(h, out, status);
-  doc = body_parse(h, out, body, len);
+    return icpk_status_error(h, out, status);
+  doc = icpk_body_parse(h, out, body, len);
   if (doc == NULL)
     return ICP_ENR_ERROR;
   if (!cJSON_IsObject(doc)) {
@@ -250,7 +256,7 @@ static const struct icp_enricher descriptor = {
 const struct icp_enricher *icp_enricher_open(const struct icp_host *host,
                                              uint32_t host_abi)
 {
-  if (host_abi != ICP_ENRICHER_ABI || !host_ok(host))
+  if (host_abi != ICP_ENRICHER_ABI || !icpk_host_ok(host))
     return NULL;
   return &descriptor;
 }

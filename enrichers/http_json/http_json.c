@@ -43,8 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ICP_ENRICHER_KIT /* the shared helpers at the end of the contract */
-#include "icp_enricher.h"
+#include "icp_enricher_kit.h" /* the contract and the shared helpers */
 
 #define MAX_FIELDS 128     /* entries in `fields` */
 #define MAX_SEGS 32        /* segments in one pointer */
@@ -288,13 +287,13 @@ static int hj_init(const struct icp_host *h, const struct icp_enr_config *cfg,
   const char *why;
 
   *state = NULL;
-  if (!host_ok(h)) {
-    errput(errbuf, errlen, "host table lacks functions http_json needs");
+  if (!icpk_host_ok(h)) {
+    icpk_errput(errbuf, errlen, "host table lacks functions http_json needs");
     return -1;
   }
   st = h->alloc(sizeof *st);
   if (st == NULL) {
-    errput(errbuf, errlen, "out of memory");
+    icpk_errput(errbuf, errlen, "out of memory");
     return -1;
   }
   memset(st, 0, sizeof *st);
@@ -312,7 +311,7 @@ static int hj_init(const struct icp_host *h, const struct icp_enr_config *cfg,
   if (why == NULL)
     why = load_not_found(st);
   if (why != NULL) {
-    errput(errbuf, errlen, why);
+    icpk_errput(errbuf, errlen, why);
     hj_fini(st);
     return -1;
   }
@@ -333,7 +332,7 @@ static int hj_request(void *state, const struct icp_enr_account *acct,
 {
   struct http_json *st = state;
   const struct icp_host *h = st->h;
-  struct sbuf url = {0};
+  struct icpk_sbuf url = {0};
   const char *p = st->url, *k, *v;
   size_t it = 0;
   int rc = ICP_ENR_OK;
@@ -344,10 +343,10 @@ static int hj_request(void *state, const struct icp_enr_account *acct,
     char name[MAX_NAME + 1];
     size_t n;
     if (open == NULL) {
-      sb_add(&url, p);
+      icpk_sb_add(&url, p);
       break;
     }
-    sb_addn(&url, p, (size_t)(open - p));
+    icpk_sb_addn(&url, p, (size_t)(open - p));
     close = strchr(open, '}');   /* present: checked at init */
     n = (size_t)(close - open - 1);
     memcpy(name, open + 1, n);
@@ -358,7 +357,7 @@ static int hj_request(void *state, const struct icp_enr_account *acct,
       free(url.p);
       return ICP_ENR_NOT_FOUND;
     }
-    sb_add_escaped(&url, h, val);
+    icpk_sb_add_escaped(&url, h, val);
     p = close + 1;
   }
   if (url.bad) {
@@ -380,7 +379,7 @@ static int hj_request(void *state, const struct icp_enr_account *acct,
 
 /* Matches collected for one pointer. */
 struct matches {
-  const cJSON *v[ICP_KIT_MAX_ITEMS];
+  const cJSON *v[ICPK_MAX_ITEMS];
   size_t n;
 };
 
@@ -408,7 +407,7 @@ static void resolve(const struct jfield *f, size_t i, const cJSON *node,
   const char *seg;
   int idx;
 
-  if (node == NULL || m->n >= ICP_KIT_MAX_ITEMS)
+  if (node == NULL || m->n >= ICPK_MAX_ITEMS)
     return;
   if (i == f->nseg) {
     m->v[m->n++] = node;
@@ -426,7 +425,7 @@ static void resolve(const struct jfield *f, size_t i, const cJSON *node,
     const cJSON *el;
     cJSON_ArrayForEach(el, node)
     {
-      if (m->n >= ICP_KIT_MAX_ITEMS)
+      if (m->n >= ICPK_MAX_ITEMS)
         break;
       resolve(f, i + 1, el, m);
     }
@@ -444,16 +443,16 @@ static void num_text(double v, char *buf, size_t cap)
 }
 
 /* Adds scalar v as one item of f's list (copies number texts). */
-static void add_item(struct emit *e, struct strset *seen,
-                     struct strset *owned, const char *field,
+static void add_item(struct icpk_emit *e, struct icpk_strset *seen,
+                     struct icpk_strset *owned, const char *field,
                      const cJSON *v)
 {
   double d;
   if (cJSON_IsString(v)) {
-    emit_item(e, seen, field, jstr(v));
+    icpk_emit_item(e, seen, field, icpk_jstr(v));
   } else if (cJSON_IsBool(v)) {
-    emit_item(e, seen, field, cJSON_IsTrue(v) ? "true" : "false");
-  } else if (jnum(v, &d)) {
+    icpk_emit_item(e, seen, field, cJSON_IsTrue(v) ? "true" : "false");
+  } else if (icpk_jnum(v, &d)) {
     char buf[40], *copy;
     size_t n;
     num_text(d, buf, sizeof buf);
@@ -462,15 +461,15 @@ static void add_item(struct emit *e, struct strset *seen,
     if (copy == NULL)
       return;
     memcpy(copy, buf, n + 1);
-    if (!strset_add(owned, copy)) {  /* same text already kept */
+    if (!icpk_strset_add(owned, copy)) { /* same text already kept */
       free(copy);
       return;
     }
-    emit_item(e, seen, field, copy);
+    icpk_emit_item(e, seen, field, copy);
   }
 }
 
-static void emit_field(struct emit *e, const struct jfield *f,
+static void emit_field(struct icpk_emit *e, const struct jfield *f,
                        const cJSON *doc)
 {
   struct matches *m = malloc(sizeof *m);
@@ -482,7 +481,7 @@ static void emit_field(struct emit *e, const struct jfield *f,
   m->n = 0;
   resolve(f, 0, doc, m);
   if (f->wildcard || (m->n == 1 && cJSON_IsArray(m->v[0]))) {
-    struct strset seen = {0}, owned = {0};
+    struct icpk_strset seen = {0}, owned = {0};
     for (i = 0; i < m->n; i++) {
       if (cJSON_IsArray(m->v[i])) {
         const cJSON *el;
@@ -496,18 +495,18 @@ static void emit_field(struct emit *e, const struct jfield *f,
     }
     for (i = 0; i < owned.n; i++)
       free((void *)owned.v[i]);
-    strset_free(&owned);
-    strset_free(&seen);
+    icpk_strset_free(&owned);
+    icpk_strset_free(&seen);
   } else if (m->n == 1) {
     const cJSON *v = m->v[0];
     if (cJSON_IsString(v))
-      emit_text(e, f->name, jstr(v));
+      icpk_emit_text(e, f->name, icpk_jstr(v));
     else if (cJSON_IsBool(v))
-      emit_bool(e, f->name, cJSON_IsTrue(v));
-    else if (jnum(v, &d))
-      emit_num(e, f->name, d);
+      icpk_emit_bool(e, f->name, cJSON_IsTrue(v));
+    else if (icpk_jnum(v, &d))
+      icpk_emit_num(e, f->name, d);
     else if (!cJSON_IsNull(v))
-      emit_reject(e, f->name); /* an object where a value was expected */
+      icpk_emit_reject(e, f->name); /* an object where a value was expected */
   }
   free(m);
 }
@@ -519,7 +518,7 @@ static int hj_parse(void *state, const struct icp_enr_account *acct,
 {
   struct http_json *st = state;
   const struct icp_host *h = st->h;
-  struct emit e = {h, out, 0};
+  struct icpk_emit e = {h, out, 0};
   cJSON *doc;
   size_t i;
 
@@ -529,8 +528,8 @@ static int hj_parse(void *state, const struct icp_enr_account *acct,
     if (status == st->not_found[i])
       return ICP_ENR_NOT_FOUND;
   if (status < 200 || status > 299)
-    return status_error(h, out, status);
-  doc = body_parse(h, out, body, len);
+    return icpk_status_error(h, out, status);
+  doc = icpk_body_parse(h, out, body, len);
   if (doc == NULL)
     return ICP_ENR_ERROR;
   for (i = 0; i < st->nfields; i++)
@@ -557,7 +556,7 @@ static const struct icp_enricher descriptor = {
 const struct icp_enricher *icp_enricher_open(const struct icp_host *host,
                                              uint32_t host_abi)
 {
-  if (host_abi != ICP_ENRICHER_ABI || !host_ok(host))
+  if (host_abi != ICP_ENRICHER_ABI || !icpk_host_ok(host))
     return NULL;
   return &descriptor;
 }

@@ -46,8 +46,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ICP_ENRICHER_KIT /* the shared helpers at the end of the contract */
-#include "icp_enricher.h"
+#include "icp_enricher_kit.h" /* the contract and the shared helpers */
 
 #define DEFAULT_BASE "https://api.peopledatalabs.com"
 
@@ -92,39 +91,39 @@ static int pdl_init(const struct icp_host *h, const struct icp_enr_config *cfg,
   size_t n;
 
   *state = NULL;
-  if (!host_ok(h)) {
-    errput(errbuf, errlen, "host table lacks functions pdl needs");
+  if (!icpk_host_ok(h)) {
+    icpk_errput(errbuf, errlen, "host table lacks functions pdl needs");
     return -1;
   }
   key = h->cfg_string(cfg, "api_key");
   if (key == NULL || key[0] == '\0') {
-    errput(errbuf, errlen, "api_key is required");
+    icpk_errput(errbuf, errlen, "api_key is required");
     return -1;
   }
   n = strlen(key);
   if (n > 1024 || strpbrk(key, "\r\n") != NULL) {
-    errput(errbuf, errlen, "api_key is too long or has a line break");
+    icpk_errput(errbuf, errlen, "api_key is too long or has a line break");
     return -1;
   }
   if (h->cfg_number(cfg, "min_likelihood", &minl) &&
       !(minl >= 0 && minl <= 10)) {
-    errput(errbuf, errlen, "min_likelihood must be between 0 and 10");
+    icpk_errput(errbuf, errlen, "min_likelihood must be between 0 and 10");
     return -1;
   }
   st = h->alloc(sizeof *st);
   if (st == NULL) {
-    errput(errbuf, errlen, "out of memory");
+    icpk_errput(errbuf, errlen, "out of memory");
     return -1;
   }
   memset(st, 0, sizeof *st);
   st->h = h;
   st->cfg = cfg;
   st->min_likelihood = minl;
-  st->base = base_url_dup(h, cfg, DEFAULT_BASE, errbuf, errlen);
+  st->base = icpk_base_url_dup(h, cfg, DEFAULT_BASE, errbuf, errlen);
   st->key = h->alloc(n + 1);
   if (st->base == NULL || st->key == NULL) {
     if (st->base != NULL)
-      errput(errbuf, errlen, "out of memory");
+      icpk_errput(errbuf, errlen, "out of memory");
     pdl_fini(st);
     return -1;
   }
@@ -139,14 +138,14 @@ static int pdl_request(void *state, const struct icp_enr_account *acct,
   struct pdl *st = state;
   const struct icp_host *h = st->h;
   const char *domain = h->acct_domain(acct);
-  struct sbuf url = {0};
+  struct icpk_sbuf url = {0};
   int rc = ICP_ENR_OK;
 
   if (domain == NULL || domain[0] == '\0')
     return ICP_ENR_NOT_FOUND;
-  sb_add(&url, st->base);
-  sb_add(&url, "/v5/company/enrich?website=");
-  sb_add_escaped(&url, h, domain);
+  icpk_sb_add(&url, st->base);
+  icpk_sb_add(&url, "/v5/company/enrich?website=");
+  icpk_sb_add_escaped(&url, h, domain);
   if (url.bad) {
     h->log(st->cfg, ICP_ENR_LOG_WARN, "cannot build the request URL");
     rc = ICP_ENR_ERROR;
@@ -212,37 +211,49 @@ static const char *stage_of(const char *s)
   return NULL;
 }
 
-static void map_company(struct emit *e, const cJSON *doc)
+static void map_company(struct icpk_emit *e, const cJSON *doc)
 {
-  const cJSON *loc = jget(doc, "location");
+  const cJSON *loc = icpk_jget(doc, "location");
   const char *s;
   double v;
 
-  s = jstr_f(e, "name", jget(doc, "display_name"));
-  emit_text(e, "name", s != NULL ? s : jstr_f(e, "name", jget(doc, "name")));
-  emit_text(e, "domain", jstr_f(e, "domain", jget(doc, "website")));
-  emit_text(e, "industry", jstr_f(e, "industry", jget(doc, "industry")));
+  s = icpk_jstr_f(e, "name", icpk_jget(doc, "display_name"));
+  icpk_emit_text(e, "name",
+                 s != NULL ? s
+                           : icpk_jstr_f(e, "name", icpk_jget(doc, "name")));
+  icpk_emit_text(e, "domain",
+                 icpk_jstr_f(e, "domain", icpk_jget(doc, "website")));
+  icpk_emit_text(e, "industry",
+                 icpk_jstr_f(e, "industry", icpk_jget(doc, "industry")));
 
-  emit_count(e, "employees", jget(doc, "employee_count"), jget(doc, "size"));
-  emit_text(e, "revenue_usd",
-            jstr_f(e, "revenue_usd", jget(doc, "inferred_revenue")));
+  icpk_emit_count(e, "employees", icpk_jget(doc, "employee_count"),
+                  icpk_jget(doc, "size"));
+  icpk_emit_text(
+      e, "revenue_usd",
+      icpk_jstr_f(e, "revenue_usd", icpk_jget(doc, "inferred_revenue")));
 
-  emit_text(e, "country", jstr_f(e, "country", jget(loc, "country")));
-  emit_text(e, "region", jstr_f(e, "region", jget(loc, "region")));
-  emit_text(e, "city", jstr_f(e, "city", jget(loc, "locality")));
+  icpk_emit_text(e, "country",
+                 icpk_jstr_f(e, "country", icpk_jget(loc, "country")));
+  icpk_emit_text(e, "region",
+                 icpk_jstr_f(e, "region", icpk_jget(loc, "region")));
+  icpk_emit_text(e, "city",
+                 icpk_jstr_f(e, "city", icpk_jget(loc, "locality")));
 
-  if (jnum_f(e, "founded_year", jget(doc, "founded"), &v) == 1 &&
+  if (icpk_jnum_f(e, "founded_year", icpk_jget(doc, "founded"), &v) == 1 &&
       v >= 1000 && v <= 9999)
-    emit_num(e, "founded_year", v);
-  emit_text(e, "ownership",
-            ownership_of(jstr_f(e, "ownership", jget(doc, "type"))));
-  emit_count(e, "funding_total_usd", jget(doc, "total_funding_raised"),
-             NULL);
-  emit_text(e, "funding_stage",
-            stage_of(jstr_f(e, "funding_stage",
-                            jget(doc, "latest_funding_stage"))));
-  emit_text(e, "last_funding_date",
-            jstr_f(e, "last_funding_date", jget(doc, "last_funding_date")));
+    icpk_emit_num(e, "founded_year", v);
+  icpk_emit_text(
+      e, "ownership",
+      ownership_of(icpk_jstr_f(e, "ownership", icpk_jget(doc, "type"))));
+  icpk_emit_count(e, "funding_total_usd",
+                  icpk_jget(doc, "total_funding_raised"), NULL);
+  icpk_emit_text(
+      e, "funding_stage",
+      stage_of(icpk_jstr_f(e, "funding_stage",
+                           icpk_jget(doc, "latest_funding_stage"))));
+  icpk_emit_text(e, "last_funding_date",
+                 icpk_jstr_f(e, "last_funding_date",
+                             icpk_jget(doc, "last_funding_date")));
 }
 
 static int pdl_parse(void *state, const struct icp_enr_account *acct,
@@ -252,7 +263,7 @@ static int pdl_parse(void *state, const struct icp_enr_account *acct,
 {
   struct pdl *st = state;
   const struct icp_host *h = st->h;
-  struct emit e = {h, out, 0};
+  struct icpk_emit e = {h, out, 0};
   cJSON *doc;
   double like = 0;
 
@@ -261,8 +272,8 @@ static int pdl_parse(void *state, const struct icp_enr_account *acct,
   if (status == 404)
     return ICP_ENR_NOT_FOUND;
   if (status != 200)
-    return status_error(h, out, status);
-  doc = body_parse(h, out, body, len);
+    return icpk_status_error(h, out, status);
+  doc = icpk_body_parse(h, out, body, len);
   if (doc == NULL)
     return ICP_ENR_ERROR;
   if (!cJSON_IsObject(doc)) {
@@ -271,7 +282,7 @@ static int pdl_parse(void *state, const struct icp_enr_account *acct,
     return ICP_ENR_ERROR;
   }
   if (st->min_likelihood > 0 &&
-      (!jnum(jget(doc, "likelihood"), &like) ||
+      (!icpk_jnum(icpk_jget(doc, "likelihood"), &like) ||
        like < st->min_likelihood)) {
     cJSON_Delete(doc);
     h->out_error(out, "match likelihood below min_likelihood");
@@ -300,7 +311,7 @@ static const struct icp_enricher descriptor = {
 const struct icp_enricher *icp_enricher_open(const struct icp_host *host,
                                              uint32_t host_abi)
 {
-  if (host_abi != ICP_ENRICHER_ABI || !host_ok(host))
+  if (host_abi != ICP_ENRICHER_ABI || !icpk_host_ok(host))
     return NULL;
   return &descriptor;
 }

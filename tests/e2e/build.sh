@@ -40,6 +40,17 @@ st=$?
 check "make install with everything present succeeds" [ "$st" = 0 ]
 check "it installs the command" [ -x "$T/dest/usr/bin/icp" ]
 check "it installs the public headers" [ -f "$T/dest/usr/include/icp/icp.h" ]
+check "it installs the enricher contract and its helper kit" \
+  sh -c "[ -f '$T/dest/usr/include/icp/icp_enricher.h' ] &&
+         [ -f '$T/dest/usr/include/icp/icp_enricher_kit.h' ]"
+# a bundled enricher built from the installed headers alone (and cJSON)
+${CC:-cc} -std=c11 -Wall -Wextra -Werror -shared -fPIC \
+  -I"$T/dest/usr/include/icp" "$ROOT/enrichers/clearbit/clearbit.c" \
+  $(pkg-config --libs libcjson) -o "$T/clearbit.so" 2>"$T/cc_enr.out"
+st=$?
+check "an enricher builds against the installed headers alone" [ "$st" = 0 ]
+check "and exports only icp_enricher_open" \
+  sh -c "[ \"\$(nm -D --defined-only '$T/clearbit.so' | awk '{print \$3}')\" = icp_enricher_open ]"
 
 check "it installs libicp.so with its soname" \
   [ -L "$T/dest/usr/lib/libicp.so.0" ] && [ -f "$T/dest/usr/lib/libicp.so.0.1.0" ]
