@@ -1,20 +1,17 @@
-/* host.c -- the host side of the enricher ABI. */
-#include <cjson/cJSON.h>
+/* host.c -- the host side of the enricher ABI: the table handed to every
+ * plugin, and its entries that read (account view, response headers,
+ * config), build a request or serve (log, memory). The output entries are
+ * in host_out.c; loading a plugin is loader.c. */
 #include <curl/curl.h>
-#include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/utf8.h"
-#include "data/domain.h"
-#include "data/normalize.h"
-#include "data/value.h"
 #include "net/host.h"
 #include "net/providers.h"
 
 #define TEXT_CAP 4096
 #define URL_CAP 8192
-#define JSON_DEPTH 8
 
 /* ---- account view ------------------------------------------------------- */
 
@@ -165,547 +162,6 @@ static const char *h_hdr_get(const struct icp_enr_headers *hdrs,
   return icp_sched_header(hdrs->a, name);
 }
 
-/* ---- output ------------------------------------------------------------- */
-
-void icp_enr_out_init(struct icp_enr_output *o, struct icp_schema *schema,
-                  const struct icp_redact *redact)
-{
-  memset(o, 0, sizeof(*o));
-  o->schema = schema;
-  o->redact = redact;
-}
-
-static void field_clear(struct icp_enr_out_field *f)
-{
-  uint32_t i;
-  free(f->s);
-  if(f->v.type == ICP_T_LIST)
-    for(i = 0; i < f->v.n; i++)
-      free((char *)f->items[i].p);
-  free(f->items);
-  f->s = NULL;
-  f->items = NULL;
-  f->cap = 0;
-  memset(&f->v, 0, sizeof(f->v));
-}
-
-void icp_enr_out_reset(struct icp_enr_output *o)
-{
-  size_t i;
-  for(i = 0; i < o->n; i++)
-    field_clear(&o->f[i]);
-  o->n = 0;
-  o->error[0] = 0;
-  o->nbad = 0;
-}
-
-/* Notes a value of field name that could not be used (each name once). */
-static void note_bad(struct icp_enr_output *o, const char *name)
-{
-  int i;
-  if(!o || !name)
-    return;
-  for(i = 0; i < o->nbad; i++)
-    if(!strcmp(o->bad[i], name))
-      return;
-  if(o->nbad < ICP_ENR_OUT_BAD_MAX) {
-    snprintf(o->bad[o->nbad], sizeof(o->bad[0]), "%s", name);
-    o->nbad++;
-  }
-}
-
-int icp_enr_out_has(const struct icp_enr_output *o, const char *name)
-{
-  int id = icp_schema_find(o->schema, name, strlen(name));
-  size_t i;
-  for(i = 0; id >= 0 && i < o->n; i++)
-    if(o->f[i].id == id && o->f[i].v.type != ICP_T_MISSING)
-      return 1;
-  return 0;
-}
-
-void icp_enr_out_free(struct icp_enr_output *o)
-{
-  icp_enr_out_reset(o);
-  free(o->f);
-  o->f = NULL;
-  o->cap = 0;
-}
-
-static int valid_name(const char *s)
-{
-  size_t i;
-  if(!s || !s[0])
-    return 0;
-  for(i = 0; s[i]; i++)
-    if(i >= 128 || !((s[i] >= 'a' && s[i] <= 'z') ||
-                     (s[i] >= '0' && s[i] <= '9') || s[i] == '_' ||
-                     s[i] == '.'))
-      return 0;
-  return 1;
-}
-
-/* The slot of field name (created, cleared for a new value unless keep),
- * or NULL. */
-static struct icp_enr_out_field *slot(struct icp_enr_output *o,
-                                      const char *name, int keep,
-                                      int *id_out)
-{
-  int id;
-  size_t i;
-  if(!valid_name(name))
-    return NULL;
-  id = icp_schema_intern(o->schema, name, strlen(name));
-  if(id < 0)
-    return NULL;
-  *id_out = id;
-  for(i = 0; i < o->n; i++)
-    if(o->f[i].id == id) {
-      if(!keep)
-        field_clear(&o->f[i]);
-      return &o->f[i];
-    }
-  if(o->n == o->cap) {
-    size_t cap = o->cap ? o->cap * 2 : 16;
-    struct icp_enr_out_field *nf;
-    if(cap > ICP_SCHEMA_MAX)
-      return NULL;
-    nf = realloc(o->f, cap * sizeof(*nf));
-    if(!nf)
-      return NULL;
-    o->f = nf;
-    o->cap = cap;
-  }
-  memset(&o->f[o->n], 0, sizeof(o->f[o->n]));
-  o->f[o->n].id = id;
-  return &o->f[o->n++];
-}
-
-static int set_num(struct icp_enr_output *o, const char *name, double v)
-{
-  struct icp_enr_out_field *f;
-  int id;
-  if(!isfinite(v))
-    return 1;
-  f = slot(o, name, 0, &id);
-  if(!f)
-    return -1;
-  f->v.type = ICP_T_NUMBER;
-  f->v.u.num = v;
-  return 0;
-}
-
-static int set_str(struct icp_enr_output *o, const char *name,
-                   const char *s, size_t n, int type)
-{
-  struct icp_enr_out_field *f;
-  int id;
-  char *c;
-  if(n > TEXT_CAP || !icp_utf8_valid(s, n))
-    return 1;
-  f = slot(o, name, 0, &id);
-  if(!f)
-    return -1;
-  c = malloc(n + 1);
-  if(!c)
-    return -1;
-  memcpy(c, s, n);
-  c[n] = 0;
-  f->s = c;
-  f->v.type = (uint8_t)type;
-  f->v.n = (uint32_t)n;
-  f->v.u.str = c;
-  return 0;
-}
-
-static int set_date(struct icp_enr_output *o, const char *name, int32_t d)
-{
-  struct icp_enr_out_field *f;
-  int id;
-  f = slot(o, name, 0, &id);
-  if(!f)
-    return -1;
-  f->v.type = ICP_T_DATE;
-  f->v.u.day = d;
-  return 0;
-}
-
-static int list_add(struct icp_enr_output *o, const char *name,
-                    const char *s, size_t n)
-{
-  struct icp_enr_out_field *f;
-  int id;
-  char *c;
-  if(!n || n > TEXT_CAP || !icp_utf8_valid(s, n))
-    return 1;
-  f = slot(o, name, 1, &id);
-  if(!f)
-    return -1;
-  if(f->v.type != ICP_T_LIST) {
-    field_clear(f);
-    f->v.type = ICP_T_LIST;
-  }
-  if(f->v.n >= ICP_LIST_MAX)
-    return 1;
-  if(f->v.n == f->cap) {
-    size_t cap = f->cap ? f->cap * 2 : 8;
-    struct icp_str *ni = realloc(f->items, cap * sizeof(*ni));
-    if(!ni)
-      return -1;
-    f->items = ni;
-    f->cap = cap;
-    f->v.u.list = ni;
-  }
-  c = malloc(n + 1);
-  if(!c)
-    return -1;
-  memcpy(c, s, n);
-  c[n] = 0;
-  f->items[f->v.n].p = c;
-  f->items[f->v.n].n = (uint32_t)n;
-  f->v.n++;
-  f->v.u.list = f->items;
-  return 0;
-}
-
-static void trim(const char **s, size_t *n)
-{
-  while(*n && (**s == ' ' || **s == '\t' || **s == '\n' || **s == '\r')) {
-    (*s)++;
-    (*n)--;
-  }
-  while(*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t' ||
-               (*s)[*n - 1] == '\n' || (*s)[*n - 1] == '\r'))
-    (*n)--;
-}
-
-static enum icp_type type_of(struct icp_enr_output *o, const char *name)
-{
-  int id = icp_schema_find(o->schema, name, strlen(name));
-  return id < 0 ? ICP_T_ANY : icp_schema_type(o->schema, id);
-}
-
-int icp_enr_out_text(struct icp_enr_output *o, const char *name,
-                 const char *text)
-{
-  size_t n;
-  double d;
-  int32_t day;
-  if(!o || !valid_name(name) || !text)
-    return 1;
-  n = strlen(text);
-  trim(&text, &n);
-  if(!n)
-    return 1;
-  switch(type_of(o, name)) {
-  case ICP_T_NUMBER: {
-    enum icp_norm_kind k = icp_norm_range(text, n, &d);
-    int r;
-    if(k == ICP_NORM_NONE)
-      return 1;
-    r = set_num(o, name, d);
-    if(r || k != ICP_NORM_RANGE)
-      return r;
-    if(!strcmp(name, "employees"))
-      return set_str(o, "employees_range", text, n, ICP_T_STRING);
-    if(!strcmp(name, "revenue_usd"))
-      return set_str(o, "revenue_range", text, n, ICP_T_STRING);
-    return 0;
-  }
-  case ICP_T_DATE:
-    if(!icp_norm_date(text, n, &day))
-      return 1;
-    return set_date(o, name, day);
-  case ICP_T_LIST:
-    return list_add(o, name, text, n);
-  case ICP_T_BOOL: {
-    int b;
-    if(!icp_parse_bool_loose(text, n, &b))
-      return 1;
-    {
-      struct icp_enr_out_field *f;
-      int id;
-      f = slot(o, name, 0, &id);
-      if(!f)
-        return -1;
-      f->v.type = ICP_T_BOOL;
-      f->v.u.b = b;
-    }
-    return 0;
-  }
-  case ICP_T_STRING:
-    if(!strcmp(name, "domain")) {
-      char dom[ICP_DOMAIN_MAX + 1];
-      size_t dn = icp_norm_domain(text, n, dom, sizeof(dom));
-      if(!dn)
-        return 1;
-      return set_str(o, name, dom, dn, ICP_T_STRING);
-    }
-    if(!strcmp(name, "country")) {
-      char cc[3];
-      if(!icp_norm_country(text, n, cc))
-        return 1;
-      return set_str(o, name, cc, 2, ICP_T_STRING);
-    }
-    return set_str(o, name, text, n, ICP_T_STRING);
-  default:
-    return set_str(o, name, text, n, ICP_T_STRING);
-  }
-}
-
-static int h_out_text(struct icp_enr_output *o, const char *name,
-                      const char *text)
-{
-  int r = icp_enr_out_text(o, name, text);
-  if(r == 1 && text && valid_name(name))
-    note_bad(o, name);
-  return r;
-}
-
-static int h_out_number_(struct icp_enr_output *o, const char *name,
-                         double v);
-
-static int h_out_number(struct icp_enr_output *o, const char *name,
-                        double v)
-{
-  int r = h_out_number_(o, name, v);
-  if(r == 1 && valid_name(name))
-    note_bad(o, name);
-  return r;
-}
-
-static int h_out_number_(struct icp_enr_output *o, const char *name,
-                         double v)
-{
-  enum icp_type t;
-  if(!o || !valid_name(name) || !isfinite(v))
-    return 1;
-  t = type_of(o, name);
-  if(t == ICP_T_NUMBER || t == ICP_T_ANY)
-    return set_num(o, name, v);
-  if(t == ICP_T_DATE) {
-    int32_t day;
-    if(!icp_norm_epoch(v, &day))
-      return 1;
-    return set_date(o, name, day);
-  }
-  return 1;
-}
-
-static int h_out_bool(struct icp_enr_output *o, const char *name, int v)
-{
-  enum icp_type t;
-  struct icp_enr_out_field *f;
-  int id;
-  if(!o || !valid_name(name))
-    return 1;
-  t = type_of(o, name);
-  if(t != ICP_T_BOOL && t != ICP_T_ANY) {
-    note_bad(o, name);
-    return 1;
-  }
-  f = slot(o, name, 0, &id);
-  if(!f)
-    return -1;
-  f->v.type = ICP_T_BOOL;
-  f->v.u.b = v != 0;
-  return 0;
-}
-
-static int h_out_list_add(struct icp_enr_output *o, const char *name,
-                          const char *item)
-{
-  enum icp_type t;
-  size_t n;
-  if(!o || !valid_name(name) || !item)
-    return 1;
-  t = type_of(o, name);
-  if(t != ICP_T_LIST && t != ICP_T_ANY) {
-    note_bad(o, name);
-    return 1;
-  }
-  n = strlen(item);
-  trim(&item, &n);
-  return list_add(o, name, item, n);
-}
-
-static void h_out_error(struct icp_enr_output *o, const char *reason)
-{
-  char tmp[201];
-  if(!o || !reason)
-    return;
-  snprintf(tmp, sizeof(tmp), "%s", reason);
-  icp_redact(o->redact, tmp, o->error, sizeof(o->error));
-}
-
-static void h_out_reject(struct icp_enr_output *o, const char *name)
-{
-  if(valid_name(name))
-    note_bad(o, name);
-}
-
-int icp_enr_out_wants(const struct icp_account *a, const int *ids, size_t n)
-{
-  size_t i;
-  if(!n)
-    return 1;
-  /* a field the run does not keep (a scoring run keeps what its packs
-   * read) is never asked for: it would look missing for ever, and every
-   * later, paid provider would be asked again */
-  for(i = 0; i < n; i++)
-    if(icp_schema_needed(a->schema, ids[i]) &&
-       icp_account_get(a, ids[i])->type == ICP_T_MISSING)
-      return 1;
-  return 0;
-}
-
-enum icp_status icp_enr_out_apply(const struct icp_enr_output *o,
-                              struct icp_account *a, int source,
-                              int overwrite, int *nset)
-{
-  size_t i;
-  *nset = 0;
-  for(i = 0; i < o->n; i++) {
-    const struct icp_enr_out_field *f = &o->f[i];
-    enum icp_status st;
-    if(f->v.type == ICP_T_MISSING)
-      continue;
-    if(!overwrite && icp_account_get(a, f->id)->type != ICP_T_MISSING)
-      continue;
-    st = icp_account_set(a, f->id, &f->v, source);
-    if(st)
-      return st;
-    (*nset)++;
-  }
-  return ICP_OK;
-}
-
-/* Redacted JSON string. */
-static enum icp_status json_str(const struct icp_enr_output *o,
-                                struct icp_buf *b, const char *s, size_t n)
-{
-  if(o->redact && o->redact->n && icp_redact_has(o->redact, s, n)) {
-    char tmp[TEXT_CAP + 1], red[TEXT_CAP + 1];
-    size_t k = n < TEXT_CAP ? n : TEXT_CAP;
-    memcpy(tmp, s, k);
-    tmp[k] = 0;
-    k = icp_redact(o->redact, tmp, red, sizeof(red));
-    return icp_buf_json_str(b, red, k);
-  }
-  return icp_buf_json_str(b, s, n);
-}
-
-enum icp_status icp_enr_out_json(const struct icp_enr_output *o,
-                             struct icp_buf *b)
-{
-  size_t i;
-  uint32_t k;
-  enum icp_status st = icp_buf_addc(b, '{');
-  for(i = 0; !st && i < o->n; i++) {
-    const struct icp_enr_out_field *f = &o->f[i];
-    const char *name = icp_schema_name(o->schema, f->id);
-    char day[11];
-    if(f->v.type == ICP_T_MISSING)
-      continue;
-    if(b->len > 1)
-      st = icp_buf_addc(b, ',');
-    if(!st)
-      st = icp_buf_json_str(b, name, strlen(name));
-    if(!st)
-      st = icp_buf_addc(b, ':');
-    if(st)
-      break;
-    switch(f->v.type) {
-    case ICP_T_NUMBER:
-      st = icp_buf_json_num(b, f->v.u.num);
-      break;
-    case ICP_T_BOOL:
-      st = icp_buf_adds(b, f->v.u.b ? "true" : "false");
-      break;
-    case ICP_T_DATE:
-      icp_format_date(f->v.u.day, day);
-      st = icp_buf_json_str(b, day, 10);
-      break;
-    case ICP_T_LIST:
-      st = icp_buf_addc(b, '[');
-      for(k = 0; !st && k < f->v.n; k++) {
-        if(k)
-          st = icp_buf_addc(b, ',');
-        if(!st)
-          st = json_str(o, b, f->v.u.list[k].p, f->v.u.list[k].n);
-      }
-      if(!st)
-        st = icp_buf_addc(b, ']');
-      break;
-    default:
-      st = json_str(o, b, f->v.u.str, f->v.n);
-    }
-  }
-  if(!st)
-    st = icp_buf_addc(b, '}');
-  return st;
-}
-
-enum icp_status icp_enr_out_from_json(struct icp_enr_output *o,
-                                  const char *json, struct icp_err *err)
-{
-  const char *end = NULL;
-  cJSON *root, *it;
-  size_t depth = 0, i;
-  /* depth pre-check (HARDENING 16) */
-  for(i = 0; json[i]; i++) {
-    if(json[i] == '[' || json[i] == '{')
-      depth++;
-    if(depth > JSON_DEPTH)
-      return icp_err_set(err, ICP_EINVAL, "cache row too deep");
-    if(json[i] == ']' || json[i] == '}')
-      depth--;
-  }
-  root = cJSON_ParseWithOpts(json, &end, 1);
-  if(!root || !cJSON_IsObject(root)) {
-    cJSON_Delete(root);
-    return icp_err_set(err, ICP_EINVAL, "cache row is not a JSON object");
-  }
-  for(it = root->child; it; it = it->next) {
-    const char *name = it->string;
-    enum icp_type t;
-    if(!valid_name(name))
-      continue;
-    t = type_of(o, name);
-    if(cJSON_IsNumber(it)) {
-      if(t == ICP_T_NUMBER || t == ICP_T_ANY)
-        set_num(o, name, it->valuedouble);
-    }
-    else if(cJSON_IsBool(it)) {
-      if(t == ICP_T_BOOL || t == ICP_T_ANY)
-        h_out_bool(o, name, cJSON_IsTrue(it));
-    }
-    else if(cJSON_IsString(it)) {
-      const char *s = it->valuestring;
-      int32_t day;
-      size_t n = strlen(s);
-      if(t == ICP_T_DATE) {
-        if(icp_parse_date(s, n, &day))
-          set_date(o, name, day);
-      }
-      else if(t == ICP_T_ANY && icp_parse_date(s, n, &day))
-        set_date(o, name, day);
-      else if(t == ICP_T_STRING || t == ICP_T_ANY)
-        set_str(o, name, s, n, ICP_T_STRING);
-    }
-    else if(cJSON_IsArray(it)) {
-      cJSON *e;
-      if(t != ICP_T_LIST && t != ICP_T_ANY)
-        continue;
-      for(e = it->child; e; e = e->next)
-        if(cJSON_IsString(e))
-          list_add(o, name, e->valuestring, strlen(e->valuestring));
-    }
-  }
-  cJSON_Delete(root);
-  return ICP_OK;
-}
-
 /* ---- config ------------------------------------------------------------- */
 
 static const struct icp_cfg_value *cfg_get(const struct icp_enr_config *c,
@@ -808,33 +264,76 @@ static void h_free(void *p)
   free(p);
 }
 
+/* ---- the table ---------------------------------------------------------- */
+
+/* The layout of struct icp_host is the ABI: a plugin built with an older
+ * header reads each entry at the offset it was built with, so an entry
+ * never moves (new ones are appended). Entries of the same type
+ * (out_text and out_list_add) would swap silently if the header were
+ * reordered; these checks make that a compile error, and the designated
+ * initialisers below make a wrong pairing impossible. */
+#define HOST_ENTRY(field, slot)                                              \
+  _Static_assert(offsetof(struct icp_host, field) ==                         \
+                   2 * sizeof(uint32_t) + (slot) * sizeof(void (*)(void)),   \
+                 "struct icp_host: '" #field "' moved")
+HOST_ENTRY(acct_domain, 0);
+HOST_ENTRY(acct_string, 1);
+HOST_ENTRY(acct_number, 2);
+HOST_ENTRY(acct_list_count, 3);
+HOST_ENTRY(acct_list_item, 4);
+HOST_ENTRY(req_set_url, 5);
+HOST_ENTRY(req_add_header, 6);
+HOST_ENTRY(url_escape, 7);
+HOST_ENTRY(hdr_get, 8);
+HOST_ENTRY(out_text, 9);
+HOST_ENTRY(out_number, 10);
+HOST_ENTRY(out_bool, 11);
+HOST_ENTRY(out_list_add, 12);
+HOST_ENTRY(out_error, 13);
+HOST_ENTRY(cfg_string, 14);
+HOST_ENTRY(cfg_number, 15);
+HOST_ENTRY(cfg_bool, 16);
+HOST_ENTRY(cfg_list_count, 17);
+HOST_ENTRY(cfg_list_item, 18);
+HOST_ENTRY(cfg_map_next, 19);
+HOST_ENTRY(log, 20);
+HOST_ENTRY(alloc, 21);
+HOST_ENTRY(free, 22);
+HOST_ENTRY(out_reject, 23);
+_Static_assert(offsetof(struct icp_host, abi) == 0 &&
+                 offsetof(struct icp_host, size) == sizeof(uint32_t),
+               "struct icp_host starts with abi and size");
+_Static_assert(sizeof(struct icp_host) ==
+                 2 * sizeof(uint32_t) + 24 * sizeof(void (*)(void)),
+               "struct icp_host: an entry was added without its check");
+
 static const struct icp_host host = {
-  ICP_ENRICHER_ABI,
-  sizeof(struct icp_host),
-  h_acct_domain,
-  h_acct_string,
-  h_acct_number,
-  h_acct_list_count,
-  h_acct_list_item,
-  h_req_set_url,
-  h_req_add_header,
-  h_url_escape,
-  h_hdr_get,
-  h_out_text,
-  h_out_number,
-  h_out_bool,
-  h_out_list_add,
-  h_out_error,
-  h_cfg_string,
-  h_cfg_number,
-  h_cfg_bool,
-  h_cfg_list_count,
-  h_cfg_list_item,
-  h_cfg_map_next,
-  h_log,
-  h_alloc,
-  h_free,
-  h_out_reject,
+  .abi = ICP_ENRICHER_ABI,
+  .size = sizeof(struct icp_host),
+  .acct_domain = h_acct_domain,
+  .acct_string = h_acct_string,
+  .acct_number = h_acct_number,
+  .acct_list_count = h_acct_list_count,
+  .acct_list_item = h_acct_list_item,
+  .req_set_url = h_req_set_url,
+  .req_add_header = h_req_add_header,
+  .url_escape = h_url_escape,
+  .hdr_get = h_hdr_get,
+  .out_text = icp_enr_out_text,
+  .out_number = icp_enr_out_number,
+  .out_bool = icp_enr_out_bool,
+  .out_list_add = icp_enr_out_list_add,
+  .out_error = icp_enr_out_error,
+  .cfg_string = h_cfg_string,
+  .cfg_number = h_cfg_number,
+  .cfg_bool = h_cfg_bool,
+  .cfg_list_count = h_cfg_list_count,
+  .cfg_list_item = h_cfg_list_item,
+  .cfg_map_next = h_cfg_map_next,
+  .log = h_log,
+  .alloc = h_alloc,
+  .free = h_free,
+  .out_reject = icp_enr_out_reject,
 };
 
 const struct icp_host *icp_host_table(void)

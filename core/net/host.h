@@ -1,6 +1,7 @@
 /*
  * host.h -- the host side of the enricher ABI (core/icp_enricher.h): the
- * host table, and the handles it hands to plugins.
+ * host table (host.c), and the handles it hands to plugins; the output
+ * handle and its entries are in host_out.c.
  *
  * The account view wraps a borrowed struct icp_account; the request
  * collects a URL and headers; the output collects normalized fields
@@ -91,9 +92,16 @@ enum icp_status icp_enr_out_json(const struct icp_enr_output *o,
 enum icp_status icp_enr_out_from_json(struct icp_enr_output *o,
                                   const char *json, struct icp_err *err);
 
-/* Sets field `name` from provider text, normalized (the host->out_text
- * entry, usable by the core directly). */
+/* The output entries of the host table (see struct icp_host in
+ * icp_enricher.h for what each does and returns), usable by the core
+ * directly. A value that is refused (1) is noted in o->bad. */
 int icp_enr_out_text(struct icp_enr_output *o, const char *name,
-                 const char *text);
+                     const char *text);
+int icp_enr_out_number(struct icp_enr_output *o, const char *name, double v);
+int icp_enr_out_bool(struct icp_enr_output *o, const char *name, int v);
+int icp_enr_out_list_add(struct icp_enr_output *o, const char *name,
+                         const char *item);
+void icp_enr_out_error(struct icp_enr_output *o, const char *reason);
+void icp_enr_out_reject(struct icp_enr_output *o, const char *name);
 
 #endif
