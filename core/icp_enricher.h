@@ -134,7 +134,12 @@ enum icp_enr_log_level {
  * `max_rps`, `ttl_days` and the other scheduler settings documented with
  * the provider config) are never declared by a plugin. The values of keys
  * marked secret are redacted from every text that leaves the process.
- * Arrays of these end with an entry whose name is NULL. */
+ * Arrays of these end with an entry whose name is NULL.
+ *
+ * This struct may gain fields at its end. The descriptor says the size
+ * the plugin was built with (config_key_size); the host steps through the
+ * array by that size and reads only the fields it covers, so a plugin
+ * built with a smaller or larger key keeps loading. */
 struct icp_enr_config_key {
   const char *name;  /* static, e.g. "api_key" */
   int type;          /* enum icp_enr_cfg_type */
@@ -142,6 +147,9 @@ struct icp_enr_config_key {
   int secret;        /* nonzero: value is redacted everywhere (for a
                         list or map: every item / every value) */
 };
+
+/* What a descriptor puts in config_key_size. */
+#define ICP_ENR_CONFIG_KEY_SIZE ((uint32_t)sizeof(struct icp_enr_config_key))
 
 /* ---- the host table ---------------------------------------------------- */
 
@@ -337,6 +345,13 @@ struct icp_enricher {
    * from the state until fini) or NULL past the end. When absent the host
    * uses the static `fields`. */
   const char *(*provides)(void *state, size_t i);
+
+  /* The size of one entry of `config` as the plugin was built: set it to
+   * ICP_ENR_CONFIG_KEY_SIZE. 0, or a descriptor whose size does not cover
+   * this field, means ABI 1's key (name, type, required, secret); a plugin
+   * built with a larger key must set it. A size smaller than ABI 1's key,
+   * or not a multiple of a pointer's alignment, refuses the plugin. */
+  uint32_t config_key_size;
 };
 
 /* ---- the entry point --------------------------------------------------- */

@@ -419,8 +419,8 @@ static void record(struct icp_enrich *e, int p, struct icp_account *a,
 static void status_label(const struct icp_plugin *pl, long status,
                          char *out, size_t cap)
 {
-  const struct icp_enr_config_key *k;
-  size_t i, n;
+  struct icp_enr_config_key k;
+  size_t i, j, n;
   int first = 1;
   n = (size_t)snprintf(out, cap, "HTTP %ld", status);
   if(status != 401 && status != 403)
@@ -428,9 +428,9 @@ static void status_label(const struct icp_plugin *pl, long status,
   for(i = 0; i < pl->cfg->ne && n < cap; i++) {
     const struct icp_cfg_entry *en = &pl->cfg->e[i];
     int secret = 0;
-    for(k = pl->d->config; k && k->name; k++)
-      if(!strcmp(k->name, en->key))
-        secret = k->secret;
+    for(j = 0; icp_plugin_key(pl, j, &k); j++)
+      if(!strcmp(k.name, en->key))
+        secret = k.secret;
     if(!secret || !en->v.env)
       continue;
     n += (size_t)snprintf(out + n, cap - n, "%s%s", first ? " (check "

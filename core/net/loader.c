@@ -79,6 +79,77 @@ int icp_plugin_find(const char *enricher, char *out, size_t cap)
                  cap);
 }
 
+/* ---- the descriptor's layout --------------------------------------------- */
+
+/* The descriptor is read by offset, like the host table (host.c): a field
+ * never moves. P is the size of a pointer (data and function alike). */
+#define P sizeof(void *)
+#define DESC_AT(field, off)                                                  \
+  _Static_assert(offsetof(struct icp_enricher, field) == (off),              \
+                 "struct icp_enricher: '" #field "' moved")
+DESC_AT(abi, 0);
+DESC_AT(size, 4);
+DESC_AT(name, 8);
+DESC_AT(version, 8 + P);
+DESC_AT(kind, 8 + 2 * P);
+DESC_AT(fields, 8 + 3 * P);
+DESC_AT(config, 8 + 4 * P);
+DESC_AT(init, 8 + 5 * P);
+DESC_AT(request, 8 + 6 * P);
+DESC_AT(parse, 8 + 7 * P);
+DESC_AT(fini, 8 + 8 * P);
+DESC_AT(provides, 8 + 9 * P);
+DESC_AT(config_key_size, 8 + 10 * P);
+_Static_assert(offsetof(struct icp_enr_config_key, name) == 0 &&
+                 offsetof(struct icp_enr_config_key, type) == P &&
+                 offsetof(struct icp_enr_config_key, required) ==
+                   P + sizeof(int) &&
+                 offsetof(struct icp_enr_config_key, secret) ==
+                   P + 2 * sizeof(int),
+               "struct icp_enr_config_key: ABI 1's fields moved");
+
+/* The size of ABI 1's config key: name, type, required, secret, padded to
+ * the pointer's alignment (what sizeof gave when ABI 1 was made). */
+#define PTR_ALIGN _Alignof(const char *)
+#define KEY_SIZE_1                                                           \
+  ((offsetof(struct icp_enr_config_key, secret) + sizeof(int) +              \
+    PTR_ALIGN - 1) / PTR_ALIGN * PTR_ALIGN)
+_Static_assert(sizeof(struct icp_enr_config_key) >= KEY_SIZE_1,
+               "struct icp_enr_config_key only grows");
+#define KEY_SIZE_MAX 4096 /* a sanity bound on a plugin's key size */
+#define KEYS_MAX 256      /* keys read from one descriptor */
+
+/* The key size of descriptor d, or 0 when it is not one we can read. */
+static size_t key_size(const struct icp_enricher *d)
+{
+  size_t ks;
+  if(!ICP_ENR_SIZE_COVERS(d, struct icp_enricher, config_key_size) ||
+     !d->config_key_size)
+    return KEY_SIZE_1;
+  ks = d->config_key_size;
+  if(ks < KEY_SIZE_1 || ks > KEY_SIZE_MAX || ks % PTR_ALIGN)
+    return 0;
+  return ks;
+}
+
+int icp_plugin_key(const struct icp_plugin *pl, size_t i,
+                   struct icp_enr_config_key *k)
+{
+  const char *at;
+  size_t n;
+  memset(k, 0, sizeof(*k));
+  if(!pl->d || !pl->d->config || !pl->key_size || i >= KEYS_MAX)
+    return 0;
+  at = (const char *)pl->d->config + i * pl->key_size;
+  /* the fields both sides know; those the plugin's size leaves out stay
+   * zero */
+  n = pl->key_size < sizeof(*k) ? pl->key_size : sizeof(*k);
+  memcpy(k, at, n);
+  return k->name != NULL;
+}
+
+/* ---- the config check ---------------------------------------------------- */
+
 static const char *type_name(int t)
 {
   switch(t) {
@@ -124,26 +195,26 @@ static void key_problem(struct icp_enr_config *cfg, struct icp_err *err,
   (*n)++;
 }
 
-/* Checks cfg against the descriptor's keys; reports every problem. */
-static enum icp_status check_keys(const struct icp_enricher *d,
+/* Checks cfg against the plugin's keys; reports every problem. */
+static enum icp_status check_keys(const struct icp_plugin *pl,
                                   struct icp_enr_config *cfg,
                                   struct icp_err *err)
 {
-  const struct icp_enr_config_key *k;
+  struct icp_enr_config_key key, *k = &key;
   const char *cands[128];
-  size_t i, nc = 0;
+  size_t i, j, nc = 0;
   int n = 0;
   for(i = 0; icp_cfg_host_keys[i] && nc < 64; i++)
     cands[nc++] = icp_cfg_host_keys[i];
-  for(k = d->config; k && k->name && nc < 127; k++)
+  for(j = 0; nc < 127 && icp_plugin_key(pl, j, k); j++)
     cands[nc++] = k->name;
   cands[nc] = NULL;
   for(i = 0; i < cfg->ne; i++) {
     const struct icp_cfg_entry *e = &cfg->e[i];
-    for(k = d->config; k && k->name; k++)
-      if(!strcmp(k->name, e->key))
-        break;
-    if(!k || !k->name) {
+    int found = 0;
+    for(j = 0; !found && icp_plugin_key(pl, j, k); j++)
+      found = !strcmp(k->name, e->key);
+    if(!found) {
       const char *dym = icp_cfg_suggest(e->key, cands);
       key_problem(cfg, err, &n, "%s:%d: provider '%s': unknown key '%s' "
                   "for enricher '%s'%s%s%s", cfg->file, cfg->line,
@@ -163,7 +234,7 @@ static enum icp_status check_keys(const struct icp_enricher *d,
                   "give it as env \"NAME\", not as text", cfg->file,
                   cfg->line, cfg->name, e->key);
   }
-  for(k = d->config; k && k->name; k++)
+  for(j = 0; icp_plugin_key(pl, j, k); j++)
     if(k->required && !icp_cfg_find(cfg, k->name))
       key_problem(cfg, err, &n, "%s:%d: provider '%s': missing required "
                   "key '%s'", cfg->file, cfg->line, cfg->name, k->name);
@@ -259,9 +330,19 @@ enum icp_status icp_plugin_load(struct icp_plugin *pl,
                        "an incomplete descriptor (size %u)", cfg->name,
                        cfg->enricher, size);
   }
+  pl->key_size = key_size(d);
+  if(!pl->key_size) {
+    unsigned ks = d->config_key_size;
+    icp_plugin_unload(pl);
+    return icp_err_set(err, ICP_ELOAD, "provider '%s': enricher '%s' "
+                       "declares config keys of %u bytes (this icp reads "
+                       "%u to %u, a multiple of %u)", cfg->name,
+                       cfg->enricher, ks, (unsigned)KEY_SIZE_1,
+                       (unsigned)KEY_SIZE_MAX, (unsigned)PTR_ALIGN);
+  }
   pl->d = d;
   pl->kind = d->kind;
-  st = check_keys(d, cfg, err);
+  st = check_keys(pl, cfg, err);
   if(st) {
     pl->d = NULL;
     icp_plugin_unload(pl);
@@ -297,6 +378,7 @@ void icp_plugin_unload(struct icp_plugin *pl)
   free(pl->fields);
   pl->fields = NULL;
   pl->nfields = 0;
+  pl->key_size = 0;
   if(pl->dl)
     dlclose(pl->dl);
   pl->dl = NULL;

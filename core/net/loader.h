@@ -34,6 +34,7 @@ struct icp_plugin {
   int *fields;                       /* schema ids it provides */
   size_t nfields;
   uint32_t kind;
+  size_t key_size;                   /* stride of d->config */
 };
 
 /* Writes the path of <enricher>.so into out (cap bytes). Returns 1 when
@@ -47,6 +48,13 @@ enum icp_status icp_plugin_load(struct icp_plugin *pl,
                                 struct icp_enr_config *cfg,
                                 struct icp_schema *schema,
                                 struct icp_err *err);
+
+/* Config key i of a loaded plugin, copied into *k: the fields the
+ * plugin's key size covers, the others zero (the descriptor's
+ * config_key_size is the stride). Returns 0 past the last key (a NULL
+ * name). Read keys only through this, never by indexing d->config. */
+int icp_plugin_key(const struct icp_plugin *pl, size_t i,
+                   struct icp_enr_config_key *k);
 
 /* Calls fini, closes the .so (NULL-safe, idempotent). */
 void icp_plugin_unload(struct icp_plugin *pl);

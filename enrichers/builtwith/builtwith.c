@@ -335,6 +335,7 @@ static const struct icp_enricher descriptor = {
   .parse = bw_parse,
   .fini = bw_fini,
   .provides = NULL,
+  .config_key_size = ICP_ENR_CONFIG_KEY_SIZE,
 };
 
 const struct icp_enricher *icp_enricher_open(const struct icp_host *host,

@@ -251,6 +251,7 @@ static const struct icp_enricher descriptor = {
   .parse = cb_parse,
   .fini = cb_fini,
   .provides = NULL,
+  .config_key_size = ICP_ENR_CONFIG_KEY_SIZE,
 };
 
 const struct icp_enricher *icp_enricher_open(const struct icp_host *host,

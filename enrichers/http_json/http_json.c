@@ -551,6 +551,7 @@ static const struct icp_enricher descriptor = {
   .parse = hj_parse,
   .fini = hj_fini,
   .provides = hj_provides,
+  .config_key_size = ICP_ENR_CONFIG_KEY_SIZE,
 };
 
 const struct icp_enricher *icp_enricher_open(const struct icp_host *host,

@@ -306,6 +306,7 @@ static const struct icp_enricher descriptor = {
   .parse = pdl_parse,
   .fini = pdl_fini,
   .provides = NULL,
+  .config_key_size = ICP_ENR_CONFIG_KEY_SIZE,
 };
 
 const struct icp_enricher *icp_enricher_open(const struct icp_host *host,

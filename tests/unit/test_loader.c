@@ -58,13 +58,12 @@ static const char plugin_src[] =
   "const struct icp_enricher *%s(const struct icp_host *h, uint32_t a) {\n"
   "  (void)h; (void)a; return &d; }\n";
 
-static void build(const char *name, const char *init_body, const char *abi,
-                  const char *symbol)
+/* Writes text as <dir>/<name>.c and compiles it to <dir>/<name>.so. */
+static void compile_plugin(const char *name, const char *text)
 {
-  char src[256], cmd[1024], text[4096];
+  char src[256], cmd[1024];
   FILE *f;
   snprintf(src, sizeof(src), "%s/%s.c", dir, name);
-  snprintf(text, sizeof(text), plugin_src, init_body, abi, symbol);
   f = fopen(src, "w");
   cr_assert(f);
   fputs(text, f);
@@ -72,6 +71,14 @@ static void build(const char *name, const char *init_body, const char *abi,
   snprintf(cmd, sizeof(cmd), "cc -std=c11 -shared -fPIC -Icore -o %s/%s.so "
            "%s", dir, name, src);
   cr_assert_eq(system(cmd), 0, "cannot build plugin %s", name);
+}
+
+static void build(const char *name, const char *init_body, const char *abi,
+                  const char *symbol)
+{
+  char text[4096];
+  snprintf(text, sizeof(text), plugin_src, init_body, abi, symbol);
+  compile_plugin(name, text);
 }
 
 static void good(const char *name)
@@ -236,6 +243,118 @@ Test(loader, a_refused_provider_does_not_stop_the_others)
   icp_enrich_close(e);
   icp_schema_free(s);
   curl_global_cleanup();
+}
+
+/* ---- config keys of another size --------------------------------------- */
+
+/* A plugin whose config keys are a struct of its own, as a plugin built
+ * with an older or newer icp_enricher.h declares them: the struct's
+ * fields after (name, type, required, secret), the initialiser of those
+ * fields, the descriptor's size and its config_key_size. */
+static const char keysize_src[] =
+  "#include <stddef.h>\n"
+  "#include \"icp_enricher.h\"\n"
+  "struct key { const char *name; int type, required, secret; %s };\n"
+  "static const char *const fields[] = { \"employees\", NULL };\n"
+  "static const struct key keys[] = {\n"
+  "  { \"api_key\", ICP_ENR_CFG_STRING, 1, 1 %s },\n"
+  "  { \"level\", ICP_ENR_CFG_NUMBER, 0, 0 %s },\n"
+  "  { NULL, 0, 0, 0 %s } };\n"
+  "static int init(const struct icp_host *h, const struct icp_enr_config *c,"
+  " void **st, char *e, size_t n) {\n"
+  "  (void)h; (void)c; (void)e; (void)n; *st = NULL; return 0; }\n"
+  "static int req(void *s, const struct icp_enr_account *a,"
+  " struct icp_enr_request *r) { (void)s; (void)a; (void)r; return 1; }\n"
+  "static int parse(void *s, const struct icp_enr_account *a, long st,"
+  " const struct icp_enr_headers *h, const char *b, size_t l,"
+  " struct icp_enr_output *o) {\n"
+  "  (void)s; (void)a; (void)st; (void)h; (void)b; (void)l; (void)o;"
+  " return 1; }\n"
+  "static void fini(void *s) { (void)s; }\n"
+  "static const struct icp_enricher d = { .abi = ICP_ENRICHER_ABI,\n"
+  "  .size = %s, .name = \"t\", .version = \"1\",\n"
+  "  .kind = ICP_ENR_KIND_FIRMOGRAPHIC, .fields = fields,\n"
+  "  .config = (const struct icp_enr_config_key *)(const void *)keys,\n"
+  "  .init = init, .request = req, .parse = parse, .fini = fini,\n"
+  "  .config_key_size = %s };\n"
+  "const struct icp_enricher *icp_enricher_open(const struct icp_host *h,"
+  " uint32_t a) { (void)h; (void)a; return &d; }\n";
+
+static void build_keys(const char *name, const char *more_fields,
+                       const char *more_init, const char *desc_size,
+                       const char *key_size)
+{
+  char text[6144];
+  snprintf(text, sizeof(text), keysize_src, more_fields, more_init,
+           more_init, more_init, desc_size, key_size);
+  compile_plugin(name, text);
+}
+
+/* Every key of the plugin is read right: the second key's name, type and
+ * the first's required and secret flags all come from the right bytes. */
+static void keys_are_read_right(const char *enricher)
+{
+  struct icp_err err = { "" };
+  char cfg[256];
+  snprintf(cfg, sizeof(cfg), "provider \"k\" { enricher = \"%s\", "
+           "api_key = env \"TEST_API_KEY\", level = 3 }", enricher);
+  cr_assert_eq(load_first(cfg, &err), ICP_OK, "%s: %s", enricher, err.msg);
+  snprintf(cfg, sizeof(cfg), "provider \"k\" { enricher = \"%s\", "
+           "api_key = env \"TEST_API_KEY\", levle = 3 }", enricher);
+  cr_assert_eq(load_first(cfg, &err), ICP_ELOAD);
+  cr_assert(strstr(err.msg, "unknown key 'levle'") &&
+            strstr(err.msg, "did you mean 'level'"), "%s", err.msg);
+  snprintf(cfg, sizeof(cfg), "provider \"k\" { enricher = \"%s\", "
+           "api_key = env \"TEST_API_KEY\", level = \"high\" }", enricher);
+  cr_assert_eq(load_first(cfg, &err), ICP_ELOAD);
+  cr_assert(strstr(err.msg, "'level' must be a number"), "%s", err.msg);
+  snprintf(cfg, sizeof(cfg), "provider \"k\" { enricher = \"%s\", "
+           "level = 3 }", enricher);
+  cr_assert_eq(load_first(cfg, &err), ICP_ELOAD);
+  cr_assert(strstr(err.msg, "missing required key 'api_key'"), "%s",
+            err.msg);
+  snprintf(cfg, sizeof(cfg), "provider \"k\" { enricher = \"%s\", "
+           "api_key = \"sk_literal_key_123\" }", enricher);
+  cr_assert_eq(load_first(cfg, &err), ICP_ELOAD);
+  cr_assert(strstr(err.msg, "is a secret"), "%s", err.msg);
+}
+
+Test(loader, keys_of_a_larger_struct_are_read_at_the_plugins_size)
+{
+  /* a plugin built with a key struct that grew two fields */
+  build_keys("bigkeys", "const char *help; double weight;",
+             ", \"what it is\", 2.5", "sizeof(struct icp_enricher)",
+             "sizeof(struct key)");
+  keys_are_read_right("bigkeys");
+}
+
+Test(loader, a_descriptor_older_than_config_key_size_reads_abi1_keys)
+{
+  /* the descriptor's size stops before config_key_size: the junk the
+   * field holds is never read */
+  build_keys("oldkeys", "", "",
+             "offsetof(struct icp_enricher, config_key_size)", "3");
+  keys_are_read_right("oldkeys");
+  /* and 0 means ABI 1's key too */
+  build_keys("zerokeys", "", "", "sizeof(struct icp_enricher)", "0");
+  keys_are_read_right("zerokeys");
+}
+
+Test(loader, a_config_key_size_that_cannot_be_is_refused)
+{
+  static const char *const sizes[] = { "12", "41", "1000000" };
+  size_t i;
+  for(i = 0; i < 3; i++) {
+    struct icp_err err = { "" };
+    char want[64];
+    build_keys("badkeys", "", "", "sizeof(struct icp_enricher)", sizes[i]);
+    cr_assert_eq(load_first("provider \"b\" { enricher = \"badkeys\", "
+                            "api_key = env \"TEST_API_KEY\" }", &err),
+                 ICP_ELOAD, "size %s", sizes[i]);
+    snprintf(want, sizeof(want), "config keys of %s bytes", sizes[i]);
+    cr_assert(strstr(err.msg, "provider 'b': enricher 'badkeys'") &&
+              strstr(err.msg, want), "%s", err.msg);
+  }
 }
 
 /* ---- the config sandbox ------------------------------------------------- */
