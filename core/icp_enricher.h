@@ -219,15 +219,18 @@ struct icp_host {
    *    the host logs at debug level and drops it), -1 out of memory. A
    *    plugin may ignore 1. */
 
-  /* Sets a field from provider text; the HOST normalizes by the field's
-   * schema type: numbers accept plain numbers and ranges ("51-200",
-   * "10001+", "$10M-$50M", "1,000") -- a range stores its midpoint (the
-   * open end of "10001+" stores the bound) and keeps the text in the range
-   * field (`employees_range`, `revenue_range`); `country` accepts ISO-2,
-   * ISO-3 or an English name in any case ("united states" -> "US");
-   * dates accept ISO 8601 date or date-time, "YYYY-MM" and "YYYY"; `domain`
-   * accepts a URL or host name; a list field gets text as one item;
-   * strings are trimmed. Extra (non-canonical) fields are kept as text. */
+  /* Sets a field from provider text; the HOST normalizes it by the
+   * field's schema type with the same code as an input cell, so the text
+   * gets the value it would get in an input file: numbers accept money
+   * and suffixes ("$1.2M", "USD 5,000,000", "12k") and ranges ("51-200",
+   * "10001+", "$10M-$50M") -- a range stores its midpoint (the open end
+   * of "10001+" stores the bound) and keeps the text in the range field
+   * (`employees_range`, `revenue_range`); `country` accepts ISO-2, ISO-3
+   * or a name ("United States", "Deutschland" -> "US", "DE"); dates
+   * accept ISO 8601 dates and timestamps, "YYYY-MM" and "YYYY"; `domain`
+   * accepts a URL, host name or e-mail address; bools yes/no, true/false,
+   * 1/0, on/off; a list field gets the text as one item; text is trimmed.
+   * A field of no declared type (an extra field) keeps the text as text. */
   int (*out_text)(struct icp_enr_output *out, const char *field,
                   const char *text);
   /* Sets a number field; v must be finite (else 1). */

@@ -975,3 +975,12 @@ void icp_norm_cell(enum icp_type t, int field, const char *s, size_t n,
   c->v.n = (uint32_t)n;
   c->v.u.str = s;
 }
+
+int icp_norm_range_field(int field)
+{
+  if(field == ICP_F_EMPLOYEES)
+    return ICP_F_EMPLOYEES_RANGE;
+  if(field == ICP_F_REVENUE_USD)
+    return ICP_F_REVENUE_RANGE;
+  return -1;
+}

@@ -96,4 +96,9 @@ struct icp_norm_cell {
 void icp_norm_cell(enum icp_type t, int field, const char *s, size_t n,
                    struct icp_norm_cell *c);
 
+/* The field that keeps the text of a range read into field (a range in
+ * employees keeps "51-200" in employees_range; revenue_usd in
+ * revenue_range), or -1 for a field without one. */
+int icp_norm_range_field(int field);
+
 #endif

@@ -106,11 +106,11 @@ enum icp_status icp_account_set_text(struct icp_account *a, int id,
     break;
   }
   st = icp_account_put(a, id, &c.v, source);
-  if(st || !c.range || (id != ICP_F_EMPLOYEES && id != ICP_F_REVENUE_USD))
+  if(st || !c.range || icp_norm_range_field(id) < 0)
     return st;
   /* "51-200" in employees: the midpoint, and the text in employees_range
    * unless the record has its own */
-  id = id == ICP_F_EMPLOYEES ? ICP_F_EMPLOYEES_RANGE : ICP_F_REVENUE_RANGE;
+  id = icp_norm_range_field(id);
   if(!icp_schema_needed(a->schema, id) ||
      icp_account_get(a, id)->type != ICP_T_MISSING || !text_ok(c.text, c.tn))
     return ICP_OK;

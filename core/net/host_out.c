@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "base/utf8.h"
-#include "data/domain.h"
 #include "data/normalize.h"
 #include "data/value.h"
 #include "net/host.h"
@@ -132,18 +131,31 @@ static struct icp_enr_out_field *slot(struct icp_enr_output *o,
   return &o->f[o->n++];
 }
 
-static int set_num(struct icp_enr_output *o, const char *name, double v)
+/* Sets a number, bool or date value (a number must be finite, else 1). */
+static int set_scalar(struct icp_enr_output *o, const char *name,
+                      const struct icp_value *v)
 {
   struct icp_enr_out_field *f;
   int id;
-  if(!isfinite(v))
+  if(v->type == ICP_T_NUMBER && !isfinite(v->u.num))
     return 1;
   f = slot(o, name, 0, &id);
   if(!f)
     return -1;
-  f->v.type = ICP_T_NUMBER;
-  f->v.u.num = v;
+  f->v = *v;
   return 0;
+}
+
+static int set_num(struct icp_enr_output *o, const char *name, double d)
+{
+  struct icp_value v = { .type = ICP_T_NUMBER, .u.num = d };
+  return set_scalar(o, name, &v);
+}
+
+static int set_date(struct icp_enr_output *o, const char *name, int32_t d)
+{
+  struct icp_value v = { .type = ICP_T_DATE, .u.day = d };
+  return set_scalar(o, name, &v);
 }
 
 static int set_str(struct icp_enr_output *o, const char *name,
@@ -166,18 +178,6 @@ static int set_str(struct icp_enr_output *o, const char *name,
   f->v.type = (uint8_t)type;
   f->v.n = (uint32_t)n;
   f->v.u.str = c;
-  return 0;
-}
-
-static int set_date(struct icp_enr_output *o, const char *name, int32_t d)
-{
-  struct icp_enr_out_field *f;
-  int id;
-  f = slot(o, name, 0, &id);
-  if(!f)
-    return -1;
-  f->v.type = ICP_T_DATE;
-  f->v.u.day = d;
   return 0;
 }
 
@@ -219,89 +219,50 @@ static int list_add(struct icp_enr_output *o, const char *name,
   return 0;
 }
 
-static void trim(const char **s, size_t *n)
-{
-  while(*n && (**s == ' ' || **s == '\t' || **s == '\n' || **s == '\r')) {
-    (*s)++;
-    (*n)--;
-  }
-  while(*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t' ||
-               (*s)[*n - 1] == '\n' || (*s)[*n - 1] == '\r'))
-    (*n)--;
-}
-
 static enum icp_type type_of(struct icp_enr_output *o, const char *name)
 {
   int id = icp_schema_find(o->schema, name, strlen(name));
   return id < 0 ? ICP_T_ANY : icp_schema_type(o->schema, id);
 }
 
+/* Provider text through the one value normaliser (icp_norm_cell), the
+ * code that types input cells, so that "$1.2M", "United States", "51-200"
+ * or "2026-10-01T12:00:00Z" give a provider's field the value they give
+ * an input cell. One difference, on purpose: in a field of no declared
+ * type the text stays text, where an input cell's type is inferred; the
+ * plugin chose out_text over out_number and out_bool, and knows the type
+ * of what it read (a CSV cell has none). */
 static int out_text(struct icp_enr_output *o, const char *name,
                     const char *text)
 {
-  size_t n;
-  double d;
-  int32_t day;
+  struct icp_norm_cell c;
+  enum icp_type t;
+  int id, rid, r;
   if(!o || !valid_name(name) || !text)
     return 1;
-  n = strlen(text);
-  trim(&text, &n);
-  if(!n)
-    return 1;
-  switch(type_of(o, name)) {
-  case ICP_T_NUMBER: {
-    enum icp_norm_kind k = icp_norm_range(text, n, &d);
-    int r;
-    if(k == ICP_NORM_NONE)
-      return 1;
-    r = set_num(o, name, d);
-    if(r || k != ICP_NORM_RANGE)
-      return r;
-    if(!strcmp(name, "employees"))
-      return set_str(o, "employees_range", text, n, ICP_T_STRING);
-    if(!strcmp(name, "revenue_usd"))
-      return set_str(o, "revenue_range", text, n, ICP_T_STRING);
-    return 0;
-  }
-  case ICP_T_DATE:
-    if(!icp_norm_date(text, n, &day))
-      return 1;
-    return set_date(o, name, day);
+  id = icp_schema_find(o->schema, name, strlen(name));
+  t = id < 0 ? ICP_T_ANY : icp_schema_type(o->schema, id);
+  icp_norm_cell(t == ICP_T_ANY ? ICP_T_STRING : t, id, text, strlen(text),
+                &c);
+  switch(c.v.type) {
+  case ICP_T_MISSING:
+    return 1; /* empty, or does not fit the field (c.what) */
   case ICP_T_LIST:
-    return list_add(o, name, text, n);
-  case ICP_T_BOOL: {
-    int b;
-    if(!icp_parse_bool_loose(text, n, &b))
-      return 1;
-    {
-      struct icp_enr_out_field *f;
-      int id;
-      f = slot(o, name, 0, &id);
-      if(!f)
-        return -1;
-      f->v.type = ICP_T_BOOL;
-      f->v.u.b = b;
-    }
-    return 0;
-  }
+    return list_add(o, name, c.v.u.str, c.v.n); /* the text as one item */
   case ICP_T_STRING:
-    if(!strcmp(name, "domain")) {
-      char dom[ICP_DOMAIN_MAX + 1];
-      size_t dn = icp_norm_domain(text, n, dom, sizeof(dom));
-      if(!dn)
-        return 1;
-      return set_str(o, name, dom, dn, ICP_T_STRING);
-    }
-    if(!strcmp(name, "country")) {
-      char cc[3];
-      if(!icp_norm_country(text, n, cc))
-        return 1;
-      return set_str(o, name, cc, 2, ICP_T_STRING);
-    }
-    return set_str(o, name, text, n, ICP_T_STRING);
-  default:
-    return set_str(o, name, text, n, ICP_T_STRING);
+    return set_str(o, name, c.v.u.str, c.v.n, ICP_T_STRING);
+  case ICP_T_NUMBER:
+    r = set_scalar(o, name, &c.v);
+    break;
+  default: /* bool, date */
+    return set_scalar(o, name, &c.v);
   }
+  /* a range ("51-200") keeps its text in the range field, as in input */
+  rid = c.range ? icp_norm_range_field(id) : -1;
+  if(r || rid < 0)
+    return r;
+  return set_str(o, icp_schema_name(o->schema, rid), c.text, c.tn,
+                 ICP_T_STRING);
 }
 
 int icp_enr_out_text(struct icp_enr_output *o, const char *name,
@@ -342,9 +303,8 @@ static int out_number(struct icp_enr_output *o, const char *name, double v)
 
 int icp_enr_out_bool(struct icp_enr_output *o, const char *name, int v)
 {
+  struct icp_value b = { .type = ICP_T_BOOL, .u.b = v != 0 };
   enum icp_type t;
-  struct icp_enr_out_field *f;
-  int id;
   if(!o || !valid_name(name))
     return 1;
   t = type_of(o, name);
@@ -352,17 +312,13 @@ int icp_enr_out_bool(struct icp_enr_output *o, const char *name, int v)
     note_bad(o, name);
     return 1;
   }
-  f = slot(o, name, 0, &id);
-  if(!f)
-    return -1;
-  f->v.type = ICP_T_BOOL;
-  f->v.u.b = v != 0;
-  return 0;
+  return set_scalar(o, name, &b);
 }
 
 int icp_enr_out_list_add(struct icp_enr_output *o, const char *name,
                          const char *item)
 {
+  struct icp_norm_cell c;
   enum icp_type t;
   size_t n;
   if(!o || !valid_name(name) || !item)
@@ -373,8 +329,8 @@ int icp_enr_out_list_add(struct icp_enr_output *o, const char *name,
     return 1;
   }
   n = strlen(item);
-  trim(&item, &n);
-  return list_add(o, name, item, n);
+  icp_norm_cell(ICP_T_LIST, -1, item, n, &c); /* trimmed, as input cells */
+  return list_add(o, name, c.text, c.tn);
 }
 
 void icp_enr_out_error(struct icp_enr_output *o, const char *reason)
