@@ -79,33 +79,33 @@ int icp_plugin_find(const char *enricher, char *out, size_t cap)
                  cap);
 }
 
-/* ---- the descriptor's layout --------------------------------------------- */
+/* ---- the descriptor's layout ------------------------------------------- */
 
 /* The descriptor is read by offset, like the host table (host.c): a field
- * never moves. P is the size of a pointer (data and function alike). */
-#define P sizeof(void *)
+ * never moves. PTR_SIZE is the size of a pointer (data and function alike). */
+#define PTR_SIZE sizeof(void *)
 #define DESC_AT(field, off)                                                  \
   _Static_assert(offsetof(struct icp_enricher, field) == (off),              \
                  "struct icp_enricher: '" #field "' moved")
 DESC_AT(abi, 0);
 DESC_AT(size, 4);
 DESC_AT(name, 8);
-DESC_AT(version, 8 + P);
-DESC_AT(kind, 8 + 2 * P);
-DESC_AT(fields, 8 + 3 * P);
-DESC_AT(config, 8 + 4 * P);
-DESC_AT(init, 8 + 5 * P);
-DESC_AT(request, 8 + 6 * P);
-DESC_AT(parse, 8 + 7 * P);
-DESC_AT(fini, 8 + 8 * P);
-DESC_AT(provides, 8 + 9 * P);
-DESC_AT(config_key_size, 8 + 10 * P);
+DESC_AT(version, 8 + PTR_SIZE);
+DESC_AT(kind, 8 + 2 * PTR_SIZE);
+DESC_AT(fields, 8 + 3 * PTR_SIZE);
+DESC_AT(config, 8 + 4 * PTR_SIZE);
+DESC_AT(init, 8 + 5 * PTR_SIZE);
+DESC_AT(request, 8 + 6 * PTR_SIZE);
+DESC_AT(parse, 8 + 7 * PTR_SIZE);
+DESC_AT(fini, 8 + 8 * PTR_SIZE);
+DESC_AT(provides, 8 + 9 * PTR_SIZE);
+DESC_AT(config_key_size, 8 + 10 * PTR_SIZE);
 _Static_assert(offsetof(struct icp_enr_config_key, name) == 0 &&
-                 offsetof(struct icp_enr_config_key, type) == P &&
+                 offsetof(struct icp_enr_config_key, type) == PTR_SIZE &&
                  offsetof(struct icp_enr_config_key, required) ==
-                   P + sizeof(int) &&
+                   PTR_SIZE + sizeof(int) &&
                  offsetof(struct icp_enr_config_key, secret) ==
-                   P + 2 * sizeof(int),
+                   PTR_SIZE + 2 * sizeof(int),
                "struct icp_enr_config_key: ABI 1's fields moved");
 
 /* The size of ABI 1's config key: name, type, required, secret, padded to
@@ -148,7 +148,7 @@ int icp_plugin_key(const struct icp_plugin *pl, size_t i,
   return k->name != NULL;
 }
 
-/* ---- the config check ---------------------------------------------------- */
+/* ---- the config check -------------------------------------------------- */
 
 static const char *type_name(int t)
 {
