@@ -14,6 +14,7 @@ void icp_buf_init(struct icp_buf *b, size_t cap)
   b->len = 0;
   b->alloc = 0;
   b->cap = cap;
+  b->err = ICP_OK;
 }
 
 void icp_buf_free(struct icp_buf *b)
@@ -21,21 +22,33 @@ void icp_buf_free(struct icp_buf *b)
   free(b->p);
   b->p = NULL;
   b->len = b->alloc = 0;
+  b->err = ICP_OK;
 }
 
 void icp_buf_reset(struct icp_buf *b)
 {
   b->len = 0;
+  b->err = ICP_OK;
   if(b->p)
     b->p[0] = 0;
+}
+
+/* Makes st the buffer's sticky error (the first one wins). */
+static enum icp_status fail(struct icp_buf *b, enum icp_status st)
+{
+  if(!b->err)
+    b->err = st;
+  return b->err;
 }
 
 static enum icp_status grow(struct icp_buf *b, size_t need)
 {
   size_t want;
   char *np;
+  if(b->err)
+    return b->err;
   if(need > b->cap || need < b->len)
-    return ICP_ELIMIT;
+    return fail(b, ICP_ELIMIT);
   if(need + 1 <= b->alloc)
     return ICP_OK;
   want = b->alloc ? b->alloc : 64;
@@ -45,7 +58,7 @@ static enum icp_status grow(struct icp_buf *b, size_t need)
     want = b->cap + 1;
   np = realloc(b->p, want);
   if(!np)
-    return ICP_ENOMEM;
+    return fail(b, ICP_ENOMEM);
   b->p = np;
   b->alloc = want;
   return ICP_OK;
@@ -79,8 +92,10 @@ enum icp_status icp_buf_printf(struct icp_buf *b, const char *fmt, ...)
   va_start(ap, fmt);
   n = vsnprintf(small, sizeof(small), fmt, ap);
   va_end(ap);
+  if(b->err)
+    return b->err;
   if(n < 0)
-    return ICP_EINVAL;
+    return fail(b, ICP_EINVAL);
   if((size_t)n < sizeof(small))
     return icp_buf_add(b, small, (size_t)n);
   st = grow(b, b->len + (size_t)n);
@@ -154,6 +169,15 @@ enum icp_status icp_buf_json_str(struct icp_buf *b, const char *s, size_t n)
   if(!st)
     st = icp_buf_addc(b, '"');
   return st;
+}
+
+char *icp_strdup(const char *s)
+{
+  size_t n = strlen(s ? s : "");
+  char *c = malloc(n + 1);
+  if(c)
+    memcpy(c, s ? s : "", n + 1);
+  return c;
 }
 
 int icp_fmt_num(char *out, size_t cap, double v)

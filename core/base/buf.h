@@ -5,6 +5,13 @@
  * ICP_ELIMIT instead of growing past cap, and with ICP_ENOMEM when malloc
  * fails; the buffer is left as it was in both cases. The content is always
  * NUL-terminated (not counted in len).
+ *
+ * Errors are sticky, as in curl's dynbuf: once an append fails, every later
+ * append returns the same status and adds nothing, and icp_buf_status
+ * returns it. So a long build may ignore the status of each append as long
+ * as it reads icp_buf_status before it uses the content: a page or a line
+ * that lost a piece can never be handed on as complete. icp_buf_reset (start
+ * over, empty) and icp_buf_free clear the error.
  */
 #ifndef ICP_BUF_H
 #define ICP_BUF_H
@@ -14,11 +21,15 @@
 
 #include "icp.h"
 
+/* On a function whose result must be read (a status nobody else keeps). */
+#define ICP_WUR __attribute__((warn_unused_result))
+
 struct icp_buf {
   char *p;
   size_t len;
   size_t alloc;
   size_t cap;
+  enum icp_status err; /* the first failed append's status, sticky */
 };
 
 void icp_buf_init(struct icp_buf *b, size_t cap);
@@ -27,11 +38,18 @@ void icp_buf_reset(struct icp_buf *b);
 enum icp_status icp_buf_add_slow(struct icp_buf *b, const void *p,
                                  size_t n);
 
+/* ICP_OK, or the status of the first append that failed since the last
+ * init/reset: read it before the content is used. */
+static inline ICP_WUR enum icp_status icp_buf_status(const struct icp_buf *b)
+{
+  return b->err;
+}
+
 /* Appends n bytes (the fast path is inline: most appends fit). */
 static inline enum icp_status icp_buf_add(struct icp_buf *b, const void *p,
                                           size_t n)
 {
-  if(b->len + n < b->alloc) {
+  if(b->len + n < b->alloc && !b->err) {
     memcpy(b->p + b->len, p, n);
     b->len += n;
     b->p[b->len] = 0;
@@ -42,7 +60,7 @@ static inline enum icp_status icp_buf_add(struct icp_buf *b, const void *p,
 
 static inline enum icp_status icp_buf_addc(struct icp_buf *b, char c)
 {
-  if(b->len + 1 < b->alloc) {
+  if(b->len + 1 < b->alloc && !b->err) {
     b->p[b->len++] = c;
     b->p[b->len] = 0;
     return ICP_OK;
@@ -68,6 +86,10 @@ enum icp_status icp_buf_json_fixed(struct icp_buf *b, double v);
  * the score a user reads (DESIGN section 4, point 5); writing the result
  * again gives the same text. */
 double icp_round6(double v);
+
+/* A malloc'ed copy of s (NULL s copies as ""); NULL when out of memory.
+ * The caller frees it. The one strdup of the tree. */
+ICP_WUR char *icp_strdup(const char *s);
 
 /* Shortest "%.*g" text of a finite v that reads back as v. */
 int icp_fmt_num(char *out, size_t cap, double v);

@@ -115,9 +115,9 @@ static enum icp_status tally(void *ud, const struct icp_account *a,
   int k;
   const struct icp_result *r = chosen(c, res, &k);
   (void)n;
-  (void)err;
   c->tiers[k][tier_slot(r)]++;
-  icp_top_add(c->top, a, r);
+  if(icp_top_add(c->top, a, r))
+    return icp_err_set(err, ICP_ENOMEM, "out of memory (--top)");
   return ICP_OK;
 }
 

@@ -500,7 +500,8 @@ static int write_json(const char *path, const struct icp_val_metrics *m,
   icp_buf_json_str(&meta, o->deals, strlen(o->deals));
   icp_buf_adds(&meta, ",\"accounts\":");
   icp_buf_json_str(&meta, o->accounts, strlen(o->accounts));
-  if(icp_val_json(&b, m, flags, nflags, meta.p, 200)) {
+  if(icp_buf_status(&meta) || icp_val_json(&b, m, flags, nflags, meta.p,
+                                            200)) {
     fprintf(stderr, "icp validate: report too large\n");
     rc = ICP_EXIT_NOTHING;
   }

@@ -71,15 +71,6 @@ struct icp_top *icp_top_new(int n)
   return t;
 }
 
-static char *dup(const char *s)
-{
-  size_t n = strlen(s ? s : "");
-  char *c = malloc(n + 1);
-  if(c)
-    memcpy(c, s ? s : "", n + 1);
-  return c;
-}
-
 static void clear(struct entry *e)
 {
   free(e->domain);
@@ -87,23 +78,28 @@ static void clear(struct entry *e)
   free(e->reasons);
 }
 
-void icp_top_add(struct icp_top *t, const struct icp_account *a,
-                 const struct icp_result *r)
+enum icp_status icp_top_add(struct icp_top *t, const struct icp_account *a,
+                            const struct icp_result *r)
 {
   struct entry e;
   struct icp_buf b;
+  enum icp_status st;
   if(!t || !r->tier_name || r->tier == ICP_TIER_EXCLUDED)
-    return;
+    return ICP_OK;
   e.score = r->score;
   e.seq = t->seq++;
   if(t->n == t->cap && !worse(&t->e[0], &e))
-    return;
+    return ICP_OK;
   icp_buf_init(&b, 4096);
-  icp_emit_reasons(&b, r->pack, r, 3);
-  e.domain = dup(icp_account_domain(a));
-  e.tier = dup(r->tier_name);
-  e.reasons = dup(b.p ? b.p : "");
+  st = icp_emit_reasons(&b, r->pack, r, 3);
+  e.domain = icp_strdup(icp_account_domain(a));
+  e.tier = icp_strdup(r->tier_name);
+  e.reasons = st ? NULL : icp_strdup(b.p ? b.p : "");
   icp_buf_free(&b);
+  if(!e.domain || !e.tier || !e.reasons) {
+    clear(&e);
+    return st ? st : ICP_ENOMEM;
+  }
   if(t->n == t->cap) {
     clear(&t->e[0]);
     t->e[0] = e;
@@ -113,6 +109,7 @@ void icp_top_add(struct icp_top *t, const struct icp_account *a,
     t->e[t->n++] = e;
     sift_up(t, t->n - 1);
   }
+  return ICP_OK;
 }
 
 static int best_first(const void *x, const void *y)

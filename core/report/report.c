@@ -75,15 +75,6 @@ static int add_scored(struct icp_report *r, const cJSON *o)
   return 1;
 }
 
-static char *dup_str(const char *s)
-{
-  size_t n = strlen(s);
-  char *c = malloc(n + 1);
-  if(c)
-    memcpy(c, s, n + 1);
-  return c;
-}
-
 /* Keeps doc as the document of its kind; 0 when it is none. */
 static int add_doc(struct icp_report *r, const char *name, cJSON *doc)
 {
@@ -107,8 +98,8 @@ static int add_doc(struct icp_report *r, const char *name, cJSON *doc)
   cJSON_Delete(*slot);
   free(*nslot);
   *slot = doc;
-  *nslot = dup_str(name);
-  return 1;
+  *nslot = icp_strdup(name);
+  return *nslot ? 1 : -1;
 }
 
 enum icp_status icp_report_add_text(struct icp_report *r, const char *name,
@@ -127,7 +118,10 @@ enum icp_status icp_report_add_text(struct icp_report *r, const char *name,
     doc = NULL;
   }
   if(doc && cJSON_IsObject(doc)) {
-    if(add_doc(r, name, doc))
+    int k = add_doc(r, name, doc);
+    if(k < 0)
+      return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", name);
+    if(k)
       return ICP_OK;
     if(add_scored(r, doc)) {
       cJSON_Delete(doc);
@@ -227,5 +221,6 @@ enum icp_status icp_report_render(const struct icp_report *r,
   if(r->discover)
     sec_discover(out, r);
   html_close(out);
-  return out->len >= out->cap ? ICP_ELIMIT : ICP_OK;
+  /* every append above is sticky: one that failed fails the page */
+  return icp_buf_status(out);
 }

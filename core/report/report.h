@@ -53,8 +53,11 @@ enum icp_status icp_report_set_pack(struct icp_report *r,
 /* 1 when nothing was added yet. */
 int icp_report_empty(const struct icp_report *r);
 
-/* Appends the whole page to out. title may be NULL. */
-enum icp_status icp_report_render(const struct icp_report *r,
-                                  const char *title, struct icp_buf *out);
+/* Appends the whole page to out. title may be NULL. Any append that failed
+ * (out of memory, out's cap) makes the result an error: never ICP_OK with
+ * a partial page. */
+ICP_WUR enum icp_status icp_report_render(const struct icp_report *r,
+                                          const char *title,
+                                          struct icp_buf *out);
 
 #endif

@@ -571,7 +571,8 @@ void icp_dsl_compile(struct icp_pack *pack)
     if(r->kind == ICP_RULE_WHEN)
       r->root = compile_ref(pack, &r->pred_ref, "rule", r->name, r->line,
                             &r->reads, &r->nreads);
-    if(r->kind == ICP_RULE_WHEN && r->root < 0 && !pack->diags.n)
+    if(r->kind == ICP_RULE_WHEN && r->root < 0 &&
+       !icp_diags_count(&pack->diags))
       icp_diags_add(&pack->diags, "%s:%d: rule '%s': when could not be "
                     "compiled", pack->path, r->line, r->name);
     if(r->kind == ICP_RULE_BANDS && r->field >= 0) {
@@ -592,7 +593,7 @@ void icp_dsl_compile(struct icp_pack *pack)
     struct icp_exclude *x = &pack->excl[i];
     x->root = compile_ref(pack, &x->pred_ref, "exclude", x->name, x->line,
                           &x->reads, &x->nreads);
-    if(x->root < 0 && !pack->diags.n)
+    if(x->root < 0 && !icp_diags_count(&pack->diags))
       icp_diags_add(&pack->diags, "%s:%d: exclude '%s': when could not be "
                     "compiled", pack->path, x->line, x->name);
   }
@@ -624,6 +625,6 @@ void icp_dsl_compile(struct icp_pack *pack)
     icp_diags_add(&pack->warnings, "%s:%d: no default route: accounts of "
                   "tiers without a route get none", pack->path,
                   pack->profile_line);
-  if(!pack->diags.n)
+  if(!icp_diags_count(&pack->diags))
     mark_needed(pack);
 }

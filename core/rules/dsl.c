@@ -14,42 +14,6 @@
 #define FIELD_MT "icp.field"
 #define POINTS_MAX 1e6
 
-/* ---- diagnostics --------------------------------------------------------- */
-
-void icp_diags_add(struct icp_diags *d, const char *fmt, ...)
-{
-  char tmp[512];
-  va_list ap;
-  char *copy;
-  size_t n;
-  va_start(ap, fmt);
-  vsnprintf(tmp, sizeof(tmp), fmt, ap);
-  va_end(ap);
-  if(d->n == d->cap) {
-    int cap = d->cap ? d->cap * 2 : 8;
-    char **m = realloc(d->msg, (size_t)cap * sizeof(*m));
-    if(!m)
-      return;
-    d->msg = m;
-    d->cap = cap;
-  }
-  n = strlen(tmp);
-  copy = malloc(n + 1);
-  if(!copy)
-    return;
-  memcpy(copy, tmp, n + 1);
-  d->msg[d->n++] = copy;
-}
-
-void icp_diags_free(struct icp_diags *d)
-{
-  int i;
-  for(i = 0; i < d->n; i++)
-    free(d->msg[i]);
-  free(d->msg);
-  memset(d, 0, sizeof(*d));
-}
-
 int icp_dsl_caller_line(lua_State *L)
 {
   lua_Debug ar;

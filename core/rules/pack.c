@@ -1,5 +1,6 @@
 /* pack.c -- creating, loading and freeing rule packs. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,57 @@
 #include "rules/dsl.h"
 #include "rules/rules.h"
 #include "rules/view.h"
+
+/* ---- diagnostics --------------------------------------------------------- */
+
+void icp_diags_add(struct icp_diags *d, const char *fmt, ...)
+{
+  char tmp[512];
+  va_list ap;
+  char *copy;
+  va_start(ap, fmt);
+  vsnprintf(tmp, sizeof(tmp), fmt, ap);
+  va_end(ap);
+  if(d->n == d->cap) {
+    int cap = d->cap ? d->cap * 2 : 8;
+    char **m = realloc(d->msg, (size_t)cap * sizeof(*m));
+    if(!m) {
+      d->lost++;
+      return;
+    }
+    d->msg = m;
+    d->cap = cap;
+  }
+  copy = icp_strdup(tmp);
+  if(!copy) {
+    d->lost++;
+    return;
+  }
+  d->msg[d->n++] = copy;
+}
+
+int icp_diags_count(const struct icp_diags *d)
+{
+  return d->n + (d->lost ? 1 : 0);
+}
+
+const char *icp_diags_msg(const struct icp_diags *d, int i)
+{
+  if(i >= 0 && i < d->n)
+    return d->msg[i];
+  if(i == d->n && d->lost)
+    return "out of memory: a diagnostic was lost";
+  return NULL;
+}
+
+void icp_diags_free(struct icp_diags *d)
+{
+  int i;
+  for(i = 0; i < d->n; i++)
+    free(d->msg[i]);
+  free(d->msg);
+  memset(d, 0, sizeof(*d));
+}
 
 struct icp_pack *icp_pack_new(struct icp_schema *schema,
                               const struct icp_pack_opts *opts)
@@ -227,8 +279,9 @@ enum icp_status icp_pack_load_text(struct icp_pack *pack, const char *path,
   else
     compile_protected(pack);
   icp_sandbox_freeze(pack->sb);
-  if(pack->diags.n)
-    return icp_err_set(err, ICP_ELOAD, "%s", pack->diags.msg[0]);
+  if(icp_diags_count(&pack->diags))
+    return icp_err_set(err, ICP_ELOAD, "%s",
+                       icp_diags_msg(&pack->diags, 0));
   if(make_jnames(pack))
     return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", path);
   return ICP_OK;
@@ -250,22 +303,22 @@ enum icp_status icp_pack_load_file(struct icp_pack *pack, const char *path,
 
 int icp_pack_ndiags(const struct icp_pack *pack)
 {
-  return pack->diags.n;
+  return icp_diags_count(&pack->diags);
 }
 
 const char *icp_pack_diag(const struct icp_pack *pack, int i)
 {
-  return i >= 0 && i < pack->diags.n ? pack->diags.msg[i] : NULL;
+  return icp_diags_msg(&pack->diags, i);
 }
 
 int icp_pack_nwarnings(const struct icp_pack *pack)
 {
-  return pack->warnings.n;
+  return icp_diags_count(&pack->warnings);
 }
 
 const char *icp_pack_warning(const struct icp_pack *pack, int i)
 {
-  return i >= 0 && i < pack->warnings.n ? pack->warnings.msg[i] : NULL;
+  return icp_diags_msg(&pack->warnings, i);
 }
 
 void icp_pack_set_as_of(struct icp_pack *pack, int32_t day)

@@ -93,6 +93,7 @@ struct icp_grade {
 struct icp_diags {
   char **msg;
   int n, cap;
+  int lost;       /* messages that could not be kept (out of memory) */
 };
 
 /* JSON forms of the pack's names, made once at load for the writers:
@@ -148,8 +149,15 @@ struct icp_pack {
   struct icp_grade grade;
 };
 
+/* Keeps a message (truncated to 511 bytes). When it cannot (out of
+ * memory), it counts it as lost: a lost diagnostic still counts, so a
+ * pack that failed never loads as valid. */
 void icp_diags_add(struct icp_diags *d, const char *fmt, ...)
   __attribute__((format(printf, 2, 3)));
+/* Messages kept plus one for any lost (0: none at all). */
+int icp_diags_count(const struct icp_diags *d);
+/* Message i < icp_diags_count; the last one says so when some were lost. */
+const char *icp_diags_msg(const struct icp_diags *d, int i);
 void icp_diags_free(struct icp_diags *d);
 
 #endif

@@ -152,15 +152,6 @@ long icp_diff_changed(const struct icp_diff *d)
   return d->changed_tiers;
 }
 
-static char *dup(const char *s)
-{
-  size_t n = strlen(s ? s : "");
-  char *c = malloc(n + 1);
-  if(c)
-    memcpy(c, s ? s : "", n + 1);
-  return c;
-}
-
 /* |a| > |b|, ties broken by tier change, then input order */
 static int moves_more(const struct mover *a, const struct mover *b)
 {
@@ -251,7 +242,8 @@ static char *responsible(struct icp_diff *d, const struct icp_result *ro,
   }
   if(!d->tmp.len)
     icp_buf_adds(&d->tmp, "tier thresholds or routes");
-  return dup(d->tmp.p);
+  /* NULL (out of memory or past the cap): the caller fails the diff */
+  return icp_buf_status(&d->tmp) ? NULL : icp_strdup(d->tmp.p);
 }
 
 enum icp_status icp_diff_add(void *ud, const struct icp_account *a,
@@ -294,12 +286,16 @@ enum icp_status icp_diff_add(void *ud, const struct icp_account *a,
   m.new_tier = (char *)rn->tier_name;
   if(d->nm == d->top && !moves_more(&m, &d->m[d->nm - 1]))
     return ICP_OK;
-  m.domain = dup(icp_account_domain(a));
-  m.old_tier = dup(ro->tier_name);
-  m.new_tier = dup(rn->tier_name);
+  m.domain = icp_strdup(icp_account_domain(a));
+  m.old_tier = icp_strdup(ro->tier_name);
+  m.new_tier = icp_strdup(rn->tier_name);
   m.old_score = ro->score;
   m.new_score = rn->score;
   m.rules = responsible(d, ro, rn);
+  if(!m.domain || !m.old_tier || !m.new_tier || !m.rules) {
+    free_mover(&m);
+    return icp_err_set(err, ICP_ENOMEM, "out of memory");
+  }
   if(d->nm == d->top)
     free_mover(&d->m[--d->nm]);
   {
@@ -518,5 +514,6 @@ enum icp_status icp_diff_json(struct icp_diff *d, struct icp_buf *b)
     icp_buf_json_str(b, m->rules, strlen(m->rules));
     icp_buf_addc(b, '}');
   }
-  return icp_buf_adds(b, "]}\n");
+  icp_buf_adds(b, "]}\n");
+  return icp_buf_status(b);
 }

@@ -25,7 +25,7 @@ enum icp_status icp_diff_add(void *ud, const struct icp_account *a,
                              struct icp_err *err);
 /* The report for a terminal, and the same as one JSON document. */
 void icp_diff_print(struct icp_diff *d, FILE *fp);
-enum icp_status icp_diff_json(struct icp_diff *d, struct icp_buf *b);
+ICP_WUR enum icp_status icp_diff_json(struct icp_diff *d, struct icp_buf *b);
 long icp_diff_changed(const struct icp_diff *d);
 
 #endif

@@ -48,15 +48,6 @@ static uint64_t hash(const char *s)
   return h;
 }
 
-static char *dup(const char *s)
-{
-  size_t n = strlen(s ? s : "");
-  char *c = malloc(n + 1);
-  if(c)
-    memcpy(c, s ? s : "", n + 1);
-  return c;
-}
-
 static int tab_put(size_t **tab, size_t *tabcap, size_t n, const char *key,
                    size_t idx, char **(*keyof)(void *, size_t), void *ud)
 {
@@ -118,7 +109,7 @@ static const char *next_key(struct golden *g, const char *domain,
   icp_buf_reset(&g->key);
   if(!domain) {
     icp_buf_printf(&g->key, "@%s", source);
-    return g->key.p;
+    return icp_buf_status(&g->key) ? NULL : g->key.p;
   }
   i = tab_get(g->otab, g->otabcap, domain, occ_key, g);
   if(i < 0) {
@@ -135,7 +126,7 @@ static const char *next_key(struct golden *g, const char *domain,
       g->ocount = nc;
       g->ocap = cap;
     }
-    g->okeys[g->on] = dup(domain);
+    g->okeys[g->on] = icp_strdup(domain);
     g->ocount[g->on] = 0;
     if(!g->okeys[g->on] || tab_put(&g->otab, &g->otabcap, g->on,
                                    domain, g->on, occ_key, g))
@@ -144,7 +135,7 @@ static const char *next_key(struct golden *g, const char *domain,
   }
   g->ocount[i]++;
   icp_buf_printf(&g->key, "%s#%ld", domain, g->ocount[i]);
-  return g->key.p;
+  return icp_buf_status(&g->key) ? NULL : g->key.p;
 }
 
 /* ",a,b," from an array of names, or ",a=15,b=3.5," from the fired
@@ -162,9 +153,9 @@ static char *names_of(const cJSON *obj)
     else if(it->string && cJSON_IsNumber(it))
       icp_buf_printf(&b, "%s=%.17g,", it->string, it->valuedouble);
   }
-  out = dup(b.p);
+  out = icp_buf_status(&b) ? NULL : icp_strdup(b.p);
   icp_buf_free(&b);
-  return out;
+  return out; /* NULL: out of memory or past the cap */
 }
 
 static enum icp_status load_snapshot(struct golden *g, const char *path,
@@ -215,10 +206,10 @@ static enum icp_status load_snapshot(struct golden *g, const char *path,
     }
     key = next_key(self, cJSON_IsString(d) ? d->valuestring : NULL,
                    cJSON_IsString(so) ? so->valuestring : "?");
-    if(g->n == g->cap) {
+    if(g->n == g->cap || !key) {
       size_t cap = g->cap ? g->cap * 2 : 1024;
-      struct snap *ns = realloc(g->s, cap * sizeof(*ns));
-      if(!ns || !key) {
+      struct snap *ns = key ? realloc(g->s, cap * sizeof(*ns)) : NULL;
+      if(!ns) {
         cJSON_Delete(j);
         free(buf);
         fclose(fp);
@@ -229,14 +220,17 @@ static enum icp_status load_snapshot(struct golden *g, const char *path,
     }
     s = &g->s[g->n];
     memset(s, 0, sizeof(*s));
-    s->key = dup(key);
+    s->key = icp_strdup(key);
     s->score = sc->valuedouble;
-    s->tier = dup(ti->valuestring);
-    s->route = cJSON_IsString(ro) ? dup(ro->valuestring) : NULL;
+    s->tier = icp_strdup(ti->valuestring);
+    s->route = cJSON_IsString(ro) ? icp_strdup(ro->valuestring) : NULL;
     s->fired = names_of(fi);
     s->unknown = names_of(un);
     cJSON_Delete(j);
-    if(tab_put(&g->tab, &g->tabcap, g->n, s->key, g->n, snap_key, g)) {
+    if(!s->key || !s->tier || (cJSON_IsString(ro) && !s->route) ||
+       !s->fired || !s->unknown ||
+       tab_put(&g->tab, &g->tabcap, g->n, s->key, g->n, snap_key, g)) {
+      g->n++; /* free_golden frees what was copied */
       free(buf);
       fclose(fp);
       return icp_err_set(err, ICP_ENOMEM, "out of memory");
@@ -336,6 +330,9 @@ static enum icp_status compare(void *ud, const struct icp_account *a,
       icp_buf_printf(&g->msg, " route %s -> %s,", s->route ? s->route :
                      "none", r->route ? r->route : "none");
     icp_buf_printf(&g->msg, " score %.6g -> %.6g", s->score, r->score);
+    if(icp_buf_status(&g->msg))
+      return icp_err_set(err, icp_buf_status(&g->msg), "%s: change too "
+                         "long to report", src);
     fprintf(g->o->out, "%s\n", g->msg.p);
     icp_buf_reset(&g->msg);
     for(k = 0; k < p->nrules; k++) {
@@ -352,6 +349,9 @@ static enum icp_status compare(void *ud, const struct icp_account *a,
                        g->msg.len ? "; " : "", p->rules[k].name, old_pts,
                        r->earned[k]);
     }
+    if(icp_buf_status(&g->msg))
+      return icp_err_set(err, icp_buf_status(&g->msg), "%s: change too "
+                         "long to report", src);
     if(g->msg.len)
       fprintf(g->o->out, "         rules changed: %s\n", g->msg.p);
     else

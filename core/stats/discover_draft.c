@@ -654,6 +654,8 @@ static enum icp_status pack_text(struct icp_disc *d, struct draft *dr,
     icp_buf_adds(b, " }\n\n");
   }
   free(used);
+  if(icp_buf_status(b))
+    return icp_buf_status(b);
   return nrules ? ICP_OK : ICP_EINVAL;
 }
 
@@ -1047,6 +1049,11 @@ enum icp_status icp_disc_draft(struct icp_disc *d, const char *const *inputs,
   icp_buf_add(&final, text.p, (size_t)(ph - text.p));
   icp_buf_adds(&final, "{ {\"A\", 0} }");
   icp_buf_adds(&final, ph + 5);
+  if(icp_buf_status(&final)) {
+    rc = icp_err_set(err, icp_buf_status(&final), "out of memory writing "
+                     "the draft");
+    goto out;
+  }
   rc = score_inputs(d, pack_path, final.p, final.len, inputs, ninputs, &s,
                     err);
   if(rc)
@@ -1057,6 +1064,11 @@ enum icp_status icp_disc_draft(struct icp_disc *d, const char *const *inputs,
   icp_buf_add(&final, text.p, (size_t)(ph - text.p));
   tiers_text(d, &final);
   icp_buf_adds(&final, ph + 5);
+  if(icp_buf_status(&final)) {
+    rc = icp_err_set(err, icp_buf_status(&final), "out of memory writing "
+                     "the draft");
+    goto out;
+  }
   rc = write_file(pack_path, final.p, final.len, err);
   if(rc)
     goto out;
@@ -1080,6 +1092,11 @@ enum icp_status icp_disc_draft(struct icp_disc *d, const char *const *inputs,
   rc = score_inputs(d, pack_path, NULL, 0, inputs, ninputs, &s, err);
   if(rc)
     goto out;
+  if(icp_buf_status(&cases)) {
+    rc = icp_err_set(err, icp_buf_status(&cases), "%s: out of memory "
+                     "writing the cases", tpath);
+    goto out;
+  }
   rc = write_file(tpath, cases.p, cases.len, err);
   if(rc)
     goto out;
