@@ -4,7 +4,10 @@
 #   make deps       install the missing Debian packages the tests need (as
 #                   root; otherwise print the apt-get line); demo and test
 #                   call it first, nothing else ever installs a package
-#   make test       everything under ASan+UBSan, ending with "N passed, N failed"
+#   make test       everything under ASan+UBSan, ending with
+#                   "N passed, N failed, N skipped"
+#   make fuzz       libFuzzer targets (clang, ASan+UBSan), FUZZ_SECONDS each
+#   make test-alloc the allocation-failure sweep at every allocation
 #   make demo       score the sample accounts with rules/b2b_saas.lua
 #   make bench      benchmarks (ratios against a reference run in the same
 #                   run); make deps-bench first installs their packages,
@@ -28,7 +31,7 @@ BUILD := build
 BUILD_DEB := pkg-config liblua5.4-dev libcurl4-openssl-dev libcjson-dev \
              libsqlite3-dev libmicrohttpd-dev libpq-dev
 DEB_PKGS := $(BUILD_DEB) lua5.4 libcriterion-dev python3 chromium clang \
-            lighttpd lighttpd-modules-lua wrk
+            lighttpd lighttpd-modules-lua wrk libfuzzer-14-dev
 # contrib/dask and its test (tests/e2e/dask.sh)
 DEB_PKGS += python3-distributed
 # the shared PostgreSQL cache's test server (tests/e2e/pgcache.sh)
@@ -85,7 +88,7 @@ CLANG_OBJ := $(CLANG_SRC:%.c=$(BUILD)/clang/%.o)
 DEPS_OK := build-deps
 
 .PHONY: all test test-build demo bench install clean deps deps-demo \
-        deps-bench build-deps clang-check
+        deps-bench build-deps clang-check fuzz test-alloc
 all: $(BUILD)/libicp.a $(BUILD)/$(SONAME) $(BUILD)/icp $(ENRICHER_SO) \
      $(TOOLS) $(LUA_MOD)
 
@@ -189,6 +192,26 @@ $(BUILD)/asan/test_%: tests/unit/test_%.c $(BUILD)/asan/libicp.a $(HDRS)
 	@$(CC) $(ALL_CFLAGS) $(WERROR) $(SAN) -O1 $(LDFLAGS) $< \
 	  $(BUILD)/asan/libicp.a $(LIBS) -lcriterion -o $@
 
+# Allocation-failure injection (tests/alloc/failalloc.c): our objects'
+# malloc/calloc/realloc/strdup go through a wrapper that fails the Nth.
+FAILALLOC_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup
+$(BUILD)/asan/failalloc.o: tests/alloc/failalloc.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	@echo "  CC/SAN  $<"
+	@$(CC) $(ALL_CFLAGS) $(WERROR) $(SAN) -O1 -c $< -o $@
+$(BUILD)/asan/icp-failalloc: $(ASAN_CLI_OBJ) $(BUILD)/asan/libicp.a \
+                             $(BUILD)/asan/failalloc.o
+	@echo "  LD/SAN  $@"
+	@$(CC) $(ALL_CFLAGS) $(WERROR) $(SAN) $(LDFLAGS) $^ $(LIBS) \
+	  $(FAILALLOC_WRAP) -o $@
+$(BUILD)/asan/test_failalloc: tests/unit/test_failalloc.c \
+                              $(BUILD)/asan/libicp.a \
+                              $(BUILD)/asan/failalloc.o $(HDRS)
+	@echo "  CC/SAN  $<"
+	@$(CC) $(ALL_CFLAGS) $(WERROR) $(SAN) -O1 $(LDFLAGS) $< \
+	  $(BUILD)/asan/failalloc.o $(BUILD)/asan/libicp.a $(LIBS) \
+	  -lcriterion $(FAILALLOC_WRAP) -o $@
+
 # Enrichers link against nothing of ours: only their own sources and cJSON.
 .SECONDEXPANSION:
 $(BUILD)/enrichers/%.so: $$(wildcard enrichers/%/*.c) core/icp_enricher.h \
@@ -197,6 +220,58 @@ $(BUILD)/enrichers/%.so: $$(wildcard enrichers/%/*.c) core/icp_enricher.h \
 	@echo "  CC/SO   $@"
 	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared $(filter %.c,$^) \
 	  $(shell pkg-config --libs libcjson) -o $@
+
+# What the tests load: the enrichers and the Lua module built with the
+# sanitizers too (tests/run.sh points the loaders at build/asan/).
+$(BUILD)/asan/enrichers/%.so: $$(wildcard enrichers/%/*.c) \
+                              core/icp_enricher.h | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	@echo "  CC/SAN  $@"
+	@$(CC) $(ALL_CFLAGS) $(WERROR) $(SAN) -O1 $(LDFLAGS) -shared \
+	  $(filter %.c,$^) $(shell pkg-config --libs libcjson) -o $@
+$(BUILD)/asan/icp.so: $(LUA_MOD_SRC) $(ASAN_LIB_OBJ) $(HDRS) | $(DEPS_OK)
+	@echo "  LD/SAN  $@"
+	@$(CC) $(ALL_CFLAGS) $(WERROR) $(SAN) -O1 $(LDFLAGS) \
+	  -fvisibility=hidden -shared $(LUA_MOD_SRC) $(ASAN_LIB_OBJ) \
+	  $(filter-out -llua5.4,$(LIBS)) -o $@
+ASAN_PLUGINS := $(ENRICHERS:%=$(BUILD)/asan/enrichers/%.so) \
+                $(if $(LUA_MOD_SRC),$(BUILD)/asan/icp.so)
+
+# libFuzzer targets: every tests/fuzz/fuzz_*.c, with clang, ASan and UBSan,
+# over the library built with coverage; `make fuzz FUZZ_SECONDS=N` runs
+# each for N seconds from its committed seeds (tests/fuzz/corpus/NAME).
+FUZZ_SECONDS ?= 60
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+            -fno-omit-frame-pointer
+FUZZ_CFLAGS = $(ALL_CFLAGS) $(WERROR) -g -O1 $(FUZZ_SAN)
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/fuzz/obj/%.o)
+FUZZ_ENRICHER_SO := $(ENRICHERS:%=$(BUILD)/fuzz/enrichers/%.so)
+$(BUILD)/fuzz/obj/%.o: %.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	@echo "  CC/FUZZ $<"
+	@$(CLANG) $(FUZZ_CFLAGS) $(DEPFLAGS) -fsanitize=fuzzer-no-link \
+	  -c $< -o $@
+$(BUILD)/fuzz/libicp.a: $(FUZZ_LIB_OBJ)
+	@rm -f $@
+	@echo "  AR      $@"
+	@ar rcs $@ $^
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/fuzz/libicp.a $(HDRS)
+	@echo "  LD/FUZZ $@"
+	@$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< \
+	  $(BUILD)/fuzz/libicp.a $(LIBS) -o $@
+$(BUILD)/fuzz/enrichers/%.so: $$(wildcard enrichers/%/*.c) \
+                              core/icp_enricher.h | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	@echo "  CC/FUZZ $@"
+	@$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -shared \
+	  $(filter %.c,$^) $(shell pkg-config --libs libcjson) -o $@
+
+fuzz:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory $(FUZZ_BIN) $(FUZZ_ENRICHER_SO)
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
 
 # The Lua module: the same library objects (already -fPIC) plus the
 # binding; the host interpreter provides the Lua API.
@@ -228,7 +303,15 @@ test:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory -j$(JOBS) test-build
 	@sh tests/run.sh
-test-build: all $(BUILD)/asan/icp $(TEST_BIN) clang-check
+test-build: all $(BUILD)/asan/icp $(TEST_BIN) clang-check $(ASAN_PLUGINS) \
+            $(BUILD)/asan/icp-failalloc
+
+# every allocation of the sweep, not about 40 per command as in make test
+test-alloc:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all $(BUILD)/asan/icp-failalloc \
+	  $(ASAN_PLUGINS)
+	@FAILALLOC_STRIDE=1 sh tests/e2e/failalloc.sh build/asan/icp
 
 demo:
 	@$(MAKE) --no-print-directory deps-demo
