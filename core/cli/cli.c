@@ -51,6 +51,12 @@ int icp_cli_usage_error(const char *cmd, const char *fmt, ...)
   return ICP_EXIT_USAGE;
 }
 
+int icp_cli_nomem(const char *cmd)
+{
+  fprintf(stderr, "icp %s: out of memory\n", cmd);
+  return ICP_EXIT_NOTHING;
+}
+
 double icp_now(void)
 {
   struct timespec ts;

@@ -53,6 +53,9 @@ void icp_cli_input_free(struct icp_cli_input *in);
  * stdout. Prints why and returns ICP_EXIT_USAGE when wrong. */
 int icp_cli_output_format(const char *cmd, const char *path,
                           const char *format, enum icp_format *fmt);
+/* Prints "icp CMD: out of memory" and returns ICP_EXIT_NOTHING: no exit
+ * without a word. */
+int icp_cli_nomem(const char *cmd);
 
 /* Progress on stderr when it is a terminal (nothing when piped). */
 struct icp_progress {

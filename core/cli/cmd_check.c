@@ -71,7 +71,7 @@ int icp_cmd_check(int argc, char **argv)
     npacks++;
     if(!pack) {
       icp_schema_free(schema);
-      return ICP_EXIT_NOTHING;
+      return icp_cli_nomem("check");
     }
     st = icp_pack_load_file(pack, argv[i], &err);
     print_in_line_order(pack);

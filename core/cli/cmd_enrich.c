@@ -367,7 +367,7 @@ int icp_cmd_enrich(int argc, char **argv)
   eo.progress = 1;
   inputs = calloc((size_t)argc + 1, sizeof(*inputs));
   if(!inputs)
-    return ICP_EXIT_NOTHING;
+    return icp_cli_nomem("enrich");
   for(i = 1; i < argc; i++) {
     int m;
     if(!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -461,7 +461,7 @@ int icp_cmd_enrich(int argc, char **argv)
   curl_global_init(CURL_GLOBAL_DEFAULT);
   r.schema = icp_schema_new();
   if(!r.schema) {
-    code = ICP_EXIT_NOTHING;
+    code = icp_cli_nomem("enrich");
     goto done;
   }
   if(icp_enrich_open(&r.e, providers, r.schema, &eo, &err)) {
@@ -482,7 +482,7 @@ int icp_cmd_enrich(int argc, char **argv)
   for(k = 0; k < BATCH; k++) {
     r.accts[k] = icp_account_new(r.schema);
     if(!r.accts[k]) {
-      code = ICP_EXIT_NOTHING;
+      code = icp_cli_nomem("enrich");
       goto done;
     }
   }

@@ -65,7 +65,7 @@ static int run_validate(char **args, int nargs, const char *tmp)
   char **v = calloc((size_t)nargs + 5, sizeof(char *));
   int n = 0, i, rc;
   if(!v)
-    return ICP_EXIT_NOTHING;
+    return icp_cli_nomem("report");
   v[n++] = (char *)"validate";
   for(i = 0; i < nargs; i++)
     v[n++] = args[i];
@@ -83,7 +83,7 @@ static int run_score(const char *rules, const char *as_of, char **inputs,
   char **v = calloc((size_t)ninputs + 8, sizeof(char *));
   int n = 0, i, rc;
   if(!v)
-    return ICP_EXIT_NOTHING;
+    return icp_cli_nomem("report");
   v[n++] = (char *)"score";
   v[n++] = (char *)"--rules";
   v[n++] = (char *)rules;
@@ -171,7 +171,7 @@ int icp_cmd_report(int argc, char **argv)
 
   icp_buf_init(&page, (size_t)1 << 30);
   if(!pass || !inputs || !docs || !r) {
-    rc = ICP_EXIT_NOTHING;
+    rc = icp_cli_nomem("report");
     goto done;
   }
   for(i = 1; i < argc; i++) {
@@ -299,8 +299,13 @@ int icp_cmd_report(int argc, char **argv)
                              "score, or --rules)");
     goto done;
   }
-  if(icp_report_render(r, title, &page) ||
-     icp_out_open(&out, html, ICP_FMT_JSONL, &err) ||
+  if(icp_report_render(r, title, &page)) {
+    fprintf(stderr, "icp report: %s: the page does not fit in memory\n",
+            html);
+    rc = ICP_EXIT_NOTHING;
+    goto done;
+  }
+  if(icp_out_open(&out, html, ICP_FMT_JSONL, &err) ||
      icp_out_write(&out, page.p, page.len, &err) ||
      icp_out_close(&out, &err)) {
     fprintf(stderr, "icp report: %s: cannot write the page\n", html);

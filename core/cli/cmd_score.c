@@ -234,7 +234,7 @@ int icp_cmd_score(int argc, char **argv)
   if(!inputs || !c) {
     free(inputs);
     free(c);
-    return ICP_EXIT_NOTHING;
+    return icp_cli_nomem("score");
   }
   for(i = 1; i < argc; i++) {
     const char *v;
@@ -330,7 +330,7 @@ int icp_cmd_score(int argc, char **argv)
   }
   schema = icp_schema_new();
   if(!schema) {
-    rc = ICP_EXIT_NOTHING;
+    rc = icp_cli_nomem("score");
     goto out;
   }
   if(ab) {
@@ -348,7 +348,7 @@ int icp_cmd_score(int argc, char **argv)
     const char *path = i ? ab : rules;
     packs[i] = icp_pack_new(schema, NULL);
     if(!packs[i]) {
-      rc = ICP_EXIT_NOTHING;
+      rc = icp_cli_nomem("score");
       goto out;
     }
     if(icp_pack_load_file(packs[i], path, &err)) {

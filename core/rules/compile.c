@@ -39,8 +39,11 @@ static void add_read(struct cctx *c, int id)
   if(c->nreads == c->capreads) {
     int cap = c->capreads ? c->capreads * 2 : 4;
     int *n = realloc(c->reads, (size_t)cap * sizeof(*n));
-    if(!n)
+    if(!n) { /* a rule that lost a field it reads must not load */
+      icp_diags_add(&c->pack->diags, "%s: out of memory checking the pack",
+                    c->pack->path);
       return;
+    }
     c->reads = n;
     c->capreads = cap;
   }

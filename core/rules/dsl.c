@@ -6,6 +6,7 @@
 
 #include <lauxlib.h>
 
+#include "base/buf.h"
 #include "data/value.h"
 #include "base/suggest.h"
 #include "rules/dsl.h"
@@ -27,12 +28,14 @@ static struct icp_pack *pack_of(lua_State *L)
   return lua_touserdata(L, lua_upvalueindex(1));
 }
 
-static char *dupstr(const char *s)
+/* A copy of s; when memory runs out, NULL and a load error (a name or a
+ * reason that silently went missing would change what the pack means). */
+static char *dupstr(struct icp_pack *pack, const char *s)
 {
-  size_t n = strlen(s);
-  char *c = malloc(n + 1);
-  if(c)
-    memcpy(c, s, n + 1);
+  char *c = icp_strdup(s);
+  if(!c)
+    icp_diags_add(&pack->diags, "%s: out of memory loading the pack",
+                  pack->path);
   return c;
 }
 
@@ -210,7 +213,7 @@ static char *str_field(struct icp_pack *pack, lua_State *L, int t,
   char *s = NULL;
   int ty = lua_getfield(L, t, key);
   if(ty == LUA_TSTRING)
-    s = dupstr(lua_tostring(L, -1));
+    s = dupstr(pack, lua_tostring(L, -1));
   else if(ty != LUA_TNIL)
     DIAG(pack, line, "%s:%d: %s%s%s%s: %s must be a string, not a %s",
          pack->path, line, what, name ? " '" : "", name ? name : "",
@@ -413,7 +416,7 @@ static int rule_spec(lua_State *L)
   check_known(pack, L, 1, "rule", name, line, keys);
   r = &pack->rules[pack->nrules];
   memset(r, 0, sizeof(*r));
-  r->name = dupstr(name);
+  r->name = dupstr(pack, name);
   r->line = line;
   r->dim = -1;
   r->root = -1;
@@ -514,7 +517,7 @@ static int exclude_spec(lua_State *L)
   check_known(pack, L, 1, "exclude", name, line, keys);
   x = &pack->excl[pack->nexcl];
   memset(x, 0, sizeof(*x));
-  x->name = dupstr(name);
+  x->name = dupstr(pack, name);
   x->line = line;
   x->root = -1;
   if(!x->name)
@@ -644,7 +647,7 @@ static void read_dimensions(struct icp_pack *pack, lua_State *L, int line)
              "finite and > 0", pack->path, line, lua_tostring(L, -2));
       else {
         struct icp_dim *d = &pack->dims[pack->ndims++];
-        d->name = dupstr(lua_tostring(L, -2));
+        d->name = dupstr(pack, lua_tostring(L, -2));
         d->weight = w;
       }
     }
@@ -714,7 +717,7 @@ static void read_tiers(struct icp_pack *pack, lua_State *L, int line)
                  line, name, th, pack->tiers[j].name,
                  pack->tiers[j].threshold);
         }
-        pack->tiers[pack->ntiers].name = dupstr(name);
+        pack->tiers[pack->ntiers].name = dupstr(pack, name);
         pack->tiers[pack->ntiers].threshold = th;
         pack->ntiers++;
       }

@@ -11,8 +11,12 @@
  * realloc to 0 (a free). With
  * ICP_ALLOC_COUNT set, the number of allocations counted is written to
  * stderr at exit as "icp-alloc-count N" (the sweep's upper bound).
- * Tests linked with it may also call icp_failalloc_arm directly.
+ * ICP_FAIL_ALLOC_TRACE= (empty) prints the failed allocation's stack on
+ * stderr, ICP_FAIL_ALLOC_TRACE=FILE writes its raw frames to FILE. Tests linked
+ * with it may also call icp_failalloc_arm directly.
  */
+#include <execinfo.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,12 +44,29 @@ static void init(void)
   fail_at = e ? strtol(e, NULL, 10) : 0;
 }
 
-/* 1 when this allocation is the one to fail */
+void __sanitizer_print_stack_trace(void);
+
+/* 1 when this allocation is the one to fail (with ICP_FAIL_ALLOC_TRACE
+ * set, its stack goes to stderr: where to look when a run goes wrong) */
 static int hit(void)
 {
+  const char *trace;
   init();
   seen++;
-  return fail_at > 0 && seen == fail_at;
+  if(fail_at <= 0 || seen != fail_at)
+    return 0;
+  trace = getenv("ICP_FAIL_ALLOC_TRACE");
+  if(trace && !*trace)
+    __sanitizer_print_stack_trace();
+  else if(trace) { /* raw frames to a file: addr2line -e BIN +OFFSET */
+    void *frames[24];
+    int fd = open(trace, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if(fd >= 0) {
+      backtrace_symbols_fd(frames, backtrace(frames, 24), fd);
+      close(fd);
+    }
+  }
+  return 1;
 }
 
 /* Fails the nth allocation from now (0: none), and restarts the count. */

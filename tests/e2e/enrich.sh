@@ -31,7 +31,7 @@ export CLEARBIT_API_KEY=sk_e2e_clearbit_9f8e7d
 export PDL_API_KEY=pdl_e2e_key_6c5b4a
 export BUILTWITH_API_KEY=bw_e2e_key_3d2c1b
 export ICP_CACHE_PATH=$T/cache/cache.sqlite
-export ICP_ENRICHER_PATH=$(dirname "$ICP")/../enrichers:$ROOT/build/enrichers
+export ICP_ENRICHER_PATH=$(dirname "$ICP")/enrichers:$ROOT/build/enrichers
 CFG=$ROOT/rules/providers_fixture.lua
 
 cat >"$T/in.csv" <<'CSV'

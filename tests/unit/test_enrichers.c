@@ -1,8 +1,9 @@
 /*
  * test_enrichers.c -- the bundled enrichers, driven through their ABI with
- * no network: each build/enrichers/<name>.so is dlopen()ed (tests run from
- * the repo root), its descriptor checked, and request()/parse() fed the
- * recorded answers of tests/fixtures/providers/ and hostile bodies.
+ * no network: each build/asan/enrichers/<name>.so (the sanitized build)
+ * is dlopen()ed (tests run from the repo root), its descriptor checked,
+ * and request()/parse() fed the recorded answers of
+ * tests/fixtures/providers/ and hostile bodies.
  *
  * The host table here is a fake: it normalizes nothing and only records
  * what the plugin set, so the tests see exactly the plugin's decisions.
@@ -345,7 +346,7 @@ static const struct icp_enricher *load(const char *name, void **dl)
 {
   char path[256];
   icp_enricher_open_fn open_fn;
-  snprintf(path, sizeof path, "build/enrichers/%s.so", name);
+  snprintf(path, sizeof path, "build/asan/enrichers/%s.so", name);
   *dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
   cr_assert_not_null(*dl, "dlopen %s: %s", path, dlerror());
   *(void **)&open_fn = dlsym(*dl, ICP_ENRICHER_OPEN_SYMBOL);
@@ -588,7 +589,7 @@ Test(enricher_abi, open_refuses_another_abi_or_a_short_host)
     struct icp_host shorter = HOST, holed = HOST;
     shorter.size = (uint32_t)offsetof(struct icp_host, log);
     holed.out_error = NULL;
-    snprintf(path, sizeof path, "build/enrichers/%s.so", ALL[i]);
+    snprintf(path, sizeof path, "build/asan/enrichers/%s.so", ALL[i]);
     dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     cr_assert_not_null(dl);
     *(void **)&open_fn = dlsym(dl, ICP_ENRICHER_OPEN_SYMBOL);
