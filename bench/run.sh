@@ -5,7 +5,7 @@
 set -u
 cd "$(dirname "$0")/.."
 rc=0
-for b in ${BENCH:-score threads tiers messy diff enrich discover validate serve peers}; do
+for b in ${BENCH:-score threads tiers messy diff enrich discover validate serve peers packload}; do
   [ -f "bench/$b.sh" ] || continue
   echo "== bench/$b.sh"
   sh "bench/$b.sh" || rc=1

@@ -17,6 +17,7 @@
 #define ICP_BUF_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "icp.h"
@@ -86,6 +87,17 @@ enum icp_status icp_buf_json_fixed(struct icp_buf *b, double v);
  * the score a user reads (DESIGN section 4, point 5); writing the result
  * again gives the same text. */
 double icp_round6(double v);
+
+/* FNV-1a of a NUL-terminated string: the hash of the name tables. */
+static inline uint64_t icp_hash_str(const char *s)
+{
+  uint64_t h = 14695981039346656037ULL;
+  while(*s) {
+    h ^= (unsigned char)*s++;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
 
 /* A malloc'ed copy of s (NULL s copies as ""); NULL when out of memory.
  * The caller frees it. The one strdup of the tree. */

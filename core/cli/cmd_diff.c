@@ -41,8 +41,10 @@ static struct icp_pack *load(struct icp_schema *schema, const char *path,
   struct icp_pack *p = icp_pack_new(schema, NULL);
   struct icp_err err;
   int k;
-  if(!p)
+  if(!p) {
+    fprintf(stderr, "icp diff: %s: out of memory\n", path);
     return NULL;
+  }
   if(icp_pack_load_file(p, path, &err)) {
     for(k = 0; k < icp_pack_ndiags(p); k++)
       fprintf(stderr, "%s\n", icp_pack_diag(p, k));
@@ -146,9 +148,14 @@ int icp_cmd_diff(int argc, char **argv)
     goto out;
   }
   schema = icp_schema_new();
-  if(!schema ||
-     !(packs[0] = load(schema, old_p, as_of != NULL, day)) ||
-     !(packs[1] = load(schema, new_p, as_of != NULL, day))) {
+  if(!schema) {
+    rc = icp_cli_nomem("diff");
+    goto out;
+  }
+  /* both, so that each one's errors are said (each names its file) */
+  packs[0] = load(schema, old_p, as_of != NULL, day);
+  packs[1] = load(schema, new_p, as_of != NULL, day);
+  if(!packs[0] || !packs[1]) {
     rc = ICP_EXIT_USAGE;
     goto out;
   }

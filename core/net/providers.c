@@ -254,9 +254,9 @@ static int to_value(lua_State *L, struct load *ld, int idx, const char *key,
       lua_pop(L, 2);
       return -1;
     }
-    v->keys[v->n] = dup_n(L, k, kn);
-    v->items[v->n] = dup_n(L, s, n);
-    v->n++;
+    v->keys[v->n] = dup_n(L, k, kn); /* may raise, as the next one */
+    v->n++;  /* value_free frees the pair from here (the item is NULL) */
+    v->items[v->n - 1] = dup_n(L, s, n);
     en = env_name_of(ld, v->items[v->n - 1]);
     if(!en)
       env_all = 0;

@@ -233,9 +233,75 @@ static int is_pred(lua_State *L, int idx)
   return r;
 }
 
+/* ---- names: a hash set, so that the duplicate check stays linear ------- */
+
+static const char *slot_name(const struct icp_pack *pack, int v)
+{
+  return v > 0 ? pack->rules[v - 1].name : pack->excl[-v - 1].name;
+}
+
+static int slot_line(const struct icp_pack *pack, int v)
+{
+  return v > 0 ? pack->rules[v - 1].line : pack->excl[-v - 1].line;
+}
+
+/* The slot of name: where it is, or the empty one where it would go. */
+static size_t name_slot(const struct icp_pack *pack, const char *name)
+{
+  const struct icp_nameset *ns = &pack->names;
+  size_t j = (size_t)icp_hash_str(name) & (ns->cap - 1);
+  while(ns->slot[j] && strcmp(slot_name(pack, ns->slot[j]), name))
+    j = (j + 1) & (ns->cap - 1);
+  return j;
+}
+
+/* Adds v (a rule or exclude) unless its name is in already; -1 when out
+ * of memory. */
+static int name_add(struct icp_pack *pack, int v)
+{
+  struct icp_nameset *ns = &pack->names;
+  size_t j;
+  if((ns->n + 1) * 2 > ns->cap) {
+    size_t cap = ns->cap ? ns->cap * 2 : 64, i;
+    int *old = ns->slot, *nw = calloc(cap, sizeof(*nw));
+    size_t ocap = ns->cap;
+    if(!nw)
+      return -1;
+    ns->slot = nw;
+    ns->cap = cap;
+    for(i = 0; i < ocap; i++)
+      if(old[i])
+        ns->slot[name_slot(pack, slot_name(pack, old[i]))] = old[i];
+    free(old);
+  }
+  j = name_slot(pack, slot_name(pack, v));
+  if(!ns->slot[j]) {
+    ns->slot[j] = v;
+    ns->n++;
+  }
+  return 0;
+}
+
+/* The line of the first rule or exclude called name, 0 when none. */
 static int name_taken(struct icp_pack *pack, const char *name)
 {
+  struct icp_nameset *ns = &pack->names;
   int i;
+  /* bring the set up to date with the rules and excludes added since */
+  while(ns->rules < pack->nrules || ns->excl < pack->nexcl) {
+    int r = ns->rules < pack->nrules;
+    if(name_add(pack, r ? ns->rules + 1 : -(ns->excl + 1)))
+      goto scan; /* tried again next time */
+    if(r)
+      ns->rules++;
+    else
+      ns->excl++;
+  }
+  if(!ns->cap)
+    return 0;
+  i = ns->slot[name_slot(pack, name)];
+  return i ? slot_line(pack, i) : 0;
+scan: /* out of memory for the set: the slow way, still right */
   for(i = 0; i < pack->nrules; i++)
     if(!strcmp(pack->rules[i].name, name))
       return pack->rules[i].line;
@@ -646,9 +712,11 @@ static void read_dimensions(struct icp_pack *pack, lua_State *L, int line)
         DIAG(pack, line, "%s:%d: profile: dimension '%s' weight must be "
              "finite and > 0", pack->path, line, lua_tostring(L, -2));
       else {
-        struct icp_dim *d = &pack->dims[pack->ndims++];
+        struct icp_dim *d = &pack->dims[pack->ndims];
         d->name = dupstr(pack, lua_tostring(L, -2));
         d->weight = w;
+        if(d->name) /* else out of memory, said by dupstr */
+          pack->ndims++;
       }
     }
     lua_pop(L, 1);
@@ -719,7 +787,8 @@ static void read_tiers(struct icp_pack *pack, lua_State *L, int line)
         }
         pack->tiers[pack->ntiers].name = dupstr(pack, name);
         pack->tiers[pack->ntiers].threshold = th;
-        pack->ntiers++;
+        if(pack->tiers[pack->ntiers].name)
+          pack->ntiers++;
       }
     }
     lua_settop(L, top);

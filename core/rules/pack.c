@@ -138,6 +138,7 @@ void icp_pack_free(struct icp_pack *pack)
   free(pack->jn.excl);
   free((char *)pack->jn.pack.p);
   icp_diags_free(&pack->diags);
+  free(pack->names.slot);
   icp_diags_free(&pack->warnings);
   free(pack);
 }
@@ -266,12 +267,12 @@ enum icp_status icp_pack_load_text(struct icp_pack *pack, const char *path,
   if(!pack->path)
     return icp_err_set(err, ICP_ENOMEM, "out of memory");
   memcpy(pack->path, path, n + 1);
-  if(icp_sandbox_load(pack->sb, path, text, len, &lerr))
-    icp_diags_add(&pack->diags, "%s", lerr.msg);
-  else if(icp_sandbox_call(pack->sb, 0, 0, ICP_SANDBOX_LOAD_STEPS, &lerr)) {
-    /* Lua names file and line for errors in the chunk; limits (memory)
-     * carry no position, so name the file at least */
-    if(strncmp(lerr.msg, path, strlen(path)))
+  /* Lua names file and line for most errors in the chunk; a binary chunk,
+   * a parser's C stack overflow (deep nesting) and limits (memory) carry
+   * no position, so name the file at least */
+  if(icp_sandbox_load(pack->sb, path, text, len, &lerr) ||
+     icp_sandbox_call(pack->sb, 0, 0, ICP_SANDBOX_LOAD_STEPS, &lerr)) {
+    if(strncmp(lerr.msg, path, n))
       icp_diags_add(&pack->diags, "%s: %s", path, lerr.msg);
     else
       icp_diags_add(&pack->diags, "%s", lerr.msg);

@@ -96,6 +96,14 @@ struct icp_diags {
   int lost;       /* messages that could not be kept (out of memory) */
 };
 
+/* Rule and exclude names hashed for the duplicate-name check at load
+ * (a scan of every earlier name made loading quadratic in the rules). */
+struct icp_nameset {
+  int *slot;           /* 0 empty, i + 1 rule i, -(i + 1) exclude i */
+  size_t cap, n;
+  int rules, excl;     /* how many of each are in */
+};
+
 /* JSON forms of the pack's names, made once at load for the writers:
  * "name": (drop the colon for an array item) */
 struct icp_jnames {
@@ -144,6 +152,7 @@ struct icp_pack {
   struct icp_view *view;
   struct icp_diags diags;      /* load problems; pack unusable if any */
   struct icp_diags warnings;   /* `icp check` notes that are not errors */
+  struct icp_nameset names;    /* while loading */
   struct icp_jnames jn;
   struct icp_vset vset;
   struct icp_grade grade;

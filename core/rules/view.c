@@ -255,9 +255,14 @@ enum icp_tri icp_view_call(struct icp_pack *pack, int ref,
       t = ICP_TRUE;
       ctx->share = x;
     }
+    else if(!isfinite(x)) { /* said as it is, never as a number */
+      snprintf(msg, sizeof(msg), "returned %s (expected true, false, nil "
+               "or a number in [0, 1])", isnan(x) ? "NaN" : x > 0 ? "inf" :
+               "-inf");
+      keep_error(ctx, msg);
+    }
     else {
-      snprintf(msg, sizeof(msg), "returned %g, a number outside [0, 1]",
-               isfinite(x) ? x : 0.0);
+      snprintf(msg, sizeof(msg), "returned %g, a number outside [0, 1]", x);
       keep_error(ctx, msg);
     }
     break;

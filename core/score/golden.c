@@ -38,16 +38,6 @@ struct golden {
   size_t on, ocap, *otab, otabcap;
 };
 
-static uint64_t hash(const char *s)
-{
-  uint64_t h = 1469598103934665603ULL;
-  while(*s) {
-    h ^= (unsigned char)*s++;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
-
 static int tab_put(size_t **tab, size_t *tabcap, size_t n, const char *key,
                    size_t idx, char **(*keyof)(void *, size_t), void *ud)
 {
@@ -60,7 +50,7 @@ static int tab_put(size_t **tab, size_t *tabcap, size_t n, const char *key,
     for(i = 0; i < *tabcap; i++)
       if((*tab)[i]) {
         size_t k = (*tab)[i] - 1;
-        j = hash(*keyof(ud, k)) & (nc - 1);
+        j = icp_hash_str(*keyof(ud, k)) & (nc - 1);
         while(nt[j])
           j = (j + 1) & (nc - 1);
         nt[j] = k + 1;
@@ -69,7 +59,7 @@ static int tab_put(size_t **tab, size_t *tabcap, size_t n, const char *key,
     *tab = nt;
     *tabcap = nc;
   }
-  j = hash(key) & (*tabcap - 1);
+  j = icp_hash_str(key) & (*tabcap - 1);
   while((*tab)[j])
     j = (j + 1) & (*tabcap - 1);
   (*tab)[j] = idx + 1;
@@ -82,7 +72,7 @@ static long tab_get(const size_t *tab, size_t tabcap, const char *key,
   size_t j;
   if(!tabcap)
     return -1;
-  j = hash(key) & (tabcap - 1);
+  j = icp_hash_str(key) & (tabcap - 1);
   while(tab[j]) {
     if(!strcmp(*keyof(ud, tab[j] - 1), key))
       return (long)(tab[j] - 1);
