@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,6 +21,9 @@ struct icp_cache {
   enum icp_cache_mode mode;
   int in_tx;
   int in_read;
+  int off;                 /* stopped caching after a fault */
+  char why[ICP_ERR_MAX];   /* the fault, said once */
+  char path[200];
 };
 
 static const char create_sql[] =
@@ -60,6 +64,43 @@ static int exec(sqlite3 *db, const char *sql)
   return sqlite3_exec(db, sql, NULL, NULL, NULL);
 }
 
+/* SQLite results that mean the file cannot be used now, not that it is
+ * not a cache: read-only, full disk, I/O error, a lock held too long */
+static int is_fault(int rc)
+{
+  switch(rc & 0xff) {
+  case SQLITE_READONLY: case SQLITE_FULL: case SQLITE_IOERR:
+  case SQLITE_BUSY: case SQLITE_LOCKED: case SQLITE_CANTOPEN:
+  case SQLITE_PERM:
+    return 1;
+  }
+  return 0;
+}
+
+/* Stops caching for the rest of the run; ICP_EIO with the reason the first
+ * time, ICP_OK (already said) after. */
+static enum icp_status fault(struct icp_cache *c, const char *what,
+                             struct icp_err *err)
+{
+  if(c->off)
+    return ICP_OK;
+  c->off = 1;
+  snprintf(c->why, sizeof(c->why), "cache %s: %s: %s; going on without "
+           "caching", c->path, what, c->db ? sqlite3_errmsg(c->db) :
+           "cannot open");
+  if(c->db && (c->in_tx || c->in_read))
+    exec(c->db, "ROLLBACK");
+  c->in_tx = c->in_read = 0;
+  return icp_err_set(err, ICP_EIO, "%s", c->why);
+}
+
+const char *icp_cache_fault(const struct icp_cache *c)
+{
+  if(c && c->pg)
+    return icp_cache_pg_fault(c->pg);
+  return c && c->off ? c->why : NULL;
+}
+
 enum icp_status icp_cache_open(struct icp_cache **out, const char *path,
                                enum icp_cache_mode mode,
                                struct icp_err *err)
@@ -81,6 +122,7 @@ enum icp_status icp_cache_open(struct icp_cache **out, const char *path,
     *out = c;
     return ICP_OK;
   }
+  snprintf(c->path, sizeof(c->path), "%s", path);
   if(mode == ICP_CACHE_OFFLINE)
     flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   else
@@ -92,6 +134,11 @@ enum icp_status icp_cache_open(struct icp_cache **out, const char *path,
     c->db = NULL;
     rc = sqlite3_open_v2(":memory:", &c->db, SQLITE_OPEN_READWRITE |
                          SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+  }
+  if(rc != SQLITE_OK && mode != ICP_CACHE_OFFLINE && is_fault(rc)) {
+    fault(c, "cannot open", err);
+    *out = c;
+    return ICP_OK; /* the caller reads icp_cache_fault */
   }
   if(rc != SQLITE_OK) {
     enum icp_status st = db_err(c, path, "cannot open", err);
@@ -118,10 +165,16 @@ enum icp_status icp_cache_open(struct icp_cache **out, const char *path,
   exec(c->db, "PRAGMA mmap_size=268435456");
   if(mode != ICP_CACHE_OFFLINE) {
     /* WAL lets readers and one writer of another process go on at once */
-    if(exec(c->db, "PRAGMA journal_mode=WAL") ||
-       exec(c->db, "PRAGMA synchronous=NORMAL") ||
-       exec(c->db, create_sql)) {
-      enum icp_status st = db_err(c, path, "cannot set up", err);
+    if((rc = exec(c->db, "PRAGMA journal_mode=WAL")) ||
+       (rc = exec(c->db, "PRAGMA synchronous=NORMAL")) ||
+       (rc = exec(c->db, create_sql))) {
+      enum icp_status st;
+      if(is_fault(rc)) {
+        fault(c, "cannot set up", err);
+        *out = c;
+        return ICP_OK;
+      }
+      st = db_err(c, path, "cannot set up", err);
       icp_cache_close(c);
       return st;
     }
@@ -143,6 +196,11 @@ enum icp_status icp_cache_open(struct icp_cache **out, const char *path,
                             "(provider, domain, found, fields, fetched_at)"
                             " VALUES (?1, ?2, ?3, ?4, ?5)",
                             -1, &c->put, NULL);
+  if(rc != SQLITE_OK && mode != ICP_CACHE_OFFLINE && is_fault(rc)) {
+    fault(c, "cannot set up", err);
+    *out = c;
+    return ICP_OK;
+  }
   if(rc != SQLITE_OK && !(mode == ICP_CACHE_OFFLINE && c->get)) {
     enum icp_status st = db_err(c, path, "not a cache file", err);
     icp_cache_close(c);
@@ -177,7 +235,7 @@ enum icp_status icp_cache_get(struct icp_cache *c, const char *provider,
                             err);
   *hit = ICP_CACHE_MISS;
   *json = NULL;
-  if(c->mode == ICP_CACHE_REFRESH)
+  if(c->mode == ICP_CACHE_REFRESH || c->off)
     return ICP_OK;
   sqlite3_bind_text(c->get, 1, provider, -1, SQLITE_STATIC);
   sqlite3_bind_text(c->get, 2, domain, -1, SQLITE_STATIC);
@@ -202,11 +260,14 @@ enum icp_status icp_cache_get(struct icp_cache *c, const char *provider,
       }
     }
   }
-  else if(rc != SQLITE_DONE)
-    st = icp_err_set(err, ICP_EIO, "cache: read failed: %s",
-                     sqlite3_errmsg(c->db));
   sqlite3_reset(c->get);
   sqlite3_clear_bindings(c->get);
+  if(rc != SQLITE_ROW && rc != SQLITE_DONE && c->mode != ICP_CACHE_OFFLINE &&
+     is_fault(rc))
+    return fault(c, "read failed", err);
+  if(rc != SQLITE_ROW && rc != SQLITE_DONE)
+    st = icp_err_set(err, ICP_EIO, "cache: read failed: %s",
+                     sqlite3_errmsg(c->db));
   return st;
 }
 
@@ -218,7 +279,7 @@ enum icp_status icp_cache_put(struct icp_cache *c, const char *provider,
   size_t n = json ? strlen(json) : 0;
   if(c->pg)
     return icp_cache_pg_put(c->pg, provider, domain, json, now, err);
-  if(c->mode == ICP_CACHE_OFFLINE || !c->put)
+  if(c->mode == ICP_CACHE_OFFLINE || !c->put || c->off)
     return ICP_OK;
   if(n > ROW_MAX)
     return icp_err_set(err, ICP_ELIMIT, "cache: fields of %s too large",
@@ -234,6 +295,8 @@ enum icp_status icp_cache_put(struct icp_cache *c, const char *provider,
   rc = sqlite3_step(c->put);
   sqlite3_reset(c->put);
   sqlite3_clear_bindings(c->put);
+  if(rc != SQLITE_DONE && is_fault(rc))
+    return fault(c, "write failed", err);
   if(rc != SQLITE_DONE)
     return icp_err_set(err, ICP_EIO, "cache: write failed: %s",
                        sqlite3_errmsg(c->db));
@@ -242,7 +305,7 @@ enum icp_status icp_cache_put(struct icp_cache *c, const char *provider,
 
 void icp_cache_read_begin(struct icp_cache *c)
 {
-  if(!c || c->pg || c->in_tx || c->in_read)
+  if(!c || c->pg || c->off || c->in_tx || c->in_read)
     return;
   if(exec(c->db, "BEGIN DEFERRED") == SQLITE_OK)
     c->in_read = 1;
@@ -258,21 +321,28 @@ void icp_cache_read_end(struct icp_cache *c)
 
 enum icp_status icp_cache_begin(struct icp_cache *c, struct icp_err *err)
 {
-  if(c->pg || c->mode == ICP_CACHE_OFFLINE || c->in_tx)
+  int rc;
+  if(c->pg || c->mode == ICP_CACHE_OFFLINE || c->in_tx || c->off)
     return ICP_OK;
-  if(exec(c->db, "BEGIN IMMEDIATE"))
-    return icp_err_set(err, ICP_EIO, "cache: %s", sqlite3_errmsg(c->db));
+  if((rc = exec(c->db, "BEGIN IMMEDIATE")))
+    return is_fault(rc) ? fault(c, "cannot lock", err) :
+           icp_err_set(err, ICP_EIO, "cache: %s", sqlite3_errmsg(c->db));
   c->in_tx = 1;
   return ICP_OK;
 }
 
 enum icp_status icp_cache_commit(struct icp_cache *c, struct icp_err *err)
 {
-  if(!c->in_tx)
+  int rc;
+  if(!c->in_tx || c->off)
     return ICP_OK;
-  c->in_tx = 0;
-  if(exec(c->db, "COMMIT"))
+  if((rc = exec(c->db, "COMMIT"))) {
+    if(is_fault(rc))
+      return fault(c, "cannot commit", err);
+    c->in_tx = 0;
     return icp_err_set(err, ICP_EIO, "cache: %s", sqlite3_errmsg(c->db));
+  }
+  c->in_tx = 0;
   return ICP_OK;
 }
 
@@ -283,10 +353,6 @@ int icp_cache_fresh(int64_t at, int64_t now, int64_t ttl_s)
   return ttl_s <= 0 || (at <= now && now - at <= ttl_s);
 }
 
-const char *icp_cache_fault(const struct icp_cache *c)
-{
-  return c && c->pg ? icp_cache_pg_fault(c->pg) : NULL;
-}
 
 enum icp_status icp_cache_wait(struct icp_cache *c, const char *provider,
                                const char *domain, struct icp_err *err)

@@ -49,9 +49,14 @@ enum icp_status icp_cache_open(struct icp_cache **out, const char *path,
                                struct icp_err *err);
 void icp_cache_close(struct icp_cache *c);
 
-/* Why the cache stopped caching for the rest of the run (said once by the
- * call that met the fault, which returned ICP_EIO; callers exit 2), or
- * NULL while it works. */
+/* Faults: a SQLite cache file that is read-only, a disk that is full and
+ * a lock another process holds past the busy timeout do not stop a run,
+ * nor a PostgreSQL server that vanishes. Outside offline mode, the cache
+ * then stops caching for the rest of the run: the call that met the fault
+ * returns ICP_EIO with the reason (once: say it), every later call is a
+ * quiet miss or no-op, and icp_cache_fault gives the reason (NULL while
+ * the cache works); callers make the exit status 2. A file that is not a
+ * cache is still refused at open. */
 const char *icp_cache_fault(const struct icp_cache *c);
 
 /* Looks up (provider, domain), fresh when fetched within ttl_s seconds of

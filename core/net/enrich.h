@@ -90,8 +90,9 @@ void icp_enrich_set_total(struct icp_enrich *e, size_t total);
 void icp_enrich_summary(const struct icp_enrich *e, FILE *out);
 
 /* Failed requests (after retries), answers that were junk, requests
- * skipped by a breaker or max_requests, and --offline cache misses: any
- * of them means exit status 2. */
+ * skipped by a breaker or max_requests, --offline cache misses, and a
+ * cache that stopped working (the run went on without it): any of them
+ * means exit status 2 (DESIGN §7). */
 long icp_enrich_failures(const struct icp_enrich *e);
 /* Id of the enrich_errors field in the session's schema. */
 int icp_enrich_errors_field(const struct icp_enrich *e);
