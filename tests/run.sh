@@ -3,7 +3,8 @@
 # build: every Criterion unit test binary (ASan+UBSan, leak check on), every
 # end-to-end script in tests/e2e/ (given the sanitized icp), the Lua tests
 # and the rule pack tests of rules/. What the tests load is sanitized too:
-# build/asan/icp.so (ICP_LUA_CPATH; lua5.4 gets libasan preloaded) and
+# build/asan/icp.so (ICP_LUA_CPATH; lua5.4 gets libasan preloaded, and e2e
+# scripts that run lua5.4 preload $ICP_LUA_PRELOAD) and
 # build/asan/enrichers/. Ends with one totals line:
 # "N passed, N failed, N skipped"; every skip is listed with its reason
 # (a script says "SKIP - reason" and ends "N passed, N failed, N skipped";
@@ -11,9 +12,11 @@
 set -u
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:${ASAN_OPTIONS:-}"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+# scripts that run lua5.4 with the module preload ICP_LUA_PRELOAD
 export ICP_LUA_CPATH='build/asan/?.so'
+ICP_LUA_PRELOAD=$(${CC:-cc} -print-file-name=libasan.so)
+export ICP_LUA_PRELOAD
 ICP=build/asan/icp
-ASAN_LIB=$(${CC:-cc} -print-file-name=libasan.so)
 pass=0
 fail=0
 skip=0
@@ -90,7 +93,7 @@ for t in tests/lua/*.lua; do
   name=$(basename "$t" .lua)
   # the sanitized module in the stock interpreter: libasan goes first, and
   # a small quarantine keeps the RSS checks meaningful
-  LD_PRELOAD="$ASAN_LIB" ICP="$ICP" \
+  LD_PRELOAD="$ICP_LUA_PRELOAD" ICP="$ICP" \
     ASAN_OPTIONS="$ASAN_OPTIONS:quarantine_size_mb=4" \
     lua5.4 "$t" >"$log/lua_$name.log" 2>&1
   st=$?

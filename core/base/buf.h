@@ -39,6 +39,15 @@ void icp_buf_reset(struct icp_buf *b);
 enum icp_status icp_buf_add_slow(struct icp_buf *b, const void *p,
                                  size_t n);
 
+/* Fails the build as a failed append would (st is kept unless an error
+ * already is): for a piece lost another way, such as an allocation of the
+ * caller's that failed. */
+static inline void icp_buf_fail(struct icp_buf *b, enum icp_status st)
+{
+  if(!b->err)
+    b->err = st;
+}
+
 /* ICP_OK, or the status of the first append that failed since the last
  * init/reset: read it before the content is used. */
 static inline ICP_WUR enum icp_status icp_buf_status(const struct icp_buf *b)

@@ -78,7 +78,8 @@ static int count(const struct icp_schema *s)
   return __atomic_load_n(&s->n, __ATOMIC_ACQUIRE);
 }
 
-/* Adds a field (the caller holds the lock and knows it is new). */
+/* Adds a field (the caller holds the lock and knows it is new): its id,
+ * -1 when the schema is full, -2 when out of memory. */
 static int add(struct icp_schema *s, const char *name, size_t n,
                enum icp_type type, int origin)
 {
@@ -89,7 +90,7 @@ static int add(struct icp_schema *s, const char *name, size_t n,
   f = &s->f[s->n];
   f->name = malloc(n + 1);
   if(!f->name)
-    return -1;
+    return -2; /* out of memory, not a full schema */
   memcpy(f->name, name, n);
   f->name[n] = 0;
   f->len = (uint32_t)n;
@@ -192,6 +193,8 @@ enum icp_status icp_schema_declare(struct icp_schema *s, const char *name,
   size_t n = strlen(name);
   int added, id = find_or_add(s, name, n, type, ICP_ORIGIN_DECLARED,
                               &added);
+  if(id == -2)
+    return icp_err_set(err, ICP_ENOMEM, "out of memory");
   if(id < 0)
     return icp_err_set(err, ICP_ELIMIT, "too many fields (max %d)",
                        ICP_SCHEMA_MAX);

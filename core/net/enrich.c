@@ -528,6 +528,8 @@ static enum icp_sched_verdict on_answer(void *ud,
   icp_enr_out_reset(&e->out);
   r = pl->d->parse(pl->state, &view, a->status, &hdrs, a->body, a->len,
                    &e->out);
+  if(e->out.nomem && (r == ICP_ENR_OK || r == ICP_ENR_NOT_FOUND))
+    r = ICP_ENR_ERROR; /* a field lost to out of memory: not an answer */
   if(r == ICP_ENR_OK && e->out.n == 0)
     r = ICP_ENR_NOT_FOUND; /* no field at all: never cached as found */
   switch(r) {

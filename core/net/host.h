@@ -59,6 +59,7 @@ struct icp_enr_output {
    * by the normaliser or reported with out_reject), each once */
   char bad[ICP_ENR_OUT_BAD_MAX][48];
   int nbad;
+  int nomem;     /* a value was lost to out of memory: the answer failed */
 };
 
 /* The host table: static, read-only. */

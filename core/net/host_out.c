@@ -47,6 +47,7 @@ void icp_enr_out_reset(struct icp_enr_output *o)
   o->n = 0;
   o->error[0] = 0;
   o->nbad = 0;
+  o->nomem = 0;
 }
 
 /* Notes a value of field name that could not be used (each name once). */
@@ -121,8 +122,10 @@ static struct icp_enr_out_field *slot(struct icp_enr_output *o,
     if(cap > ICP_SCHEMA_MAX)
       return NULL;
     nf = realloc(o->f, cap * sizeof(*nf));
-    if(!nf)
+    if(!nf) {
+      o->nomem = 1;
       return NULL;
+    }
     o->f = nf;
     o->cap = cap;
   }
@@ -170,8 +173,10 @@ static int set_str(struct icp_enr_output *o, const char *name,
   if(!f)
     return -1;
   c = malloc(n + 1);
-  if(!c)
+  if(!c) {
+    o->nomem = 1;
     return -1;
+  }
   memcpy(c, s, n);
   c[n] = 0;
   f->s = c;
@@ -201,15 +206,19 @@ static int list_add(struct icp_enr_output *o, const char *name,
   if(f->v.n == f->cap) {
     size_t cap = f->cap ? f->cap * 2 : 8;
     struct icp_str *ni = realloc(f->items, cap * sizeof(*ni));
-    if(!ni)
+    if(!ni) {
+      o->nomem = 1;
       return -1;
+    }
     f->items = ni;
     f->cap = cap;
     f->v.u.list = ni;
   }
   c = malloc(n + 1);
-  if(!c)
+  if(!c) {
+    o->nomem = 1;
     return -1;
+  }
   memcpy(c, s, n);
   c[n] = 0;
   f->items[f->v.n].p = c;

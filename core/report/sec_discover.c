@@ -176,6 +176,8 @@ void sec_discover(struct icp_buf *b, const struct icp_report *r)
       html_figure_end(b);
       free(list);
     }
+    else
+      icp_buf_fail(b, ICP_ENOMEM); /* no page without its attributes */
   }
   if(cJSON_IsArray(num) && cJSON_GetArraySize(num)) {
     icp_buf_adds(b, "<h3>Numeric columns (Mann-Whitney)</h3><table><tr>"

@@ -100,6 +100,8 @@ void sec_score(struct icp_buf *b, const struct icp_report *r)
       html_figure_end(b);
       free(top);
     }
+    else
+      icp_buf_fail(b, ICP_ENOMEM); /* no page without its top reasons */
   }
   html_section_end(b);
 }

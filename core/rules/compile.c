@@ -173,7 +173,7 @@ static int add_strings(struct cctx *c, int tidx, int line, const char *op,
     at = icp_plan_add_str(p, s, len);
     lua_pop(L, 1);
     if(at < 0)
-      return 0;
+      return 0; /* out of memory: plan.nomem fails the load */
     if(*count == 0)
       *first = at;
     (*count)++;
@@ -590,6 +590,8 @@ void icp_dsl_compile(struct icp_pack *pack)
         r->reads[0] = r->field;
         r->nreads = 1;
       }
+      else /* the field would go unread */
+        pack->plan.nomem = 1;
     }
   }
   for(i = 0; i < pack->nexcl; i++) {
@@ -628,6 +630,9 @@ void icp_dsl_compile(struct icp_pack *pack)
     icp_diags_add(&pack->warnings, "%s:%d: no default route: accounts of "
                   "tiers without a route get none", pack->path,
                   pack->profile_line);
+  if(pack->plan.nomem)
+    icp_diags_add(&pack->diags, "%s: out of memory checking the pack",
+                  pack->path);
   if(!icp_diags_count(&pack->diags))
     mark_needed(pack);
 }

@@ -36,8 +36,10 @@ void icp_plan_free(struct icp_plan *p)
     if((n) == (cap)) {                                                 \
       int nc_ = (cap) ? (cap) * 2 : 16;                                \
       void *np_ = realloc((arr), (size_t)nc_ * sizeof(*(arr)));        \
-      if(!np_)                                                         \
+      if(!np_) {                                                       \
+        p->nomem = 1;                                                  \
         return -1;                                                     \
+      }                                                                \
       (arr) = np_;                                                     \
       (cap) = nc_;                                                     \
     }                                                                  \
@@ -56,8 +58,10 @@ int icp_plan_add_str(struct icp_plan *p, const char *s, size_t n)
   size_t i;
   GROW(p->strs, p->nstrs, p->capstrs);
   c = malloc(n + 1);
-  if(!c)
+  if(!c) {
+    p->nomem = 1;
     return -1;
+  }
   for(i = 0; i < n; i++)
     c[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
   c[n] = 0;

@@ -51,6 +51,7 @@ struct icp_plan {
   int nstrs, capstrs;
   double *nums;
   int nnums, capnums;
+  int nomem;             /* an add failed: the pack must not load */
 };
 
 /* What a LUA node reports besides its outcome. */

@@ -189,8 +189,16 @@ static int reserve(struct pool *P, struct work *s, size_t i)
       return -1;
     for(p = 0; p < P->npacks; p++)
       if(!(s->res[k * (size_t)P->npacks + (size_t)p] =
-             icp_result_new(P->w[0].packs[p])))
+             icp_result_new(P->w[0].packs[p]))) {
+        /* slot k is not counted in capacc: undo it here */
+        while(p--) {
+          icp_result_free(s->res[k * (size_t)P->npacks + (size_t)p]);
+          s->res[k * (size_t)P->npacks + (size_t)p] = NULL;
+        }
+        icp_account_free(s->acc[k]);
+        s->acc[k] = NULL;
         return -1;
+      }
   }
   s->capacc = cap;
   return 0;

@@ -118,7 +118,7 @@ print(string.format("%s %.17g", r.tier, r.score))
 assert(pack:score_file("in.csv", "mod.jsonl"))
 pack:close()
 LUA
-  lua5.4 -e "ROOT='$ROOT' PACK='$PACK'" mod.lua > mod.out 2>&1
+  LD_PRELOAD="${ICP_LUA_PRELOAD:-}" lua5.4 -e "ROOT='$ROOT' PACK='$PACK'" mod.lua > mod.out 2>&1
   check "module: score of exactly 40 is tier C with score 40" \
     [ "$(cat mod.out)" = "C 40" ]
   check "module: score_file writes the CLI's bytes" cmp -s mod.jsonl out_csv.jsonl
