@@ -1,6 +1,7 @@
 #!/bin/sh
-# tests/e2e/failalloc.sh ICP -- the allocation-failure sweep: score, check,
-# report and enrich over the first rows of the sample data, run by
+# tests/e2e/failalloc.sh ICP -- the allocation-failure sweep: score (on the
+# default threads, and with --threads 1), check, report and enrich over the
+# first rows of the sample data, run by
 # build/asan/icp-failalloc (the sanitized icp with tests/alloc/failalloc.c
 # linked in) once per allocation N, failing the Nth. Every run must end
 # without a crash, a sanitizer report or a leak, and a run that exits 0
@@ -54,6 +55,8 @@ run() {
   case $1 in
   score) ICP_FAIL_ALLOC=$2 "$FICP" score --rules "$PACK" \
            --as-of 2026-11-01 "$T/in.csv" -o "$T/$1.out" ;;
+  score1) ICP_FAIL_ALLOC=$2 "$FICP" score --threads 1 --rules "$PACK" \
+            --as-of 2026-11-01 "$T/in.csv" -o "$T/$1.out" ;;
   check) ICP_FAIL_ALLOC=$2 "$FICP" check "$PACK" >"$T/$1.out" ;;
   report) ICP_FAIL_ALLOC=$2 "$FICP" report --html "$T/$1.out" \
             "$T/ref_score.out" ;;
@@ -73,7 +76,7 @@ if [ -n "${FAILALLOC_ONLY:-}" ]; then
   exit 0
 fi
 
-for cmd in ${FAILALLOC_CMDS:-score check report enrich}; do
+for cmd in ${FAILALLOC_CMDS:-score score1 check report enrich}; do
   ICP_ALLOC_COUNT=1 run "$cmd" 0
   st=$?
   total=$(sed -n 's/^icp-alloc-count //p' "$T/$cmd.err" | tail -1)
