@@ -36,7 +36,8 @@ unset ICP_FAIL_ALLOC ICP_ALLOC_COUNT
 python3 "$ROOT/tests/fixture_server.py" --port-file "$T/port" \
   --idle-exit 60 >"$T/server.log" 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null; rm -rf "$T"' EXIT INT TERM
+trap 'kill $SERVER 2>/dev/null; rm -rf "$T"' EXIT
+trap 'exit 1' INT TERM
 i=0
 while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 export ICP_FIXTURE_URL=http://127.0.0.1:$(cat "$T/port")
