@@ -13,7 +13,7 @@ set -u
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:${ASAN_OPTIONS:-}"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 # scripts that run lua5.4 with the module preload ICP_LUA_PRELOAD
-export ICP_LUA_CPATH='build/asan/?.so'
+export ICP_LUA_CPATH="$(pwd)/build/asan/?.so"
 ICP_LUA_PRELOAD=$(${CC:-cc} -print-file-name=libasan.so)
 export ICP_LUA_PRELOAD
 ICP=build/asan/icp

@@ -174,9 +174,12 @@ enum icp_status icp_report_add_file_as(struct icp_report *r,
     return st;
   st = icp_report_add_text(r, name ? name : path, text, len, err);
   free(text);
-  if(!st && r->ninputs < REPORT_INPUTS_MAX &&
-     !(r->inputs[r->ninputs++] = dup_str(name ? name : path)))
-    return icp_err_set(err, ICP_ENOMEM, "out of memory");
+  if(!st && r->ninputs < REPORT_INPUTS_MAX) {
+    char *c = icp_strdup(name ? name : path);
+    if(!c)
+      return icp_err_set(err, ICP_ENOMEM, "out of memory");
+    r->inputs[r->ninputs++] = c;
+  }
   return st;
 }
 
