@@ -67,10 +67,12 @@ run() {
   esac 2>"$T/$1.err"
 }
 
+# report reads what score writes
+run score 0 && cp "$T/score.out" "$T/ref_score.out"
+
 # FAILALLOC_ONLY="CMD N": one run, with the failed allocation's stack
 if [ -n "${FAILALLOC_ONLY:-}" ]; then
   set -- $FAILALLOC_ONLY
-  run score 0 && cp "$T/score.out" "$T/ref_score.out"
   ICP_FAIL_ALLOC_TRACE= run "$1" "$2"
   echo "exit $?"
   cat "$T/$1.err"
