@@ -55,6 +55,15 @@ static inline ICP_WUR enum icp_status icp_buf_status(const struct icp_buf *b)
   return b->err;
 }
 
+/* The content of b for a message, or a note that it was lost: a partial
+ * text is never shown as if it were whole. */
+static inline const char *icp_buf_text(const struct icp_buf *b)
+{
+  if(b->err)
+    return "(text lost: out of memory)";
+  return b->p ? b->p : "";
+}
+
 /* Appends n bytes (the fast path is inline: most appends fit). */
 static inline enum icp_status icp_buf_add(struct icp_buf *b, const void *p,
                                           size_t n)

@@ -79,9 +79,10 @@ int icp_cmd_check(int argc, char **argv)
       printf("%s\n", err.msg);
     for(k = 0; k < icp_pack_nwarnings(pack); k++)
       printf("warning: %s\n", icp_pack_warning(pack, k));
-    if(!st)
-      icp_pack_check_fields(pack, NULL, NULL, print_warning, NULL);
-    if(st)
+    if(!st && icp_pack_check_fields(pack, NULL, NULL, print_warning,
+                                    NULL) < 0)
+      rc = icp_cli_nomem("check"); /* a check not made is never "ok" */
+    else if(st)
       rc = ICP_EXIT_USAGE;
     else
       printf("%s: ok (%s %s: %d rules, %d excludes, %d dimensions, %d "

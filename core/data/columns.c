@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "data/columns.h"
 #include "data/value.h"
 
@@ -144,15 +145,6 @@ void icp_columns_free(struct icp_columns *c)
   free(c);
 }
 
-static char *dup(const char *s)
-{
-  size_t n = strlen(s) + 1;
-  char *p = malloc(n);
-  if(p)
-    memcpy(p, s, n);
-  return p;
-}
-
 enum icp_status icp_columns_add(struct icp_columns *c, const char *field,
                                 const char *from, double scale, int line,
                                 struct icp_err *err)
@@ -175,8 +167,8 @@ enum icp_status icp_columns_add(struct icp_columns *c, const char *field,
     c->cap = cap;
   }
   e = &c->e[c->n];
-  e->field = dup(field);
-  e->from = dup(from);
+  e->field = icp_strdup(field);
+  e->from = icp_strdup(from);
   e->scale = scale;
   e->line = line;
   if(!e->field || !e->from) {

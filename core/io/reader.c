@@ -323,10 +323,11 @@ void icp_reader_utf8(struct icp_reader *r, struct icp_account *a, long line,
     icp_reader_warn(r, line, m);
     return;
   }
-  c = cellstat(r, id);
-  if(!c || c->utf8_told)
+  c = cellstat(r, id); /* NULL when out of memory: said every time */
+  if(c && c->utf8_told)
     return;
-  c->utf8_told = 1;
+  if(c)
+    c->utf8_told = 1;
   snprintf(m, sizeof(m), "%s:%ld: column '%s': invalid UTF-8, written as "
            "U+FFFD (first in this column; later ones are not reported)",
            r->name, line, icp_schema_name(r->schema, id));

@@ -58,10 +58,11 @@ int icp_pack_check_fields(const struct icp_pack *p,
   c.nnames = 0;
   c.told = calloc((size_t)n + 1, 1);
   c.names = malloc(((size_t)n + 1) * sizeof(*c.names));
-  if(!c.told || !c.names) {
+  if(!c.told || !c.names) { /* a check not made is said, never a pass */
     free(c.told);
     free(c.names);
-    return 0;
+    fn(ud, "the fields the pack reads were not checked: out of memory");
+    return -1;
   }
   for(i = 0; i < n; i++) {
     int o = icp_schema_origin(s, i);

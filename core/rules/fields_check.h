@@ -15,7 +15,8 @@
  * (when is_column is given and says so) a column of the input, with
  * "PACK:LINE: rule 'x' reads field 'employes', which is neither canonical
  * nor declared in fields { } (did you mean 'employees'?)". Returns how
- * many. */
+ * many; -1 when out of memory, after one message through fn saying that
+ * the check was not made. */
 int icp_pack_check_fields(const struct icp_pack *p,
                           int (*is_column)(void *ud, int id), void *col_ud,
                           void (*fn)(void *ud, const char *msg), void *ud);

@@ -68,15 +68,6 @@ static void fail(struct report *rp, const char *fmt, ...)
   fprintf(rp->out, "\n");
 }
 
-/* The text of b for a message, or a note that it was lost (the appends are
- * sticky: a partial text is never shown as if it were whole). */
-static const char *text(const struct icp_buf *b)
-{
-  if(icp_buf_status(b))
-    return "(text lost: out of memory)";
-  return b->p ? b->p : "";
-}
-
 /* ---- expectations ---------------------------------------------------------- */
 
 static int rule_index(const struct icp_pack *p, const char *name)
@@ -186,8 +177,8 @@ static void check_set(struct report *rp, lua_State *L, int t,
   lua_set_text(L, t, &exp);
   actual_set(&act, p, r, excludes, want);
   fail(rp, "%s: expected %s%s, got %s", key,
-       mode == 1 ? "to include " : mode == 2 ? "none of " : "", text(&exp),
-       text(&act));
+       mode == 1 ? "to include " : mode == 2 ? "none of " : "",
+       icp_buf_text(&exp), icp_buf_text(&act));
   icp_buf_free(&exp);
   icp_buf_free(&act);
 }
@@ -386,10 +377,10 @@ static void print_coverage(const struct icp_case_opts *o,
   share = n ? (double)both / n : 1;
   fprintf(o->out, "coverage %s: %d/%d rules and excludes fired and not "
           "fired by some case (%.0f%%)", pack_path, both, n, share * 100);
-  if(nf.len)
-    fprintf(o->out, "; never fired: %s", text(&nf));
-  if(nn.len)
-    fprintf(o->out, "; never not fired: %s", text(&nn));
+  if(nf.len || nf.err)
+    fprintf(o->out, "; never fired: %s", icp_buf_text(&nf));
+  if(nn.len || nn.err)
+    fprintf(o->out, "; never not fired: %s", icp_buf_text(&nn));
   fprintf(o->out, "\n");
   if(icp_buf_status(&nf) || icp_buf_status(&nn)) {
     fprintf(o->out, "FAIL %s: coverage names lost (out of memory)\n",

@@ -8,13 +8,15 @@ void icp_explain_actual(FILE *out, const struct icp_pack *p,
                         const struct icp_result *r)
 {
   struct icp_buf b;
+  int any;
   icp_buf_init(&b, 1 << 16);
-  icp_emit_reasons(&b, p, r, p->nrules);
+  icp_emit_reasons(&b, p, r, p->nrules); /* sticky: see icp_buf_text */
+  any = b.len || b.err;
   fprintf(out, "  actual: tier %s%s%s, score %.6g, coverage %.6g, "
           "route %s; %s%s\n", r->tier_name, r->grade ? ", grade " : "",
           r->grade ? r->grade : "", r->score, r->coverage,
-          r->route ? r->route : "none", b.len ? "fired " : "nothing fired",
-          b.len ? b.p : "");
+          r->route ? r->route : "none", any ? "fired " : "nothing fired",
+          any ? icp_buf_text(&b) : "");
   icp_buf_free(&b);
 }
 
@@ -62,8 +64,9 @@ void icp_explain_rule(FILE *out, const struct icp_pack *p,
   fprintf(out, "  why: %s '%s' %s%s%s%s%s%s\n", excl ? "exclude" : "rule",
           excl ? p->excl[idx].name : p->rules[idx].name,
           oname[excl ? r->xoutcome[idx] : r->outcome[idx]],
-          pts.len ? pts.p : "", b.len ? " (" : "", b.len ? b.p : "",
-          b.len ? ")" : "", e ? "; error: " : "");
+          pts.len || pts.err ? icp_buf_text(&pts) : "",
+          b.len || b.err ? " (" : "", b.len || b.err ? icp_buf_text(&b) : "",
+          b.len || b.err ? ")" : "", e ? "; error: " : "");
   if(e)
     fprintf(out, "       %s\n", e);
   icp_buf_free(&b);

@@ -185,6 +185,9 @@ static void dup_cb(void *ud, const char *domain, const struct icp_dupe_at *at,
   icp_buf_init(&b, 1 << 20);
   if(!icp_dupes_format(&b, domain, at, n, (long)n) && b.p)
     fprintf(rs->diag, "duplicate domain %s\n", b.p);
+  else /* never a duplicate left unsaid */
+    fprintf(rs->diag, "duplicate domain %s (where: lost, out of memory)\n",
+            domain);
   icp_buf_free(&b);
   rs->st->duplicates++;
 }
