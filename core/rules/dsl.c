@@ -28,14 +28,21 @@ static struct icp_pack *pack_of(lua_State *L)
   return lua_touserdata(L, lua_upvalueindex(1));
 }
 
+/* Out of memory while reading the pack: a load error, never a part of the
+ * pack quietly missing. */
+static void nomem(struct icp_pack *pack)
+{
+  icp_diags_add(&pack->diags, "%s: out of memory loading the pack",
+                pack->path);
+}
+
 /* A copy of s; when memory runs out, NULL and a load error (a name or a
  * reason that silently went missing would change what the pack means). */
 static char *dupstr(struct icp_pack *pack, const char *s)
 {
   char *c = icp_strdup(s);
   if(!c)
-    icp_diags_add(&pack->diags, "%s: out of memory loading the pack",
-                  pack->path);
+    nomem(pack);
   return c;
 }
 
@@ -349,6 +356,7 @@ static void read_bands(struct icp_pack *pack, lua_State *L, int t,
   }
   r->bands = calloc((size_t)n, sizeof(*r->bands));
   if(!r->bands) {
+    nomem(pack);
     lua_pop(L, 1);
     return;
   }
@@ -698,6 +706,7 @@ static void read_dimensions(struct icp_pack *pack, lua_State *L, int line)
   }
   pack->dims = calloc((size_t)(n ? n : 1), sizeof(*pack->dims));
   if(!pack->dims) {
+    nomem(pack);
     lua_pop(L, 1);
     return;
   }
@@ -751,6 +760,7 @@ static void read_tiers(struct icp_pack *pack, lua_State *L, int line)
   }
   pack->tiers = calloc((size_t)n, sizeof(*pack->tiers));
   if(!pack->tiers) {
+    nomem(pack);
     lua_pop(L, 1);
     return;
   }

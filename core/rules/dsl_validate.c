@@ -57,6 +57,9 @@ int icp_dsl_validate(lua_State *L)
         pack->vset.icp_tiers = malloc(len + 1);
         if(pack->vset.icp_tiers)
           memcpy(pack->vset.icp_tiers, joined, len + 1);
+        else /* a lost setting would change what validate checks */
+          icp_diags_add(&pack->diags, "%s: out of memory loading the pack",
+                        pack->path);
       }
       lua_pop(L, 1);
     }
