@@ -279,6 +279,11 @@ static const struct {
   { ICP_T_STRING, ICP_F_DOMAIN, "a@b@acme.io", "" },
   { ICP_T_STRING, ICP_F_DOMAIN, "@acme.io", "" },
   { ICP_T_STRING, ICP_F_DOMAIN, "123", "" },
+  { ICP_T_STRING, ICP_F_DOMAIN, "acme", "" },          /* one label */
+  { ICP_T_STRING, ICP_F_DOMAIN, "acme.123", "" },      /* numeric TLD */
+  { ICP_T_STRING, ICP_F_DOMAIN, "acme.io1", "acme.io1" },
+  { ICP_T_STRING, ICP_F_DOMAIN, "jane doe@acme.io", "" },
+  { ICP_T_STRING, ICP_F_DOMAIN, "https://evil.io@beta.io/x", "beta.io" },
   { ICP_T_STRING, ICP_F_DOMAIN, "localhost", "" },
   { ICP_T_STRING, ICP_F_DOMAIN, "foo.localhost", "" },
   { ICP_T_STRING, ICP_F_DOMAIN, "127.0.0.1", "" },
