@@ -2,14 +2,8 @@
  * fuzz_serve.c -- libFuzzer target for the request path of `icp serve`
  * and pack:score_json: a body (one JSON account or an array of them) read
  * by the JSONL reader's text entry point, scored and written by
- * core/serve/body.c, exactly as POST /v1/score does.
- *
- *   clang -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -g \
- *     -fsanitize=fuzzer,address,undefined -Icore \
- *     $(pkg-config --cflags lua5.4 libcjson) tests/fuzz/fuzz_serve.c \
- *     $(find core -name '*.c' -not -path 'core/cli/*') \
- *     $(pkg-config --libs lua5.4 libcjson libcurl sqlite3 libmicrohttpd) \
- *     -lm -ldl -lpthread -o build/fuzz_serve && build/fuzz_serve -max_len=65536
+ * core/serve/body.c, exactly as POST /v1/score does. `make fuzz` builds
+ * it (build/fuzz/fuzz_serve) and runs it from tests/fuzz/corpus/fuzz_serve.
  *
  * The first byte picks the batch limit (0-15) and explain; the rest is the
  * body. Every body must end in an answer or a 400/413 status with a
