@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/e2e/failalloc.sh ICP -- the allocation-failure sweep: score (on the
-# default threads, and with --threads 1), check, report and enrich over the
-# first rows of the sample data, run by
+# default threads, and with --threads 1), check, report (of a scored file,
+# and scoring the accounts itself with --rules) and enrich over the first
+# rows of the sample data, run by
 # build/asan/icp-failalloc (the sanitized icp with tests/alloc/failalloc.c
 # linked in) once per allocation N, failing the Nth. Every run must end
 # without a crash, a sanitizer report or a leak, and a run that exits 0
@@ -49,26 +50,32 @@ head -6 "$ROOT/tests/data/accounts.csv" >"$T/in.csv"
 PACK=$ROOT/rules/b2b_saas.lua
 
 # run NAME N: one run of command NAME failing allocation N (0: none); its
-# output goes to $T/NAME.out (file or stdout), stderr to $T/NAME.err
+# output goes to $T/NAME.out (written as NAME.jsonl where -o wants a .csv
+# or .jsonl name, then moved), stderr to $T/NAME.err
 run() {
-  rm -f "$T/$1.out" "$T/cache.sqlite"
+  rm -f "$T/$1.out" "$T/$1.jsonl" "$T/cache.sqlite"
   export ICP_CACHE_PATH=$T/cache.sqlite
   case $1 in
   score) ICP_FAIL_ALLOC=$2 "$FICP" score --rules "$PACK" \
-           --as-of 2026-11-01 "$T/in.csv" -o "$T/$1.out" ;;
+           --as-of 2026-11-01 "$T/in.csv" -o "$T/$1.jsonl" ;;
   score1) ICP_FAIL_ALLOC=$2 "$FICP" score --threads 1 --rules "$PACK" \
-            --as-of 2026-11-01 "$T/in.csv" -o "$T/$1.out" ;;
+            --as-of 2026-11-01 "$T/in.csv" -o "$T/$1.jsonl" ;;
   check) ICP_FAIL_ALLOC=$2 "$FICP" check "$PACK" >"$T/$1.out" ;;
   report) ICP_FAIL_ALLOC=$2 "$FICP" report --html "$T/$1.out" \
-            "$T/ref_score.out" ;;
+            "$T/ref_score.jsonl" ;;
+  report_rules) ICP_FAIL_ALLOC=$2 "$FICP" report --html "$T/$1.out" \
+                  --rules "$PACK" --as-of 2026-11-01 "$T/in.csv" ;;
   enrich) ICP_FAIL_ALLOC=$2 "$FICP" enrich \
             --providers "$ROOT/rules/providers_fixture.lua" "$T/in.csv" \
-            -o "$T/$1.out" ;;
+            -o "$T/$1.jsonl" ;;
   esac 2>"$T/$1.err"
+  set -- "$1" $?
+  [ -e "$T/$1.jsonl" ] && mv "$T/$1.jsonl" "$T/$1.out"
+  return "$2"
 }
 
 # report reads what score writes
-run score 0 && cp "$T/score.out" "$T/ref_score.out"
+run score 0 && cp "$T/score.out" "$T/ref_score.jsonl"
 
 # FAILALLOC_ONLY="CMD N": one run, with the failed allocation's stack
 if [ -n "${FAILALLOC_ONLY:-}" ]; then
@@ -79,7 +86,7 @@ if [ -n "${FAILALLOC_ONLY:-}" ]; then
   exit 0
 fi
 
-for cmd in ${FAILALLOC_CMDS:-score score1 check report enrich}; do
+for cmd in ${FAILALLOC_CMDS:-score score1 check report report_rules enrich}; do
   ICP_ALLOC_COUNT=1 run "$cmd" 0
   st=$?
   total=$(sed -n 's/^icp-alloc-count //p' "$T/$cmd.err" | tail -1)
