@@ -38,8 +38,8 @@ static const char usage[] =
   "                      the top of the page\n"
   "\n"
   "exit status: 0 ok, 1 usage error or unreadable input, 3 nothing could\n"
-  "be done; running validate, 4 when a review is due (the page is\n"
-  "written).\n";
+  "be done; running score or validate, 2 when it skipped rows (and 4\n"
+  "when a review is due); the page is written.\n";
 
 /* A temporary file name with suffix (".json", ".jsonl"); the file exists
  * and is empty. 0 on failure. */
@@ -109,7 +109,9 @@ static int give_pack(struct icp_report *r, const char *rules)
   struct icp_err err;
   int ok = pack && !icp_pack_load_file(pack, rules, &err) &&
            !icp_report_set_pack(r, pack);
-  if(pack && !ok)
+  if(!pack)
+    icp_cli_nomem("report");
+  else if(!ok)
     fprintf(stderr, "icp report: %s: cannot read the pack\n", rules);
   icp_pack_free(pack);
   icp_schema_free(schema);
@@ -315,6 +317,8 @@ int icp_cmd_report(int argc, char **argv)
   fprintf(stderr, "icp report: wrote %s (%zu bytes)\n", html, page.len);
   if(run_rc == ICP_EXIT_REVIEW)
     rc = ICP_EXIT_REVIEW;
+  else if(run_rc == ICP_EXIT_PARTIAL) /* rows skipped: the page says less */
+    rc = ICP_EXIT_PARTIAL;
 done:
   if(*tmp)
     remove(tmp);
