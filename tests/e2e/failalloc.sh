@@ -34,14 +34,22 @@ export ASAN_OPTIONS="detect_leaks=1:exitcode=86:abort_on_error=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:exitcode=87"
 unset ICP_FAIL_ALLOC ICP_ALLOC_COUNT
 
-python3 "$ROOT/tests/fixture_server.py" --port-file "$T/port" \
-  --idle-exit 60 >"$T/server.log" 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; rm -rf "$T"' EXIT
+# the fixture server for enrich, started when enrich's turn comes (it
+# stops by itself after 60 s without a request: the other commands' sweeps
+# may take longer than that)
+SERVER=
+trap '[ -n "$SERVER" ] && kill $SERVER 2>/dev/null; rm -rf "$T"' EXIT
 trap 'exit 1' INT TERM
-i=0
-while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-export ICP_FIXTURE_URL=http://127.0.0.1:$(cat "$T/port")
+server() {
+  [ -n "$SERVER" ] && kill -0 "$SERVER" 2>/dev/null && return
+  rm -f "$T/port"
+  python3 "$ROOT/tests/fixture_server.py" --port-file "$T/port" \
+    --idle-exit 60 >"$T/server.log" 2>&1 &
+  SERVER=$!
+  i=0
+  while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+  export ICP_FIXTURE_URL=http://127.0.0.1:$(cat "$T/port")
+}
 export CLEARBIT_API_KEY=sk_sweep_clearbit_1a2b3c PDL_API_KEY=pdl_sweep_key_4d5e6f
 export BUILTWITH_API_KEY=bw_sweep_key_7a8b9c
 export ICP_ENRICHER_PATH=$(dirname "$ICP")/enrichers
@@ -55,6 +63,7 @@ PACK=$ROOT/rules/b2b_saas.lua
 run() {
   rm -f "$T/$1.out" "$T/$1.jsonl" "$T/cache.sqlite"
   export ICP_CACHE_PATH=$T/cache.sqlite
+  [ "$1" = enrich ] && server
   case $1 in
   score) ICP_FAIL_ALLOC=$2 "$FICP" score --rules "$PACK" \
            --as-of 2026-11-01 "$T/in.csv" -o "$T/$1.jsonl" ;;
