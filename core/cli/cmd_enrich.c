@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "base/buf.h"
+#include "base/file.h"
 #include "cli/cli.h"
 #include "data/account.h"
 #include "data/provenance.h"
@@ -256,22 +257,23 @@ static enum icp_status write_batch(struct writer *w,
 
 /* ---- the command -------------------------------------------------------- */
 
-/* Lines of a regular file (an estimate of its records, for progress). */
+static int add_newlines(void *ctx, const char *p, size_t n)
+{
+  size_t *lines = ctx, i;
+  for(i = 0; i < n; i++)
+    *lines += p[i] == '\n';
+  return 0;
+}
+
+/* Lines of a regular file (an estimate of its records, for progress; 0
+ * when it cannot be read: the reader then says why). */
 static size_t count_lines(const char *path)
 {
   struct stat st;
-  FILE *f;
-  char buf[65536];
-  size_t n, lines = 0, i;
-  if(!strcmp(path, "-") || stat(path, &st) || !S_ISREG(st.st_mode))
+  size_t lines = 0;
+  if(!strcmp(path, "-") || stat(path, &st) || !S_ISREG(st.st_mode) ||
+     icp_file_scan(path, add_newlines, &lines, NULL))
     return 0;
-  f = fopen(path, "rb");
-  if(!f)
-    return 0;
-  while((n = fread(buf, 1, sizeof(buf), f)) > 0)
-    for(i = 0; i < n; i++)
-      lines += buf[i] == '\n';
-  fclose(f);
   return lines;
 }
 

@@ -5,6 +5,7 @@
 
 #include <lauxlib.h>
 
+#include "base/file.h"
 #include "base/suggest.h"
 #include "rules/columns_file.h"
 #include "rules/rules.h"

@@ -1,5 +1,4 @@
 /* pack.c -- creating, loading and freeing rule packs. */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,50 +140,6 @@ void icp_pack_free(struct icp_pack *pack)
   free(pack->names.slot);
   icp_diags_free(&pack->warnings);
   free(pack);
-}
-
-enum icp_status icp_read_file(const char *path, size_t max, char **out,
-                              size_t *len, struct icp_err *err)
-{
-  FILE *fp = fopen(path, "rb");
-  char *buf = NULL;
-  size_t n = 0, cap = 0;
-  if(!fp)
-    return icp_err_set(err, ICP_EIO, "%s: %s", path, strerror(errno));
-  for(;;) {
-    size_t got;
-    if(n + 4096 + 1 > cap) {
-      char *nb;
-      cap = cap ? cap * 2 : 65536;
-      nb = realloc(buf, cap);
-      if(!nb) {
-        free(buf);
-        fclose(fp);
-        return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", path);
-      }
-      buf = nb;
-    }
-    got = fread(buf + n, 1, cap - n - 1, fp);
-    n += got;
-    if(n > max) {
-      free(buf);
-      fclose(fp);
-      return icp_err_set(err, ICP_ELIMIT, "%s: larger than %zu bytes", path,
-                         max);
-    }
-    if(got == 0)
-      break;
-  }
-  if(ferror(fp)) {
-    free(buf);
-    fclose(fp);
-    return icp_err_set(err, ICP_EIO, "%s: read error", path);
-  }
-  fclose(fp);
-  buf[n] = 0;
-  *out = buf;
-  *len = n;
-  return ICP_OK;
 }
 
 /* "name": as JSON, owned by the caller */

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "icp.h"
+#include "base/file.h"  /* icp_read_file, which packs are read with */
 #include "rules/pack.h"
 
 #define ICP_PACK_TEXT_MAX (4u << 20)
@@ -46,10 +47,5 @@ const char *icp_pack_warning(const struct icp_pack *pack, int i);
 /* The date (days since the epoch) that within_days, older_than_days and
  * decay count from; today unless set. */
 void icp_pack_set_as_of(struct icp_pack *pack, int32_t day);
-
-/* Reads a whole file into a NUL-terminated malloc'd buffer (at most max
- * bytes); the caller frees it. */
-enum icp_status icp_read_file(const char *path, size_t max, char **out,
-                              size_t *len, struct icp_err *err);
 
 #endif

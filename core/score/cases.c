@@ -6,6 +6,7 @@
 
 #include <lauxlib.h>
 
+#include "base/file.h"
 #include "data/value.h"
 #include "rules/dsl.h"
 #include "rules/lua_account.h"

@@ -7,11 +7,13 @@
 
 #include <cjson/cJSON.h>
 
+#include "base/file.h"
 #include "rules/pack.h"
 #include "score/emit.h"
 #include "score/golden.h"
 
-#define LINE_MAX_BYTES (1u << 20)
+/* a snapshot is read whole, at most this big */
+#define SNAPSHOT_MAX ((size_t)1 << 30)
 
 struct snap {
   char *key;            /* domain#n or @source */
@@ -148,87 +150,83 @@ static char *names_of(const cJSON *obj)
   return out; /* NULL: out of memory or past the cap */
 }
 
+/* One line of the snapshot (without its newline) into g. */
+static enum icp_status snap_line(struct golden *g, const char *path,
+                                 long lineno, const char *p, size_t n,
+                                 struct icp_err *err)
+{
+  cJSON *j, *d, *sc, *ti, *ro, *fi, *un, *so;
+  struct snap *s;
+  const char *key;
+  j = cJSON_ParseWithLengthOpts(p, n, NULL, 0);
+  if(!j)
+    return icp_err_set(err, ICP_EINVAL, "%s:%ld: not a scored account "
+                       "(JSON)", path, lineno);
+  d = cJSON_GetObjectItemCaseSensitive(j, "domain");
+  sc = cJSON_GetObjectItemCaseSensitive(j, "score");
+  ti = cJSON_GetObjectItemCaseSensitive(j, "tier");
+  ro = cJSON_GetObjectItemCaseSensitive(j, "route");
+  fi = cJSON_GetObjectItemCaseSensitive(j, "fired");
+  un = cJSON_GetObjectItemCaseSensitive(j, "unknown");
+  so = cJSON_GetObjectItemCaseSensitive(j, "source");
+  if(!cJSON_IsNumber(sc) || !cJSON_IsString(ti)) {
+    cJSON_Delete(j);
+    return icp_err_set(err, ICP_EINVAL, "%s:%ld: not a scored account "
+                       "(no score or tier)", path, lineno);
+  }
+  /* occurrence counting for snapshot keys reuses next_key's table */
+  key = next_key(g, cJSON_IsString(d) ? d->valuestring : NULL,
+                 cJSON_IsString(so) ? so->valuestring : "?");
+  if(g->n == g->cap || !key) {
+    size_t cap = g->cap ? g->cap * 2 : 1024;
+    struct snap *ns = key ? realloc(g->s, cap * sizeof(*ns)) : NULL;
+    if(!ns) {
+      cJSON_Delete(j);
+      return icp_err_set(err, ICP_ENOMEM, "out of memory");
+    }
+    g->s = ns;
+    g->cap = cap;
+  }
+  s = &g->s[g->n];
+  memset(s, 0, sizeof(*s));
+  s->key = icp_strdup(key);
+  s->score = sc->valuedouble;
+  s->tier = icp_strdup(ti->valuestring);
+  s->route = cJSON_IsString(ro) ? icp_strdup(ro->valuestring) : NULL;
+  s->fired = names_of(fi);
+  s->unknown = names_of(un);
+  cJSON_Delete(j);
+  g->n++; /* free_golden frees what was copied */
+  if(!s->key || !s->tier || (cJSON_IsString(ro) && !s->route) ||
+     !s->fired || !s->unknown ||
+     tab_put(&g->tab, &g->tabcap, g->n - 1, s->key, g->n - 1, snap_key, g))
+    return icp_err_set(err, ICP_ENOMEM, "out of memory");
+  return ICP_OK;
+}
+
 static enum icp_status load_snapshot(struct golden *g, const char *path,
                                      struct icp_err *err)
 {
-  FILE *fp = fopen(path, "rb");
-  char *buf;
+  char *text;
+  const char *p, *end;
+  size_t len;
   long lineno = 0;
-  struct golden *self = g;
-  if(!fp) {
-    if(errno == ENOENT && g->o->update)
-      return ICP_OK;
-    return icp_err_set(err, ICP_EIO, "%s: %s", path, strerror(errno));
-  }
-  buf = malloc(LINE_MAX_BYTES);
-  if(!buf) {
-    fclose(fp);
-    return icp_err_set(err, ICP_ENOMEM, "out of memory");
-  }
-  /* occurrence counting for snapshot keys reuses next_key's table */
-  while(fgets(buf, LINE_MAX_BYTES, fp)) {
-    cJSON *j, *d, *sc, *ti, *ro, *fi, *un, *so;
-    struct snap *s;
-    const char *key;
+  enum icp_status st = icp_read_file(path, SNAPSHOT_MAX, &text, &len, err);
+  if(st == ICP_EIO && errno == ENOENT && g->o->update)
+    return ICP_OK;
+  if(st)
+    return st;
+  for(p = text, end = text + len; p < end && !st;) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    const char *e = nl ? nl : end;
     lineno++;
-    if(buf[0] == '\n' || !buf[0])
-      continue;
-    j = cJSON_ParseWithOpts(buf, NULL, 0);
-    if(!j) {
-      free(buf);
-      fclose(fp);
-      return icp_err_set(err, ICP_EINVAL, "%s:%ld: not a scored account "
-                         "(JSON)", path, lineno);
-    }
-    d = cJSON_GetObjectItemCaseSensitive(j, "domain");
-    sc = cJSON_GetObjectItemCaseSensitive(j, "score");
-    ti = cJSON_GetObjectItemCaseSensitive(j, "tier");
-    ro = cJSON_GetObjectItemCaseSensitive(j, "route");
-    fi = cJSON_GetObjectItemCaseSensitive(j, "fired");
-    un = cJSON_GetObjectItemCaseSensitive(j, "unknown");
-    so = cJSON_GetObjectItemCaseSensitive(j, "source");
-    if(!cJSON_IsNumber(sc) || !cJSON_IsString(ti)) {
-      cJSON_Delete(j);
-      free(buf);
-      fclose(fp);
-      return icp_err_set(err, ICP_EINVAL, "%s:%ld: not a scored account "
-                         "(no score or tier)", path, lineno);
-    }
-    key = next_key(self, cJSON_IsString(d) ? d->valuestring : NULL,
-                   cJSON_IsString(so) ? so->valuestring : "?");
-    if(g->n == g->cap || !key) {
-      size_t cap = g->cap ? g->cap * 2 : 1024;
-      struct snap *ns = key ? realloc(g->s, cap * sizeof(*ns)) : NULL;
-      if(!ns) {
-        cJSON_Delete(j);
-        free(buf);
-        fclose(fp);
-        return icp_err_set(err, ICP_ENOMEM, "out of memory");
-      }
-      g->s = ns;
-      g->cap = cap;
-    }
-    s = &g->s[g->n];
-    memset(s, 0, sizeof(*s));
-    s->key = icp_strdup(key);
-    s->score = sc->valuedouble;
-    s->tier = icp_strdup(ti->valuestring);
-    s->route = cJSON_IsString(ro) ? icp_strdup(ro->valuestring) : NULL;
-    s->fired = names_of(fi);
-    s->unknown = names_of(un);
-    cJSON_Delete(j);
-    if(!s->key || !s->tier || (cJSON_IsString(ro) && !s->route) ||
-       !s->fired || !s->unknown ||
-       tab_put(&g->tab, &g->tabcap, g->n, s->key, g->n, snap_key, g)) {
-      g->n++; /* free_golden frees what was copied */
-      free(buf);
-      fclose(fp);
-      return icp_err_set(err, ICP_ENOMEM, "out of memory");
-    }
-    g->n++;
+    if(e > p)
+      st = snap_line(g, path, lineno, p, (size_t)(e - p), err);
+    p = nl ? nl + 1 : end;
   }
-  free(buf);
-  fclose(fp);
+  free(text);
+  if(st)
+    return st;
   /* the new run counts occurrences from zero again */
   {
     size_t i;
