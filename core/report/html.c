@@ -30,7 +30,7 @@ static const char css[] =
   "@media print{body{margin:0;max-width:none}h2{break-after:avoid}"
   "svg{border:none}}";
 
-void html_text(struct icp_buf *b, const char *s)
+void icpi_html_text(struct icp_buf *b, const char *s)
 {
   if(!s)
     return;
@@ -45,7 +45,7 @@ void html_text(struct icp_buf *b, const char *s)
     }
 }
 
-void html_num(struct icp_buf *b, double v, int decimals)
+void icpi_html_num(struct icp_buf *b, double v, int decimals)
 {
   if(!isfinite(v))
     icp_buf_adds(b, "&ndash;");
@@ -53,7 +53,7 @@ void html_num(struct icp_buf *b, double v, int decimals)
     icp_buf_printf(b, "%.*f", decimals, v);
 }
 
-void html_pct(struct icp_buf *b, double v)
+void icpi_html_pct(struct icp_buf *b, double v)
 {
   if(!isfinite(v))
     icp_buf_adds(b, "&ndash;");
@@ -61,7 +61,7 @@ void html_pct(struct icp_buf *b, double v)
     icp_buf_printf(b, "%.1f%%", 100 * v);
 }
 
-void html_open(struct icp_buf *b, const char *title)
+void icpi_html_open(struct icp_buf *b, const char *title)
 {
   icp_buf_adds(b, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
                "<meta charset=\"utf-8\">"
@@ -69,58 +69,58 @@ void html_open(struct icp_buf *b, const char *title)
                "<meta http-equiv=\"Content-Security-Policy\" "
                "content=\"default-src 'none'; style-src 'unsafe-inline'; "
                "img-src data:\"><title>");
-  html_text(b, title);
+  icpi_html_text(b, title);
   icp_buf_adds(b, "</title><style>");
   icp_buf_adds(b, css);
   icp_buf_adds(b, "</style></head><body>\n<h1>");
-  html_text(b, title);
+  icpi_html_text(b, title);
   icp_buf_adds(b, "</h1>\n");
 }
 
-void html_close(struct icp_buf *b)
+void icpi_html_close(struct icp_buf *b)
 {
   icp_buf_adds(b, "<p class=\"note\">Made by icp " ICP_VERSION
                ". Every chart's numbers are in the table beside it.</p>"
                "\n</body></html>\n");
 }
 
-void html_section(struct icp_buf *b, const char *id, const char *title,
-                  const char *intro)
+void icpi_html_section(struct icp_buf *b, const char *id, const char *title,
+                       const char *intro)
 {
   icp_buf_printf(b, "<section id=\"%s\"><h2>", id);
-  html_text(b, title);
+  icpi_html_text(b, title);
   icp_buf_adds(b, "</h2>\n");
   if(intro) {
     icp_buf_adds(b, "<p class=\"note\">");
-    html_text(b, intro);
+    icpi_html_text(b, intro);
     icp_buf_adds(b, "</p>\n");
   }
 }
 
-void html_section_end(struct icp_buf *b)
+void icpi_html_section_end(struct icp_buf *b)
 {
   icp_buf_adds(b, "</section>\n");
 }
 
-void html_figure(struct icp_buf *b, const char *title)
+void icpi_html_figure(struct icp_buf *b, const char *title)
 {
   icp_buf_adds(b, "<figure><figcaption>");
-  html_text(b, title);
+  icpi_html_text(b, title);
   icp_buf_adds(b, "</figcaption>\n");
 }
 
-void html_figure_end(struct icp_buf *b)
+void icpi_html_figure_end(struct icp_buf *b)
 {
   icp_buf_adds(b, "</figure>\n");
 }
 
-double jnum(const cJSON *o, const char *key)
+double icpi_jnum(const cJSON *o, const char *key)
 {
   const cJSON *v = o ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
   return cJSON_IsNumber(v) ? v->valuedouble : NAN;
 }
 
-const char *jstr(const cJSON *o, const char *key)
+const char *icpi_jstr(const cJSON *o, const char *key)
 {
   const cJSON *v = o ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
   return cJSON_IsString(v) ? v->valuestring : NULL;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/file.h"
 #include "rules/rules.h"
 #include "report/report_impl.h"
 
@@ -23,7 +24,7 @@ void icp_report_free(struct icp_report *r)
   free(r->validate_name);
   free(r->diff_name);
   free(r->discover_name);
-  scored_free(r);
+  icpi_scored_free(r);
   free(r);
 }
 
@@ -50,8 +51,8 @@ static void count_add(struct count *c, int *n, int cap, const char *name)
 /* One scored account (a JSONL line of `icp score`). */
 static int add_scored(struct icp_report *r, const cJSON *o)
 {
-  const char *tier = jstr(o, "tier"), *arm = jstr(o, "arm");
-  double score = jnum(o, "score");
+  const char *tier = icpi_jstr(o, "tier"), *arm = icpi_jstr(o, "arm");
+  double score = icpi_jnum(o, "score");
   const cJSON *fired = cJSON_GetObjectItemCaseSensitive(o, "fired");
   const cJSON *pack = cJSON_GetObjectItemCaseSensitive(o, "pack");
   const cJSON *f;
@@ -68,10 +69,10 @@ static int add_scored(struct icp_report *r, const cJSON *o)
       count_add(r->reasons, &r->nreasons, REPORT_REASONS_MAX, f->string);
   if(arm && (!strcmp(arm, "A") || !strcmp(arm, "B")))
     r->arms[arm[0] == 'B']++;
-  scored_add(r, o);
-  if(!*r->pack && jstr(pack, "name"))
-    snprintf(r->pack, sizeof(r->pack), "%s %s", jstr(pack, "name"),
-             jstr(pack, "version") ? jstr(pack, "version") : "");
+  icpi_scored_add(r, o);
+  if(!*r->pack && icpi_jstr(pack, "name"))
+    snprintf(r->pack, sizeof(r->pack), "%s %s", icpi_jstr(pack, "name"),
+             icpi_jstr(pack, "version") ? icpi_jstr(pack, "version") : "");
   return 1;
 }
 
@@ -197,8 +198,8 @@ static void nav(struct icp_buf *out, int on, const char *id,
 enum icp_status icp_report_render(const struct icp_report *r,
                                   const char *title, struct icp_buf *out)
 {
-  html_open(out, title ? title : "ICP report");
-  sec_summary(out, r);
+  icpi_html_open(out, title ? title : "ICP report");
+  icpi_sec_summary(out, r);
   icp_buf_adds(out, "<p class=\"meta\">Sections:");
   nav(out, r->validate != NULL, "flags", "review flags");
   nav(out, r->validate != NULL, "validate", "validation");
@@ -212,18 +213,18 @@ enum icp_status icp_report_render(const struct icp_report *r,
   nav(out, r->discover != NULL, "discover", "discovery");
   icp_buf_adds(out, "</p>\n");
   if(r->validate)
-    sec_flags(out, r);
+    icpi_sec_flags(out, r);
   if(r->validate)
-    sec_validate(out, r);
+    icpi_sec_validate(out, r);
   if(r->scored)
-    sec_score(out, r);
+    icpi_sec_score(out, r);
   if(r->scored)
-    sec_accounts(out, r);
+    icpi_sec_accounts(out, r);
   if(r->diff)
-    sec_diff(out, r);
+    icpi_sec_diff(out, r);
   if(r->discover)
-    sec_discover(out, r);
-  html_close(out);
+    icpi_sec_discover(out, r);
+  icpi_html_close(out);
   /* every append above is sticky: one that failed fails the page */
   return icp_buf_status(out);
 }

@@ -81,43 +81,43 @@ struct icp_report {
 
 /* Adds what the summary, top accounts, workload, exclusions, coverage and
  * grade sections need from one scored account (a JSONL object). */
-void scored_add(struct icp_report *r, const cJSON *o);
-void scored_free(struct icp_report *r);
+void icpi_scored_add(struct icp_report *r, const cJSON *o);
+void icpi_scored_free(struct icp_report *r);
 /* Tier order: the pack's tiers best first (or, without the pack, by the
  * best score seen), then unranked, excluded, insufficient_data. Fills idx
  * with indices into r->tiers; returns their number. */
-int scored_tier_order(const struct icp_report *r, int *idx);
+int icpi_scored_tier_order(const struct icp_report *r, int *idx);
 /* Per field (when the pack is known): accounts where a rule reading it was
  * unknown, and those whose tier would rise if it were filled and those
  * rules fired. Returns the number of fields; the arrays are borrowed. */
-int scored_fields(const struct icp_report *r, const char *const **names,
-                  const long **unknown, const long **moves,
-                  const double **weight);
+int icpi_scored_fields(const struct icp_report *r, const char *const **names,
+                       const long **unknown, const long **moves,
+                       const double **weight);
 /* The first two ranked tiers (the ICP, e.g. A and B) for the summary;
  * returns how many (0..2). */
-int scored_icp_tiers(const struct icp_report *r, const char **names);
+int icpi_scored_icp_tiers(const struct icp_report *r, const char **names);
 
 /* ---- html.c ------------------------------------------------------------ */
 
 /* Escaped text (& < > " '). */
-void html_text(struct icp_buf *b, const char *s);
+void icpi_html_text(struct icp_buf *b, const char *s);
 /* A number with the given decimals, or an en dash when not finite. */
-void html_num(struct icp_buf *b, double v, int decimals);
+void icpi_html_num(struct icp_buf *b, double v, int decimals);
 /* A percentage of a fraction (0.123 -> 12.3%), or an en dash. */
-void html_pct(struct icp_buf *b, double v);
-void html_open(struct icp_buf *b, const char *title);
-void html_close(struct icp_buf *b);
+void icpi_html_pct(struct icp_buf *b, double v);
+void icpi_html_open(struct icp_buf *b, const char *title);
+void icpi_html_close(struct icp_buf *b);
 /* <section><h2>title</h2> ... </section> */
-void html_section(struct icp_buf *b, const char *id, const char *title,
-                  const char *intro);
-void html_section_end(struct icp_buf *b);
+void icpi_html_section(struct icp_buf *b, const char *id, const char *title,
+                       const char *intro);
+void icpi_html_section_end(struct icp_buf *b);
 /* A figure: the chart and its table side by side, with a caption. */
-void html_figure(struct icp_buf *b, const char *title);
-void html_figure_end(struct icp_buf *b);
+void icpi_html_figure(struct icp_buf *b, const char *title);
+void icpi_html_figure_end(struct icp_buf *b);
 
 /* Numbers of a cJSON member, NaN when missing or null. */
-double jnum(const cJSON *o, const char *key);
-const char *jstr(const cJSON *o, const char *key);
+double icpi_jnum(const cJSON *o, const char *key);
+const char *icpi_jstr(const cJSON *o, const char *key);
 
 /* ---- svg.c ------------------------------------------------------------- */
 
@@ -129,43 +129,44 @@ struct series {
 
 /* Vertical bars, one per label, of series[0] (optionally with intervals),
  * and an optional horizontal reference line (NaN for none). */
-void svg_bars(struct icp_buf *b, const char *title, const char *xlabel,
-              const char *ylabel, const char *const *labels, int n,
-              const struct series *s, double ref, int percent);
+void icpi_svg_bars(struct icp_buf *b, const char *title, const char *xlabel,
+                   const char *ylabel, const char *const *labels, int n,
+                   const struct series *s, double ref, int percent);
 /* Horizontal bars (long labels), value axis along the bottom. */
-void svg_hbars(struct icp_buf *b, const char *title, const char *xlabel,
-               const char *ylabel, const char *const *labels, int n,
-               const struct series *s, double ref, int percent);
+void icpi_svg_hbars(struct icp_buf *b, const char *title, const char *xlabel,
+                    const char *ylabel, const char *const *labels, int n,
+                    const struct series *s, double ref, int percent);
 /* Lines over the labels, one per series, points with intervals. */
-void svg_lines(struct icp_buf *b, const char *title, const char *xlabel,
-               const char *ylabel, const char *const *labels, int n,
-               const struct series *s, int ns, int percent);
+void icpi_svg_lines(struct icp_buf *b, const char *title, const char *xlabel,
+                    const char *ylabel, const char *const *labels, int n,
+                    const struct series *s, int ns, int percent);
 /* A heat map of counts: rows x cols, v[r * ncols + c]. */
-void svg_heat(struct icp_buf *b, const char *title, const char *xlabel,
-              const char *ylabel, const char *const *rows, int nrows,
-              const char *const *cols, int ncols, const double *v);
-/* The same with join between a row and a column name in each cell's
- * tooltip (svg_heat joins with an arrow, as for a migration). */
-void svg_heat_join(struct icp_buf *b, const char *title, const char *xlabel,
+void icpi_svg_heat(struct icp_buf *b, const char *title, const char *xlabel,
                    const char *ylabel, const char *const *rows, int nrows,
-                   const char *const *cols, int ncols, const double *v,
-                   const char *join);
+                   const char *const *cols, int ncols, const double *v);
+/* The same with join between a row and a column name in each cell's
+ * tooltip (icpi_svg_heat joins with an arrow, as for a migration). */
+void icpi_svg_heat_join(struct icp_buf *b, const char *title,
+                        const char *xlabel, const char *ylabel,
+                        const char *const *rows, int nrows,
+                        const char *const *cols, int ncols, const double *v,
+                        const char *join);
 
 /* ---- sections ---------------------------------------------------------- */
 
-void sec_flags(struct icp_buf *b, const struct icp_report *r);
-void sec_validate(struct icp_buf *b, const struct icp_report *r);
-void sec_score(struct icp_buf *b, const struct icp_report *r);
+void icpi_sec_flags(struct icp_buf *b, const struct icp_report *r);
+void icpi_sec_validate(struct icp_buf *b, const struct icp_report *r);
+void icpi_sec_score(struct icp_buf *b, const struct icp_report *r);
 /* A table of counts: label, accounts, share of total (sec_score.c). */
-void count_table(struct icp_buf *b, const char *what,
-                 const char *const *labels, const double *v, int n,
-                 double total);
-void sec_diff(struct icp_buf *b, const struct icp_report *r);
-void sec_discover(struct icp_buf *b, const struct icp_report *r);
+void icpi_count_table(struct icp_buf *b, const char *what,
+                      const char *const *labels, const double *v, int n,
+                      double total);
+void icpi_sec_diff(struct icp_buf *b, const struct icp_report *r);
+void icpi_sec_discover(struct icp_buf *b, const struct icp_report *r);
 /* sec_summary.c: the sentences at the top, as-of date, inputs, warnings */
-void sec_summary(struct icp_buf *b, const struct icp_report *r);
+void icpi_sec_summary(struct icp_buf *b, const struct icp_report *r);
 /* sec_accounts.c: top accounts, grade grid, workload, exclusions, data
  * coverage */
-void sec_accounts(struct icp_buf *b, const struct icp_report *r);
+void icpi_sec_accounts(struct icp_buf *b, const struct icp_report *r);
 
 #endif

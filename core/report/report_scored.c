@@ -62,7 +62,7 @@ static void pack_free(struct report_pack *p)
   free(p);
 }
 
-void scored_free(struct icp_report *r)
+void icpi_scored_free(struct icp_report *r)
 {
   int i;
   for(i = 0; i < r->ninputs; i++)
@@ -228,11 +228,13 @@ static void keep_top(struct icp_report *r, const cJSON *o, double score,
   memset(&t, 0, sizeof(t));
   t.score = score;
   t.seq = r->seq;
-  snprintf(t.domain, sizeof(t.domain), "%s", (s = jstr(o, "domain")) ? s :
-           jstr(o, "source") ? jstr(o, "source") : "");
+  snprintf(t.domain, sizeof(t.domain), "%s", (s = icpi_jstr(o, "domain")) ? s :
+           icpi_jstr(o, "source") ? icpi_jstr(o, "source") : "");
   snprintf(t.tier, sizeof(t.tier), "%s", tier);
-  snprintf(t.grade, sizeof(t.grade), "%s", (s = jstr(o, "grade")) ? s : "");
-  snprintf(t.route, sizeof(t.route), "%s", (s = jstr(o, "route")) ? s : "");
+  snprintf(t.grade, sizeof(t.grade), "%s",
+           (s = icpi_jstr(o, "grade")) ? s : "");
+  snprintf(t.route, sizeof(t.route), "%s",
+           (s = icpi_jstr(o, "route")) ? s : "");
   reasons_of(cJSON_GetObjectItemCaseSensitive(o, "fired"), t.reasons,
              sizeof(t.reasons));
   if(r->ntop < REPORT_TOP)
@@ -332,13 +334,13 @@ static void field_gains(struct report_pack *p, const cJSON *unknown,
   }
 }
 
-void scored_add(struct icp_report *r, const cJSON *o)
+void icpi_scored_add(struct icp_report *r, const cJSON *o)
 {
-  const char *tier = jstr(o, "tier"), *grade = jstr(o, "grade");
-  const char *route = jstr(o, "route");
+  const char *tier = icpi_jstr(o, "tier"), *grade = icpi_jstr(o, "grade");
+  const char *route = icpi_jstr(o, "route");
   const cJSON *pack = cJSON_GetObjectItemCaseSensitive(o, "pack");
   const cJSON *x;
-  double score = jnum(o, "score"), cov = jnum(o, "coverage");
+  double score = icpi_jnum(o, "score"), cov = icpi_jnum(o, "coverage");
   char pk[128];
   int i;
   r->seq++;
@@ -357,7 +359,7 @@ void scored_add(struct icp_report *r, const cJSON *o)
     keep_top(r, o, score, tier);
   }
   if(route)
-    add_route(r, route, jnum(o, "sla_hours"));
+    add_route(r, route, icpi_jnum(o, "sla_hours"));
   cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(o, "excluded_by"))
     if(cJSON_IsString(x))
       bump(r->excl, &r->nexcl, REPORT_REASONS_MAX, x->valuestring);
@@ -366,8 +368,9 @@ void scored_add(struct icp_report *r, const cJSON *o)
       bump(r->unknown, &r->nunknown, REPORT_REASONS_MAX, x->valuestring);
   if(isfinite(cov))
     r->coverage_sum += cov;
-  snprintf(pk, sizeof(pk), "%s %s", jstr(pack, "name") ? jstr(pack, "name")
-           : "?", jstr(pack, "version") ? jstr(pack, "version") : "");
+  snprintf(pk, sizeof(pk), "%s %s",
+           icpi_jstr(pack, "name") ? icpi_jstr(pack, "name") : "?",
+           icpi_jstr(pack, "version") ? icpi_jstr(pack, "version") : "");
   for(i = 0; i < r->npacks && strcmp(r->packs[i], pk); i++)
     ;
   if(i == r->npacks && i < REPORT_PACKS_MAX) {
@@ -398,7 +401,7 @@ static int pack_rank(const struct icp_report *r, const char *t)
   return -1;
 }
 
-int scored_tier_order(const struct icp_report *r, int *idx)
+int icpi_scored_tier_order(const struct icp_report *r, int *idx)
 {
   int i, j, n = r->ntiers;
   for(i = 0; i < n; i++)
@@ -431,18 +434,18 @@ int scored_tier_order(const struct icp_report *r, int *idx)
   return n;
 }
 
-int scored_icp_tiers(const struct icp_report *r, const char **names)
+int icpi_scored_icp_tiers(const struct icp_report *r, const char **names)
 {
-  int idx[REPORT_TIERS_MAX], n = scored_tier_order(r, idx), i, k = 0;
+  int idx[REPORT_TIERS_MAX], n = icpi_scored_tier_order(r, idx), i, k = 0;
   for(i = 0; i < n && k < 2; i++)
     if(!special_rank(r->tiers[idx[i]].name))
       names[k++] = r->tiers[idx[i]].name;
   return k;
 }
 
-int scored_fields(const struct icp_report *r, const char *const **names,
-                  const long **unknown, const long **moves,
-                  const double **weight)
+int icpi_scored_fields(const struct icp_report *r, const char *const **names,
+                       const long **unknown, const long **moves,
+                       const double **weight)
 {
   if(!r->rp)
     return 0;

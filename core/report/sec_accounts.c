@@ -23,9 +23,9 @@ static int by_count(const void *a, const void *b)
 static void top_accounts(struct icp_buf *b, const struct icp_report *r)
 {
   int i;
-  html_section(b, "top", "Top accounts", "The best-scored accounts that "
-               "are not excluded, with the rules that earned them the most "
-               "points.");
+  icpi_html_section(b, "top", "Top accounts", "The best-scored accounts "
+                    "that are not excluded, with the rules that earned them "
+                    "the most points.");
   icp_buf_adds(b, "<table><tr><th>#</th><th class=\"l\">account</th>"
                "<th>score</th><th class=\"l\">tier</th>");
   if(r->graded)
@@ -35,23 +35,23 @@ static void top_accounts(struct icp_buf *b, const struct icp_report *r)
   for(i = 0; i < r->ntop; i++) {
     const struct top_account *t = &r->top[i];
     icp_buf_printf(b, "<tr><td>%d</td><td class=\"l\">", i + 1);
-    html_text(b, t->domain);
+    icpi_html_text(b, t->domain);
     icp_buf_adds(b, "</td><td>");
-    html_num(b, t->score, 1);
+    icpi_html_num(b, t->score, 1);
     icp_buf_adds(b, "</td><td class=\"l\">");
-    html_text(b, t->tier);
+    icpi_html_text(b, t->tier);
     if(r->graded) {
       icp_buf_adds(b, "</td><td class=\"l\">");
-      html_text(b, t->grade);
+      icpi_html_text(b, t->grade);
     }
     icp_buf_adds(b, "</td><td class=\"l\">");
-    html_text(b, t->route);
+    icpi_html_text(b, t->route);
     icp_buf_adds(b, "</td><td class=\"l\">");
-    html_text(b, t->reasons);
+    icpi_html_text(b, t->reasons);
     icp_buf_adds(b, "</td></tr>\n");
   }
   icp_buf_adds(b, "</table>\n");
-  html_section_end(b);
+  icpi_html_section_end(b);
 }
 
 /* Row and column of a grade label: the letters, then the rest ("A1" ->
@@ -98,10 +98,11 @@ static void grade_grid(struct icp_buf *b, const struct icp_report *r)
       add_name(cols, &nc, cn);
     }
   }
-  html_section(b, "grades", "Grades: fit by engagement", "Each account's "
-               "grade is a row (the first axis, e.g. fit) and a column (the "
-               "second, e.g. engagement) of the pack's grade block; excluded "
-               "and insufficient-data accounts have none.");
+  icpi_html_section(b, "grades", "Grades: fit by engagement", "Each "
+                    "account's grade is a row (the first axis, e.g. fit) and "
+                    "a column (the second, e.g. engagement) of the pack's "
+                    "grade block; excluded and insufficient-data accounts "
+                    "have none.");
   qsort(rows, (size_t)nr, sizeof(rows[0]), by_name);
   qsort(cols, (size_t)nc, sizeof(cols[0]), by_name);
   v = calloc((size_t)(nr * nc) + 1, sizeof(double));
@@ -119,26 +120,26 @@ static void grade_grid(struct icp_buf *b, const struct icp_report *r)
         ;
       v[a * nc + c] = (double)r->grades[i].n;
     }
-    html_figure(b, "Accounts per grade");
-    svg_heat_join(b, "Accounts per grade (row, column)", "column (second "
-                  "axis)", "row (first axis)", rl, nr, cl, nc, v, "");
+    icpi_html_figure(b, "Accounts per grade");
+    icpi_svg_heat_join(b, "Accounts per grade (row, column)", "column (second "
+                       "axis)", "row (first axis)", rl, nr, cl, nc, v, "");
     icp_buf_adds(b, "<table><tr><th class=\"l\">row \\ column</th>");
     for(k = 0; k < nc; k++) {
       icp_buf_adds(b, "<th>");
-      html_text(b, cl[k]);
+      icpi_html_text(b, cl[k]);
       icp_buf_adds(b, "</th>");
     }
     icp_buf_adds(b, "</tr>\n");
     for(i = 0; i < nr; i++) {
       icp_buf_adds(b, "<tr><td class=\"l\">");
-      html_text(b, rl[i]);
+      icpi_html_text(b, rl[i]);
       icp_buf_adds(b, "</td>");
       for(k = 0; k < nc; k++)
         icp_buf_printf(b, "<td>%.0f</td>", v[i * nc + k]);
       icp_buf_adds(b, "</tr>\n");
     }
     icp_buf_adds(b, "</table>\n");
-    html_figure_end(b);
+    icpi_html_figure_end(b);
   }
   else {
     /* names that do not read as letters + digits: a list */
@@ -146,13 +147,13 @@ static void grade_grid(struct icp_buf *b, const struct icp_report *r)
                  "</th></tr>\n");
     for(i = 0; i < r->ngrades; i++) {
       icp_buf_adds(b, "<tr><td class=\"l\">");
-      html_text(b, r->grades[i].name);
+      icpi_html_text(b, r->grades[i].name);
       icp_buf_printf(b, "</td><td>%ld</td></tr>\n", r->grades[i].n);
     }
     icp_buf_adds(b, "</table>\n");
   }
   free(v);
-  html_section_end(b);
+  icpi_html_section_end(b);
 }
 
 static void count_figure(struct icp_buf *b, const char *caption,
@@ -176,10 +177,10 @@ static void count_figure(struct icp_buf *b, const char *caption,
   s.name = "accounts";
   s.v = v;
   s.lo = s.hi = NULL;
-  html_figure(b, caption);
-  svg_hbars(b, title, xlabel, what, labels, n, &s, NAN, 0);
-  count_table(b, what, labels, v, n, (double)total);
-  html_figure_end(b);
+  icpi_html_figure(b, caption);
+  icpi_svg_hbars(b, title, xlabel, what, labels, n, &s, NAN, 0);
+  icpi_count_table(b, what, labels, v, n, (double)total);
+  icpi_html_figure_end(b);
 }
 
 static void workload(struct icp_buf *b, const struct icp_report *r)
@@ -188,9 +189,9 @@ static void workload(struct icp_buf *b, const struct icp_report *r)
   double v[REPORT_TIERS_MAX];
   struct series s;
   int i;
-  html_section(b, "workload", "Route and SLA workload", "Accounts per "
-               "route (the team that gets them) and the response time its "
-               "route promises to them.");
+  icpi_html_section(b, "workload", "Route and SLA workload", "Accounts "
+                    "per route (the team that gets them) and the response "
+                    "time its route promises to them.");
   for(i = 0; i < r->nroutes; i++) {
     labels[i] = r->routes[i].name;
     v[i] = (double)r->routes[i].n;
@@ -198,17 +199,17 @@ static void workload(struct icp_buf *b, const struct icp_report *r)
   s.name = "accounts";
   s.v = v;
   s.lo = s.hi = NULL;
-  html_figure(b, "Accounts per route");
-  svg_hbars(b, "Accounts per route", "accounts", "route", labels,
-            r->nroutes, &s, NAN, 0);
+  icpi_html_figure(b, "Accounts per route");
+  icpi_svg_hbars(b, "Accounts per route", "accounts", "route", labels,
+                 r->nroutes, &s, NAN, 0);
   icp_buf_adds(b, "<table><tr><th class=\"l\">route</th><th>accounts</th>"
                "<th>share</th><th>SLA (hours)</th></tr>\n");
   for(i = 0; i < r->nroutes; i++) {
     const struct route_load *x = &r->routes[i];
     icp_buf_adds(b, "<tr><td class=\"l\">");
-    html_text(b, x->name);
+    icpi_html_text(b, x->name);
     icp_buf_printf(b, "</td><td>%ld</td><td>", x->n);
-    html_pct(b, r->scored ? (double)x->n / r->scored : NAN);
+    icpi_html_pct(b, r->scored ? (double)x->n / r->scored : NAN);
     icp_buf_adds(b, "</td><td>");
     if(!isfinite(x->sla_lo))
       icp_buf_adds(b, "none");
@@ -219,8 +220,8 @@ static void workload(struct icp_buf *b, const struct icp_report *r)
     icp_buf_adds(b, "</td></tr>\n");
   }
   icp_buf_adds(b, "</table>\n");
-  html_figure_end(b);
-  html_section_end(b);
+  icpi_html_figure_end(b);
+  icpi_html_section_end(b);
 }
 
 static void coverage(struct icp_buf *b, const struct icp_report *r)
@@ -228,12 +229,12 @@ static void coverage(struct icp_buf *b, const struct icp_report *r)
   const char *const *names;
   const long *unk, *moves;
   const double *weight;
-  int nf = scored_fields(r, &names, &unk, &moves, &weight), i, k, n = 0;
+  int nf = icpi_scored_fields(r, &names, &unk, &moves, &weight), i, k, n = 0;
   int order[REPORT_REASONS_MAX];
-  html_section(b, "coverage", "Data coverage: what to enrich next",
-               "A rule is unknown when the data it reads is missing; the "
-               "score then rests on less. The first chart counts accounts "
-               "per unknown rule.");
+  icpi_html_section(b, "coverage", "Data coverage: what to enrich next",
+                    "A rule is unknown when the data it reads is missing; "
+                    "the score then rests on less. The first chart counts "
+                    "accounts per unknown rule.");
   if(r->nunknown)
     count_figure(b, "Rules most often unknown", "Accounts where the rule "
                  "could not be decided", "accounts", "rule", r->unknown,
@@ -244,7 +245,7 @@ static void coverage(struct icp_buf *b, const struct icp_report *r)
     icp_buf_adds(b, "<p class=\"note\">Which fields would move the most "
                  "accounts needs the pack: run <code>icp report --rules "
                  "PACK ACCOUNTS</code>.</p>\n");
-    html_section_end(b);
+    icpi_html_section_end(b);
     return;
   }
   for(i = 0; i < nf && n < REPORT_REASONS_MAX; i++)
@@ -272,32 +273,32 @@ static void coverage(struct icp_buf *b, const struct icp_report *r)
     s.name = "accounts";
     s.v = v;
     s.lo = s.hi = NULL;
-    html_figure(b, "Fields to enrich next");
-    svg_hbars(b, "Accounts that would move up a tier if the field were "
-              "filled", "accounts", "field", labels, n, &s, NAN, 0);
+    icpi_html_figure(b, "Fields to enrich next");
+    icpi_svg_hbars(b, "Accounts that would move up a tier if the field were "
+                   "filled", "accounts", "field", labels, n, &s, NAN, 0);
     icp_buf_adds(b, "<table><tr><th class=\"l\">field</th><th>accounts "
                  "with a rule unknown on it</th><th>would move up</th>"
                  "<th>score points at stake (mean)</th></tr>\n");
     for(i = 0; i < n; i++) {
       icp_buf_adds(b, "<tr><td class=\"l\">");
-      html_text(b, labels[i]);
+      icpi_html_text(b, labels[i]);
       icp_buf_printf(b, "</td><td>%ld</td><td>%ld</td><td>", unk[order[i]],
                      moves[order[i]]);
-      html_num(b, r->scored ? weight[order[i]] / r->scored : NAN, 2);
+      icpi_html_num(b, r->scored ? weight[order[i]] / r->scored : NAN, 2);
       icp_buf_adds(b, "</td></tr>\n");
     }
     icp_buf_adds(b, "</table>\n");
-    html_figure_end(b);
+    icpi_html_figure_end(b);
     icp_buf_adds(b, "<p class=\"note\">\"Would move up\" counts accounts "
                  "whose composite would reach a better tier's threshold "
                  "(or whose coverage would reach min_coverage) if the field "
                  "were filled and every unknown rule reading it fired: an "
                  "upper bound of what enriching it can do.</p>\n");
   }
-  html_section_end(b);
+  icpi_html_section_end(b);
 }
 
-void sec_accounts(struct icp_buf *b, const struct icp_report *r)
+void icpi_sec_accounts(struct icp_buf *b, const struct icp_report *r)
 {
   if(r->ntop)
     top_accounts(b, r);
@@ -305,13 +306,13 @@ void sec_accounts(struct icp_buf *b, const struct icp_report *r)
     grade_grid(b, r);
   if(r->nroutes)
     workload(b, r);
-  html_section(b, "exclusions", "Exclusion reasons", NULL);
+  icpi_html_section(b, "exclusions", "Exclusion reasons", NULL);
   if(r->nexcl)
     count_figure(b, "Why accounts were excluded", "Accounts per exclude "
                  "rule (an account may match several)", "accounts",
                  "exclude", r->excl, r->nexcl, r->scored);
   else
     icp_buf_adds(b, "<p>No account was excluded.</p>\n");
-  html_section_end(b);
+  icpi_html_section_end(b);
   coverage(b, r);
 }

@@ -22,12 +22,12 @@ static int by_strength(const void *x, const void *y)
 
 static void attr_label(char *out, size_t cap, const cJSON *a)
 {
-  const char *f = jstr(a, "field"), *v = jstr(a, "value");
+  const char *f = icpi_jstr(a, "field"), *v = icpi_jstr(a, "value");
   if(v)
     snprintf(out, cap, "%s = %s", f ? f : "?", v);
-  else if(isfinite(jnum(a, "lo")))
-    snprintf(out, cap, "%s %g..%g", f ? f : "?", jnum(a, "lo"),
-             jnum(a, "hi"));
+  else if(isfinite(icpi_jnum(a, "lo")))
+    snprintf(out, cap, "%s %g..%g", f ? f : "?", icpi_jnum(a, "lo"),
+             icpi_jnum(a, "hi"));
   else
     snprintf(out, cap, "%s missing", f ? f : "?");
 }
@@ -37,19 +37,20 @@ static void attr_label(char *out, size_t cap, const cJSON *a)
 static void about(struct icp_buf *b, const struct icp_report *r)
 {
   const cJSON *doc = r->discover;
-  const char *outcome = jstr(doc, "outcome"), *col = jstr(doc, "column");
+  const char *outcome = icpi_jstr(doc, "outcome");
+  const char *col = icpi_jstr(doc, "column");
   icp_buf_adds(b, "<p class=\"meta\" id=\"discover-about\">Outcome: ");
   if(outcome && !strcmp(outcome, "ltv")) {
     icp_buf_adds(b, "lifetime value");
     if(col) {
       icp_buf_adds(b, " (column <code>");
-      html_text(b, col);
+      icpi_html_text(b, col);
       icp_buf_adds(b, "</code>)");
     }
     icp_buf_adds(b, "; best: the top 20% (value &ge; ");
-    html_num(b, jnum(doc, "best_min"), 2);
+    icpi_html_num(b, icpi_jnum(doc, "best_min"), 2);
     icp_buf_adds(b, "), worst: the bottom 20% (&le; ");
-    html_num(b, jnum(doc, "worst_max"), 2);
+    icpi_html_num(b, icpi_jnum(doc, "worst_max"), 2);
     icp_buf_adds(b, ")");
   }
   else {
@@ -57,16 +58,17 @@ static void about(struct icp_buf *b, const struct icp_report *r)
     icp_buf_adds(b, churn ? "churn" : "won deals");
     if(col) {
       icp_buf_adds(b, " (column <code>");
-      html_text(b, col);
+      icpi_html_text(b, col);
       icp_buf_adds(b, "</code>)");
     }
     icp_buf_adds(b, churn ? "; best: retained, worst: churned" :
                  "; best: won, worst: lost");
   }
   icp_buf_printf(b, ". %.0f rows (%.0f accounts): %.0f best, %.0f worst. "
-                 "Data: <code>", jnum(doc, "n"), jnum(doc, "accounts"),
-                 jnum(doc, "best"), jnum(doc, "worst"));
-  html_text(b, r->discover_name);
+                 "Data: <code>", icpi_jnum(doc, "n"),
+                 icpi_jnum(doc, "accounts"), icpi_jnum(doc, "best"),
+                 icpi_jnum(doc, "worst"));
+  icpi_html_text(b, r->discover_name);
   icp_buf_adds(b, "</code>.</p>\n");
 }
 
@@ -83,7 +85,7 @@ static int by_mark_and_strength(const void *x, const void *y)
   return by_strength(x, y);
 }
 
-void sec_discover(struct icp_buf *b, const struct icp_report *r)
+void icpi_sec_discover(struct icp_buf *b, const struct icp_report *r)
 {
   const cJSON *doc = r->discover;
   const cJSON *attrs = cJSON_GetObjectItemCaseSensitive(doc, "attributes");
@@ -97,8 +99,8 @@ void sec_discover(struct icp_buf *b, const struct icp_report *r)
   struct series s;
   const cJSON *a;
   int n = 0, i, sig = 0;
-  html_section(b, "discover", "Discovery: what separates the best accounts",
-               NULL);
+  icpi_html_section(b, "discover",
+                    "Discovery: what separates the best accounts", NULL);
   about(b, r);
   if(cJSON_IsArray(attrs) && cJSON_GetArraySize(attrs)) {
     int total = cJSON_GetArraySize(attrs);
@@ -108,7 +110,7 @@ void sec_discover(struct icp_buf *b, const struct icp_report *r)
                                                            "significant"));
     if(list) {
       cJSON_ArrayForEach(a, attrs) {
-        double l = jnum(a, "lift");
+        double l = icpi_jnum(a, "lift");
         list[n].a = a;
         list[n].key = l > 0 && isfinite(l) ? fabs(log(l)) : 50;
         n++;
@@ -127,7 +129,7 @@ void sec_discover(struct icp_buf *b, const struct icp_report *r)
         if(mark[i])
           memcpy(text[i] + len, " *", 3);
         labels[i] = text[i];
-        v[i] = jnum(list[i].a, "lift");
+        v[i] = icpi_jnum(list[i].a, "lift");
         lo[i] = cJSON_IsArray(ci) && cJSON_IsNumber(cJSON_GetArrayItem(ci, 0))
                 ? cJSON_GetArrayItem(ci, 0)->valuedouble : NAN;
         hi[i] = cJSON_IsArray(ci) && cJSON_IsNumber(cJSON_GetArrayItem(ci, 1))
@@ -139,41 +141,42 @@ void sec_discover(struct icp_buf *b, const struct icp_report *r)
       s.hi = hi;
       icp_buf_printf(b, "<p class=\"note\" id=\"discover-legend\">"
                      "<b>*</b> = significant: q &le; ");
-      html_num(b, jnum(doc, "q_level"), 2);
+      icpi_html_num(b, icpi_jnum(doc, "q_level"), 2);
       icp_buf_printf(b, " after the Benjamini-Hochberg correction over all "
                      "%d tests (the JSON's <code>significant</code>); "
                      "%d are. An attribute without * may differ by chance. "
                      "Lift above 1: more common among the best.</p>\n",
                      total, sig);
-      html_figure(b, sig ? "Attributes by lift, significant first" :
-                  "Attributes by lift (none significant)");
-      svg_hbars(b, "Lift among the best accounts (95% interval; 1 = no "
-                "difference)", "lift", "attribute", labels, n, &s, 1.0, 0);
+      icpi_html_figure(b, sig ? "Attributes by lift, significant first" :
+                       "Attributes by lift (none significant)");
+      icpi_svg_hbars(b, "Lift among the best accounts (95% interval; 1 = "
+                     "no difference)", "lift", "attribute", labels, n, &s,
+                     1.0, 0);
       icp_buf_adds(b, "<table><tr><th class=\"l\">attribute</th>"
                    "<th>best</th><th>worst</th><th>lift</th>"
                    "<th>95% interval</th><th>q</th>"
                    "<th>significant</th></tr>\n");
       for(i = 0; i < n; i++) {
         icp_buf_adds(b, "<tr><td class=\"l\">");
-        html_text(b, labels[i]);
+        icpi_html_text(b, labels[i]);
         icp_buf_adds(b, "</td><td>");
-        html_num(b, jnum(list[i].a, "n_best"), 0);
+        icpi_html_num(b, icpi_jnum(list[i].a, "n_best"), 0);
         icp_buf_adds(b, "</td><td>");
-        html_num(b, jnum(list[i].a, "n_worst"), 0);
+        icpi_html_num(b, icpi_jnum(list[i].a, "n_worst"), 0);
         icp_buf_adds(b, "</td><td>");
-        html_num(b, v[i], 2);
+        icpi_html_num(b, v[i], 2);
         icp_buf_adds(b, "</td><td>");
-        html_num(b, lo[i], 2);
+        icpi_html_num(b, lo[i], 2);
         icp_buf_adds(b, "&ndash;");
-        html_num(b, hi[i], 2);
+        icpi_html_num(b, hi[i], 2);
         icp_buf_adds(b, "</td><td>");
-        if(isfinite(jnum(list[i].a, "q")))
-          icp_buf_printf(b, "%.3g", jnum(list[i].a, "q"));
+        if(isfinite(icpi_jnum(list[i].a, "q")))
+          icp_buf_printf(b, "%.3g", icpi_jnum(list[i].a, "q"));
         icp_buf_printf(b, "</td><td class=\"sig\">%s</td></tr>\n",
                        mark[i] ? "* yes" : "no");
       }
       icp_buf_adds(b, "</table>\n");
-      html_figure_end(b);
+      icpi_html_figure_end(b);
       free(list);
     }
     else
@@ -185,25 +188,25 @@ void sec_discover(struct icp_buf *b, const struct icp_report *r)
                  "<th>median worst</th><th>p</th><th>q</th></tr>\n");
     cJSON_ArrayForEach(a, num) {
       icp_buf_adds(b, "<tr><td class=\"l\">");
-      html_text(b, jstr(a, "field"));
+      icpi_html_text(b, icpi_jstr(a, "field"));
       icp_buf_adds(b, "</td><td>");
-      html_num(b, jnum(a, "median_best"), 2);
+      icpi_html_num(b, icpi_jnum(a, "median_best"), 2);
       icp_buf_adds(b, "</td><td>");
-      html_num(b, jnum(a, "median_worst"), 2);
+      icpi_html_num(b, icpi_jnum(a, "median_worst"), 2);
       icp_buf_printf(b, "</td><td>%.3g</td><td>%.3g</td></tr>\n",
-                     isfinite(jnum(a, "p")) ? jnum(a, "p") : 1.0,
-                     isfinite(jnum(a, "q")) ? jnum(a, "q") : 1.0);
+                     isfinite(icpi_jnum(a, "p")) ? icpi_jnum(a, "p") : 1.0,
+                     isfinite(icpi_jnum(a, "q")) ? icpi_jnum(a, "q") : 1.0);
     }
     icp_buf_adds(b, "</table>\n");
   }
   if(cJSON_IsObject(model)) {
     icp_buf_adds(b, "<p class=\"meta\">Model: ");
-    html_num(b, jnum(model, "features"), 0);
+    icpi_html_num(b, icpi_jnum(model, "features"), 0);
     icp_buf_adds(b, " features, holdout AUC ");
-    html_num(b, jnum(model, "auc_holdout_model"), 3);
+    icpi_html_num(b, icpi_jnum(model, "auc_holdout_model"), 3);
     icp_buf_adds(b, " (model) vs ");
-    html_num(b, jnum(model, "auc_holdout_pack"), 3);
+    icpi_html_num(b, icpi_jnum(model, "auc_holdout_pack"), 3);
     icp_buf_adds(b, " (draft pack).</p>\n");
   }
-  html_section_end(b);
+  icpi_html_section_end(b);
 }

@@ -15,27 +15,27 @@ static int by_count(const void *a, const void *b)
   return strcmp(x->name, y->name);
 }
 
-void count_table(struct icp_buf *b, const char *what,
-                 const char *const *labels, const double *v, int n,
-                 double total)
+void icpi_count_table(struct icp_buf *b, const char *what,
+                      const char *const *labels, const double *v, int n,
+                      double total)
 {
   int i;
   icp_buf_adds(b, "<table><tr><th class=\"l\">");
-  html_text(b, what);
+  icpi_html_text(b, what);
   icp_buf_adds(b, "</th><th>accounts</th><th>share</th></tr>\n");
   for(i = 0; i < n; i++) {
     icp_buf_adds(b, "<tr><td class=\"l\">");
-    html_text(b, labels[i]);
+    icpi_html_text(b, labels[i]);
     icp_buf_adds(b, "</td><td>");
-    html_num(b, v[i], 0);
+    icpi_html_num(b, v[i], 0);
     icp_buf_adds(b, "</td><td>");
-    html_pct(b, total > 0 ? v[i] / total : NAN);
+    icpi_html_pct(b, total > 0 ? v[i] / total : NAN);
     icp_buf_adds(b, "</td></tr>\n");
   }
   icp_buf_adds(b, "</table>\n");
 }
 
-void sec_score(struct icp_buf *b, const struct icp_report *r)
+void icpi_sec_score(struct icp_buf *b, const struct icp_report *r)
 {
   const char *labels[REPORT_REASONS_MAX];
   double v[REPORT_REASONS_MAX];
@@ -43,10 +43,10 @@ void sec_score(struct icp_buf *b, const struct icp_report *r)
   struct count *top;
   struct series s;
   int i, n;
-  html_section(b, "score", "Scored accounts", NULL);
+  icpi_html_section(b, "score", "Scored accounts", NULL);
   icp_buf_printf(b, "<p class=\"meta\">%ld accounts scored with ",
                  r->scored);
-  html_text(b, *r->pack ? r->pack : "the pack");
+  icpi_html_text(b, *r->pack ? r->pack : "the pack");
   if(r->arms[0] + r->arms[1])
     icp_buf_printf(b, " (A/B: %ld in arm A, %ld in arm B)", r->arms[0],
                    r->arms[1]);
@@ -58,28 +58,28 @@ void sec_score(struct icp_buf *b, const struct icp_report *r)
     /* tier order (A..D, then unranked, excluded, insufficient_data), not
      * the order the tiers first appeared in */
     int order[REPORT_TIERS_MAX];
-    int nt = scored_tier_order(r, order);
+    int nt = icpi_scored_tier_order(r, order);
     for(i = 0; i < nt; i++) {
       labels[i] = r->tiers[order[i]].name;
       v[i] = (double)r->tiers[order[i]].n;
     }
   }
-  html_figure(b, "Tier distribution");
-  svg_bars(b, "Accounts per tier", "tier", "accounts", labels, r->ntiers,
-           &s, NAN, 0);
-  count_table(b, "tier", labels, v, r->ntiers, (double)r->scored);
-  html_figure_end(b);
+  icpi_html_figure(b, "Tier distribution");
+  icpi_svg_bars(b, "Accounts per tier", "tier", "accounts", labels, r->ntiers,
+                &s, NAN, 0);
+  icpi_count_table(b, "tier", labels, v, r->ntiers, (double)r->scored);
+  icpi_html_figure_end(b);
 
   for(i = 0; i < REPORT_HIST_BINS; i++) {
     snprintf(bins[i], sizeof(bins[i]), "%d-%d", 5 * i, 5 * i + 5);
     labels[i] = bins[i];
     v[i] = (double)r->hist[i];
   }
-  html_figure(b, "Score histogram");
-  svg_bars(b, "Accounts per score band of 5 points", "score",
-           "accounts", labels, REPORT_HIST_BINS, &s, NAN, 0);
-  count_table(b, "score", labels, v, REPORT_HIST_BINS, (double)r->scored);
-  html_figure_end(b);
+  icpi_html_figure(b, "Score histogram");
+  icpi_svg_bars(b, "Accounts per score band of 5 points", "score",
+                "accounts", labels, REPORT_HIST_BINS, &s, NAN, 0);
+  icpi_count_table(b, "score", labels, v, REPORT_HIST_BINS, (double)r->scored);
+  icpi_html_figure_end(b);
 
   n = r->nreasons;
   if(n) {
@@ -93,15 +93,15 @@ void sec_score(struct icp_buf *b, const struct icp_report *r)
         labels[i] = top[i].name;
         v[i] = (double)top[i].n;
       }
-      html_figure(b, "Top reasons");
-      svg_hbars(b, "Rules that fired most", "accounts where the rule "
-                "fired", "rule", labels, n, &s, NAN, 0);
-      count_table(b, "rule", labels, v, n, (double)r->scored);
-      html_figure_end(b);
+      icpi_html_figure(b, "Top reasons");
+      icpi_svg_hbars(b, "Rules that fired most", "accounts where the rule "
+                     "fired", "rule", labels, n, &s, NAN, 0);
+      icpi_count_table(b, "rule", labels, v, n, (double)r->scored);
+      icpi_html_figure_end(b);
       free(top);
     }
     else
       icp_buf_fail(b, ICP_ENOMEM); /* no page without its top reasons */
   }
-  html_section_end(b);
+  icpi_html_section_end(b);
 }

@@ -35,12 +35,12 @@ static long tier_count(const struct icp_report *r, const char *name)
 static void scored_sentences(struct icp_buf *b, const struct icp_report *r)
 {
   const char *icp[2];
-  int n = scored_icp_tiers(r, icp), i, best = -1;
+  int n = icpi_scored_icp_tiers(r, icp), i, best = -1;
   long in = 0;
   const char *const *fields;
   const long *unk, *moves;
   const double *weight;
-  int nf = scored_fields(r, &fields, &unk, &moves, &weight);
+  int nf = icpi_scored_fields(r, &fields, &unk, &moves, &weight);
   double unknown_share = r->scored ? 1 - r->coverage_sum / r->scored : NAN;
   for(i = 0; i < n; i++)
     in += tier_count(r, icp[i]);
@@ -51,18 +51,18 @@ static void scored_sentences(struct icp_buf *b, const struct icp_report *r)
   icp_buf_adds(b, " accounts are ");
   if(n == 2) {
     icp_buf_adds(b, "tier ");
-    html_text(b, icp[0]);
+    icpi_html_text(b, icp[0]);
     icp_buf_adds(b, " or ");
-    html_text(b, icp[1]);
+    icpi_html_text(b, icp[1]);
   }
   else if(n == 1) {
     icp_buf_adds(b, "tier ");
-    html_text(b, icp[0]);
+    icpi_html_text(b, icp[0]);
   }
   else
     icp_buf_adds(b, "in a ranked tier");
   icp_buf_adds(b, " (");
-  html_pct(b, r->scored ? (double)in / r->scored : NAN);
+  icpi_html_pct(b, r->scored ? (double)in / r->scored : NAN);
   icp_buf_adds(b, ")");
   if(r->excluded) {
     icp_buf_adds(b, "; ");
@@ -79,14 +79,14 @@ static void scored_sentences(struct icp_buf *b, const struct icp_report *r)
 
   if(isfinite(unknown_share)) {
     icp_buf_adds(b, "<li>");
-    html_pct(b, unknown_share);
+    icpi_html_pct(b, unknown_share);
     icp_buf_adds(b, " of the score rests on unknown data");
     for(i = 0; i < nf; i++)
       if(weight[i] > 0 && (best < 0 || weight[i] > weight[best]))
         best = i;
     if(best >= 0) {
       icp_buf_adds(b, ", mostly <code>");
-      html_text(b, fields[best]);
+      icpi_html_text(b, fields[best]);
       icp_buf_adds(b, "</code> (");
       thousands(b, moves[best]);
       icp_buf_adds(b, " accounts would move up a tier if it were filled "
@@ -98,7 +98,7 @@ static void scored_sentences(struct icp_buf *b, const struct icp_report *r)
         if(r->unknown[i].n > top->n)
           top = &r->unknown[i];
       icp_buf_adds(b, "; the rule most often unknown is <code>");
-      html_text(b, top->name);
+      icpi_html_text(b, top->name);
       icp_buf_adds(b, "</code> (");
       thousands(b, top->n);
       icp_buf_adds(b, " accounts)");
@@ -111,7 +111,7 @@ static void scored_sentences(struct icp_buf *b, const struct icp_report *r)
       if(r->grades[i].n > top->n)
         top = &r->grades[i];
     icp_buf_adds(b, "<li>The most common grade is ");
-    html_text(b, top->name);
+    icpi_html_text(b, top->name);
     icp_buf_adds(b, " (");
     thousands(b, top->n);
     icp_buf_adds(b, " of ");
@@ -127,20 +127,22 @@ static void validate_sentences(struct icp_buf *b, const struct icp_report *r)
   const cJSON *f;
   int nrev = 0, n = 0;
   cJSON_ArrayForEach(f, flags) {
-    const char *check = jstr(f, "check");
+    const char *check = icpi_jstr(f, "check");
     n++;
-    nrev += jstr(f, "status") && !strcmp(jstr(f, "status"), "review");
+    nrev += icpi_jstr(f, "status") &&
+            !strcmp(icpi_jstr(f, "status"), "review");
     if(check && !strcmp(check, "icp_win_rate_advantage") &&
-       isfinite(jnum(f, "current")) && isfinite(jnum(f, "baseline"))) {
+       isfinite(icpi_jnum(f, "current")) &&
+       isfinite(icpi_jnum(f, "baseline"))) {
       icp_buf_adds(b, "<li>In the current period (");
-      html_text(b, jstr(f, "period"));
+      icpi_html_text(b, icpi_jstr(f, "period"));
       icp_buf_adds(b, "), ICP accounts win ");
-      html_pct(b, jnum(f, "current"));
+      icpi_html_pct(b, icpi_jnum(f, "current"));
       icp_buf_adds(b, " of closed deals vs ");
-      html_pct(b, jnum(f, "baseline"));
+      icpi_html_pct(b, icpi_jnum(f, "baseline"));
       icp_buf_adds(b, " for the rest");
-      if(isfinite(jnum(f, "p")))
-        icp_buf_printf(b, ", p = %.2g%s", jnum(f, "p"),
+      if(isfinite(icpi_jnum(f, "p")))
+        icp_buf_printf(b, ", p = %.2g%s", icpi_jnum(f, "p"),
                        cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
                          f, "significant")) ? "" : " (not significant)");
       icp_buf_adds(b, ".</li>\n");
@@ -159,36 +161,36 @@ static void discover_sentence(struct icp_buf *b, const struct icp_report *r)
   const cJSON *a, *best = NULL;
   int n = 0, sig = 0;
   cJSON_ArrayForEach(a, attrs) {
-    double l = jnum(a, "lift");
+    double l = icpi_jnum(a, "lift");
     n++;
     if(!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(a, "significant")) ||
        !(l > 0))
       continue;
     sig++;
-    if(!best || fabs(log(l)) > fabs(log(jnum(best, "lift"))))
+    if(!best || fabs(log(l)) > fabs(log(icpi_jnum(best, "lift"))))
       best = a;
   }
   icp_buf_printf(b, "<li>Discovery: %d of %d attributes separate the best "
                  "accounts from the worst (q &le; ", sig, n);
-  html_num(b, jnum(r->discover, "q_level"), 2);
+  icpi_html_num(b, icpi_jnum(r->discover, "q_level"), 2);
   icp_buf_adds(b, ")");
   if(best) {
     icp_buf_adds(b, "; the strongest is ");
-    html_text(b, jstr(best, "field"));
-    if(jstr(best, "value")) {
+    icpi_html_text(b, icpi_jstr(best, "field"));
+    if(icpi_jstr(best, "value")) {
       icp_buf_adds(b, " = ");
-      html_text(b, jstr(best, "value"));
+      icpi_html_text(b, icpi_jstr(best, "value"));
     }
     icp_buf_adds(b, " (lift ");
-    html_num(b, jnum(best, "lift"), 2);
+    icpi_html_num(b, icpi_jnum(best, "lift"), 2);
     icp_buf_adds(b, ")");
   }
   icp_buf_adds(b, ".</li>\n");
 }
 
-void sec_summary(struct icp_buf *b, const struct icp_report *r)
+void icpi_sec_summary(struct icp_buf *b, const struct icp_report *r)
 {
-  const char *as_of = *r->as_of ? r->as_of : jstr(r->validate, "as_of");
+  const char *as_of = *r->as_of ? r->as_of : icpi_jstr(r->validate, "as_of");
   int i;
   icp_buf_adds(b, "<div class=\"summary\" id=\"summary\"><ul>\n");
   if(r->scored)
@@ -199,7 +201,7 @@ void sec_summary(struct icp_buf *b, const struct icp_report *r)
     discover_sentence(b, r);
   icp_buf_adds(b, "</ul>\n<p class=\"meta\" id=\"asof\">As of ");
   if(as_of)
-    html_text(b, as_of);
+    icpi_html_text(b, as_of);
   else
     icp_buf_adds(b, "an unknown date (scored files do not record it; give "
                  "--as-of)");
@@ -208,7 +210,7 @@ void sec_summary(struct icp_buf *b, const struct icp_report *r)
     if(i)
       icp_buf_adds(b, ", ");
     icp_buf_adds(b, "<code>");
-    html_text(b, r->inputs[i]);
+    icpi_html_text(b, r->inputs[i]);
     icp_buf_adds(b, "</code>");
   }
   if(!r->ninputs)
@@ -220,7 +222,7 @@ void sec_summary(struct icp_buf *b, const struct icp_report *r)
     for(i = 0; i < r->npacks; i++) {
       if(i)
         icp_buf_adds(b, "; ");
-      html_text(b, r->packs[i]);
+      icpi_html_text(b, r->packs[i]);
       icp_buf_adds(b, ": ");
       thousands(b, r->pack_n[i]);
       icp_buf_adds(b, " accounts");

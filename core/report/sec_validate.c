@@ -34,7 +34,7 @@ static int standing(const char *check)
                    !strcmp(check, "icp_cycle_advantage"));
 }
 
-void sec_flags(struct icp_buf *b, const struct icp_report *r)
+void icpi_sec_flags(struct icp_buf *b, const struct icp_report *r)
 {
   const cJSON *flags = cJSON_GetObjectItemCaseSensitive(r->validate,
                                                         "flags");
@@ -43,14 +43,14 @@ void sec_flags(struct icp_buf *b, const struct icp_report *r)
   if(!cJSON_IsArray(flags))
     return;
   cJSON_ArrayForEach(f, flags)
-    nrev += status_rank(jstr(f, "status")) == 0;
-  html_section(b, "flags", "Review flags", NULL);
+    nrev += status_rank(icpi_jstr(f, "status")) == 0;
+  icpi_html_section(b, "flags", "Review flags", NULL);
   icp_buf_printf(b, "<p><span class=\"st %s\">%s</span> &mdash; current "
                  "period ", nrev ? "review" : "ok",
                  nrev ? "Review due" : "No review due");
-  html_text(b, jstr(r->validate, "current_period"));
+  icpi_html_text(b, icpi_jstr(r->validate, "current_period"));
   icp_buf_adds(b, ", baseline ");
-  html_text(b, jstr(r->validate, "baseline_period"));
+  icpi_html_text(b, icpi_jstr(r->validate, "baseline_period"));
   icp_buf_printf(b, "; %d of %d checks ask for a review.</p>\n", nrev,
                  cJSON_GetArraySize(flags));
   icp_buf_adds(b, "<table class=\"flags\"><tr><th class=\"l\">status</th>"
@@ -60,52 +60,52 @@ void sec_flags(struct icp_buf *b, const struct icp_report *r)
                "<th class=\"l\">test</th></tr>\n");
   for(rank = 0; rank < 4; rank++)
     cJSON_ArrayForEach(f, flags) {
-      const char *st = jstr(f, "status"), *check = jstr(f, "check");
+      const char *st = icpi_jstr(f, "status"), *check = icpi_jstr(f, "check");
       int rate = is_rate(check);
       if(status_rank(st) != rank)
         continue;
       icp_buf_adds(b, "<tr class=\"");
-      html_text(b, st);
+      icpi_html_text(b, st);
       icp_buf_adds(b, "\"><td class=\"l\"><span class=\"st ");
-      html_text(b, st);
+      icpi_html_text(b, st);
       icp_buf_adds(b, "\">");
-      html_text(b, st);
+      icpi_html_text(b, st);
       icp_buf_adds(b, "</span></td><td class=\"l\">");
-      html_text(b, check);
+      icpi_html_text(b, check);
       icp_buf_adds(b, "</td><td class=\"l\">");
-      html_text(b, jstr(f, "tier"));
+      icpi_html_text(b, icpi_jstr(f, "tier"));
       icp_buf_adds(b, "</td><td>");
       if(standing(check))
         icp_buf_adds(b, "non-ICP ");
       if(rate)
-        html_pct(b, jnum(f, "baseline"));
+        icpi_html_pct(b, icpi_jnum(f, "baseline"));
       else
-        html_num(b, jnum(f, "baseline"), 1);
+        icpi_html_num(b, icpi_jnum(f, "baseline"), 1);
       icp_buf_adds(b, "</td><td>");
-      html_num(b, jnum(f, "n_baseline"), 0);
+      icpi_html_num(b, icpi_jnum(f, "n_baseline"), 0);
       icp_buf_adds(b, "</td><td>");
       if(standing(check))
         icp_buf_adds(b, "ICP ");
       if(rate)
-        html_pct(b, jnum(f, "current"));
+        icpi_html_pct(b, icpi_jnum(f, "current"));
       else
-        html_num(b, jnum(f, "current"), 1);
+        icpi_html_num(b, icpi_jnum(f, "current"), 1);
       icp_buf_adds(b, "</td><td>");
-      html_num(b, jnum(f, "n_current"), 0);
+      icpi_html_num(b, icpi_jnum(f, "n_current"), 0);
       icp_buf_adds(b, "</td><td>");
-      if(isfinite(jnum(f, "change")))
-        icp_buf_printf(b, "%+.1f%%", 100 * jnum(f, "change"));
+      if(isfinite(icpi_jnum(f, "change")))
+        icp_buf_printf(b, "%+.1f%%", 100 * icpi_jnum(f, "change"));
       else
         icp_buf_adds(b, "&ndash;");
       icp_buf_adds(b, "</td><td>");
-      html_pct(b, jnum(f, "threshold"));
+      icpi_html_pct(b, icpi_jnum(f, "threshold"));
       icp_buf_adds(b, "</td><td>");
-      if(isfinite(jnum(f, "p")))
-        icp_buf_printf(b, "%.3g", jnum(f, "p"));
+      if(isfinite(icpi_jnum(f, "p")))
+        icp_buf_printf(b, "%.3g", icpi_jnum(f, "p"));
       else
         icp_buf_adds(b, "&ndash;");
       icp_buf_adds(b, "</td><td class=\"l\">");
-      html_text(b, jstr(f, "test"));
+      icpi_html_text(b, icpi_jstr(f, "test"));
       icp_buf_adds(b, "</td></tr>\n");
     }
   icp_buf_adds(b, "</table>\n<p class=\"note\">Drift checks compare the "
@@ -114,13 +114,13 @@ void sec_flags(struct icp_buf *b, const struct icp_report *r)
                "current period. A drift is a review when it passes its "
                "threshold and is significant; too few deals say "
                "insufficient_data.</p>\n");
-  html_section_end(b);
+  icpi_html_section_end(b);
 }
 
 /* Short label of a period: its last day. */
 static const char *period_end(const cJSON *p)
 {
-  const char *e = jstr(p, "end");
+  const char *e = icpi_jstr(p, "end");
   return e ? e : "?";
 }
 
@@ -147,9 +147,9 @@ static void over_periods(struct icp_buf *b, const cJSON *doc)
     labels[np] = period_end(p);
     for(k = 0; k < ng; k++) {
       const cJSON *c = cJSON_GetObjectItemCaseSensitive(groups, names[k]);
-      v[k][np] = jnum(c, "win_rate");
-      lo[k][np] = jnum(c, "win_rate_lo");
-      hi[k][np] = jnum(c, "win_rate_hi");
+      v[k][np] = icpi_jnum(c, "win_rate");
+      lo[k][np] = icpi_jnum(c, "win_rate_lo");
+      hi[k][np] = icpi_jnum(c, "win_rate_hi");
     }
     np++;
   }
@@ -159,30 +159,30 @@ static void over_periods(struct icp_buf *b, const cJSON *doc)
     s[k].lo = lo[k];
     s[k].hi = hi[k];
   }
-  html_figure(b, "Win rate by tier over periods");
-  svg_lines(b, "Win rate by tier over periods (95% Wilson intervals)",
-            "period (last day)", "win rate (won / closed)", labels, np, s,
-            ng, 1);
+  icpi_html_figure(b, "Win rate by tier over periods");
+  icpi_svg_lines(b, "Win rate by tier over periods (95% Wilson intervals)",
+                 "period (last day)", "win rate (won / closed)", labels, np, s,
+                 ng, 1);
   icp_buf_adds(b, "<table><tr><th class=\"l\">period ends</th>");
   for(k = 0; k < ng; k++) {
     icp_buf_adds(b, "<th>");
-    html_text(b, names[k]);
+    icpi_html_text(b, names[k]);
     icp_buf_adds(b, "</th>");
   }
   icp_buf_adds(b, "</tr>\n");
   for(i = 0; i < np; i++) {
     icp_buf_adds(b, "<tr><td class=\"l\">");
-    html_text(b, labels[i]);
+    icpi_html_text(b, labels[i]);
     icp_buf_adds(b, "</td>");
     for(k = 0; k < ng; k++) {
       icp_buf_adds(b, "<td>");
-      html_pct(b, v[k][i]);
+      icpi_html_pct(b, v[k][i]);
       icp_buf_adds(b, "</td>");
     }
     icp_buf_adds(b, "</tr>\n");
   }
   icp_buf_adds(b, "</table>\n");
-  html_figure_end(b);
+  icpi_html_figure_end(b);
 }
 
 static void lift(struct icp_buf *b, const cJSON *doc)
@@ -192,7 +192,7 @@ static void lift(struct icp_buf *b, const cJSON *doc)
   const cJSON *all = cJSON_GetObjectItemCaseSensitive(groups, "all");
   const cJSON *tiers = cJSON_GetObjectItemCaseSensitive(doc, "tiers");
   const char *names[MAXG];
-  double v[MAXG], lo[MAXG], hi[MAXG], base = jnum(all, "win_rate");
+  double v[MAXG], lo[MAXG], hi[MAXG], base = icpi_jnum(all, "win_rate");
   struct series s;
   const cJSON *t;
   int n = 0, k;
@@ -205,40 +205,40 @@ static void lift(struct icp_buf *b, const cJSON *doc)
   names[n++] = "non-ICP";
   for(k = 0; k < n; k++) {
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(groups, names[k]);
-    v[k] = jnum(c, "win_rate") / base;
-    lo[k] = jnum(c, "win_rate_lo") / base;
-    hi[k] = jnum(c, "win_rate_hi") / base;
+    v[k] = icpi_jnum(c, "win_rate") / base;
+    lo[k] = icpi_jnum(c, "win_rate_lo") / base;
+    hi[k] = icpi_jnum(c, "win_rate_hi") / base;
   }
   s.name = "lift";
   s.v = v;
   s.lo = lo;
   s.hi = hi;
-  html_figure(b, "Lift of each tier over the overall win rate");
-  svg_bars(b, "Lift: tier win rate / overall win rate (whole run)", "tier",
-           "lift (1 = overall)", names, n, &s, 1.0, 0);
+  icpi_html_figure(b, "Lift of each tier over the overall win rate");
+  icpi_svg_bars(b, "Lift: tier win rate / overall win rate (whole run)",
+                "tier", "lift (1 = overall)", names, n, &s, 1.0, 0);
   icp_buf_adds(b, "<table><tr><th class=\"l\">tier</th><th>won</th>"
                "<th>closed</th><th>win rate</th><th>lift</th>"
                "<th>95% interval</th></tr>\n");
   for(k = 0; k < n; k++) {
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(groups, names[k]);
     icp_buf_adds(b, "<tr><td class=\"l\">");
-    html_text(b, names[k]);
+    icpi_html_text(b, names[k]);
     icp_buf_adds(b, "</td><td>");
-    html_num(b, jnum(c, "won"), 0);
+    icpi_html_num(b, icpi_jnum(c, "won"), 0);
     icp_buf_adds(b, "</td><td>");
-    html_num(b, jnum(c, "won") + jnum(c, "lost"), 0);
+    icpi_html_num(b, icpi_jnum(c, "won") + icpi_jnum(c, "lost"), 0);
     icp_buf_adds(b, "</td><td>");
-    html_pct(b, jnum(c, "win_rate"));
+    icpi_html_pct(b, icpi_jnum(c, "win_rate"));
     icp_buf_adds(b, "</td><td>");
-    html_num(b, v[k], 2);
+    icpi_html_num(b, v[k], 2);
     icp_buf_adds(b, "</td><td>");
-    html_num(b, lo[k], 2);
+    icpi_html_num(b, lo[k], 2);
     icp_buf_adds(b, "&ndash;");
-    html_num(b, hi[k], 2);
+    icpi_html_num(b, hi[k], 2);
     icp_buf_adds(b, "</td></tr>\n");
   }
   icp_buf_adds(b, "</table>\n");
-  html_figure_end(b);
+  icpi_html_figure_end(b);
 }
 
 static void calibration(struct icp_buf *b, const cJSON *doc)
@@ -246,8 +246,8 @@ static void calibration(struct icp_buf *b, const cJSON *doc)
   const cJSON *cal = cJSON_GetObjectItemCaseSensitive(doc, "calibration");
   const cJSON *groups = cJSON_GetObjectItemCaseSensitive(
     cJSON_GetObjectItemCaseSensitive(doc, "whole_run"), "groups");
-  double base = jnum(cJSON_GetObjectItemCaseSensitive(groups, "all"),
-                     "win_rate");
+  double base = icpi_jnum(cJSON_GetObjectItemCaseSensitive(groups, "all"),
+                          "win_rate");
   const char *labels[10];
   char text[10][40];
   double v[10], lo[10], hi[10];
@@ -259,21 +259,21 @@ static void calibration(struct icp_buf *b, const cJSON *doc)
   cJSON_ArrayForEach(q, cal) {
     if(n == 10)
       break;
-    snprintf(text[n], sizeof(text[n]), "%.0f-%.0f", jnum(q, "score_lo"),
-             jnum(q, "score_hi"));
+    snprintf(text[n], sizeof(text[n]), "%.0f-%.0f", icpi_jnum(q, "score_lo"),
+             icpi_jnum(q, "score_hi"));
     labels[n] = text[n];
-    v[n] = jnum(q, "win_rate");
-    lo[n] = jnum(q, "win_rate_lo");
-    hi[n] = jnum(q, "win_rate_hi");
+    v[n] = icpi_jnum(q, "win_rate");
+    lo[n] = icpi_jnum(q, "win_rate_lo");
+    hi[n] = icpi_jnum(q, "win_rate_hi");
     n++;
   }
   s.name = "win rate";
   s.v = v;
   s.lo = lo;
   s.hi = hi;
-  html_figure(b, "Calibration: win rate by score decile");
-  svg_bars(b, "Win rate by score decile (dashed: overall)", "score range "
-           "of the decile", "win rate", labels, n, &s, base, 1);
+  icpi_html_figure(b, "Calibration: win rate by score decile");
+  icpi_svg_bars(b, "Win rate by score decile (dashed: overall)", "score range "
+                "of the decile", "win rate", labels, n, &s, base, 1);
   icp_buf_adds(b, "<table><tr><th class=\"l\">scores</th><th>deals</th>"
                "<th>won</th><th>win rate</th><th>95% interval</th></tr>\n");
   k = 0;
@@ -281,25 +281,25 @@ static void calibration(struct icp_buf *b, const cJSON *doc)
     if(k == n)
       break;
     icp_buf_adds(b, "<tr><td class=\"l\">");
-    html_text(b, labels[k]);
+    icpi_html_text(b, labels[k]);
     icp_buf_adds(b, "</td><td>");
-    html_num(b, jnum(q, "n"), 0);
+    icpi_html_num(b, icpi_jnum(q, "n"), 0);
     icp_buf_adds(b, "</td><td>");
-    html_num(b, jnum(q, "won"), 0);
+    icpi_html_num(b, icpi_jnum(q, "won"), 0);
     icp_buf_adds(b, "</td><td>");
-    html_pct(b, v[k]);
+    icpi_html_pct(b, v[k]);
     icp_buf_adds(b, "</td><td>");
-    html_pct(b, lo[k]);
+    icpi_html_pct(b, lo[k]);
     icp_buf_adds(b, "&ndash;");
-    html_pct(b, hi[k]);
+    icpi_html_pct(b, hi[k]);
     icp_buf_adds(b, "</td></tr>\n");
     k++;
   }
   icp_buf_printf(b, "<tr><td class=\"l\" colspan=\"5\">AUC of score "
                  "against won: ");
-  html_num(b, jnum(doc, "auc"), 3);
+  icpi_html_num(b, icpi_jnum(doc, "auc"), 3);
   icp_buf_adds(b, "</td></tr></table>\n");
-  html_figure_end(b);
+  icpi_html_figure_end(b);
 }
 
 static void whole_table(struct icp_buf *b, const cJSON *doc)
@@ -317,33 +317,33 @@ static void whole_table(struct icp_buf *b, const cJSON *doc)
                "<th>support / account</th><th>churn rate</th></tr>\n");
   cJSON_ArrayForEach(g, groups) {
     icp_buf_adds(b, "<tr><td class=\"l\">");
-    html_text(b, g->string);
+    icpi_html_text(b, g->string);
     icp_buf_adds(b, "</td><td>");
-    html_num(b, jnum(g, "deals"), 0);
+    icpi_html_num(b, icpi_jnum(g, "deals"), 0);
     icp_buf_adds(b, "</td><td>");
-    html_num(b, jnum(g, "open"), 0);
+    icpi_html_num(b, icpi_jnum(g, "open"), 0);
     icp_buf_adds(b, "</td><td>");
-    html_num(b, jnum(g, "won"), 0);
+    icpi_html_num(b, icpi_jnum(g, "won"), 0);
     icp_buf_adds(b, "</td><td>");
-    html_num(b, jnum(g, "lost"), 0);
+    icpi_html_num(b, icpi_jnum(g, "lost"), 0);
     icp_buf_adds(b, "</td><td>");
-    html_pct(b, jnum(g, "win_rate"));
+    icpi_html_pct(b, icpi_jnum(g, "win_rate"));
     icp_buf_adds(b, "</td><td>");
-    html_pct(b, jnum(g, "win_rate_lo"));
+    icpi_html_pct(b, icpi_jnum(g, "win_rate_lo"));
     icp_buf_adds(b, "&ndash;");
-    html_pct(b, jnum(g, "win_rate_hi"));
+    icpi_html_pct(b, icpi_jnum(g, "win_rate_hi"));
     icp_buf_adds(b, "</td><td>");
-    html_num(b, jnum(g, "cycle_median_days"), 1);
+    icpi_html_num(b, icpi_jnum(g, "cycle_median_days"), 1);
     icp_buf_adds(b, "</td><td>");
-    html_num(b, jnum(g, "amount_mean"), 0);
+    icpi_html_num(b, icpi_jnum(g, "amount_mean"), 0);
     icp_buf_adds(b, "</td><td>");
-    html_num(b, jnum(g, "amount_median"), 0);
+    icpi_html_num(b, icpi_jnum(g, "amount_median"), 0);
     icp_buf_adds(b, "</td><td>");
-    html_num(b, jnum(g, "accounts"), 0);
+    icpi_html_num(b, icpi_jnum(g, "accounts"), 0);
     icp_buf_adds(b, "</td><td>");
-    html_num(b, jnum(g, "support_per_account"), 2);
+    icpi_html_num(b, icpi_jnum(g, "support_per_account"), 2);
     icp_buf_adds(b, "</td><td>");
-    html_pct(b, jnum(g, "churn_rate"));
+    icpi_html_pct(b, icpi_jnum(g, "churn_rate"));
     icp_buf_adds(b, "</td></tr>\n");
   }
   icp_buf_adds(b, "</table>\n");
@@ -363,19 +363,20 @@ static void ab(struct icp_buf *b, const cJSON *doc)
   dis = cJSON_GetObjectItemCaseSensitive(a, "disagree");
   for(k = 0; k < 2; k++) {
     const cJSON *arm = cJSON_GetObjectItemCaseSensitive(a, labels[k]);
-    v[k] = jnum(arm, "win_rate");
-    lo[k] = jnum(arm, "win_rate_lo");
-    hi[k] = jnum(arm, "win_rate_hi");
+    v[k] = icpi_jnum(arm, "win_rate");
+    lo[k] = icpi_jnum(arm, "win_rate_lo");
+    hi[k] = icpi_jnum(arm, "win_rate_hi");
   }
   s.name = "ICP win rate";
   s.v = v;
   s.lo = lo;
   s.hi = hi;
   icp_buf_adds(b, "<h3>A/B of a pack change</h3>\n");
-  html_figure(b, "ICP win rate per arm");
-  svg_bars(b, !strcmp(jstr(a, "mode") ? jstr(a, "mode") : "", "arms") ?
-           "ICP win rate per arm" : "ICP win rate per pack (backtest)",
-           "arm (pack)", "win rate of ICP deals", labels, 2, &s, NAN, 1);
+  icpi_html_figure(b, "ICP win rate per arm");
+  icpi_svg_bars(b, !strcmp(icpi_jstr(a, "mode") ? icpi_jstr(a, "mode") : "",
+                           "arms") ?
+                "ICP win rate per arm" : "ICP win rate per pack (backtest)",
+                "arm (pack)", "win rate of ICP deals", labels, 2, &s, NAN, 1);
   icp_buf_adds(b, "<table><tr><th class=\"l\">arm</th><th>accounts</th>"
                "<th>ICP accounts</th><th>won</th><th>lost</th>"
                "<th>win rate</th><th>95% interval</th><th>median cycle</th>"
@@ -383,55 +384,55 @@ static void ab(struct icp_buf *b, const cJSON *doc)
   for(k = 0; k < 2; k++) {
     const cJSON *arm = cJSON_GetObjectItemCaseSensitive(a, labels[k]);
     icp_buf_printf(b, "<tr><td class=\"l\">%s</td><td>", labels[k]);
-    html_num(b, jnum(arm, "accounts"), 0);
+    icpi_html_num(b, icpi_jnum(arm, "accounts"), 0);
     icp_buf_adds(b, "</td><td>");
-    html_num(b, jnum(arm, "icp_accounts"), 0);
+    icpi_html_num(b, icpi_jnum(arm, "icp_accounts"), 0);
     icp_buf_adds(b, "</td><td>");
-    html_num(b, jnum(arm, "won"), 0);
+    icpi_html_num(b, icpi_jnum(arm, "won"), 0);
     icp_buf_adds(b, "</td><td>");
-    html_num(b, jnum(arm, "lost"), 0);
+    icpi_html_num(b, icpi_jnum(arm, "lost"), 0);
     icp_buf_adds(b, "</td><td>");
-    html_pct(b, v[k]);
+    icpi_html_pct(b, v[k]);
     icp_buf_adds(b, "</td><td>");
-    html_pct(b, lo[k]);
+    icpi_html_pct(b, lo[k]);
     icp_buf_adds(b, "&ndash;");
-    html_pct(b, hi[k]);
+    icpi_html_pct(b, hi[k]);
     icp_buf_adds(b, "</td><td>");
-    html_num(b, jnum(arm, "cycle_median_days"), 1);
+    icpi_html_num(b, icpi_jnum(arm, "cycle_median_days"), 1);
     icp_buf_adds(b, "</td><td>");
-    html_num(b, jnum(arm, "amount_mean"), 0);
+    icpi_html_num(b, icpi_jnum(arm, "amount_mean"), 0);
     icp_buf_adds(b, "</td></tr>\n");
   }
   icp_buf_adds(b, "<tr><td class=\"l\" colspan=\"9\">B &minus; A: ");
-  html_num(b, 100 * jnum(d, "win_rate"), 1);
+  icpi_html_num(b, 100 * icpi_jnum(d, "win_rate"), 1);
   icp_buf_adds(b, " points (95% interval ");
-  html_num(b, 100 * jnum(d, "lo"), 1);
+  icpi_html_num(b, 100 * icpi_jnum(d, "lo"), 1);
   icp_buf_adds(b, " to ");
-  html_num(b, 100 * jnum(d, "hi"), 1);
+  icpi_html_num(b, 100 * icpi_jnum(d, "hi"), 1);
   icp_buf_printf(b, "), p = %.3g; the packs disagree on ",
-                 isfinite(jnum(d, "p")) ? jnum(d, "p") : 1.0);
-  html_num(b, jnum(dis, "accounts"), 0);
+                 isfinite(icpi_jnum(d, "p")) ? icpi_jnum(d, "p") : 1.0);
+  icpi_html_num(b, icpi_jnum(dis, "accounts"), 0);
   icp_buf_adds(b, " accounts</td></tr></table>\n");
-  html_figure_end(b);
+  icpi_html_figure_end(b);
 }
 
-void sec_validate(struct icp_buf *b, const struct icp_report *r)
+void icpi_sec_validate(struct icp_buf *b, const struct icp_report *r)
 {
   const cJSON *doc = r->validate;
-  html_section(b, "validate", "Validation against won and lost deals",
-               NULL);
+  icpi_html_section(b, "validate", "Validation against won and lost deals",
+                    NULL);
   icp_buf_adds(b, "<p class=\"meta\">Pack ");
-  html_text(b, jstr(doc, "rules"));
+  icpi_html_text(b, icpi_jstr(doc, "rules"));
   icp_buf_adds(b, ", deals ");
-  html_text(b, jstr(doc, "deals"));
+  icpi_html_text(b, icpi_jstr(doc, "deals"));
   icp_buf_adds(b, ", as of ");
-  html_text(b, jstr(doc, "as_of"));
+  icpi_html_text(b, icpi_jstr(doc, "as_of"));
   icp_buf_printf(b, ", periods of %.0f days.</p>\n",
-                 jnum(doc, "period_days"));
+                 icpi_jnum(doc, "period_days"));
   over_periods(b, doc);
   lift(b, doc);
   calibration(b, doc);
   whole_table(b, doc);
   ab(b, doc);
-  html_section_end(b);
+  icpi_html_section_end(b);
 }

@@ -43,10 +43,10 @@ static void open_svg(struct icp_buf *b, int w, int h, const char *title)
   icp_buf_printf(b, "<svg width=\"%d\" "
                  "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\"><title>",
                  w, h, w, h);
-  html_text(b, title);
+  icpi_html_text(b, title);
   icp_buf_printf(b, "</title><text class=\"ttl\" x=\"%d\" y=\"20\" "
                  "text-anchor=\"middle\">", w / 2);
-  html_text(b, title);
+  icpi_html_text(b, title);
   icp_buf_adds(b, "</text>");
 }
 
@@ -55,11 +55,11 @@ static void axis_labels(struct icp_buf *b, int w, int h, const char *xlabel,
 {
   icp_buf_printf(b, "<text class=\"xlabel\" x=\"%d\" y=\"%d\" "
                  "text-anchor=\"middle\">", ML + (w - ML - MR) / 2, h - 8);
-  html_text(b, xlabel);
+  icpi_html_text(b, xlabel);
   icp_buf_printf(b, "</text><text class=\"ylabel\" x=\"14\" y=\"%d\" "
                  "text-anchor=\"middle\" transform=\"rotate(-90 14 %d)\">",
                  MT + (h - MT - MB) / 2, MT + (h - MT - MB) / 2);
-  html_text(b, ylabel);
+  icpi_html_text(b, ylabel);
   icp_buf_adds(b, "</text>");
 }
 
@@ -101,7 +101,7 @@ static void x_label(struct icp_buf *b, double x, int h, const char *s,
   else
     icp_buf_printf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">",
                    x, h - MB + 16);
-  html_text(b, s);
+  icpi_html_text(b, s);
   icp_buf_adds(b, "</text>");
 }
 
@@ -133,9 +133,9 @@ static void whisker(struct icp_buf *b, double x, double ylo, double yhi)
                  x, ylo, yhi, x - 4, ylo, x + 4, x - 4, yhi, x + 4);
 }
 
-void svg_bars(struct icp_buf *b, const char *title, const char *xlabel,
-              const char *ylabel, const char *const *labels, int n,
-              const struct series *s, double ref, int percent)
+void icpi_svg_bars(struct icp_buf *b, const char *title, const char *xlabel,
+                   const char *ylabel, const char *const *labels, int n,
+                   const struct series *s, double ref, int percent)
 {
   double lo, hi, y0, y1, step, bw, x;
   int plot = H - MT - MB, i, slant = n > 8;
@@ -155,7 +155,7 @@ void svg_bars(struct icp_buf *b, const char *title, const char *xlabel,
       icp_buf_printf(b, "<rect class=\"mark\" x=\"%.1f\" y=\"%.1f\" "
                      "width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>",
                      x + bw * 0.15, top, bw * 0.7, bot - top, palette[0]);
-      html_text(b, labels[i]);
+      icpi_html_text(b, labels[i]);
       icp_buf_adds(b, ": ");
       tick_text(b, v, percent);
       icp_buf_adds(b, "</title></rect>");
@@ -173,9 +173,9 @@ void svg_bars(struct icp_buf *b, const char *title, const char *xlabel,
   icp_buf_adds(b, "</svg>\n");
 }
 
-void svg_hbars(struct icp_buf *b, const char *title, const char *xlabel,
-               const char *ylabel, const char *const *labels, int n,
-               const struct series *s, double ref, int percent)
+void icpi_svg_hbars(struct icp_buf *b, const char *title, const char *xlabel,
+                    const char *ylabel, const char *const *labels, int n,
+                    const struct series *s, double ref, int percent)
 {
   int left = 120, row = 22, h = MT + 40 + row * (n > 0 ? n : 1), i;
   int w, plot = W + 60 - 190 - MR;
@@ -206,7 +206,7 @@ void svg_hbars(struct icp_buf *b, const char *title, const char *xlabel,
     double y = MT + row * i, val = s->v[i];
     icp_buf_printf(b, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">",
                    left - 6, y + row * 0.65);
-    html_text(b, labels[i]);
+    icpi_html_text(b, labels[i]);
     icp_buf_adds(b, "</text>");
     if(!isfinite(val))
       continue;
@@ -218,7 +218,7 @@ void svg_hbars(struct icp_buf *b, const char *title, const char *xlabel,
                      "width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>",
                      a, y + 4, z - a > 1 ? z - a : 1, row - 8.0,
                      palette[0]);
-      html_text(b, labels[i]);
+      icpi_html_text(b, labels[i]);
       icp_buf_adds(b, ": ");
       tick_text(b, val, percent);
       icp_buf_adds(b, "</title></rect>");
@@ -242,17 +242,17 @@ void svg_hbars(struct icp_buf *b, const char *title, const char *xlabel,
 #undef X
   icp_buf_printf(b, "<text class=\"xlabel\" x=\"%d\" y=\"%d\" "
                  "text-anchor=\"middle\">", left + plot / 2, h - 8);
-  html_text(b, xlabel);
+  icpi_html_text(b, xlabel);
   icp_buf_printf(b, "</text><text class=\"ylabel\" x=\"14\" y=\"%d\" "
                  "text-anchor=\"middle\" transform=\"rotate(-90 14 %d)\">",
                  (MT + h - 40) / 2, (MT + h - 40) / 2);
-  html_text(b, ylabel);
+  icpi_html_text(b, ylabel);
   icp_buf_adds(b, "</text></svg>\n");
 }
 
-void svg_lines(struct icp_buf *b, const char *title, const char *xlabel,
-               const char *ylabel, const char *const *labels, int n,
-               const struct series *s, int ns, int percent)
+void icpi_svg_lines(struct icp_buf *b, const char *title, const char *xlabel,
+                    const char *ylabel, const char *const *labels, int n,
+                    const struct series *s, int ns, int percent)
 {
   double lo, hi, y0, y1, step, bw;
   int plot = H - MT - MB, i, k, w = W + 110;
@@ -291,9 +291,9 @@ void svg_lines(struct icp_buf *b, const char *title, const char *xlabel,
                        Y(s[k].hi[i]), col);
       icp_buf_printf(b, "<circle class=\"mark\" cx=\"%.1f\" cy=\"%.1f\" "
                      "r=\"3.5\" fill=\"%s\"><title>", x, Y(s[k].v[i]), col);
-      html_text(b, s[k].name);
+      icpi_html_text(b, s[k].name);
       icp_buf_adds(b, " ");
-      html_text(b, labels[i]);
+      icpi_html_text(b, labels[i]);
       icp_buf_adds(b, ": ");
       tick_text(b, s[k].v[i], percent);
       icp_buf_adds(b, "</title></circle>");
@@ -302,7 +302,7 @@ void svg_lines(struct icp_buf *b, const char *title, const char *xlabel,
     icp_buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" "
                    "fill=\"%s\"/><text x=\"%d\" y=\"%d\">", w - 118,
                    MT + 18 * k, col, w - 100, MT + 18 * k + 10);
-    html_text(b, s[k].name);
+    icpi_html_text(b, s[k].name);
     icp_buf_adds(b, "</text>");
   }
 #undef Y
@@ -310,18 +310,19 @@ void svg_lines(struct icp_buf *b, const char *title, const char *xlabel,
   icp_buf_adds(b, "</svg>\n");
 }
 
-void svg_heat(struct icp_buf *b, const char *title, const char *xlabel,
-              const char *ylabel, const char *const *rows, int nrows,
-              const char *const *cols, int ncols, const double *v)
+void icpi_svg_heat(struct icp_buf *b, const char *title, const char *xlabel,
+                   const char *ylabel, const char *const *rows, int nrows,
+                   const char *const *cols, int ncols, const double *v)
 {
-  svg_heat_join(b, title, xlabel, ylabel, rows, nrows, cols, ncols, v,
-                " &#8594; ");
+  icpi_svg_heat_join(b, title, xlabel, ylabel, rows, nrows, cols, ncols, v,
+                     " &#8594; ");
 }
 
-void svg_heat_join(struct icp_buf *b, const char *title, const char *xlabel,
-                   const char *ylabel, const char *const *rows, int nrows,
-                   const char *const *cols, int ncols, const double *v,
-                   const char *join)
+void icpi_svg_heat_join(struct icp_buf *b, const char *title,
+                        const char *xlabel, const char *ylabel,
+                        const char *const *rows, int nrows,
+                        const char *const *cols, int ncols, const double *v,
+                        const char *join)
 {
   int cell = 54, left = 110, top = MT + 10, r, c;
   int w = left + cell * (ncols > 0 ? ncols : 1) + MR;
@@ -336,7 +337,7 @@ void svg_heat_join(struct icp_buf *b, const char *title, const char *xlabel,
   for(r = 0; r < nrows; r++) {
     icp_buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">",
                    left - 6, top + cell * r + cell / 2 + 4);
-    html_text(b, rows[r]);
+    icpi_html_text(b, rows[r]);
     icp_buf_adds(b, "</text>");
     for(c = 0; c < ncols; c++) {
       double x = v[r * ncols + c], t = max > 0 ? x / max : 0;
@@ -346,9 +347,9 @@ void svg_heat_join(struct icp_buf *b, const char *title, const char *xlabel,
                      "stroke=\"#fff\"><title>", left + cell * c,
                      top + cell * r, cell, cell, shade, shade + 5 > 255 ?
                      255 : shade + 5);
-      html_text(b, rows[r]);
+      icpi_html_text(b, rows[r]);
       icp_buf_adds(b, join);
-      html_text(b, cols[c]);
+      icpi_html_text(b, cols[c]);
       icp_buf_printf(b, ": %.0f</title></rect><text x=\"%d\" y=\"%d\" "
                      "text-anchor=\"middle\"%s>%.0f</text>", x,
                      left + cell * c + cell / 2, top + cell * r + cell / 2 + 4,
@@ -358,15 +359,15 @@ void svg_heat_join(struct icp_buf *b, const char *title, const char *xlabel,
   for(c = 0; c < ncols; c++) {
     icp_buf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">",
                    left + cell * c + cell / 2, top + cell * nrows + 16);
-    html_text(b, cols[c]);
+    icpi_html_text(b, cols[c]);
     icp_buf_adds(b, "</text>");
   }
   icp_buf_printf(b, "<text class=\"xlabel\" x=\"%d\" y=\"%d\" "
                  "text-anchor=\"middle\">", left + cell * ncols / 2, h - 10);
-  html_text(b, xlabel);
+  icpi_html_text(b, xlabel);
   icp_buf_printf(b, "</text><text class=\"ylabel\" x=\"14\" y=\"%d\" "
                  "text-anchor=\"middle\" transform=\"rotate(-90 14 %d)\">",
                  top + cell * nrows / 2, top + cell * nrows / 2);
-  html_text(b, ylabel);
+  icpi_html_text(b, ylabel);
   icp_buf_adds(b, "</text></svg>\n");
 }

@@ -88,6 +88,13 @@ check "a missing pack is an error naming it" \
   sh -c "[ $st = 1 ] && grep -q 'nope.lua' '$T/embed.err'"
 check "libicp.so exports only icp_ symbols" \
   sh -c "! nm -D --defined-only '$ROOT/build/libicp.so' | awk '{print \$3}' | grep -v '^icp_'"
+# every external symbol of the static library is prefixed (icp_ public,
+# icpi_ internal): a program linking libicp.a can name its own jnum
+A=$T/dest/usr/lib/libicp.a
+nm -g --defined-only "$A" 2>/dev/null | awk 'NF==3{print $3}' >"$T/a.syms"
+check "libicp.a defines icp_ symbols" grep -q '^icp_engine_open$' "$T/a.syms"
+check "libicp.a defines no unprefixed global" \
+  sh -c "! grep -v '^icpi\?_' '$T/a.syms'"
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
