@@ -36,11 +36,6 @@ struct icp_err {
   char msg[ICP_ERR_MAX];
 };
 
-/* Formats into err (which may be NULL) and returns status. */
-enum icp_status icp_err_set(struct icp_err *err, enum icp_status status,
-                            const char *fmt, ...)
-  __attribute__((format(printf, 3, 4)));
-
 /* ---- values ------------------------------------------------------------ */
 
 enum icp_type {
@@ -71,8 +66,6 @@ struct icp_value {
     const struct icp_str *list;
   } u;
 };
-
-const char *icp_type_name(enum icp_type t);
 
 /* ---- opaque objects ---------------------------------------------------- */
 

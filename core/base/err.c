@@ -2,7 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "icp.h"
+#include "base/err.h"
 
 enum icp_status icp_err_set(struct icp_err *err, enum icp_status status,
                             const char *fmt, ...)

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/err.h"
 #include "data/schema.h"
 #include "data/value.h"
 
@@ -213,6 +214,20 @@ enum icp_status icp_schema_declare(struct icp_schema *s, const char *name,
                          "a canonical" : "already declared",
                        icp_type_name((enum icp_type)s->f[id].type));
   return ICP_OK;
+}
+
+const char *icp_type_name(enum icp_type t)
+{
+  switch(t) {
+  case ICP_T_MISSING: return "missing";
+  case ICP_T_STRING: return "string";
+  case ICP_T_NUMBER: return "number";
+  case ICP_T_BOOL: return "bool";
+  case ICP_T_LIST: return "list";
+  case ICP_T_DATE: return "date";
+  case ICP_T_ANY: return "any";
+  }
+  return "?";
 }
 
 enum icp_type icp_schema_type(const struct icp_schema *s, int id)

@@ -49,6 +49,8 @@ int icp_schema_intern(struct icp_schema *s, const char *name, size_t n);
 enum icp_status icp_schema_declare(struct icp_schema *s, const char *name,
                                    enum icp_type type, struct icp_err *err);
 enum icp_type icp_schema_type(const struct icp_schema *s, int id);
+/* A type's name as messages say it ("number"; "?" for none). */
+const char *icp_type_name(enum icp_type t);
 int icp_schema_origin(const struct icp_schema *s, int id);
 /* The name of field id (NUL-terminated, owned by the schema). */
 const char *icp_schema_name(const struct icp_schema *s, int id);

@@ -6,20 +6,6 @@
 
 #include "data/value.h"
 
-const char *icp_type_name(enum icp_type t)
-{
-  switch(t) {
-  case ICP_T_MISSING: return "missing";
-  case ICP_T_STRING: return "string";
-  case ICP_T_NUMBER: return "number";
-  case ICP_T_BOOL: return "bool";
-  case ICP_T_LIST: return "list";
-  case ICP_T_DATE: return "date";
-  case ICP_T_ANY: return "any";
-  }
-  return "?";
-}
-
 int icp_type_from_name(const char *s)
 {
   static const char *names[] = { "string", "number", "bool", "list",
