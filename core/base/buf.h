@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "icp.h"
-#include "base/err.h"  /* appends and error details go together */
+#include "base/err.h"  /* icp_err_set */
 
 /* On a function whose result must be read (a status nobody else keeps). */
 #define ICP_WUR __attribute__((warn_unused_result))

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/err.h"
 #include "data/schema.h"
 #include "data/value.h"
 

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "icp.h"
+#include "base/err.h"  /* icp_err_set */
 
 #define ICP_SCHEMA_MAX 4096
 #define ICP_SOURCES_MAX 256

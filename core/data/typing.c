@@ -2,7 +2,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "base/err.h"
 #include "base/utf8.h"
 #include "data/normalize.h"
 #include "data/typing.h"

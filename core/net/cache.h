@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "icp.h"
+#include "base/err.h"  /* icp_err_set */
 
 struct icp_cache;
 
