@@ -86,3 +86,18 @@ void icp_progress_cb(void *ud, const struct icp_run_stats *s, int final)
           final ? "\n" : "  ");
   fflush(stderr);
 }
+
+void icp_run_summary(const struct icp_run_stats *st)
+{
+  fprintf(stderr, "scored %ld accounts", st->scored);
+  if(st->skipped)
+    fprintf(stderr, ", skipped %ld bad records", st->skipped);
+  if(st->warnings)
+    fprintf(stderr, ", %ld cells did not fit their type", st->warnings);
+  if(st->rule_errors)
+    fprintf(stderr, ", %ld accounts with custom rule errors",
+            st->rule_errors);
+  if(st->duplicates)
+    fprintf(stderr, ", %ld duplicate domains", st->duplicates);
+  fprintf(stderr, "\n");
+}

@@ -65,6 +65,8 @@ struct icp_progress {
 };
 void icp_progress_init(struct icp_progress *p, const char *verb);
 void icp_progress_cb(void *ud, const struct icp_run_stats *s, int final);
+/* "scored N accounts, skipped K bad records, ..." on stderr. */
+void icp_run_summary(const struct icp_run_stats *s);
 double icp_now(void);
 
 int icp_cmd_score(int argc, char **argv);

@@ -1,14 +1,15 @@
 /* cmd_report.c -- icp report: one self-contained HTML page. */
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/validate_args.h"
 #include "data/schema.h"
 #include "data/value.h"
 #include "io/out.h"
 #include "report/report.h"
 #include "rules/rules.h"
+#include "score/emit.h"
 
 static const char usage[] =
   "usage: icp report --html FILE [INPUT.json|INPUT.jsonl ...]\n"
@@ -19,12 +20,13 @@ static const char usage[] =
   "Writes one HTML page (inline CSS and SVG, no script, nothing fetched,\n"
   "prints well) from the results of icp score (its JSONL), diff --json,\n"
   "discover --json and validate --json, recognised by their content; or\n"
-  "runs validate (with --deals) or score (with --rules and accounts)\n"
-  "itself. The page opens with a few sentences computed from the data,\n"
-  "the as-of date and the inputs; then the review flags of a validation,\n"
-  "tiers, top accounts with reasons, grades, route and SLA workload,\n"
-  "exclusions, data coverage (with --rules: which fields would move the\n"
-  "most accounts if filled), a pack change and discovery.\n"
+  "runs the validation (with --deals) or the scoring (with --rules and\n"
+  "accounts) itself, in this process. The page opens with a few\n"
+  "sentences computed from the data, the as-of date and the inputs; then\n"
+  "the review flags of a validation, tiers, top accounts with reasons,\n"
+  "grades, route and SLA workload, exclusions, data coverage (with\n"
+  "--rules: which fields would move the most accounts if filled), a pack\n"
+  "change and discovery.\n"
   "\n"
   "options:\n"
   "  --html FILE         the page to write (required)\n"
@@ -32,94 +34,18 @@ static const char usage[] =
   "  --validate, --diff, --discover, --score FILE  an input of that kind\n"
   "                      (also beside --rules, where INPUT is accounts)\n"
   "  --rules PACK        run the pack: validate with --deals and\n"
-  "                      --accounts (every icp validate option is passed\n"
-  "                      on), else score the INPUT accounts\n"
-  "  --as-of DATE        passed on when running a command, and shown at\n"
-  "                      the top of the page\n"
+  "                      --accounts (every icp validate option applies),\n"
+  "                      else score the INPUT accounts (--format,\n"
+  "                      --columns, --threads, --byte-range and --shard\n"
+  "                      apply)\n"
+  "  --as-of DATE        the run's date, shown at the top of the page\n"
   "\n"
-  "exit status: 0 ok, 1 usage error or unreadable input, 3 nothing could\n"
-  "be done; running score or validate, 2 when it skipped rows (and 4\n"
-  "when a review is due); the page is written.\n";
-
-/* A temporary file name with suffix (".json", ".jsonl"); the file exists
- * and is empty. 0 on failure. */
-static int temp_path(char *out, size_t cap, const char *suffix)
-{
-  const char *dir = getenv("TMPDIR");
-  int fd;
-  if(!dir || !*dir)
-    dir = "/tmp";
-  if(snprintf(out, cap, "%s/icp-report-XXXXXX%s", dir, suffix) >=
-     (int)cap)
-    return 0;
-  fd = mkstemps(out, (int)strlen(suffix));
-  if(fd < 0)
-    return 0;
-  close(fd);
-  return 1;
-}
-
-/* Runs icp validate with the options gathered plus --json tmp. */
-static int run_validate(char **args, int nargs, const char *tmp)
-{
-  char **v = calloc((size_t)nargs + 5, sizeof(char *));
-  int n = 0, i, rc;
-  if(!v)
-    return icp_cli_nomem("report");
-  v[n++] = (char *)"validate";
-  for(i = 0; i < nargs; i++)
-    v[n++] = args[i];
-  v[n++] = (char *)"--json";
-  v[n++] = (char *)tmp;
-  v[n++] = (char *)"--quiet";
-  rc = icp_cmd_validate(n, v);
-  free(v);
-  return rc;
-}
-
-static int run_score(const char *rules, const char *as_of, char **inputs,
-                     int ninputs, const char *tmp)
-{
-  char **v = calloc((size_t)ninputs + 8, sizeof(char *));
-  int n = 0, i, rc;
-  if(!v)
-    return icp_cli_nomem("report");
-  v[n++] = (char *)"score";
-  v[n++] = (char *)"--rules";
-  v[n++] = (char *)rules;
-  if(as_of) {
-    v[n++] = (char *)"--as-of";
-    v[n++] = (char *)as_of;
-  }
-  v[n++] = (char *)"-o";
-  v[n++] = (char *)tmp;
-  for(i = 0; i < ninputs; i++)
-    v[n++] = inputs[i];
-  rc = icp_cmd_score(n, v);
-  free(v);
-  return rc;
-}
-
-/* Loads the pack that scored the accounts, so that the page can say which
- * fields would move accounts if filled; 0 on failure (said on stderr). */
-static int give_pack(struct icp_report *r, const char *rules)
-{
-  struct icp_schema *schema = icp_schema_new();
-  struct icp_pack *pack = schema ? icp_pack_new(schema, NULL) : NULL;
-  struct icp_err err;
-  int ok = pack && !icp_pack_load_file(pack, rules, &err) &&
-           !icp_report_set_pack(r, pack);
-  if(!pack)
-    icp_cli_nomem("report");
-  else if(!ok)
-    fprintf(stderr, "icp report: %s: cannot read the pack\n", rules);
-  icp_pack_free(pack);
-  icp_schema_free(schema);
-  return ok;
-}
+  "exit status: 0 ok, 1 usage error or unreadable input, 2 the run\n"
+  "skipped rows (the page is written), 3 nothing could be done; with\n"
+  "--deals, 4 when a review is due (the page is written).\n";
 
 /* "a.csv, b.csv scored with PACK": the name the page shows for the
- * scored file made by this run. */
+ * accounts this run scored. */
 static void run_name(char *out, size_t cap, char **inputs, int n,
                      const char *rules)
 {
@@ -137,14 +63,164 @@ static void run_name(char *out, size_t cap, char **inputs, int n,
     snprintf(out + len, cap - len, " scored with %s", rules);
 }
 
-static int add_as(struct icp_report *r, const char *path, const char *name)
+/* ---- scoring the accounts in-process ------------------------------------ */
+
+struct scoring {
+  struct icp_report *r;
+  const char *name;
+};
+
+static enum icp_status scored_one(void *ud, const struct icp_account *a,
+                                  struct icp_result *const *res, int n,
+                                  struct icp_err *err)
 {
+  (void)ud;
+  (void)a;
+  (void)res;
+  (void)n;
+  (void)err;
+  return ICP_OK;
+}
+
+/* The line icp score writes for the account (on a worker thread). */
+static enum icp_status score_line(void *ud, const struct icp_account *a,
+                                  struct icp_result *const *res, int n,
+                                  struct icp_buf *b)
+{
+  (void)ud;
+  (void)n;
+  return icp_emit_jsonl(b, res[0]->pack, a, res[0], 0, NULL);
+}
+
+/* Lines in input order, a chunk at a time, into the report. */
+static enum icp_status score_take(void *ud, const char *p, size_t n,
+                                  struct icp_err *err)
+{
+  struct scoring *s = ud;
+  return n ? icp_report_add_scored(s->r, s->name, p, n, err) : ICP_OK;
+}
+
+/* Scores inputs with --rules (as icp score does, with --as-of, --format,
+ * --columns and the options of more cores) and adds the accounts to r,
+ * shown as name. The page also gets the pack, to say which fields would
+ * move accounts if filled. Returns an exit status; *partial is set when
+ * records were skipped (as icp score exits 2). */
+static int score_into(struct icp_report *r, struct icp_validate_args *a,
+                      char **inputs, int ninputs, const char *name,
+                      int *partial)
+{
+  struct icp_schema *schema = icp_schema_new();
+  struct icp_pack *pack = schema ? icp_pack_new(schema, NULL) : NULL;
+  struct icp_cli_input in = { NULL, NULL, NULL };
+  struct scoring sc;
+  struct icp_run_opts ro;
+  struct icp_run_stats st;
+  struct icp_progress prog;
   struct icp_err err;
-  if(icp_report_add_file_as(r, path, name, &err)) {
-    fprintf(stderr, "icp report: %s\n", err.msg);
-    return 0;
+  int32_t day = 0;
+  int rc = ICP_EXIT_OK, i;
+  enum icp_status s;
+
+  memset(&ro, 0, sizeof(ro));
+  if(!pack) {
+    rc = icp_cli_nomem("report");
+    goto out;
   }
-  return 1;
+  if(a->as_of && !icp_cli_date("--as-of", a->as_of, &day)) {
+    rc = ICP_EXIT_USAGE;
+    goto out;
+  }
+  if(a->format && strcmp(a->format, "csv") && strcmp(a->format, "jsonl")) {
+    rc = icp_cli_usage_error("report", "--format is csv or jsonl");
+    goto out;
+  }
+  if((rc = icp_par_apply("report", &a->par, &ro)))
+    goto out;
+  if(icp_pack_load_file(pack, a->rules, &err)) {
+    for(i = 0; i < icp_pack_ndiags(pack); i++)
+      fprintf(stderr, "%s\n", icp_pack_diag(pack, i));
+    if(!icp_pack_ndiags(pack))
+      fprintf(stderr, "icp report: %s\n", err.msg);
+    rc = ICP_EXIT_USAGE;
+    goto out;
+  }
+  if(a->as_of)
+    icp_pack_set_as_of(pack, day);
+  in.columns = a->columns;
+  if((rc = icp_cli_input_setup("report", &in, schema)))
+    goto out;
+  icp_schema_restrict(schema, 1);  /* only the columns the rules read */
+  if(icp_report_set_pack(r, pack)) {
+    rc = icp_cli_nomem("report");
+    goto out;
+  }
+  sc.r = r;
+  sc.name = name;
+  ro.format = a->format;
+  icp_progress_init(&prog, "scored");
+  ro.progress = icp_progress_cb;
+  ro.progress_ud = &prog;
+  ro.emit = score_line;
+  ro.write = score_take;
+  s = icp_run((const char *const *)inputs, ninputs, &pack, 1, schema, &ro,
+              scored_one, &sc, &st, &err);
+  if(s) {
+    /* an input that could not be read, or accounts the page lost: no
+     * page rather than one that looks whole */
+    fprintf(stderr, "icp report: %s\n", err.msg);
+    rc = ICP_EXIT_NOTHING;
+  }
+  else {
+    *partial = st.skipped || st.no_key || st.unknown_fields;
+    if(prog.tty || st.skipped || st.warnings || st.rule_errors ||
+       st.duplicates)
+      icp_run_summary(&st);
+    if(icp_report_add_input(r, name, &err))
+      rc = icp_cli_nomem("report");
+  }
+out:
+  icp_cli_input_free(&in);
+  icp_pack_free(pack);
+  icp_schema_free(schema);
+  return rc;
+}
+
+/* "DEALS and ACCOUNTS validated with PACK (vs B)": the name the page shows
+ * for the validation this run made. */
+static void validate_name(char *out, size_t cap,
+                          const struct icp_validate_args *a)
+{
+  snprintf(out, cap, "%s and %s validated with %s%s%s", a->deals,
+           a->accounts ? a->accounts : "?", a->rules, a->vs ? " vs " : "",
+           a->vs ? a->vs : "");
+}
+
+/* Runs icp validate's validation in-process and adds its document. */
+static int validate_into(struct icp_report *r, struct icp_validate_args *a,
+                         int *review, int *partial)
+{
+  struct icp_buf doc;
+  struct icp_err err;
+  char name[1024];
+  int rc;
+  a->quiet = 1;  /* the flags on stdout, the figures in the page */
+  if((rc = icp_validate_args_check(a)))
+    return rc;
+  icp_buf_init(&doc, (size_t)1 << 30);
+  rc = icp_validate_exec(a, &doc);
+  if(rc == ICP_EXIT_REVIEW || rc == ICP_EXIT_PARTIAL) {
+    *review = rc == ICP_EXIT_REVIEW;
+    *partial = rc == ICP_EXIT_PARTIAL;
+    rc = ICP_EXIT_OK;
+  }
+  validate_name(name, sizeof(name), a);
+  if(!rc && (icp_report_add_text(r, name, doc.p, doc.len, &err) ||
+             icp_report_add_input(r, name, &err))) {
+    fprintf(stderr, "icp report: %s\n", err.msg);
+    rc = ICP_EXIT_NOTHING;
+  }
+  icp_buf_free(&doc);
+  return rc;
 }
 
 static int add(struct icp_report *r, const char *path)
@@ -157,27 +233,42 @@ static int add(struct icp_report *r, const char *path)
   return 1;
 }
 
+/* Options of scoring: the rest go with --deals (a validation). */
+static int score_option(const char *opt)
+{
+  static const char *const ok[] = { "--rules", "--as-of", "--format",
+                                    "--columns", "--threads", "--byte-range",
+                                    "--shard", "--quiet", NULL };
+  size_t n = strcspn(opt, "=");
+  int k;
+  for(k = 0; ok[k]; k++)
+    if(strlen(ok[k]) == n && !strncmp(ok[k], opt, n))
+      return 1;
+  return 0;
+}
+
 int icp_cmd_report(int argc, char **argv)
 {
-  const char *html = NULL, *title = NULL, *rules = NULL, *as_of = NULL;
-  const char *deals = NULL;
-  char **pass = calloc((size_t)argc + 1, sizeof(char *));
+  const char *html = NULL, *title = NULL, *first_opt = NULL;
+  const char *val_opt = NULL;
   char **inputs = calloc((size_t)argc + 1, sizeof(char *));
   char **docs = calloc((size_t)argc + 1, sizeof(char *));
-  char tmp[512] = "", shown[1024], today[11];
-  int npass = 0, ninputs = 0, ndocs = 0, i, rc = ICP_EXIT_OK, run_rc = 0;
+  char shown[1024], today[11];
+  int ninputs = 0, ndocs = 0, i, rc = ICP_EXIT_OK, review = 0, partial = 0;
   struct icp_report *r = icp_report_new();
+  struct icp_validate_args va;
   struct icp_buf page;
   struct icp_out out;
   struct icp_err err;
 
   icp_buf_init(&page, (size_t)1 << 30);
-  if(!pass || !inputs || !docs || !r) {
+  icp_validate_args_init(&va);
+  if(!inputs || !docs || !r) {
     rc = icp_cli_nomem("report");
     goto done;
   }
   for(i = 1; i < argc; i++) {
-    const char *v;
+    const char *v, *opt = argv[i];
     int m;
     if(!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
       fputs(usage, stdout);
@@ -210,20 +301,21 @@ int icp_cmd_report(int argc, char **argv)
       continue;
     }
     if(argv[i][0] == '-' && argv[i][1]) {
-      /* an option of the command run: kept with its value */
-      const char *name = argv[i];
-      pass[npass++] = argv[i];
-      if(!strcmp(name, "--ab") || !strcmp(name, "--quiet"))
-        continue;
-      if(!strchr(name, '=') && i + 1 < argc) {
-        pass[npass++] = argv[++i];
-        if(!strcmp(name, "--rules"))
-          rules = argv[i];
-        else if(!strcmp(name, "--as-of"))
-          as_of = argv[i];
-        else if(!strcmp(name, "--deals"))
-          deals = argv[i];
+      /* an option of the validation or scoring that --rules runs */
+      m = icp_validate_arg(argc, argv, &i, &va);
+      if(m < 0) {
+        rc = ICP_EXIT_USAGE;
+        goto done;
       }
+      if(!m) {
+        rc = icp_cli_usage_error("report", "unknown option %s (see icp "
+                                 "report --help)", opt);
+        goto done;
+      }
+      if(!first_opt)
+        first_opt = opt;
+      if(!val_opt && !score_option(opt))
+        val_opt = opt;
       continue;
     }
     inputs[ninputs++] = argv[i];
@@ -232,52 +324,32 @@ int icp_cmd_report(int argc, char **argv)
     rc = icp_cli_usage_error("report", "--html FILE is required");
     goto done;
   }
-  if(npass && !rules) {
+  if(first_opt && !va.rules) {
     rc = icp_cli_usage_error("report", "unknown option %s (see icp report "
-                             "--help)", pass[0]);
+                             "--help)", first_opt);
     goto done;
   }
-  if(rules && deals) {
-    if(!temp_path(tmp, sizeof(tmp), ".json")) {
-      rc = ICP_EXIT_NOTHING;
+  if(va.rules && va.deals) {
+    if((rc = validate_into(r, &va, &review, &partial)))
       goto done;
-    }
-    run_rc = run_validate(pass, npass, tmp);
-    if(run_rc != ICP_EXIT_OK && run_rc != ICP_EXIT_REVIEW &&
-       run_rc != ICP_EXIT_PARTIAL) {
-      rc = run_rc;
-      goto done;
-    }
-    if(!add(r, tmp)) {
-      rc = ICP_EXIT_NOTHING;
-      goto done;
-    }
   }
-  else if(rules) {
+  else if(va.rules) {
     if(!ninputs) {
       rc = icp_cli_usage_error("report", "--rules without --deals scores "
                                "accounts: name the INPUT");
       goto done;
     }
-    if(!temp_path(tmp, sizeof(tmp), ".jsonl")) {
-      rc = ICP_EXIT_NOTHING;
+    if(val_opt) {
+      rc = icp_cli_usage_error("report", "%s goes with --deals (a "
+                               "validation); scoring takes --as-of, "
+                               "--format, --columns, --threads, "
+                               "--byte-range and --shard", val_opt);
       goto done;
     }
-    run_rc = run_score(rules, as_of, inputs, ninputs, tmp);
-    if(run_rc != ICP_EXIT_OK && run_rc != ICP_EXIT_PARTIAL) {
-      rc = run_rc;
+    run_name(shown, sizeof(shown), inputs, ninputs, va.rules);
+    if((rc = score_into(r, &va, inputs, ninputs, shown, &partial)))
       goto done;
-    }
-    if(!give_pack(r, rules)) {
-      rc = ICP_EXIT_NOTHING;
-      goto done;
-    }
-    run_name(shown, sizeof(shown), inputs, ninputs, rules);
     ninputs = 0;
-    if(!add_as(r, tmp, shown)) {
-      rc = ICP_EXIT_NOTHING;
-      goto done;
-    }
   }
   for(i = 0; i < ninputs; i++)
     if(!add(r, inputs[i])) {
@@ -289,9 +361,9 @@ int icp_cmd_report(int argc, char **argv)
       rc = ICP_EXIT_USAGE;
       goto done;
     }
-  if(as_of)
-    icp_report_set_as_of(r, as_of);
-  else if(rules && !deals) {
+  if(va.as_of)
+    icp_report_set_as_of(r, va.as_of);
+  else if(va.rules && !va.deals) {
     icp_format_date(icp_today(), today);
     icp_report_set_as_of(r, today);  /* the date score counted from */
   }
@@ -315,16 +387,10 @@ int icp_cmd_report(int argc, char **argv)
     goto done;
   }
   fprintf(stderr, "icp report: wrote %s (%zu bytes)\n", html, page.len);
-  if(run_rc == ICP_EXIT_REVIEW)
-    rc = ICP_EXIT_REVIEW;
-  else if(run_rc == ICP_EXIT_PARTIAL) /* rows skipped: the page says less */
-    rc = ICP_EXIT_PARTIAL;
+  rc = review ? ICP_EXIT_REVIEW : partial ? ICP_EXIT_PARTIAL : ICP_EXIT_OK;
 done:
-  if(*tmp)
-    remove(tmp);
   icp_buf_free(&page);
   icp_report_free(r);
-  free(pass);
   free(inputs);
   free(docs);
   return rc;

@@ -180,17 +180,7 @@ static void summary(const struct score_ctx *c, struct icp_pack **packs,
                     int npacks, const struct icp_run_stats *st)
 {
   int k, t;
-  fprintf(stderr, "scored %ld accounts", st->scored);
-  if(st->skipped)
-    fprintf(stderr, ", skipped %ld bad records", st->skipped);
-  if(st->warnings)
-    fprintf(stderr, ", %ld cells did not fit their type", st->warnings);
-  if(st->rule_errors)
-    fprintf(stderr, ", %ld accounts with custom rule errors",
-            st->rule_errors);
-  if(st->duplicates)
-    fprintf(stderr, ", %ld duplicate domains", st->duplicates);
-  fprintf(stderr, "\n");
+  icp_run_summary(st);
   for(k = 0; k < npacks; k++) {
     static const char *const special[] = { "unranked", "insufficient_data",
                                            "excluded" };

@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "cli/parallel.h"
 #include "cli/hooks.h"
+#include "cli/validate_args.h"
 #include "data/account.h"
 #include "data/value.h"
 #include "io/out.h"
@@ -402,16 +403,6 @@ static void print_flags(FILE *fp, const struct icp_val_metrics *m,
 
 /* ---- the command -------------------------------------------------------- */
 
-struct vopts {
-  const char *rules, *vs, *deals, *accounts, *json, *format;
-  const char *as_of, *period, *periods, *baseline, *icp_tiers;
-  const char *salt, *split, *acc_key, *columns;
-  struct icp_val_columns cols;
-  int ab, quiet;
-  struct icp_par par;  /* --threads, --byte-range, --shard */
-  unsigned cli_set;   /* bit k (enum icp_vkey): given as an option */
-};
-
 /* The field of vo that a validate { } key sets. */
 static void vset_apply(struct icp_val_opts *vo, int k, double v)
 {
@@ -432,7 +423,8 @@ static void vset_apply(struct icp_val_opts *vo, int k, double v)
 
 /* Thresholds from the pack's validate { } block where no option gave
  * them: options override the pack, the pack overrides the defaults. */
-static void apply_pack_settings(struct vopts *o, struct icp_val_opts *vo,
+static void apply_pack_settings(struct icp_validate_args *o,
+                                struct icp_val_opts *vo,
                                 const struct icp_pack *p)
 {
   int k;
@@ -480,9 +472,11 @@ static int load_pack(struct icp_pack **out, struct icp_schema *schema,
   return ICP_EXIT_OK;
 }
 
-static int write_json(const char *path, const struct icp_val_metrics *m,
+/* The JSON document (--json FILE; doc, when given, gets it too). */
+static int write_json(const char *path, struct icp_buf *doc,
+                      const struct icp_val_metrics *m,
                       const struct icp_val_flag *flags, size_t nflags,
-                      const struct vopts *o)
+                      const struct icp_validate_args *o)
 {
   struct icp_buf b, meta;
   struct icp_out out;
@@ -505,9 +499,13 @@ static int write_json(const char *path, const struct icp_val_metrics *m,
     fprintf(stderr, "icp validate: report too large\n");
     rc = ICP_EXIT_NOTHING;
   }
-  else if(icp_out_open(&out, path, ICP_FMT_JSONL, &err) ||
-          icp_out_write(&out, b.p, b.len, &err) ||
-          icp_out_close(&out, &err)) {
+  else if(doc && icp_buf_add(doc, b.p, b.len)) {
+    fprintf(stderr, "icp validate: report too large\n");
+    rc = ICP_EXIT_NOTHING;
+  }
+  else if(path && (icp_out_open(&out, path, ICP_FMT_JSONL, &err) ||
+                   icp_out_write(&out, b.p, b.len, &err) ||
+                   icp_out_close(&out, &err))) {
     fprintf(stderr, "icp validate: %s\n", err.msg);
     rc = ICP_EXIT_NOTHING;
   }
@@ -516,8 +514,9 @@ static int write_json(const char *path, const struct icp_val_metrics *m,
   return rc;
 }
 
-static int run(struct vopts *o, struct icp_val_opts *vo)
+int icp_validate_exec(struct icp_validate_args *o, struct icp_buf *doc)
 {
+  struct icp_val_opts *vo = &o->vo;
   struct vctx c;
   struct icp_pack *packs[2] = { NULL, NULL };
   struct icp_val_metrics *m = NULL;
@@ -668,8 +667,8 @@ static int run(struct vopts *o, struct icp_val_opts *vo)
   if(m->ab && !o->quiet)
     print_ab(stdout, m, o->rules, o->vs);
   print_flags(stdout, m, flags, nflags);
-  if(o->json) {
-    rc = write_json(o->json, m, flags, nflags, o);
+  if(o->json || doc) {
+    rc = write_json(o->json, doc, m, flags, nflags, o);
     if(rc)
       goto out;
   }
@@ -693,111 +692,131 @@ out:
   return rc;
 }
 
+void icp_validate_args_init(struct icp_validate_args *o)
+{
+  memset(o, 0, sizeof(*o));
+  icp_val_opts_default(&o->vo);
+}
+
+int icp_validate_arg(int argc, char **argv, int *ip,
+                     struct icp_validate_args *o)
+{
+  struct icp_val_opts *vo = &o->vo;
+  const char *v;
+  int m, i = *ip;
+  if((m = icp_par_option(argc, argv, &i, &o->par)))
+    goto done;
+#define VAL(name, var)                                             \
+  if((m = icp_cli_value(argc, argv, &i, name, NULL, &v))) {        \
+    if(m > 0)                                                      \
+      var = v;                                                     \
+    goto done;                                                     \
+  }
+#define FRAC(name, var, key)                                       \
+  if((m = icp_cli_value(argc, argv, &i, name, NULL, &v))) {        \
+    if(m > 0 && !parse_frac(name, v, &var))                        \
+      m = -1;                                                      \
+    o->cli_set |= 1u << (key);                                     \
+    goto done;                                                     \
+  }
+#define LONG(name, var, key)                                       \
+  if((m = icp_cli_value(argc, argv, &i, name, NULL, &v))) {        \
+    if(m > 0 && !parse_long(name, v, 1, 1000000000L, &var))        \
+      m = -1;                                                      \
+    o->cli_set |= 1u << (key);                                     \
+    goto done;                                                     \
+  }
+  VAL("--rules", o->rules);
+  VAL("--vs", o->vs);
+  VAL("--deals", o->deals);
+  VAL("--accounts", o->accounts);
+  VAL("--json", o->json);
+  VAL("--format", o->format);
+  VAL("--columns", o->columns);
+  VAL("--as-of", o->as_of);
+  VAL("--period", o->period);
+  VAL("--periods", o->periods);
+  VAL("--baseline", o->baseline);
+  VAL("--icp-tiers", o->icp_tiers);
+  VAL("--salt", o->salt);
+  VAL("--split", o->split);
+  VAL("--key", o->cols.key);
+  VAL("--accounts-key", o->acc_key);
+  VAL("--created", o->cols.created);
+  VAL("--closed", o->cols.closed);
+  VAL("--stage", o->cols.stage);
+  VAL("--amount", o->cols.amount);
+  VAL("--support", o->cols.support);
+  VAL("--churn", o->cols.churn);
+  FRAC("--conversion-drop", vo->conversion_drop, ICP_V_CONVERSION_DROP);
+  FRAC("--cycle-increase", vo->cycle_increase, ICP_V_CYCLE_INCREASE);
+  FRAC("--support-increase", vo->support_increase, ICP_V_SUPPORT_INCREASE);
+  FRAC("--deal-size-change", vo->deal_size_change, ICP_V_DEAL_SIZE_CHANGE);
+  FRAC("--icp-cycle-advantage", vo->icp_cycle_advantage,
+       ICP_V_ICP_CYCLE_ADVANTAGE);
+  FRAC("--alpha", vo->alpha, ICP_V_ALPHA);
+  LONG("--min-deals", vo->min_deals, ICP_V_MIN_DEALS);
+  LONG("--min-won", vo->min_won, ICP_V_MIN_WON);
+  LONG("--min-accounts", vo->min_accounts, ICP_V_MIN_ACCOUNTS);
+#undef VAL
+#undef FRAC
+#undef LONG
+  if(icp_cli_flag(argv, i, "--ab"))
+    o->ab = m = 1;
+  else if(icp_cli_flag(argv, i, "--quiet"))
+    o->quiet = m = 1;
+done:
+  *ip = i;
+  return m;
+}
+
+int icp_validate_args_check(struct icp_validate_args *o)
+{
+  struct icp_val_opts *vo = &o->vo;
+  if(!o->rules || !o->deals || !o->accounts)
+    return icp_cli_usage_error("validate", "--rules, --deals and --accounts "
+                               "are required");
+  if(o->ab != (o->vs != NULL))
+    return icp_cli_usage_error("validate", "--ab and --vs PACK go "
+                               "together");
+  if((o->salt || o->split) && !o->ab)
+    return icp_cli_usage_error("validate", "--salt and --split go with "
+                               "--ab");
+  if(o->format && strcmp(o->format, "csv") && strcmp(o->format, "jsonl"))
+    return icp_cli_usage_error("validate", "--format is csv or jsonl");
+  if(o->period && !parse_period(o->period, &vo->period_days))
+    return ICP_EXIT_USAGE;
+  if(o->period)
+    o->cli_set |= 1u << ICP_V_PERIOD_DAYS;
+  if(o->periods) {
+    long n;
+    if(!parse_long("--periods", o->periods, 2, ICP_VAL_PERIODS_MAX, &n))
+      return ICP_EXIT_USAGE;
+    vo->max_periods = (int)n;
+  }
+  if(!(vo->alpha > 0 && vo->alpha < 1))
+    return icp_cli_usage_error("validate", "--alpha is between 0 and 1");
+  return ICP_EXIT_OK;
+}
+
 int icp_cmd_validate(int argc, char **argv)
 {
-  struct vopts o;
-  struct icp_val_opts vo;
-  int i;
-  memset(&o, 0, sizeof(o));
-  icp_val_opts_default(&vo);
+  struct icp_validate_args o;
+  int i, m, rc;
+  icp_validate_args_init(&o);
   for(i = 1; i < argc; i++) {
-    const char *v;
-    int m;
     if(!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
       fputs(usage, stdout);
       printf("\nmore cores and machines:\n%s", icp_par_usage);
       return ICP_EXIT_OK;
     }
-    if((m = icp_par_option(argc, argv, &i, &o.par))) {
-      if(m < 0)
-        return ICP_EXIT_USAGE;
-      continue;
-    }
-#define VAL(name, var)                                             \
-    if((m = icp_cli_value(argc, argv, &i, name, NULL, &v))) {      \
-      if(m < 0)                                                    \
-        return ICP_EXIT_USAGE;                                     \
-      var = v;                                                     \
-      continue;                                                    \
-    }
-#define FRAC(name, var, key)                                          \
-    if((m = icp_cli_value(argc, argv, &i, name, NULL, &v))) {      \
-      if(m < 0 || !parse_frac(name, v, &var))                      \
-        return ICP_EXIT_USAGE;                                     \
-      o.cli_set |= 1u << (key);                                    \
-      continue;                                                    \
-    }
-#define LONG(name, var, key)                                          \
-    if((m = icp_cli_value(argc, argv, &i, name, NULL, &v))) {      \
-      if(m < 0 || !parse_long(name, v, 1, 1000000000L, &var))      \
-        return ICP_EXIT_USAGE;                                     \
-      o.cli_set |= 1u << (key);                                    \
-      continue;                                                    \
-    }
-    VAL("--rules", o.rules);
-    VAL("--vs", o.vs);
-    VAL("--deals", o.deals);
-    VAL("--accounts", o.accounts);
-    VAL("--json", o.json);
-    VAL("--format", o.format);
-    VAL("--columns", o.columns);
-    VAL("--as-of", o.as_of);
-    VAL("--period", o.period);
-    VAL("--periods", o.periods);
-    VAL("--baseline", o.baseline);
-    VAL("--icp-tiers", o.icp_tiers);
-    VAL("--salt", o.salt);
-    VAL("--split", o.split);
-    VAL("--key", o.cols.key);
-    VAL("--accounts-key", o.acc_key);
-    VAL("--created", o.cols.created);
-    VAL("--closed", o.cols.closed);
-    VAL("--stage", o.cols.stage);
-    VAL("--amount", o.cols.amount);
-    VAL("--support", o.cols.support);
-    VAL("--churn", o.cols.churn);
-    FRAC("--conversion-drop", vo.conversion_drop, ICP_V_CONVERSION_DROP);
-    FRAC("--cycle-increase", vo.cycle_increase, ICP_V_CYCLE_INCREASE);
-    FRAC("--support-increase", vo.support_increase, ICP_V_SUPPORT_INCREASE);
-    FRAC("--deal-size-change", vo.deal_size_change, ICP_V_DEAL_SIZE_CHANGE);
-    FRAC("--icp-cycle-advantage", vo.icp_cycle_advantage, ICP_V_ICP_CYCLE_ADVANTAGE);
-    FRAC("--alpha", vo.alpha, ICP_V_ALPHA);
-    LONG("--min-deals", vo.min_deals, ICP_V_MIN_DEALS);
-    LONG("--min-won", vo.min_won, ICP_V_MIN_WON);
-    LONG("--min-accounts", vo.min_accounts, ICP_V_MIN_ACCOUNTS);
-#undef VAL
-#undef FRAC
-#undef LONG
-    if(icp_cli_flag(argv, i, "--ab"))
-      o.ab = 1;
-    else if(icp_cli_flag(argv, i, "--quiet"))
-      o.quiet = 1;
-    else
+    if((m = icp_validate_arg(argc, argv, &i, &o)) < 0)
+      return ICP_EXIT_USAGE;
+    if(!m)
       return icp_cli_usage_error("validate", "unexpected argument %s "
                                  "(see icp validate --help)", argv[i]);
   }
-  if(!o.rules || !o.deals || !o.accounts)
-    return icp_cli_usage_error("validate", "--rules, --deals and --accounts "
-                               "are required");
-  if(o.ab != (o.vs != NULL))
-    return icp_cli_usage_error("validate", "--ab and --vs PACK go "
-                               "together");
-  if((o.salt || o.split) && !o.ab)
-    return icp_cli_usage_error("validate", "--salt and --split go with "
-                               "--ab");
-  if(o.format && strcmp(o.format, "csv") && strcmp(o.format, "jsonl"))
-    return icp_cli_usage_error("validate", "--format is csv or jsonl");
-  if(o.period && !parse_period(o.period, &vo.period_days))
-    return ICP_EXIT_USAGE;
-  if(o.period)
-    o.cli_set |= 1u << ICP_V_PERIOD_DAYS;
-  if(o.periods) {
-    long n;
-    if(!parse_long("--periods", o.periods, 2, ICP_VAL_PERIODS_MAX, &n))
-      return ICP_EXIT_USAGE;
-    vo.max_periods = (int)n;
-  }
-  if(!(vo.alpha > 0 && vo.alpha < 1))
-    return icp_cli_usage_error("validate", "--alpha is between 0 and 1");
-  return run(&o, &vo);
+  if((rc = icp_validate_args_check(&o)))
+    return rc;
+  return icp_validate_exec(&o, NULL);
 }

@@ -103,12 +103,40 @@ static int add_doc(struct icp_report *r, const char *name, cJSON *doc)
   return *nslot ? 1 : -1;
 }
 
+enum icp_status icp_report_add_scored(struct icp_report *r,
+                                      const char *name, const char *text,
+                                      size_t len, struct icp_err *err)
+{
+  const char *p = text, *end = text + len;
+  long line = 0;
+  while(p < end) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    const char *e = nl ? nl : end;
+    const char *q = p;
+    line++;
+    while(q < e && (*q == ' ' || *q == '\t' || *q == '\r'))
+      q++;
+    if(q < e) {
+      cJSON *o = cJSON_ParseWithLength(p, (size_t)(e - p));
+      int ok = o && add_scored(r, o);
+      cJSON_Delete(o);
+      if(!ok)
+        return icp_err_set(err, ICP_EINVAL, "%s:%ld: not a scored account "
+                           "(the JSONL of icp score) nor a JSON report",
+                           name, line);
+    }
+    p = nl ? nl + 1 : end;
+  }
+  if(!line)
+    return icp_err_set(err, ICP_EINVAL, "%s: empty", name);
+  return ICP_OK;
+}
+
 enum icp_status icp_report_add_text(struct icp_report *r, const char *name,
                                     const char *text, size_t len,
                                     struct icp_err *err)
 {
-  const char *p = text, *end = text + len, *rest = NULL;
-  long line = 0;
+  const char *end = text + len, *rest = NULL;
   cJSON *doc = cJSON_ParseWithLengthOpts(text, len, &rest, 0);
   /* one document only when nothing but space follows it */
   while(doc && rest && rest < end && (*rest == ' ' || *rest == '\n' ||
@@ -133,28 +161,7 @@ enum icp_status icp_report_add_text(struct icp_report *r, const char *name,
                        "diff or discover, nor a scored account", name);
   }
   cJSON_Delete(doc);
-  /* JSONL of scored accounts */
-  while(p < end) {
-    const char *nl = memchr(p, '\n', (size_t)(end - p));
-    const char *e = nl ? nl : end;
-    const char *q = p;
-    line++;
-    while(q < e && (*q == ' ' || *q == '\t' || *q == '\r'))
-      q++;
-    if(q < e) {
-      cJSON *o = cJSON_ParseWithLength(p, (size_t)(e - p));
-      int ok = o && add_scored(r, o);
-      cJSON_Delete(o);
-      if(!ok)
-        return icp_err_set(err, ICP_EINVAL, "%s:%ld: not a scored account "
-                           "(the JSONL of icp score) nor a JSON report",
-                           name, line);
-    }
-    p = nl ? nl + 1 : end;
-  }
-  if(!line)
-    return icp_err_set(err, ICP_EINVAL, "%s: empty", name);
-  return ICP_OK;
+  return icp_report_add_scored(r, name, text, len, err);
 }
 
 enum icp_status icp_report_add_file(struct icp_report *r, const char *path,
@@ -175,13 +182,19 @@ enum icp_status icp_report_add_file_as(struct icp_report *r,
     return st;
   st = icp_report_add_text(r, name ? name : path, text, len, err);
   free(text);
-  if(!st && r->ninputs < REPORT_INPUTS_MAX) {
-    char *c = icp_strdup(name ? name : path);
-    if(!c)
-      return icp_err_set(err, ICP_ENOMEM, "out of memory");
-    r->inputs[r->ninputs++] = c;
-  }
-  return st;
+  return st ? st : icp_report_add_input(r, name ? name : path, err);
+}
+
+enum icp_status icp_report_add_input(struct icp_report *r, const char *name,
+                                     struct icp_err *err)
+{
+  char *c;
+  if(r->ninputs == REPORT_INPUTS_MAX)
+    return ICP_OK;  /* the page lists the first ones */
+  if(!(c = icp_strdup(name)))
+    return icp_err_set(err, ICP_ENOMEM, "out of memory");
+  r->inputs[r->ninputs++] = c;
+  return ICP_OK;
 }
 
 /* One link of the list of sections, comma-separated. */

@@ -32,11 +32,19 @@ void icp_report_free(struct icp_report *r);
 enum icp_status icp_report_add_text(struct icp_report *r, const char *name,
                                     const char *text, size_t len,
                                     struct icp_err *err);
+/* Scored accounts only: JSONL lines as `icp score` writes them (a run of
+ * the library hands them over a chunk at a time, in input order). */
+enum icp_status icp_report_add_scored(struct icp_report *r,
+                                      const char *name, const char *text,
+                                      size_t len, struct icp_err *err);
+/* Names an input in the page's list of inputs (the first 32; a file
+ * added is listed by itself). ICP_ENOMEM when out of memory. */
+enum icp_status icp_report_add_input(struct icp_report *r, const char *name,
+                                     struct icp_err *err);
 /* The same from a file (at most 1 GiB). */
 enum icp_status icp_report_add_file(struct icp_report *r, const char *path,
                                     struct icp_err *err);
-/* The same from a file shown in the page as name (NULL: the path), e.g.
- * the accounts a temporary scored file was made from. */
+/* The same from a file shown in the page as name (NULL: the path). */
 enum icp_status icp_report_add_file_as(struct icp_report *r,
                                        const char *path, const char *name,
                                        struct icp_err *err);
