@@ -458,7 +458,7 @@ static int load_pack(struct icp_pack **out, struct icp_schema *schema,
   int i;
   *out = icp_pack_new(schema, NULL);
   if(!*out)
-    return ICP_EXIT_NOTHING;
+    return icp_cli_nomem("validate");
   if(icp_pack_load_file(*out, path, &err)) {
     if(icp_pack_ndiags(*out))
       for(i = 0; i < icp_pack_ndiags(*out); i++)
@@ -542,7 +542,7 @@ int icp_validate_exec(struct icp_validate_args *o, struct icp_buf *doc)
   c.schema = icp_schema_new();
   c.d = icp_val_data_new(c.npacks);
   if(!c.schema || !c.d) {
-    rc = ICP_EXIT_NOTHING;
+    rc = icp_cli_nomem("validate");
     goto out;
   }
   for(k = 0; k < c.npacks; k++) {
@@ -558,7 +558,7 @@ int icp_validate_exec(struct icp_validate_args *o, struct icp_buf *doc)
     }
     for(t = 0; t < packs[k]->ntiers && t < ICP_VAL_TIERS_MAX; t++)
       if(icp_val_set_tier_name(c.d, k, t, packs[k]->tiers[t].name)) {
-        rc = ICP_EXIT_NOTHING;
+        rc = icp_cli_nomem("validate");
         goto out;
       }
   }

@@ -102,19 +102,26 @@ static void rate_test(struct icp_val_flag *f, const struct icp_val_cell *b,
                          (uint64_t)b->won, (uint64_t)f->n_base, NULL, &f->p);
 }
 
-/* Values of the two cells, Mann-Whitney. */
-static void mwu_test(struct icp_val_flag *f, const double *bv, long nb,
-                     double bfig, const double *cv, long nc, double cfig)
+/* Values of the two cells, Mann-Whitney; -1 when its scratch memory was
+ * not there (the p-value would be missing, not unknown). */
+static int mwu_test(struct icp_val_flag *f, const double *bv, long nb,
+                    double bfig, const double *cv, long nc, double cfig)
 {
   struct icp_stats_mwu u;
+  int st;
   f->n_base = nb;
   f->n_cur = nc;
   f->base_value = bfig;
   f->cur_value = cfig;
   f->change = rel(cfig, bfig);
-  if(nb > 0 && nc > 0 &&
-     !icp_stats_mannwhitney(cv, (size_t)nc, bv, (size_t)nb, &u))
-    f->p = u.p;
+  if(nb > 0 && nc > 0) {
+    st = icp_stats_mannwhitney(cv, (size_t)nc, bv, (size_t)nb, &u);
+    if(st == ICP_STATS_ENOMEM)
+      return -1;
+    if(!st)
+      f->p = u.p;
+  }
+  return 0;
 }
 
 /* Drift status: enough data, past the threshold (up when dir > 0, down
@@ -161,6 +168,13 @@ enum icp_status icp_val_flags(const struct icp_val_metrics *m,
       return icp_err_set(err, ICP_ENOMEM, "out of memory");              \
     }                                                                    \
   } while(0)
+#define MWU(...)                                                         \
+  do {                                                                   \
+    if(mwu_test(f, __VA_ARGS__)) {                                       \
+      free(fl.f);                                                        \
+      return icp_err_set(err, ICP_ENOMEM, "out of memory");              \
+    }                                                                    \
+  } while(0)
   if(base >= 0) {
     b = icp_val_cell_at(m, base, gi);
     c = icp_val_cell_at(m, cur, gi);
@@ -172,21 +186,21 @@ enum icp_status icp_val_flags(const struct icp_val_metrics *m,
       const struct icp_val_cell *bt = icp_val_cell_at(m, base, t);
       const struct icp_val_cell *ct = icp_val_cell_at(m, cur, t);
       PUSH(ICP_VAL_CYCLE_INCREASE, t, cur, base, o->cycle_increase);
-      mwu_test(f, bt->cycles, bt->n_cycle, bt->cycle_median, ct->cycles,
-               ct->n_cycle, ct->cycle_median);
+      MWU(bt->cycles, bt->n_cycle, bt->cycle_median, ct->cycles,
+          ct->n_cycle, ct->cycle_median);
       drift_status(f, o->min_won, o->alpha, 1);
     }
 
     if(m->data->has_support) {
       PUSH(ICP_VAL_SUPPORT_INCREASE, gi, cur, base, o->support_increase);
-      mwu_test(f, b->support, b->support_accounts, b->support_per_account,
-               c->support, c->support_accounts, c->support_per_account);
+      MWU(b->support, b->support_accounts, b->support_per_account,
+          c->support, c->support_accounts, c->support_per_account);
       drift_status(f, o->min_accounts, o->alpha, 1);
     }
 
     PUSH(ICP_VAL_DEAL_SIZE_CHANGE, gi, cur, base, o->deal_size_change);
-    mwu_test(f, b->amounts, b->n_amount, b->amount_median, c->amounts,
-             c->n_amount, c->amount_median);
+    MWU(b->amounts, b->n_amount, b->amount_median, c->amounts,
+        c->n_amount, c->amount_median);
     drift_status(f, o->min_won, o->alpha, 0);
   }
 
@@ -202,8 +216,8 @@ enum icp_status icp_val_flags(const struct icp_val_metrics *m,
     f->status = f->cur_value > f->base_value ? ICP_VAL_OK : ICP_VAL_REVIEW;
 
   PUSH(ICP_VAL_ICP_CYCLE_ADVANTAGE, gi, cur, cur, o->icp_cycle_advantage);
-  mwu_test(f, b->cycles, b->n_cycle, b->cycle_median, c->cycles, c->n_cycle,
-           c->cycle_median);
+  MWU(b->cycles, b->n_cycle, b->cycle_median, c->cycles, c->n_cycle,
+      c->cycle_median);
   f->significant = !isnan(f->p) && f->p < o->alpha;
   if(f->n_base < o->min_won || f->n_cur < o->min_won || isnan(f->change))
     f->status = ICP_VAL_INSUFFICIENT;
@@ -211,6 +225,7 @@ enum icp_status icp_val_flags(const struct icp_val_metrics *m,
     f->status = f->change <= -o->icp_cycle_advantage ? ICP_VAL_OK :
                 ICP_VAL_REVIEW;
 #undef PUSH
+#undef MWU
   *out = fl.f;
   *n = fl.n;
   return ICP_OK;

@@ -730,12 +730,19 @@ enum icp_status icp_val_compute_ab(struct icp_val_metrics *m,
   ab->cycle_p = ab->amount_p = NAN;
   {
     struct icp_stats_mwu u;
+    int st = ICP_STATS_OK;
     if(s[0].ncyc && s[1].ncyc &&
-       !icp_stats_mannwhitney(s[1].cyc, s[1].ncyc, s[0].cyc, s[0].ncyc, &u))
+       !(st = icp_stats_mannwhitney(s[1].cyc, s[1].ncyc, s[0].cyc,
+                                    s[0].ncyc, &u)))
       ab->cycle_p = u.p;
-    if(s[0].namt && s[1].namt &&
-       !icp_stats_mannwhitney(s[1].amt, s[1].namt, s[0].amt, s[0].namt, &u))
+    if(st != ICP_STATS_ENOMEM && s[0].namt && s[1].namt &&
+       !(st = icp_stats_mannwhitney(s[1].amt, s[1].namt, s[0].amt,
+                                    s[0].namt, &u)))
       ab->amount_p = u.p;
+    if(st == ICP_STATS_ENOMEM) {
+      free(buf);
+      return icp_err_set(err, ICP_ENOMEM, "out of memory");
+    }
   }
   for(k = 0; k < 2; k++) {
     struct icp_val_disagree *o = &ab->only[k];
