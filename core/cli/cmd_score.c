@@ -331,8 +331,8 @@ int icp_cmd_score(int argc, char **argv)
       goto out;
     }
     npacks = 2;
-    hooks.ab_split = pct;
-    hooks.ab_salt = salt;
+    hooks.ab.split = pct;
+    hooks.ab.salt = salt;
   }
   for(i = 0; i < npacks; i++) {
     const char *path = i ? ab : rules;

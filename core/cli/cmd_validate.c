@@ -7,6 +7,7 @@
 #include "cli/parallel.h"
 #include "cli/hooks.h"
 #include "cli/validate_args.h"
+#include "score/ab.h"
 #include "data/account.h"
 #include "data/value.h"
 #include "io/out.h"

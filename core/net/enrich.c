@@ -973,3 +973,15 @@ int icp_enrich_refused(const struct icp_enrich *e)
 {
   return e->refused;
 }
+
+static enum icp_status enrich_hook(void *ud, struct icp_account **accts,
+                                   size_t n, struct icp_err *err)
+{
+  return icp_enrich_batch(ud, accts, n, err);
+}
+
+void icp_enrich_attach(struct icp_enrich *e, struct icp_run_opts *ro)
+{
+  ro->enrich = enrich_hook;
+  ro->enrich_ud = e;
+}

@@ -18,6 +18,7 @@
 
 #include "icp.h"
 #include "data/account.h"
+#include "score/run.h"
 
 struct icp_enrich;
 
@@ -98,6 +99,10 @@ long icp_enrich_failures(const struct icp_enrich *e);
 int icp_enrich_errors_field(const struct icp_enrich *e);
 /* Providers refused at load time. */
 int icp_enrich_refused(const struct icp_enrich *e);
+
+/* Makes a run enrich each batch through e before scoring (ro's enrich
+ * hook). e is borrowed and must outlive the run. */
+void icp_enrich_attach(struct icp_enrich *e, struct icp_run_opts *ro);
 
 void icp_enrich_close(struct icp_enrich *e);
 

@@ -173,12 +173,6 @@ static void push_stats(lua_State *L, const struct icp_run_stats *st)
 
 /* ---- the run ----------------------------------------------------------- */
 
-static enum icp_status enrich_batch(void *ud, struct icp_account **accts,
-                                    size_t n, struct icp_err *err)
-{
-  return icp_enrich_batch(ud, accts, n, err);
-}
-
 int icp_lua_score_file(lua_State *L)
 {
   struct icp_lua_pack *h = icp_lua_pack_check(L, 1);
@@ -246,8 +240,7 @@ int icp_lua_score_file(lua_State *L)
       lua_pushstring(L, err.msg);
       return 2;
     }
-    ro.enrich = enrich_batch;
-    ro.enrich_ud = enr;
+    icp_enrich_attach(enr, &ro);
   }
   if(icp_out_open(&s.out, output, icp_format_from_name(ofmt), &err)) {
     if(enr) {
