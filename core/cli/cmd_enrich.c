@@ -13,7 +13,7 @@
 #include "data/provenance.h"
 #include "data/schema.h"
 #include "data/value.h"
-#include "io/out.h"
+#include "io/acct_writer.h"
 #include "io/reader.h"
 #include "net/enrich.h"
 
@@ -49,212 +49,6 @@ static const char usage[] =
   "max_requests), --offline missed the cache, or the cache stopped\n"
   "working (the run went on without it); 3 nothing could be done.\n";
 
-/* ---- writing enriched accounts ----------------------------------------- */
-
-struct writer {
-  struct icp_out out;
-  struct icp_buf line;
-  struct icp_schema *schema;
-  int *cols;               /* CSV: field ids of the header */
-  int ncols;
-  int errors_id;           /* enrich_errors: no source of its own */
-};
-
-static enum icp_status json_value(struct icp_buf *b,
-                                  const struct icp_value *v)
-{
-  char day[11];
-  uint32_t i;
-  enum icp_status st = ICP_OK;
-  switch(v->type) {
-  case ICP_T_NUMBER:
-    return icp_buf_json_num(b, v->u.num);
-  case ICP_T_BOOL:
-    return icp_buf_adds(b, v->u.b ? "true" : "false");
-  case ICP_T_DATE:
-    icp_format_date(v->u.day, day);
-    return icp_buf_json_str(b, day, 10);
-  case ICP_T_LIST:
-    st = icp_buf_addc(b, '[');
-    for(i = 0; !st && i < v->n; i++) {
-      if(i)
-        st = icp_buf_addc(b, ',');
-      if(!st)
-        st = icp_buf_json_str(b, v->u.list[i].p, v->u.list[i].n);
-    }
-    return st ? st : icp_buf_addc(b, ']');
-  case ICP_T_STRING:
-    return icp_buf_json_str(b, v->u.str, v->n);
-  default:
-    return icp_buf_adds(b, "null");
-  }
-}
-
-static enum icp_status write_jsonl(struct writer *w,
-                                   const struct icp_account *a)
-{
-  struct icp_buf *b = &w->line;
-  int id, n = icp_schema_count(w->schema), first = 1;
-  enum icp_status st = icp_buf_addc(b, '{');
-  for(id = 0; !st && id < n; id++) {
-    const struct icp_value *v = icp_account_get(a, id);
-    const char *name = icp_schema_name(w->schema, id);
-    if(v->type == ICP_T_MISSING || icp_provenance_is_cell(w->schema, id))
-      continue;
-    if(!first)
-      st = icp_buf_addc(b, ',');
-    first = 0;
-    if(!st)
-      st = icp_buf_json_str(b, name, strlen(name));
-    if(!st)
-      st = icp_buf_addc(b, ':');
-    if(!st)
-      st = json_value(b, v);
-  }
-  if(!st)
-    st = icp_buf_adds(b, first ? "\"_sources\":{" : ",\"_sources\":{");
-  first = 1;
-  for(id = 0; !st && id < n; id++) {
-    const char *name = icp_schema_name(w->schema, id);
-    const char *src;
-    int s = icp_account_source(a, id);
-    if(s < 0 || id == w->errors_id)
-      continue;
-    src = icp_schema_source_name(w->schema, s);
-    if(!first)
-      st = icp_buf_addc(b, ',');
-    first = 0;
-    if(!st)
-      st = icp_buf_json_str(b, name, strlen(name));
-    if(!st)
-      st = icp_buf_addc(b, ':');
-    if(!st)
-      st = icp_buf_json_str(b, src ? src : "", src ? strlen(src) : 0);
-  }
-  if(!st)
-    st = icp_buf_adds(b, "}}\n");
-  return st;
-}
-
-static enum icp_status csv_header(struct writer *w)
-{
-  int id, n = icp_schema_count(w->schema);
-  enum icp_status st = ICP_OK;
-  w->cols = malloc((size_t)(n ? n : 1) * sizeof(int));
-  if(!w->cols)
-    return ICP_ENOMEM;
-  for(id = 0; !st && id < n; id++) {
-    const char *name = icp_schema_name(w->schema, id);
-    if(icp_provenance_is_cell(w->schema, id))
-      continue; /* written once, as this run's _sources */
-    if(w->ncols)
-      st = icp_buf_addc(&w->line, ',');
-    w->cols[w->ncols++] = id;
-    if(!st)
-      st = icp_csv_cell(&w->line, name, strlen(name), 1);
-  }
-  if(!st)
-    st = icp_buf_adds(&w->line, ",_sources\r\n");
-  return st;
-}
-
-static enum icp_status write_csv(struct writer *w,
-                                 const struct icp_account *a)
-{
-  struct icp_buf *b = &w->line, cell, src;
-  enum icp_status st = ICP_OK;
-  int c;
-  icp_buf_init(&cell, ICP_READER_RECORD_MAX);
-  icp_buf_init(&src, ICP_READER_RECORD_MAX);
-  for(c = 0; !st && c < w->ncols; c++) {
-    const struct icp_value *v = icp_account_get(a, w->cols[c]);
-    char tmp[40];
-    int s = icp_account_source(a, w->cols[c]);
-    uint32_t i;
-    if(c)
-      st = icp_buf_addc(b, ',');
-    icp_buf_reset(&cell);
-    switch(v->type) {
-    case ICP_T_NUMBER:
-      icp_fmt_num(tmp, sizeof(tmp), v->u.num);
-      st = st ? st : icp_csv_cell(b, tmp, strlen(tmp), 0);
-      break;
-    case ICP_T_BOOL:
-      st = st ? st : icp_buf_adds(b, v->u.b ? "true" : "false");
-      break;
-    case ICP_T_DATE:
-      icp_format_date(v->u.day, tmp);
-      st = st ? st : icp_buf_adds(b, tmp);
-      break;
-    case ICP_T_LIST:
-      for(i = 0; !st && i < v->n; i++) {
-        if(i)
-          st = icp_buf_addc(&cell, ';');
-        if(!st)
-          st = icp_buf_add(&cell, v->u.list[i].p, v->u.list[i].n);
-      }
-      st = st ? st : icp_csv_cell(b, cell.p ? cell.p : "", cell.len, 1);
-      break;
-    case ICP_T_STRING:
-      st = st ? st : icp_csv_cell(b, v->u.str, v->n, 1);
-      break;
-    default:
-      break;
-    }
-    if(!st && s >= 0 && w->cols[c] != w->errors_id) {
-      const char *sn = icp_schema_source_name(w->schema, s);
-      const char *fn = icp_schema_name(w->schema, w->cols[c]);
-      st = icp_buf_printf(&src, "%s%s=%s", src.len ? ";" : "", fn,
-                          sn ? sn : "");
-    }
-  }
-  if(!st)
-    st = icp_buf_addc(b, ',');
-  if(!st)
-    st = icp_csv_cell(b, src.p ? src.p : "", src.len, 1);
-  if(!st)
-    st = icp_buf_adds(b, "\r\n");
-  icp_buf_free(&cell);
-  icp_buf_free(&src);
-  return st;
-}
-
-static enum icp_status write_batch(struct writer *w,
-                                   struct icp_account **accts, size_t n,
-                                   struct icp_err *err)
-{
-  size_t i;
-  enum icp_status st = ICP_OK;
-  icp_buf_reset(&w->line);
-  if(w->out.fmt == ICP_FMT_CSV && !w->cols) {
-    st = csv_header(w);
-    if(st)
-      return icp_err_set(err, st, "output: header too large");
-  }
-  for(i = 0; i < n; i++) {
-    size_t mark = w->line.len;
-    st = w->out.fmt == ICP_FMT_CSV ? write_csv(w, accts[i])
-                                   : write_jsonl(w, accts[i]);
-    if(st) {
-      w->line.len = mark;
-      w->line.p[mark] = 0;
-      fprintf(stderr, "icp enrich: %s:%ld: record too large to write\n",
-              accts[i]->file ? accts[i]->file : "", accts[i]->line);
-      continue;
-    }
-    if(w->line.len > (1u << 20)) {
-      st = icp_out_write(&w->out, w->line.p, w->line.len, err);
-      icp_buf_reset(&w->line);
-      if(st)
-        return st;
-    }
-  }
-  if(w->line.len)
-    st = icp_out_write(&w->out, w->line.p, w->line.len, err);
-  icp_buf_reset(&w->line);
-  return st;
-}
-
 /* ---- the command -------------------------------------------------------- */
 
 static int add_newlines(void *ctx, const char *p, size_t n)
@@ -280,7 +74,7 @@ static size_t count_lines(const char *path)
 struct run {
   struct icp_schema *schema;
   struct icp_enrich *e;
-  struct writer w;
+  struct icp_acct_writer w;
   struct icp_provenance *prov;
   int dry_run;
   struct icp_account *accts[BATCH];
@@ -296,7 +90,7 @@ static enum icp_status flush(struct run *r, struct icp_err *err)
     return ICP_OK;
   st = icp_enrich_batch(r->e, r->accts, r->n, err);
   if(!st && !r->dry_run)
-    st = write_batch(&r->w, r->accts, r->n, err);
+    st = icp_acct_writer_write(&r->w, r->accts, r->n, err);
   if(!st)
     r->written += (long)r->n;
   for(i = 0; i < r->n; i++)
@@ -488,30 +282,30 @@ int icp_cmd_enrich(int argc, char **argv)
       goto done;
     }
   }
-  r.w.schema = r.schema;
-  r.w.errors_id = icp_enrich_errors_field(r.e);
   r.prov = icp_provenance_new(r.schema, 0);
   if(!r.prov) {
     code = ICP_EXIT_NOTHING;
     goto done;
   }
   r.dry_run = eo.dry_run;
-  icp_buf_init(&r.w.line, 64u << 20);
   if(eo.dry_run)
     outpath = "/dev/null"; /* nothing is written */
-  if(icp_out_open(&r.w.out, outpath, ICP_FMT_UNKNOWN, &err)) {
+  if(icp_acct_writer_open(&r.w, outpath, ICP_FMT_UNKNOWN, r.schema, &err)) {
     fprintf(stderr, "icp enrich: %s\n", err.msg);
     code = ICP_EXIT_USAGE;
     goto done;
   }
+  r.w.no_source = icp_enrich_errors_field(r.e);
+  r.w.warn = warn;
   for(i = 0; i < ninputs && !fatal; i++)
     if(read_input(&r, inputs[i], format, &fatal) == 0)
       opened++;
-  if(icp_out_close(&r.w.out, &err)) {
+  if(icp_acct_writer_close(&r.w, &err)) {
     fprintf(stderr, "icp enrich: %s\n", err.msg);
     fatal = 1;
   }
   icp_enrich_summary(r.e, stderr);
+  r.skipped += r.w.dropped;
   if(r.skipped)
     fprintf(stderr, "enrich: %ld rows skipped\n", r.skipped);
   if(!opened || (fatal && !r.written))
@@ -524,8 +318,8 @@ done:
   icp_enrich_close(r.e);
   for(k = 0; k < BATCH; k++)
     icp_account_free(r.accts[k]);
-  icp_buf_free(&r.w.line);
-  free(r.w.cols);
+  /* frees what an early exit left; after the close above it only frees */
+  (void)icp_acct_writer_close(&r.w, &err);
   icp_schema_free(r.schema);
   icp_cli_input_free(&in);
   free(inputs);

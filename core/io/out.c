@@ -100,3 +100,32 @@ enum icp_status icp_csv_cell(struct icp_buf *b, const char *s, size_t n,
     st = icp_buf_addc(b, '"');
   return st;
 }
+
+enum icp_status icp_json_value(struct icp_buf *b, const struct icp_value *v)
+{
+  char date[11];
+  uint32_t i;
+  enum icp_status st;
+  switch(v->type) {
+  case ICP_T_STRING:
+    return icp_buf_json_str(b, v->u.str, v->n);
+  case ICP_T_NUMBER:
+    return icp_buf_json_num(b, v->u.num);
+  case ICP_T_BOOL:
+    return icp_buf_adds(b, v->u.b ? "true" : "false");
+  case ICP_T_DATE:
+    icp_format_date(v->u.day, date);
+    return icp_buf_json_str(b, date, 10);
+  case ICP_T_LIST:
+    st = icp_buf_addc(b, '[');
+    for(i = 0; !st && i < v->n; i++) {
+      if(i)
+        st = icp_buf_addc(b, ',');
+      if(!st)
+        st = icp_buf_json_str(b, v->u.list[i].p, v->u.list[i].n);
+    }
+    return st ? st : icp_buf_addc(b, ']');
+  default:
+    return icp_buf_adds(b, "null");
+  }
+}

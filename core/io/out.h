@@ -14,6 +14,7 @@
 
 #include "icp.h"
 #include "base/buf.h"
+#include "data/value.h"
 
 enum icp_format { ICP_FMT_UNKNOWN = 0, ICP_FMT_CSV, ICP_FMT_JSONL };
 
@@ -40,5 +41,9 @@ enum icp_status icp_out_close(struct icp_out *o, struct icp_err *err);
  * neutralised against formulas; pass is_text = 0 for numbers we wrote. */
 enum icp_status icp_csv_cell(struct icp_buf *b, const char *s, size_t n,
                              int is_text);
+
+/* Appends v as a JSON value: a number, true/false, a "YYYY-MM-DD" string,
+ * an array of strings, a string, or null when missing. */
+enum icp_status icp_json_value(struct icp_buf *b, const struct icp_value *v);
 
 #endif

@@ -36,29 +36,7 @@ static enum icp_status str_or_null(struct icp_buf *b, const char *s)
 
 enum icp_status icp_emit_value(struct icp_buf *b, const struct icp_value *v)
 {
-  char date[11];
-  uint32_t i;
-  switch(v->type) {
-  case ICP_T_STRING:
-    return icp_buf_json_str(b, v->u.str, v->n);
-  case ICP_T_NUMBER:
-    return icp_buf_json_num(b, v->u.num);
-  case ICP_T_BOOL:
-    return icp_buf_adds(b, v->u.b ? "true" : "false");
-  case ICP_T_DATE:
-    icp_format_date(v->u.day, date);
-    return icp_buf_json_str(b, date, 10);
-  case ICP_T_LIST:
-    TRY(icp_buf_addc(b, '['));
-    for(i = 0; i < v->n; i++) {
-      if(i)
-        TRY(icp_buf_addc(b, ','));
-      TRY(icp_buf_json_str(b, v->u.list[i].p, v->u.list[i].n));
-    }
-    return icp_buf_addc(b, ']');
-  default:
-    return icp_buf_add(b, "null", 4);
-  }
+  return icp_json_value(b, v);
 }
 
 /* ---- kept input columns (--keep) --------------------------------------- */

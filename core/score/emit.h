@@ -33,7 +33,8 @@ enum icp_status icp_emit_csv_row(struct icp_buf *b, const struct icp_pack *p,
 /* The top reasons of a result ("size_sweet_spot +20; on_aws +15"). */
 enum icp_status icp_emit_reasons(struct icp_buf *b, const struct icp_pack *p,
                                  const struct icp_result *r, int max);
-/* A value as JSON (lists as arrays, dates as strings). */
+/* A value as JSON: icp_json_value (io/out.h), by the name the emitters
+ * and their tests use. */
 enum icp_status icp_emit_value(struct icp_buf *b, const struct icp_value *v);
 
 #endif
