@@ -116,3 +116,48 @@ enum icp_status icp_account_set_text(struct icp_account *a, int id,
     return ICP_OK;
   return icp_account_set_str(a, id, c.text, c.tn, source);
 }
+
+/* ---- undeclared columns ------------------------------------------------ */
+
+enum icp_type icp_type_infer(const char *s, size_t n, struct icp_value *v)
+{
+  struct icp_norm_cell c;
+  icp_norm_cell(ICP_T_ANY, -1, s, n, &c);
+  *v = c.v;
+  return c.v.type;
+}
+
+enum icp_type icp_type_column(const struct icp_type_counts *c)
+{
+  double share = ICP_TYPE_SHARE * (double)c->cells;
+  if(!c->cells)
+    return ICP_T_MISSING;
+  if((double)c->list >= share)
+    return ICP_T_LIST;
+  if((double)c->num >= share)
+    return ICP_T_NUMBER;
+  if((double)c->bool_ >= share)
+    return ICP_T_BOOL;
+  if((double)c->date >= share)
+    return ICP_T_DATE;
+  return ICP_T_STRING;
+}
+
+int icp_value_number(const struct icp_value *v, double *x)
+{
+  if(v->type == ICP_T_NUMBER) {
+    *x = v->u.num;
+    return 1;
+  }
+  return v->type == ICP_T_STRING && icp_parse_number(v->u.str, v->n, x);
+}
+
+int icp_value_day(const struct icp_value *v, int32_t *day)
+{
+  if(v->type == ICP_T_DATE) {
+    *day = v->u.day;
+    return 1;
+  }
+  return v->type == ICP_T_STRING && v->n >= 10 &&
+         icp_parse_date(v->u.str, 10, day);
+}

@@ -11,6 +11,7 @@
 
 #include "data/account.h"
 #include "data/schema.h"
+#include "data/typing.h"
 #include "data/value.h"
 #include "io/reader.h"
 #include "stats/validate.h"
@@ -369,16 +370,14 @@ static void copy_name(char *dst, size_t cap, struct icp_schema *s, int id)
   dst[len] = 0;
 }
 
+/* The cell as a day or a number, by the one typing policy (typing.h);
+ * a cell that is neither missing nor fits is counted in bad. */
 static int32_t get_day(const struct icp_value *v, long *bad)
 {
   int32_t day;
-  if(v->type == ICP_T_DATE)
-    return v->u.day;
   if(v->type == ICP_T_MISSING)
     return ICP_VAL_NODAY;
-  /* timestamps: the date part of "2017-03-01T10:00:00Z" */
-  if(v->type == ICP_T_STRING && v->n >= 10 &&
-     icp_parse_date(v->u.str, 10, &day))
+  if(icp_value_day(v, &day))
     return day;
   (*bad)++;
   return ICP_VAL_NODAY;
@@ -387,11 +386,9 @@ static int32_t get_day(const struct icp_value *v, long *bad)
 static double get_num(const struct icp_value *v, long *bad)
 {
   double x;
-  if(v->type == ICP_T_NUMBER)
-    return v->u.num;
   if(v->type == ICP_T_MISSING)
     return NAN;
-  if(v->type == ICP_T_STRING && icp_parse_number(v->u.str, v->n, &x))
+  if(icp_value_number(v, &x))
     return x;
   (*bad)++;
   return NAN;

@@ -1,0 +1,73 @@
+/*
+ * discover_impl.h -- what the files of a discovery share inside the
+ * library (not part of discover.h's API): the column store
+ * (discover_cols.c), the column typing (discover_typing.c), the deals
+ * join (discover_deals.c) and the outcome rows (discover_rows.c), read
+ * together by icp_disc_read (discover_data.c).
+ */
+#ifndef ICP_DISCOVER_IMPL_H
+#define ICP_DISCOVER_IMPL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "icp.h"
+#include "stats/discover.h"
+
+#define LEVELS_MAX 65536u    /* distinct values interned per column */
+
+/* ---- discover_cols.c ---------------------------------------------------- */
+
+/* Makes *p (of *cap elements of size bytes) hold need elements, doubling;
+ * 0, or -1 when out of memory (*p unchanged). */
+int icp_disc_grow(void **p, size_t *cap, size_t need, size_t size);
+/* FNV-1a of s[0..n) folded to ASCII lower case. */
+uint64_t icp_disc_hash(const char *s, size_t n);
+/* Text of a scalar value into buf (or borrowed); 0 when missing/list. */
+size_t icp_disc_value_text(const struct icp_value *v, char *buf, size_t cap,
+                           const char **out);
+/* A new account at the end of every column (cells missing); 0, or -1
+ * when out of memory. */
+int icp_disc_add_account(struct icp_disc *d);
+/* Stores v as the last account's cell of c, counting what it infers;
+ * 0, or -1 when out of memory. */
+int icp_disc_col_set(struct icp_disc *d, struct icp_disc_col *c,
+                     const struct icp_value *v);
+
+/* ---- discover_typing.c -------------------------------------------------- */
+
+/* Decides c's kind from its counts once every account is read, keeps the
+ * storage the kind uses and notes the cells that do not fit. */
+void icp_disc_type_column(struct icp_disc *d, struct icp_disc_col *c);
+
+/* ---- discover_data.c ---------------------------------------------------- */
+
+/* 1 won, 0 lost, -1 anything else. */
+int icp_disc_outcome_word(const char *s, size_t n);
+/* Remembers a few distinct examples of unexpected values ("'x', 'y'"). */
+void icp_disc_example(char *dst, size_t cap, const char *s, size_t n);
+
+/* ---- discover_deals.c --------------------------------------------------- */
+
+/* Of names[0..n), the one equal to name but for ASCII case, or NULL. */
+const char *icp_disc_case_hint(const char *name, const char *const *names,
+                               int n);
+/* Reads the deals table d->o.deals (outcome column label) and adds the
+ * rows it gives (rowcap: the rows' capacity). */
+enum icp_status icp_disc_read_deals(struct icp_disc *d, const char *label,
+                                    size_t *rowcap, struct icp_err *err);
+/* The outcome column of a deals table when it has a usual name, or NULL. */
+const char *icp_disc_deal_label(const char *path, const char *format,
+                                struct icp_err *err);
+
+/* ---- discover_rows.c ---------------------------------------------------- */
+
+/* Appends a row of the analysis; 0, or -1 when out of memory. */
+int icp_disc_add_row(struct icp_disc *d, size_t *cap, uint32_t acct, int y,
+                     double value);
+/* LTV: best is the top 20% of the values, worst the bottom 20%. */
+enum icp_status icp_disc_cut_ltv(struct icp_disc *d, struct icp_err *err);
+/* Marks each row training or holdout and counts the training groups. */
+void icp_disc_split_holdout(struct icp_disc *d);
+
+#endif
