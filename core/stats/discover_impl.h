@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "icp.h"
+#include "base/buf.h"
 #include "stats/discover.h"
 
 #define LEVELS_MAX 65536u    /* distinct values interned per column */
@@ -69,5 +70,86 @@ int icp_disc_add_row(struct icp_disc *d, size_t *cap, uint32_t acct, int y,
 enum icp_status icp_disc_cut_ltv(struct icp_disc *d, struct icp_err *err);
 /* Marks each row training or holdout and counts the training groups. */
 void icp_disc_split_holdout(struct icp_disc *d);
+
+/* ==== the draft ========================================================= */
+
+#define POINTS_TOP 100.0     /* the largest rule's points */
+
+/* One attribute of the draft: a column, or one element of a list. */
+struct group {
+  int col;
+  uint32_t element;     /* ELEMENT groups: the element; else NONE */
+  int *feat;            /* features in it */
+  int nfeat;
+  int has_ref;          /* some account matches none of them */
+  double shift;         /* min of the coefficients (and 0 with a ref) */
+  double ref_points;    /* points of "none of them" (>= 0) */
+  double ref_coef;
+};
+
+struct draft {
+  struct group *g;
+  int ng;
+};
+
+/* ---- discover_model.c --------------------------------------------------- */
+
+/* Picks excludes and features among the significant tests; 0, or -1 when
+ * out of memory. */
+int icp_disc_select_features(struct icp_disc *d);
+/* Fits the model on (a sample of) the training rows. */
+enum icp_status icp_disc_fit(struct icp_disc *d, struct icp_err *err);
+/* Groups the features by attribute and gives them points: 0, 1 when
+ * nothing separates (every coefficient is 0), -1 when out of memory. */
+int icp_disc_build_groups(struct icp_disc *d, struct draft *dr);
+void icp_disc_draft_free(struct draft *dr);
+/* AUC over the rows of one split (train 1 / holdout 0) of score (per
+ * account), or of the model when score is NULL; NaN without both groups.
+ * nb, nw (may be NULL): the rows of each group. */
+double icp_disc_auc(struct icp_disc *d, int train, const double *score,
+                    long *nb, long *nw);
+/* Tier thresholds at the training score's percentiles. */
+void icp_disc_tiers_from(struct icp_disc *d, const double *score);
+
+/* ---- discover_lua.c ----------------------------------------------------- */
+
+/* Lua literals into b (errors stay in b, sticky). */
+void icp_disc_lua_str(struct icp_buf *b, const char *s, size_t n);
+void icp_disc_lua_key(struct icp_buf *b, const char *s);
+void icp_disc_lua_num(struct icp_buf *b, double v);
+/* The pack's text with the placeholder TIERS; names gets the rule names.
+ * ICP_EINVAL when no rule could be written. */
+enum icp_status icp_disc_pack_text(struct icp_disc *d, struct draft *dr,
+                                   const char *const *inputs,
+                                   struct icp_buf *b, char (*names)[64],
+                                   int *nnames);
+/* The tiers table of the model ("{ {"A", 61}, ... }"). */
+void icp_disc_tiers_text(const struct icp_disc *d, struct icp_buf *b);
+
+/* ---- discover_cases.c --------------------------------------------------- */
+
+struct scoring {
+  struct icp_disc *d;
+  double *score;          /* per account; -1 when excluded */
+  int *tier;              /* per account: result tier */
+  size_t k;               /* accounts seen */
+  int mismatch;
+  /* cases */
+  struct icp_buf *cases;
+  int per_tier[64];
+  int ncases;
+  int key_id;
+  int *case_ids;          /* fields a case shows */
+  int ncase_ids;
+  const char *input0;
+};
+
+/* Scores every account with the pack at path (text, or the file when
+ * text is NULL) into s->score and s->tier, and with s->cases writes a few
+ * cases per tier there. */
+enum icp_status icp_disc_score_draft(struct icp_disc *d, const char *path,
+                                     const char *text, size_t len,
+                                     const char *const *inputs, int ninputs,
+                                     struct scoring *s, struct icp_err *err);
 
 #endif
