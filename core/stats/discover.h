@@ -57,6 +57,8 @@ struct icp_disc_opts {
   int max_rules;            /* cap of point rules in the draft (40) */
   const struct icp_columns *columns; /* --columns mapping (borrowed), or
                                         NULL */
+  FILE *diag;               /* bad records and cells that did not fit,
+                               "FILE:LINE: reason" (stderr when NULL) */
 };
 
 /* Fills o with the defaults above (outcome unset). */
@@ -187,6 +189,7 @@ struct icp_disc {
   long read, skipped, cell_warnings, label_bad, value_bad;
   long deals_read, deals_open, deals_unmatched, deals_nokey, deals_bad;
   long accounts_without_deals;
+  long shown_bad;                 /* bad records reported on diag */
   char label_examples[128];
   char open_examples[128];
   /* evidence */
@@ -222,9 +225,11 @@ const char *icp_disc_level_text(const struct icp_disc_col *c, uint32_t code,
 enum icp_status icp_disc_evidence(struct icp_disc *d, struct icp_err *err);
 
 /* Fits the model on the significant values and drafts the pack into
- * pack_path (and its companion test beside it): scores the inputs with it
- * through the engine for the tiers, the cases and the AUCs. With pack_path
- * NULL only the model and its AUCs are computed. */
+ * pack_path (and its companion test beside it): scores the accounts read
+ * (icp_disc_read, the inputs are not read again) with it through the
+ * engine for the tiers, the cases and the AUCs; inputs name the files in
+ * the cases. With pack_path NULL only the model and its AUCs are
+ * computed. */
 enum icp_status icp_disc_draft(struct icp_disc *d, const char *const *inputs,
                                int ninputs, const char *pack_path,
                                struct icp_err *err);

@@ -1,7 +1,8 @@
 /*
  * discover_cases.c -- a draft pack scored by the engine over the accounts
- * of the discovery: each account's score and tier, and a few real rows
- * per tier as the cases of the companion *_test.lua.
+ * the discovery read (no second reading of the inputs): each account's
+ * score and tier, and a few real rows per tier as the cases of the
+ * companion *_test.lua.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -11,7 +12,8 @@
 #include "data/account.h"
 #include "data/value.h"
 #include "rules/rules.h"
-#include "score/run.h"
+#include "io/reader.h"
+#include "data/typing.h"
 #include "score/score.h"
 #include "stats/discover.h"
 #include "stats/discover_impl.h"
@@ -84,7 +86,8 @@ static void add_case(struct scoring *s, const struct icp_account *a,
     icp_buf_adds(b, ", excluded_by = { ");
     for(k = 0; k < r->pack->nexcl; k++)
       if(r->xoutcome[k] == ICP_TRUE) {
-        icp_disc_lua_str(b, r->pack->excl[k].name, strlen(r->pack->excl[k].name));
+        icp_disc_lua_str(b, r->pack->excl[k].name,
+                         strlen(r->pack->excl[k].name));
         icp_buf_adds(b, ", ");
       }
     icp_buf_adds(b, "}");
@@ -100,19 +103,11 @@ static void add_case(struct scoring *s, const struct icp_account *a,
   s->ncases++;
 }
 
-static enum icp_status on_scored(void *ud, const struct icp_account *a,
-                                 struct icp_result *const *res, int n,
-                                 struct icp_err *err)
+/* Takes account a's result: its score and tier, and a case when its tier
+ * still wants one. */
+static void on_scored(struct scoring *s, const struct icp_account *a,
+                      const struct icp_result *r)
 {
-  struct scoring *s = ud;
-  const struct icp_result *r = res[0];
-  struct icp_disc *d = s->d;
-  (void)n;
-  if(s->k >= d->nacct || d->acct_line[s->k] != (uint32_t)a->line) {
-    s->mismatch = 1;
-    return icp_err_set(err, ICP_EINVAL, "scoring pass out of step at %s:%ld",
-                       a->file ? a->file : "?", a->line);
-  }
   s->score[s->k] = r->tier == ICP_TIER_EXCLUDED ? -1 : r->score;
   s->tier[s->k] = r->tier;
   if(s->cases && s->ncases < 12) {
@@ -123,21 +118,121 @@ static enum icp_status on_scored(void *ud, const struct icp_account *a,
     }
   }
   s->k++;
+}
+
+/* Adds the fields of reads[0..n) that a case does not show yet. */
+static void case_fields(struct scoring *s, const int *reads, int n, int cap)
+{
+  int k, j;
+  for(k = 0; k < n; k++) {
+    int dup = 0;
+    for(j = 0; j < s->ncase_ids; j++)
+      dup |= s->case_ids[j] == reads[k];
+    if(!dup && s->ncase_ids < cap)
+      s->case_ids[s->ncase_ids++] = reads[k];
+  }
+}
+
+/* ==================================================================== */
+/* The accounts as discovery read them                                   */
+/* ==================================================================== */
+
+/* Account i's cell of column c as the discovery read it, into tmp or
+ * borrowed: the level's text (levels keep the first spelling seen, which
+ * the engine compares without case as well), a list's elements joined by
+ * ';', or a number or date that was not interned written back. 0 when
+ * the cell is missing. A value pooled as rare (the column was full) is
+ * written as a text no rule names, which is what it was to the model. */
+static size_t cell_text(const struct icp_disc *d,
+                        const struct icp_disc_col *c, size_t i,
+                        struct icp_buf *tmp, const char **out)
+{
+  size_t len;
+  icp_buf_reset(tmp);
+  if(c->code && c->code[i] != ICP_DISC_NONE) {
+    if(c->code[i] == ICP_DISC_RARE) {
+      *out = "\001rare";
+      return 5;
+    }
+    *out = icp_disc_level_text(c, c->code[i], &len);
+    return len;
+  }
+  if(c->loff && c->loff[i] < c->loff[i + 1]) {
+    uint32_t k;
+    for(k = c->loff[i]; k < c->loff[i + 1]; k++) {
+      const char *t = icp_disc_level_text(c, c->items[k], &len);
+      if(k > c->loff[i])
+        icp_buf_addc(tmp, ';');
+      icp_buf_add(tmp, t, len);
+    }
+  }
+  else if(c->num && !isnan(c->num[i])) {
+    char b[48];
+    if(c->kind == ICP_DK_DATE) {
+      /* the column holds ages at as_of */
+      icp_format_date((int32_t)((double)d->o.as_of - c->num[i]), b);
+      icp_buf_adds(tmp, b);
+    }
+    else {
+      int n = icp_fmt_num(b, sizeof(b), c->num[i]);
+      icp_buf_add(tmp, b, (size_t)n);
+    }
+  }
+  *out = tmp->p ? tmp->p : "";
+  return icp_buf_status(tmp) ? 0 : tmp->len;
+}
+
+/* Fills a with account i of the discovery: the key and every column the
+ * pack's schema has, typed by the pack as a reader would type them. A
+ * cell that does not fit the pack's type stays missing, as it would in
+ * `icp score` (the discovery reported those cells). */
+static enum icp_status fill(const struct icp_disc *d, const int *ids,
+                            int key_id, size_t i, struct icp_account *a,
+                            struct icp_buf *tmp, struct icp_err *err)
+{
+  enum icp_status st;
+  int k;
+  icp_account_clear(a);
+  a->line = d->acct_line[i];
+  if(key_id >= 0 && d->keyoff[i] != SIZE_MAX) {
+    const char *key = d->keytext + d->keyoff[i];
+    st = icp_account_set_text(a, key_id, key, strlen(key), 0, err);
+    if(st && st != ICP_EINVAL)
+      return st;
+  }
+  for(k = 0; k < d->ncols; k++) {
+    const char *t;
+    size_t n;
+    if(ids[k] < 0)
+      continue;
+    n = cell_text(d, &d->cols[k], i, tmp, &t);
+    if(!n)
+      continue;
+    st = icp_account_set_text(a, ids[k], t, n, 0, err);
+    if(st && st != ICP_EINVAL)
+      return st;
+  }
   return ICP_OK;
 }
 
 enum icp_status icp_disc_score_draft(struct icp_disc *d, const char *path,
-                                    const char *text, size_t len,
-                                    const char *const *inputs, int ninputs,
-                                    struct scoring *s, struct icp_err *err)
+                                     const char *text, size_t len,
+                                     const char *const *inputs,
+                                     struct scoring *s, struct icp_err *err)
 {
   struct icp_schema *sc = icp_schema_new();
   struct icp_pack *pack = sc ? icp_pack_new(sc, NULL) : NULL;
-  struct icp_run_opts ro;
-  struct icp_run_stats st;
-  FILE *devnull = fopen("/dev/null", "w");
+  struct icp_account *a = NULL;
+  struct icp_result *r = NULL;
+  struct icp_buf tmp;
+  int *ids = malloc(((size_t)d->ncols + 1) * sizeof(int));
+  const char *key = d->o.key ? d->o.key : "domain";
   enum icp_status rc;
-  if(!pack || !devnull) {
+  int k, key_id;
+  size_t i;
+
+  icp_buf_init(&tmp, ICP_READER_RECORD_MAX);
+  if(!pack || !ids) {
     rc = icp_err_set(err, ICP_ENOMEM, "cannot set up the scoring pass");
     goto out;
   }
@@ -151,10 +246,17 @@ enum icp_status icp_disc_score_draft(struct icp_disc *d, const char *path,
     goto out;
   }
   icp_pack_set_as_of(pack, d->o.as_of);
+  a = icp_account_new(sc);
+  r = icp_result_new(pack);
+  if(!a || !r) {
+    rc = icp_err_set(err, ICP_ENOMEM, "out of memory");
+    goto out;
+  }
+  key_id = icp_schema_find(sc, key, strlen(key));
+  for(k = 0; k < d->ncols; k++)
+    ids[k] = icp_schema_find(sc, d->cols[k].name, strlen(d->cols[k].name));
   if(s->cases) {
-    int i, k;
-    const char *key = d->o.key ? d->o.key : "domain";
-    s->key_id = icp_schema_find(sc, key, strlen(key));
+    s->key_id = key_id;
     s->case_ids = malloc(((size_t)d->ncols + 1) * sizeof(int));
     if(!s->case_ids) {
       rc = icp_err_set(err, ICP_ENOMEM, "out of memory");
@@ -163,35 +265,29 @@ enum icp_status icp_disc_score_draft(struct icp_disc *d, const char *path,
     s->ncase_ids = 0;
     if(s->key_id >= 0)
       s->case_ids[s->ncase_ids++] = s->key_id;
-    for(i = 0; i < pack->nrules; i++)
-      for(k = 0; k < pack->rules[i].nreads; k++) {
-        int id = pack->rules[i].reads[k], j, dup = 0;
-        for(j = 0; j < s->ncase_ids; j++)
-          dup |= s->case_ids[j] == id;
-        if(!dup && s->ncase_ids < d->ncols + 1)
-          s->case_ids[s->ncase_ids++] = id;
-      }
-    for(i = 0; i < pack->nexcl; i++)
-      for(k = 0; k < pack->excl[i].nreads; k++) {
-        int id = pack->excl[i].reads[k], j, dup = 0;
-        for(j = 0; j < s->ncase_ids; j++)
-          dup |= s->case_ids[j] == id;
-        if(!dup && s->ncase_ids < d->ncols + 1)
-          s->case_ids[s->ncase_ids++] = id;
-      }
+    for(k = 0; k < pack->nrules; k++)
+      case_fields(s, pack->rules[k].reads, pack->rules[k].nreads,
+                  d->ncols + 1);
+    for(k = 0; k < pack->nexcl; k++)
+      case_fields(s, pack->excl[k].reads, pack->excl[k].nreads,
+                  d->ncols + 1);
   }
-  memset(&ro, 0, sizeof(ro));
-  ro.format = d->o.format;
-  ro.diag = devnull;
   s->k = 0;
-  rc = icp_run(inputs, ninputs, &pack, 1, sc, &ro, on_scored, s, &st, err);
-  if(!rc && s->k != d->nacct)
-    rc = icp_err_set(err, ICP_EINVAL, "the scoring pass saw %zu accounts, "
-                     "discovery %zu", s->k, d->nacct);
+  for(i = 0; i < d->nacct; i++) {
+    const char *in = inputs[d->acct_file[i]];
+    rc = fill(d, ids, key_id, i, a, &tmp, err);
+    if(rc)
+      goto out;
+    a->file = strcmp(in, "-") ? in : "<stdin>";
+    icp_score(pack, a, r, 0);
+    on_scored(s, a, r);
+  }
 out:
-  if(devnull)
-    fclose(devnull);
+  icp_buf_free(&tmp);
+  icp_result_free(r);
+  icp_account_free(a);
   icp_pack_free(pack);
   icp_schema_free(sc);
+  free(ids);
   return rc;
 }

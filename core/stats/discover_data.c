@@ -12,6 +12,7 @@
 #include "data/account.h"
 #include "data/value.h"
 #include "io/reader.h"
+#include "score/run.h"
 #include "stats/discover.h"
 #include "stats/discover_impl.h"
 
@@ -61,6 +62,16 @@ void icp_disc_example(char *dst, size_t cap, const char *s, size_t n)
   snprintf(dst + len, cap - len, "%s%s", len ? ", " : "", q);
 }
 
+void icp_disc_bad(struct icp_disc *d, const char *msg)
+{
+  FILE *fp = d->o.diag ? d->o.diag : stderr;
+  if(d->shown_bad < ICP_RUN_MAX_MESSAGES)
+    fprintf(fp, "%s\n", msg);
+  else if(d->shown_bad == ICP_RUN_MAX_MESSAGES)
+    fprintf(fp, "... more bad records not shown (they are counted)\n");
+  d->shown_bad++;
+}
+
 /* ==================================================================== */
 /* Reading accounts                                                     */
 /* ==================================================================== */
@@ -72,11 +83,13 @@ struct rd {
   int *colmap;       /* schema id -> column index, -1 */
 };
 
-static void count_warning(void *ud, const char *msg)
+/* A cell that did not fit its type: the first few on the diagnostic
+ * stream, as `icp score` shows them; the rest are counted. */
+static void cell_warning(void *ud, const char *msg)
 {
   struct icp_disc *d = ud;
-  (void)msg;
-  d->cell_warnings++;
+  if(d->cell_warnings++ < ICP_RUN_MAX_CELL_MESSAGES)
+    fprintf(d->o.diag ? d->o.diag : stderr, "%s\n", msg);
 }
 
 static int new_col(struct icp_disc *d, struct rd *rd, int id)
@@ -102,7 +115,8 @@ static int keep_key(struct icp_disc *d, const char *s, size_t n)
   size_t i = d->nacct - 1;
   if(!n)
     return 0;
-  if(icp_disc_grow((void **)&d->keytext, &d->capkeytext, d->nkeytext + n + 1, 1))
+  if(icp_disc_grow((void **)&d->keytext, &d->capkeytext,
+                   d->nkeytext + n + 1, 1))
     return -1;
   memcpy(d->keytext + d->nkeytext, s, n);
   d->keytext[d->nkeytext + n] = 0;
@@ -127,7 +141,7 @@ static int take_record(struct icp_disc *d, struct rd *rd,
     if(id == rd->key_id) {
       rd->key_cells++;
       n = icp_disc_value_text(v, buf, sizeof(buf), &s);
-      if(d->o.deals && keep_key(d, s, n))
+      if(keep_key(d, s, n))   /* deals join on it; cases show it */
         return -1;
       continue;
     }
@@ -200,7 +214,7 @@ static enum icp_status read_accounts(struct icp_disc *d, struct rd *rd,
     if(s)
       break;
     declare_strings(d);
-    icp_reader_set_warn(r, count_warning, d);
+    icp_reader_set_warn(r, cell_warning, d);
     for(;;) {
       s = icp_reader_next(r, a, err);
       if(s == ICP_EOF) {
@@ -209,6 +223,7 @@ static enum icp_status read_accounts(struct icp_disc *d, struct rd *rd,
       }
       if(s == ICP_ESKIP) {
         d->skipped++;
+        icp_disc_bad(d, err->msg);
         if(d->skipped <= 5)
           icp_disc_note(d, "%s (skipped)", err->msg);
         s = ICP_OK;
@@ -234,6 +249,10 @@ static enum icp_status read_accounts(struct icp_disc *d, struct rd *rd,
     icp_reader_close(r);
   }
   icp_account_free(a);
+  if(d->cell_warnings > ICP_RUN_MAX_CELL_MESSAGES)
+    fprintf(d->o.diag ? d->o.diag : stderr, "... %ld more cells that did "
+            "not fit their type not shown\n",
+            d->cell_warnings - ICP_RUN_MAX_CELL_MESSAGES);
   return s;
 }
 

@@ -138,6 +138,7 @@ enum icp_status icp_disc_read_deals(struct icp_disc *d, const char *label,
     }
     if(s == ICP_ESKIP) {
       d->deals_bad++;
+      icp_disc_bad(d, err->msg);
       continue;
     }
     if(s)

@@ -51,6 +51,7 @@ enum icp_status icp_disc_draft(struct icp_disc *d, const char *const *inputs,
   int nnames = 0;
   enum icp_status rc;
 
+  (void)ninputs; /* the draft scores the accounts read, not the files */
   memset(&s, 0, sizeof(s));
   icp_buf_init(&text, (size_t)4 << 20);
   icp_buf_init(&cases, (size_t)4 << 20);
@@ -115,8 +116,8 @@ enum icp_status icp_disc_draft(struct icp_disc *d, const char *const *inputs,
                      "the draft");
     goto out;
   }
-  rc = icp_disc_score_draft(d, pack_path, final.p, final.len, inputs, ninputs, &s,
-                    err);
+  rc = icp_disc_score_draft(d, pack_path, final.p, final.len, inputs, &s,
+                            err);
   if(rc)
     goto out;
   icp_disc_tiers_from(d, s.score);
@@ -150,7 +151,7 @@ enum icp_status icp_disc_draft(struct icp_disc *d, const char *const *inputs,
                    base ? base + 1 : pack_path, day, tpath);
   }
   s.cases = &cases;
-  rc = icp_disc_score_draft(d, pack_path, NULL, 0, inputs, ninputs, &s, err);
+  rc = icp_disc_score_draft(d, pack_path, NULL, 0, inputs, &s, err);
   if(rc)
     goto out;
   if(icp_buf_status(&cases)) {

@@ -45,6 +45,9 @@ void icp_disc_type_column(struct icp_disc *d, struct icp_disc_col *c);
 
 /* 1 won, 0 lost, -1 anything else. */
 int icp_disc_outcome_word(const char *s, size_t n);
+/* Reports a bad record ("FILE:LINE: reason") on the diagnostic stream,
+ * the first ICP_RUN_MAX_MESSAGES of them. */
+void icp_disc_bad(struct icp_disc *d, const char *msg);
 /* Remembers a few distinct examples of unexpected values ("'x', 'y'"). */
 void icp_disc_example(char *dst, size_t cap, const char *s, size_t n);
 
@@ -133,7 +136,6 @@ struct scoring {
   double *score;          /* per account; -1 when excluded */
   int *tier;              /* per account: result tier */
   size_t k;               /* accounts seen */
-  int mismatch;
   /* cases */
   struct icp_buf *cases;
   int per_tier[64];
@@ -141,15 +143,15 @@ struct scoring {
   int key_id;
   int *case_ids;          /* fields a case shows */
   int ncase_ids;
-  const char *input0;
 };
 
-/* Scores every account with the pack at path (text, or the file when
- * text is NULL) into s->score and s->tier, and with s->cases writes a few
- * cases per tier there. */
+/* Scores every account the discovery read with the pack at path (text,
+ * or the file when text is NULL) into s->score and s->tier, and with
+ * s->cases writes a few cases per tier there (named by inputs[], the
+ * files read). */
 enum icp_status icp_disc_score_draft(struct icp_disc *d, const char *path,
                                      const char *text, size_t len,
-                                     const char *const *inputs, int ninputs,
+                                     const char *const *inputs,
                                      struct scoring *s, struct icp_err *err);
 
 #endif

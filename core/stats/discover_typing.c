@@ -156,11 +156,6 @@ void icp_disc_type_column(struct icp_disc *d, struct icp_disc_col *c)
     free(c->num);
     c->num = NULL;
   }
-  if(c->kind == ICP_DK_NUM || c->kind == ICP_DK_DATE ||
-     c->kind == ICP_DK_SKIP) {
-    if(c->kind != ICP_DK_SKIP || !c->code) {
-      free(c->code);
-      c->code = NULL;
-    }
-  }
+  /* the codes of a number or date column stay: the scoring pass of the
+   * draft writes each cell back as it was read (discover_cases.c) */
 }

@@ -86,5 +86,18 @@ grep -E 'field "[^"]+" :between\([0-9.e+-]+, [0-9.e+-]+\)' "$T/pack.lua" \
   | grep -v -E ':between\(([0-9.e+-]+), \1\)' >>"$T/ranges"
 [ ! -s "$T/ranges" ] && ok "drafted number bins are written to meet (gte/lt)" || { no "drafted number bins are written to meet (gte/lt)"; head -3 "$T/ranges"; }
 
+# the draft scores the accounts discovery read: a draft from standard
+# input works (the inputs are read once), and a bad row is reported once,
+# with its file and line, on stderr
+{ head -1 "$T/acc.csv"; sed -n '2,3000p' "$T/acc.csv"; echo 'bad,row'; sed -n '3001,$p' "$T/acc.csv"; } >"$T/bad.csv"
+"$ICP" discover --outcome won --label won --ignore ltv --as-of 2026-11-24 \
+  --format csv --draft-pack "$T/stdin.lua" - <"$T/bad.csv" >/dev/null 2>"$T/err6"
+st=$?
+[ $st = 2 ] && ok "a draft from stdin with a bad row: exit 2" || { no "a draft from stdin with a bad row: exit 2 (got $st)"; head -3 "$T/err6"; }
+n=$(grep -c '^<stdin>:3001: ' "$T/err6")
+[ "$n" = 1 ] && ok "the bad row is reported once with its line" || no "the bad row is reported once with its line ($n)"
+check "the cases drafted from stdin pass icp test" sh -c "'$ICP' test '$T/stdin_test.lua' | grep -q ' 0 failed'"
+grep -q '^-- <stdin>:' "$T/stdin_test.lua" && ok "cases name <stdin> and the line" || no "cases name <stdin> and the line"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
