@@ -219,12 +219,6 @@ out:
 /* Numbers and dates (ages): quantile bins and Mann-Whitney              */
 /* ==================================================================== */
 
-static int cmp_double(const void *a, const void *b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
-
 static int num_tests(struct icp_disc *d, int ci)
 {
   struct icp_disc_col *c = &d->cols[ci];
@@ -268,7 +262,7 @@ static int num_tests(struct icp_disc *d, int ci)
     if(!uniq)
       goto out;
     memcpy(uniq, vals, n * sizeof(double));
-    qsort(uniq, n, sizeof(double), cmp_double);
+    qsort(uniq, n, sizeof(double), icp_stats_cmp_double);
     for(nd = 1, i = 1; i < n; i++)
       if(uniq[i] != uniq[nd - 1])
         uniq[nd++] = uniq[i];

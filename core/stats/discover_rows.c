@@ -7,6 +7,7 @@
 
 #include "stats/discover.h"
 #include "stats/discover_impl.h"
+#include "stats/stats.h"
 
 int icp_disc_add_row(struct icp_disc *d, size_t *cap, uint32_t acct, int y,
                    double value)
@@ -31,12 +32,6 @@ int icp_disc_add_row(struct icp_disc *d, size_t *cap, uint32_t acct, int y,
   d->row_value[d->nrows] = value;
   d->nrows++;
   return 0;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
 }
 
 /* Number of sorted values <= x (upper) or < x (lower). */
@@ -70,7 +65,7 @@ enum icp_status icp_disc_cut_ltv(struct icp_disc *d, struct icp_err *err)
     return icp_err_set(err, ICP_EINVAL, "only %zu rows have a value; "
                        "nothing to compare", n);
   }
-  qsort(v, n, sizeof(*v), cmp_double);
+  qsort(v, n, sizeof(*v), icp_stats_cmp_double);
   target = 0.2 * (double)n;
   k = (size_t)llround(target);
   if(k < 1)

@@ -9,34 +9,6 @@
 
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
-
-static int cmp_double(const void *pa, const void *pb)
-{
-  double a = *(const double *)pa, b = *(const double *)pb;
-
-  return (a > b) - (a < b);
-}
-
-/* Sorted malloc'd copy of x, or NULL.  Sets *bad if x holds a NaN. */
-static double *sorted_copy(const double *x, size_t n, int *bad)
-{
-  double *s;
-  size_t i;
-
-  *bad = 0;
-  for (i = 0; i < n; i++)
-    if (isnan(x[i])) {
-      *bad = 1;
-      return NULL;
-    }
-  s = malloc(n * sizeof *s);
-  if (!s)
-    return NULL;
-  memcpy(s, x, n * sizeof *s);
-  qsort(s, n, sizeof *s, cmp_double);
-  return s;
-}
 
 static double median_sorted(const double *s, size_t n)
 {
@@ -48,13 +20,13 @@ static double median_sorted(const double *s, size_t n)
 int icp_stats_median(const double *x, size_t n, double *median)
 {
   double *s;
-  int bad;
+  int rc;
 
   if (!x || n == 0 || !median)
     return ICP_STATS_EINVAL;
-  s = sorted_copy(x, n, &bad);
+  s = icp_stats_sorted_copy(x, n, &rc);
   if (!s)
-    return bad ? ICP_STATS_EINVAL : ICP_STATS_ENOMEM;
+    return rc;
   *median = median_sorted(s, n);
   free(s);
   return ICP_STATS_OK;
@@ -67,17 +39,17 @@ int icp_stats_mannwhitney(const double *x, size_t nx, const double *y,
   double r1 = 0.0, ties = 0.0, n1 = (double)nx, n2 = (double)ny, n;
   double u2, umax, sigma2;
   size_t i = 0, j = 0, pos = 0;
-  int bad;
+  int rc;
 
   if (!x || !y || nx == 0 || ny == 0 || !out)
     return ICP_STATS_EINVAL;
-  sx = sorted_copy(x, nx, &bad);
+  sx = icp_stats_sorted_copy(x, nx, &rc);
   if (!sx)
-    return bad ? ICP_STATS_EINVAL : ICP_STATS_ENOMEM;
-  sy = sorted_copy(y, ny, &bad);
+    return rc;
+  sy = icp_stats_sorted_copy(y, ny, &rc);
   if (!sy) {
     free(sx);
-    return bad ? ICP_STATS_EINVAL : ICP_STATS_ENOMEM;
+    return rc;
   }
 
   while (i < nx || j < ny) {

@@ -8,15 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int cmp_double(const void *pa, const void *pb)
+int icp_stats_cmp_double(const void *pa, const void *pb)
 {
   double a = *(const double *)pa, b = *(const double *)pb;
 
   return (a > b) - (a < b);
 }
 
-/* Sorted malloc'd copy; *rc says why on NULL. */
-static double *sorted_copy(const double *x, size_t n, int *rc)
+double *icp_stats_sorted_copy(const double *x, size_t n, int *rc)
 {
   double *s;
   size_t i;
@@ -32,7 +31,7 @@ static double *sorted_copy(const double *x, size_t n, int *rc)
     return NULL;
   }
   memcpy(s, x, n * sizeof *s);
-  qsort(s, n, sizeof *s, cmp_double);
+  qsort(s, n, sizeof *s, icp_stats_cmp_double);
   *rc = ICP_STATS_OK;
   return s;
 }
@@ -73,7 +72,7 @@ int icp_stats_quantile(const double *x, size_t n, double q, double *out)
 
   if (!x || n == 0 || !out || !(q >= 0.0 && q <= 1.0))
     return ICP_STATS_EINVAL;
-  s = sorted_copy(x, n, &rc);
+  s = icp_stats_sorted_copy(x, n, &rc);
   if (!s)
     return rc;
   *out = quantile_of_sorted(s, n, q);
@@ -90,7 +89,7 @@ int icp_stats_quantile_edges(const double *x, size_t n, size_t bins,
 
   if (!x || n == 0 || bins == 0 || !edges || !n_edges)
     return ICP_STATS_EINVAL;
-  s = sorted_copy(x, n, &rc);
+  s = icp_stats_sorted_copy(x, n, &rc);
   if (!s)
     return rc;
   for (i = 0; i <= bins; i++) {

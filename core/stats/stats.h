@@ -153,6 +153,14 @@ int icp_stats_auc(const double *score, const unsigned char *label, size_t n,
 /* Quantiles (quantile.c)                                                */
 /* ==================================================================== */
 
+/* qsort comparator of doubles, ascending (no NaN). */
+int icp_stats_cmp_double(const void *pa, const void *pb);
+
+/* A sorted malloc'd copy of x[0..n) (the caller frees it), or NULL with
+ * *rc ICP_STATS_EINVAL when x holds a NaN, ICP_STATS_ENOMEM when out of
+ * memory. */
+double *icp_stats_sorted_copy(const double *x, size_t n, int *rc);
+
 /* q-th quantile (0 <= q <= 1) of sorted[0..n-1] (ascending, borrowed) by
  * linear interpolation between order statistics, as numpy.quantile's
  * default method 'linear': h = (n - 1) q. */
