@@ -233,6 +233,7 @@ int icp_cmd_discover(int argc, char **argv)
       goto out;
     o.columns = in.cols;
   }
+  o.no_draft = !draft; /* the analysis keeps less */
   d = icp_disc_new(&o);
   if(!d) {
     rc = ICP_EXIT_NOTHING;

@@ -57,6 +57,9 @@ struct icp_disc_opts {
   int max_rules;            /* cap of point rules in the draft (40) */
   const struct icp_columns *columns; /* --columns mapping (borrowed), or
                                         NULL */
+  int no_draft;             /* no pack will be drafted: keep no more than
+                               the analysis needs (keys without deals,
+                               the text of number and date cells) */
   FILE *diag;               /* bad records and cells that did not fit,
                                "FILE:LINE: reason" (stderr when NULL) */
 };

@@ -141,7 +141,7 @@ static int take_record(struct icp_disc *d, struct rd *rd,
     if(id == rd->key_id) {
       rd->key_cells++;
       n = icp_disc_value_text(v, buf, sizeof(buf), &s);
-      if(keep_key(d, s, n))   /* deals join on it; cases show it */
+      if((d->o.deals || !d->o.no_draft) && keep_key(d, s, n))
         return -1;
       continue;
     }

@@ -52,6 +52,9 @@ enum icp_status icp_disc_draft(struct icp_disc *d, const char *const *inputs,
   enum icp_status rc;
 
   (void)ninputs; /* the draft scores the accounts read, not the files */
+  if(pack_path && d->o.no_draft)
+    return icp_err_set(err, ICP_EINVAL, "the discovery was read with "
+                       "no_draft: no pack can be drafted from it");
   memset(&s, 0, sizeof(s));
   icp_buf_init(&text, (size_t)4 << 20);
   icp_buf_init(&cases, (size_t)4 << 20);

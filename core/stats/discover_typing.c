@@ -156,6 +156,10 @@ void icp_disc_type_column(struct icp_disc *d, struct icp_disc_col *c)
     free(c->num);
     c->num = NULL;
   }
-  /* the codes of a number or date column stay: the scoring pass of the
-   * draft writes each cell back as it was read (discover_cases.c) */
+  /* the codes of a number or date column stay for a draft: its scoring
+   * pass writes each cell back as it was read (discover_cases.c) */
+  if(d->o.no_draft && (c->kind == ICP_DK_NUM || c->kind == ICP_DK_DATE)) {
+    free(c->code);
+    c->code = NULL;
+  }
 }
