@@ -13,42 +13,102 @@ static const char usage[] =
   "dimensions, duplicate names, tiers not in descending order, dimensions\n"
   "without rules, predicates whose argument does not fit the field's type,\n"
   "Lua errors. Each message names the file and line. Notes that are not\n"
-  "errors (undeclared fields, unused routes) are printed as warnings.\n"
+  "errors (fields neither canonical nor declared, with a did-you-mean;\n"
+  "unused routes) are printed as warnings. Errors and warnings come\n"
+  "together in the order of the file, also when the pack has errors.\n"
   "\n"
   "exit status: 0 every pack is fine, 1 a pack has a problem.\n";
 
-/* The line number of a "PATH:LINE: ..." diagnostic (0 when none). */
-static long diag_line(const char *d)
+/* One problem of a pack: an error (a load diagnostic) or a warning. */
+struct note {
+  long line;
+  int warning;
+  char *msg;
+};
+
+struct notes {
+  const char *path;
+  struct note *v;
+  int n, cap;
+  int nomem;
+};
+
+/* The line of a "PATH:LINE: ..." message (0 when it names no line, so
+ * that file-level notes come first). */
+static long note_line(const char *path, const char *msg)
 {
-  const char *c = strstr(d, ".lua:");
-  return c ? strtol(c + 5, NULL, 10) : 0;
+  size_t n = strlen(path);
+  if(strncmp(msg, path, n) || msg[n] != ':')
+    return 0;
+  return strtol(msg + n + 1, NULL, 10);
 }
 
-/* Diagnostics come from loading (in line order) and from checking after
- * it; printed in line order, the order of the file (stable). */
-static void print_in_line_order(const struct icp_pack *pack)
+static void note_add(struct notes *ns, int warning, const char *msg)
 {
-  int n = icp_pack_ndiags(pack), k, j;
-  int *order = malloc((size_t)(n ? n : 1) * sizeof(*order));
-  for(k = 0; k < n; k++) {
-    if(!order) {
-      printf("%s\n", icp_pack_diag(pack, k));
-      continue;
+  struct note *v = ns->v;
+  size_t len = strlen(msg);
+  if(ns->n == ns->cap) {
+    int cap = ns->cap ? ns->cap * 2 : 16;
+    v = realloc(ns->v, (size_t)cap * sizeof(*v));
+    if(!v) {
+      ns->nomem = 1;
+      return;
     }
-    for(j = k; j > 0 && diag_line(icp_pack_diag(pack, order[j - 1])) >
-                        diag_line(icp_pack_diag(pack, k)); j--)
-      order[j] = order[j - 1];
-    order[j] = k;
+    ns->v = v;
+    ns->cap = cap;
   }
-  for(k = 0; order && k < n; k++)
-    printf("%s\n", icp_pack_diag(pack, order[k]));
-  free(order);
+  v[ns->n].msg = malloc(len + 1);
+  if(!v[ns->n].msg) {
+    ns->nomem = 1;
+    return;
+  }
+  memcpy(v[ns->n].msg, msg, len + 1);
+  v[ns->n].line = note_line(ns->path, msg);
+  v[ns->n].warning = warning;
+  ns->n++;
 }
 
-static void print_warning(void *ud, const char *msg)
+static void field_warning(void *ud, const char *msg)
 {
-  (void)ud;
-  printf("warning: %s\n", msg);
+  note_add(ud, 1, msg);
+}
+
+static int by_line(const void *a, const void *b)
+{
+  const struct note *x = a, *y = b;
+  return (x->line > y->line) - (x->line < y->line);
+}
+
+/* Every problem of a loaded (or failed) pack, errors and warnings
+ * together, in the order of the file. A pack whose chunk ran has its
+ * rules even when they have errors, so the fields they read are checked
+ * as well: one `icp check` run shows everything to fix. Returns -1 when
+ * the list could not be made (out of memory), said on stderr. */
+static int print_notes(const struct icp_pack *pack, const char *path)
+{
+  struct notes ns = { path, NULL, 0, 0, 0 };
+  int k, rc = 0;
+  for(k = 0; k < icp_pack_ndiags(pack); k++)
+    note_add(&ns, 0, icp_pack_diag(pack, k));
+  for(k = 0; k < icp_pack_nwarnings(pack); k++)
+    note_add(&ns, 1, icp_pack_warning(pack, k));
+  if(icp_pack_check_fields(pack, NULL, NULL, field_warning, &ns) < 0)
+    ns.nomem = 1;
+  if(ns.nomem)
+    rc = -1;
+  else {
+    /* stable: equal lines keep the order they were found in */
+    for(k = 0; k < ns.n; k++)
+      ns.v[k].line = ns.v[k].line * (ns.n + 1L) + k;
+    if(ns.n)
+      qsort(ns.v, (size_t)ns.n, sizeof(*ns.v), by_line);
+    for(k = 0; k < ns.n; k++)
+      printf("%s%s\n", ns.v[k].warning ? "warning: " : "", ns.v[k].msg);
+  }
+  for(k = 0; k < ns.n; k++)
+    free(ns.v[k].msg);
+  free(ns.v);
+  return rc;
 }
 
 int icp_cmd_check(int argc, char **argv)
@@ -67,23 +127,20 @@ int icp_cmd_check(int argc, char **argv)
     struct icp_pack *pack = schema ? icp_pack_new(schema, NULL) : NULL;
     struct icp_err err;
     enum icp_status st;
-    int k;
     npacks++;
     if(!pack) {
       icp_schema_free(schema);
       return icp_cli_nomem("check");
     }
     st = icp_pack_load_file(pack, argv[i], &err);
-    print_in_line_order(pack);
-    if(st && !icp_pack_ndiags(pack))
-      printf("%s\n", err.msg);
-    for(k = 0; k < icp_pack_nwarnings(pack); k++)
-      printf("warning: %s\n", icp_pack_warning(pack, k));
-    if(!st && icp_pack_check_fields(pack, NULL, NULL, print_warning,
-                                    NULL) < 0)
+    if(print_notes(pack, argv[i]))
       rc = icp_cli_nomem("check"); /* a check not made is never "ok" */
-    else if(st)
-      rc = ICP_EXIT_USAGE;
+    else if(st) {
+      if(!icp_pack_ndiags(pack))
+        printf("%s\n", err.msg);
+      if(rc == ICP_EXIT_OK)
+        rc = ICP_EXIT_USAGE;
+    }
     else
       printf("%s: ok (%s %s: %d rules, %d excludes, %d dimensions, %d "
              "tiers, %d routes)\n", argv[i], pack->name,

@@ -57,6 +57,27 @@ check "unknown route tier named with file:line" has bad.out "bad.lua:8: route: u
 check "every problem is listed (9 lines)" [ "$(grep -c '^bad.lua:[0-9]*: ' bad.out)" = 9 ]
 check "a bad pack gets no ok line" [ "$(grep -c ': ok (' bad.out)" = 0 ]
 
+# Errors and warnings together, in the order of the file: a pack with
+# errors still gets its unknown-field warnings, so one run shows every fix.
+cat > mixed.lua <<'LUA'
+profile { name = "m", dimensions = { fit = 1 },
+  tiers = { {"A", 80}, {"D", 0} } }
+rule "size" { dimension = "fit", pionts = 20, when = field "employes" :between(50, 2000) }
+rule "ind" { dimension = "fit", points = 15, when = field "industy" :one_of { "Software" } }
+rule "c" { dimension = "fit", points = 5, when = field "country" :starts_with("U") }
+rule "d" { dimension = "fit", points = 5, when = field "revenu_usd" :gte(5) }
+LUA
+"$ICP" check mixed.lua >mixed.out 2>&1
+st=$?
+check "a pack with errors exits 1" [ "$st" = 1 ]
+check "its unknown key is an error" has mixed.out "mixed.lua:3: rule 'size': unknown key 'pionts' (did you mean 'points'?)"
+check "its unknown predicate is an error" has mixed.out "mixed.lua:5: unknown predicate ':starts_with'"
+check "an unknown field before the errors is still a warning" has mixed.out "warning: mixed.lua:3: rule 'size' reads field 'employes', which is neither canonical nor declared in fields { } (did you mean 'employees'?)"
+check "an unknown field between errors is a warning" has mixed.out "warning: mixed.lua:4: rule 'ind' reads field 'industy'"
+check "an unknown field after the errors is a warning" has mixed.out "warning: mixed.lua:6: rule 'd' reads field 'revenu_usd'"
+grep -o '^\(warning: \)\{0,1\}mixed.lua:[0-9]*' mixed.out | sed 's/.*://' >mixed.lines
+check "errors and warnings come in line order" sh -c "sort -n -c mixed.lines && [ \$(wc -l <mixed.lines) = 7 ]"
+
 printf 'profile { name = "w", dimensions = { fit = 1 }, tiers = { {"A", 0} } }\nrule "r" { dimension = "fit", points = 1, when = field "stack" :has "x" }\n' >warn.lua
 "$ICP" check warn.lua >warn.out 2>&1
 st=$?
