@@ -190,6 +190,28 @@ static enum icp_status explain_json(struct icp_buf *b,
   return icp_buf_add(b, "]}", 2);
 }
 
+/* "file:line" of a into src (cap bytes), without printf (it runs once
+ * per output row); its length, or 0 when the name does not fit. */
+static size_t source_text(const struct icp_account *a, char *src,
+                          size_t cap)
+{
+  const char *f = a->file ? a->file : "-";
+  char num[24];
+  int k = (int)sizeof(num);
+  long line = a->line < 0 ? 0 : a->line;
+  size_t fl = strlen(f);
+  do {
+    num[--k] = (char)('0' + line % 10);
+    line /= 10;
+  } while(line && k > 0);
+  if(fl + 1 + sizeof(num) > cap)
+    return 0;
+  memcpy(src, f, fl);
+  src[fl] = ':';
+  memcpy(src + fl + 1, num + k, sizeof(num) - (size_t)k);
+  return fl + 1 + sizeof(num) - (size_t)k;
+}
+
 enum icp_status icp_emit_jsonl(struct icp_buf *b, const struct icp_pack *p,
                                const struct icp_account *a,
                                const struct icp_result *r, int explain,
@@ -265,22 +287,11 @@ enum icp_status icp_emit_jsonl(struct icp_buf *b, const struct icp_pack *p,
   TRY(LIT(b, ",\"source\":"));
   {
     const char *f = a->file ? a->file : "-";
-    char num[24];
-    int k = (int)sizeof(num);
-    long line = a->line < 0 ? 0 : a->line;
-    size_t fl = strlen(f);
-    do {
-      num[--k] = (char)('0' + line % 10);
-      line /= 10;
-    } while(line && k > 0);
+    size_t n = source_text(a, src, sizeof(src));
     if(a->file && a->line == 0) /* a lone object of a request body */
-      TRY(icp_buf_json_str(b, f, fl));
-    else if(fl < sizeof(src) - sizeof(num) - 2) {
-      memcpy(src, f, fl);
-      src[fl] = ':';
-      memcpy(src + fl + 1, num + k, sizeof(num) - (size_t)k);
-      TRY(icp_buf_json_str(b, src, fl + 1 + sizeof(num) - (size_t)k));
-    }
+      TRY(icp_buf_json_str(b, f, strlen(f)));
+    else if(n)
+      TRY(icp_buf_json_str(b, src, n));
     else
       TRY(str_or_null(b, f));
   }
@@ -391,10 +402,15 @@ enum icp_status icp_emit_reasons(struct icp_buf *b, const struct icp_pack *p,
     enum icp_status st;
     icp_fmt_num(num, sizeof(num), (double)(long long)(rs[i].earned * 10 +
                 (rs[i].earned >= 0 ? 0.5 : -0.5)) / 10);
-    st = icp_buf_printf(b, "%s%s %s%s", i ? "; " : "", p->rules[rs[i].rule].name,
-                        rs[i].earned >= 0 ? "+" : "", num);
-    if(!st && ev)
-      st = icp_buf_printf(b, " (%s)", ev);
+    st = icp_buf_adds(b, i ? "; " : "");
+    st = st ? st : icp_buf_adds(b, p->rules[rs[i].rule].name);
+    st = st ? st : icp_buf_adds(b, rs[i].earned >= 0 ? " +" : " ");
+    st = st ? st : icp_buf_adds(b, num);
+    if(!st && ev) {
+      st = icp_buf_adds(b, " (");
+      st = st ? st : icp_buf_adds(b, ev);
+      st = st ? st : icp_buf_addc(b, ')');
+    }
     if(st) {
       if(rs != stack)
         free(rs);
@@ -447,7 +463,8 @@ enum icp_status icp_emit_csv_row(struct icp_buf *b, const struct icp_pack *p,
   icp_buf_reset(&tmp);
   for(i = 0, first = 1; !st && i < p->nexcl; i++)
     if(r->xoutcome[i] == ICP_TRUE) {
-      st = icp_buf_printf(&tmp, "%s%s", first ? "" : ";", p->excl[i].name);
+      st = first ? ICP_OK : icp_buf_addc(&tmp, ';');
+      st = st ? st : icp_buf_adds(&tmp, p->excl[i].name);
       first = 0;
     }
   if(!st)
@@ -457,7 +474,8 @@ enum icp_status icp_emit_csv_row(struct icp_buf *b, const struct icp_pack *p,
   icp_buf_reset(&tmp);
   for(i = 0, first = 1; !st && i < p->nrules; i++)
     if(r->outcome[i] == ICP_UNKNOWN) {
-      st = icp_buf_printf(&tmp, "%s%s", first ? "" : ";", p->rules[i].name);
+      st = first ? ICP_OK : icp_buf_addc(&tmp, ';');
+      st = st ? st : icp_buf_adds(&tmp, p->rules[i].name);
       first = 0;
     }
   if(!st)
@@ -465,9 +483,9 @@ enum icp_status icp_emit_csv_row(struct icp_buf *b, const struct icp_pack *p,
   if(!st && tmp.len)
     st = icp_csv_cell(b, tmp.p, tmp.len, 1);
   icp_buf_reset(&tmp);
-  if(!st)
-    st = icp_buf_printf(&tmp, "%s %s", p->name ? p->name : "",
-                        p->version ? p->version : "");
+  st = st ? st : icp_buf_adds(&tmp, p->name ? p->name : "");
+  st = st ? st : icp_buf_addc(&tmp, ' ');
+  st = st ? st : icp_buf_adds(&tmp, p->version ? p->version : "");
   if(!st)
     st = icp_buf_addc(b, ',');
   if(!st)
@@ -475,8 +493,11 @@ enum icp_status icp_emit_csv_row(struct icp_buf *b, const struct icp_pack *p,
   icp_buf_free(&tmp);
   TRY(st);
   TRY(icp_buf_addc(b, ','));
-  snprintf(src, sizeof(src), "%s:%ld", a->file ? a->file : "-", a->line);
-  TRY(icp_csv_cell(b, src, strlen(src), 1));
+  {
+    size_t n = source_text(a, src, sizeof(src));
+    const char *f = a->file ? a->file : "-";
+    TRY(n ? icp_csv_cell(b, src, n, 1) : icp_csv_cell(b, f, strlen(f), 1));
+  }
   TRY(icp_buf_addc(b, ','));
   if(r->route_def && r->route_def->has_sla)
     TRY(icp_buf_json_fixed(b, r->route_def->sla_hours));
