@@ -1,9 +1,11 @@
 /*
- * jsonl_reader.c -- one JSON object per line, through cJSON.
+ * jsonl_reader.c -- one JSON object per line, by a scanner that builds no
+ * tree (see "the scanner" below).
  *
- * Each line is checked before cJSON sees it (HARDENING 15-17): its length,
- * UTF-8, NUL bytes and "\u0000" escapes, and its nesting depth; it is then
- * parsed as a NUL-terminated string so that trailing text is an error.
+ * Each line is checked (HARDENING 15-17): its length, UTF-8, NUL bytes and
+ * "\u0000" escapes, its nesting depth and its grammar, trailing text
+ * being an error; the values of keys no rule of the run reads are
+ * checked but not stored.
  * Nested objects flatten into dotted keys; duplicate keys, non-object lines
  * and more than ICP_SCHEMA_MAX keys make a bad record. A value that does not
  * fit its field is a warning and the field is left missing.
@@ -14,8 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
-
 #include "base/buf.h"
 #include "base/utf8.h"
 #include "data/columns.h"
@@ -23,24 +23,62 @@
 #include "io/reader_impl.h"
 
 #define KEY_MAX 1024
-#define SIBLINGS (2 * ICP_SCHEMA_MAX)  /* hash slots, power of two */
 
-struct sibling {
+/* A key of the text being read, in document order (first pass). */
+struct jkey {
+  const char *k;             /* the key, unescaped (line or keytxt) */
+  const char *v, *ve;        /* its value's bytes */
+  uint32_t kn;
+  uint32_t obj;              /* the object it belongs to */
+  uint32_t next;             /* the key after its value's own keys */
+  uint32_t h;
+};
+
+/* Slot of the duplicate-key table: keys[idx] when gen is current. */
+struct kslot {
   unsigned gen;
-  const char *name;
+  uint32_t idx;
+};
+
+/* The field a top-level key was interned as, by the key's hash: the
+ * lines of a file mostly repeat their keys. */
+#define KCACHE 256
+struct kcache {
+  char *name;                /* the dotted key, or NULL */
+  size_t n;
+  int id;
 };
 
 struct jsonl_state {
   struct icp_buf key;        /* dotted key being built */
+  struct kcache kc[KCACHE];
   int *map;                  /* per key id: field id + 1, 0 = not yet */
   unsigned *stamp;           /* per field id: record that set it */
   unsigned gen;              /* current record */
-  struct sibling *sib;       /* keys of the object being walked */
-  unsigned sibgen;
+  struct jkey *keys;         /* keys of the text (first pass) */
+  size_t nkeys, capkeys;
+  struct kslot *table;       /* their hash table, tsize a power of two */
+  size_t tsize;
+  unsigned tgen;
+  char *keytxt;              /* unescaped keys */
+  size_t keylen, keycap;
+  char *txt;                 /* an unescaped string value */
+  size_t txtcap;
   struct icp_str *items;     /* list being built */
   size_t itemcap;
   char *numtxt;              /* formatted numbers of that list */
   size_t numcap;
+};
+
+/* A first pass. */
+struct scan {
+  struct jsonl_state *js;
+  const char *end;           /* the NUL after the text */
+  const char *at;            /* where a syntax error is */
+  const char *bad;           /* first problem of a key, or NULL */
+  long bad_key;              /* the duplicate key, or -1 */
+  int depth, nomem;
+  uint32_t nobj;
 };
 
 /* What a line walk ends with, besides OK. */
@@ -49,8 +87,21 @@ struct walk {
   struct icp_account *a;
   struct jsonl_state *js;
   long line;
+  const char *end;           /* the NUL after the text */
   struct icp_err *err;
 };
+
+static const char oom[] = "out of memory";
+
+/* Key i of the first pass as a C string in buf (cut at cap - 1). */
+static const char *key_copy(const struct jsonl_state *js, size_t i,
+                            char *buf, size_t cap)
+{
+  size_t n = js->keys[i].kn < cap - 1 ? js->keys[i].kn : cap - 1;
+  memcpy(buf, js->keys[i].k, n);
+  buf[n] = 0;
+  return buf;
+}
 
 /* ---- checks before parsing --------------------------------------------- */
 
@@ -228,80 +279,6 @@ static enum icp_status set_bool(struct walk *w, int id, int b)
   return ICP_OK;
 }
 
-static enum icp_status set_array(struct walk *w, int id, const cJSON *arr)
-{
-  struct jsonl_state *js = w->js;
-  enum icp_type t = icp_schema_type(w->r->schema, id);
-  const cJSON *it;
-  size_t cnt = 0, nums = 0, k = 0, off = 0;
-  struct icp_value v;
-
-  if(id == ICP_F_DOMAIN || (t != ICP_T_LIST && t != ICP_T_ANY)) {
-    warn_type(w, id, "an array");
-    return ICP_OK;
-  }
-  for(it = arr->child; it; it = it->next) {
-    if(cJSON_IsArray(it) || cJSON_IsObject(it)) {
-      warn(w, id, "an array may only hold strings, numbers and bools");
-      return ICP_OK;
-    }
-    if(cJSON_IsNumber(it)) {
-      if(!isfinite(it->valuedouble)) {
-        warn(w, id, "number out of range");
-        return ICP_OK;
-      }
-      nums++;
-    }
-    cnt++;
-  }
-  if(cnt > ICP_LIST_MAX)
-    return skip(w, "column '%s': list longer than 10000 items",
-                icp_schema_name(w->r->schema, id));
-  if(cnt > js->itemcap) {
-    struct icp_str *ni = realloc(js->items, cnt * sizeof(*ni));
-    if(!ni)
-      return ICP_ENOMEM;
-    js->items = ni;
-    js->itemcap = cnt;
-  }
-  if(nums * 32 > js->numcap) {
-    char *nt = realloc(js->numtxt, nums * 32);
-    if(!nt)
-      return ICP_ENOMEM;
-    js->numtxt = nt;
-    js->numcap = nums * 32;
-  }
-  for(it = arr->child; it; it = it->next) {
-    const char *p = NULL;
-    size_t n = 0;
-    if(cJSON_IsString(it)) {
-      p = icp_account_text(w->a, it->valuestring, strlen(it->valuestring),
-                           &n);
-      if(!p)
-        return skip(w, "column '%s': record too large",
-                    icp_schema_name(w->r->schema, id));
-    }
-    else if(cJSON_IsNumber(it)) {
-      p = js->numtxt + off;
-      n = (size_t)fmt_num(js->numtxt + off, 32, it->valuedouble);
-      off += 32;
-    }
-    else if(cJSON_IsBool(it)) {
-      p = cJSON_IsTrue(it) ? "true" : "false";
-      n = strlen(p);
-    }
-    if(!n)
-      continue; /* null or empty string */
-    js->items[k].p = p;
-    js->items[k].n = (uint32_t)n;
-    k++;
-  }
-  v.type = ICP_T_LIST;
-  v.n = (uint32_t)k;
-  v.u.list = js->items;
-  return settled(w, id, icp_account_set(w->a, id, &v, w->r->source), NULL);
-}
-
 /* ---- key names ---------------------------------------------------------- */
 
 /* The field that key id feeds: the same header recognition as CSV
@@ -339,6 +316,627 @@ static enum icp_status map_key(struct walk *w, int *id)
   return ICP_OK;
 }
 
+/* ---- the scanner --------------------------------------------------------
+ *
+ * A line is read in two passes and no tree. The first (scan_value)
+ * checks the whole text against the grammar cJSON accepts (what the
+ * reader used before: its whitespace, numbers as strtod reads them from
+ * [0-9.eE+-], literals by their first letters) and notes every key in
+ * document order with its value's bytes, refusing NUL bytes, "\u0000"
+ * and nesting deeper than ICP_JSON_DEPTH_MAX (precheck then names the
+ * first such problem, as it always did), and notes the first duplicate,
+ * invalid UTF-8 or surplus key of any object. The second (walk) stores
+ * the values of the keys the run reads and steps over the others using
+ * the noted bytes. A syntax error is reported at the column cJSON would
+ * name. Stricter than cJSON on one point: "\u" must be followed by four
+ * hex digits (cJSON read "\u00zz" as U+0000 and cut the string there). */
+
+/* Bytes a string scan stops at: the quote, the backslash, NUL (the text
+ * ends with one). */
+static const unsigned char stop[256] = { [0] = 1, ['"'] = 1, ['\\'] = 1 };
+
+/* The first quote, backslash or NUL at or after q (end: the text's NUL),
+ * eight bytes at a time. */
+static const char *find_stop(const char *q, const char *end)
+{
+  const uint64_t ones = 0x0101010101010101ULL, high = ones << 7;
+  while(end - q >= 8) {
+    uint64_t x, a, b;
+    memcpy(&x, q, 8);
+    a = x ^ (ones * '"');
+    b = x ^ (ones * '\\');
+    if(((x - ones) & ~x & high) | ((a - ones) & ~a & high) |
+       ((b - ones) & ~b & high))
+      break;
+    q += 8;
+  }
+  while(!stop[(unsigned char)*q])
+    q++;
+  return q;
+}
+
+/* 1..32 are whitespace to cJSON; NUL is not a character of a line. */
+static const char *ws(struct scan *sc, const char *s)
+{
+  if((unsigned char)*s > 32)
+    return s;
+  while(s < sc->end && (unsigned char)*s <= 32) {
+    if(!*s) {
+      sc->at = s;
+      return NULL;
+    }
+    s++;
+  }
+  return s;
+}
+
+static const char *fail(struct scan *sc, const char *at)
+{
+  sc->at = at > sc->end ? sc->end : at;
+  return NULL;
+}
+
+static int hex4(const char *s, unsigned *out)
+{
+  unsigned v = 0;
+  int i;
+  for(i = 0; i < 4; i++) {
+    unsigned c = (unsigned char)s[i], d;
+    if(c - '0' < 10)
+      d = c - '0';
+    else if((c | 0x20u) - 'a' < 6)
+      d = (c | 0x20u) - 'a' + 10;
+    else
+      return 0;
+    v = v << 4 | d;
+  }
+  *out = v;
+  return 1;
+}
+
+/* The code point of the \u escape at s (before close), its length in
+ * *len; 0 with *len 0 when it is not a valid escape or pair. */
+static unsigned u_escape(const char *s, const char *close, int *len)
+{
+  unsigned hi, lo;
+  *len = 0;
+  if(close - s < 6 || !hex4(s + 2, &hi) || (hi >= 0xDC00 && hi <= 0xDFFF))
+    return 0;
+  if(hi < 0xD800 || hi > 0xDBFF) {
+    *len = 6;
+    return hi;
+  }
+  if(close - (s + 6) < 6 || s[6] != '\\' || s[7] != 'u' ||
+     !hex4(s + 8, &lo) || lo < 0xDC00 || lo > 0xDFFF)
+    return 0;
+  *len = 12;
+  return 0x10000 + ((hi & 0x3FF) << 10 | (lo & 0x3FF));
+}
+
+/* The string at s (a '"'): its end after the closing quote, *esc when it
+ * holds escapes. As cJSON: an unterminated string is an error just after
+ * its opening quote, a bad escape one at its backslash. */
+static const char *scan_string(struct scan *sc, const char *s, int *esc)
+{
+  const char *q = s + 1, *close;
+  *esc = 0;
+  for(;;) {
+    q = find_stop(q, sc->end);
+    if(q >= sc->end || !*q)
+      return fail(sc, s + 1); /* precheck names a NUL byte */
+    if(*q == '"')
+      break;
+    *esc = 1;
+    if(q + 1 >= sc->end)
+      return fail(sc, s + 1);
+    q += 2;
+  }
+  close = q;
+  for(q = s + 1; *esc && q < close; q++) {
+    if(*q != '\\')
+      continue;
+    switch(q[1]) {
+    case 'b': case 'f': case 'n': case 'r': case 't': case '"': case '\\':
+    case '/':
+      q++;
+      break;
+    case 'u': {
+      int len;
+      unsigned cp = u_escape(q, close, &len);
+      if(!len || !cp)
+        return fail(sc, q); /* U+0000: precheck names it */
+      q += len - 1;
+      break;
+    }
+    default:
+      return fail(sc, q);
+    }
+  }
+  return close + 1;
+}
+
+/* Unescapes the validated string body [s, e) into out (room for e - s
+ * bytes); its length. */
+static size_t unescape(const char *s, const char *e, char *out)
+{
+  char *o = out;
+  while(s < e) {
+    const char *b = memchr(s, '\\', (size_t)(e - s));
+    size_t n = b ? (size_t)(b - s) : (size_t)(e - s);
+    int len;
+    unsigned cp;
+    memcpy(o, s, n);
+    o += n;
+    s += n;
+    if(!b)
+      break;
+    switch(s[1]) {
+    case 'b': *o++ = '\b'; s += 2; continue;
+    case 'f': *o++ = '\f'; s += 2; continue;
+    case 'n': *o++ = '\n'; s += 2; continue;
+    case 'r': *o++ = '\r'; s += 2; continue;
+    case 't': *o++ = '\t'; s += 2; continue;
+    case 'u': break;
+    default: *o++ = s[1]; s += 2; continue;
+    }
+    cp = u_escape(s, e, &len);
+    s += len;
+    if(cp < 0x80)
+      *o++ = (char)cp;
+    else if(cp < 0x800) {
+      *o++ = (char)(0xC0 | cp >> 6);
+      *o++ = (char)(0x80 | (cp & 0x3F));
+    }
+    else if(cp < 0x10000) {
+      *o++ = (char)(0xE0 | cp >> 12);
+      *o++ = (char)(0x80 | (cp >> 6 & 0x3F));
+      *o++ = (char)(0x80 | (cp & 0x3F));
+    }
+    else {
+      *o++ = (char)(0xF0 | cp >> 18);
+      *o++ = (char)(0x80 | (cp >> 12 & 0x3F));
+      *o++ = (char)(0x80 | (cp >> 6 & 0x3F));
+      *o++ = (char)(0x80 | (cp & 0x3F));
+    }
+  }
+  return (size_t)(o - out);
+}
+
+/* What cJSON reads of the number at s: the bytes of [0-9.eE+-] there, of
+ * which strtod takes the longest decimal prefix. 0 when none. */
+static size_t num_len(const char *s, const char *end)
+{
+  size_t span = 0, i = *s == '-', d = 0, j;
+  while((unsigned)s[i] - '0' < 10)
+    i++;
+  if(i > (size_t)(*s == '-') && s[i] != '.' && s[i] != 'e' &&
+     s[i] != 'E' && s[i] != '+' && s[i] != '-')
+    return i; /* an integer: the common case */
+  i = 0;
+  while(s + span < end &&
+        (((unsigned)s[span] - '0') < 10 || s[span] == '.' ||
+         s[span] == 'e' || s[span] == 'E' || s[span] == '+' ||
+         s[span] == '-'))
+    span++;
+  if(i < span && s[i] == '-')
+    i++;
+  for(; i < span && (unsigned)s[i] - '0' < 10; i++)
+    d++;
+  if(i < span && s[i] == '.')
+    for(i++; i < span && (unsigned)s[i] - '0' < 10; i++)
+      d++;
+  if(!d)
+    return 0;
+  if(i < span && (s[i] == 'e' || s[i] == 'E')) {
+    j = i + 1;
+    if(j < span && (s[j] == '+' || s[j] == '-'))
+      j++;
+    if(j < span && (unsigned)s[j] - '0' < 10) {
+      while(j < span && (unsigned)s[j] - '0' < 10)
+        j++;
+      i = j;
+    }
+  }
+  return i;
+}
+
+/* The value of the number text [s, s + n) (from num_len). */
+static double num_value(const char *s, size_t n)
+{
+  char txt[64];
+  size_t i = s[0] == '-';
+  if(n - i <= 15) { /* up to 15 digits: exact in a double */
+    double v = 0;
+    size_t j;
+    for(j = i; j < n && (unsigned)s[j] - '0' < 10; j++)
+      v = v * 10 + (s[j] - '0');
+    if(j == n)
+      return i ? -v : v;
+  }
+  if(n >= sizeof(txt)) /* too long to be "0x..": strtod stops at n */
+    return strtod(s, NULL);
+  memcpy(txt, s, n);
+  txt[n] = 0;
+  return strtod(txt, NULL);
+}
+
+/* A hash of the key k (n bytes) from its length and its first and last
+ * eight bytes: cheap, and the table compares whole keys anyway. */
+static uint64_t key_hash(const char *k, size_t n)
+{
+  uint64_t a = 0, b = 0;
+  if(n >= 8) {
+    memcpy(&a, k, 8);
+    memcpy(&b, k + n - 8, 8);
+  }
+  else
+    memcpy(&a, k, n);
+  a = (a ^ (b * 0x9E3779B97F4A7C15ULL) ^ n) * 0xC2B2AE3D27D4EB4FULL;
+  return a ^ a >> 29;
+}
+
+static int ascii(const char *s, size_t n)
+{
+  size_t i;
+  for(i = 0; i < n; i++)
+    if((unsigned char)s[i] >= 0x80)
+      return 0;
+  return 1;
+}
+
+/* Notes key (unescaped) of object obj; the first problem of its keys
+ * is remembered in sc->bad. Returns the key's index, or -1 (no memory). */
+static long add_key(struct scan *sc, const char *k, const char *ke, int esc,
+                    uint32_t obj, uint32_t nth)
+{
+  struct jsonl_state *js = sc->js;
+  struct jkey *e;
+  uint64_t h;
+  size_t n = (size_t)(ke - k), j, i;
+  if(js->nkeys == js->capkeys) {
+    size_t cap = js->capkeys ? 2 * js->capkeys : 64;
+    struct jkey *nk = realloc(js->keys, cap * sizeof(*nk));
+    if(!nk)
+      return -1;
+    js->keys = nk;
+    js->capkeys = cap;
+  }
+  if(2 * (js->nkeys + 1) > js->tsize) { /* grow the table, re-add */
+    size_t ts = js->tsize ? 2 * js->tsize : 2 * ICP_SCHEMA_MAX;
+    struct kslot *nt = calloc(ts, sizeof(*nt));
+    if(!nt)
+      return -1;
+    free(js->table);
+    js->table = nt;
+    js->tsize = ts;
+    js->tgen = 1;
+    for(i = 0; i < js->nkeys; i++) {
+      for(j = js->keys[i].h & (ts - 1); nt[j].gen; j = (j + 1) & (ts - 1))
+        ;
+      nt[j].gen = 1;
+      nt[j].idx = (uint32_t)i;
+    }
+  }
+  if(esc) {
+    char *o = js->keytxt + js->keylen;
+    n = unescape(k, ke, o);
+    k = o;
+    js->keylen += n;
+  }
+  h = key_hash(k, n);
+  e = &js->keys[js->nkeys];
+  e->k = k;
+  e->kn = (uint32_t)n;
+  e->obj = obj;
+  e->h = (uint32_t)h;
+  e->v = e->ve = NULL;
+  e->next = 0;
+  if(!sc->bad) {
+    if(nth > ICP_SCHEMA_MAX)
+      sc->bad = "more than 4096 keys";
+    else if(!ascii(k, n) && !icp_utf8_valid(k, n))
+      sc->bad = "a key is not valid UTF-8";
+  }
+  for(j = e->h & (js->tsize - 1); js->table[j].gen == js->tgen;
+      j = (j + 1) & (js->tsize - 1)) {
+    const struct jkey *o = &js->keys[js->table[j].idx];
+    if(o->obj == obj && o->h == e->h && o->kn == n && !memcmp(o->k, k, n)) {
+      if(!sc->bad) {
+        sc->bad = "duplicate key";
+        sc->bad_key = (long)js->nkeys;
+      }
+      break;
+    }
+  }
+  if(js->table[j].gen != js->tgen) {
+    js->table[j].gen = js->tgen;
+    js->table[j].idx = (uint32_t)js->nkeys;
+  }
+  return (long)js->nkeys++;
+}
+
+static const char *scan_value(struct scan *sc, const char *s);
+
+/* An object or an array at s: its members, with the keys noted. */
+static const char *scan_container(struct scan *sc, const char *s)
+{
+  char close = *s == '{' ? '}' : ']';
+  uint32_t obj = sc->nobj, nth = 0;
+  if(close == '}')
+    sc->nobj++;
+  if(++sc->depth > ICP_JSON_DEPTH_MAX)
+    return fail(sc, s);
+  if(!(s = ws(sc, s + 1)))
+    return NULL;
+  if(*s == close) {
+    sc->depth--;
+    return s + 1;
+  }
+  for(;;) {
+    long idx = -1;
+    if(close == '}') {
+      const char *k = s;
+      int esc;
+      if(*s != '"')
+        return fail(sc, s + 1);
+      if(!(s = scan_string(sc, s, &esc)))
+        return NULL;
+      idx = add_key(sc, k + 1, s - 1, esc, obj, ++nth);
+      if(idx < 0) {
+        sc->nomem = 1;
+        return fail(sc, k);
+      }
+      if(!(s = ws(sc, s)))
+        return NULL;
+      if(*s != ':')
+        return fail(sc, s);
+      if(!(s = ws(sc, s + 1)))
+        return NULL;
+      sc->js->keys[idx].v = s;
+    }
+    if(!(s = scan_value(sc, s)))
+      return NULL;
+    if(idx >= 0) {
+      sc->js->keys[idx].ve = s;
+      sc->js->keys[idx].next = (uint32_t)sc->js->nkeys;
+    }
+    if(!(s = ws(sc, s)))
+      return NULL;
+    if(*s == close)
+      break;
+    if(*s != ',')
+      return fail(sc, s);
+    if(!(s = ws(sc, s + 1)))
+      return NULL;
+  }
+  sc->depth--;
+  return s + 1;
+}
+
+/* cJSON's literals: their letters, whatever follows. */
+static size_t literal(const char *s, const char *end)
+{
+  if(end - s >= 4 && (!memcmp(s, "null", 4) || !memcmp(s, "true", 4)))
+    return 4;
+  if(end - s >= 5 && !memcmp(s, "false", 5))
+    return 5;
+  return 0;
+}
+
+static const char *scan_value(struct scan *sc, const char *s)
+{
+  size_t n;
+  int esc;
+  switch(*s) {
+  case '"':
+    return scan_string(sc, s, &esc);
+  case '{': case '[':
+    return scan_container(sc, s);
+  case '-': case '0': case '1': case '2': case '3': case '4': case '5':
+  case '6': case '7': case '8': case '9':
+    n = num_len(s, sc->end);
+    return n ? s + n : fail(sc, s);
+  default:
+    n = literal(s, sc->end);
+    return n ? s + n : fail(sc, s);
+  }
+}
+
+/* Starts a first pass over text that ends at end (a NUL): 0, or -1
+ * when out of memory. */
+static int scan_begin(struct scan *sc, struct jsonl_state *js,
+                      const char *p, const char *end)
+{
+  size_t n = (size_t)(end - p);
+  memset(sc, 0, sizeof(*sc));
+  sc->js = js;
+  sc->end = end;
+  sc->bad_key = -1;
+  js->nkeys = 0;
+  js->keylen = 0;
+  if(++js->tgen == 0) {
+    if(js->table)
+      memset(js->table, 0, js->tsize * sizeof(*js->table));
+    js->tgen = 1;
+  }
+  if(n + 1 > js->keycap) {
+    char *kt = realloc(js->keytxt, n + 1);
+    if(!kt)
+      return -1;
+    js->keytxt = kt;
+    js->keycap = n + 1;
+  }
+  return 0;
+}
+
+/* The first pass over the text [p, p + n) (p[n] is NUL): 1 when it is
+ * one JSON value (*top its first byte), else 0 with the reason in *why:
+ * oom, a precheck reason, or NULL for a syntax error at sc->at. */
+static int scan_text(struct scan *sc, struct jsonl_state *js, const char *p,
+                     size_t n, const char **top, const char **why)
+{
+  const char *s = p;
+  *why = NULL;
+  if(scan_begin(sc, js, p, p + n)) {
+    *why = oom;
+    return 0;
+  }
+  if(n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
+    s += 3;
+  if((s = ws(sc, s)) != NULL) {
+    *top = s;
+    if((s = scan_value(sc, s)) != NULL && (s = ws(sc, s)) != NULL &&
+       s != sc->end)
+      s = fail(sc, s);
+  }
+  if(s)
+    return 1;
+  *why = sc->nomem ? oom : precheck(p, n);
+  return 0;
+}
+
+/* ---- storing the values (second pass) ---------------------------------- */
+
+/* The text of the string value [v, ve) (quotes included): in the line,
+ * or unescaped into the state's scratch. NULL when out of memory. */
+static const char *string_text(struct jsonl_state *js, const char *v,
+                               const char *ve, size_t *n)
+{
+  const char *b = v + 1, *e = ve - 1;
+  if(!memchr(b, '\\', (size_t)(e - b))) {
+    *n = (size_t)(e - b);
+    return b;
+  }
+  if((size_t)(e - b) + 1 > js->txtcap) {
+    char *t = realloc(js->txt, (size_t)(e - b) + 1);
+    if(!t)
+      return NULL;
+    js->txt = t;
+    js->txtcap = (size_t)(e - b) + 1;
+  }
+  *n = unescape(b, e, js->txt);
+  return js->txt;
+}
+
+/* The end of the array item at s (valid JSON; not an object or array). */
+static const char *item_end(const char *s, const char *end)
+{
+  if(*s == '"') {
+    s = find_stop(s + 1, end);
+    if(*s == '"')
+      return s + 1;
+    for(; *s != '"'; s++)
+      if(*s == '\\')
+        s++;
+    return s + 1;
+  }
+  if(*s == '-' || (unsigned)*s - '0' < 10)
+    return s + num_len(s, end);
+  return s + literal(s, end);
+}
+
+/* Steps to the next item of an array after the one ending at s: the
+ * next item, or NULL at the closing bracket. */
+static const char *next_item(const char *s)
+{
+  while((unsigned char)*s <= 32)
+    s++;
+  if(*s == ']')
+    return NULL;
+  for(s++; (unsigned char)*s <= 32; s++) /* the comma */
+    ;
+  return s;
+}
+
+static const char *first_item(const char *v)
+{
+  for(v++; (unsigned char)*v <= 32; v++)
+    ;
+  return *v == ']' ? NULL : v;
+}
+
+static enum icp_status set_array(struct walk *w, int id, const char *v,
+                                 const char *end)
+{
+  struct jsonl_state *js = w->js;
+  enum icp_type t = icp_schema_type(w->r->schema, id);
+  const char *it, *ie;
+  size_t cnt = 0, k = 0, off = 0;
+  struct icp_value val;
+
+  if(id == ICP_F_DOMAIN || (t != ICP_T_LIST && t != ICP_T_ANY)) {
+    warn_type(w, id, "an array");
+    return ICP_OK;
+  }
+  /* the items' bytes into items (p: start, n: length), checked */
+  for(it = first_item(v); it; it = next_item(ie)) {
+    if(*it == '[' || *it == '{') {
+      warn(w, id, "an array may only hold strings, numbers and bools");
+      return ICP_OK;
+    }
+    ie = item_end(it, end);
+    if((*it == '-' || (unsigned)*it - '0' < 10) &&
+       !isfinite(num_value(it, (size_t)(ie - it)))) {
+      warn(w, id, "number out of range");
+      return ICP_OK;
+    }
+    if(cnt == js->itemcap) {
+      size_t cap = js->itemcap ? 2 * js->itemcap : 64;
+      struct icp_str *ni = realloc(js->items, cap * sizeof(*ni));
+      if(!ni)
+        return ICP_ENOMEM;
+      js->items = ni;
+      js->itemcap = cap;
+    }
+    js->items[cnt].p = it;
+    js->items[cnt].n = (uint32_t)(ie - it);
+    cnt++;
+  }
+  if(cnt > ICP_LIST_MAX)
+    return skip(w, "column '%s': list longer than 10000 items",
+                icp_schema_name(w->r->schema, id));
+  if(cnt * 32 > js->numcap) {
+    char *nt = realloc(js->numtxt, cnt * 32);
+    if(!nt)
+      return ICP_ENOMEM;
+    js->numtxt = nt;
+    js->numcap = cnt * 32;
+  }
+  /* then each item's text in its place */
+  for(k = 0, off = 0; off < cnt; off++) {
+    const char *p = NULL, *s = js->items[off].p;
+    size_t n = 0;
+    if(*s == '"') {
+      const char *txt = string_text(js, s, s + js->items[off].n, &n);
+      if(!txt)
+        return ICP_ENOMEM;
+      p = icp_account_text(w->a, txt, n, &n);
+      if(!p)
+        return skip(w, "column '%s': record too large",
+                    icp_schema_name(w->r->schema, id));
+    }
+    else if(*s == '-' || (unsigned)*s - '0' < 10) {
+      p = js->numtxt + 32 * off;
+      n = (size_t)fmt_num(js->numtxt + 32 * off, 32,
+                          num_value(s, js->items[off].n));
+    }
+    else if(*s != 'n') {
+      p = *s == 't' ? "true" : "false";
+      n = strlen(p);
+    }
+    if(!n)
+      continue; /* null or empty string */
+    js->items[k].p = p;
+    js->items[k].n = (uint32_t)n;
+    k++;
+  }
+  val.type = ICP_T_LIST;
+  val.n = (uint32_t)k;
+  val.u.list = js->items;
+  return settled(w, id, icp_account_set(w->a, id, &val, w->r->source),
+                 NULL);
+}
+
 /* ---- walking the object ------------------------------------------------ */
 
 static unsigned next_gen(unsigned *gen)
@@ -348,105 +946,101 @@ static unsigned next_gen(unsigned *gen)
   return *gen;
 }
 
-/* 1 when name was already a key of the object being walked. */
-static int seen_sibling(struct jsonl_state *js, const char *name)
+/* Remembers that key (n bytes) is field id; a key that cannot be
+ * copied is simply not remembered. */
+static void remember(struct kcache *c, const char *key, size_t n, int id)
 {
-  uint64_t h = 1469598103934665603ULL;
-  const unsigned char *s = (const unsigned char *)name;
-  size_t j;
-  while(*s) {
-    h ^= *s++;
-    h *= 1099511628211ULL;
-  }
-  for(j = h & (SIBLINGS - 1); js->sib[j].gen == js->sibgen;
-      j = (j + 1) & (SIBLINGS - 1))
-    if(!strcmp(js->sib[j].name, name))
-      return 1;
-  js->sib[j].gen = js->sibgen;
-  js->sib[j].name = name;
-  return 0;
+  char *name = c->n >= n && c->name ? c->name : realloc(c->name, n + 1);
+  if(!name)
+    return;
+  memcpy(name, key, n);
+  c->name = name;
+  c->n = n;
+  c->id = id;
 }
 
-/* Checks the keys of obj: no duplicates, not too many, valid UTF-8. */
-static enum icp_status check_keys(struct walk *w, const cJSON *obj)
-{
-  struct jsonl_state *js = w->js;
-  const cJSON *c;
-  int n = 0;
-  for(c = obj->child; c; c = c->next)
-    if(++n > ICP_SCHEMA_MAX)
-      return skip(w, "more than %s keys", "4096");
-  if(next_gen(&js->sibgen) == 1)
-    memset(js->sib, 0, SIBLINGS * sizeof(*js->sib));
-  for(c = obj->child; c; c = c->next) {
-    if(!icp_utf8_valid(c->string, strlen(c->string)))
-      return skip(w, "a key is %s", "not valid UTF-8");
-    if(seen_sibling(js, c->string))
-      return skip(w, "duplicate key '%s'", c->string);
-  }
-  return ICP_OK;
-}
-
-static enum icp_status walk_object(struct walk *w, const cJSON *obj)
+/* Stores the members of an object: the keys [i, end) of the first pass
+ * (a nested object's keys follow its own key). */
+static enum icp_status walk_object(struct walk *w, size_t i, size_t end)
 {
   struct jsonl_state *js = w->js;
   size_t base = js->key.len;
-  const cJSON *c;
-  enum icp_status st = check_keys(w, obj);
-  if(st)
-    return st;
-  for(c = obj->child; c; c = c->next) {
-    int id, raw;
-    size_t n = strlen(c->string);
+  enum icp_status st;
+  for(; i < end; i = js->keys[i].next) {
+    const struct jkey *e = &js->keys[i];
+    struct kcache *kc;
+    int id, before;
     js->key.len = base;
-    if(!n) {
+    if(!e->kn) {
       icp_reader_warn(w->r, w->line, "empty key ignored");
       continue;
     }
     if((base && icp_buf_addc(&js->key, '.')) ||
-       icp_buf_add(&js->key, c->string, n))
-      return skip(w, "key '%.60s' is too long", c->string);
-    if(cJSON_IsNull(c))
-      continue;
-    if(cJSON_IsObject(c)) {
+       icp_buf_add(&js->key, e->k, e->kn)) {
+      char kb[61];
+      return skip(w, "key '%s' is too long", key_copy(js, i, kb,
+                                                       sizeof(kb)));
+    }
+    if(*e->v == 'n')
+      continue; /* null */
+    if(*e->v == '{') {
       id = icp_schema_find(w->r->schema, js->key.p, js->key.len);
       if(id >= 0 && icp_schema_origin(w->r->schema, id) != ICP_ORIGIN_SEEN &&
          icp_schema_type(w->r->schema, id) != ICP_T_ANY) {
         warn_type(w, id, "an object");
         continue;
       }
-      st = walk_object(w, c);
+      st = walk_object(w, i + 1, e->next);
       if(st)
         return st;
       continue;
     }
-    raw = icp_schema_find(w->r->schema, js->key.p, js->key.len);
-    id = icp_schema_intern(w->r->schema, js->key.p, js->key.len);
-    if(id < 0 || id >= ICP_SCHEMA_MAX)
-      return skip(w, "more than %s distinct keys", "4096");
-    if(raw < 0)
-      icp_columns_new_field(w->r->schema, id);
-    raw = id;
-    st = map_key(w, &id);
-    if(st)
-      return st;
-    if(js->stamp[id] == js->gen) {
-      if(raw == id)
-        return skip(w, "duplicate key '%s'", js->key.p);
-      continue; /* an earlier key of the record gave this field */
+    kc = base ? NULL : &js->kc[e->h & (KCACHE - 1)];
+    if(kc && kc->name && kc->n == js->key.len &&
+       !memcmp(kc->name, js->key.p, js->key.len))
+      id = kc->id;
+    else {
+      before = icp_schema_count(w->r->schema);
+      id = icp_schema_intern(w->r->schema, js->key.p, js->key.len);
+      if(id < 0 || id >= ICP_SCHEMA_MAX)
+        return skip(w, "more than %s distinct keys", "4096");
+      if(id >= before)
+        icp_columns_new_field(w->r->schema, id);
+      if(kc)
+        remember(kc, js->key.p, js->key.len, id);
+    }
+    {
+      int raw = id;
+      st = map_key(w, &id);
+      if(st)
+        return st;
+      if(js->stamp[id] == js->gen) {
+        if(raw == id)
+          return skip(w, "duplicate key '%s'", js->key.p);
+        continue; /* an earlier key of the record gave this field */
+      }
     }
     js->stamp[id] = js->gen;
     if(id == ICP_F_DOMAIN)
       w->r->has_key = 1;
-    if(cJSON_IsString(c)) {
-      st = set_text(w, id, c->valuestring, strlen(c->valuestring));
+    if(!icp_schema_needed(w->r->schema, id))
+      continue; /* no rule of the run reads this key */
+    switch(*e->v) {
+    case '"': {
+      size_t n;
+      const char *s = string_text(js, e->v, e->ve, &n);
+      st = s ? set_text(w, id, s, n) : ICP_ENOMEM;
+      break;
     }
-    else if(cJSON_IsNumber(c))
-      st = set_number(w, id, c->valuedouble);
-    else if(cJSON_IsBool(c))
-      st = set_bool(w, id, cJSON_IsTrue(c));
-    else if(cJSON_IsArray(c))
-      st = set_array(w, id, c);
+    case 't': case 'f':
+      st = set_bool(w, id, *e->v == 't');
+      break;
+    case '[':
+      st = set_array(w, id, e->v, w->end);
+      break;
+    default:
+      st = set_number(w, id, num_value(e->v, (size_t)(e->ve - e->v)));
+    }
     if(st)
       return st;
   }
@@ -454,24 +1048,33 @@ static enum icp_status walk_object(struct walk *w, const cJSON *obj)
   return ICP_OK;
 }
 
-/* Reads the JSON object obj into a as record `line` (0: a lone object of
- * a text, named without a line). */
+/* Reads the object whose first pass is in js (keys [0, nkeys)) into a
+ * as record `line` (0: a lone object of a text, named without a line);
+ * sc: that pass, for the first problem of its keys. */
 static enum icp_status read_object(struct icp_reader *r,
-                                   struct icp_account *a, const cJSON *obj,
-                                   long line, struct icp_err *err)
+                                   struct icp_account *a,
+                                   const struct scan *sc, long line,
+                                   struct icp_err *err)
 {
   struct jsonl_state *js = r->jsonl;
   struct walk w;
+  char kb[ICP_ERR_MAX];
   enum icp_status st;
-  if(next_gen(&js->gen) == 1)
-    memset(js->stamp, 0, ICP_SCHEMA_MAX * sizeof(*js->stamp));
   w.r = r;
   w.a = a;
   w.js = js;
   w.line = line;
   w.err = err;
+  w.end = sc->end;
+  if(sc->bad_key >= 0)
+    return skip(&w, "duplicate key '%s'", key_copy(js, (size_t)sc->bad_key,
+                                                     kb, sizeof(kb)));
+  if(sc->bad)
+    return skip(&w, "%s", sc->bad);
+  if(next_gen(&js->gen) == 1)
+    memset(js->stamp, 0, ICP_SCHEMA_MAX * sizeof(*js->stamp));
   icp_buf_reset(&js->key);
-  st = walk_object(&w, obj);
+  st = walk_object(&w, 0, js->nkeys);
   if(st == ICP_ENOMEM)
     return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", r->name);
   return st;
@@ -481,25 +1084,22 @@ static enum icp_status parse_line(struct icp_reader *r,
                                   struct icp_account *a, char *p, size_t n,
                                   long line, struct icp_err *err)
 {
-  const char *why = precheck(p, n), *end = p;
-  cJSON *root;
+  struct scan sc;
+  const char *top = p, *why;
   enum icp_status st;
 
-  if(why)
-    return icp_err_set(err, ICP_ESKIP, "%s:%ld: %s", r->name, line, why);
-  root = cJSON_ParseWithOpts(p, &end, 1);
-  if(!root) {
-    long col = end && end >= p && end <= p + n ? (long)(end - p) + 1 : 1;
+  if(!scan_text(&sc, r->jsonl, p, n, &top, &why)) {
+    if(why == oom)
+      return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", r->name);
+    if(why)
+      return icp_err_set(err, ICP_ESKIP, "%s:%ld: %s", r->name, line, why);
     return icp_err_set(err, ICP_ESKIP, "%s:%ld: invalid JSON at column %ld",
-                       r->name, line, col);
+                       r->name, line, (long)(sc.at - p) + 1);
   }
-  if(!cJSON_IsObject(root)) {
-    cJSON_Delete(root);
+  if(*top != '{')
     return icp_err_set(err, ICP_ESKIP, "%s:%ld: not a JSON object",
                        r->name, line);
-  }
-  st = read_object(r, a, root, line, err);
-  cJSON_Delete(root);
+  st = read_object(r, a, &sc, line, err);
   /* --keep all: the keys of the first record are the kept columns */
   icp_schema_keep_done(r->schema);
   return st;
@@ -515,18 +1115,30 @@ static void first_warning(void *ud, const char *msg)
     snprintf(e->msg, sizeof(e->msg), "%s", msg);
 }
 
-/* One account of a text: read, refused on a warning, handed to fn. */
-static enum icp_status text_item(struct icp_reader *r, const cJSON *obj,
+/* One account of a text, the value at s (valid JSON): read, refused on a
+ * warning, handed to fn. *next: the end of the value. */
+static enum icp_status text_item(struct icp_reader *r, const char *s,
+                                 const char *end, const char **next,
                                  long idx, struct icp_account *a,
                                  icp_reader_item_fn fn, void *ud,
                                  struct icp_err *err)
 {
   struct icp_err warned;
+  struct scan sc;
   enum icp_status st;
+  *next = s;
   icp_account_clear(a);
   a->file = r->name;
   a->line = idx;
-  if(!cJSON_IsObject(obj))
+  /* the item alone (valid JSON): its keys, without the other items' */
+  if(scan_begin(&sc, r->jsonl, s, end))
+    return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", r->name);
+  *next = scan_value(&sc, s);
+  if(sc.nomem)
+    return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", r->name);
+  if(!*next) /* cannot happen: the whole text was scanned */
+    return icp_err_set(err, ICP_ESKIP, "%s: invalid JSON", r->name);
+  if(*s != '{')
     return idx ? icp_err_set(err, ICP_ESKIP, "%s:%ld: not a JSON object",
                              r->name, idx)
                : icp_err_set(err, ICP_ESKIP, "%s: not a JSON object or "
@@ -534,7 +1146,7 @@ static enum icp_status text_item(struct icp_reader *r, const cJSON *obj,
   warned.msg[0] = 0;
   r->warn = first_warning;
   r->warn_ud = &warned;
-  st = read_object(r, a, obj, idx, err);
+  st = read_object(r, a, &sc, idx, err);
   r->warn = NULL;
   if(st)
     return st;
@@ -543,16 +1155,27 @@ static enum icp_status text_item(struct icp_reader *r, const cJSON *obj,
   return fn(ud, a, err);
 }
 
+/* The end of the valid value at s (text ending at end), or NULL when out
+ * of memory. */
+static const char *value_end(struct icp_reader *r, const char *s,
+                             const char *end)
+{
+  struct scan sc;
+  if(scan_begin(&sc, r->jsonl, s, end))
+    return NULL;
+  return scan_value(&sc, s);
+}
+
 enum icp_status icp_reader_read_text(struct icp_reader *r, const char *text,
                                      size_t n, size_t max_items,
                                      struct icp_account *a,
                                      icp_reader_item_fn fn, void *ud,
                                      int *is_array, struct icp_err *err)
 {
-  const char *why, *end = text;
-  const cJSON *it;
-  cJSON *root;
+  const char *why, *top = text, *it, *end = text + n;
+  struct scan sc;
   enum icp_status st = ICP_OK;
+  size_t count = 0;
   long idx = 0;
 
   *is_array = 0;
@@ -561,16 +1184,14 @@ enum icp_status icp_reader_read_text(struct icp_reader *r, const char *text,
   if(text[n])
     return icp_err_set(err, ICP_EINVAL, "%s: text not NUL-terminated",
                        r->name);
-  why = precheck(text, n);
-  if(why)
-    return icp_err_set(err, ICP_ESKIP, "%s: %s", r->name, why);
-  root = cJSON_ParseWithLengthOpts(text, n + 1, &end, 1);
-  if(!root) {
+  if(!scan_text(&sc, r->jsonl, text, n, &top, &why)) {
     long line = 1, col = 1;
     const char *q;
-    if(!end || end < text || end > text + n)
-      end = text;
-    for(q = text; q < end; q++, col++)
+    if(why == oom)
+      return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", r->name);
+    if(why)
+      return icp_err_set(err, ICP_ESKIP, "%s: %s", r->name, why);
+    for(q = text; q < sc.at; q++, col++)
       if(*q == '\n') {
         line++;
         col = 0;
@@ -578,17 +1199,19 @@ enum icp_status icp_reader_read_text(struct icp_reader *r, const char *text,
     return icp_err_set(err, ICP_ESKIP, "%s: invalid JSON at line %ld, "
                        "column %ld", r->name, line, col);
   }
-  *is_array = cJSON_IsArray(root);
+  *is_array = *top == '[';
   if(!*is_array)
-    st = text_item(r, root, 0, a, fn, ud, err);
-  else if((size_t)cJSON_GetArraySize(root) > max_items)
-    st = icp_err_set(err, ICP_ELIMIT, "%s: %d accounts, more than the "
-                     "limit of %zu", r->name, cJSON_GetArraySize(root),
-                     max_items);
-  else
-    for(it = root->child; it && !st; it = it->next)
-      st = text_item(r, it, ++idx, a, fn, ud, err);
-  cJSON_Delete(root);
+    return text_item(r, top, end, &it, 0, a, fn, ud, err);
+  for(it = first_item(top); it; it = next_item(it)) {
+    count++;
+    if(!(it = value_end(r, it, end)))
+      return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", r->name);
+  }
+  if(count > max_items)
+    return icp_err_set(err, ICP_ELIMIT, "%s: %zu accounts, more than the "
+                       "limit of %zu", r->name, count, max_items);
+  for(it = first_item(top); it && !st; it = next_item(it))
+    st = text_item(r, it, end, &it, ++idx, a, fn, ud, err);
   return st;
 }
 
@@ -705,12 +1328,18 @@ static enum icp_status jsonl_chunk(struct icp_reader *r,
 static void jsonl_free(struct icp_reader *r)
 {
   struct jsonl_state *js = r->jsonl;
+  int i;
   if(!js)
     return;
   icp_buf_free(&js->key);
+  for(i = 0; i < KCACHE; i++)
+    free(js->kc[i].name);
   free(js->stamp);
   free(js->map);
-  free(js->sib);
+  free(js->keys);
+  free(js->table);
+  free(js->keytxt);
+  free(js->txt);
   free(js->items);
   free(js->numtxt);
   free(js);
@@ -737,9 +1366,8 @@ enum icp_status icp_jsonl_open(struct icp_reader *r, struct icp_err *err)
   r->open_sub = icp_jsonl_open_sub;
   icp_buf_init(&js->key, KEY_MAX);
   js->stamp = calloc(ICP_SCHEMA_MAX, sizeof(*js->stamp));
-  js->sib = calloc(SIBLINGS, sizeof(*js->sib));
   js->map = calloc(ICP_SCHEMA_MAX, sizeof(*js->map));
-  if(!js->stamp || !js->sib || !js->map)
+  if(!js->stamp || !js->map)
     return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", r->name);
   return ICP_OK;
 }

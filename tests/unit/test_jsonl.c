@@ -1,5 +1,6 @@
 /* test_jsonl.c -- the JSONL reader (DESIGN §3-4, HARDENING 15-17). */
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -537,4 +538,125 @@ Test(jsonl, the_sample_file_reads_without_problems)
   icp_reader_close(r);
   icp_account_free(a);
   icp_schema_free(s);
+}
+
+/* ---- hostile lines ------------------------------------------------------ */
+
+/* Each line alone: the reason it is refused (the column cJSON, the
+ * parser before the scanner, named), or NULL when it is read, with the
+ * value of "a" as text then (number fields: their shortest form). */
+static const struct hostile {
+  const char *line, *why, *a; /* a: a number is read with strtod */
+} hostile[] = {
+  { "{\"a\":1} xyz", "invalid JSON at column 9", NULL },
+  { "{\"a\":1}{\"a\":2}", "invalid JSON at column 8", NULL },
+  { "{", "invalid JSON at column 2", NULL },
+  { "{\"a\"", "invalid JSON at column 5", NULL },
+  { "{\"a\":", "invalid JSON at column 6", NULL },
+  { "{\"a\":}", "invalid JSON at column 6", NULL },
+  { "{\"a\":1,}", "invalid JSON at column 9", NULL },
+  { "{,}", "invalid JSON at column 3", NULL },
+  { "{a:1}", "invalid JSON at column 3", NULL },
+  { "{\"a\" 1}", "invalid JSON at column 6", NULL },
+  { "{\"a\":1 \"b\":2}", "invalid JSON at column 8", NULL },
+  { "{\"a\":[1,]}", "invalid JSON at column 9", NULL },
+  { "{\"a\":[,1]}", "invalid JSON at column 7", NULL },
+  { "{\"a\":[1 2]}", "invalid JSON at column 9", NULL },
+  { "{\"a\":\"x", "invalid JSON at column 7", NULL },
+  { "{\"a\":\"x\\", "invalid JSON at column 7", NULL },
+  { "{\"a\":\"\\x\"}", "invalid JSON at column 7", NULL },
+  { "{\"a\":\"\\u12\"}", "invalid JSON at column 7", NULL },
+  { "{\"a\":\"\\udc00\"}", "invalid JSON at column 7", NULL },
+  { "{\"a\":\"\\ud800x\"}", "invalid JSON at column 7", NULL },
+  { "{\"a\":\"\\ud800\\u0041\"}", "invalid JSON at column 7", NULL },
+  { "{\"a\":\"\\u00zz\"}", "invalid JSON at column 7", NULL },
+  { "{\"a\":nul}", "invalid JSON at column 6", NULL },
+  { "{\"a\":nullx}", "invalid JSON at column 10", NULL },
+  { "{\"a\":tru}", "invalid JSON at column 6", NULL },
+  { "{\"a\":falsey}", "invalid JSON at column 11", NULL },
+  { "{\"a\":-}", "invalid JSON at column 6", NULL },
+  { "{\"a\":-x}", "invalid JSON at column 6", NULL },
+  { "{\"a\":+1}", "invalid JSON at column 6", NULL },
+  { "{\"a\":.5}", "invalid JSON at column 6", NULL },
+  { "{\"a\":1.5.3}", "invalid JSON at column 9", NULL },
+  { "{\"a\":1e}", "invalid JSON at column 7", NULL },
+  { "{\"a\":1e+}", "invalid JSON at column 7", NULL },
+  { "{\"a\":--1}", "invalid JSON at column 6", NULL },
+  { "{\"a\":0x10}", "invalid JSON at column 7", NULL },
+  { "{\"a\":1}}", "invalid JSON at column 8", NULL },
+  { "{\"a\":1}]", "invalid JSON at column 8", NULL },
+  { "{\"a\":\"x\"  ,  \"b\"", "invalid JSON at column 17", NULL },
+  { "{\"a\":1 , }", "invalid JSON at column 11", NULL },
+  { "{\"a\":1}  x", "invalid JSON at column 10", NULL },
+  { "[1,2]", "not a JSON object", NULL },
+  { "\"x\"", "not a JSON object", NULL },
+  { "null", "not a JSON object", NULL },
+  { "[{\"a\":1,\"a\":2}]", "not a JSON object", NULL },
+  { "{\"a\":1,\"a\":2}", "duplicate key 'a'", NULL },
+  { "{\"a\":{\"b\":1,\"b\":2}}", "duplicate key 'b'", NULL },
+  { "{\"a\":\"\\u0061\",\"\\u0061\":2}", "duplicate key 'a'", NULL },
+  { "{\"x\":1,\"a\":{\"b\":1},\"a.b\":2}", "duplicate key 'a.b'", NULL },
+  { "{\"a\":[{\"b\":1,\"b\":2}]}", "duplicate key 'b'", NULL },
+  { "{\"a\":\"\\u0000\"}", "string holds U+0000", NULL },
+  { "{\"a\":[1,\"\\u0000\"]} x", "string holds U+0000", NULL },
+  { "{\"a\":1 x \"\\u0000\"}", "string holds U+0000", NULL },
+  { "{\"caf\\u00e9\":1,\"b\":\"\xff\"}", NULL, NULL },
+  { "{\"a\":01}", NULL, "1" },
+  { "{\"a\":1.}", NULL, "1" },
+  { "{\"a\":-.5}", NULL, "-0.5" },
+  { "{\"a\":1E+2}", NULL, "100" },
+  { "{\"a\":-0}", NULL, "-0" },
+  { "{\"a\":1.0e-5}", NULL, "1e-05" },
+  { "{\"a\":12345678901234567890}", NULL, "12345678901234567890" },
+  { "{\"a\":1111111111111111111111111111111111111111111111111111111111111111"
+    "1111111}", NULL, "11111111111111111111111111111111111111111111111111"
+    "111111111111111111111" },
+  { "{\"a\":\x01 \"x\"}", NULL, "x" },
+  { "\xef\xbb\xbf{\"a\":\"bom\"}", NULL, "bom" },
+  { "{\"a\":\"\\ud83d\\ude00\"}", NULL, "\xf0\x9f\x98\x80" },
+  { "{\"a\":\"\\/\\b\\f\\n\\r\\t\\\"\\\\\"}", NULL, "/\b\f\n\r\t\"\\" },
+  { "{\"a\":\"tab\tin\"}", NULL, "tab\tin" },
+  { "{\"a\" : \"s\" , \"b\" : [ ] , \"c\" : { } }", NULL, "s" },
+  { "{\"a\":\"q\"}\f", NULL, "q" },
+};
+
+Test(jsonl, hostile_lines_are_refused_where_and_why_or_read_as_json)
+{
+  size_t i;
+  for(i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
+    const struct hostile *h = &hostile[i];
+    char line[512], want[ICP_ERR_MAX];
+    struct fx f;
+    enum icp_status st;
+    snprintf(line, sizeof(line), "%s\n{\"a\":\"next\"}\n", h->line);
+    open_ok(&f, line);
+    st = next(&f);
+    if(h->why) {
+      snprintf(want, sizeof(want), "t.jsonl:1: %s", h->why);
+      cr_assert_eq(st, ICP_ESKIP, "line %zu (%s): status %d", i, h->line,
+                   st);
+      cr_assert_str_eq(f.err.msg, want, "line %zu (%s)", i, h->line);
+    }
+    else {
+      cr_assert_eq(st, ICP_OK, "line %zu (%s): %s", i, h->line, f.err.msg);
+      if(h->a) {
+        const struct icp_value *v = get(&f, "a");
+        if(v->type == ICP_T_NUMBER) /* as strtod reads the text */
+          cr_assert(v->u.num == strtod(h->a, NULL) &&
+                    !signbit(v->u.num) == !signbit(strtod(h->a, NULL)),
+                    "line %zu (%s): a = %.17g, expected %s", i, h->line,
+                    v->u.num, h->a);
+        else {
+          cr_assert_eq(v->type, ICP_T_STRING, "line %zu: type %d", i,
+                       v->type);
+          cr_assert(v->n == strlen(h->a) && !memcmp(v->u.str, h->a, v->n),
+                    "line %zu (%s): a = '%.*s', expected '%s'", i, h->line,
+                    (int)v->n, v->u.str, h->a);
+        }
+      }
+    }
+    next_ok(&f, 2); /* the reader goes on */
+    expect_str(&f, "a", "next");
+    done(&f);
+  }
 }
