@@ -73,31 +73,62 @@ enum icp_status icp_out_close(struct icp_out *o, struct icp_err *err)
   return st;
 }
 
+/* Bytes that make a CSV cell quoted. */
+static const unsigned char csv_special[256] = {
+  [','] = 1, ['"'] = 1, ['\n'] = 1, ['\r'] = 1
+};
+
+static int formula(const char *s, size_t n, int is_text)
+{
+  return is_text && n && (s[0] == '=' || s[0] == '+' || s[0] == '-' ||
+                          s[0] == '@' || s[0] == '\t' || s[0] == '\r');
+}
+
+static int needs_quotes(const char *s, size_t n, int is_text)
+{
+  size_t i;
+  if(formula(s, n, is_text))
+    return 1;
+  for(i = 0; i < n; i++)
+    if(csv_special[(unsigned char)s[i]])
+      return 1;
+  return 0;
+}
+
 enum icp_status icp_csv_cell(struct icp_buf *b, const char *s, size_t n,
                              int is_text)
 {
-  int formula = is_text && n && (s[0] == '=' || s[0] == '+' ||
-                                 s[0] == '-' || s[0] == '@' ||
-                                 s[0] == '\t' || s[0] == '\r');
-  int quote = formula;
-  size_t i;
-  enum icp_status st = ICP_OK;
-  for(i = 0; i < n && !quote; i++)
-    if(s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
-      quote = 1;
-  if(!quote)
+  const char *q, *e = s + n;
+  enum icp_status st;
+  if(!needs_quotes(s, n, is_text))
     return icp_buf_add(b, s, n);
   st = icp_buf_addc(b, '"');
-  if(!st && formula)
+  if(!st && formula(s, n, is_text))
     st = icp_buf_addc(b, '\'');
-  for(i = 0; i < n && !st; i++) {
-    if(s[i] == '"')
-      st = icp_buf_addc(b, '"');
-    if(!st)
-      st = icp_buf_addc(b, s[i]);
+  while(!st && (q = memchr(s, '"', (size_t)(e - s))) != NULL) {
+    st = icp_buf_add(b, s, (size_t)(q - s + 1)); /* the quote, doubled */
+    st = st ? st : icp_buf_addc(b, '"');
+    s = q + 1;
   }
-  if(!st)
-    st = icp_buf_addc(b, '"');
+  st = st ? st : icp_buf_add(b, s, (size_t)(e - s));
+  return st ? st : icp_buf_addc(b, '"');
+}
+
+enum icp_status icp_csv_cell_since(struct icp_buf *b, size_t from,
+                                   int is_text)
+{
+  size_t n = b->len - from;
+  char *copy;
+  enum icp_status st;
+  if(!n || !needs_quotes(b->p + from, n, is_text))
+    return ICP_OK;
+  copy = malloc(n);
+  if(!copy)
+    return ICP_ENOMEM;
+  memcpy(copy, b->p + from, n);
+  b->len = from;
+  st = icp_csv_cell(b, copy, n, is_text);
+  free(copy);
   return st;
 }
 

@@ -41,6 +41,10 @@ enum icp_status icp_out_close(struct icp_out *o, struct icp_err *err);
  * neutralised against formulas; pass is_text = 0 for numbers we wrote. */
 enum icp_status icp_csv_cell(struct icp_buf *b, const char *s, size_t n,
                              int is_text);
+/* Makes what was appended to b since offset from one CSV cell, quoted
+ * in place as icp_csv_cell would write it. */
+enum icp_status icp_csv_cell_since(struct icp_buf *b, size_t from,
+                                   int is_text);
 
 /* Appends v as a JSON value: a number, true/false, a "YYYY-MM-DD" string,
  * an array of strings, a string, or null when missing. */

@@ -359,6 +359,34 @@ struct reason {
   double earned;
 };
 
+/* The points of a reason rounded to tenths, as icp_fmt_num writes them
+ * ("15", "7.5", "-0.5"), without printf: it runs for every reason. */
+static void tenths(char *out, size_t cap, double earned)
+{
+  long long k = (long long)(earned * 10 + (earned >= 0 ? 0.5 : -0.5));
+  unsigned long long u;
+  char t[24];
+  size_t j = sizeof(t);
+  if(k <= -100000000000000LL || k >= 100000000000000LL || cap < sizeof(t)) {
+    icp_fmt_num(out, cap, (double)k / 10);
+    return;
+  }
+  u = k < 0 ? 0ULL - (unsigned long long)k : (unsigned long long)k;
+  if(u % 10) {
+    t[--j] = (char)('0' + u % 10);
+    t[--j] = '.';
+  }
+  u /= 10;
+  do {
+    t[--j] = (char)('0' + u % 10);
+    u /= 10;
+  } while(u);
+  if(k < 0)
+    t[--j] = '-';
+  memcpy(out, t + j, sizeof(t) - j);
+  out[sizeof(t) - j] = 0;
+}
+
 static int reason_cmp(const void *x, const void *y)
 {
   const struct reason *a = x, *b = y;
@@ -400,8 +428,7 @@ enum icp_status icp_emit_reasons(struct icp_buf *b, const struct icp_pack *p,
   for(i = 0; i < n && i < max; i++) {
     const char *ev = icp_result_evidence(r, rs[i].rule);
     enum icp_status st;
-    icp_fmt_num(num, sizeof(num), (double)(long long)(rs[i].earned * 10 +
-                (rs[i].earned >= 0 ? 0.5 : -0.5)) / 10);
+    tenths(num, sizeof(num), rs[i].earned);
     st = icp_buf_adds(b, i ? "; " : "");
     st = st ? st : icp_buf_adds(b, p->rules[rs[i].rule].name);
     st = st ? st : icp_buf_adds(b, rs[i].earned >= 0 ? " +" : " ");
@@ -427,11 +454,10 @@ enum icp_status icp_emit_csv_row(struct icp_buf *b, const struct icp_pack *p,
                                  const struct icp_result *r,
                                  const char *extra_val)
 {
-  struct icp_buf tmp;
   const char *dom = icp_account_domain(a);
   char src[600];
+  size_t from;
   int i, first;
-  enum icp_status st = ICP_OK;
 
   if(dom)
     TRY(icp_csv_cell(b, dom, strlen(dom), 1));
@@ -456,42 +482,36 @@ enum icp_status icp_emit_csv_row(struct icp_buf *b, const struct icp_pack *p,
   if(r->route)
     TRY(icp_csv_cell(b, r->route, strlen(r->route), 1));
   TRY(icp_buf_addc(b, ','));
-  icp_buf_init(&tmp, (size_t)1 << 20);
-  st = icp_emit_reasons(&tmp, p, r, 3);
-  if(!st && tmp.len)
-    st = icp_csv_cell(b, tmp.p, tmp.len, 1);
-  icp_buf_reset(&tmp);
-  for(i = 0, first = 1; !st && i < p->nexcl; i++)
+  /* the list cells are written in place, then quoted if they must be */
+  from = b->len;
+  TRY(icp_emit_reasons(b, p, r, 3));
+  TRY(icp_csv_cell_since(b, from, 1));
+  TRY(icp_buf_addc(b, ','));
+  from = b->len;
+  for(i = 0, first = 1; i < p->nexcl; i++)
     if(r->xoutcome[i] == ICP_TRUE) {
-      st = first ? ICP_OK : icp_buf_addc(&tmp, ';');
-      st = st ? st : icp_buf_adds(&tmp, p->excl[i].name);
+      if(!first)
+        TRY(icp_buf_addc(b, ';'));
+      TRY(icp_buf_adds(b, p->excl[i].name));
       first = 0;
     }
-  if(!st)
-    st = icp_buf_addc(b, ',');
-  if(!st && tmp.len)
-    st = icp_csv_cell(b, tmp.p, tmp.len, 1);
-  icp_buf_reset(&tmp);
-  for(i = 0, first = 1; !st && i < p->nrules; i++)
+  TRY(icp_csv_cell_since(b, from, 1));
+  TRY(icp_buf_addc(b, ','));
+  from = b->len;
+  for(i = 0, first = 1; i < p->nrules; i++)
     if(r->outcome[i] == ICP_UNKNOWN) {
-      st = first ? ICP_OK : icp_buf_addc(&tmp, ';');
-      st = st ? st : icp_buf_adds(&tmp, p->rules[i].name);
+      if(!first)
+        TRY(icp_buf_addc(b, ';'));
+      TRY(icp_buf_adds(b, p->rules[i].name));
       first = 0;
     }
-  if(!st)
-    st = icp_buf_addc(b, ',');
-  if(!st && tmp.len)
-    st = icp_csv_cell(b, tmp.p, tmp.len, 1);
-  icp_buf_reset(&tmp);
-  st = st ? st : icp_buf_adds(&tmp, p->name ? p->name : "");
-  st = st ? st : icp_buf_addc(&tmp, ' ');
-  st = st ? st : icp_buf_adds(&tmp, p->version ? p->version : "");
-  if(!st)
-    st = icp_buf_addc(b, ',');
-  if(!st)
-    st = icp_csv_cell(b, tmp.p, tmp.len, 1);
-  icp_buf_free(&tmp);
-  TRY(st);
+  TRY(icp_csv_cell_since(b, from, 1));
+  TRY(icp_buf_addc(b, ','));
+  from = b->len;
+  TRY(icp_buf_adds(b, p->name ? p->name : ""));
+  TRY(icp_buf_addc(b, ' '));
+  TRY(icp_buf_adds(b, p->version ? p->version : ""));
+  TRY(icp_csv_cell_since(b, from, 1));
   TRY(icp_buf_addc(b, ','));
   {
     size_t n = source_text(a, src, sizeof(src));
