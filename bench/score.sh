@@ -7,14 +7,22 @@
 # 1. Generates 1,000,000 accounts as CSV and JSONL (and 10,000 as CSV) into
 #    build/bench/, unless files for the same count and seed are already
 #    there and newer than build/gen_accounts.
-# 2. Runs the reference (CSV; --full: it writes the very JSONL that icp
-#    score writes, and is checked byte for byte against it), the same
-#    reference writing only domain/score/tier/route, icp (CSV) and icp
-#    (JSONL) one after the other, 3 rounds, stdout to /dev/null, timed by
-#    build/runstat.
-# 3. Prints accounts/s and peak RSS (medians), the time ratio icp/ref of
-#    each round's pair and the median ratio, and peak RSS on 10,000 rows
-#    versus 1,000,000 rows (memory must not grow with the input).
+# 2. Checks that the runs it compares agree, on the whole file, before
+#    timing anything: icp reading the JSONL file writes the same JSONL as
+#    icp reading the CSV file (but for "source", the file's name), and
+#    icp's CSV output gives every account the domain, score, tier and
+#    route of its JSONL output. (The reference is checked byte for byte
+#    against icp at the end, on the small file.)
+# 3. Runs the reference (CSV; --full: it writes the very JSONL that icp
+#    score writes), the same reference writing only domain/score/tier/
+#    route, icp CSV in -> JSONL out, icp CSV in -> CSV out and icp JSONL
+#    in -> JSONL out one after the other, BENCH_ROUNDS rounds, stdout to
+#    /dev/null, timed by build/runstat, all on one core (--threads 1).
+# 4. Prints accounts/s (wall and per CPU second) and peak RSS (medians),
+#    the time ratio icp/ref of each round's pair and the median ratio,
+#    the single-core ratios of icp against itself (CSV out / JSONL out,
+#    JSONL in / CSV in), and peak RSS on 10,000 rows versus 1,000,000 rows
+#    (memory must not grow with the input).
 #
 # Knobs (environment): BENCH_COUNT (1000000), BENCH_SMALL (10000),
 # BENCH_SEED (42), BENCH_ROUNDS (5), BENCH_AS_OF (2026-11-01).
@@ -77,6 +85,48 @@ fi
 
 ERR=$OUT/stderr.txt
 
+# The runs compared below must agree before any ratio is printed.
+if [ "$HAVE_ICP" = 1 ]; then
+  echo "bench: checking that the outputs agree (CSV in, JSONL in, CSV out)" >&2
+  run_ok() { # the exit status of a score run: 0, or 2 (rows skipped)
+    "$@" 2>/dev/null || [ $? = 2 ]
+  }
+  run_ok "$ICP" score --threads 1 --rules "$PACK" --as-of "$AS_OF" "$CSV" \
+    > "$OUT/chk_csv.jsonl" || die "icp score $CSV failed"
+  run_ok "$ICP" score --threads 1 --rules "$PACK" --as-of "$AS_OF" "$JSONL" \
+    > "$OUT/chk_jsonl.jsonl" || die "icp score $JSONL failed"
+  run_ok "$ICP" score --threads 1 --rules "$PACK" --as-of "$AS_OF" \
+    --output-format csv "$CSV" > "$OUT/chk_csv.csv" ||
+    die "icp score --output-format csv failed"
+  # the files differ by name only: "source" names them
+  sed 's/,"source":"[^"]*"//' "$OUT/chk_csv.jsonl" > "$OUT/chk_a.jsonl"
+  sed 's/,"source":"[^"]*"//' "$OUT/chk_jsonl.jsonl" > "$OUT/chk_b.jsonl"
+  cmp -s "$OUT/chk_a.jsonl" "$OUT/chk_b.jsonl" ||
+    die "JSONL input and CSV input give different results: no ratio"
+  python3 - "$OUT/chk_csv.jsonl" "$OUT/chk_csv.csv" <<'PY' ||
+import csv, json, sys
+with open(sys.argv[1]) as j, open(sys.argv[2], newline="") as c:
+    rows = csv.DictReader(c)
+    n = 0
+    for line, row in zip(j, rows):
+        o = json.loads(line)
+        # the CSV score cell of an excluded account is 0 (DESIGN)
+        score = 0 if o["tier"] == "excluded" else o["score"]
+        want = (o["domain"] or "", float(score), o["tier"], o["route"] or "")
+        got = (row["domain"], float(row["score"]), row["tier"], row["route"])
+        if want != got:
+            sys.exit("row %d: JSONL %r, CSV %r" % (n + 1, want, got))
+        n += 1
+    if next(rows, None) is not None or j.readline():
+        sys.exit("the outputs have different lengths")
+print("bench: CSV and JSONL outputs agree on %d accounts" % n,
+      file=sys.stderr)
+PY
+    die "CSV output and JSONL output disagree: no ratio"
+  rm -f "$OUT"/chk_*
+  echo "bench: JSONL input and CSV input give the same results" >&2
+fi
+
 # measure LABEL CMD...: run CMD under runstat; print "WALL_S MAXRSS_KB".
 measure() {
   label=$1
@@ -108,6 +158,9 @@ while [ "$r" -le "$ROUNDS" ]; do
   if [ "$HAVE_ICP" = 1 ]; then
     echo "icp_csv $r $(measure 'icp (CSV)' "$ICP" score --threads 1 --rules "$PACK" \
       --as-of "$AS_OF" "$CSV")" >> "$RESULTS"
+    echo "icp_csvout $r $(measure 'icp (CSV out)' "$ICP" score --threads 1 \
+      --rules "$PACK" --as-of "$AS_OF" --output-format csv "$CSV")" \
+      >> "$RESULTS"
     echo "icp_jsonl $r $(measure 'icp (JSONL)' "$ICP" score --threads 1 --rules "$PACK" \
       --as-of "$AS_OF" "$JSONL")" >> "$RESULTS"
   fi
@@ -134,14 +187,30 @@ function median(a, n,    i, j, t, b) {
 }
 # a round where a run failed has no figures and is left out
 function ok(kind, i) { return wall[kind, i] > 0 }
-function row(label, kind,    i, n, w, m) {
+function row(label, kind,    i, n, w, m, c) {
   if (!(kind SUBSEP 1 in wall)) return
   n = 0
   for (i = 1; i <= rounds; i++)
-    if (ok(kind, i)) { n++; w[n] = wall[kind, i]; m[n] = rss[kind, i] }
+    if (ok(kind, i)) {
+      n++; w[n] = wall[kind, i]; m[n] = rss[kind, i]; c[n] = cpu[kind, i]
+    }
   if (!n) return
-  printf "%-12s %14.0f %14.1f %10.3f\n", label, count / median(w, n),
-         median(m, n) / 1024, median(w, n)
+  printf "%-16s %12.0f %12.0f %12.1f %8.3f %8.3f\n", label,
+         count / median(w, n), count / median(c, n), median(m, n) / 1024,
+         median(w, n), median(c, n)
+}
+# self(label, a, b): CPU time of a over b, per round and median
+function self(label, a, b,    i, n, q, line) {
+  if (!((a SUBSEP 1) in wall) || !((b SUBSEP 1) in wall)) return
+  line = ""; n = 0
+  for (i = 1; i <= rounds; i++)
+    if (ok(a, i) && ok(b, i) && cpu[b, i] > 0) {
+      q[++n] = cpu[a, i] / cpu[b, i]
+      line = line sprintf(" %.2f", q[n])
+    }
+  if (n)
+    printf "%s (CPU) per round:%s   median %.2f\n", label, line,
+           median(q, n)
 }
 function ratios(label, kind,    i, n, q, line) {
   if (!(kind SUBSEP 1 in wall)) return
@@ -167,26 +236,22 @@ function ratios(label, kind,    i, n, q, line) {
 END {
   printf "scoring benchmark: %d accounts (seed %d), %s, --as-of %s, " \
          "%d rounds, medians\n\n", count, seed, pack, asof, rounds
-  printf "%-12s %14s %14s %10s\n", "run", "accounts/s", "peak RSS MiB",
-         "wall s"
+  printf "%-16s %12s %12s %12s %8s %8s\n", "run", "accounts/s",
+         "per CPU s", "peak RSS MiB", "wall s", "CPU s"
   row("ref (CSV)", "ref")
   row("ref minimal", "ref_min")
-  row("icp CSV", "icp_csv")
-  row("icp JSONL", "icp_jsonl")
+  row("icp CSV>JSONL", "icp_csv")
+  row("icp CSV>CSV", "icp_csvout")
+  row("icp JSONL>JSONL", "icp_jsonl")
   print ""
+  # icp against the reference only where both do the same work: CSV in,
+  # the same JSONL out (the reference reads no JSONL; its minimal run
+  # writes less and is shown, not compared)
   ratios("CSV", "icp_csv")
-  ratios("JSONL", "icp_jsonl")
-  if (("ref_min" SUBSEP 1) in wall) {
-    line = ""; n = 0
-    for (i = 1; i <= rounds; i++)
-      if (ok("icp_csv", i) && ok("ref_min", i)) {
-        q[++n] = wall["icp_csv", i] / wall["ref_min", i]
-        line = line sprintf(" %.2f", q[n])
-      }
-    if (n)
-      printf "ratio icp/ref (time), CSV vs the minimal-output reference " \
-             "per round:%s   median %.2f\n", line, median(q, n)
-  }
+  self("icp CSV out / JSONL out, CSV in (goal <= 1.00)", "icp_csvout",
+       "icp_csv")
+  self("icp JSONL in / CSV in, JSONL out (goal <= 1.30)", "icp_jsonl",
+       "icp_csv")
   for (i = 1; i <= rounds; i++) { big_ref[i] = rss["ref", i] }
   printf "peak RSS, %d vs %d rows: ref %.1f vs %.1f MiB", small, count,
          rss["ref_small", 1] / 1024, median(big_ref, rounds) / 1024
