@@ -2,7 +2,7 @@
 """bench/validate_ref.py -- the figures of `icp validate` with pandas, as
 the reference that bench/validate.sh times in the same run.
 
-    /usr/bin/python3 bench/validate_ref.py ACCOUNTS.csv DEALS.csv
+    /usr/bin/python3 bench/validate_ref.py ACCOUNTS.csv DEALS.csv [OUT.json]
 
 Inputs are tests/tools/gen_deals.c's files; the pack of the benchmark
 (tests/fixtures/validate/grade.lua) makes the tier the account's grade, so
@@ -12,9 +12,11 @@ the latest close date) and per tier, ICP, non-ICP and all: deals, won,
 lost, win rate with Wilson 95% interval, median won cycle, mean and median
 won amount, support per account, churn rate; the whole run; the
 two-proportion and Mann-Whitney tests of the drift flags; and the AUC.
-Prints a one-line summary (read by nobody: it is there so nothing is
-optimised away).
+Prints a one-line summary and, with OUT.json, writes the whole run's
+deals, won and lost per group and the AUC, which bench/validate.sh checks
+against icp's before timing either.
 """
+import json
 import math
 import sys
 
@@ -99,6 +101,12 @@ def main():
     cal = c.groupby(deciles, observed=True)["won"].mean()
     print("cells %d, auc %.4f, deciles %d, min p %.3g" %
           (len(cells), auc, len(cal), min(ps)))
+    if len(sys.argv) > 3:
+        whole = cells.loc[-1]
+        with open(sys.argv[3], "w") as f:
+            json.dump({"auc": float(auc), "whole_run": {
+                str(g): [int(r.deals), int(r.won), int(r.lost)]
+                for g, r in whole.iterrows()}}, f)
 
 
 if __name__ == "__main__":
