@@ -20,7 +20,9 @@
 #      0 ms per answer and unbounded max_rps (time reported), then, 3
 #      rounds alternating, `icp score --providers CFG --offline` (fully
 #      cached: no request, asserted) against plain `icp score` of the same
-#      file; the median ratio cached/plain.
+#      file; the median ratio cached/plain. Before any ratio: the cached
+#      re-run (3) writes what run 1 wrote, and cached and plain scoring
+#      (4) score the same accounts in the same order.
 #
 # Knobs (environment): BENCH_ENRICH_N (5000), BENCH_COUNT (1000000),
 # BENCH_SEED (42), BENCH_ROUNDS (3), BENCH_AS_OF (2026-11-01),
@@ -159,11 +161,26 @@ run cached "$P1" 0 "$OUT/enrich_cached.log" \
   "$ICP" enrich --max-in-flight 64 --providers "$T/latency.lua" \
   "$T/domains.csv" -o "$T/out3.jsonl"
 
+# the cached re-run must give what run 1 gave (its values' source is
+# "cache:<provider>" instead of "<provider>"), or its time means nothing
+sed 's/"cache:/"/g' "$T/out3.jsonl" | cmp -s "$T/out1.jsonl" - ||
+  die "the cached re-run's output differs from run 1's: no ratio"
+
 echo "bench: 4: filling the cache with $COUNT accounts" >&2
 rm -f "$FILL_CACHE" "$FILL_CACHE-wal" "$FILL_CACHE-shm"
 run fill "$P2" - "$OUT/enrich_fill.log" \
   "$ICP" enrich --max-in-flight 64 --providers "$T/fill.lua" "$CSV" \
   -o /dev/null
+# cached and plain scoring must score the same accounts in the same order
+# (the cached run adds the enriched fields: that is what it costs)
+"$ICP" score --rules "$PACK" --as-of "$AS_OF" --providers "$T/fill.lua" \
+  --offline "$CSV" 2>/dev/null | sed 's/^{"domain":\("[^"]*"\|null\),.*/\1/' \
+  > "$T/dom_cached.txt"
+"$ICP" score --rules "$PACK" --as-of "$AS_OF" "$CSV" 2>/dev/null |
+  sed 's/^{"domain":\("[^"]*"\|null\),.*/\1/' > "$T/dom_plain.txt"
+[ -s "$T/dom_plain.txt" ] && cmp -s "$T/dom_cached.txt" "$T/dom_plain.txt" ||
+  die "cached and plain scoring do not score the same accounts: no ratio"
+rm -f "$T/dom_cached.txt" "$T/dom_plain.txt"
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
   echo "bench: 4: round $r/$ROUNDS (cached, plain)" >&2
