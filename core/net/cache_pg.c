@@ -103,139 +103,104 @@ int icp_cache_pg_is_url(const char *s)
   return s && scheme_len(s) > 0;
 }
 
-/* The password spans of url: the user part's (after its first ':' up to
- * the last '@' before the query, so that a raw '@' in it is covered too)
- * and each password= parameter's value. Calls fn(ud, start, len) for each;
- * returns the number found. */
-static int spans(const char *url, void (*fn)(void *, const char *, size_t),
-                 void *ud)
+/* One parser for URLs, libpq's own: what PQconninfoParse reads is what
+ * the connection will use, so a password written in any form libpq accepts
+ * (user part, password= or pass%77ord=, a raw '?' in it) is found. */
+static const char *opt_val(const PQconninfoOption *o, const char *key)
 {
-  size_t sl = scheme_len(url);
-  const char *a, *q, *at = NULL, *p, *colon = NULL;
-  int n = 0;
-  if(!sl)
-    return 0;
-  a = url + sl;
-  q = strchr(a, '?');
-  if(!q)
-    q = a + strlen(a);
-  for(p = a; p < q; p++)
-    if(*p == '@')
-      at = p;
-  for(p = a; at && p < at; p++)
-    if(*p == ':') {
-      colon = p;
-      break;
-    }
-  if(colon) {
-    fn(ud, colon + 1, (size_t)(at - colon - 1));
-    n++;
-  }
-  for(p = *q ? q + 1 : q; *p; ) {
-    const char *end = strchr(p, '&');
-    if(!end)
-      end = p + strlen(p);
-    if(!strncmp(p, "password=", 9)) {
-      fn(ud, p + 9, (size_t)(end - p - 9));
-      n++;
-    }
-    p = *end ? end + 1 : end;
-  }
-  return n;
+  for(; o && o->keyword; o++)
+    if(!strcmp(o->keyword, key))
+      return o->val && *o->val ? o->val : NULL;
+  return NULL;
 }
 
-struct where_ctx {
-  const char *url;
-  size_t from[8], to[8];
-  int n;
-};
-
-static void note_span(void *ud, const char *s, size_t len)
+static size_t put(char *out, size_t cap, size_t k, const char *s)
 {
-  struct where_ctx *w = ud;
-  if(w->n < 8) {
-    w->from[w->n] = (size_t)(s - w->url);
-    w->to[w->n] = (size_t)(s - w->url) + len;
-    w->n++;
-  }
-}
-
-size_t icp_cache_pg_where(const char *url, char *out, size_t cap)
-{
-  struct where_ctx w;
-  size_t i = 0, k = 0, n = strlen(url), rl = sizeof(ICP_REDACTED) - 1;
-  int s = 0;
-  if(!cap)
-    return 0;
-  memset(&w, 0, sizeof(w));
-  w.url = url;
-  spans(url, note_span, &w);
-  while(i < n && k + 1 < cap) {
-    if(s < w.n && i == w.from[s]) {
-      if(k + rl >= cap)
-        break;
-      memcpy(out + k, ICP_REDACTED, rl);
-      k += rl;
-      i = w.to[s++];
-      continue;
-    }
-    if(s >= 8 && i >= w.to[7]) /* more than 8 passwords: cut it here */
-      break;
-    out[k++] = url[i++];
-  }
+  while(*s && k + 1 < cap)
+    out[k++] = *s++;
   out[k] = 0;
   return k;
 }
 
-struct secrets_ctx {
-  struct icp_redact *r;
-  int failed;
-};
-
-static int hexval(char c)
+size_t icp_cache_pg_where(const char *url, char *out, size_t cap)
 {
-  if(c >= '0' && c <= '9')
-    return c - '0';
-  if(c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if(c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
+  PQconninfoOption *o;
+  const char *user, *host, *port, *db;
+  size_t k = 0;
+  if(!cap)
+    return 0;
+  out[0] = 0;
+  o = icp_cache_pg_is_url(url) ? PQconninfoParse(url, NULL) : NULL;
+  if(!o)
+    return put(out, cap, 0, "postgresql:// (not a valid URL)");
+  user = opt_val(o, "user");
+  host = opt_val(o, "host");
+  port = opt_val(o, "port");
+  db = opt_val(o, "dbname");
+  k = put(out, cap, k, "postgresql://");
+  if(user || opt_val(o, "password")) {
+    k = put(out, cap, k, user ? user : "");
+    if(opt_val(o, "password"))
+      k = put(out, cap, k, ":" ICP_REDACTED);
+    k = put(out, cap, k, "@");
+  }
+  if(host && host[0] != '/')
+    k = put(out, cap, k, host);
+  if(port) {
+    k = put(out, cap, k, ":");
+    k = put(out, cap, k, port);
+  }
+  k = put(out, cap, k, "/");
+  k = put(out, cap, k, db ? db : "");
+  if(host && host[0] == '/') {
+    k = put(out, cap, k, "?host=");
+    k = put(out, cap, k, host);
+  }
+  PQconninfoFree(o);
+  return k;
 }
 
-/* Adds the span as written and percent-decoded (as libpq reads it). */
-static void add_span(void *ud, const char *s, size_t len)
+/* Adds s and its percent-encoded form (as a URL may carry it). */
+static int add_secret(struct icp_redact *r, const char *s)
 {
-  struct secrets_ctx *x = ud;
-  char *t = malloc(2 * len + 2), *d = t + len + 1;
-  size_t i, k = 0;
-  if(!t) {
-    x->failed = 1;
-    return;
-  }
-  memcpy(t, s, len);
-  t[len] = 0;
-  for(i = 0; i < len; i++) {
-    int hi = i + 2 < len && s[i] == '%' ? hexval(s[i + 1]) : -1;
-    int lo = hi >= 0 ? hexval(s[i + 2]) : -1;
-    if(lo >= 0) {
-      d[k++] = (char)(hi << 4 | lo);
-      i += 2;
+  static const char hex[] = "0123456789ABCDEF";
+  size_t i, k = 0, n = strlen(s);
+  char *e = malloc(3 * n + 1);
+  int bad;
+  if(!e)
+    return -1;
+  for(i = 0; i < n; i++) {
+    unsigned char ch = (unsigned char)s[i];
+    if((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+       (ch >= '0' && ch <= '9') || strchr("-._~", ch))
+      e[k++] = (char)ch;
+    else {
+      e[k++] = '%';
+      e[k++] = hex[ch >> 4];
+      e[k++] = hex[ch & 15];
     }
-    else
-      d[k++] = s[i];
   }
-  d[k] = 0;
-  if(icp_redact_add(x->r, t) || icp_redact_add(x->r, d))
-    x->failed = 1;
-  free(t);
+  e[k] = 0;
+  bad = icp_redact_add(r, s) || icp_redact_add(r, e);
+  free(e);
+  return bad ? -1 : 0;
 }
 
 int icp_cache_pg_secrets(const char *url, struct icp_redact *r)
 {
-  struct secrets_ctx x = { r, 0 };
-  int n = spans(url, add_span, &x);
-  return x.failed ? -1 : n;
+  PQconninfoOption *o;
+  const char *pw;
+  int n = 0;
+  if(!icp_cache_pg_is_url(url))
+    return 0;
+  o = PQconninfoParse(url, NULL);
+  if(!o)
+    return 0; /* refused by icp_cache_pg_check, never connected to */
+  pw = opt_val(o, "password");
+  if(pw)
+    n = add_secret(r, pw) ? -1 : 1;
+  PQconninfoFree(o);
+  return n;
 }
 
 /* Copies msg into out on one line (libpq's run over several), without
@@ -256,10 +221,45 @@ static void scrub(const struct icp_redact *r, const char *msg, char *out,
   out[k] = 0;
 }
 
+/* A URL libpq cannot parse gives no password to redact, and its message
+ * may quote a piece of the URL ("invalid percent-encoded token: ..."):
+ * a quoted token is kept only when it is a parameter name. Writes msg so
+ * filtered into out (cap bytes). */
+static void hide_tokens(const char *msg, char *out, size_t cap)
+{
+  const char *q, *e, *t;
+  size_t k = 0;
+  out[0] = 0;
+  while(*msg) {
+    q = strchr(msg, '"');
+    e = q ? strchr(q + 1, '"') : NULL;
+    if(!e) {
+      put(out, cap, k, msg);
+      return;
+    }
+    for(t = q + 1; t < e; t++)
+      if(!((*t >= 'a' && *t <= 'z') || (*t >= '0' && *t <= '9') ||
+           *t == '_'))
+        break;
+    while(msg <= q && k + 1 < cap)
+      out[k++] = *msg++;
+    out[k] = 0;
+    if(t < e)
+      k = put(out, cap, k, ICP_REDACTED);
+    else
+      while(msg < e && k + 1 < cap)
+        out[k++] = *msg++;
+    msg = e;
+    if(k + 1 < cap)
+      out[k++] = *msg++;
+    out[k] = 0;
+  }
+}
+
 int icp_cache_pg_check(const char *url, char *why, size_t cap)
 {
   struct icp_redact r;
-  char *perr = NULL;
+  char *perr = NULL, msg[ICP_ERR_MAX];
   PQconninfoOption *opts;
   if(!icp_cache_pg_is_url(url)) {
     snprintf(why, cap, "not a postgresql:// URL");
@@ -270,9 +270,9 @@ int icp_cache_pg_check(const char *url, char *why, size_t cap)
     PQconninfoFree(opts);
     return 0;
   }
+  hide_tokens(perr ? perr : "out of memory", msg, sizeof(msg));
   icp_redact_init(&r);
-  icp_cache_pg_secrets(url, &r);
-  scrub(&r, perr ? perr : "out of memory", why, cap);
+  scrub(&r, msg, why, cap);
   icp_redact_free(&r);
   PQfreemem(perr);
   return -1;

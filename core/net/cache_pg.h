@@ -38,14 +38,15 @@ struct icp_cache_pg;
 /* 1 when s is a postgresql:// (or postgres://) URL. */
 int icp_cache_pg_is_url(const char *s);
 
-/* Writes url into out (cap bytes, NUL-terminated, truncated to fit) with
- * the password of its user part and the value of every password=
- * parameter replaced by ICP_REDACTED. Returns the length written. */
+/* Writes where url points into out (cap bytes, NUL-terminated, truncated
+ * to fit), built from what libpq parses of it, never the text as written:
+ * postgresql://user[:ICP_REDACTED]@host:port/dbname, a socket directory
+ * as ?host=DIR. Returns the length written. */
 size_t icp_cache_pg_where(const char *url, char *out, size_t cap);
 
-/* Adds the passwords of url (as written: the user part and password=
- * parameters, percent-encoded or not) to r. Returns the number found, or
- * -1 when out of memory. */
+/* Adds the password libpq reads from url (however it is written) to r,
+ * as is and percent-encoded. Returns 1 when url holds one, 0 when not (or
+ * when libpq cannot parse url), -1 when out of memory. */
 int icp_cache_pg_secrets(const char *url, struct icp_redact *r);
 
 /* Checks that url is a PostgreSQL connection URL libpq accepts; on a

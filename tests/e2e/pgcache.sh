@@ -242,6 +242,23 @@ st=$?
 check "a password written in the file is refused, without showing it" \
   "[ $st = 1 ] && grep -q 'must not be written in the file' '$T/literal.log' &&
    ! grep -q '$PW' '$T/literal.log'"
+# libpq's reading, not a look-alike: a percent-encoded parameter name, a
+# raw '?' in the password
+printf 'cache { url = "postgresql://icp@/postgres?host=%s&pass%%77ord=%s" }\n' \
+  "$T/sock" "$PW" >"$T/lit2.lua"
+printf 'cache { url = "postgresql://icp:S?%s@/postgres" }\n' "$PW" \
+  >"$T/lit3.lua"
+"$ICP" enrich --providers "$T/lit2.lua" "$T/dead.csv" >/dev/null \
+  2>"$T/lit2.log"
+st2=$?
+"$ICP" enrich --providers "$T/lit3.lua" "$T/dead.csv" >/dev/null \
+  2>"$T/lit3.log"
+st3=$?
+check "pass%77ord= and a '?' in the password are refused too, unseen" \
+  "[ $st2 = 1 ] && [ $st3 = 1 ] &&
+   grep -q 'must not be written in the file' '$T/lit2.log' &&
+   grep -q 'must not be written in the file' '$T/lit3.log' &&
+   ! grep -q '$PW' '$T/lit2.log' '$T/lit3.log'"
 printf 'cache { url = "mysql://x/y" }\n' >"$T/bad.lua"
 "$ICP" enrich --providers "$T/bad.lua" "$T/dead.csv" >/dev/null \
   2>"$T/bad.log"

@@ -29,32 +29,57 @@ Test(cache_pg, where_hides_the_password_of_the_user_part)
   cr_assert_str_eq(where("postgresql://icp:s3cr3t@db:5432/icp"),
                    "postgresql://icp:[redacted]@db:5432/icp");
   cr_assert_str_eq(where("postgres://icp:p%40ss@db/icp?sslmode=require"),
-                   "postgres://icp:[redacted]@db/icp?sslmode=require");
+                   "postgresql://icp:[redacted]@db/icp");
 }
 
-Test(cache_pg, where_hides_a_raw_at_sign_in_the_password_too)
+/* libpq ends the user part at the first '@': password "a", host "b@db"
+ * (which will not resolve); where shows what libpq will use */
+Test(cache_pg, where_shows_a_raw_at_sign_as_libpq_reads_it)
 {
   cr_assert_str_eq(where("postgresql://icp:a@b@db/icp"),
-                   "postgresql://icp:[redacted]@db/icp");
+                   "postgresql://icp:[redacted]@b@db/icp");
 }
 
 Test(cache_pg, where_hides_password_parameters)
 {
   cr_assert_str_eq(where("postgresql:///icp?host=/run/pg&password=xyzw"
-                         "&user=icp&password=second"),
-                   "postgresql:///icp?host=/run/pg&password=[redacted]"
-                   "&user=icp&password=[redacted]");
+                         "&user=icp"),
+                   "postgresql://icp:[redacted]@/icp?host=/run/pg");
+}
+
+/* the reviewer's two URLs: libpq reads a percent-encoded parameter name
+ * and a raw '?' in the user part's password */
+Test(cache_pg, where_and_secrets_read_the_url_as_libpq_does)
+{
+  static const char *const urls[] = {
+    "postgresql://icp@/postgres?host=/tmp/nowhere&pass%77ord=SECRET1",
+    "postgresql://icp:SEC?RET2@/postgres",
+  };
+  static const char *const pws[] = { "SECRET1", "SEC?RET2" };
+  size_t i;
+  for(i = 0; i < 2; i++) {
+    struct icp_redact r;
+    char out[256];
+    icp_redact_init(&r);
+    cr_assert_null(strstr(where(urls[i]), "SEC"), "%s", where(urls[i]));
+    cr_assert(strstr(where(urls[i]), "icp:[redacted]@/postgres"), "%s",
+              where(urls[i]));
+    cr_assert_eq(icp_cache_pg_secrets(urls[i], &r), 1);
+    icp_redact(&r, pws[i], out, sizeof(out));
+    cr_assert_str_eq(out, "[redacted]");
+    icp_redact_free(&r);
+  }
 }
 
 Test(cache_pg, where_keeps_a_url_without_password)
 {
   cr_assert_str_eq(where("postgresql://icp@db/icp?host=/tmp/s"),
-                   "postgresql://icp@db/icp?host=/tmp/s");
+                   "postgresql://icp@/icp?host=/tmp/s");
   cr_assert_str_eq(where("postgresql://db:6432/icp"),
                    "postgresql://db:6432/icp");
   /* a colon of the host part is a port, not a password */
   cr_assert_str_eq(where("postgresql://[::1]:5432/icp"),
-                   "postgresql://[::1]:5432/icp");
+                   "postgresql://::1:5432/icp");
 }
 
 Test(cache_pg, where_truncates_to_the_buffer)
@@ -67,16 +92,15 @@ Test(cache_pg, where_truncates_to_the_buffer)
   cr_assert_null(strstr(out, "sec"));
 }
 
-Test(cache_pg, secrets_are_the_passwords_as_written_and_decoded)
+Test(cache_pg, secrets_are_the_password_as_read_and_encoded)
 {
   struct icp_redact r;
   char out[128];
   icp_redact_init(&r);
-  cr_assert_eq(icp_cache_pg_secrets("postgresql://icp:p%40ssw0rd@db/icp"
-                                    "?password=other-one", &r), 2);
-  icp_redact(&r, "FATAL: p@ssw0rd, p%40ssw0rd or other-one", out,
-             sizeof(out));
-  cr_assert_str_eq(out, "FATAL: [redacted], [redacted] or [redacted]");
+  cr_assert_eq(icp_cache_pg_secrets("postgresql://icp:p%40ssw0rd@db/icp",
+                                    &r), 1);
+  icp_redact(&r, "FATAL: p@ssw0rd or p%40ssw0rd", out, sizeof(out));
+  cr_assert_str_eq(out, "FATAL: [redacted] or [redacted]");
   icp_redact_free(&r);
 }
 
@@ -108,6 +132,10 @@ Test(cache_pg, check_refuses_other_schemes_and_bad_parameters)
                -1);
   cr_assert(strstr(why, "no_such_option"), "%s", why);
   cr_assert_null(strstr(why, "topsecret"), "%s", why);
+  /* a URL libpq cannot parse: its message must not quote the password */
+  cr_assert_eq(icp_cache_pg_check("postgresql://icp:top%zzsecret@db/icp",
+                                  why, sizeof(why)), -1);
+  cr_assert_null(strstr(why, "secret"), "%s", why);
 }
 
 Test(cache_pg, an_unreachable_server_is_a_fault_not_an_error)
