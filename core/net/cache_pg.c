@@ -1,5 +1,7 @@
 /* cache_pg.c -- the PostgreSQL backend of the enrichment cache. */
+#include <errno.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +12,7 @@
 #define LEASE_MS_DEFAULT 30000
 #define WAIT_STEP_MAX_MS 100      /* the slowest poll of a pending claim */
 #define STATEMENT_TIMEOUT "30s"   /* a statement that hangs is a fault */
+#define SETUP_WAIT_MS 10000       /* the client's deadline before it knows */
 
 /* the server's clock, so that machines with skewed clocks agree on leases */
 #define NOW_MS "(extract(epoch from clock_timestamp()) * 1000)::bigint"
@@ -25,6 +28,8 @@ struct icp_cache_pg {
   int claims;               /* may hold claims not resolved yet */
   int empty;                /* offline, and the server has no cache yet */
   int off;                  /* stopped caching after a fault */
+  long wait_ms;             /* the client's deadline for an answer */
+  int timed_out;            /* the server gave no answer within wait_ms */
   char why[ICP_ERR_MAX];
 };
 
@@ -297,12 +302,23 @@ static enum icp_status fault(struct icp_cache_pg *c, const char *what,
     return ICP_OK;
   c->off = 1;
   c->claims = 0;
-  scrub(&c->red, c->conn ? PQerrorMessage(c->conn) : "out of memory",
-        detail, sizeof(detail));
+  if(c->timed_out)
+    snprintf(detail, sizeof(detail), "no answer within %ld ms",
+             c->wait_ms);
+  else
+    scrub(&c->red, c->conn ? PQerrorMessage(c->conn) : "out of memory",
+          detail, sizeof(detail));
   snprintf(full, sizeof(full), "cache: %s: %.140s; going on without "
            "caching (%s)", what, detail[0] ? detail : "error", c->where);
   /* the URL last: what a cut leaves out matters least */
   snprintf(c->why, sizeof(c->why), "%.*s", (int)sizeof(c->why) - 1, full);
+  if(c->timed_out && c->conn) {
+    /* a server that hangs would hang PQcancel too (PostgreSQL 15's waits
+     * for the postmaster's answer, with no deadline): drop the connection;
+     * the server ends the statement itself (statement_timeout) */
+    PQfinish(c->conn);
+    c->conn = NULL;
+  }
   return icp_err_set(err, ICP_EIO, "%s", c->why);
 }
 
@@ -322,9 +338,66 @@ static int ok(PGresult **res, ExecStatusType want)
   return 0;
 }
 
-static int exec_ok(PGconn *conn, const char *sql, ExecStatusType want)
+/* Waits (poll, until the deadline) for the answer of what was just sent
+ * on the non-blocking connection. Returns its last result (the first
+ * error, if any), or NULL: c->timed_out when the server gave no answer in
+ * time, else a connection error (PQerrorMessage says). */
+static PGresult *await(struct icp_cache_pg *c, int sent)
 {
-  PGresult *res = PQexec(conn, sql);
+  int64_t end = mono_ms() + c->wait_ms;
+  PGresult *res = NULL, *r;
+  int flushing = 1;
+  if(!sent)
+    return NULL;
+  for(;;) {
+    struct pollfd p;
+    int64_t left;
+    if(flushing) {
+      int f = PQflush(c->conn);
+      if(f < 0)
+        break;
+      flushing = f == 1;
+    }
+    if(!flushing) {
+      if(!PQconsumeInput(c->conn))
+        break;
+      if(!PQisBusy(c->conn)) {
+        while((r = PQgetResult(c->conn))) {
+          if(res && PQresultStatus(res) == PGRES_FATAL_ERROR)
+            PQclear(r); /* the first error is the reason */
+          else {
+            PQclear(res);
+            res = r;
+          }
+          if(PQisBusy(c->conn))
+            break;
+        }
+        if(!r)
+          return res;
+        continue;
+      }
+    }
+    left = end - mono_ms();
+    if(left <= 0) {
+      c->timed_out = 1;
+      break;
+    }
+    p.fd = PQsocket(c->conn);
+    p.events = (short)(POLLIN | (flushing ? POLLOUT : 0));
+    p.revents = 0;
+    if(p.fd < 0)
+      break;
+    if(poll(&p, 1, (int)left) < 0 && errno != EINTR)
+      break;
+  }
+  PQclear(res);
+  return NULL;
+}
+
+static int exec_ok(struct icp_cache_pg *c, const char *sql,
+                   ExecStatusType want)
+{
+  PGresult *res = await(c, PQsendQuery(c->conn, sql));
   int r = ok(&res, want);
   PQclear(res);
   return r;
@@ -332,45 +405,72 @@ static int exec_ok(PGconn *conn, const char *sql, ExecStatusType want)
 
 static PGresult *run(struct icp_cache_pg *c, int s, const char *const *v)
 {
-  return PQexecPrepared(c->conn, stmts[s].name, stmts[s].nparams, v, NULL,
-                        NULL, 0);
+  return await(c, PQsendQueryPrepared(c->conn, stmts[s].name,
+                                      stmts[s].nparams, v, NULL, NULL, 0));
+}
+
+/* The first column of the one row sql returns, into out; -1 when none. */
+static int one_value(struct icp_cache_pg *c, const char *sql, char *out,
+                     size_t cap)
+{
+  PGresult *res = await(c, PQsendQuery(c->conn, sql));
+  int r = -1;
+  if(ok(&res, PGRES_TUPLES_OK) && PQntuples(res) == 1 &&
+     PQgetlength(res, 0, 0) < (int)cap) {
+    snprintf(out, cap, "%s", PQgetvalue(res, 0, 0));
+    r = 0;
+  }
+  PQclear(res);
+  return r;
 }
 
 static int set_up(struct icp_cache_pg *c)
 {
   PGresult *res;
+  char v[64];
+  long t;
   int i;
-  if(!exec_ok(c->conn, "SET statement_timeout = '" STATEMENT_TIMEOUT "'",
-              PGRES_COMMAND_OK))
+  if(PQsetnonblocking(c->conn, 1))
     return -1;
-  if(c->mode == ICP_CACHE_OFFLINE) {
-    /* read only: no table is created; none yet reads as an empty cache */
-    res = PQexec(c->conn, "SELECT to_regclass('icp_enrich_cache') IS NULL");
-    if(!ok(&res, PGRES_TUPLES_OK) || PQntuples(res) != 1) {
-      PQclear(res);
+  /* the URL's options (-c statement_timeout=...) win over the default;
+   * the client waits that long and a margin for an answer */
+  if(one_value(c, "SELECT setting FROM pg_settings"
+               " WHERE name = 'statement_timeout'", v, sizeof(v)))
+    return -1;
+  t = strtol(v, NULL, 10);
+  if(t <= 0) {
+    if(!exec_ok(c, "SET statement_timeout = '" STATEMENT_TIMEOUT "'",
+                PGRES_COMMAND_OK))
       return -1;
-    }
-    c->empty = !strcmp(PQgetvalue(res, 0, 0), "t");
-    PQclear(res);
-    if(c->empty)
+    t = 30000;
+  }
+  c->wait_ms = t + (t / 4 > 1000 ? t / 4 : 1000);
+  /* CREATE TABLE IF NOT EXISTS needs CREATE on the schema even when the
+   * table exists: ask first, so that a role that may only read and write
+   * the tables (PostgreSQL 15's default on public) can use them */
+  if(one_value(c, "SELECT to_regclass('icp_enrich_cache') IS NULL"
+               " OR to_regclass('icp_enrich_claim') IS NULL"
+               " OR to_regclass('icp_enrich_claim_owner') IS NULL", v,
+               sizeof(v)))
+    return -1;
+  if(!strcmp(v, "t")) {
+    if(c->mode == ICP_CACHE_OFFLINE) {
+      /* read only: nothing is created; none yet reads as an empty cache */
+      c->empty = 1;
       return 0;
+    }
+    /* on failure the connection is dropped with its transaction: no
+     * ROLLBACK that would replace the reason in PQerrorMessage */
+    if(!exec_ok(c, setup_sql, PGRES_COMMAND_OK))
+      return -1;
   }
-  else if(!exec_ok(c->conn, setup_sql, PGRES_COMMAND_OK)) {
-    PQclear(PQexec(c->conn, "ROLLBACK"));
+  if(one_value(c, "SELECT md5(random()::text || clock_timestamp()"
+               "::text || pg_backend_pid()::text)", c->owner,
+               sizeof(c->owner)))
     return -1;
-  }
-  res = PQexec(c->conn, "SELECT md5(random()::text || clock_timestamp()"
-               "::text || pg_backend_pid()::text)");
-  if(!ok(&res, PGRES_TUPLES_OK) || PQntuples(res) != 1 ||
-     PQgetlength(res, 0, 0) >= (int)sizeof(c->owner)) {
-    PQclear(res);
-    return -1;
-  }
-  snprintf(c->owner, sizeof(c->owner), "%s", PQgetvalue(res, 0, 0));
-  PQclear(res);
   for(i = 0; i < S_COUNT; i++) {
-    res = PQprepare(c->conn, stmts[i].name, stmts[i].sql, stmts[i].nparams,
-                    NULL);
+    res = await(c, PQsendPrepare(c->conn, stmts[i].name, stmts[i].sql,
+                                 stmts[i].nparams, NULL));
     if(!ok(&res, PGRES_COMMAND_OK))
       return -1;
     PQclear(res);
@@ -396,6 +496,7 @@ enum icp_status icp_cache_pg_open(struct icp_cache_pg **out, const char *url,
     return icp_err_set(err, ICP_ENOMEM, "cache: out of memory");
   c->mode = mode;
   c->lease_ms = LEASE_MS_DEFAULT;
+  c->wait_ms = SETUP_WAIT_MS;
   icp_redact_init(&c->red);
   icp_cache_pg_where(url, c->where, sizeof(c->where));
   if(icp_cache_pg_secrets(url, &c->red) < 0) {

@@ -15,13 +15,16 @@
  * A live process renews its leases (icp_cache_keepalive); the claims of a
  * process that died expire after the lease and are taken over.
  *
- * Faults. A server that cannot be reached, or a statement that fails,
- * stops caching for the rest of the run (the caller says so once and
- * exits 2), as for the SQLite cache.
+ * Faults. A server that cannot be reached, a statement that fails, or
+ * one the server does not answer within its statement_timeout and a
+ * quarter more (a client-side deadline: poll on the socket) stops caching
+ * for the rest of the run (the caller says so once and exits 2), as for
+ * the SQLite cache.
  *
- * Secrets. The password of the URL (user:password@ or ?password=) never
- * appears in a message: messages name the URL with it replaced by
- * ICP_REDACTED, and libpq's text goes through the redaction list.
+ * Secrets. The password libpq reads from the URL never appears in a
+ * message: messages name the server from the parsed URL, the password
+ * replaced by ICP_REDACTED, and libpq's text goes through the redaction
+ * list.
  */
 #ifndef ICP_CACHE_PG_H
 #define ICP_CACHE_PG_H
@@ -53,7 +56,8 @@ int icp_cache_pg_secrets(const char *url, struct icp_redact *r);
  * problem writes the reason (no password in it) to why and returns -1. */
 int icp_cache_pg_check(const char *url, char *why, size_t cap);
 
-/* Connects and creates the tables when missing (not in offline mode). A
+/* Connects and creates the tables when missing (not in offline mode; a
+ * role that may only read and write existing tables is enough). A
  * server that cannot be reached is a fault: *out is still returned and
  * icp_cache_pg_fault says why. Other errors (out of memory) fail. */
 enum icp_status icp_cache_pg_open(struct icp_cache_pg **out, const char *url,

@@ -66,6 +66,13 @@ while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 URL=http://127.0.0.1:$(cat "$T/port")
 stats() { curl -s "$URL/__stats"; }
 reset() { curl -s "$URL/__reset" >/dev/null; }
+until_sent() { # N: until the fixture server got N requests (10 s at most)
+  i=0
+  while [ $i -lt 200 ] && [ "$(stats | python3 -c 'import json,sys
+print(json.load(sys.stdin)["total"] >= '"$1"')')" != True ]; do
+    sleep 0.05; i=$((i + 1))
+  done
+}
 
 # the password is a secret: trust auth lets any through, the test checks
 # it never shows
@@ -277,6 +284,53 @@ check "unreachable server: said once, on one line, without the password" \
    grep -q 'cannot connect: .*going on without caching (postgresql://icp:\\[redacted\\]@' '$T/nc.log' &&
    ! grep -q '$PW' '$T/nc.log'"
 
+# ---- a role that may only read and write the tables ---------------------
+psql -c "CREATE ROLE dml LOGIN" -c "GRANT SELECT, INSERT, UPDATE, DELETE
+  ON icp_enrich_cache, icp_enrich_claim TO dml" -c "CREATE DATABASE fresh"
+ICP_CACHE_URL="postgresql://dml@/postgres?host=$T/sock" \
+  "$ICP" enrich --providers "$CFG" "$T/dead.csv" -o "$T/dml.jsonl" \
+  2>"$T/dml.log"
+st=$?
+check "a role without CREATE uses tables that exist: exit 0, no fault" \
+  "[ $st = 0 ] && ! grep -q 'without caching' '$T/dml.log' &&
+   [ \$(grep -c '\"name\"' '$T/dml.jsonl') = 2 ]"
+ICP_CACHE_URL="postgresql://dml@/fresh?host=$T/sock" \
+  "$ICP" enrich --providers "$CFG" "$T/dead.csv" -o "$T/dml2.jsonl" \
+  2>"$T/dml2.log"
+st=$?
+check "where it would have to create them: exit 2, with the server's reason" \
+  "[ $st = 2 ] && grep -q 'cannot set up: .*permission denied for schema public' '$T/dml2.log'"
+
+# ---- the server hangs (SIGSTOP): the client's deadline -------------------
+{
+  echo domain
+  i=1; while [ $i -le 40 ]; do echo "fault-latency-100-h$i.com"
+    i=$((i + 1)); done
+} >"$T/hang.csv"
+reset
+# statement_timeout 1 s from the URL: the client waits 2 s for an answer
+ICP_CACHE_URL="postgresql://icp:$PW@/postgres?host=$T/sock&options=-c%20statement_timeout%3D1000" \
+  "$ICP" enrich --providers "$CFG" --max-in-flight 4 "$T/hang.csv" \
+  -o "$T/hang.jsonl" 2>"$T/hang.log" &
+E=$!
+until_sent 8
+PM=$(head -1 "$T/pg/postmaster.pid")
+PGPIDS="$PM $(ps -o pid= --ppid "$PM" | tr '\n' ' ')"
+kill -STOP $PGPIDS
+# a safety net, not a pass: without the deadline the run would hang
+( sleep 60; kill -CONT $PGPIDS 2>/dev/null ) &
+WD=$!
+wait $E
+st=$?
+kill -CONT $PGPIDS
+kill $WD 2>/dev/null
+check "server hung mid-run: exit 2, every account written and enriched" \
+  "[ $st = 2 ] && [ \$(wc -l <'$T/hang.jsonl') = 40 ] &&
+   [ \$(grep -c '\"name\"' '$T/hang.jsonl') = 40 ] && keyok '$T/hang.jsonl'"
+check "server hung mid-run: said once, the deadline given" \
+  "[ \$(grep -c 'going on without caching' '$T/hang.log') = 1 ] &&
+   grep -q 'no answer within 2000 ms' '$T/hang.log'"
+
 # ---- the server stops mid-run ------------------------------------------
 {
   echo domain
@@ -288,11 +342,7 @@ reset
   -o "$T/stop.jsonl" 2>"$T/stop.log" &
 E=$!
 # until the run has sent a few requests (the cache is in use)
-i=0
-while [ $i -lt 200 ] && [ "$(stats | python3 -c 'import json,sys
-print(json.load(sys.stdin)["total"] >= 8)')" != True ]; do
-  sleep 0.05; i=$((i + 1))
-done
+until_sent 8
 pg_down
 wait $E
 st=$?
