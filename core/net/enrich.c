@@ -465,12 +465,17 @@ static void cache_store(struct icp_enrich *e, int p, const char *domain,
   struct icp_err err = { "" };
   enum icp_status st;
   icp_buf_reset(&e->json);
-  if(found && icp_enr_out_json(&e->out, &e->json))
+  if(found && icp_enr_out_json(&e->out, &e->json)) {
+    fprintf(stderr, "icp: cache: out of memory writing %s\n", domain);
+    e->problems++;
     return;
+  }
   st = icp_cache_put(e->cache, e->pl[p].cfg->name, domain,
                      found ? e->json.p : NULL, (int64_t)time(NULL), &err);
-  if(st)
+  if(st) { /* not stored: the next run pays for it again */
     fprintf(stderr, "icp: %s\n", err.msg);
+    e->problems++;
+  }
 }
 
 static void apply(struct icp_enrich *e, int p, struct icp_account *a,
@@ -638,14 +643,21 @@ static void advance(struct job *j)
                      (int64_t)time(NULL), &hit, &json, &err))
       fprintf(stderr, "icp: %s\n", err.msg);
     if(hit == ICP_CACHE_FOUND) {
-      e->st[p].cache_hits++;
-      j->as->ok = 1;
       icp_enr_out_reset(&e->out);
-      if(icp_enr_out_from_json(&e->out, json, &err) == ICP_OK)
-        apply(e, p, a, e->src_cache[p]);
-      icp_enr_out_reset(&e->out);
+      r = icp_enr_out_from_json(&e->out, json, &err);
       free(json);
-      continue;
+      if(r == ICP_OK) {
+        e->st[p].cache_hits++;
+        j->as->ok = 1;
+        apply(e, p, a, e->src_cache[p]);
+        icp_enr_out_reset(&e->out);
+        continue;
+      }
+      /* a row no run of icp wrote: said, exit 2, and a miss (the answer
+       * replaces it) */
+      icp_enr_out_reset(&e->out);
+      record(e, p, a, "bad cached record (asked again)", err.msg);
+      err.msg[0] = 0;
     }
     if(hit == ICP_CACHE_NOT_FOUND) {
       e->st[p].cache_hits++;

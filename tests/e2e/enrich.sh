@@ -257,6 +257,24 @@ cb=$(( $(prov pdl) - cb0 )); bw=$(( $(prov builtwith) - bw0 ))
 check "--dry-run sends nothing" "[ \$n0 = \$n1 ]"
 check "--dry-run predicted pdl's count ($cb) and builtwith's ($bw)" \
   "grep -q 'pdl *$cb requests, 2 cache hits, cost up to' '$T/dry2.log' && grep -q 'builtwith *$bw requests' '$T/dry2.log' && [ $cb -gt 0 ] && [ $bw -gt 0 ]"
+
+# a cached row that is not JSON: reported, exit 2, asked again and fixed
+bad=$(python3 -c "import sqlite3,sys
+db=sqlite3.connect(sys.argv[1])
+d=db.execute(\"SELECT domain FROM enrich_cache WHERE provider='pdl' AND found=1 ORDER BY domain LIMIT 1\").fetchone()[0]
+db.execute(\"UPDATE enrich_cache SET fields='{bad' WHERE provider='pdl' AND domain=?\", (d,))
+db.commit(); print(d)" "$ICP_CACHE_PATH")
+echo domain >"$T/bad.csv"; echo "$bad" >>"$T/bad.csv"
+n1=$(prov pdl)
+"$ICP" enrich --providers "$T/one.lua" "$T/bad.csv" -o "$T/bad.jsonl" \
+  2>"$T/badrow.log"
+st=$?
+n2=$(prov pdl)
+check "a cached row that is not JSON is said, exit 2, asked again" \
+  "[ $st = 2 ] && grep -q 'bad cached record' '$T/badrow.log' &&
+   grep -q '$bad' '$T/badrow.log' && [ \$((n2 - n1)) = 1 ] &&
+   grep -q '\"employees\"' '$T/bad.jsonl' &&
+   python3 -c \"import json,sqlite3; json.loads(sqlite3.connect('$ICP_CACHE_PATH').execute(\\\"SELECT fields FROM enrich_cache WHERE provider='pdl' AND domain='$bad'\\\").fetchone()[0])\""
 # in a waterfall, a later provider's count depends on earlier answers:
 # the prediction is a range that holds the real count
 export ICP_CACHE_PATH=$T/c11/c.sqlite
