@@ -30,6 +30,8 @@ struct icp_cache_pg {
   int off;                  /* stopped caching after a fault */
   long wait_ms;             /* the client's deadline for an answer */
   int timed_out;            /* the server gave no answer within wait_ms */
+  int said_oversize;        /* a row over ICP_CACHE_ROW_MAX was reported */
+  int oversize_now;         /* ... by this lookup */
   char why[ICP_ERR_MAX];
 };
 
@@ -64,8 +66,10 @@ static const struct stmt {
   const char *name, *sql;
   int nparams;
 } stmts[S_COUNT] = {
-  { "icp_get", "SELECT found, fields, fetched_at FROM icp_enrich_cache"
-    " WHERE provider = $1 AND domain = $2", 2 },
+  /* a row over the size kept is never downloaded, only measured */
+  { "icp_get", "SELECT found, CASE WHEN octet_length(fields) <= $3::int"
+    " THEN fields END, fetched_at, octet_length(fields)"
+    " FROM icp_enrich_cache WHERE provider = $1 AND domain = $2", 3 },
   /* a claim is taken when there is none or when its lease ran out */
   { "icp_claim", "INSERT INTO icp_enrich_claim AS c"
     " (provider, domain, owner, expires_ms)"
@@ -553,9 +557,12 @@ static int lookup(struct icp_cache_pg *c, const char *provider,
                   const char *domain, int64_t ttl_s, int64_t now,
                   enum icp_cache_hit *hit, char **json, struct icp_err *err)
 {
-  const char *v[2] = { provider, domain };
-  PGresult *res = run(c, S_GET, v);
+  char max[24];
+  const char *v[3] = { provider, domain, max };
+  PGresult *res;
   int r = 0;
+  snprintf(max, sizeof(max), "%d", ICP_CACHE_ROW_MAX);
+  res = run(c, S_GET, v);
   if(!ok(&res, PGRES_TUPLES_OK)) {
     fault(c, "read failed", err);
     return -1;
@@ -569,6 +576,16 @@ static int lookup(struct icp_cache_pg *c, const char *provider,
     else if(!found) {
       *hit = ICP_CACHE_NOT_FOUND;
       r = 1;
+    }
+    else if(PQgetisnull(res, 0, 1) && !PQgetisnull(res, 0, 3) &&
+            !c->said_oversize) {
+      /* a miss, said once (icp_cache_pg_get returns ICP_ELIMIT) */
+      c->said_oversize = 1;
+      c->oversize_now = 1;
+      icp_err_set(err, ICP_ELIMIT, "cache: the record of %s for %s is %s "
+                  "bytes, over %d: not read, asked again (said once)",
+                  provider, domain, PQgetvalue(res, 0, 3),
+                  ICP_CACHE_ROW_MAX);
     }
     else if(!PQgetisnull(res, 0, 1) && n <= ICP_CACHE_ROW_MAX) {
       *json = malloc((size_t)n + 1);
@@ -587,11 +604,10 @@ static int lookup(struct icp_cache_pg *c, const char *provider,
   return r;
 }
 
-enum icp_status icp_cache_pg_get(struct icp_cache_pg *c,
-                                 const char *provider, const char *domain,
-                                 int64_t ttl_s, int64_t now,
-                                 enum icp_cache_hit *hit, char **json,
-                                 struct icp_err *err)
+static enum icp_status get(struct icp_cache_pg *c, const char *provider,
+                           const char *domain, int64_t ttl_s, int64_t now,
+                           enum icp_cache_hit *hit, char **json,
+                           struct icp_err *err)
 {
   char lease[24];
   const char *v[4] = { provider, domain, c->owner, lease };
@@ -631,6 +647,18 @@ enum icp_status icp_cache_pg_get(struct icp_cache_pg *c,
     PQclear(res);
   }
   return ICP_OK;
+}
+
+enum icp_status icp_cache_pg_get(struct icp_cache_pg *c,
+                                 const char *provider, const char *domain,
+                                 int64_t ttl_s, int64_t now,
+                                 enum icp_cache_hit *hit, char **json,
+                                 struct icp_err *err)
+{
+  enum icp_status st;
+  c->oversize_now = 0;
+  st = get(c, provider, domain, ttl_s, now, hit, json, err);
+  return st == ICP_OK && c->oversize_now ? ICP_ELIMIT : st;
 }
 
 enum icp_status icp_cache_pg_put(struct icp_cache_pg *c,

@@ -640,8 +640,10 @@ static void advance(struct job *j)
     if(!icp_enr_out_wants(a, pl->fields, pl->nfields))
       continue;
     if(icp_cache_get(e->cache, pl->cfg->name, domain, ttl,
-                     (int64_t)time(NULL), &hit, &json, &err))
-      fprintf(stderr, "icp: %s\n", err.msg);
+                     (int64_t)time(NULL), &hit, &json, &err)) {
+      fprintf(stderr, "icp: %s\n", err.msg); /* read as a miss */
+      e->problems++;
+    }
     if(hit == ICP_CACHE_FOUND) {
       icp_enr_out_reset(&e->out);
       r = icp_enr_out_from_json(&e->out, json, &err);

@@ -301,6 +301,22 @@ st=$?
 check "where it would have to create them: exit 2, with the server's reason" \
   "[ $st = 2 ] && grep -q 'cannot set up: .*permission denied for schema public' '$T/dml2.log'"
 
+# ---- a row over the size kept: measured, not downloaded, asked again -----
+psql -c "INSERT INTO icp_enrich_cache VALUES ('inhouse',
+  'fault-latency-0-big.com', true, repeat('x', 5000000),
+  extract(epoch from now())::bigint)"
+printf 'domain\nfault-latency-0-big.com\n' >"$T/big.csv"
+reset
+"$ICP" enrich --providers "$CFG" "$T/big.csv" -o "$T/big.jsonl" \
+  2>"$T/big.log"
+st=$?
+check "an oversize row is said once, exit 2, asked again and replaced" \
+  "[ $st = 2 ] && [ \$(grep -c 'bytes, over 4194304: not read' '$T/big.log') = 1 ] &&
+   grep -q '\"name\"' '$T/big.jsonl' && stats | python3 -c 'import json,sys
+assert json.load(sys.stdin)[\"lookups\"].get(\"inhouse:fault-latency-0-big.com\")==1' &&
+   [ \$(psql -c \"SELECT octet_length(fields) < 1000 FROM icp_enrich_cache
+     WHERE domain = 'fault-latency-0-big.com' AND provider = 'inhouse'\") = t ]"
+
 # ---- the server hangs (SIGSTOP): the client's deadline -------------------
 {
   echo domain
