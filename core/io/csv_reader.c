@@ -341,16 +341,6 @@ static void csv_free(struct icp_reader *r)
   r->csv = NULL;
 }
 
-/* --columns: revenue_usd = { from = "revenue ($M)", scale = 1e6 } */
-static enum icp_status scale(struct icp_account *a, int id, double k,
-                             int source)
-{
-  const struct icp_value *v = icp_account_get(a, id);
-  if(v->type != ICP_T_NUMBER || !isfinite(v->u.num * k))
-    return ICP_OK;
-  return icp_account_set_num(a, id, v->u.num * k, source);
-}
-
 static enum icp_status csv_next(struct icp_reader *r, struct icp_account *a,
                                 struct icp_err *err)
 {
@@ -392,7 +382,8 @@ static enum icp_status csv_next(struct icp_reader *r, struct icp_account *a,
     else if(!st && a->utf8_fixed)
       icp_reader_utf8(r, a, line, cs->map.ids[j]);
     else if(!st && cs->scaled && cs->map.scale[j] != 1)
-      st = scale(a, cs->map.ids[j], cs->map.scale[j], r->source);
+      st = icp_reader_scale(a, cs->map.ids[j], cs->map.scale[j],
+                            r->source);
     if(st && st != ICP_EINVAL)
       return icp_err_set(err, ICP_ESKIP, "%s:%ld: column '%s': %s",
                          r->name, line, icp_schema_name(r->schema,

@@ -53,6 +53,7 @@ struct jsonl_state {
   struct icp_buf key;        /* dotted key being built */
   struct kcache kc[KCACHE];
   int *map;                  /* per key id: field id + 1, 0 = not yet */
+  double *scale;             /* per key id: --columns scale, 0 = none */
   unsigned *stamp;           /* per field id: record that set it */
   unsigned gen;              /* current record */
   struct jkey *keys;         /* keys of the text (first pass) */
@@ -309,7 +310,9 @@ static enum icp_status map_key(struct walk *w, int *id)
   }
   icp_buf_free(&notes);
   js->map[*id] = m.ids[0] + 1;
-  if(m.ids[0] >= 0 && m.ids[0] < ICP_SCHEMA_MAX)
+  if(m.scale[0] != 1)
+    js->scale[*id] = m.scale[0];
+  if(m.ids[0] >= 0 && m.ids[0] < ICP_SCHEMA_MAX && m.ids[0] != *id)
     js->map[m.ids[0]] = m.ids[0] + 1;
   *id = m.ids[0];
   icp_colmap_free(&m);
@@ -969,7 +972,7 @@ static enum icp_status walk_object(struct walk *w, size_t i, size_t end)
   for(; i < end; i = js->keys[i].next) {
     const struct jkey *e = &js->keys[i];
     struct kcache *kc;
-    int id, before;
+    int id, before, raw;
     js->key.len = base;
     if(!e->kn) {
       icp_reader_warn(w->r, w->line, "empty key ignored");
@@ -1009,8 +1012,8 @@ static enum icp_status walk_object(struct walk *w, size_t i, size_t end)
       if(kc)
         remember(kc, js->key.p, js->key.len, id);
     }
+    raw = id;
     {
-      int raw = id;
       st = map_key(w, &id);
       if(st)
         return st;
@@ -1041,6 +1044,9 @@ static enum icp_status walk_object(struct walk *w, size_t i, size_t end)
     default:
       st = set_number(w, id, num_value(e->v, (size_t)(e->ve - e->v)));
     }
+    if(!st && js->scale[raw] != 0)
+      st = settled(w, id, icp_reader_scale(w->a, id, js->scale[raw],
+                                           w->r->source), NULL);
     if(st)
       return st;
   }
@@ -1336,6 +1342,7 @@ static void jsonl_free(struct icp_reader *r)
     free(js->kc[i].name);
   free(js->stamp);
   free(js->map);
+  free(js->scale);
   free(js->keys);
   free(js->table);
   free(js->keytxt);
@@ -1367,7 +1374,8 @@ enum icp_status icp_jsonl_open(struct icp_reader *r, struct icp_err *err)
   icp_buf_init(&js->key, KEY_MAX);
   js->stamp = calloc(ICP_SCHEMA_MAX, sizeof(*js->stamp));
   js->map = calloc(ICP_SCHEMA_MAX, sizeof(*js->map));
-  if(!js->stamp || !js->map)
+  js->scale = calloc(ICP_SCHEMA_MAX, sizeof(*js->scale));
+  if(!js->stamp || !js->map || !js->scale)
     return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", r->name);
   return ICP_OK;
 }

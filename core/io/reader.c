@@ -1,5 +1,6 @@
 /* reader.c -- opening readers, format choice, the shared input buffer. */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -352,4 +353,13 @@ void icp_reader_warn(struct icp_reader *r, long line, const char *msg)
   else
     snprintf(m, sizeof(m), "%s: %s", r->name, msg);
   r->warn(r->warn_ud, m);
+}
+
+enum icp_status icp_reader_scale(struct icp_account *a, int id, double k,
+                                 int source)
+{
+  const struct icp_value *v = icp_account_get(a, id);
+  if(v->type != ICP_T_NUMBER || !isfinite(v->u.num * k))
+    return ICP_OK;
+  return icp_account_set_num(a, id, v->u.num * k, source);
 }

@@ -72,6 +72,12 @@ void icp_reader_cell(struct icp_reader *r, long line, int id,
                      const char *msg);
 /* After icp_account_set_text: reports the first cell of each column
  * whose invalid UTF-8 was replaced, and clears the account's flag. */
+/* --columns: revenue_usd = { from = "revenue ($M)", scale = 1e6 }: the
+ * number just read into field id times k (text and non-finite products
+ * stay as they are). One implementation for the CSV and JSONL readers. */
+enum icp_status icp_reader_scale(struct icp_account *a, int id, double k,
+                                 int source);
+
 void icp_reader_utf8(struct icp_reader *r, struct icp_account *a, long line,
                      int id);
 /* Passes a whole line to the note callback (default: stderr). */

@@ -123,6 +123,11 @@ rc=$?
 check "--columns maps the key and scales a column (exit $rc)" \
   sh -c "[ $rc = 0 ] && grep -q '\"domain\":\"acme.io\"' odd.jsonl && grep -q '\"revenue_usd\":12500000' odd.jsonl"
 check "--columns beside the synonym table" has odd.jsonl '"industry":"Software"'
+printf '{"Company":"acme.io","Sector":"Software","revenue ($M)":12.5,"Headcount":300}\n{"Company":"b.io","revenue ($M)":"2.5"}\n' > odd.in.jsonl
+"$ICP" score --rules wide.lua $AS_OF --columns map.lua --keep revenue_usd odd.in.jsonl > oddj.jsonl 2> oddj.err
+rc=$?
+check "--columns scales a JSONL key as it does a CSV column (number and text, exit $rc)" \
+  sh -c "[ $rc = 0 ] && grep -q '\"domain\":\"acme.io\".*\"revenue_usd\":12500000' oddj.jsonl && grep -q '\"domain\":\"b.io\".*\"revenue_usd\":2500000' oddj.jsonl"
 printf 'columns { domian = "Company" }\n' > bad.lua
 "$ICP" score --rules wide.lua --columns bad.lua odd.csv > /dev/null 2> bad.err
 rc=$?
