@@ -31,6 +31,18 @@ export PDL_API_KEY=pdl_e2e_key_6c5b4a
 export BUILTWITH_API_KEY=bw_e2e_key_3d2c1b
 export ICP_ENRICHER_PATH=$(dirname "$ICP")/enrichers:$ROOT/build/enrichers
 CFG=$ROOT/rules/providers_fixture.lua
+# The read-only case runs as nobody, who may not reach a checkout under a
+# private directory (a CI clone in a mktemp dir): every run uses copies of
+# icp, its enrichers and the providers file in $T, so they compare equal.
+if [ "$(id -u)" = 0 ]; then
+  mkdir -p "$T/bin/enrichers"
+  cp "$ICP" "$T/bin/icp" && cp "$CFG" "$T/bin/providers.lua" &&
+    cp "$(dirname "$ICP")"/enrichers/*.so "$T/bin/enrichers/" || exit 1
+  chmod -R a+rX "$T/bin"
+  ICP=$T/bin/icp
+  CFG=$T/bin/providers.lua
+  export ICP_ENRICHER_PATH=$T/bin/enrichers
+fi
 
 cat >"$T/in.csv" <<'CSV'
 domain,name,employees

@@ -51,8 +51,11 @@ $DASK --rules "$PACK" --icp-arg=--as-of=2026-11-01 --pieces 7 \
 st=$?
 check "CSV in, JSONL out: equal to one icp score run, byte for byte" \
   cmp -s whole.jsonl dask.jsonl
+# (Dask's own log lines, e.g. "event loop was unresponsive" on a loaded
+# machine, are not icp's: only the input's lines are compared)
+grep '^in.csv:' dask.err > dask.rows
 check "the bad rows are reported by the pieces, in order, status 2" \
-  sh -c "[ $st = 2 ] && grep '^in.csv:' whole.err | cmp -s - dask.err"
+  sh -c "[ $st = 2 ] && [ -s dask.rows ] && grep '^in.csv:' whole.err | cmp -s - dask.rows"
 check "several pieces held records" test "$(wc -l < dask.jsonl)" -gt 2000
 
 "$ICP" score --rules "$PACK" --as-of 2026-11-01 -o whole.csv in.jsonl \
