@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/suggest.h"
 #include "data/columns.h"
 #include "data/value.h"
 
@@ -375,4 +376,48 @@ out:
   if(st)
     icp_colmap_free(m);
   return st;
+}
+
+enum icp_status icp_columns_unmatched(const struct icp_columns *c,
+                                      const char *file,
+                                      const char *const *names,
+                                      const size_t *lens, int n,
+                                      struct icp_buf *notes)
+{
+  char **hdr;
+  int i, j;
+  if(!c || !c->n)
+    return ICP_OK;
+  hdr = calloc((size_t)n + 1, sizeof(*hdr));
+  for(j = 0; hdr && j < n; j++) {
+    if(!(hdr[j] = malloc(lens[j] + 1)))
+      break;
+    memcpy(hdr[j], names[j], lens[j]);
+    hdr[j][lens[j]] = 0;
+  }
+  if(!hdr || j < n) {
+    for(i = 0; hdr && i < j; i++)
+      free(hdr[i]);
+    free(hdr);
+    return ICP_ENOMEM;
+  }
+  for(i = 0; i < c->n; i++) {
+    const char *from = c->e[i].from, *hint;
+    for(j = 0; j < n; j++)
+      if(icp_str_ieq(from, strlen(from), names[j], lens[j]))
+        break;
+    if(j < n)
+      continue;
+    hint = icp_suggest(from, (const char *const *)hdr, (size_t)n);
+    if(icp_buf_printf(notes, "%s:1: --columns line %d: %s = \"%s\": no "
+                      "such column in the input%s%s%s\n", file,
+                      c->e[i].line, c->e[i].field, from,
+                      hint ? " (did you mean '" : "", hint ? hint : "",
+                      hint ? "'?)" : ""))
+      break;
+  }
+  for(j = 0; j < n; j++)
+    free(hdr[j]);
+  free(hdr);
+  return i < c->n ? ICP_ENOMEM : ICP_OK;
 }
