@@ -253,3 +253,27 @@ enum icp_status icp_buf_json_num(struct icp_buf *b, double v)
   int n = icp_fmt_num(tmp, sizeof(tmp), v);
   return icp_buf_add(b, tmp, (size_t)n);
 }
+
+enum icp_status icp_grow_(void *arrp, size_t *cap, size_t need, size_t elem)
+{
+  void *arr, *np;
+  size_t n;
+
+  if(need <= *cap)
+    return ICP_OK;
+  n = *cap ? *cap : 8;
+  while(n < need) {
+    if(n > SIZE_MAX / 2)
+      return ICP_ENOMEM;
+    n *= 2;
+  }
+  if(!elem || n > SIZE_MAX / elem)
+    return ICP_ENOMEM;
+  memcpy(&arr, arrp, sizeof(arr));
+  np = realloc(arr, n * elem);
+  if(!np)
+    return ICP_ENOMEM;
+  memcpy(arrp, &np, sizeof(np));
+  *cap = n;
+  return ICP_OK;
+}

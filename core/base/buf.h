@@ -122,6 +122,16 @@ static inline uint64_t icp_hash_str(const char *s)
  * The caller frees it. The one strdup of the tree. */
 ICP_WUR char *icp_strdup(const char *s);
 
+/* Makes room for at least need elements in the array arr (a pointer
+ * variable) whose capacity in elements is cap (a size_t variable): the one
+ * growth loop of the tree. The capacity doubles from 8 until need fits.
+ * ICP_OK, or ICP_ENOMEM with arr and cap unchanged when realloc fails or
+ * the size would overflow. Write `if(icp_grow(v, vcap, n + 1)) ...`. */
+#define icp_grow(arr, cap, need) \
+  icp_grow_((void *)&(arr), &(cap), (need), sizeof(*(arr)))
+ICP_WUR enum icp_status icp_grow_(void *arrp, size_t *cap, size_t need,
+                                  size_t elem);
+
 /* Shortest "%.*g" text of a finite v that reads back as v. */
 int icp_fmt_num(char *out, size_t cap, double v);
 

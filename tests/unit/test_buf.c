@@ -99,3 +99,25 @@ Test(buf, a_report_that_does_not_fit_is_an_error_at_every_cap)
   icp_buf_free(&full);
   icp_report_free(r);
 }
+
+Test(buf, grow_doubles_keeps_the_content_and_refuses_overflow)
+{
+  int *v = NULL;
+  size_t cap = 0, i;
+
+  cr_assert_eq(icp_grow(v, cap, 0), ICP_OK);
+  cr_assert_null(v, "nothing asked, nothing allocated");
+  for(i = 0; i < 1000; i++) {
+    cr_assert_eq(icp_grow(v, cap, i + 1), ICP_OK);
+    cr_assert_geq(cap, i + 1);
+    v[i] = (int)i;
+  }
+  cr_assert_eq(cap, 1024, "8 doubled up to 1024, got %zu", cap);
+  for(i = 0; i < 1000; i++)
+    cr_assert_eq(v[i], (int)i);
+  /* a size that overflows leaves the array and its capacity as they were */
+  cr_assert_eq(icp_grow(v, cap, SIZE_MAX / 2), ICP_ENOMEM);
+  cr_assert_eq(cap, 1024);
+  cr_assert_eq(v[999], 999);
+  free(v);
+}
