@@ -9,7 +9,7 @@ in input order. A peer agrees when it has as many rows, and row by row the
 same domain, the same tier and a score that rounds to icp's to 6 decimals
 (icp writes scores rounded to 6 decimals: |peer - icp| <= 5e-7). Prints one
 line per peer; on any disagreement also its first 5 differing rows, and
-exits 1.
+exits 1. An empty icp output is an error too (nothing was compared).
 """
 import csv
 import json
@@ -26,6 +26,10 @@ def main():
         for line in f:
             r = json.loads(line)
             ref.append((r.get("domain") or "", float(r["score"]), r["tier"]))
+    if not ref:
+        # two empty outputs agree, and would print a ratio of nothing
+        print(f"{sys.argv[1]}: icp wrote no rows: nothing to compare")
+        sys.exit(1)
     bad = 0
     for path in sys.argv[2:]:
         shown, wrong, rows = 0, 0, 0
