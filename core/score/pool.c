@@ -593,8 +593,6 @@ static void work_free(struct pool *P, struct work *s)
     for(p = 0; p < P->npacks; p++)
       icp_result_free(s->res[k * (size_t)P->npacks + (size_t)p]);
   }
-  if(s->acc && s->capacc < 1) /* a failed first reserve */
-    icp_account_free(s->acc[0]);
   free(s->acc);
   free(s->res);
   free(s->ev);
