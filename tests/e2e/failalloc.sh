@@ -106,7 +106,7 @@ for cmd in ${FAILALLOC_CMDS:-score score1 check report report_rules enrich}; do
   fi
   cp "$T/$cmd.out" "$T/ref_$cmd.out"
   stride=${FAILALLOC_STRIDE:-$(( total / 40 > 1 ? total / 40 : 1 ))}
-  n=1 runs=0 bad=0 failed_ok=0
+  n=1 runs=0 bad=0 failed_ok=0 badns=
   while [ $n -le "$total" ]; do
     rm -f "$T/trace"
     ICP_FAIL_ALLOC_TRACE=$T/trace run "$cmd" "$n"
@@ -127,6 +127,7 @@ for cmd in ${FAILALLOC_CMDS:-score score1 check report report_rules enrich}; do
     [ $st != 0 ] && failed_ok=$((failed_ok + 1))
     if [ -n "$why" ]; then
       bad=$((bad + 1))
+      badns="$badns $n"
       [ $bad -le 5 ] && { echo "  $cmd, allocation $n: $why";
         grep -a -E 'ERROR|SUMMARY|runtime error|^icp' "$T/$cmd.err" |
           head -6 | sed 's/^/    /'
@@ -140,7 +141,8 @@ for cmd in ${FAILALLOC_CMDS:-score score1 check report report_rules enrich}; do
     n=$((n + stride))
   done
   msg="$cmd: $runs runs (allocations 1..$total, every $stride), $failed_ok reported the failure, no crash, leak or partial success"
-  if [ $bad = 0 ]; then ok "$msg"; else ko "$msg ($bad bad)"; fi
+  if [ $bad = 0 ]; then ok "$msg"
+  else ko "$msg ($bad bad, at allocations$badns; FAILALLOC_ONLY=\"$cmd N\" replays one)"; fi
 done
 
 echo "$pass passed, $fail failed"
