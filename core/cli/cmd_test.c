@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/buf.h"
 #include "cli/cli.h"
 #include "data/value.h"
 #include "rules/rules.h"
@@ -34,20 +35,15 @@ static const char usage[] =
 
 struct files {
   char **p;
-  int n, cap;
+  int n;
+  size_t cap;
 };
 
 static int add_file(struct files *f, const char *path)
 {
   size_t n = strlen(path);
-  if(f->n == f->cap) {
-    int cap = f->cap ? f->cap * 2 : 16;
-    char **np = realloc(f->p, (size_t)cap * sizeof(*np));
-    if(!np)
-      return -1;
-    f->p = np;
-    f->cap = cap;
-  }
+  if(icp_grow(f->p, f->cap, (size_t)f->n + 1))
+    return -1;
   f->p[f->n] = malloc(n + 1);
   if(!f->p[f->n])
     return -1;

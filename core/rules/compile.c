@@ -5,6 +5,7 @@
 
 #include <lauxlib.h>
 
+#include "base/buf.h"
 #include "data/value.h"
 #include "rules/dsl.h"
 
@@ -15,7 +16,8 @@ struct cctx {
   const char *name;
   int line;           /* of the rule or exclude, for nodes without one */
   int *reads;
-  int nreads, capreads;
+  int nreads;
+  size_t capreads;
   int depth;
 };
 
@@ -36,16 +38,11 @@ static void add_read(struct cctx *c, int id)
   for(i = 0; i < c->nreads; i++)
     if(c->reads[i] == id)
       return;
-  if(c->nreads == c->capreads) {
-    int cap = c->capreads ? c->capreads * 2 : 4;
-    int *n = realloc(c->reads, (size_t)cap * sizeof(*n));
-    if(!n) { /* a rule that lost a field it reads must not load */
-      icp_diags_add(&c->pack->diags, "%s: out of memory checking the pack",
-                    c->pack->path);
-      return;
-    }
-    c->reads = n;
-    c->capreads = cap;
+  if(icp_grow(c->reads, c->capreads, (size_t)c->nreads + 1)) {
+    /* a rule that lost a field it reads must not load */
+    icp_diags_add(&c->pack->diags, "%s: out of memory checking the pack",
+                  c->pack->path);
+    return;
   }
   c->reads[c->nreads++] = id;
 }

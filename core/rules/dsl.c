@@ -475,14 +475,8 @@ static int rule_spec(lua_State *L)
   int has_when, has_bands;
 
   luaL_checktype(L, 1, LUA_TTABLE);
-  if(pack->nrules == pack->caprules) {
-    int cap = pack->caprules ? pack->caprules * 2 : 16;
-    struct icp_rule *nr = realloc(pack->rules, (size_t)cap * sizeof(*nr));
-    if(!nr)
-      return luaL_error(L, "out of memory");
-    pack->rules = nr;
-    pack->caprules = cap;
-  }
+  if(icp_grow(pack->rules, pack->caprules, (size_t)pack->nrules + 1))
+    return luaL_error(L, "out of memory");
   taken = name_taken(pack, name);
   if(taken)
     DIAG(pack, line, "%s:%d: rule '%s': duplicate name (first at line %d)",
@@ -576,14 +570,8 @@ static int exclude_spec(lua_State *L)
   int line = (int)lua_tointeger(L, lua_upvalueindex(3)), taken;
   struct icp_exclude *x;
   luaL_checktype(L, 1, LUA_TTABLE);
-  if(pack->nexcl == pack->capexcl) {
-    int cap = pack->capexcl ? pack->capexcl * 2 : 8;
-    struct icp_exclude *nx = realloc(pack->excl, (size_t)cap * sizeof(*nx));
-    if(!nx)
-      return luaL_error(L, "out of memory");
-    pack->excl = nx;
-    pack->capexcl = cap;
-  }
+  if(icp_grow(pack->excl, pack->capexcl, (size_t)pack->nexcl + 1))
+    return luaL_error(L, "out of memory");
   taken = name_taken(pack, name);
   if(taken)
     DIAG(pack, line, "%s:%d: exclude '%s': duplicate name (first at line "
@@ -625,14 +613,8 @@ static int dsl_route(lua_State *L)
   int line = icp_dsl_caller_line(L), present;
   struct icp_route *rt;
   luaL_checktype(L, 1, LUA_TTABLE);
-  if(pack->nroutes == pack->caproutes) {
-    int cap = pack->caproutes ? pack->caproutes * 2 : 8;
-    struct icp_route *nr = realloc(pack->routes, (size_t)cap * sizeof(*nr));
-    if(!nr)
-      return luaL_error(L, "out of memory");
-    pack->routes = nr;
-    pack->caproutes = cap;
-  }
+  if(icp_grow(pack->routes, pack->caproutes, (size_t)pack->nroutes + 1))
+    return luaL_error(L, "out of memory");
   check_known(pack, L, 1, "route", NULL, line, keys);
   rt = &pack->routes[pack->nroutes++];
   memset(rt, 0, sizeof(*rt));

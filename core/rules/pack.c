@@ -22,15 +22,9 @@ void icp_diags_add(struct icp_diags *d, const char *fmt, ...)
   va_start(ap, fmt);
   vsnprintf(tmp, sizeof(tmp), fmt, ap);
   va_end(ap);
-  if(d->n == d->cap) {
-    int cap = d->cap ? d->cap * 2 : 8;
-    char **m = realloc(d->msg, (size_t)cap * sizeof(*m));
-    if(!m) {
-      d->lost++;
-      return;
-    }
-    d->msg = m;
-    d->cap = cap;
+  if(icp_grow(d->msg, d->cap, (size_t)d->n + 1)) {
+    d->lost++;
+    return;
   }
   copy = icp_strdup(tmp);
   if(!copy) {

@@ -92,7 +92,8 @@ struct icp_grade {
 
 struct icp_diags {
   char **msg;
-  int n, cap;
+  int n;
+  size_t cap;
   int lost;       /* messages that could not be kept (out of memory) */
 };
 
@@ -138,11 +139,14 @@ struct icp_pack {
   double min_coverage;
   int has_min_coverage;
   struct icp_rule *rules;
-  int nrules, caprules;
+  int nrules;
+  size_t caprules;
   struct icp_exclude *excl;
-  int nexcl, capexcl;
+  int nexcl;
+  size_t capexcl;
   struct icp_route *routes;
-  int nroutes, caproutes;
+  int nroutes;
+  size_t caproutes;
   struct icp_plan plan;
   struct icp_sandbox *sb;
   struct icp_schema *schema;   /* borrowed */

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "rules/pack.h"
 #include "score/diff.h"
 #include "score/score.h"
@@ -267,14 +268,8 @@ enum icp_status icp_diff_add(void *ud, const struct icp_account *a,
   }
   if(strcmp(ro->route ? ro->route : "", rn->route ? rn->route : ""))
     d->changed_routes++;
-  if(d->nshift == d->capshift) {
-    size_t cap = d->capshift ? d->capshift * 2 : 4096;
-    double *ns = realloc(d->shift, cap * sizeof(*ns));
-    if(!ns)
-      return icp_err_set(err, ICP_ENOMEM, "out of memory");
-    d->shift = ns;
-    d->capshift = cap;
-  }
+  if(icp_grow(d->shift, d->capshift, d->nshift + 1))
+    return icp_err_set(err, ICP_ENOMEM, "out of memory");
   d->shift[d->nshift++] = shift;
   d->sum += shift;
   if(shift == 0 && to == tn)

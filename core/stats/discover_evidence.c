@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "stats/discover.h"
 #include "stats/stats.h"
 
@@ -19,14 +20,8 @@ static struct icp_disc_test *add_test(struct icp_disc *d, int col, int what,
                                       uint32_t level, long nb, long nw)
 {
   struct icp_disc_test *t;
-  if(d->ntests + 1 > d->captests) {
-    size_t cap = d->captests ? d->captests * 2 : 256;
-    void *p = realloc(d->tests, cap * sizeof(*d->tests));
-    if(!p)
-      return NULL;
-    d->tests = p;
-    d->captests = cap;
-  }
+  if(icp_grow(d->tests, d->captests, d->ntests + 1))
+    return NULL;
   t = &d->tests[d->ntests++];
   memset(t, 0, sizeof(*t));
   t->col = col;
@@ -335,10 +330,8 @@ static int num_tests(struct icp_disc *d, int ci)
   if(nb && nw) {
     struct icp_stats_mwu m;
     struct icp_disc_mwu *u;
-    void *p = realloc(d->mwu, (d->nmwu + 1) * sizeof(*d->mwu));
-    if(!p)
+    if(icp_grow(d->mwu, d->capmwu, d->nmwu + 1))
       goto out;
-    d->mwu = p;
     if(icp_stats_mannwhitney(xb, nb, xw, nw, &m))
       goto out;
     u = &d->mwu[d->nmwu++];
