@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <lauxlib.h>
 
@@ -623,4 +624,19 @@ oom:
   free(text);
   icp_sandbox_free(sb);
   return ICP_ENOMEM;
+}
+
+int icp_cases_dir_entry(const char *dir, const char *name, char *path,
+                        size_t cap)
+{
+  static const char suffix[] = "_test.lua";
+  size_t n = strlen(name), k = sizeof(suffix) - 1;
+  struct stat st;
+  if(name[0] == '.')
+    return 0;
+  snprintf(path, cap, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/",
+           name);
+  if(stat(path, &st))
+    return 0;
+  return S_ISDIR(st.st_mode) || (n >= k && !strcmp(name + n - k, suffix));
 }
