@@ -275,3 +275,32 @@ void icp_pack_set_as_of(struct icp_pack *pack, int32_t day)
 {
   pack->as_of = day;
 }
+
+/* ---- names ------------------------------------------------------------- */
+
+int icp_pack_rule_index(const struct icp_pack *p, const char *name)
+{
+  int i;
+  for(i = 0; i < p->nrules; i++)
+    if(!strcmp(p->rules[i].name, name))
+      return i;
+  return -1;
+}
+
+int icp_pack_excl_index(const struct icp_pack *p, const char *name)
+{
+  int i;
+  for(i = 0; i < p->nexcl; i++)
+    if(!strcmp(p->excl[i].name, name))
+      return i;
+  return -1;
+}
+
+int icp_pack_dim_index(const struct icp_pack *p, const char *name)
+{
+  int i;
+  for(i = 0; i < p->ndims; i++)
+    if(!strcmp(p->dims[i].name, name))
+      return i;
+  return -1;
+}

@@ -173,4 +173,10 @@ int icp_diags_count(const struct icp_diags *d);
 const char *icp_diags_msg(const struct icp_diags *d, int i);
 void icp_diags_free(struct icp_diags *d);
 
+/* The index of the rule, exclude or dimension of p called name; -1 when
+ * p has none of that name. */
+int icp_pack_rule_index(const struct icp_pack *p, const char *name);
+int icp_pack_excl_index(const struct icp_pack *p, const char *name);
+int icp_pack_dim_index(const struct icp_pack *p, const char *name);
+
 #endif
