@@ -320,16 +320,23 @@ static int rule_spec(lua_State *L)
   return 0;
 }
 
-int icp_dsl_rule(lua_State *L)
+/* rule "name" and exclude "name": the spec function that reads the
+ * table after the name (its upvalues: the pack, the name, the line). */
+static int named(lua_State *L, const char *what, lua_CFunction spec)
 {
   const char *name = luaL_checkstring(L, 1);
   if(!*name)
-    return luaL_error(L, "rule name is empty");
+    return luaL_error(L, "%s name is empty", what);
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_pushvalue(L, 1);
   lua_pushinteger(L, icp_dsl_caller_line(L));
-  lua_pushcclosure(L, rule_spec, 3);
+  lua_pushcclosure(L, spec, 3);
   return 1;
+}
+
+int icp_dsl_rule(lua_State *L)
+{
+  return named(L, "rule", rule_spec);
 }
 
 static int exclude_spec(lua_State *L)
@@ -366,14 +373,7 @@ static int exclude_spec(lua_State *L)
 
 int icp_dsl_exclude(lua_State *L)
 {
-  const char *name = luaL_checkstring(L, 1);
-  if(!*name)
-    return luaL_error(L, "exclude name is empty");
-  lua_pushvalue(L, lua_upvalueindex(1));
-  lua_pushvalue(L, 1);
-  lua_pushinteger(L, icp_dsl_caller_line(L));
-  lua_pushcclosure(L, exclude_spec, 3);
-  return 1;
+  return named(L, "exclude", exclude_spec);
 }
 
 int icp_dsl_route(lua_State *L)
