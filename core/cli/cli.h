@@ -28,6 +28,32 @@ enum icp_exit {
  * printing why). */
 int icp_cli_value(int argc, char **argv, int *i, const char *name,
                   const char *alias, const char **val);
+/* Steps of an option loop `for(i = 1; i < argc; i++) { const char *v;
+ * int m; ... }`. ICP_CLI_STEP runs call, an option reader that returns 1
+ * when it took argv[i] (and its value, advancing i), 0 when argv[i] is
+ * not its option and -1 when it said why the option is wrong: taken, the
+ * loop continues; wrong, fail runs (ICP_CLI_USAGE_OUT: rc becomes
+ * ICP_EXIT_USAGE and the command goes to its `out:`; or
+ * ICP_CLI_USAGE_RETURN). ICP_CLI_THEN runs the statement then before it
+ * continues; ICP_CLI_VAL keeps the value of option name (or alias) in
+ * var. */
+#define ICP_CLI_THEN(call, fail, then) \
+  if((m = (call))) {                   \
+    if(m < 0) {                        \
+      fail;                            \
+    }                                  \
+    then;                              \
+    continue;                          \
+  }
+#define ICP_CLI_STEP(call, fail) ICP_CLI_THEN(call, fail, (void)0)
+#define ICP_CLI_VAL(name, alias, var, fail)                              \
+  ICP_CLI_THEN(icp_cli_value(argc, argv, &i, (name), (alias), &v), fail, \
+               (var) = v)
+#define ICP_CLI_USAGE_OUT \
+  rc = ICP_EXIT_USAGE;    \
+  goto out
+#define ICP_CLI_USAGE_RETURN return ICP_EXIT_USAGE
+
 /* Matches a flag without value. */
 int icp_cli_flag(char **argv, int i, const char *name);
 /* Parses --as-of; prints the error and returns 0 when invalid. */

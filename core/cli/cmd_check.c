@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "cli/cli.h"
 #include "rules/fields_check.h"
 #include "rules/rules.h"
@@ -29,7 +30,8 @@ struct note {
 struct notes {
   const char *path;
   struct note *v;
-  int n, cap;
+  int n;
+  size_t cap;
   int nomem;
 };
 
@@ -45,18 +47,13 @@ static long note_line(const char *path, const char *msg)
 
 static void note_add(struct notes *ns, int warning, const char *msg)
 {
-  struct note *v = ns->v;
+  struct note *v;
   size_t len = strlen(msg);
-  if(ns->n == ns->cap) {
-    int cap = ns->cap ? ns->cap * 2 : 16;
-    v = realloc(ns->v, (size_t)cap * sizeof(*v));
-    if(!v) {
-      ns->nomem = 1;
-      return;
-    }
-    ns->v = v;
-    ns->cap = cap;
+  if(icp_grow(ns->v, ns->cap, (size_t)ns->n + 1)) {
+    ns->nomem = 1;
+    return;
   }
+  v = ns->v;
   v[ns->n].msg = malloc(len + 1);
   if(!v[ns->n].msg) {
     ns->nomem = 1;

@@ -88,22 +88,8 @@ int icp_cmd_diff(int argc, char **argv)
       printf(usage, icp_par_usage);
       goto out;
     }
-    if((m = icp_par_option(argc, argv, &i, &par))) {
-      if(m < 0) {
-        rc = ICP_EXIT_USAGE;
-        goto out;
-      }
-      continue;
-    }
-#define VAL(name, var)                                            \
-    if((m = icp_cli_value(argc, argv, &i, name, NULL, &v))) {     \
-      if(m < 0) {                                                 \
-        rc = ICP_EXIT_USAGE;                                      \
-        goto out;                                                 \
-      }                                                           \
-      var = v;                                                    \
-      continue;                                                   \
-    }
+    ICP_CLI_STEP(icp_par_option(argc, argv, &i, &par), ICP_CLI_USAGE_OUT);
+#define VAL(name, var) ICP_CLI_VAL(name, NULL, var, ICP_CLI_USAGE_OUT)
     VAL("--old", old_p);
     VAL("--new", new_p);
     VAL("--as-of", as_of);
@@ -111,13 +97,7 @@ int icp_cmd_diff(int argc, char **argv)
     VAL("--format", format);
     VAL("--top", top_s);
 #undef VAL
-    if((m = icp_cli_input_opt(argc, argv, &i, &in))) {
-      if(m < 0) {
-        rc = ICP_EXIT_USAGE;
-        goto out;
-      }
-      continue;
-    }
+    ICP_CLI_STEP(icp_cli_input_opt(argc, argv, &i, &in), ICP_CLI_USAGE_OUT);
     if(icp_cli_flag(argv, i, "--strict"))
       strict = 1;
     else if(argv[i][0] == '-' && argv[i][1]) {

@@ -110,15 +110,7 @@ int icp_cmd_discover(int argc, char **argv)
       fputs(usage, stdout);
       goto out;
     }
-#define VAL(name, var)                                            \
-    if((m = icp_cli_value(argc, argv, &i, name, NULL, &v))) {     \
-      if(m < 0) {                                                 \
-        rc = ICP_EXIT_USAGE;                                      \
-        goto out;                                                 \
-      }                                                           \
-      var = v;                                                    \
-      continue;                                                   \
-    }
+#define VAL(name, var) ICP_CLI_VAL(name, NULL, var, ICP_CLI_USAGE_OUT)
     VAL("--outcome", outcome);
     VAL("--label", o.label);
     VAL("--value", o.value);

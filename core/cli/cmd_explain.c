@@ -70,24 +70,14 @@ int icp_cmd_explain(int argc, char **argv)
       fputs(usage, stdout);
       return ICP_EXIT_OK;
     }
-#define VAL(name, var)                                            \
-    if((m = icp_cli_value(argc, argv, &i, name, NULL, &v))) {     \
-      if(m < 0)                                                   \
-        return ICP_EXIT_USAGE;                                    \
-      var = v;                                                    \
-      continue;                                                   \
-    }
+#define VAL(name, var) ICP_CLI_VAL(name, NULL, var, ICP_CLI_USAGE_RETURN)
     VAL("--rules", rules);
     VAL("--as-of", as_of);
     VAL("--domain", domain);
     VAL("--line", line);
     VAL("--format", format);
 #undef VAL
-    if((m = icp_cli_input_opt(argc, argv, &i, &in))) {
-      if(m < 0)
-        return ICP_EXIT_USAGE;
-      continue;
-    }
+    ICP_CLI_STEP(icp_cli_input_opt(argc, argv, &i, &in), ICP_CLI_USAGE_RETURN);
     if(argv[i][0] == '-' && argv[i][1])
       return icp_cli_usage_error("explain", "unknown option %s", argv[i]);
     if(input)

@@ -233,22 +233,9 @@ int icp_cmd_score(int argc, char **argv)
       printf(usage, icp_par_usage);
       goto out;
     }
-    if((m = icp_par_option(argc, argv, &i, &par))) {
-      if(m < 0) {
-        rc = ICP_EXIT_USAGE;
-        goto out;
-      }
-      continue;
-    }
-#define VAL(name, alias, var)                                     \
-    if((m = icp_cli_value(argc, argv, &i, name, alias, &v))) {    \
-      if(m < 0) {                                                 \
-        rc = ICP_EXIT_USAGE;                                      \
-        goto out;                                                 \
-      }                                                           \
-      var = v;                                                    \
-      continue;                                                   \
-    }
+    ICP_CLI_STEP(icp_par_option(argc, argv, &i, &par), ICP_CLI_USAGE_OUT);
+#define VAL(name, alias, var) \
+  ICP_CLI_VAL(name, alias, var, ICP_CLI_USAGE_OUT)
     VAL("--rules", NULL, rules);
     VAL("--providers", NULL, providers);
     VAL("--as-of", NULL, as_of);
@@ -260,13 +247,7 @@ int icp_cmd_score(int argc, char **argv)
     VAL("--top", NULL, top);
     VAL("--output-format", NULL, ofmt);
 #undef VAL
-    if((m = icp_cli_input_opt(argc, argv, &i, &in))) {
-      if(m < 0) {
-        rc = ICP_EXIT_USAGE;
-        goto out;
-      }
-      continue;
-    }
+    ICP_CLI_STEP(icp_cli_input_opt(argc, argv, &i, &in), ICP_CLI_USAGE_OUT);
     if(icp_cli_flag(argv, i, "--strict"))
       strict = 1;
     else if(icp_cli_flag(argv, i, "--explain"))

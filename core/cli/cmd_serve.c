@@ -95,13 +95,7 @@ int icp_cmd_serve(int argc, char **argv)
       fputs(usage, stdout);
       return ICP_EXIT_OK;
     }
-#define VAL(name, var)                                            \
-    if((m = icp_cli_value(argc, argv, &i, name, NULL, &v))) {     \
-      if(m < 0)                                                   \
-        return ICP_EXIT_USAGE;                                    \
-      var = v;                                                    \
-      continue;                                                   \
-    }
+#define VAL(name, var) ICP_CLI_VAL(name, NULL, var, ICP_CLI_USAGE_RETURN)
     VAL("--rules", cfg.rules);
     VAL("--providers", cfg.providers);
     VAL("--columns", cfg.columns);

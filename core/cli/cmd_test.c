@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/buf.h"
 #include "cli/cli.h"
 #include "data/value.h"
 #include "rules/rules.h"
@@ -34,20 +35,15 @@ static const char usage[] =
 
 struct files {
   char **p;
-  int n, cap;
+  int n;
+  size_t cap;
 };
 
 static int add_file(struct files *f, const char *path)
 {
   size_t n = strlen(path);
-  if(f->n == f->cap) {
-    int cap = f->cap ? f->cap * 2 : 16;
-    char **np = realloc(f->p, (size_t)cap * sizeof(*np));
-    if(!np)
-      return -1;
-    f->p = np;
-    f->cap = cap;
-  }
+  if(icp_grow(f->p, f->cap, (size_t)f->n + 1))
+    return -1;
   f->p[f->n] = malloc(n + 1);
   if(!f->p[f->n])
     return -1;
@@ -80,16 +76,9 @@ static int walk(struct files *f, const char *dir, int depth)
     return -1;
   while((e = readdir(d))) {
     char path[4096];
-    struct stat st;
-    if(e->d_name[0] == '.')
-      continue;
-    snprintf(path, sizeof(path), "%s%s%s", dir,
-             dir[strlen(dir) - 1] == '/' ? "" : "/", e->d_name);
-    if(stat(path, &st))
-      continue;
-    if(S_ISDIR(st.st_mode) || ends_with(e->d_name, "_test.lua"))
-      if(add_file(&here, path))
-        rc = -1;
+    if(icp_cases_dir_entry(dir, e->d_name, path, sizeof(path)) &&
+       add_file(&here, path))
+      rc = -1;
   }
   closedir(d);
   qsort(here.p, (size_t)here.n, sizeof(char *), cmp_str);
@@ -195,16 +184,9 @@ int icp_cmd_test(int argc, char **argv)
       fputs(usage, stdout);
       goto out;
     }
-#define VAL(name, var)                                            \
-    if((m = icp_cli_value(argc, argv, &i, name, NULL, &v))) {     \
-      if(m < 0) {                                                 \
-        rc = ICP_EXIT_USAGE;                                      \
-        goto out;                                                 \
-      }                                                           \
-      var = v;                                                    \
-      in_data = 0;                                                \
-      continue;                                                   \
-    }
+#define VAL(name, var) \
+  ICP_CLI_THEN(icp_cli_value(argc, argv, &i, name, NULL, &v), \
+               ICP_CLI_USAGE_OUT, (var = v, in_data = 0))
     VAL("--golden", golden);
     VAL("--rules", rules);
     VAL("--as-of", as_of);
@@ -212,23 +194,10 @@ int icp_cmd_test(int argc, char **argv)
     VAL("--min-coverage", min_cov);
     VAL("--tolerance", tol_s);
 #undef VAL
-    if((m = icp_cli_input_opt(argc, argv, &i, &in))) {
-      if(m < 0) {
-        rc = ICP_EXIT_USAGE;
-        goto out;
-      }
-      in_data = 0;
-      continue;
-    }
-    if((m = icp_cli_value(argc, argv, &i, "--data", NULL, &v))) {
-      if(m < 0) {
-        rc = ICP_EXIT_USAGE;
-        goto out;
-      }
-      data[ndata++] = v;
-      in_data = 1;
-      continue;
-    }
+    ICP_CLI_THEN(icp_cli_input_opt(argc, argv, &i, &in), ICP_CLI_USAGE_OUT,
+                 in_data = 0);
+    ICP_CLI_THEN(icp_cli_value(argc, argv, &i, "--data", NULL, &v),
+                 ICP_CLI_USAGE_OUT, (data[ndata++] = v, in_data = 1));
     if(icp_cli_flag(argv, i, "--update"))
       update = 1;
     else if(icp_cli_flag(argv, i, "--verbose") || icp_cli_flag(argv, i, "-v"))

@@ -94,58 +94,6 @@ struct vctx {
   long no_key;
 };
 
-/* ---- options ------------------------------------------------------------ */
-
-/* "15%", "0.15" -> 0.15; 0 when not a number in [0, 10]. */
-static int parse_frac(const char *opt, const char *s, double *out)
-{
-  char *end;
-  double v = strtod(s, &end);
-  if(end != s && *end == '%' && !end[1])
-    v /= 100;
-  else if(end == s || *end)
-    v = -1;
-  if(!(v >= 0 && v <= 10)) {
-    fprintf(stderr, "icp validate: %s takes a fraction (0.15) or a "
-            "percentage (15%%), not '%s'\n", opt, s);
-    return 0;
-  }
-  *out = v;
-  return 1;
-}
-
-static int parse_long(const char *opt, const char *s, long lo, long hi,
-                      long *out)
-{
-  char *end;
-  long v = strtol(s, &end, 10);
-  if(end == s || *end || v < lo || v > hi) {
-    fprintf(stderr, "icp validate: %s takes a whole number from %ld to "
-            "%ld, not '%s'\n", opt, lo, hi, s);
-    return 0;
-  }
-  *out = v;
-  return 1;
-}
-
-/* "90d", "90", "13w" -> days. */
-static int parse_period(const char *s, int *days)
-{
-  char *end;
-  long v = strtol(s, &end, 10);
-  if(end != s && (!*end || (!strcmp(end, "d")) || !strcmp(end, "w"))) {
-    if(*end == 'w')
-      v *= 7;
-    if(v >= 1 && v <= 3660) {
-      *days = (int)v;
-      return 1;
-    }
-  }
-  fprintf(stderr, "icp validate: --period takes days like 90d (or weeks "
-          "like 13w), not '%s'\n", s);
-  return 0;
-}
-
 /* ---- scoring the accounts ----------------------------------------------- */
 
 static int resolve_key(struct vctx *c, const struct icp_account *a)
@@ -260,146 +208,6 @@ static int set_icp_tiers(struct vctx *c, int k, const struct icp_pack *p,
     list += n + (e ? 1 : 0);
   }
   return 1;
-}
-
-/* ---- text output -------------------------------------------------------- */
-
-static void fmt_num(char *out, size_t cap, double v, const char *f)
-{
-  if(isnan(v))
-    snprintf(out, cap, "-");
-  else
-    snprintf(out, cap, f, v);
-}
-
-static void print_row(FILE *fp, const char *period, const char *group,
-                      const struct icp_val_cell *c)
-{
-  char rate[40], cyc[16], mean[24], med[24], sup[16];
-  if(isnan(c->win_rate))
-    snprintf(rate, sizeof(rate), "-");
-  else
-    snprintf(rate, sizeof(rate), "%.1f%% (%.1f-%.1f)", 100 * c->win_rate,
-             100 * c->win_lo, 100 * c->win_hi);
-  fmt_num(cyc, sizeof(cyc), c->cycle_median, "%.1f");
-  fmt_num(mean, sizeof(mean), c->amount_mean, "%.0f");
-  fmt_num(med, sizeof(med), c->amount_median, "%.0f");
-  fmt_num(sup, sizeof(sup), c->support_per_account, "%.2f");
-  fprintf(fp, "%-22s %-8s %6ld %6ld %6ld  %-19s %7s %9s %9s %7s\n", period,
-          group, c->deals, c->won, c->lost, rate, cyc, mean, med, sup);
-}
-
-static void print_report(FILE *fp, const struct icp_val_metrics *m)
-{
-  char lab[24];
-  int p, g;
-  fprintf(fp, "%-22s %-8s %6s %6s %6s  %-19s %7s %9s %9s %7s\n", "period",
-          "tier", "deals", "won", "lost", "win rate (95% CI)", "cycle",
-          "mean won", "med won", "support");
-  for(p = 0; p <= m->nperiods; p++) {
-    const int fixed[] = { ICP_VAL_G_ICP, ICP_VAL_G_NON_ICP };
-    icp_val_period_label(m, p, lab);
-    if(p == m->nperiods)
-      memcpy(lab, "whole run", 10);
-    for(g = 0; g < 2; g++) {
-      int gi = icp_val_group(m, fixed[g]);
-      print_row(fp, lab, icp_val_group_name(m, gi),
-                icp_val_cell_at(m, p, gi));
-    }
-    for(g = 0; g < m->ntiers; g++)
-      print_row(fp, lab, icp_val_group_name(m, g), icp_val_cell_at(m, p, g));
-    {
-      int go = icp_val_group(m, ICP_VAL_G_OTHER);
-      if(icp_val_cell_at(m, p, go)->deals)
-        print_row(fp, lab, "other", icp_val_cell_at(m, p, go));
-    }
-  }
-  if(isnan(m->auc))
-    fprintf(fp, "\nAUC of score against won: - (needs won and lost deals)\n");
-  else
-    fprintf(fp, "\nAUC of score against won: %.3f over %ld closed deals\n",
-            m->auc, m->closed_matched);
-  if(m->ndeciles) {
-    fprintf(fp, "calibration (win rate by score decile):");
-    for(g = 0; g < m->ndeciles; g++)
-      if(!isnan(m->decile[g].win_rate))
-        fprintf(fp, " %.0f-%.0f: %.1f%%", m->decile[g].score_lo,
-                m->decile[g].score_hi, 100 * m->decile[g].win_rate);
-    fprintf(fp, "\n");
-  }
-}
-
-static void print_ab(FILE *fp, const struct icp_val_metrics *m,
-                     const char *pa, const char *pb)
-{
-  const struct icp_val_ab *ab = m->ab;
-  int k;
-  fprintf(fp, "\nA/B (%s): A = %s, B = %s\n", ab->backtest ?
-          "backtest: both packs on the same deals" : "by arm", pa, pb);
-  fprintf(fp, "%-4s %9s %9s %7s %7s  %-19s %7s %9s\n", "arm", "accounts",
-          "ICP accts", "won", "lost", "ICP win rate", "cycle", "mean won");
-  for(k = 0; k < 2; k++) {
-    const struct icp_val_arm *a = &ab->arm[k];
-    char rate[40], cyc[16], mean[24];
-    if(isnan(a->win_rate))
-      snprintf(rate, sizeof(rate), "-");
-    else
-      snprintf(rate, sizeof(rate), "%.1f%% (%.1f-%.1f)", 100 * a->win_rate,
-               100 * a->win_lo, 100 * a->win_hi);
-    fmt_num(cyc, sizeof(cyc), a->cycle_median, "%.1f");
-    fmt_num(mean, sizeof(mean), a->amount_mean, "%.0f");
-    fprintf(fp, "%-4s %9ld %9ld %7ld %7ld  %-19s %7s %9s\n", k ? "B" : "A",
-            a->accounts, a->icp_accounts, a->won, a->lost, rate, cyc, mean);
-  }
-  if(!isnan(ab->diff))
-    fprintf(fp, "difference B - A: %+.1f points (95%% CI %+.1f to %+.1f), "
-            "p = %.3g\n", 100 * ab->diff, 100 * ab->diff_lo,
-            100 * ab->diff_hi, ab->p);
-  fprintf(fp, "the packs disagree on %zu accounts (ICP for A only: %ld, for "
-          "B only: %ld)", ab->ndisagree, ab->only[0].accounts,
-          ab->only[1].accounts);
-  if(!isnan(ab->only[0].win_rate) && !isnan(ab->only[1].win_rate))
-    fprintf(fp, "; their win rates: A only %.1f%%, B only %.1f%% "
-            "(p = %.3g)", 100 * ab->only[0].win_rate,
-            100 * ab->only[1].win_rate, ab->only_p);
-  fprintf(fp, "\n");
-}
-
-static void print_flags(FILE *fp, const struct icp_val_metrics *m,
-                        const struct icp_val_flag *f, size_t n)
-{
-  size_t i;
-  fprintf(fp, "\nflags:\n");
-  for(i = 0; i < n; i++) {
-    int rate = f[i].check == ICP_VAL_CONVERSION_DROP ||
-               f[i].check == ICP_VAL_ICP_WIN_RATE_ADVANTAGE;
-    double sc = rate ? 100 : 1;
-    const char *unit = rate ? "%" : "";
-    char base[32], cur[32], ch[24], p[24];
-    fmt_num(base, sizeof(base), f[i].base_value * sc, "%.1f");
-    fmt_num(cur, sizeof(cur), f[i].cur_value * sc, "%.1f");
-    fmt_num(ch, sizeof(ch), f[i].change * 100, "%+.1f%%");
-    fmt_num(p, sizeof(p), f[i].p, "%.3g");
-    /* drift reads baseline -> current; a standing check compares ICP
-     * with non-ICP in one period, so it reads "vs" */
-    if(f[i].check == ICP_VAL_ICP_WIN_RATE_ADVANTAGE ||
-       f[i].check == ICP_VAL_ICP_CYCLE_ADVANTAGE)
-      fprintf(fp, "  %-17s %-22s %-8s %s%s (n=%ld) vs non-ICP %s%s "
-              "(n=%ld), %s, p=%s%s\n", icp_val_status_name(f[i].status),
-              icp_val_check_name(f[i].check),
-              icp_val_group_name(m, f[i].group), cur,
-              *cur != '-' ? unit : "", f[i].n_cur, base,
-              *base != '-' ? unit : "", f[i].n_base, ch, p,
-              f[i].significant ? " (significant)" : "");
-    else
-      fprintf(fp, "  %-17s %-22s %-8s %s%s (n=%ld) -> %s%s (n=%ld), %s, "
-              "p=%s%s\n", icp_val_status_name(f[i].status),
-              icp_val_check_name(f[i].check),
-              icp_val_group_name(m, f[i].group), base,
-              *base != '-' ? unit : "", f[i].n_base, cur,
-              *cur != '-' ? unit : "", f[i].n_cur, ch, p,
-              f[i].significant ? " (significant)" : "");
-  }
 }
 
 /* ---- the command -------------------------------------------------------- */
@@ -609,7 +417,7 @@ int icp_validate_exec(struct icp_validate_args *o, struct icp_buf *doc)
     if(strlen(o->baseline) == 10 && icp_parse_date(o->baseline, 10, &bday))
       vo->baseline = -100 - (int)(((int64_t)vo->as_of - bday) /
                                   vo->period_days);
-    else if(parse_long("--baseline", o->baseline, 1, 63, &nb))
+    else if(icp_validate_parse_long("--baseline", o->baseline, 1, 63, &nb))
       vo->baseline = -100 - (int)nb;
     else {
       rc = ICP_EXIT_USAGE;
@@ -664,10 +472,10 @@ int icp_validate_exec(struct icp_validate_args *o, struct icp_buf *doc)
               "numbers)\n", c.d->bad_cells);
   }
   if(!o->quiet)
-    print_report(stdout, m);
+    icp_validate_print_report(stdout, m);
   if(m->ab && !o->quiet)
-    print_ab(stdout, m, o->rules, o->vs);
-  print_flags(stdout, m, flags, nflags);
+    icp_validate_print_ab(stdout, m, o->rules, o->vs);
+  icp_validate_print_flags(stdout, m, flags, nflags);
   if(o->json || doc) {
     rc = write_json(o->json, doc, m, flags, nflags, o);
     if(rc)
@@ -691,113 +499,6 @@ out:
   icp_schema_free(c.schema);
   icp_cli_input_free(&in);
   return rc;
-}
-
-void icp_validate_args_init(struct icp_validate_args *o)
-{
-  memset(o, 0, sizeof(*o));
-  icp_val_opts_default(&o->vo);
-}
-
-int icp_validate_arg(int argc, char **argv, int *ip,
-                     struct icp_validate_args *o)
-{
-  struct icp_val_opts *vo = &o->vo;
-  const char *v;
-  int m, i = *ip;
-  if((m = icp_par_option(argc, argv, &i, &o->par)))
-    goto done;
-#define VAL(name, var)                                             \
-  if((m = icp_cli_value(argc, argv, &i, name, NULL, &v))) {        \
-    if(m > 0)                                                      \
-      var = v;                                                     \
-    goto done;                                                     \
-  }
-#define FRAC(name, var, key)                                       \
-  if((m = icp_cli_value(argc, argv, &i, name, NULL, &v))) {        \
-    if(m > 0 && !parse_frac(name, v, &var))                        \
-      m = -1;                                                      \
-    o->cli_set |= 1u << (key);                                     \
-    goto done;                                                     \
-  }
-#define LONG(name, var, key)                                       \
-  if((m = icp_cli_value(argc, argv, &i, name, NULL, &v))) {        \
-    if(m > 0 && !parse_long(name, v, 1, 1000000000L, &var))        \
-      m = -1;                                                      \
-    o->cli_set |= 1u << (key);                                     \
-    goto done;                                                     \
-  }
-  VAL("--rules", o->rules);
-  VAL("--vs", o->vs);
-  VAL("--deals", o->deals);
-  VAL("--accounts", o->accounts);
-  VAL("--json", o->json);
-  VAL("--format", o->format);
-  VAL("--columns", o->columns);
-  VAL("--as-of", o->as_of);
-  VAL("--period", o->period);
-  VAL("--periods", o->periods);
-  VAL("--baseline", o->baseline);
-  VAL("--icp-tiers", o->icp_tiers);
-  VAL("--salt", o->salt);
-  VAL("--split", o->split);
-  VAL("--key", o->cols.key);
-  VAL("--accounts-key", o->acc_key);
-  VAL("--created", o->cols.created);
-  VAL("--closed", o->cols.closed);
-  VAL("--stage", o->cols.stage);
-  VAL("--amount", o->cols.amount);
-  VAL("--support", o->cols.support);
-  VAL("--churn", o->cols.churn);
-  FRAC("--conversion-drop", vo->conversion_drop, ICP_V_CONVERSION_DROP);
-  FRAC("--cycle-increase", vo->cycle_increase, ICP_V_CYCLE_INCREASE);
-  FRAC("--support-increase", vo->support_increase, ICP_V_SUPPORT_INCREASE);
-  FRAC("--deal-size-change", vo->deal_size_change, ICP_V_DEAL_SIZE_CHANGE);
-  FRAC("--icp-cycle-advantage", vo->icp_cycle_advantage,
-       ICP_V_ICP_CYCLE_ADVANTAGE);
-  FRAC("--alpha", vo->alpha, ICP_V_ALPHA);
-  LONG("--min-deals", vo->min_deals, ICP_V_MIN_DEALS);
-  LONG("--min-won", vo->min_won, ICP_V_MIN_WON);
-  LONG("--min-accounts", vo->min_accounts, ICP_V_MIN_ACCOUNTS);
-#undef VAL
-#undef FRAC
-#undef LONG
-  if(icp_cli_flag(argv, i, "--ab"))
-    o->ab = m = 1;
-  else if(icp_cli_flag(argv, i, "--quiet"))
-    o->quiet = m = 1;
-done:
-  *ip = i;
-  return m;
-}
-
-int icp_validate_args_check(struct icp_validate_args *o)
-{
-  struct icp_val_opts *vo = &o->vo;
-  if(!o->rules || !o->deals || !o->accounts)
-    return icp_cli_usage_error("validate", "--rules, --deals and --accounts "
-                               "are required");
-  if(o->ab != (o->vs != NULL))
-    return icp_cli_usage_error("validate", "--ab and --vs PACK go "
-                               "together");
-  if((o->salt || o->split) && !o->ab)
-    return icp_cli_usage_error("validate", "--salt and --split go with "
-                               "--ab");
-  if(o->format && strcmp(o->format, "csv") && strcmp(o->format, "jsonl"))
-    return icp_cli_usage_error("validate", "--format is csv or jsonl");
-  if(o->period && !parse_period(o->period, &vo->period_days))
-    return ICP_EXIT_USAGE;
-  if(o->period)
-    o->cli_set |= 1u << ICP_V_PERIOD_DAYS;
-  if(o->periods) {
-    long n;
-    if(!parse_long("--periods", o->periods, 2, ICP_VAL_PERIODS_MAX, &n))
-      return ICP_EXIT_USAGE;
-    vo->max_periods = (int)n;
-  }
-  if(!(vo->alpha > 0 && vo->alpha < 1))
-    return icp_cli_usage_error("validate", "--alpha is between 0 and 1");
-  return ICP_EXIT_OK;
 }
 
 int icp_cmd_validate(int argc, char **argv)

@@ -7,6 +7,8 @@
 #ifndef ICP_VALIDATE_ARGS_H
 #define ICP_VALIDATE_ARGS_H
 
+#include <stdio.h>
+
 #include "base/buf.h"
 #include "cli/parallel.h"
 #include "stats/validate.h"
@@ -35,5 +37,19 @@ int icp_validate_args_check(struct icp_validate_args *a);
  * document that --json writes is appended to doc as well. Returns icp
  * validate's exit status (4 when a review is due). */
 int icp_validate_exec(struct icp_validate_args *a, struct icp_buf *doc);
+
+/* v in [lo, hi] from s, the value of option opt; 0 (said on stderr) when
+ * s is not such a whole number (validate_args.c). */
+int icp_validate_parse_long(const char *opt, const char *s, long lo,
+                            long hi, long *out);
+
+/* The text report on fp (validate_text.c): the table of win rates by
+ * period and tier with AUC and calibration, the A/B arms of packs pa and
+ * pb (m->ab set), and the n flags f. */
+void icp_validate_print_report(FILE *fp, const struct icp_val_metrics *m);
+void icp_validate_print_ab(FILE *fp, const struct icp_val_metrics *m,
+                           const char *pa, const char *pb);
+void icp_validate_print_flags(FILE *fp, const struct icp_val_metrics *m,
+                              const struct icp_val_flag *f, size_t n);
 
 #endif

@@ -1,7 +1,9 @@
 /* account.c -- one record: typed values by field id, with their sources. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "data/account.h"
 
 static const struct icp_value missing = { ICP_T_MISSING, 0, { 0 } };
@@ -61,29 +63,21 @@ static inline enum icp_status reserve(struct icp_account *a, int id)
 
 static enum icp_status grow_slots(struct icp_account *a, int id)
 {
-  int cap = a->vcap ? a->vcap : 64, i;
-  struct icp_value *nv;
-  uint16_t *ns;
-  int *no;
+  /* v, src and order share vcap: each grows from the same capacity to
+   * the same one (a failure leaves vcap as it was) */
+  size_t cv = (size_t)a->vcap, cs = cv, co = cv;
+  size_t need = id < 64 ? 64 : (size_t)id + 1; /* most accounts: once */
+  int i;
   if(id < a->vcap)
     return ICP_OK;
-  while(cap <= id)
-    cap *= 2;
-  nv = realloc(a->v, (size_t)cap * sizeof(*nv));
-  if(!nv)
+  if(id >= INT_MAX / 2)
     return ICP_ENOMEM;
-  a->v = nv;
-  ns = realloc(a->src, (size_t)cap * sizeof(*ns));
-  if(!ns)
+  if(icp_grow(a->v, cv, need) || icp_grow(a->src, cs, need) ||
+     icp_grow(a->order, co, need))
     return ICP_ENOMEM;
-  a->src = ns;
-  no = realloc(a->order, (size_t)cap * sizeof(*no));
-  if(!no)
-    return ICP_ENOMEM;
-  a->order = no;
-  for(i = a->vcap; i < cap; i++)
+  for(i = a->vcap; i < (int)cv; i++)
     a->v[i] = missing;
-  a->vcap = cap;
+  a->vcap = (int)cv;
   return ICP_OK;
 }
 

@@ -125,7 +125,8 @@ struct entry {
 
 struct icp_columns {
   struct entry *e;
-  int n, cap;
+  int n;
+  size_t cap;
 };
 
 struct icp_columns *icp_columns_new(void)
@@ -156,17 +157,10 @@ enum icp_status icp_columns_add(struct icp_columns *c, const char *field,
     if(!strcmp(c->e[i].field, field))
       return icp_err_set(err, ICP_EINVAL, "field '%s' mapped twice (lines "
                          "%d and %d)", field, c->e[i].line, line);
-  if(c->n == c->cap) {
-    int cap = c->cap ? c->cap * 2 : 16;
-    struct entry *ne;
-    if(cap > 4096)
-      return icp_err_set(err, ICP_ELIMIT, "more than 4096 mappings");
-    ne = realloc(c->e, (size_t)cap * sizeof(*ne));
-    if(!ne)
-      return icp_err_set(err, ICP_ENOMEM, "out of memory");
-    c->e = ne;
-    c->cap = cap;
-  }
+  if(c->n == 4096)
+    return icp_err_set(err, ICP_ELIMIT, "more than 4096 mappings");
+  if(icp_grow(c->e, c->cap, (size_t)c->n + 1))
+    return icp_err_set(err, ICP_ENOMEM, "out of memory");
   e = &c->e[c->n];
   e->field = icp_strdup(field);
   e->from = icp_strdup(from);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "data/dupes.h"
 
 struct entry {
@@ -30,7 +31,8 @@ struct icp_dupes {
   char *pool;
   size_t plen, pcap;
   const char **files;   /* distinct file pointers */
-  uint32_t nfiles, fcap, lastfile;
+  uint32_t nfiles, lastfile;
+  size_t fcap;
   FILE **runs;
   unsigned char *level;  /* per run: how many merges made it */
   size_t nruns, rcap;
@@ -162,19 +164,12 @@ static int write_rec(FILE *fp, const char *dom, uint16_t len, uint32_t file,
 
 static enum icp_status add_run(struct icp_dupes *d, FILE *fp)
 {
-  if(d->nruns == d->rcap) {
-    size_t cap = d->rcap ? d->rcap * 2 : 16;
-    FILE **nr = realloc(d->runs, cap * sizeof(*nr));
-    unsigned char *nl;
-    if(!nr)
-      return ICP_ENOMEM;
-    d->runs = nr;
-    nl = realloc(d->level, cap);
-    if(!nl)
-      return ICP_ENOMEM;
-    d->level = nl;
-    d->rcap = cap;
-  }
+  /* runs and level share rcap (a failure leaves it as it was) */
+  size_t cr = d->rcap, cl = d->rcap;
+  if(icp_grow(d->runs, cr, d->nruns + 1) ||
+     icp_grow(d->level, cl, d->nruns + 1))
+    return ICP_ENOMEM;
+  d->rcap = cr;
   d->level[d->nruns] = 0;
   d->runs[d->nruns++] = fp;
   return ICP_OK;
@@ -219,14 +214,9 @@ static int file_index(struct icp_dupes *d, const char *file, uint32_t *out)
       *out = d->lastfile = i;
       return 0;
     }
-  if(d->nfiles == d->fcap) {
-    uint32_t cap = d->fcap ? d->fcap * 2 : 8;
-    const char **nf = realloc(d->files, cap * sizeof(*nf));
-    if(!nf)
-      return -1;
-    d->files = nf;
-    d->fcap = cap;
-  }
+  if(d->nfiles == UINT32_MAX ||
+     icp_grow(d->files, d->fcap, (size_t)d->nfiles + 1))
+    return -1;
   d->files[d->nfiles] = file;
   *out = d->lastfile = d->nfiles++;
   return 0;
@@ -248,25 +238,9 @@ enum icp_status icp_dupes_add(struct icp_dupes *d, const char *domain,
   }
   if(file_index(d, file, &fi))
     return ICP_ENOMEM;
-  if(d->n == d->cap) {
-    size_t cap = d->cap ? d->cap * 2 : 256;
-    struct entry *ne = realloc(d->e, cap * sizeof(*ne));
-    if(!ne)
-      return ICP_ENOMEM;
-    d->e = ne;
-    d->cap = cap;
-  }
-  if(d->plen + len + 1 > d->pcap) {
-    size_t cap = d->pcap ? d->pcap : 4096;
-    char *np;
-    while(cap < d->plen + len + 1)
-      cap *= 2;
-    np = realloc(d->pool, cap);
-    if(!np)
-      return ICP_ENOMEM;
-    d->pool = np;
-    d->pcap = cap;
-  }
+  if(icp_grow(d->e, d->cap, d->n + 1) ||
+     icp_grow(d->pool, d->pcap, d->plen + len + 1))
+    return ICP_ENOMEM;
   memcpy(d->pool + d->plen, domain, len + 1);
   e = &d->e[d->n];
   e->off = (uint32_t)d->plen;

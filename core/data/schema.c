@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "data/schema.h"
 #include "data/value.h"
 
@@ -39,7 +40,8 @@ struct icp_schema {
     char *name;    /* output name */
     int id;        /* field, -1 until an input matched it */
   } *kept;
-  int nkept, keepcap;
+  int nkept;
+  size_t keepcap;
   int keep;        /* 0 none, 1 names, 2 all */
   int keep_fixed;  /* the first input has fixed the kept columns */
 };
@@ -341,14 +343,8 @@ static int add_kept(struct icp_schema *s, const char *name, size_t n,
   struct kept *k;
   if(s->nkept >= ICP_CSV_KEEP_MAX)
     return -1;
-  if(s->nkept == s->keepcap) {
-    int cap = s->keepcap ? s->keepcap * 2 : 16;
-    struct kept *nk = realloc(s->kept, (size_t)cap * sizeof(*nk));
-    if(!nk)
-      return -1;
-    s->kept = nk;
-    s->keepcap = cap;
-  }
+  if(icp_grow(s->kept, s->keepcap, (size_t)s->nkept + 1))
+    return -1;
   k = &s->kept[s->nkept];
   k->name = malloc(n + 1);
   if(!k->name)

@@ -61,6 +61,21 @@ void icpi_html_pct(struct icp_buf *b, double v)
     icp_buf_printf(b, "%.1f%%", 100 * v);
 }
 
+void icpi_html_interval(struct icp_buf *b, double v, double lo, double hi,
+                        int decimals, int pct)
+{
+  double x[3] = { v, lo, hi };
+  int i;
+  for(i = 0; i < 3; i++) {
+    if(i)
+      icp_buf_adds(b, i == 1 ? "</td><td>" : "&ndash;");
+    if(pct)
+      icpi_html_pct(b, x[i]);
+    else
+      icpi_html_num(b, x[i], decimals);
+  }
+}
+
 void icpi_html_open(struct icp_buf *b, const char *title)
 {
   icp_buf_adds(b, "<!DOCTYPE html>\n<html lang=\"en\"><head>"

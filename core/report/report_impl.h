@@ -105,6 +105,10 @@ void icpi_html_text(struct icp_buf *b, const char *s);
 void icpi_html_num(struct icp_buf *b, double v, int decimals);
 /* A percentage of a fraction (0.123 -> 12.3%), or an en dash. */
 void icpi_html_pct(struct icp_buf *b, double v);
+/* An estimate and its interval as two cells, "v</td><td>lo&ndash;hi",
+ * each with icpi_html_num's decimals, or as icpi_html_pct with pct set. */
+void icpi_html_interval(struct icp_buf *b, double v, double lo, double hi,
+                        int decimals, int pct);
 void icpi_html_open(struct icp_buf *b, const char *title);
 void icpi_html_close(struct icp_buf *b);
 /* <section><h2>title</h2> ... </section> */

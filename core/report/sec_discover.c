@@ -164,11 +164,7 @@ void icpi_sec_discover(struct icp_buf *b, const struct icp_report *r)
         icp_buf_adds(b, "</td><td>");
         icpi_html_num(b, icpi_jnum(list[i].a, "n_worst"), 0);
         icp_buf_adds(b, "</td><td>");
-        icpi_html_num(b, v[i], 2);
-        icp_buf_adds(b, "</td><td>");
-        icpi_html_num(b, lo[i], 2);
-        icp_buf_adds(b, "&ndash;");
-        icpi_html_num(b, hi[i], 2);
+        icpi_html_interval(b, v[i], lo[i], hi[i], 2, 0);
         icp_buf_adds(b, "</td><td>");
         if(isfinite(icpi_jnum(list[i].a, "q")))
           icp_buf_printf(b, "%.3g", icpi_jnum(list[i].a, "q"));

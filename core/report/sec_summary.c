@@ -32,6 +32,17 @@ static long tier_count(const struct icp_report *r, const char *name)
   return 0;
 }
 
+/* The count with the largest n of c[0..n) (the first of equals); n >= 1. */
+static const struct count *most(const struct count *c, int n)
+{
+  const struct count *top = c;
+  int i;
+  for(i = 1; i < n; i++)
+    if(c[i].n > top->n)
+      top = &c[i];
+  return top;
+}
+
 static void scored_sentences(struct icp_buf *b, const struct icp_report *r)
 {
   const char *icp[2];
@@ -93,10 +104,7 @@ static void scored_sentences(struct icp_buf *b, const struct icp_report *r)
                    "and its rules fired)");
     }
     else if(r->nunknown) {
-      const struct count *top = &r->unknown[0];
-      for(i = 1; i < r->nunknown; i++)
-        if(r->unknown[i].n > top->n)
-          top = &r->unknown[i];
+      const struct count *top = most(r->unknown, r->nunknown);
       icp_buf_adds(b, "; the rule most often unknown is <code>");
       icpi_html_text(b, top->name);
       icp_buf_adds(b, "</code> (");
@@ -106,10 +114,7 @@ static void scored_sentences(struct icp_buf *b, const struct icp_report *r)
     icp_buf_adds(b, ".</li>\n");
   }
   if(r->graded && r->ngrades) {
-    const struct count *top = &r->grades[0];
-    for(i = 1; i < r->ngrades; i++)
-      if(r->grades[i].n > top->n)
-        top = &r->grades[i];
+    const struct count *top = most(r->grades, r->ngrades);
     icp_buf_adds(b, "<li>The most common grade is ");
     icpi_html_text(b, top->name);
     icp_buf_adds(b, " (");

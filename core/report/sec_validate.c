@@ -34,6 +34,22 @@ static int standing(const char *check)
                    !strcmp(check, "icp_cycle_advantage"));
 }
 
+/* A flag's baseline or current value after label (a rate as a
+ * percentage), and in the next cell the n_<key> it rests on. */
+static void flag_value(struct icp_buf *b, const cJSON *f, const char *label,
+                       const char *key, int rate)
+{
+  char nkey[32];
+  icp_buf_adds(b, label);
+  if(rate)
+    icpi_html_pct(b, icpi_jnum(f, key));
+  else
+    icpi_html_num(b, icpi_jnum(f, key), 1);
+  icp_buf_adds(b, "</td><td>");
+  snprintf(nkey, sizeof(nkey), "n_%s", key);
+  icpi_html_num(b, icpi_jnum(f, nkey), 0);
+}
+
 void icpi_sec_flags(struct icp_buf *b, const struct icp_report *r)
 {
   const cJSON *flags = cJSON_GetObjectItemCaseSensitive(r->validate,
@@ -75,23 +91,9 @@ void icpi_sec_flags(struct icp_buf *b, const struct icp_report *r)
       icp_buf_adds(b, "</td><td class=\"l\">");
       icpi_html_text(b, icpi_jstr(f, "tier"));
       icp_buf_adds(b, "</td><td>");
-      if(standing(check))
-        icp_buf_adds(b, "non-ICP ");
-      if(rate)
-        icpi_html_pct(b, icpi_jnum(f, "baseline"));
-      else
-        icpi_html_num(b, icpi_jnum(f, "baseline"), 1);
+      flag_value(b, f, standing(check) ? "non-ICP " : "", "baseline", rate);
       icp_buf_adds(b, "</td><td>");
-      icpi_html_num(b, icpi_jnum(f, "n_baseline"), 0);
-      icp_buf_adds(b, "</td><td>");
-      if(standing(check))
-        icp_buf_adds(b, "ICP ");
-      if(rate)
-        icpi_html_pct(b, icpi_jnum(f, "current"));
-      else
-        icpi_html_num(b, icpi_jnum(f, "current"), 1);
-      icp_buf_adds(b, "</td><td>");
-      icpi_html_num(b, icpi_jnum(f, "n_current"), 0);
+      flag_value(b, f, standing(check) ? "ICP " : "", "current", rate);
       icp_buf_adds(b, "</td><td>");
       if(isfinite(icpi_jnum(f, "change")))
         icp_buf_printf(b, "%+.1f%%", 100 * icpi_jnum(f, "change"));
@@ -230,11 +232,7 @@ static void lift(struct icp_buf *b, const cJSON *doc)
     icp_buf_adds(b, "</td><td>");
     icpi_html_pct(b, icpi_jnum(c, "win_rate"));
     icp_buf_adds(b, "</td><td>");
-    icpi_html_num(b, v[k], 2);
-    icp_buf_adds(b, "</td><td>");
-    icpi_html_num(b, lo[k], 2);
-    icp_buf_adds(b, "&ndash;");
-    icpi_html_num(b, hi[k], 2);
+    icpi_html_interval(b, v[k], lo[k], hi[k], 2, 0);
     icp_buf_adds(b, "</td></tr>\n");
   }
   icp_buf_adds(b, "</table>\n");
@@ -287,11 +285,7 @@ static void calibration(struct icp_buf *b, const cJSON *doc)
     icp_buf_adds(b, "</td><td>");
     icpi_html_num(b, icpi_jnum(q, "won"), 0);
     icp_buf_adds(b, "</td><td>");
-    icpi_html_pct(b, v[k]);
-    icp_buf_adds(b, "</td><td>");
-    icpi_html_pct(b, lo[k]);
-    icp_buf_adds(b, "&ndash;");
-    icpi_html_pct(b, hi[k]);
+    icpi_html_interval(b, v[k], lo[k], hi[k], 0, 1);
     icp_buf_adds(b, "</td></tr>\n");
     k++;
   }
@@ -327,11 +321,9 @@ static void whole_table(struct icp_buf *b, const cJSON *doc)
     icp_buf_adds(b, "</td><td>");
     icpi_html_num(b, icpi_jnum(g, "lost"), 0);
     icp_buf_adds(b, "</td><td>");
-    icpi_html_pct(b, icpi_jnum(g, "win_rate"));
-    icp_buf_adds(b, "</td><td>");
-    icpi_html_pct(b, icpi_jnum(g, "win_rate_lo"));
-    icp_buf_adds(b, "&ndash;");
-    icpi_html_pct(b, icpi_jnum(g, "win_rate_hi"));
+    icpi_html_interval(b, icpi_jnum(g, "win_rate"),
+                       icpi_jnum(g, "win_rate_lo"),
+                       icpi_jnum(g, "win_rate_hi"), 0, 1);
     icp_buf_adds(b, "</td><td>");
     icpi_html_num(b, icpi_jnum(g, "cycle_median_days"), 1);
     icp_buf_adds(b, "</td><td>");
@@ -392,11 +384,7 @@ static void ab(struct icp_buf *b, const cJSON *doc)
     icp_buf_adds(b, "</td><td>");
     icpi_html_num(b, icpi_jnum(arm, "lost"), 0);
     icp_buf_adds(b, "</td><td>");
-    icpi_html_pct(b, v[k]);
-    icp_buf_adds(b, "</td><td>");
-    icpi_html_pct(b, lo[k]);
-    icp_buf_adds(b, "&ndash;");
-    icpi_html_pct(b, hi[k]);
+    icpi_html_interval(b, v[k], lo[k], hi[k], 0, 1);
     icp_buf_adds(b, "</td><td>");
     icpi_html_num(b, icpi_jnum(arm, "cycle_median_days"), 1);
     icp_buf_adds(b, "</td><td>");

@@ -5,6 +5,7 @@
 
 #include <lauxlib.h>
 
+#include "base/buf.h"
 #include "data/value.h"
 #include "rules/dsl.h"
 
@@ -15,7 +16,8 @@ struct cctx {
   const char *name;
   int line;           /* of the rule or exclude, for nodes without one */
   int *reads;
-  int nreads, capreads;
+  int nreads;
+  size_t capreads;
   int depth;
 };
 
@@ -36,16 +38,11 @@ static void add_read(struct cctx *c, int id)
   for(i = 0; i < c->nreads; i++)
     if(c->reads[i] == id)
       return;
-  if(c->nreads == c->capreads) {
-    int cap = c->capreads ? c->capreads * 2 : 4;
-    int *n = realloc(c->reads, (size_t)cap * sizeof(*n));
-    if(!n) { /* a rule that lost a field it reads must not load */
-      icp_diags_add(&c->pack->diags, "%s: out of memory checking the pack",
-                    c->pack->path);
-      return;
-    }
-    c->reads = n;
-    c->capreads = cap;
+  if(icp_grow(c->reads, c->capreads, (size_t)c->nreads + 1)) {
+    /* a rule that lost a field it reads must not load */
+    icp_diags_add(&c->pack->diags, "%s: out of memory checking the pack",
+                  c->pack->path);
+    return;
   }
   c->reads[c->nreads++] = id;
 }
@@ -181,6 +178,20 @@ static int add_strings(struct cctx *c, int tidx, int line, const char *op,
   return 1;
 }
 
+/* The node's one string argument, args[1], kept in the plan. */
+static void one_str(lua_State *L, int args, struct icp_plan *p,
+                    struct icp_plan_node *node)
+{
+  size_t n;
+  const char *s;
+  lua_rawgeti(L, args, 1);
+  s = lua_tolstring(L, -1, &n);
+  node->argt = ICP_ARG_STR;
+  node->first = icp_plan_add_str(p, s, n);
+  node->count = 1;
+  lua_pop(L, 1);
+}
+
 static int compile_field_pred(struct cctx *c, int idx, enum icp_op op,
                               int line)
 {
@@ -261,16 +272,8 @@ static int compile_field_pred(struct cctx *c, int idx, enum icp_op op,
     else if(k1 == A_DATE && (t == ICP_T_DATE || t == ICP_T_ANY))
       node.argt = ICP_ARG_DATE, node.a = x;
     else if((k1 == A_STR || k1 == A_DATE) &&
-            (t == ICP_T_STRING || t == ICP_T_ANY)) {
-      size_t n;
-      const char *s;
-      lua_rawgeti(L, args, 1);
-      s = lua_tolstring(L, -1, &n);
-      node.argt = ICP_ARG_STR;
-      node.first = icp_plan_add_str(p, s, n);
-      node.count = 1;
-      lua_pop(L, 1);
-    }
+            (t == ICP_T_STRING || t == ICP_T_ANY))
+      one_str(L, args, p, &node);
     else
       WRONG(t == ICP_T_LIST ? "compares a list: use has/has_any" :
             "has an argument of the wrong type");
@@ -379,16 +382,8 @@ static int compile_field_pred(struct cctx *c, int idx, enum icp_op op,
       WRONG("needs a string or list field");
     else if(k1 != A_STR && k1 != A_DATE)
       WRONG("takes one string");
-    else {
-      size_t n;
-      const char *s;
-      lua_rawgeti(L, args, 1);
-      s = lua_tolstring(L, -1, &n);
-      node.argt = ICP_ARG_STR;
-      node.first = icp_plan_add_str(p, s, n);
-      node.count = 1;
-      lua_pop(L, 1);
-    }
+    else
+      one_str(L, args, p, &node);
     break;
   case ICP_OP_EXISTS:
   case ICP_OP_MISSING:
@@ -506,15 +501,6 @@ static int compile_ref(struct icp_pack *pack, int *ref, const char *what,
   return root;
 }
 
-static int find_dim(const struct icp_pack *pack, const char *name)
-{
-  int i;
-  for(i = 0; i < pack->ndims; i++)
-    if(!strcmp(pack->dims[i].name, name))
-      return i;
-  return -1;
-}
-
 static int tier_known(const struct icp_pack *pack, const char *name)
 {
   int i;
@@ -561,7 +547,7 @@ void icp_dsl_compile(struct icp_pack *pack)
   for(i = 0; i < pack->nrules; i++) {
     struct icp_rule *r = &pack->rules[i];
     if(r->dim_name && pack->profile_line) {
-      r->dim = find_dim(pack, r->dim_name);
+      r->dim = icp_pack_dim_index(pack, r->dim_name);
       if(r->dim < 0)
         icp_diags_add(&pack->diags, "%s:%d: rule '%s': unknown dimension "
                       "'%s'", pack->path, r->line, r->name, r->dim_name);

@@ -1,4 +1,5 @@
-/* dsl.c -- the rule pack DSL: declarations recorded into the pack. */
+/* dsl.c -- the rule pack DSL: predicates, fields { } and profile { }
+ * recorded into the pack (rule, exclude and route are in dsl_rule.c). */
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -10,10 +11,7 @@
 #include "data/value.h"
 #include "base/suggest.h"
 #include "rules/dsl.h"
-
-#define PRED_MT "icp.predicate"
-#define FIELD_MT "icp.field"
-#define POINTS_MAX 1e6
+#include "rules/dsl_impl.h"
 
 int icp_dsl_caller_line(lua_State *L)
 {
@@ -23,14 +21,14 @@ int icp_dsl_caller_line(lua_State *L)
   return 0;
 }
 
-static struct icp_pack *pack_of(lua_State *L)
+struct icp_pack *icp_dsl_pack(lua_State *L)
 {
   return lua_touserdata(L, lua_upvalueindex(1));
 }
 
 /* Out of memory while reading the pack: a load error, never a part of the
  * pack quietly missing. */
-static void nomem(struct icp_pack *pack)
+void icp_dsl_nomem(struct icp_pack *pack)
 {
   icp_diags_add(&pack->diags, "%s: out of memory loading the pack",
                 pack->path);
@@ -38,16 +36,13 @@ static void nomem(struct icp_pack *pack)
 
 /* A copy of s; when memory runs out, NULL and a load error (a name or a
  * reason that silently went missing would change what the pack means). */
-static char *dupstr(struct icp_pack *pack, const char *s)
+char *icp_dsl_strdup(struct icp_pack *pack, const char *s)
 {
   char *c = icp_strdup(s);
   if(!c)
-    nomem(pack);
+    icp_dsl_nomem(pack);
   return c;
 }
-
-#define DIAG(pack, line, ...) \
-  icp_diags_add(&(pack)->diags, __VA_ARGS__)
 
 /* ---- predicates ---------------------------------------------------------- */
 
@@ -151,9 +146,9 @@ static int combinator(lua_State *L)
 
 /* ---- declarations -------------------------------------------------------- */
 
-static int check_known(struct icp_pack *pack, lua_State *L, int t,
-                       const char *what, const char *name, int line,
-                       const char *const *keys)
+int icp_dsl_check_known(struct icp_pack *pack, lua_State *L, int t,
+                        const char *what, const char *name, int line,
+                        const char *const *keys)
 {
   int bad = 0;
   lua_pushnil(L);
@@ -190,9 +185,9 @@ static int check_known(struct icp_pack *pack, lua_State *L, int t,
 }
 
 /* A finite number field of table t, or NAN with a diagnostic. */
-static double num_field(struct icp_pack *pack, lua_State *L, int t,
-                        const char *key, int line, const char *what,
-                        const char *name, int *present)
+double icp_dsl_num_field(struct icp_pack *pack, lua_State *L, int t,
+                         const char *key, int line, const char *what,
+                         const char *name, int *present)
 {
   double v = NAN;
   int ty = lua_getfield(L, t, key);
@@ -213,14 +208,14 @@ static double num_field(struct icp_pack *pack, lua_State *L, int t,
 }
 
 /* A string field of table t (a copy the caller frees), or NULL. */
-static char *str_field(struct icp_pack *pack, lua_State *L, int t,
-                       const char *key, int line, const char *what,
-                       const char *name)
+char *icp_dsl_str_field(struct icp_pack *pack, lua_State *L, int t,
+                        const char *key, int line, const char *what,
+                        const char *name)
 {
   char *s = NULL;
   int ty = lua_getfield(L, t, key);
   if(ty == LUA_TSTRING)
-    s = dupstr(pack, lua_tostring(L, -1));
+    s = icp_dsl_strdup(pack, lua_tostring(L, -1));
   else if(ty != LUA_TNIL)
     DIAG(pack, line, "%s:%d: %s%s%s%s: %s must be a string, not a %s",
          pack->path, line, what, name ? " '" : "", name ? name : "",
@@ -229,7 +224,7 @@ static char *str_field(struct icp_pack *pack, lua_State *L, int t,
   return s;
 }
 
-static int is_pred(lua_State *L, int idx)
+int icp_dsl_is_pred(lua_State *L, int idx)
 {
   int r;
   if(lua_type(L, idx) != LUA_TTABLE || !lua_getmetatable(L, idx))
@@ -240,427 +235,9 @@ static int is_pred(lua_State *L, int idx)
   return r;
 }
 
-/* ---- names: a hash set, so that the duplicate check stays linear ------- */
-
-static const char *slot_name(const struct icp_pack *pack, int v)
-{
-  return v > 0 ? pack->rules[v - 1].name : pack->excl[-v - 1].name;
-}
-
-static int slot_line(const struct icp_pack *pack, int v)
-{
-  return v > 0 ? pack->rules[v - 1].line : pack->excl[-v - 1].line;
-}
-
-/* The slot of name: where it is, or the empty one where it would go. */
-static size_t name_slot(const struct icp_pack *pack, const char *name)
-{
-  const struct icp_nameset *ns = &pack->names;
-  size_t j = (size_t)icp_hash_str(name) & (ns->cap - 1);
-  while(ns->slot[j] && strcmp(slot_name(pack, ns->slot[j]), name))
-    j = (j + 1) & (ns->cap - 1);
-  return j;
-}
-
-/* Adds v (a rule or exclude) unless its name is in already; -1 when out
- * of memory. */
-static int name_add(struct icp_pack *pack, int v)
-{
-  struct icp_nameset *ns = &pack->names;
-  size_t j;
-  if((ns->n + 1) * 2 > ns->cap) {
-    size_t cap = ns->cap ? ns->cap * 2 : 64, i;
-    int *old = ns->slot, *nw = calloc(cap, sizeof(*nw));
-    size_t ocap = ns->cap;
-    if(!nw)
-      return -1;
-    ns->slot = nw;
-    ns->cap = cap;
-    for(i = 0; i < ocap; i++)
-      if(old[i])
-        ns->slot[name_slot(pack, slot_name(pack, old[i]))] = old[i];
-    free(old);
-  }
-  j = name_slot(pack, slot_name(pack, v));
-  if(!ns->slot[j]) {
-    ns->slot[j] = v;
-    ns->n++;
-  }
-  return 0;
-}
-
-/* The line of the first rule or exclude called name, 0 when none. */
-static int name_taken(struct icp_pack *pack, const char *name)
-{
-  struct icp_nameset *ns = &pack->names;
-  int i;
-  /* bring the set up to date with the rules and excludes added since */
-  while(ns->rules < pack->nrules || ns->excl < pack->nexcl) {
-    int r = ns->rules < pack->nrules;
-    if(name_add(pack, r ? ns->rules + 1 : -(ns->excl + 1)))
-      goto scan; /* tried again next time */
-    if(r)
-      ns->rules++;
-    else
-      ns->excl++;
-  }
-  if(!ns->cap)
-    return 0;
-  i = ns->slot[name_slot(pack, name)];
-  return i ? slot_line(pack, i) : 0;
-scan: /* out of memory for the set: the slow way, still right */
-  for(i = 0; i < pack->nrules; i++)
-    if(!strcmp(pack->rules[i].name, name))
-      return pack->rules[i].line;
-  for(i = 0; i < pack->nexcl; i++)
-    if(!strcmp(pack->excl[i].name, name))
-      return pack->excl[i].line;
-  return 0;
-}
-
-/* Reads `when` of table t into a registry ref (LUA_NOREF when absent). */
-static int when_ref(struct icp_pack *pack, lua_State *L, int t, int line,
-                    const char *what, const char *name)
-{
-  int ty = lua_getfield(L, t, "when");
-  if(ty == LUA_TNIL) {
-    lua_pop(L, 1);
-    return LUA_NOREF;
-  }
-  if(ty != LUA_TFUNCTION && !is_pred(L, -1)) {
-    DIAG(pack, line, "%s:%d: %s '%s': when must be a predicate (field "
-         "\"x\" :op(...), all/any/none) or a function(a), not a %s",
-         pack->path, line, what, name, lua_typename(L, ty));
-    lua_pop(L, 1);
-    return LUA_NOREF;
-  }
-  return luaL_ref(L, LUA_REGISTRYINDEX);
-}
-
-static void read_bands(struct icp_pack *pack, lua_State *L, int t,
-                       struct icp_rule *r)
-{
-  int i, n;
-  if(lua_getfield(L, t, "bands") != LUA_TTABLE) {
-    DIAG(pack, r->line, "%s:%d: rule '%s': bands must be a list of "
-         "{lo, hi, points}", pack->path, r->line, r->name);
-    lua_pop(L, 1);
-    return;
-  }
-  n = (int)lua_rawlen(L, -1);
-  if(n < 1 || n > 1000) {
-    DIAG(pack, r->line, "%s:%d: rule '%s': bands must hold 1 to 1000 "
-         "bands", pack->path, r->line, r->name);
-    lua_pop(L, 1);
-    return;
-  }
-  r->bands = calloc((size_t)n, sizeof(*r->bands));
-  if(!r->bands) {
-    nomem(pack);
-    lua_pop(L, 1);
-    return;
-  }
-  for(i = 0; i < n; i++) {
-    struct icp_band *b = &r->bands[r->nbands];
-    int ok = 1, k;
-    double v[3];
-    int has[3];
-    if(lua_rawgeti(L, -1, i + 1) != LUA_TTABLE) {
-      DIAG(pack, r->line, "%s:%d: rule '%s': band %d must be {lo, hi, "
-           "points}", pack->path, r->line, r->name, i + 1);
-      lua_pop(L, 1);
-      continue;
-    }
-    for(k = 0; k < 3; k++) {
-      int ty = lua_rawgeti(L, -1, k + 1);
-      has[k] = ty == LUA_TNUMBER;
-      v[k] = has[k] ? lua_tonumber(L, -1) : 0;
-      if((ty != LUA_TNUMBER && !(ty == LUA_TNIL && k < 2)) ||
-         (has[k] && !isfinite(v[k])))
-        ok = 0;
-      lua_pop(L, 1);
-    }
-    lua_pop(L, 1);
-    if(!ok || !has[2]) {
-      DIAG(pack, r->line, "%s:%d: rule '%s': band %d must be {lo, hi, "
-           "points} with finite numbers (nil for an open end)", pack->path,
-           r->line, r->name, i + 1);
-      continue;
-    }
-    if(has[0] && has[1] && v[0] > v[1]) {
-      DIAG(pack, r->line, "%s:%d: rule '%s': band %d has lo %g above hi %g",
-           pack->path, r->line, r->name, i + 1, v[0], v[1]);
-      continue;
-    }
-    if(v[2] < 0 || v[2] > POINTS_MAX) {
-      DIAG(pack, r->line, "%s:%d: rule '%s': band %d points must be in "
-           "[0, 1e6] (use a separate rule with negative points for a "
-           "penalty)", pack->path, r->line, r->name, i + 1);
-      continue;
-    }
-    b->lo = v[0];
-    b->hi = v[1];
-    b->has_lo = has[0];
-    b->has_hi = has[1];
-    b->points = v[2];
-    r->nbands++;
-  }
-  lua_pop(L, 1);
-  /* overlapping bands make the matching band ambiguous */
-  for(i = 0; i < r->nbands; i++) {
-    int j;
-    for(j = i + 1; j < r->nbands; j++) {
-      const struct icp_band *a = &r->bands[i], *b = &r->bands[j];
-      double alo = a->has_lo ? a->lo : -INFINITY;
-      double ahi = a->has_hi ? a->hi : INFINITY;
-      double blo = b->has_lo ? b->lo : -INFINITY;
-      double bhi = b->has_hi ? b->hi : INFINITY;
-      if(alo <= bhi && blo <= ahi)
-        DIAG(pack, r->line, "%s:%d: rule '%s': bands %d and %d overlap",
-             pack->path, r->line, r->name, i + 1, j + 1);
-    }
-  }
-}
-
-static void read_decay(struct icp_pack *pack, lua_State *L, int t,
-                       struct icp_rule *r)
-{
-  static const char *const keys[] = { "date", "half_life_days", NULL };
-  int ty = lua_getfield(L, t, "decay"), present;
-  char *date;
-  if(ty == LUA_TNIL) {
-    lua_pop(L, 1);
-    return;
-  }
-  if(ty != LUA_TTABLE) {
-    DIAG(pack, r->line, "%s:%d: rule '%s': decay must be { date = ..., "
-         "half_life_days = ... }", pack->path, r->line, r->name);
-    lua_pop(L, 1);
-    return;
-  }
-  check_known(pack, L, lua_gettop(L), "rule", r->name, r->line, keys);
-  date = str_field(pack, L, lua_gettop(L), "date", r->line, "rule",
-                   r->name);
-  r->half_life = num_field(pack, L, lua_gettop(L), "half_life_days",
-                           r->line, "rule", r->name, &present);
-  if(!date)
-    DIAG(pack, r->line, "%s:%d: rule '%s': decay needs a date field",
-         pack->path, r->line, r->name);
-  else {
-    /* resolved to an id when compiling: remember the name for now */
-    r->decay_field = icp_schema_intern(pack->schema, date, strlen(date));
-    if(icp_schema_type(pack->schema, r->decay_field) != ICP_T_DATE &&
-       icp_schema_type(pack->schema, r->decay_field) != ICP_T_ANY)
-      DIAG(pack, r->line, "%s:%d: rule '%s': decay date field '%s' is a "
-           "%s, not a date", pack->path, r->line, r->name, date,
-           icp_type_name(icp_schema_type(pack->schema, r->decay_field)));
-    free(date);
-  }
-  if(!present || !(r->half_life > 0))
-    DIAG(pack, r->line, "%s:%d: rule '%s': decay half_life_days must be a "
-         "number > 0", pack->path, r->line, r->name);
-  lua_pop(L, 1);
-}
-
-/* rule "name" { ... } -- the closure receiving the spec */
-static int rule_spec(lua_State *L)
-{
-  static const char *const keys[] = { "dimension", "points", "when",
-                                      "field", "bands", "decay",
-                                      "description", NULL };
-  struct icp_pack *pack = pack_of(L);
-  const char *name = lua_tostring(L, lua_upvalueindex(2));
-  int line = (int)lua_tointeger(L, lua_upvalueindex(3)), present, taken;
-  struct icp_rule *r;
-  int has_when, has_bands;
-
-  luaL_checktype(L, 1, LUA_TTABLE);
-  if(pack->nrules == pack->caprules) {
-    int cap = pack->caprules ? pack->caprules * 2 : 16;
-    struct icp_rule *nr = realloc(pack->rules, (size_t)cap * sizeof(*nr));
-    if(!nr)
-      return luaL_error(L, "out of memory");
-    pack->rules = nr;
-    pack->caprules = cap;
-  }
-  taken = name_taken(pack, name);
-  if(taken)
-    DIAG(pack, line, "%s:%d: rule '%s': duplicate name (first at line %d)",
-         pack->path, line, name, taken);
-  check_known(pack, L, 1, "rule", name, line, keys);
-  r = &pack->rules[pack->nrules];
-  memset(r, 0, sizeof(*r));
-  r->name = dupstr(pack, name);
-  r->line = line;
-  r->dim = -1;
-  r->root = -1;
-  r->field = -1;
-  r->decay_field = -1;
-  r->pred_ref = LUA_NOREF;
-  if(!r->name)
-    return luaL_error(L, "out of memory");
-  pack->nrules++;
-  r->dim_name = str_field(pack, L, 1, "dimension", line, "rule", name);
-  if(!r->dim_name)
-    DIAG(pack, line, "%s:%d: rule '%s': dimension is required", pack->path,
-         line, name);
-  r->description = str_field(pack, L, 1, "description", line, "rule", name);
-  has_when = lua_getfield(L, 1, "when") != LUA_TNIL;
-  has_bands = lua_getfield(L, 1, "bands") != LUA_TNIL;
-  lua_pop(L, 2);
-  if(has_when == has_bands) {
-    DIAG(pack, line, "%s:%d: rule '%s': give either points + when, or "
-         "field + bands", pack->path, line, name);
-  }
-  else if(has_when) {
-    r->kind = ICP_RULE_WHEN;
-    r->points = num_field(pack, L, 1, "points", line, "rule", name,
-                          &present);
-    if(!present)
-      DIAG(pack, line, "%s:%d: rule '%s': points is required", pack->path,
-           line, name);
-    else if(isfinite(r->points) && fabs(r->points) > POINTS_MAX)
-      DIAG(pack, line, "%s:%d: rule '%s': points %g outside [-1e6, 1e6]",
-           pack->path, line, name, r->points);
-    if(!isfinite(r->points))
-      r->points = 0;
-    r->pred_ref = when_ref(pack, L, 1, line, "rule", name);
-    if(lua_getfield(L, 1, "field") != LUA_TNIL)
-      DIAG(pack, line, "%s:%d: rule '%s': field goes with bands, not with "
-           "when", pack->path, line, name);
-    lua_pop(L, 1);
-  }
-  else {
-    char *f;
-    int i;
-    r->kind = ICP_RULE_BANDS;
-    if(lua_getfield(L, 1, "points") != LUA_TNIL)
-      DIAG(pack, line, "%s:%d: rule '%s': a banded rule takes its points "
-           "from its bands", pack->path, line, name);
-    lua_pop(L, 1);
-    f = str_field(pack, L, 1, "field", line, "rule", name);
-    if(!f)
-      DIAG(pack, line, "%s:%d: rule '%s': bands need a field", pack->path,
-           line, name);
-    else {
-      r->field = icp_schema_intern(pack->schema, f, strlen(f));
-      free(f);
-    }
-    read_bands(pack, L, 1, r);
-    for(i = 0; i < r->nbands; i++)
-      if(r->bands[i].points > r->points)
-        r->points = r->bands[i].points;
-  }
-  read_decay(pack, L, 1, r);
-  return 0;
-}
-
-static int dsl_rule(lua_State *L)
-{
-  const char *name = luaL_checkstring(L, 1);
-  if(!*name)
-    return luaL_error(L, "rule name is empty");
-  lua_pushvalue(L, lua_upvalueindex(1));
-  lua_pushvalue(L, 1);
-  lua_pushinteger(L, icp_dsl_caller_line(L));
-  lua_pushcclosure(L, rule_spec, 3);
-  return 1;
-}
-
-static int exclude_spec(lua_State *L)
-{
-  static const char *const keys[] = { "when", "reason", "description",
-                                      NULL };
-  struct icp_pack *pack = pack_of(L);
-  const char *name = lua_tostring(L, lua_upvalueindex(2));
-  int line = (int)lua_tointeger(L, lua_upvalueindex(3)), taken;
-  struct icp_exclude *x;
-  luaL_checktype(L, 1, LUA_TTABLE);
-  if(pack->nexcl == pack->capexcl) {
-    int cap = pack->capexcl ? pack->capexcl * 2 : 8;
-    struct icp_exclude *nx = realloc(pack->excl, (size_t)cap * sizeof(*nx));
-    if(!nx)
-      return luaL_error(L, "out of memory");
-    pack->excl = nx;
-    pack->capexcl = cap;
-  }
-  taken = name_taken(pack, name);
-  if(taken)
-    DIAG(pack, line, "%s:%d: exclude '%s': duplicate name (first at line "
-         "%d)", pack->path, line, name, taken);
-  check_known(pack, L, 1, "exclude", name, line, keys);
-  x = &pack->excl[pack->nexcl];
-  memset(x, 0, sizeof(*x));
-  x->name = dupstr(pack, name);
-  x->line = line;
-  x->root = -1;
-  if(!x->name)
-    return luaL_error(L, "out of memory");
-  pack->nexcl++;
-  x->reason = str_field(pack, L, 1, "reason", line, "exclude", name);
-  x->pred_ref = when_ref(pack, L, 1, line, "exclude", name);
-  if(x->pred_ref == LUA_NOREF)
-    DIAG(pack, line, "%s:%d: exclude '%s': when is required", pack->path,
-         line, name);
-  return 0;
-}
-
-static int dsl_exclude(lua_State *L)
-{
-  const char *name = luaL_checkstring(L, 1);
-  if(!*name)
-    return luaL_error(L, "exclude name is empty");
-  lua_pushvalue(L, lua_upvalueindex(1));
-  lua_pushvalue(L, 1);
-  lua_pushinteger(L, icp_dsl_caller_line(L));
-  lua_pushcclosure(L, exclude_spec, 3);
-  return 1;
-}
-
-static int dsl_route(lua_State *L)
-{
-  static const char *const keys[] = { "tier", "grade", "default", "to",
-                                      "sla_hours", NULL };
-  struct icp_pack *pack = pack_of(L);
-  int line = icp_dsl_caller_line(L), present;
-  struct icp_route *rt;
-  luaL_checktype(L, 1, LUA_TTABLE);
-  if(pack->nroutes == pack->caproutes) {
-    int cap = pack->caproutes ? pack->caproutes * 2 : 8;
-    struct icp_route *nr = realloc(pack->routes, (size_t)cap * sizeof(*nr));
-    if(!nr)
-      return luaL_error(L, "out of memory");
-    pack->routes = nr;
-    pack->caproutes = cap;
-  }
-  check_known(pack, L, 1, "route", NULL, line, keys);
-  rt = &pack->routes[pack->nroutes++];
-  memset(rt, 0, sizeof(*rt));
-  rt->line = line;
-  rt->tier = str_field(pack, L, 1, "tier", line, "route", NULL);
-  rt->grade = str_field(pack, L, 1, "grade", line, "route", NULL);
-  rt->grade_row = rt->grade_col = -1;
-  rt->to = str_field(pack, L, 1, "to", line, "route", NULL);
-  lua_getfield(L, 1, "default");
-  rt->is_default = lua_toboolean(L, -1);
-  lua_pop(L, 1);
-  rt->sla_hours = num_field(pack, L, 1, "sla_hours", line, "route", "sla",
-                            &present);
-  rt->has_sla = present && isfinite(rt->sla_hours);
-  if(rt->has_sla && rt->sla_hours < 0)
-    DIAG(pack, line, "%s:%d: route: sla_hours must be >= 0", pack->path,
-         line);
-  if(!rt->to)
-    DIAG(pack, line, "%s:%d: route: 'to' is required", pack->path, line);
-  if(!!rt->tier + !!rt->grade + !!rt->is_default != 1)
-    DIAG(pack, line, "%s:%d: route: give one of tier = \"...\", grade = "
-         "\"...\" or default = true", pack->path, line);
-  return 0;
-}
-
 static int dsl_fields(lua_State *L)
 {
-  struct icp_pack *pack = pack_of(L);
+  struct icp_pack *pack = icp_dsl_pack(L);
   int line = icp_dsl_caller_line(L);
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_pushnil(L);
@@ -706,7 +283,7 @@ static void read_dimensions(struct icp_pack *pack, lua_State *L, int line)
   }
   pack->dims = calloc((size_t)(n ? n : 1), sizeof(*pack->dims));
   if(!pack->dims) {
-    nomem(pack);
+    icp_dsl_nomem(pack);
     lua_pop(L, 1);
     return;
   }
@@ -722,9 +299,9 @@ static void read_dimensions(struct icp_pack *pack, lua_State *L, int line)
              "finite and > 0", pack->path, line, lua_tostring(L, -2));
       else {
         struct icp_dim *d = &pack->dims[pack->ndims];
-        d->name = dupstr(pack, lua_tostring(L, -2));
+        d->name = icp_dsl_strdup(pack, lua_tostring(L, -2));
         d->weight = w;
-        if(d->name) /* else out of memory, said by dupstr */
+        if(d->name) /* else out of memory, said by icp_dsl_strdup */
           pack->ndims++;
       }
     }
@@ -760,7 +337,7 @@ static void read_tiers(struct icp_pack *pack, lua_State *L, int line)
   }
   pack->tiers = calloc((size_t)n, sizeof(*pack->tiers));
   if(!pack->tiers) {
-    nomem(pack);
+    icp_dsl_nomem(pack);
     lua_pop(L, 1);
     return;
   }
@@ -795,7 +372,7 @@ static void read_tiers(struct icp_pack *pack, lua_State *L, int line)
                  line, name, th, pack->tiers[j].name,
                  pack->tiers[j].threshold);
         }
-        pack->tiers[pack->ntiers].name = dupstr(pack, name);
+        pack->tiers[pack->ntiers].name = icp_dsl_strdup(pack, name);
         pack->tiers[pack->ntiers].threshold = th;
         if(pack->tiers[pack->ntiers].name)
           pack->ntiers++;
@@ -811,7 +388,7 @@ static int dsl_profile(lua_State *L)
   static const char *const keys[] = { "name", "version", "dimensions",
                                       "tiers", "min_coverage",
                                       "description", NULL };
-  struct icp_pack *pack = pack_of(L);
+  struct icp_pack *pack = icp_dsl_pack(L);
   int line = icp_dsl_caller_line(L), present;
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 1);
@@ -821,15 +398,16 @@ static int dsl_profile(lua_State *L)
     return 0;
   }
   pack->profile_line = line ? line : 1;
-  check_known(pack, L, 1, "profile", NULL, line, keys);
-  pack->name = str_field(pack, L, 1, "name", line, "profile", NULL);
+  icp_dsl_check_known(pack, L, 1, "profile", NULL, line, keys);
+  pack->name = icp_dsl_str_field(pack, L, 1, "name", line, "profile", NULL);
   if(!pack->name)
     DIAG(pack, line, "%s:%d: profile: name is required", pack->path, line);
-  pack->version = str_field(pack, L, 1, "version", line, "profile", NULL);
-  pack->description = str_field(pack, L, 1, "description", line, "profile",
-                                NULL);
-  pack->min_coverage = num_field(pack, L, 1, "min_coverage", line,
-                                 "profile", "min_coverage", &present);
+  pack->version = icp_dsl_str_field(pack, L, 1, "version", line, "profile",
+                                    NULL);
+  pack->description = icp_dsl_str_field(pack, L, 1, "description", line,
+                                        "profile", NULL);
+  pack->min_coverage = icp_dsl_num_field(pack, L, 1, "min_coverage", line,
+                                         "profile", "min_coverage", &present);
   pack->has_min_coverage = present && isfinite(pack->min_coverage);
   if(pack->has_min_coverage &&
      (pack->min_coverage < 0 || pack->min_coverage > 1))
@@ -854,8 +432,8 @@ enum icp_status icp_dsl_install(struct icp_pack *pack, struct icp_err *err)
     lua_CFunction fn;
   } globals[] = {
     { "profile", dsl_profile }, { "fields", dsl_fields },
-    { "rule", dsl_rule }, { "exclude", dsl_exclude },
-    { "route", dsl_route }, { "field", dsl_field },
+    { "rule", icp_dsl_rule }, { "exclude", icp_dsl_exclude },
+    { "route", icp_dsl_route }, { "field", dsl_field },
     { "validate", icp_dsl_validate }, { "grade", icp_dsl_grade },
   };
   lua_State *L = icp_sandbox_state(pack->sb);

@@ -22,15 +22,9 @@ void icp_diags_add(struct icp_diags *d, const char *fmt, ...)
   va_start(ap, fmt);
   vsnprintf(tmp, sizeof(tmp), fmt, ap);
   va_end(ap);
-  if(d->n == d->cap) {
-    int cap = d->cap ? d->cap * 2 : 8;
-    char **m = realloc(d->msg, (size_t)cap * sizeof(*m));
-    if(!m) {
-      d->lost++;
-      return;
-    }
-    d->msg = m;
-    d->cap = cap;
+  if(icp_grow(d->msg, d->cap, (size_t)d->n + 1)) {
+    d->lost++;
+    return;
   }
   copy = icp_strdup(tmp);
   if(!copy) {
@@ -280,4 +274,33 @@ const char *icp_pack_warning(const struct icp_pack *pack, int i)
 void icp_pack_set_as_of(struct icp_pack *pack, int32_t day)
 {
   pack->as_of = day;
+}
+
+/* ---- names ------------------------------------------------------------- */
+
+int icp_pack_rule_index(const struct icp_pack *p, const char *name)
+{
+  int i;
+  for(i = 0; i < p->nrules; i++)
+    if(!strcmp(p->rules[i].name, name))
+      return i;
+  return -1;
+}
+
+int icp_pack_excl_index(const struct icp_pack *p, const char *name)
+{
+  int i;
+  for(i = 0; i < p->nexcl; i++)
+    if(!strcmp(p->excl[i].name, name))
+      return i;
+  return -1;
+}
+
+int icp_pack_dim_index(const struct icp_pack *p, const char *name)
+{
+  int i;
+  for(i = 0; i < p->ndims; i++)
+    if(!strcmp(p->dims[i].name, name))
+      return i;
+  return -1;
 }

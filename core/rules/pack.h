@@ -92,7 +92,8 @@ struct icp_grade {
 
 struct icp_diags {
   char **msg;
-  int n, cap;
+  int n;
+  size_t cap;
   int lost;       /* messages that could not be kept (out of memory) */
 };
 
@@ -138,11 +139,14 @@ struct icp_pack {
   double min_coverage;
   int has_min_coverage;
   struct icp_rule *rules;
-  int nrules, caprules;
+  int nrules;
+  size_t caprules;
   struct icp_exclude *excl;
-  int nexcl, capexcl;
+  int nexcl;
+  size_t capexcl;
   struct icp_route *routes;
-  int nroutes, caproutes;
+  int nroutes;
+  size_t caproutes;
   struct icp_plan plan;
   struct icp_sandbox *sb;
   struct icp_schema *schema;   /* borrowed */
@@ -168,5 +172,11 @@ int icp_diags_count(const struct icp_diags *d);
 /* Message i < icp_diags_count; the last one says so when some were lost. */
 const char *icp_diags_msg(const struct icp_diags *d, int i);
 void icp_diags_free(struct icp_diags *d);
+
+/* The index of the rule, exclude or dimension of p called name; -1 when
+ * p has none of that name. */
+int icp_pack_rule_index(const struct icp_pack *p, const char *name);
+int icp_pack_excl_index(const struct icp_pack *p, const char *name);
+int icp_pack_dim_index(const struct icp_pack *p, const char *name);
 
 #endif

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "data/account.h"
 #include "data/value.h"
 #include "rules/plan.h"
@@ -31,23 +32,17 @@ void icp_plan_free(struct icp_plan *p)
   memset(p, 0, sizeof(*p));
 }
 
-#define GROW(arr, n, cap)                                              \
-  do {                                                                 \
-    if((n) == (cap)) {                                                 \
-      int nc_ = (cap) ? (cap) * 2 : 16;                                \
-      void *np_ = realloc((arr), (size_t)nc_ * sizeof(*(arr)));        \
-      if(!np_) {                                                       \
-        p->nomem = 1;                                                  \
-        return -1;                                                     \
-      }                                                                \
-      (arr) = np_;                                                     \
-      (cap) = nc_;                                                     \
-    }                                                                  \
-  } while(0)
+/* Marks the plan: an add failed, so the pack must not load. */
+static int lost(struct icp_plan *p)
+{
+  p->nomem = 1;
+  return -1;
+}
 
 int icp_plan_add(struct icp_plan *p, const struct icp_plan_node *n)
 {
-  GROW(p->nodes, p->n, p->cap);
+  if(icp_grow(p->nodes, p->cap, (size_t)p->n + 1))
+    return lost(p);
   p->nodes[p->n] = *n;
   return p->n++;
 }
@@ -56,12 +51,11 @@ int icp_plan_add_str(struct icp_plan *p, const char *s, size_t n)
 {
   char *c;
   size_t i;
-  GROW(p->strs, p->nstrs, p->capstrs);
+  if(icp_grow(p->strs, p->capstrs, (size_t)p->nstrs + 1))
+    return lost(p);
   c = malloc(n + 1);
-  if(!c) {
-    p->nomem = 1;
-    return -1;
-  }
+  if(!c)
+    return lost(p);
   for(i = 0; i < n; i++)
     c[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
   c[n] = 0;
@@ -72,14 +66,16 @@ int icp_plan_add_str(struct icp_plan *p, const char *s, size_t n)
 
 int icp_plan_add_num(struct icp_plan *p, double v)
 {
-  GROW(p->nums, p->nnums, p->capnums);
+  if(icp_grow(p->nums, p->capnums, (size_t)p->nnums + 1))
+    return lost(p);
   p->nums[p->nnums] = v;
   return p->nnums++;
 }
 
 int icp_plan_add_kid(struct icp_plan *p, int node)
 {
-  GROW(p->kids, p->nkids, p->capkids);
+  if(icp_grow(p->kids, p->capkids, (size_t)p->nkids + 1))
+    return lost(p);
   p->kids[p->nkids] = node;
   return p->nkids++;
 }

@@ -44,13 +44,17 @@ struct icp_plan_node {
 
 struct icp_plan {
   struct icp_plan_node *nodes;
-  int n, cap;
+  int n;
+  size_t cap;
   int *kids;
-  int nkids, capkids;
+  int nkids;
+  size_t capkids;
   struct icp_str *strs;  /* lowercased copies, owned */
-  int nstrs, capstrs;
+  int nstrs;
+  size_t capstrs;
   double *nums;
-  int nnums, capnums;
+  int nnums;
+  size_t capnums;
   int nomem;             /* an add failed: the pack must not load */
 };
 

@@ -5,6 +5,7 @@
 
 #include <lauxlib.h>
 
+#include "base/buf.h"
 #include "data/account.h"
 #include "data/value.h"
 #include "rules/pack.h"
@@ -35,14 +36,8 @@ static void note_read(struct icp_view *v, int id)
   for(i = 0; i < v->nreads; i++)
     if(v->reads[i] == id)
       return;
-  if(v->nreads == v->capreads) {
-    int cap = v->capreads ? v->capreads * 2 : 8;
-    int *n = realloc(v->reads, (size_t)cap * sizeof(*n));
-    if(!n)
-      return;
-    v->reads = n;
-    v->capreads = cap;
-  }
+  if(icp_grow(v->reads, v->capreads, (size_t)v->nreads + 1))
+    return;
   v->reads[v->nreads++] = id;
 }
 

@@ -18,7 +18,8 @@ struct icp_view {
   const struct icp_schema *schema;
   unsigned long gen;             /* bumped per call: stale lists fail */
   int *reads;                    /* with record set: ids read in a call */
-  int nreads, capreads;
+  int nreads;
+  size_t capreads;
   int record;
 };
 

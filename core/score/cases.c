@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <lauxlib.h>
 
@@ -71,24 +72,6 @@ static void fail(struct report *rp, const char *fmt, ...)
 
 /* ---- expectations ---------------------------------------------------------- */
 
-static int rule_index(const struct icp_pack *p, const char *name)
-{
-  int i;
-  for(i = 0; i < p->nrules; i++)
-    if(!strcmp(p->rules[i].name, name))
-      return i;
-  return -1;
-}
-
-static int excl_index(const struct icp_pack *p, const char *name)
-{
-  int i;
-  for(i = 0; i < p->nexcl; i++)
-    if(!strcmp(p->excl[i].name, name))
-      return i;
-  return -1;
-}
-
 /* The names of rules (or excludes) with outcome want, as "{a, b}". */
 static void actual_set(struct icp_buf *b, const struct icp_pack *p,
                        const struct icp_result *r, int excludes, int want)
@@ -147,7 +130,8 @@ static void check_set(struct report *rp, lua_State *L, int t,
       fail(rp, "%s: item %lld is not a name", key, (long long)i);
       return;
     }
-    idx = excludes ? excl_index(p, name) : rule_index(p, name);
+    idx = excludes ? icp_pack_excl_index(p, name)
+                   : icp_pack_rule_index(p, name);
     if(idx < 0) {
       fail(rp, "%s: the pack has no %s '%s'", key,
            excludes ? "exclude" : "rule", name);
@@ -220,15 +204,6 @@ static void check_string(struct report *rp, lua_State *L, int t,
          actual ? "\"" : "", actual ? actual : "none", actual ? "\"" : "");
 }
 
-static int dim_index(const struct icp_pack *p, const char *name)
-{
-  int i;
-  for(i = 0; i < p->ndims; i++)
-    if(!strcmp(p->dims[i].name, name))
-      return i;
-  return -1;
-}
-
 /* Explains what the result did: fired rules, unknown ones, and for the
  * rules a failing expectation named, their outcome and the values read. */
 static void explain(struct report *rp, const struct icp_pack *p,
@@ -286,7 +261,7 @@ static void check_expect(struct report *rp, lua_State *L, int t,
       while(lua_next(L, v)) {
         const char *dn = lua_type(L, -2) == LUA_TSTRING ?
                          lua_tostring(L, -2) : "?";
-        d = dim_index(p, dn);
+        d = icp_pack_dim_index(p, dn);
         if(d < 0)
           fail(rp, "dimensions: the pack has no dimension '%s'", dn);
         else
@@ -294,7 +269,7 @@ static void check_expect(struct report *rp, lua_State *L, int t,
         lua_pop(L, 1);
       }
     }
-    else if((d = dim_index(p, k)) >= 0)
+    else if((d = icp_pack_dim_index(p, k)) >= 0)
       check_range(rp, L, v, k, r->dim[d]);
     else
       fail(rp, "expect: unknown key '%s' (tier, grade, route, excluded_by, "
@@ -520,6 +495,7 @@ enum icp_status icp_cases_run_file(const char *test_path,
   lua_State *L;
   lua_Integer i, n;
   int cases;
+  enum icp_status rc = ICP_OK;
 
   if(!sb)
     return icp_err_set(err, ICP_ENOMEM, "out of memory");
@@ -603,6 +579,9 @@ enum icp_status icp_cases_run_file(const char *test_path,
   }
   lua_pop(L, 1);
   print_coverage(o, pack, pack_path, seen, st);
+  goto done;
+oom:
+  rc = ICP_ENOMEM;
 done:
   free(seen);
   icp_result_free(r);
@@ -612,15 +591,20 @@ done:
   free(pack_path);
   free(text);
   icp_sandbox_free(sb);
-  return ICP_OK;
-oom:
-  free(seen);
-  icp_result_free(r);
-  icp_account_free(a);
-  icp_pack_free(pack);
-  icp_schema_free(schema);
-  free(pack_path);
-  free(text);
-  icp_sandbox_free(sb);
-  return ICP_ENOMEM;
+  return rc;
+}
+
+int icp_cases_dir_entry(const char *dir, const char *name, char *path,
+                        size_t cap)
+{
+  static const char suffix[] = "_test.lua";
+  size_t n = strlen(name), k = sizeof(suffix) - 1;
+  struct stat st;
+  if(name[0] == '.')
+    return 0;
+  snprintf(path, cap, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/",
+           name);
+  if(stat(path, &st))
+    return 0;
+  return S_ISDIR(st.st_mode) || (n >= k && !strcmp(name + n - k, suffix));
 }

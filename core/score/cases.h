@@ -38,4 +38,11 @@ enum icp_status icp_cases_run_file(const char *test_path,
                                    struct icp_case_stats *st,
                                    struct icp_err *err);
 
+/* Whether a walk for test files (`icp test DIR`, icp.test(DIR)) takes the
+ * entry name of directory dir: a subdirectory to walk into or an
+ * x_test.lua file (dot files and what stat cannot see are not). Its path
+ * is written to path (cap bytes) either way. */
+int icp_cases_dir_entry(const char *dir, const char *name, char *path,
+                        size_t cap);
+
 #endif

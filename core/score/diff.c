@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "rules/pack.h"
 #include "score/diff.h"
 #include "score/score.h"
@@ -20,7 +21,7 @@ struct icp_diff {
   const struct icp_pack *old_pack, *new_pack;
   const char *tiers[MAX_TIERS];
   int ntiers;
-  long matrix[MAX_TIERS][MAX_TIERS];
+  long matrix[MAX_TIERS * MAX_TIERS]; /* old tier x new tier, by row */
   long n, changed_routes, changed_tiers;
   double *shift;
   size_t nshift, capshift;
@@ -168,24 +169,16 @@ static double earned_by(const struct icp_pack *p,
                         const struct icp_result *r, const char *name,
                         int *present)
 {
-  int i;
-  for(i = 0; i < p->nrules; i++)
-    if(!strcmp(p->rules[i].name, name)) {
-      *present = 1;
-      return r->outcome[i] == ICP_TRUE ? r->earned[i] : 0;
-    }
-  *present = 0;
-  return 0;
+  int i = icp_pack_rule_index(p, name);
+  *present = i >= 0;
+  return i >= 0 && r->outcome[i] == ICP_TRUE ? r->earned[i] : 0;
 }
 
 static int excl_fired(const struct icp_pack *p, const struct icp_result *r,
                       const char *name)
 {
-  int i;
-  for(i = 0; i < p->nexcl; i++)
-    if(!strcmp(p->excl[i].name, name))
-      return r->xoutcome[i] == ICP_TRUE;
-  return 0;
+  int i = icp_pack_excl_index(p, name);
+  return i >= 0 && r->xoutcome[i] == ICP_TRUE;
 }
 
 /* "rule old -> new" for every rule whose earned points differ. */
@@ -257,7 +250,7 @@ enum icp_status icp_diff_add(void *ud, const struct icp_account *a,
   int to = tier_id(d, ro->tier_name), tn = tier_id(d, rn->tier_name);
   (void)n;
   d->n++;
-  d->matrix[to][tn]++;
+  d->matrix[to * MAX_TIERS + tn]++;
   if(to != tn)
     d->changed_tiers++;
   if(d->gmatrix) {
@@ -267,14 +260,8 @@ enum icp_status icp_diff_add(void *ud, const struct icp_account *a,
   }
   if(strcmp(ro->route ? ro->route : "", rn->route ? rn->route : ""))
     d->changed_routes++;
-  if(d->nshift == d->capshift) {
-    size_t cap = d->capshift ? d->capshift * 2 : 4096;
-    double *ns = realloc(d->shift, cap * sizeof(*ns));
-    if(!ns)
-      return icp_err_set(err, ICP_ENOMEM, "out of memory");
-    d->shift = ns;
-    d->capshift = cap;
-  }
+  if(icp_grow(d->shift, d->capshift, d->nshift + 1))
+    return icp_err_set(err, ICP_ENOMEM, "out of memory");
   d->shift[d->nshift++] = shift;
   d->sum += shift;
   if(shift == 0 && to == tn)
@@ -334,71 +321,117 @@ static void sort_shifts(struct icp_diff *d)
   qsort(d->shift, d->nshift, sizeof(double), cmp_double);
 }
 
-static int row_used(const struct icp_diff *d, int t)
+/* A migration matrix (tiers or grades) as the printers read it. */
+struct mig {
+  const char *const *names;  /* n labels, rows and columns alike */
+  int n, stride;             /* cell (old i, new k) at cell[i * stride + k] */
+  const long *cell;
+  int keep;                  /* labels below it show even when empty */
+};
+
+static struct mig tier_mig(const struct icp_diff *d)
 {
-  int k;
-  for(k = 0; k < d->ntiers; k++)
-    if(d->matrix[t][k] || d->matrix[k][t])
-      return 1;
-  return t < d->old_pack->ntiers || t < d->new_pack->ntiers;
+  struct mig m;
+  m.names = d->tiers;
+  m.n = d->ntiers;
+  m.stride = MAX_TIERS;
+  m.cell = d->matrix;
+  m.keep = d->old_pack->ntiers > d->new_pack->ntiers ? d->old_pack->ntiers
+                                                     : d->new_pack->ntiers;
+  return m;
 }
 
-static int grade_used(const struct icp_diff *d, int g)
+static struct mig grade_mig(const struct icp_diff *d)
+{
+  struct mig m;
+  m.names = d->grades;
+  m.n = d->ngrades;
+  m.stride = d->ngrades;
+  m.cell = d->gmatrix;
+  m.keep = 0;
+  return m;
+}
+
+/* Whether label t shows: an account moved from or to it (or it is kept). */
+static int mig_used(const struct mig *m, int t)
 {
   int k;
-  for(k = 0; k < d->ngrades; k++)
-    if(d->gmatrix[g * d->ngrades + k] || d->gmatrix[k * d->ngrades + g])
+  for(k = 0; k < m->n; k++)
+    if(m->cell[t * m->stride + k] || m->cell[k * m->stride + t])
       return 1;
-  return 0;
+  return t < m->keep;
+}
+
+/* The rows and columns of m that show, cells w characters wide. */
+static void mig_print(const struct mig *m, FILE *fp, int w)
+{
+  int i, k;
+  fprintf(fp, "%-18s", "old \\ new");
+  for(k = 0; k < m->n; k++)
+    if(mig_used(m, k))
+      fprintf(fp, " %*.*s", w, w, m->names[k]);
+  fprintf(fp, "\n");
+  for(i = 0; i < m->n; i++) {
+    if(!mig_used(m, i))
+      continue;
+    fprintf(fp, "%-18.18s", m->names[i]);
+    for(k = 0; k < m->n; k++)
+      if(mig_used(m, k))
+        fprintf(fp, " %*ld", w, m->cell[i * m->stride + k]);
+    fprintf(fp, "\n");
+  }
+}
+
+/* {"old":{"new":count,...},...} over the labels of m that show. */
+static void mig_json(const struct mig *m, struct icp_buf *b)
+{
+  int i, k, first;
+  icp_buf_addc(b, '{');
+  for(i = 0, first = 1; i < m->n; i++) {
+    int inner = 1;
+    if(!mig_used(m, i))
+      continue;
+    if(!first)
+      icp_buf_addc(b, ',');
+    first = 0;
+    icp_buf_json_str(b, m->names[i], strlen(m->names[i]));
+    icp_buf_adds(b, ":{");
+    for(k = 0; k < m->n; k++) {
+      if(!mig_used(m, k))
+        continue;
+      if(!inner)
+        icp_buf_addc(b, ',');
+      inner = 0;
+      icp_buf_json_str(b, m->names[k], strlen(m->names[k]));
+      icp_buf_printf(b, ":%ld", m->cell[i * m->stride + k]);
+    }
+    icp_buf_addc(b, '}');
+  }
+  icp_buf_addc(b, '}');
 }
 
 /* The grade migration matrix, rows and columns that hold accounts. */
 static void print_grades(const struct icp_diff *d, FILE *fp)
 {
-  int i, k;
+  struct mig m = grade_mig(d);
   fprintf(fp, "\ngrade migration (rows: old grade, columns: new grade; "
           "none: excluded, insufficient data or no grade block)\n");
-  fprintf(fp, "%-18s", "old \\ new");
-  for(k = 0; k < d->ngrades; k++)
-    if(grade_used(d, k))
-      fprintf(fp, " %6.6s", d->grades[k]);
-  fprintf(fp, "\n");
-  for(i = 0; i < d->ngrades; i++) {
-    if(!grade_used(d, i))
-      continue;
-    fprintf(fp, "%-18.18s", d->grades[i]);
-    for(k = 0; k < d->ngrades; k++)
-      if(grade_used(d, k))
-        fprintf(fp, " %6ld", d->gmatrix[i * d->ngrades + k]);
-    fprintf(fp, "\n");
-  }
+  mig_print(&m, fp, 6);
   fprintf(fp, "changed grades: %ld (%.1f%%)\n", d->changed_grades,
           d->n ? 100.0 * d->changed_grades / d->n : 0);
 }
 
 void icp_diff_print(struct icp_diff *d, FILE *fp)
 {
-  int i, k;
+  struct mig tiers = tier_mig(d);
+  int i;
   sort_shifts(d);
   fprintf(fp, "old: %s %s   new: %s %s   accounts: %ld\n\n",
           d->old_pack->name, d->old_pack->version ? d->old_pack->version : "",
           d->new_pack->name, d->new_pack->version ? d->new_pack->version : "",
           d->n);
   fprintf(fp, "tier migration (rows: old tier, columns: new tier)\n");
-  fprintf(fp, "%-18s", "old \\ new");
-  for(k = 0; k < d->ntiers; k++)
-    if(row_used(d, k))
-      fprintf(fp, " %9.9s", d->tiers[k]);
-  fprintf(fp, "\n");
-  for(i = 0; i < d->ntiers; i++) {
-    if(!row_used(d, i))
-      continue;
-    fprintf(fp, "%-18.18s", d->tiers[i]);
-    for(k = 0; k < d->ntiers; k++)
-      if(row_used(d, k))
-        fprintf(fp, " %9ld", d->matrix[i][k]);
-    fprintf(fp, "\n");
-  }
+  mig_print(&tiers, fp, 9);
   if(d->gmatrix)
     print_grades(d, fp);
   fprintf(fp, "\nchanged tiers: %ld (%.1f%%)   changed routes: %ld\n",
@@ -420,68 +453,36 @@ void icp_diff_print(struct icp_diff *d, FILE *fp)
   }
 }
 
+/* {"pack":name,"version":version} of p. */
+static void pack_json(struct icp_buf *b, const struct icp_pack *p)
+{
+  const char *v = p->version ? p->version : "";
+  icp_buf_adds(b, "{\"pack\":");
+  icp_buf_json_str(b, p->name, strlen(p->name));
+  icp_buf_adds(b, ",\"version\":");
+  icp_buf_json_str(b, v, strlen(v));
+  icp_buf_addc(b, '}');
+}
+
 enum icp_status icp_diff_json(struct icp_diff *d, struct icp_buf *b)
 {
-  int i, k, first;
+  struct mig mg;
+  int i;
   sort_shifts(d);
-  icp_buf_adds(b, "{\"old\":{\"pack\":");
-  icp_buf_json_str(b, d->old_pack->name, strlen(d->old_pack->name));
-  icp_buf_adds(b, ",\"version\":");
-  icp_buf_json_str(b, d->old_pack->version ? d->old_pack->version : "",
-                   strlen(d->old_pack->version ? d->old_pack->version : ""));
-  icp_buf_adds(b, "},\"new\":{\"pack\":");
-  icp_buf_json_str(b, d->new_pack->name, strlen(d->new_pack->name));
-  icp_buf_adds(b, ",\"version\":");
-  icp_buf_json_str(b, d->new_pack->version ? d->new_pack->version : "",
-                   strlen(d->new_pack->version ? d->new_pack->version : ""));
-  icp_buf_printf(b, "},\"accounts\":%ld,\"changed_tiers\":%ld,"
-                 "\"changed_routes\":%ld,\"matrix\":{", d->n,
+  icp_buf_adds(b, "{\"old\":");
+  pack_json(b, d->old_pack);
+  icp_buf_adds(b, ",\"new\":");
+  pack_json(b, d->new_pack);
+  icp_buf_printf(b, ",\"accounts\":%ld,\"changed_tiers\":%ld,"
+                 "\"changed_routes\":%ld,\"matrix\":", d->n,
                  d->changed_tiers, d->changed_routes);
-  for(i = 0, first = 1; i < d->ntiers; i++) {
-    int inner = 1;
-    if(!row_used(d, i))
-      continue;
-    if(!first)
-      icp_buf_addc(b, ',');
-    first = 0;
-    icp_buf_json_str(b, d->tiers[i], strlen(d->tiers[i]));
-    icp_buf_adds(b, ":{");
-    for(k = 0; k < d->ntiers; k++) {
-      if(!row_used(d, k))
-        continue;
-      if(!inner)
-        icp_buf_addc(b, ',');
-      inner = 0;
-      icp_buf_json_str(b, d->tiers[k], strlen(d->tiers[k]));
-      icp_buf_printf(b, ":%ld", d->matrix[i][k]);
-    }
-    icp_buf_addc(b, '}');
-  }
-  icp_buf_addc(b, '}');
+  mg = tier_mig(d);
+  mig_json(&mg, b);
   if(d->gmatrix) {
-    icp_buf_printf(b, ",\"changed_grades\":%ld,\"grade_matrix\":{",
+    icp_buf_printf(b, ",\"changed_grades\":%ld,\"grade_matrix\":",
                    d->changed_grades);
-    for(i = 0, first = 1; i < d->ngrades; i++) {
-      int inner = 1;
-      if(!grade_used(d, i))
-        continue;
-      if(!first)
-        icp_buf_addc(b, ',');
-      first = 0;
-      icp_buf_json_str(b, d->grades[i], strlen(d->grades[i]));
-      icp_buf_adds(b, ":{");
-      for(k = 0; k < d->ngrades; k++) {
-        if(!grade_used(d, k))
-          continue;
-        if(!inner)
-          icp_buf_addc(b, ',');
-        inner = 0;
-        icp_buf_json_str(b, d->grades[k], strlen(d->grades[k]));
-        icp_buf_printf(b, ":%ld", d->gmatrix[i * d->ngrades + k]);
-      }
-      icp_buf_addc(b, '}');
-    }
-    icp_buf_addc(b, '}');
+    mg = grade_mig(d);
+    mig_json(&mg, b);
   }
   icp_buf_adds(b, ",\"score_shift\":{\"mean\":");
   icp_buf_json_fixed(b, d->n ? d->sum / d->n : 0);

@@ -7,6 +7,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "base/buf.h"
 #include "base/file.h"
 #include "rules/pack.h"
 #include "score/emit.h"
@@ -105,19 +106,12 @@ static const char *next_key(struct golden *g, const char *domain,
   }
   i = tab_get(g->otab, g->otabcap, domain, occ_key, g);
   if(i < 0) {
-    if(g->on == g->ocap) {
-      size_t cap = g->ocap ? g->ocap * 2 : 1024;
-      char **nk = realloc(g->okeys, cap * sizeof(*nk));
-      long *nc;
-      if(!nk)
-        return NULL;
-      g->okeys = nk;
-      nc = realloc(g->ocount, cap * sizeof(*nc));
-      if(!nc)
-        return NULL;
-      g->ocount = nc;
-      g->ocap = cap;
-    }
+    /* okeys and ocount share ocap (a failure leaves it as it was) */
+    size_t ck = g->ocap, cc = g->ocap;
+    if(icp_grow(g->okeys, ck, g->on + 1) ||
+       icp_grow(g->ocount, cc, g->on + 1))
+      return NULL;
+    g->ocap = ck;
     g->okeys[g->on] = icp_strdup(domain);
     g->ocount[g->on] = 0;
     if(!g->okeys[g->on] || tab_put(&g->otab, &g->otabcap, g->on,
@@ -177,15 +171,9 @@ static enum icp_status snap_line(struct golden *g, const char *path,
   /* occurrence counting for snapshot keys reuses next_key's table */
   key = next_key(g, cJSON_IsString(d) ? d->valuestring : NULL,
                  cJSON_IsString(so) ? so->valuestring : "?");
-  if(g->n == g->cap || !key) {
-    size_t cap = g->cap ? g->cap * 2 : 1024;
-    struct snap *ns = key ? realloc(g->s, cap * sizeof(*ns)) : NULL;
-    if(!ns) {
-      cJSON_Delete(j);
-      return icp_err_set(err, ICP_ENOMEM, "out of memory");
-    }
-    g->s = ns;
-    g->cap = cap;
+  if(!key || icp_grow(g->s, g->cap, g->n + 1)) {
+    cJSON_Delete(j);
+    return icp_err_set(err, ICP_ENOMEM, "out of memory");
   }
   s = &g->s[g->n];
   memset(s, 0, sizeof(*s));

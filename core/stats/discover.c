@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "data/value.h"
 #include "stats/discover.h"
 
@@ -88,17 +89,8 @@ void icp_disc_note(struct icp_disc *d, const char *fmt, ...)
   if(k < 0)
     return;
   n = strlen(m);
-  if(d->nnotes + n + 1 > d->capnotes) {
-    size_t cap = d->capnotes ? d->capnotes * 2 : 1024;
-    char *p;
-    while(cap < d->nnotes + n + 1)
-      cap *= 2;
-    p = realloc(d->notes, cap);
-    if(!p)
-      return;
-    d->notes = p;
-    d->capnotes = cap;
-  }
+  if(icp_grow(d->notes, d->capnotes, d->nnotes + n + 1))
+    return;
   memcpy(d->notes + d->nnotes, m, n + 1);
   d->nnotes += n + 1;
 }

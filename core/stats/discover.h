@@ -100,7 +100,8 @@ struct icp_disc_col {
   size_t nitems, capitems;
   /* interned levels */
   struct icp_disc_level *lv;
-  uint32_t nlv, caplv;
+  uint32_t nlv;
+  size_t caplv;
   uint32_t *ht;             /* open addressing: code + 1, 0 = empty */
   uint32_t htcap;
   char *text;
@@ -170,6 +171,7 @@ struct icp_disc {
   struct icp_schema *schema;      /* the reading schema (owned) */
   struct icp_disc_col *cols;
   int ncols;
+  size_t capcols;
   /* accounts */
   size_t nacct, capacct;
   uint32_t *acct_line;            /* physical line of each record */
@@ -199,7 +201,7 @@ struct icp_disc {
   struct icp_disc_test *tests;
   size_t ntests, captests;
   struct icp_disc_mwu *mwu;
-  size_t nmwu;
+  size_t nmwu, capmwu;
   long n_significant;
   struct icp_disc_model model;
   /* messages for the user (warnings), NUL-separated */

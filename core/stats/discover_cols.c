@@ -20,22 +20,6 @@
 /* Growth helpers                                                       */
 /* ==================================================================== */
 
-int icp_disc_grow(void **p, size_t *cap, size_t need, size_t size)
-{
-  size_t n = *cap ? *cap : 64;
-  void *q;
-  if(need <= *cap)
-    return 0;
-  while(n < need)
-    n *= 2;
-  q = realloc(*p, n * size);
-  if(!q)
-    return -1;
-  *p = q;
-  *cap = n;
-  return 0;
-}
-
 uint64_t icp_disc_hash(const char *s, size_t n)
 {
   uint64_t h = 1469598103934665603ull;
@@ -102,13 +86,8 @@ static uint32_t intern(struct icp_disc_col *c, const char *s, size_t n)
   }
   if(c->nlv >= LEVELS_MAX)
     return ICP_DISC_RARE;
-  {
-    size_t cap = c->caplv;
-    if(icp_disc_grow((void **)&c->lv, &cap, c->nlv + 1, sizeof(*c->lv)))
-      return ICP_DISC_NONE;
-    c->caplv = (uint32_t)cap;
-  }
-  if(icp_disc_grow((void **)&c->text, &c->captext, c->ntext + n + 1, 1))
+  if(icp_grow(c->lv, c->caplv, (size_t)c->nlv + 1) ||
+     icp_grow(c->text, c->captext, c->ntext + n + 1))
     return ICP_DISC_NONE;
   memcpy(c->text + c->ntext, s, n);
   c->text[c->ntext + n] = 0;
@@ -215,24 +194,21 @@ size_t icp_disc_value_text(const struct icp_value *v, char *buf, size_t cap,
 int icp_disc_add_account(struct icp_disc *d)
 {
   int i;
-  size_t cap = d->capacct;
-  if(d->nacct + 1 > cap) {
-    size_t ncap = cap ? cap * 2 : 1024;
-    void *p;
-    if(ncap > UINT32_MAX - 2)
+  size_t need = d->nacct + 1;
+  if(need > d->capacct) {
+    /* five arrays share capacct: each grows from it to the same capacity
+     * (a failure leaves capacct as it was); the lines of a column index
+     * by uint32_t, one past the last account included */
+    size_t c[5] = { d->capacct, d->capacct, d->capacct, d->capacct,
+                    d->capacct };
+    if(need > ((size_t)UINT32_MAX + 1) / 2 ||
+       icp_grow(d->acct_line, c[0], need) ||
+       icp_grow(d->acct_file, c[1], need) ||
+       icp_grow(d->acct_value, c[2], need) ||
+       icp_grow(d->acct_label, c[3], need) ||
+       icp_grow(d->keyoff, c[4], need))
       return -1;
-#define RE(ptr)                                             \
-    p = realloc(ptr, ncap * sizeof(*ptr));                  \
-    if(!p)                                                  \
-      return -1;                                            \
-    ptr = p;
-    RE(d->acct_line);
-    RE(d->acct_file);
-    RE(d->acct_value);
-    RE(d->acct_label);
-    RE(d->keyoff);
-#undef RE
-    d->capacct = ncap;
+    d->capacct = c[0];
     for(i = 0; i < d->ncols; i++)
       if(col_fit(d, &d->cols[i]))
         return -1;
@@ -271,8 +247,7 @@ int icp_disc_col_set(struct icp_disc *d, struct icp_disc_col *c,
       uint32_t code = intern(c, v->u.list[k].p, v->u.list[k].n);
       if(code == ICP_DISC_NONE)
         return -1;
-      if(icp_disc_grow((void **)&c->items, &c->capitems, c->nitems + 1,
-              sizeof(*c->items)))
+      if(icp_grow(c->items, c->capitems, c->nitems + 1))
         return -1;
       c->items[c->nitems++] = code;
     }

@@ -95,10 +95,8 @@ static void cell_warning(void *ud, const char *msg)
 static int new_col(struct icp_disc *d, struct rd *rd, int id)
 {
   struct icp_disc_col *c;
-  void *p = realloc(d->cols, (size_t)(d->ncols + 1) * sizeof(*d->cols));
-  if(!p)
+  if(icp_grow(d->cols, d->capcols, (size_t)d->ncols + 1))
     return -1;
-  d->cols = p;
   c = &d->cols[d->ncols];
   memset(c, 0, sizeof(*c));
   c->name = strdup(icp_schema_name(d->schema, id));
@@ -115,8 +113,7 @@ static int keep_key(struct icp_disc *d, const char *s, size_t n)
   size_t i = d->nacct - 1;
   if(!n)
     return 0;
-  if(icp_disc_grow((void **)&d->keytext, &d->capkeytext,
-                   d->nkeytext + n + 1, 1))
+  if(icp_grow(d->keytext, d->capkeytext, d->nkeytext + n + 1))
     return -1;
   memcpy(d->keytext + d->nkeytext, s, n);
   d->keytext[d->nkeytext + n] = 0;

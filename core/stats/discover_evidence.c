@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "stats/discover.h"
 #include "stats/stats.h"
 
@@ -19,14 +20,8 @@ static struct icp_disc_test *add_test(struct icp_disc *d, int col, int what,
                                       uint32_t level, long nb, long nw)
 {
   struct icp_disc_test *t;
-  if(d->ntests + 1 > d->captests) {
-    size_t cap = d->captests ? d->captests * 2 : 256;
-    void *p = realloc(d->tests, cap * sizeof(*d->tests));
-    if(!p)
-      return NULL;
-    d->tests = p;
-    d->captests = cap;
-  }
+  if(icp_grow(d->tests, d->captests, d->ntests + 1))
+    return NULL;
   t = &d->tests[d->ntests++];
   memset(t, 0, sizeof(*t));
   t->col = col;
@@ -69,6 +64,20 @@ static int finish_test(const struct icp_disc *d, struct icp_disc_test *t)
 /* Categorical and bool columns                                          */
 /* ==================================================================== */
 
+/* The test of one value (nb best, nw worst accounts), or its counts
+ * pooled into oth when it has fewer than min_support; 0, or -1 when out
+ * of memory. */
+static int value_test(struct icp_disc *d, int ci, uint32_t level, long nb,
+                      long nw, long oth[2])
+{
+  if(nb + nw < d->o.min_support) {
+    oth[1] += nb;
+    oth[0] += nw;
+    return 0;
+  }
+  return add_test(d, ci, ICP_DW_VALUE, level, nb, nw) ? 0 : -1;
+}
+
 static int cat_tests(struct icp_disc *d, int ci)
 {
   struct icp_disc_col *c = &d->cols[ci];
@@ -103,28 +112,15 @@ static int cat_tests(struct icp_disc *d, int ci)
       for(l = 0; l < nl && rep == ICP_DISC_NONE; l++)
         if(c->lvbool[l] == b)
           rep = l;
-      if(rep == ICP_DISC_NONE || !(nb + nw))
-        continue;
-      if(nb + nw < d->o.min_support) {
-        oth[1] += nb;
-        oth[0] += nw;
-        continue;
-      }
-      if(!add_test(d, ci, ICP_DW_VALUE, rep, nb, nw))
+      if(rep != ICP_DISC_NONE && nb + nw &&
+         value_test(d, ci, rep, nb, nw, oth))
         goto fail;
     }
   }
   else
     for(l = 0; l < nl; l++) {
       long nb = cnt[(size_t)l * 2 + 1], nw = cnt[(size_t)l * 2];
-      if(!(nb + nw))
-        continue;
-      if(nb + nw < d->o.min_support) {
-        oth[1] += nb;
-        oth[0] += nw;
-        continue;
-      }
-      if(!add_test(d, ci, ICP_DW_VALUE, l, nb, nw))
+      if(nb + nw && value_test(d, ci, l, nb, nw, oth))
         goto fail;
     }
   if(miss[0] + miss[1] >= d->o.min_support) {
@@ -335,10 +331,8 @@ static int num_tests(struct icp_disc *d, int ci)
   if(nb && nw) {
     struct icp_stats_mwu m;
     struct icp_disc_mwu *u;
-    void *p = realloc(d->mwu, (d->nmwu + 1) * sizeof(*d->mwu));
-    if(!p)
+    if(icp_grow(d->mwu, d->capmwu, d->nmwu + 1))
       goto out;
-    d->mwu = p;
     if(icp_stats_mannwhitney(xb, nb, xw, nw, &m))
       goto out;
     u = &d->mwu[d->nmwu++];

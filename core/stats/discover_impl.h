@@ -19,9 +19,6 @@
 
 /* ---- discover_cols.c ---------------------------------------------------- */
 
-/* Makes *p (of *cap elements of size bytes) hold need elements, doubling;
- * 0, or -1 when out of memory (*p unchanged). */
-int icp_disc_grow(void **p, size_t *cap, size_t need, size_t size);
 /* FNV-1a of s[0..n) folded to ASCII lower case. */
 uint64_t icp_disc_hash(const char *s, size_t n);
 /* Text of a scalar value into buf (or borrowed); 0 when missing/list. */

@@ -12,20 +12,16 @@
 int icp_disc_add_row(struct icp_disc *d, size_t *cap, uint32_t acct, int y,
                    double value)
 {
-  if(d->nrows + 1 > *cap) {
-    size_t ncap = *cap ? *cap * 2 : 1024;
-    void *p;
-#define RE(ptr)                                             \
-    p = realloc(ptr, ncap * sizeof(*ptr));                  \
-    if(!p)                                                  \
-      return -1;                                            \
-    ptr = p;
-    RE(d->row_acct);
-    RE(d->row_y);
-    RE(d->row_value);
-    RE(d->row_train);
-#undef RE
-    *cap = ncap;
+  size_t need = d->nrows + 1;
+  if(need > *cap) {
+    /* four arrays share *cap: each grows from it to the same capacity (a
+     * failure leaves *cap as it was) */
+    size_t c[4] = { *cap, *cap, *cap, *cap };
+    if(icp_grow(d->row_acct, c[0], need) || icp_grow(d->row_y, c[1], need) ||
+       icp_grow(d->row_value, c[2], need) ||
+       icp_grow(d->row_train, c[3], need))
+      return -1;
+    *cap = c[0];
   }
   d->row_acct[d->nrows] = acct;
   d->row_y[d->nrows] = (int8_t)y;

@@ -17,19 +17,17 @@ static double median_sorted(const double *s, size_t n)
   return (s[n / 2 - 1] + s[n / 2]) / 2.0;
 }
 
+static double median_of(const double *s, size_t n, double unused)
+{
+  (void)unused;
+  return median_sorted(s, n);
+}
+
 int icp_stats_median(const double *x, size_t n, double *median)
 {
-  double *s;
-  int rc;
-
   if (!x || n == 0 || !median)
     return ICP_STATS_EINVAL;
-  s = icp_stats_sorted_copy(x, n, &rc);
-  if (!s)
-    return rc;
-  *median = median_sorted(s, n);
-  free(s);
-  return ICP_STATS_OK;
+  return icp_stats_on_sorted_copy(x, n, median_of, 0, median);
 }
 
 int icp_stats_mannwhitney(const double *x, size_t nx, const double *y,

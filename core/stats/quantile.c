@@ -36,6 +36,19 @@ double *icp_stats_sorted_copy(const double *x, size_t n, int *rc)
   return s;
 }
 
+int icp_stats_on_sorted_copy(const double *x, size_t n, icp_stats_sorted_fn f,
+                             double q, double *out)
+{
+  int rc;
+  double *s = icp_stats_sorted_copy(x, n, &rc);
+
+  if (!s)
+    return rc;
+  *out = f(s, n, q);
+  free(s);
+  return ICP_STATS_OK;
+}
+
 /* numpy's _lerp: a + (b - a) t, from the b side when t >= 0.5 */
 static double lerp(double a, double b, double t)
 {
@@ -67,17 +80,9 @@ int icp_stats_quantile_sorted(const double *sorted, size_t n, double q,
 
 int icp_stats_quantile(const double *x, size_t n, double q, double *out)
 {
-  double *s;
-  int rc;
-
   if (!x || n == 0 || !out || !(q >= 0.0 && q <= 1.0))
     return ICP_STATS_EINVAL;
-  s = icp_stats_sorted_copy(x, n, &rc);
-  if (!s)
-    return rc;
-  *out = quantile_of_sorted(s, n, q);
-  free(s);
-  return ICP_STATS_OK;
+  return icp_stats_on_sorted_copy(x, n, quantile_of_sorted, q, out);
 }
 
 int icp_stats_quantile_edges(const double *x, size_t n, size_t bins,

@@ -161,6 +161,14 @@ int icp_stats_cmp_double(const void *pa, const void *pb);
  * memory. */
 double *icp_stats_sorted_copy(const double *x, size_t n, int *rc);
 
+/* A statistic of a sorted sample s[0..n) with a parameter q. */
+typedef double (*icp_stats_sorted_fn)(const double *s, size_t n, double q);
+
+/* *out = f(sorted copy of x, n, q), the copy freed: ICP_STATS_OK, or the
+ * status of icp_stats_sorted_copy (*out untouched). */
+int icp_stats_on_sorted_copy(const double *x, size_t n, icp_stats_sorted_fn f,
+                             double q, double *out);
+
 /* q-th quantile (0 <= q <= 1) of sorted[0..n-1] (ascending, borrowed) by
  * linear interpolation between order statistics, as numpy.quantile's
  * default method 'linear': h = (n - 1) q. */

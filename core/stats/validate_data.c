@@ -195,17 +195,12 @@ long icp_val_acct_intern(struct icp_val_data *d, const char *key, size_t n,
   if(d->slots[slot])
     return (long)d->slots[slot] - 1;
   if(d->nacct == d->capacct) {
-    size_t cap = d->capacct ? d->capacct * 2 : 1024;
-    struct icp_val_acct *na = realloc(d->acct, cap * sizeof(*na));
-    size_t *no;
-    if(!na)
+    /* acct and key_off share capacct (a failure leaves it as it was) */
+    size_t ca = d->capacct, ck = d->capacct;
+    if(icp_grow(d->acct, ca, d->nacct + 1) ||
+       icp_grow(d->key_off, ck, d->nacct + 1))
       return -1;
-    d->acct = na;
-    no = realloc(d->key_off, cap * sizeof(*no));
-    if(!no)
-      return -1;
-    d->key_off = no;
-    d->capacct = cap;
+    d->capacct = ca;
   }
   if(d->nacct >= UINT32_MAX - 1)
     return -1;
@@ -225,14 +220,8 @@ long icp_val_acct_intern(struct icp_val_data *d, const char *key, size_t n,
 enum icp_status icp_val_deal_add(struct icp_val_data *d,
                                  const struct icp_val_deal *deal)
 {
-  if(d->ndeal == d->capdeal) {
-    size_t cap = d->capdeal ? d->capdeal * 2 : 4096;
-    struct icp_val_deal *nd = realloc(d->deal, cap * sizeof(*nd));
-    if(!nd)
-      return ICP_ENOMEM;
-    d->deal = nd;
-    d->capdeal = cap;
-  }
+  if(icp_grow(d->deal, d->capdeal, d->ndeal + 1))
+    return ICP_ENOMEM;
   d->deal[d->ndeal++] = *deal;
   return ICP_OK;
 }

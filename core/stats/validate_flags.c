@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "stats/stats.h"
 #include "stats/validate.h"
 
@@ -62,14 +63,8 @@ static struct icp_val_flag *push(struct flags *fl, int check, int group,
                                  int period, int baseline, double thr)
 {
   struct icp_val_flag *f;
-  if(fl->n == fl->cap) {
-    size_t cap = fl->cap ? fl->cap * 2 : 16;
-    struct icp_val_flag *nf = realloc(fl->f, cap * sizeof(*nf));
-    if(!nf)
-      return NULL;
-    fl->f = nf;
-    fl->cap = cap;
-  }
+  if(icp_grow(fl->f, fl->cap, fl->n + 1))
+    return NULL;
   f = &fl->f[fl->n++];
   memset(f, 0, sizeof(*f));
   f->check = check;

@@ -61,19 +61,12 @@ static void walk(lua_State *L, int list, const char *dir, int depth)
   here = lua_gettop(L);
   while((e = readdir(d))) {
     char path[PATH_MAX_LEN];
-    struct stat st;
-    if(e->d_name[0] == '.')
+    if(!icp_cases_dir_entry(dir, e->d_name, path, sizeof(path)))
       continue;
-    snprintf(path, sizeof(path), "%s%s%s", dir,
-             dir[strlen(dir) - 1] == '/' ? "" : "/", e->d_name);
-    if(stat(path, &st))
-      continue;
-    if(S_ISDIR(st.st_mode) || ends_with(e->d_name, "_test.lua")) {
-      if(!lua_checkstack(L, 2))
-        break;
-      lua_pushstring(L, path);   /* cannot raise but for memory */
-      lua_rawseti(L, here, (lua_Integer)lua_rawlen(L, here) + 1);
-    }
+    if(!lua_checkstack(L, 2))
+      break;
+    lua_pushstring(L, path);   /* cannot raise but for memory */
+    lua_rawseti(L, here, (lua_Integer)lua_rawlen(L, here) + 1);
   }
   closedir(d);
   n = (int)lua_rawlen(L, here);
