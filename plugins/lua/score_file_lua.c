@@ -157,18 +157,12 @@ static FILE *diag_opt(lua_State *L, int arg)
 static void push_stats(lua_State *L, const struct icp_run_stats *st)
 {
   lua_createtable(L, 0, 6);
-  lua_pushinteger(L, st->read);
-  lua_setfield(L, -2, "read");
-  lua_pushinteger(L, st->scored);
-  lua_setfield(L, -2, "scored");
-  lua_pushinteger(L, st->skipped);
-  lua_setfield(L, -2, "skipped");
-  lua_pushinteger(L, st->warnings);
-  lua_setfield(L, -2, "warnings");
-  lua_pushinteger(L, st->rule_errors);
-  lua_setfield(L, -2, "rule_errors");
-  lua_pushinteger(L, st->duplicates);
-  lua_setfield(L, -2, "duplicates");
+  icp_lua_set_int(L, "read", st->read);
+  icp_lua_set_int(L, "scored", st->scored);
+  icp_lua_set_int(L, "skipped", st->skipped);
+  icp_lua_set_int(L, "warnings", st->warnings);
+  icp_lua_set_int(L, "rule_errors", st->rule_errors);
+  icp_lua_set_int(L, "duplicates", st->duplicates);
 }
 
 /* ---- the run ----------------------------------------------------------- */
