@@ -618,7 +618,8 @@ ICPK_FN void *icpk_keyed_new(const struct icp_host *h,
     return NULL;
   }
   n = strlen(key);
-  if (spec->key_header != NULL && (n > 1024 || strpbrk(key, "\r\n") != NULL)) {
+  if (spec->key_header != NULL &&
+      (n > 1024 || strpbrk(key, "\r\n") != NULL)) {
     icpk_errput(errbuf, errlen, "api_key is too long or has a line break");
     return NULL;
   }
@@ -626,7 +627,12 @@ ICPK_FN void *icpk_keyed_new(const struct icp_host *h,
     icpk_errput(errbuf, errlen, "api_key is too long");
     return NULL;
   }
-  if (size < sizeof *k || (k = h->alloc(size)) == NULL) {
+  if (size < sizeof *k) { /* a plugin bug: its state must start with one */
+    icpk_errput(errbuf, errlen, "state smaller than struct icpk_keyed");
+    return NULL;
+  }
+  k = h->alloc(size);
+  if (k == NULL) {
     icpk_errput(errbuf, errlen, "out of memory");
     return NULL;
   }
