@@ -224,7 +224,8 @@ $(BUILD)/enrichers/%.so: $$(wildcard enrichers/%/*.c) core/icp_enricher.h \
 # What the tests load: the enrichers and the Lua module built with the
 # sanitizers too (tests/run.sh points the loaders at build/asan/).
 $(BUILD)/asan/enrichers/%.so: $$(wildcard enrichers/%/*.c) \
-                              core/icp_enricher.h | $(DEPS_OK)
+                              core/icp_enricher.h \
+                              core/icp_enricher_kit.h | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	@echo "  CC/SAN  $@"
 	@$(CC) $(ALL_CFLAGS) $(WERROR) $(SAN) -O1 $(LDFLAGS) -shared \
@@ -262,7 +263,8 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/fuzz/libicp.a $(HDRS)
 	@$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< \
 	  $(BUILD)/fuzz/libicp.a $(LIBS) -o $@
 $(BUILD)/fuzz/enrichers/%.so: $$(wildcard enrichers/%/*.c) \
-                              core/icp_enricher.h | $(DEPS_OK)
+                              core/icp_enricher.h \
+                              core/icp_enricher_kit.h | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	@echo "  CC/FUZZ $@"
 	@$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -shared \

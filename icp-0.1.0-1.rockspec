@@ -10,11 +10,14 @@ rockspec_format = "3.0"
 package = "icp"
 version = "0.1.0-1"
 
+-- Local only: icp has no published repository yet, so this rockspec
+-- claims none. `luarocks make` builds the checkout it runs in and never
+-- reads source.url; "git+file://." says just that (this checkout).
+-- `luarocks build` or `luarocks install` of this file on its own would
+-- have to clone it and cannot: give the published repository and its
+-- tag here before uploading the rock.
 source = {
-  -- luarocks make builds the checkout it runs in; set the published
-  -- repository here before uploading the rock.
-  url = "git+https://example.com/icp/icp.git",
-  tag = "v0.1.0",
+  url = "git+file://.",
 }
 
 description = {
@@ -34,12 +37,15 @@ dependencies = {
 }
 
 -- The C libraries the module links (the Makefile finds their flags with
--- pkg-config; `luarocks make` never installs a package: `make deps` as root
--- does, or prints the apt-get line).
+-- pkg-config and stops, naming the Debian package, when one is missing;
+-- `luarocks make` never installs a package: `make deps` as root does, or
+-- prints the apt-get line). Lua itself comes from the interpreter.
 external_dependencies = {
-  CURL = { header = "curl/curl.h", library = "curl" },
+  CURL = { library = "curl" },  -- Debian keeps curl.h in a multiarch dir
   CJSON = { header = "cjson/cJSON.h", library = "cjson" },
   SQLITE3 = { header = "sqlite3.h", library = "sqlite3" },
+  MICROHTTPD = { header = "microhttpd.h", library = "microhttpd" },
+  PQ = { library = "pq" },      -- its header dir differs by distribution
 }
 
 build = {

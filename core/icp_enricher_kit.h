@@ -23,6 +23,20 @@
  *   icpk_sbuf, icpk_sb_* building URLs, host-escaped parts included
  *   icpk_base_url_dup, icpk_status_error, icpk_errput, icpk_host_ok
  *                        init and parse chores
+ *   icpk_keyed_new/free/request   a provider with an api_key and a
+ *                        base_url: its state (checks, copies, frees) and
+ *                        its GET by domain
+ *   icpk_req_send        a built URL and its headers into the request
+ *   icpk_cfg_range       an optional number of the config, bounded
+ *   icpk_parse_object    a 200 body that must be a JSON object
+ *   icpk_lookup          a provider's word -> a DESIGN value, by table
+ *   ICPK_DESCRIPTOR_ABI  the ABI fields of a descriptor's initialiser
+ *   ICPK_ENRICHER_OPEN   the plugin's entry point, icp_enricher_open()
+ *
+ * Ownership: what a kit function allocates with the host's alloc() is
+ * freed by the host's free() (icpk_keyed_free); what it allocates with
+ * malloc() (icpk_sbuf, icpk_strset, parsed trees) is freed by the plugin
+ * with free(), icpk_strset_free() or cJSON_Delete(), as each says.
  */
 #ifndef ICP_ICP_ENRICHER_KIT_H
 #define ICP_ICP_ENRICHER_KIT_H
@@ -294,6 +308,13 @@ ICPK_FN void icpk_emit_count(struct icpk_emit *e, const char *field,
     icpk_emit_text(e, field, icpk_jstr_f(e, field, fallback));
 }
 
+/* What parse() returns once it has emitted: an answer that yielded no
+ * field at all counts as ICP_ENR_NOT_FOUND, else ICP_ENR_OK. */
+ICPK_FN int icpk_emit_result(const struct icpk_emit *e)
+{
+  return e->stored > 0 ? ICP_ENR_OK : ICP_ENR_NOT_FOUND;
+}
+
 /* A set of borrowed strings, for dropping duplicate list items. */
 struct icpk_strset {
   const char **v;
@@ -480,5 +501,220 @@ ICPK_FN int icpk_status_error(const struct icp_host *h,
   h->out_error(out, why);
   return ICP_ENR_ERROR;
 }
+
+/* Parses a 200 body that must be a JSON object: the tree (caller frees
+ * with cJSON_Delete), or NULL after out_error(). */
+ICPK_FN cJSON *icpk_parse_object(const struct icp_host *h,
+                                 struct icp_enr_output *out,
+                                 const char *body, size_t len)
+{
+  cJSON *doc = icpk_body_parse(h, out, body, len);
+  if (doc != NULL && !cJSON_IsObject(doc)) {
+    cJSON_Delete(doc);
+    h->out_error(out, "answer is not a JSON object");
+    return NULL;
+  }
+  return doc;
+}
+
+/* The value paired with key in map (n rows of {key, value}), or NULL
+ * (also for a NULL key). Everything is borrowed. */
+ICPK_FN const char *icpk_lookup(const char *const (*map)[2], size_t n,
+                                const char *key)
+{
+  size_t i;
+  if (key == NULL)
+    return NULL;
+  for (i = 0; i < n; i++)
+    if (strcmp(key, map[i][0]) == 0)
+      return map[i][1];
+  return NULL;
+}
+
+#define ICPK_NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Hands the request a finished URL, then the header name: value (when
+ * name is not NULL) and "Accept: application/json". A URL that could not
+ * be built (url->bad) is logged. Frees url->p in every case. Returns
+ * ICP_ENR_OK or ICP_ENR_ERROR. */
+ICPK_FN int icpk_req_send(const struct icp_host *h,
+                          const struct icp_enr_config *cfg,
+                          struct icp_enr_request *req, struct icpk_sbuf *url,
+                          const char *name, const char *value)
+{
+  int rc = ICP_ENR_OK;
+  if (url->bad) {
+    h->log(cfg, ICP_ENR_LOG_WARN, "cannot build the request URL");
+    rc = ICP_ENR_ERROR;
+  } else if (h->req_set_url(req, url->p) != 0 ||
+             (name != NULL && h->req_add_header(req, name, value) != 0) ||
+             h->req_add_header(req, "Accept", "application/json") != 0) {
+    rc = ICP_ENR_ERROR;
+  }
+  free(url->p);
+  url->p = NULL;
+  return rc;
+}
+
+/* ---- a provider with an api_key and a base_url ----------------------- */
+
+/* What such a provider says about itself, to icpk_keyed_new; static. */
+struct icpk_keyed_spec {
+  const char *name;        /* the enricher, for messages */
+  const char *base_url;    /* the default base_url */
+  const char *path;        /* after base_url; the escaped domain follows;
+                              a "{key}" in it stands for the escaped key */
+  const char *key_header;  /* the header that carries key, or NULL (then
+                              the key travels in the path) */
+  const char *key_prefix;  /* goes before api_key in key ("Bearer "), or
+                              NULL */
+};
+
+/* The first member of such a provider's state. */
+struct icpk_keyed {
+  const struct icp_host *h;
+  const struct icp_enr_config *cfg;    /* the host's, until fini */
+  const struct icpk_keyed_spec *spec;  /* the plugin's, static */
+  char *base;  /* base_url without trailing '/', host memory */
+  char *key;   /* key_prefix then api_key, host memory */
+};
+
+/* Frees a state made by icpk_keyed_new (NULL is fine): a plugin whose
+ * state owns nothing more uses it as its fini(). */
+ICPK_FN void icpk_keyed_free(void *state)
+{
+  struct icpk_keyed *k = state;
+  if (k == NULL)
+    return;
+  k->h->free(k->base);
+  k->h->free(k->key);
+  k->h->free(k);
+}
+
+/* The init() chores of a keyed provider, in this order: the host table,
+ * api_key (required, at most 1024 bytes, no line break when it goes in a
+ * header), then a zeroed state of size bytes (host memory; its
+ * first member is a struct icpk_keyed, filled in) and base_url. Returns
+ * the state, freed by icpk_keyed_free, or NULL with a reason in errbuf. */
+ICPK_FN void *icpk_keyed_new(const struct icp_host *h,
+                             const struct icp_enr_config *cfg, size_t size,
+                             const struct icpk_keyed_spec *spec,
+                             char *errbuf, size_t errlen)
+{
+  struct icpk_keyed *k;
+  const char *key;
+  size_t n, pn = spec->key_prefix ? strlen(spec->key_prefix) : 0;
+
+  if (!icpk_host_ok(h)) {
+    char why[160];
+    snprintf(why, sizeof why, "host table lacks functions %s needs",
+             spec->name);
+    icpk_errput(errbuf, errlen, why);
+    return NULL;
+  }
+  key = h->cfg_string(cfg, "api_key");
+  if (key == NULL || key[0] == '\0') {
+    icpk_errput(errbuf, errlen, "api_key is required");
+    return NULL;
+  }
+  n = strlen(key);
+  if (spec->key_header != NULL &&
+      (n > 1024 || strpbrk(key, "\r\n") != NULL)) {
+    icpk_errput(errbuf, errlen, "api_key is too long or has a line break");
+    return NULL;
+  }
+  if (n > 1024) {
+    icpk_errput(errbuf, errlen, "api_key is too long");
+    return NULL;
+  }
+  if (size < sizeof *k) { /* a plugin bug: its state must start with one */
+    icpk_errput(errbuf, errlen, "state smaller than struct icpk_keyed");
+    return NULL;
+  }
+  k = h->alloc(size);
+  if (k == NULL) {
+    icpk_errput(errbuf, errlen, "out of memory");
+    return NULL;
+  }
+  memset(k, 0, size);
+  k->h = h;
+  k->cfg = cfg;
+  k->spec = spec;
+  k->base = icpk_base_url_dup(h, cfg, spec->base_url, errbuf, errlen);
+  k->key = h->alloc(pn + n + 1);
+  if (k->base == NULL || k->key == NULL) {
+    if (k->base != NULL)
+      icpk_errput(errbuf, errlen, "out of memory");
+    icpk_keyed_free(k);
+    return NULL;
+  }
+  if (pn > 0)
+    memcpy(k->key, spec->key_prefix, pn);
+  memcpy(k->key + pn, key, n + 1);
+  return k;
+}
+
+/* A keyed provider's request(): GET base + spec->path (its "{key}" the
+ * escaped key) + the account's escaped domain, with spec->key_header: key
+ * when there is one. NOT_FOUND for an account without a domain. */
+ICPK_FN int icpk_keyed_request(void *state, const struct icp_enr_account *acct,
+                               struct icp_enr_request *req)
+{
+  const struct icpk_keyed *k = state;
+  const char *domain = k->h->acct_domain(acct);
+  const char *path = k->spec->path, *at = strstr(path, "{key}");
+  struct icpk_sbuf url = {0};
+
+  if (domain == NULL || domain[0] == '\0')
+    return ICP_ENR_NOT_FOUND;
+  icpk_sb_add(&url, k->base);
+  if (at != NULL) {
+    icpk_sb_addn(&url, path, (size_t)(at - path));
+    icpk_sb_add_escaped(&url, k->h, k->key);
+    path = at + 5;
+  }
+  icpk_sb_add(&url, path);
+  icpk_sb_add_escaped(&url, k->h, domain);
+  return icpk_req_send(k->h, k->cfg, req, &url, k->spec->key_header,
+                       k->key);
+}
+
+/* Reads the optional number key of cfg into *out (left alone when
+ * unset): 0, or -1 with "key must be between lo and hi" in errbuf. */
+ICPK_FN int icpk_cfg_range(const struct icp_host *h,
+                           const struct icp_enr_config *cfg, const char *key,
+                           double lo, double hi, double *out, char *errbuf,
+                           size_t errlen)
+{
+  double v;
+  char why[160];
+  if (!h->cfg_number(cfg, key, &v))
+    return 0;
+  if (v >= lo && v <= hi) {
+    *out = v;
+    return 0;
+  }
+  snprintf(why, sizeof why, "%s must be between %g and %g", key, lo, hi);
+  icpk_errput(errbuf, errlen, why);
+  return -1;
+}
+
+/* The sizes and version fields of a descriptor built against these
+ * headers, first in its initialiser: abi, size and config_key_size. */
+#define ICPK_DESCRIPTOR_ABI                                                 \
+  .abi = ICP_ENRICHER_ABI, .size = sizeof(struct icp_enricher),             \
+  .config_key_size = ICP_ENR_CONFIG_KEY_SIZE
+
+/* Defines the plugin's entry point, handing out descriptor (a struct
+ * icp_enricher with static storage) to a host of this ABI whose table has
+ * what the kit calls. */
+#define ICPK_ENRICHER_OPEN(descriptor)                                      \
+  ICP_ENRICHER_EXPORT const struct icp_enricher *icp_enricher_open(         \
+      const struct icp_host *host, uint32_t host_abi)                       \
+  {                                                                         \
+    if (host_abi != ICP_ENRICHER_ABI || !icpk_host_ok(host))                \
+      return NULL;                                                          \
+    return &(descriptor);                                                   \
+  }
 
 #endif /* ICP_ICP_ENRICHER_KIT_H */

@@ -37,11 +37,13 @@
 #define MS_PER_DAY 86400000.0
 
 struct builtwith {
-  const struct icp_host *h;
-  const struct icp_enr_config *cfg;
-  char *base;           /* base_url without trailing '/', host memory */
-  char *key;            /* api_key copy, host memory */
+  struct icpk_keyed k;  /* first: host, config, base, key (the api_key) */
   double max_age_days;  /* 0 = keep every technology */
+};
+
+/* The key travels in the query string, escaped. */
+static const struct icpk_keyed_spec spec = {
+  "builtwith", DEFAULT_BASE, "/v22/api.json?KEY={key}&LOOKUP=", NULL, NULL
 };
 
 static const char *const fields[] = {
@@ -55,91 +57,22 @@ static const struct icp_enr_config_key config_keys[] = {
   {NULL, 0, 0, 0}
 };
 
-static void bw_fini(void *state)
-{
-  struct builtwith *st = state;
-  if (st == NULL)
-    return;
-  st->h->free(st->base);
-  st->h->free(st->key);
-  st->h->free(st);
-}
-
 static int bw_init(const struct icp_host *h, const struct icp_enr_config *cfg,
                    void **state, char *errbuf, size_t errlen)
 {
-  struct builtwith *st;
-  const char *key;
-  double age = 0;
-  size_t n;
+  struct builtwith *st =
+      icpk_keyed_new(h, cfg, sizeof *st, &spec, errbuf, errlen);
 
-  *state = NULL;
-  if (!icpk_host_ok(h)) {
-    icpk_errput(errbuf, errlen, "host table lacks functions builtwith needs");
-    return -1;
-  }
-  key = h->cfg_string(cfg, "api_key");
-  if (key == NULL || key[0] == '\0') {
-    icpk_errput(errbuf, errlen, "api_key is required");
-    return -1;
-  }
-  n = strlen(key);
-  if (n > 1024) {
-    icpk_errput(errbuf, errlen, "api_key is too long");
-    return -1;
-  }
-  if (h->cfg_number(cfg, "max_age_days", &age) &&
-      !(age >= 0 && age <= 36500)) {
-    icpk_errput(errbuf, errlen, "max_age_days must be between 0 and 36500");
-    return -1;
-  }
-  st = h->alloc(sizeof *st);
-  if (st == NULL) {
-    icpk_errput(errbuf, errlen, "out of memory");
-    return -1;
-  }
-  memset(st, 0, sizeof *st);
-  st->h = h;
-  st->cfg = cfg;
-  st->max_age_days = age;
-  st->base = icpk_base_url_dup(h, cfg, DEFAULT_BASE, errbuf, errlen);
-  st->key = h->alloc(n + 1);
-  if (st->base == NULL || st->key == NULL) {
-    if (st->base != NULL)
-      icpk_errput(errbuf, errlen, "out of memory");
-    bw_fini(st);
-    return -1;
-  }
-  memcpy(st->key, key, n + 1);
   *state = st;
-  return 0;
-}
-
-static int bw_request(void *state, const struct icp_enr_account *acct,
-                      struct icp_enr_request *req)
-{
-  struct builtwith *st = state;
-  const struct icp_host *h = st->h;
-  const char *domain = h->acct_domain(acct);
-  struct icpk_sbuf url = {0};
-  int rc = ICP_ENR_OK;
-
-  if (domain == NULL || domain[0] == '\0')
-    return ICP_ENR_NOT_FOUND;
-  icpk_sb_add(&url, st->base);
-  icpk_sb_add(&url, "/v22/api.json?KEY=");
-  icpk_sb_add_escaped(&url, h, st->key);
-  icpk_sb_add(&url, "&LOOKUP=");
-  icpk_sb_add_escaped(&url, h, domain);
-  if (url.bad) {
-    h->log(st->cfg, ICP_ENR_LOG_WARN, "cannot build the request URL");
-    rc = ICP_ENR_ERROR;
-  } else if (h->req_set_url(req, url.p) != 0 ||
-             h->req_add_header(req, "Accept", "application/json") != 0) {
-    rc = ICP_ENR_ERROR;
+  if (st == NULL)
+    return -1;
+  if (icpk_cfg_range(h, cfg, "max_age_days", 0, 36500, &st->max_age_days,
+                     errbuf, errlen) != 0) {
+    icpk_keyed_free(st);
+    *state = NULL;
+    return -1;
   }
-  free(url.p);
-  return rc;
+  return 0;
 }
 
 /* ASCII case-insensitive: does hay contain needle (lowercase)? */
@@ -280,8 +213,8 @@ static int bw_parse(void *state, const struct icp_enr_account *acct,
                     const char *body, size_t len,
                     struct icp_enr_output *out)
 {
-  struct builtwith *st = state;
-  const struct icp_host *h = st->h;
+  const struct builtwith *st = state;
+  const struct icp_host *h = st->k.h;
   struct icpk_emit e = {h, out, 0};
   const cJSON *errs, *results;
   cJSON *doc;
@@ -293,14 +226,9 @@ static int bw_parse(void *state, const struct icp_enr_account *acct,
     return ICP_ENR_NOT_FOUND;
   if (status != 200)
     return icpk_status_error(h, out, status);
-  doc = icpk_body_parse(h, out, body, len);
+  doc = icpk_parse_object(h, out, body, len);
   if (doc == NULL)
     return ICP_ENR_ERROR;
-  if (!cJSON_IsObject(doc)) {
-    cJSON_Delete(doc);
-    h->out_error(out, "answer is not a JSON object");
-    return ICP_ENR_ERROR;
-  }
   errs = icpk_jget(doc, "Errors");
   results = icpk_jget(doc, "Results");
   if (cJSON_IsArray(errs) && cJSON_GetArraySize(errs) > 0) {
@@ -316,32 +244,23 @@ static int bw_parse(void *state, const struct icp_enr_account *acct,
     rc = ICP_ENR_ERROR;
   } else {
     map_results(st, &e, results);
-    rc = e.stored > 0 ? ICP_ENR_OK : ICP_ENR_NOT_FOUND;
+    rc = icpk_emit_result(&e);
   }
   cJSON_Delete(doc);
   return rc;
 }
 
 static const struct icp_enricher descriptor = {
-  .abi = ICP_ENRICHER_ABI,
-  .size = sizeof(struct icp_enricher),
+  ICPK_DESCRIPTOR_ABI,
   .name = "builtwith",
   .version = "1.0.0",
   .kind = ICP_ENR_KIND_TECHNOGRAPHIC,
   .fields = fields,
   .config = config_keys,
   .init = bw_init,
-  .request = bw_request,
+  .request = icpk_keyed_request,
   .parse = bw_parse,
-  .fini = bw_fini,
-  .provides = NULL,
-  .config_key_size = ICP_ENR_CONFIG_KEY_SIZE,
+  .fini = icpk_keyed_free,
 };
 
-const struct icp_enricher *icp_enricher_open(const struct icp_host *host,
-                                             uint32_t host_abi)
-{
-  if (host_abi != ICP_ENRICHER_ABI || !icpk_host_ok(host))
-    return NULL;
-  return &descriptor;
-}
+ICPK_ENRICHER_OPEN(descriptor)

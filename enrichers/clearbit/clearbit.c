@@ -41,11 +41,10 @@
 
 #define DEFAULT_BASE "https://company.clearbit.com"
 
-struct clearbit {
-  const struct icp_host *h;
-  const struct icp_enr_config *cfg;
-  char *base;  /* base_url without trailing '/', host memory */
-  char *auth;  /* "Bearer <api_key>", host memory */
+/* The state is a struct icpk_keyed; its key is "Bearer <api_key>". */
+static const struct icpk_keyed_spec spec = {
+  "clearbit", DEFAULT_BASE, "/v2/companies/find?domain=", "Authorization",
+  "Bearer "
 };
 
 static const char *const fields[] = {
@@ -61,84 +60,12 @@ static const struct icp_enr_config_key config_keys[] = {
   {NULL, 0, 0, 0}
 };
 
-static void cb_fini(void *state)
-{
-  struct clearbit *st = state;
-  if (st == NULL)
-    return;
-  st->h->free(st->base);
-  st->h->free(st->auth);
-  st->h->free(st);
-}
-
 static int cb_init(const struct icp_host *h, const struct icp_enr_config *cfg,
                    void **state, char *errbuf, size_t errlen)
 {
-  struct clearbit *st;
-  const char *key;
-  size_t n;
-
-  *state = NULL;
-  if (!icpk_host_ok(h)) {
-    icpk_errput(errbuf, errlen, "host table lacks functions clearbit needs");
-    return -1;
-  }
-  key = h->cfg_string(cfg, "api_key");
-  if (key == NULL || key[0] == '\0') {
-    icpk_errput(errbuf, errlen, "api_key is required");
-    return -1;
-  }
-  n = strlen(key);
-  if (n > 1024 || strpbrk(key, "\r\n") != NULL) {
-    icpk_errput(errbuf, errlen, "api_key is too long or has a line break");
-    return -1;
-  }
-  st = h->alloc(sizeof *st);
-  if (st == NULL) {
-    icpk_errput(errbuf, errlen, "out of memory");
-    return -1;
-  }
-  memset(st, 0, sizeof *st);
-  st->h = h;
-  st->cfg = cfg;
-  st->base = icpk_base_url_dup(h, cfg, DEFAULT_BASE, errbuf, errlen);
-  st->auth = h->alloc(n + 8);
-  if (st->base == NULL || st->auth == NULL) {
-    if (st->base != NULL)
-      icpk_errput(errbuf, errlen, "out of memory");
-    cb_fini(st);
-    return -1;
-  }
-  memcpy(st->auth, "Bearer ", 7);
-  memcpy(st->auth + 7, key, n + 1);
-  *state = st;
-  return 0;
-}
-
-static int cb_request(void *state, const struct icp_enr_account *acct,
-                      struct icp_enr_request *req)
-{
-  struct clearbit *st = state;
-  const struct icp_host *h = st->h;
-  const char *domain = h->acct_domain(acct);
-  struct icpk_sbuf url = {0};
-  int rc = ICP_ENR_OK;
-
-  if (domain == NULL || domain[0] == '\0')
-    return ICP_ENR_NOT_FOUND;
-  icpk_sb_add(&url, st->base);
-  icpk_sb_add(&url, "/v2/companies/find?domain=");
-  icpk_sb_add_escaped(&url, h, domain);
-  if (url.bad) {
-    h->log(st->cfg, ICP_ENR_LOG_WARN, "cannot build the request URL");
-    rc = ICP_ENR_ERROR;
-  } else if (h->req_set_url(req, url.p) != 0 ||
-             h->req_add_header(req, "Authorization", st->auth) != 0 ||
-             h->req_add_header(req, "Accept", "application/json") != 0) {
-    rc = ICP_ENR_ERROR;
-  }
-  free(url.p);
-  return rc;
+  *state = icpk_keyed_new(h, cfg, sizeof(struct icpk_keyed), &spec, errbuf,
+                          errlen);
+  return *state != NULL ? 0 : -1;
 }
 
 /* Clearbit's company type -> DESIGN §3 ownership, or NULL. */
@@ -149,13 +76,7 @@ static const char *ownership_of(const char *type)
     {"nonprofit", "nonprofit"},   {"government", "government"},
     {"education", "nonprofit"},
   };
-  size_t i;
-  if (type == NULL)
-    return NULL;
-  for (i = 0; i < sizeof map / sizeof map[0]; i++)
-    if (strcmp(type, map[i][0]) == 0)
-      return map[i][1];
-  return NULL;
+  return icpk_lookup(map, ICPK_NELEM(map), type);
 }
 
 static void map_company(struct icpk_emit *e, const cJSON *doc)
@@ -212,8 +133,8 @@ static int cb_parse(void *state, const struct icp_enr_account *acct,
                     const char *body, size_t len,
                     struct icp_enr_output *out)
 {
-  struct clearbit *st = state;
-  const struct icp_host *h = st->h;
+  const struct icpk_keyed *k = state;
+  const struct icp_host *h = k->h;
   struct icpk_emit e = {h, out, 0};
   cJSON *doc;
 
@@ -225,39 +146,25 @@ static int cb_parse(void *state, const struct icp_enr_account *acct,
     return ICP_ENR_NOT_FOUND;
   if (status != 200)
     return icpk_status_error(h, out, status);
-  doc = icpk_body_parse(h, out, body, len);
+  doc = icpk_parse_object(h, out, body, len);
   if (doc == NULL)
     return ICP_ENR_ERROR;
-  if (!cJSON_IsObject(doc)) {
-    cJSON_Delete(doc);
-    h->out_error(out, "answer is not a JSON object");
-    return ICP_ENR_ERROR;
-  }
   map_company(&e, doc);
   cJSON_Delete(doc);
-  return e.stored > 0 ? ICP_ENR_OK : ICP_ENR_NOT_FOUND;
+  return icpk_emit_result(&e);
 }
 
 static const struct icp_enricher descriptor = {
-  .abi = ICP_ENRICHER_ABI,
-  .size = sizeof(struct icp_enricher),
+  ICPK_DESCRIPTOR_ABI,
   .name = "clearbit",
   .version = "1.0.0",
   .kind = ICP_ENR_KIND_FIRMOGRAPHIC | ICP_ENR_KIND_TECHNOGRAPHIC,
   .fields = fields,
   .config = config_keys,
   .init = cb_init,
-  .request = cb_request,
+  .request = icpk_keyed_request,
   .parse = cb_parse,
-  .fini = cb_fini,
-  .provides = NULL,
-  .config_key_size = ICP_ENR_CONFIG_KEY_SIZE,
+  .fini = icpk_keyed_free,
 };
 
-const struct icp_enricher *icp_enricher_open(const struct icp_host *host,
-                                             uint32_t host_abi)
-{
-  if (host_abi != ICP_ENRICHER_ABI || !icpk_host_ok(host))
-    return NULL;
-  return &descriptor;
-}
+ICPK_ENRICHER_OPEN(descriptor)

@@ -335,7 +335,7 @@ static int hj_request(void *state, const struct icp_enr_account *acct,
   struct icpk_sbuf url = {0};
   const char *p = st->url, *k, *v;
   size_t it = 0;
-  int rc = ICP_ENR_OK;
+  int rc;
 
   while (*p != '\0') {
     const char *open = strchr(p, '{');
@@ -360,18 +360,10 @@ static int hj_request(void *state, const struct icp_enr_account *acct,
     icpk_sb_add_escaped(&url, h, val);
     p = close + 1;
   }
-  if (url.bad) {
-    h->log(st->cfg, ICP_ENR_LOG_WARN, "cannot build the request URL");
-    free(url.p);
-    return ICP_ENR_ERROR;
-  }
-  if (h->req_set_url(req, url.p) != 0 ||
-      h->req_add_header(req, "Accept", "application/json") != 0)
-    rc = ICP_ENR_ERROR;
+  rc = icpk_req_send(h, st->cfg, req, &url, NULL, NULL);
   while (rc == ICP_ENR_OK && h->cfg_map_next(st->cfg, "headers", &it, &k, &v))
     if (h->req_add_header(req, k, v) != 0)
       rc = ICP_ENR_ERROR;
-  free(url.p);
   return rc;
 }
 
@@ -535,12 +527,11 @@ static int hj_parse(void *state, const struct icp_enr_account *acct,
   for (i = 0; i < st->nfields; i++)
     emit_field(&e, &st->fields[i], doc);
   cJSON_Delete(doc);
-  return e.stored > 0 ? ICP_ENR_OK : ICP_ENR_NOT_FOUND;
+  return icpk_emit_result(&e);
 }
 
 static const struct icp_enricher descriptor = {
-  .abi = ICP_ENRICHER_ABI,
-  .size = sizeof(struct icp_enricher),
+  ICPK_DESCRIPTOR_ABI,
   .name = "http_json",
   .version = "1.0.0",
   .kind = ICP_ENR_KIND_FIRMOGRAPHIC | ICP_ENR_KIND_TECHNOGRAPHIC,
@@ -551,13 +542,6 @@ static const struct icp_enricher descriptor = {
   .parse = hj_parse,
   .fini = hj_fini,
   .provides = hj_provides,
-  .config_key_size = ICP_ENR_CONFIG_KEY_SIZE,
 };
 
-const struct icp_enricher *icp_enricher_open(const struct icp_host *host,
-                                             uint32_t host_abi)
-{
-  if (host_abi != ICP_ENRICHER_ABI || !icpk_host_ok(host))
-    return NULL;
-  return &descriptor;
-}
+ICPK_ENRICHER_OPEN(descriptor)

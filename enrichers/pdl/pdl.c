@@ -51,11 +51,12 @@
 #define DEFAULT_BASE "https://api.peopledatalabs.com"
 
 struct pdl {
-  const struct icp_host *h;
-  const struct icp_enr_config *cfg;
-  char *base;             /* base_url without trailing '/', host memory */
-  char *key;              /* api_key copy, host memory */
+  struct icpk_keyed k;    /* first: host, config, base, key (the api_key) */
   double min_likelihood;  /* 0 = no check */
+};
+
+static const struct icpk_keyed_spec spec = {
+  "pdl", DEFAULT_BASE, "/v5/company/enrich?website=", "X-Api-Key", NULL
 };
 
 static const char *const fields[] = {
@@ -72,90 +73,21 @@ static const struct icp_enr_config_key config_keys[] = {
   {NULL, 0, 0, 0}
 };
 
-static void pdl_fini(void *state)
-{
-  struct pdl *st = state;
-  if (st == NULL)
-    return;
-  st->h->free(st->base);
-  st->h->free(st->key);
-  st->h->free(st);
-}
-
 static int pdl_init(const struct icp_host *h, const struct icp_enr_config *cfg,
                     void **state, char *errbuf, size_t errlen)
 {
-  struct pdl *st;
-  const char *key;
-  double minl = 0;
-  size_t n;
+  struct pdl *st = icpk_keyed_new(h, cfg, sizeof *st, &spec, errbuf, errlen);
 
-  *state = NULL;
-  if (!icpk_host_ok(h)) {
-    icpk_errput(errbuf, errlen, "host table lacks functions pdl needs");
-    return -1;
-  }
-  key = h->cfg_string(cfg, "api_key");
-  if (key == NULL || key[0] == '\0') {
-    icpk_errput(errbuf, errlen, "api_key is required");
-    return -1;
-  }
-  n = strlen(key);
-  if (n > 1024 || strpbrk(key, "\r\n") != NULL) {
-    icpk_errput(errbuf, errlen, "api_key is too long or has a line break");
-    return -1;
-  }
-  if (h->cfg_number(cfg, "min_likelihood", &minl) &&
-      !(minl >= 0 && minl <= 10)) {
-    icpk_errput(errbuf, errlen, "min_likelihood must be between 0 and 10");
-    return -1;
-  }
-  st = h->alloc(sizeof *st);
-  if (st == NULL) {
-    icpk_errput(errbuf, errlen, "out of memory");
-    return -1;
-  }
-  memset(st, 0, sizeof *st);
-  st->h = h;
-  st->cfg = cfg;
-  st->min_likelihood = minl;
-  st->base = icpk_base_url_dup(h, cfg, DEFAULT_BASE, errbuf, errlen);
-  st->key = h->alloc(n + 1);
-  if (st->base == NULL || st->key == NULL) {
-    if (st->base != NULL)
-      icpk_errput(errbuf, errlen, "out of memory");
-    pdl_fini(st);
-    return -1;
-  }
-  memcpy(st->key, key, n + 1);
   *state = st;
-  return 0;
-}
-
-static int pdl_request(void *state, const struct icp_enr_account *acct,
-                       struct icp_enr_request *req)
-{
-  struct pdl *st = state;
-  const struct icp_host *h = st->h;
-  const char *domain = h->acct_domain(acct);
-  struct icpk_sbuf url = {0};
-  int rc = ICP_ENR_OK;
-
-  if (domain == NULL || domain[0] == '\0')
-    return ICP_ENR_NOT_FOUND;
-  icpk_sb_add(&url, st->base);
-  icpk_sb_add(&url, "/v5/company/enrich?website=");
-  icpk_sb_add_escaped(&url, h, domain);
-  if (url.bad) {
-    h->log(st->cfg, ICP_ENR_LOG_WARN, "cannot build the request URL");
-    rc = ICP_ENR_ERROR;
-  } else if (h->req_set_url(req, url.p) != 0 ||
-             h->req_add_header(req, "X-Api-Key", st->key) != 0 ||
-             h->req_add_header(req, "Accept", "application/json") != 0) {
-    rc = ICP_ENR_ERROR;
+  if (st == NULL)
+    return -1;
+  if (icpk_cfg_range(h, cfg, "min_likelihood", 0, 10, &st->min_likelihood,
+                     errbuf, errlen) != 0) {
+    icpk_keyed_free(st);
+    *state = NULL;
+    return -1;
   }
-  free(url.p);
-  return rc;
+  return 0;
 }
 
 /* PDL company type -> DESIGN §3 ownership, or NULL. */
@@ -170,13 +102,7 @@ static const char *ownership_of(const char *type)
     {"educational", "nonprofit"},
     {"education", "nonprofit"},
   };
-  size_t i;
-  if (type == NULL)
-    return NULL;
-  for (i = 0; i < sizeof map / sizeof map[0]; i++)
-    if (strcmp(type, map[i][0]) == 0)
-      return map[i][1];
-  return NULL;
+  return icpk_lookup(map, ICPK_NELEM(map), type);
 }
 
 /* PDL latest_funding_stage -> DESIGN §3 funding_stage, or NULL. */
@@ -198,12 +124,9 @@ static const char *stage_of(const char *s)
     {"acquired", "acquired"},
     {"merger_acquisition", "acquired"},
   };
-  size_t i;
-  if (s == NULL)
-    return NULL;
-  for (i = 0; i < sizeof map / sizeof map[0]; i++)
-    if (strcmp(s, map[i][0]) == 0)
-      return map[i][1];
+  const char *v = icpk_lookup(map, ICPK_NELEM(map), s);
+  if (v != NULL || s == NULL)
+    return v;
   /* series_e, series_f, ... series_z: one letter from e on */
   if (strncmp(s, "series_", 7) == 0 && s[7] >= 'e' && s[7] <= 'z' &&
       s[8] == '\0')
@@ -261,8 +184,8 @@ static int pdl_parse(void *state, const struct icp_enr_account *acct,
                      const char *body, size_t len,
                      struct icp_enr_output *out)
 {
-  struct pdl *st = state;
-  const struct icp_host *h = st->h;
+  const struct pdl *st = state;
+  const struct icp_host *h = st->k.h;
   struct icpk_emit e = {h, out, 0};
   cJSON *doc;
   double like = 0;
@@ -273,14 +196,9 @@ static int pdl_parse(void *state, const struct icp_enr_account *acct,
     return ICP_ENR_NOT_FOUND;
   if (status != 200)
     return icpk_status_error(h, out, status);
-  doc = icpk_body_parse(h, out, body, len);
+  doc = icpk_parse_object(h, out, body, len);
   if (doc == NULL)
     return ICP_ENR_ERROR;
-  if (!cJSON_IsObject(doc)) {
-    cJSON_Delete(doc);
-    h->out_error(out, "answer is not a JSON object");
-    return ICP_ENR_ERROR;
-  }
   if (st->min_likelihood > 0 &&
       (!icpk_jnum(icpk_jget(doc, "likelihood"), &like) ||
        like < st->min_likelihood)) {
@@ -290,29 +208,20 @@ static int pdl_parse(void *state, const struct icp_enr_account *acct,
   }
   map_company(&e, doc);
   cJSON_Delete(doc);
-  return e.stored > 0 ? ICP_ENR_OK : ICP_ENR_NOT_FOUND;
+  return icpk_emit_result(&e);
 }
 
 static const struct icp_enricher descriptor = {
-  .abi = ICP_ENRICHER_ABI,
-  .size = sizeof(struct icp_enricher),
+  ICPK_DESCRIPTOR_ABI,
   .name = "pdl",
   .version = "1.0.0",
   .kind = ICP_ENR_KIND_FIRMOGRAPHIC,
   .fields = fields,
   .config = config_keys,
   .init = pdl_init,
-  .request = pdl_request,
+  .request = icpk_keyed_request,
   .parse = pdl_parse,
-  .fini = pdl_fini,
-  .provides = NULL,
-  .config_key_size = ICP_ENR_CONFIG_KEY_SIZE,
+  .fini = icpk_keyed_free,
 };
 
-const struct icp_enricher *icp_enricher_open(const struct icp_host *host,
-                                             uint32_t host_abi)
-{
-  if (host_abi != ICP_ENRICHER_ABI || !icpk_host_ok(host))
-    return NULL;
-  return &descriptor;
-}
+ICPK_ENRICHER_OPEN(descriptor)

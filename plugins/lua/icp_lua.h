@@ -68,6 +68,12 @@ struct icp_lua_pack *icp_lua_pack_check(lua_State *L, int arg);
 
 /* ---- result_lua.c ------------------------------------------------------ */
 
+/* Set t[k] on the table on top to v; icp_lua_set_str sets nothing when s
+ * is NULL. Stack: t -> t. */
+void icp_lua_set_num(lua_State *L, const char *k, double v);
+void icp_lua_set_int(lua_State *L, const char *k, lua_Integer v);
+void icp_lua_set_str(lua_State *L, const char *k, const char *s);
+
 /* Pushes a typed value: string, number, boolean, a list as an array of
  * strings, a date as "YYYY-MM-DD", missing as nil. Stack: -> value. */
 void icp_lua_push_value(lua_State *L, const struct icp_value *v);

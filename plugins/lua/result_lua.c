@@ -13,20 +13,19 @@ static const char *const outcome_names[] = { "not_fired", "fired",
 
 /* ---- helpers ----------------------------------------------------------- */
 
-static void set_num(lua_State *L, const char *k, double v)
+void icp_lua_set_num(lua_State *L, const char *k, double v)
 {
   lua_pushnumber(L, v);
   lua_setfield(L, -2, k);
 }
 
-static void set_int(lua_State *L, const char *k, lua_Integer v)
+void icp_lua_set_int(lua_State *L, const char *k, lua_Integer v)
 {
   lua_pushinteger(L, v);
   lua_setfield(L, -2, k);
 }
 
-/* Sets t[k] = s, or nothing when s is NULL. */
-static void set_str(lua_State *L, const char *k, const char *s)
+void icp_lua_set_str(lua_State *L, const char *k, const char *s)
 {
   if(!s)
     return;
@@ -98,8 +97,8 @@ static void push_reads(lua_State *L, const struct icp_pack *p,
   for(i = 0; i < n; i++) {
     int src = icp_account_source(a, ids[i]);
     if(src >= 0)
-      set_str(L, icp_schema_name(p->schema, ids[i]),
-              icp_schema_source_name(p->schema, src));
+      icp_lua_set_str(L, icp_schema_name(p->schema, ids[i]),
+                      icp_schema_source_name(p->schema, src));
   }
   lua_setfield(L, -2, "sources");
 }
@@ -118,21 +117,21 @@ static void push_explain(lua_State *L, const struct icp_pack *p,
   for(i = 0; i < p->nrules; i++) {
     const struct icp_rule *rule = &p->rules[i];
     lua_createtable(L, 0, 10);                     /* ..., rules, rule */
-    set_str(L, "rule", rule->name);
-    set_str(L, "dimension", p->dims[rule->dim].name);
-    set_str(L, "outcome", outcome_names[r->outcome[i]]);
-    set_num(L, "points", rule->points);
-    set_num(L, "earned", r->earned[i]);
+    icp_lua_set_str(L, "rule", rule->name);
+    icp_lua_set_str(L, "dimension", p->dims[rule->dim].name);
+    icp_lua_set_str(L, "outcome", outcome_names[r->outcome[i]]);
+    icp_lua_set_num(L, "points", rule->points);
+    icp_lua_set_num(L, "earned", r->earned[i]);
     if(rule->decay_field >= 0)
-      set_num(L, "decay", r->decay[i]);
+      icp_lua_set_num(L, "decay", r->decay[i]);
     if(rule->kind == ICP_RULE_BANDS && r->band[i] >= 0)
-      set_int(L, "band", r->band[i] + 1);
+      icp_lua_set_int(L, "band", r->band[i] + 1);
     if(rule->nreads)
       push_reads(L, p, a, rule->reads, rule->nreads);
     else
       push_reads(L, p, a, r->reads + r->read_off[i], r->read_n[i]);
-    set_str(L, "evidence", icp_result_evidence(r, i));
-    set_str(L, "error", icp_result_error(r, i));
+    icp_lua_set_str(L, "evidence", icp_result_evidence(r, i));
+    icp_lua_set_str(L, "error", icp_result_error(r, i));
     lua_rawseti(L, -2, i + 1);
   }
   lua_setfield(L, -2, "rules");
@@ -140,13 +139,13 @@ static void push_explain(lua_State *L, const struct icp_pack *p,
   for(i = 0; i < p->nexcl; i++) {
     int k = p->nrules + i;
     lua_createtable(L, 0, 6);
-    set_str(L, "exclude", p->excl[i].name);
-    set_str(L, "outcome", outcome_names[r->xoutcome[i]]);
+    icp_lua_set_str(L, "exclude", p->excl[i].name);
+    icp_lua_set_str(L, "outcome", outcome_names[r->xoutcome[i]]);
     if(p->excl[i].nreads)
       push_reads(L, p, a, p->excl[i].reads, p->excl[i].nreads);
     else
       push_reads(L, p, a, r->reads + r->read_off[k], r->read_n[k]);
-    set_str(L, "error", icp_result_error(r, k));
+    icp_lua_set_str(L, "error", icp_result_error(r, k));
     lua_rawseti(L, -2, i + 1);
   }
   lua_setfield(L, -2, "excludes");
@@ -160,19 +159,19 @@ void icp_lua_push_result(lua_State *L, const struct icp_pack *p,
 {
   int i, any;
   lua_createtable(L, 0, 16);                       /* result */
-  set_str(L, "domain", icp_account_domain(a));
-  set_num(L, "score", r->score);
-  set_str(L, "tier", r->tier_name);
-  set_str(L, "grade", r->grade);                   /* nil without one */
+  icp_lua_set_str(L, "domain", icp_account_domain(a));
+  icp_lua_set_num(L, "score", r->score);
+  icp_lua_set_str(L, "tier", r->tier_name);
+  icp_lua_set_str(L, "grade", r->grade);           /* nil without one */
   lua_createtable(L, 0, p->ndims);                 /* result, dimensions */
   for(i = 0; i < p->ndims; i++)
-    set_num(L, p->dims[i].name, r->dim[i]);
+    icp_lua_set_num(L, p->dims[i].name, r->dim[i]);
   lua_setfield(L, -2, "dimensions");
-  set_num(L, "coverage", r->coverage);
+  icp_lua_set_num(L, "coverage", r->coverage);
   lua_newtable(L);                                 /* result, fired */
   for(i = 0; i < p->nrules; i++)
     if(r->outcome[i] == ICP_TRUE)
-      set_num(L, p->rules[i].name, r->earned[i]);
+      icp_lua_set_num(L, p->rules[i].name, r->earned[i]);
   lua_setfield(L, -2, "fired");
   lua_newtable(L);                                 /* result, unknown */
   for(i = 0; i < p->nrules; i++)
@@ -184,18 +183,18 @@ void icp_lua_push_result(lua_State *L, const struct icp_pack *p,
     if(r->xoutcome[i] == ICP_TRUE)
       append(L, p->excl[i].name);
   lua_setfield(L, -2, "excluded_by");
-  set_str(L, "route", r->route);
+  icp_lua_set_str(L, "route", r->route);
   if(r->route_def && r->route_def->has_sla)
-    set_num(L, "sla_hours", r->route_def->sla_hours);
+    icp_lua_set_num(L, "sla_hours", r->route_def->sla_hours);
   lua_createtable(L, 0, 2);                        /* result, pack */
-  set_str(L, "name", p->name);
-  set_str(L, "version", p->version);
+  icp_lua_set_str(L, "name", p->name);
+  icp_lua_set_str(L, "version", p->version);
   lua_setfield(L, -2, "pack");
   if(r->nerrors) {
     lua_newtable(L);                               /* result, errors */
     for(i = 0; i < p->nrules + p->nexcl; i++)
-      set_str(L, i < p->nrules ? p->rules[i].name :
-              p->excl[i - p->nrules].name, icp_result_error(r, i));
+      icp_lua_set_str(L, i < p->nrules ? p->rules[i].name :
+                      p->excl[i - p->nrules].name, icp_result_error(r, i));
     lua_setfield(L, -2, "errors");
   }
   for(i = 0, any = 0; i < p->nrules; i++)
@@ -203,7 +202,7 @@ void icp_lua_push_result(lua_State *L, const struct icp_pack *p,
   if(any) {
     lua_newtable(L);                               /* result, evidence */
     for(i = 0; i < p->nrules; i++)
-      set_str(L, p->rules[i].name, icp_result_evidence(r, i));
+      icp_lua_set_str(L, p->rules[i].name, icp_result_evidence(r, i));
     lua_setfield(L, -2, "evidence");
   }
   if(explain) {
@@ -219,29 +218,29 @@ void icp_lua_push_info(lua_State *L, const struct icp_pack *p)
   char date[11];
   int i;
   lua_createtable(L, 0, 12);                       /* info */
-  set_str(L, "name", p->name);
-  set_str(L, "version", p->version);
-  set_str(L, "description", p->description);
-  set_str(L, "path", p->path);
+  icp_lua_set_str(L, "name", p->name);
+  icp_lua_set_str(L, "version", p->version);
+  icp_lua_set_str(L, "description", p->description);
+  icp_lua_set_str(L, "path", p->path);
   icp_format_date(p->as_of, date);
-  set_str(L, "as_of", date);
+  icp_lua_set_str(L, "as_of", date);
   if(p->has_min_coverage)
-    set_num(L, "min_coverage", p->min_coverage);
+    icp_lua_set_num(L, "min_coverage", p->min_coverage);
   lua_createtable(L, p->ndims, 0);                 /* info, dimensions */
   for(i = 0; i < p->ndims; i++) {
     lua_createtable(L, 0, 4);
-    set_str(L, "name", p->dims[i].name);
-    set_num(L, "weight", p->dims[i].weight);
-    set_num(L, "max", p->dims[i].max);
-    set_int(L, "rules", p->dims[i].nrules);
+    icp_lua_set_str(L, "name", p->dims[i].name);
+    icp_lua_set_num(L, "weight", p->dims[i].weight);
+    icp_lua_set_num(L, "max", p->dims[i].max);
+    icp_lua_set_int(L, "rules", p->dims[i].nrules);
     lua_rawseti(L, -2, i + 1);
   }
   lua_setfield(L, -2, "dimensions");
   lua_createtable(L, p->ntiers, 0);                /* info, tiers */
   for(i = 0; i < p->ntiers; i++) {
     lua_createtable(L, 0, 2);
-    set_str(L, "name", p->tiers[i].name);
-    set_num(L, "threshold", p->tiers[i].threshold);
+    icp_lua_set_str(L, "name", p->tiers[i].name);
+    icp_lua_set_num(L, "threshold", p->tiers[i].threshold);
     lua_rawseti(L, -2, i + 1);
   }
   lua_setfield(L, -2, "tiers");
@@ -249,23 +248,24 @@ void icp_lua_push_info(lua_State *L, const struct icp_pack *p)
   for(i = 0; i < p->nrules; i++) {
     const struct icp_rule *rule = &p->rules[i];
     lua_createtable(L, 0, 7);
-    set_str(L, "name", rule->name);
-    set_str(L, "dimension", p->dims[rule->dim].name);
-    set_num(L, "points", rule->points);
-    set_str(L, "kind", rule->kind == ICP_RULE_BANDS ? "bands" : "when");
-    set_int(L, "line", rule->line);
+    icp_lua_set_str(L, "name", rule->name);
+    icp_lua_set_str(L, "dimension", p->dims[rule->dim].name);
+    icp_lua_set_num(L, "points", rule->points);
+    icp_lua_set_str(L, "kind",
+                    rule->kind == ICP_RULE_BANDS ? "bands" : "when");
+    icp_lua_set_int(L, "line", rule->line);
     if(rule->decay_field >= 0)
-      set_num(L, "half_life_days", rule->half_life);
-    set_str(L, "description", rule->description);
+      icp_lua_set_num(L, "half_life_days", rule->half_life);
+    icp_lua_set_str(L, "description", rule->description);
     lua_rawseti(L, -2, i + 1);
   }
   lua_setfield(L, -2, "rules");
   lua_createtable(L, p->nexcl, 0);                 /* info, excludes */
   for(i = 0; i < p->nexcl; i++) {
     lua_createtable(L, 0, 3);
-    set_str(L, "name", p->excl[i].name);
-    set_str(L, "reason", p->excl[i].reason);
-    set_int(L, "line", p->excl[i].line);
+    icp_lua_set_str(L, "name", p->excl[i].name);
+    icp_lua_set_str(L, "reason", p->excl[i].reason);
+    icp_lua_set_int(L, "line", p->excl[i].line);
     lua_rawseti(L, -2, i + 1);
   }
   lua_setfield(L, -2, "excludes");
@@ -273,15 +273,15 @@ void icp_lua_push_info(lua_State *L, const struct icp_pack *p)
   for(i = 0; i < p->nroutes; i++) {
     const struct icp_route *rt = &p->routes[i];
     lua_createtable(L, 0, 4);
-    set_str(L, "tier", rt->tier);
-    set_str(L, "grade", rt->grade);
+    icp_lua_set_str(L, "tier", rt->tier);
+    icp_lua_set_str(L, "grade", rt->grade);
     if(rt->is_default) {
       lua_pushboolean(L, 1);
       lua_setfield(L, -2, "default");
     }
-    set_str(L, "to", rt->to);
+    icp_lua_set_str(L, "to", rt->to);
     if(rt->has_sla)
-      set_num(L, "sla_hours", rt->sla_hours);
+      icp_lua_set_num(L, "sla_hours", rt->sla_hours);
     lua_rawseti(L, -2, i + 1);
   }
   lua_setfield(L, -2, "routes");

@@ -157,18 +157,12 @@ static FILE *diag_opt(lua_State *L, int arg)
 static void push_stats(lua_State *L, const struct icp_run_stats *st)
 {
   lua_createtable(L, 0, 6);
-  lua_pushinteger(L, st->read);
-  lua_setfield(L, -2, "read");
-  lua_pushinteger(L, st->scored);
-  lua_setfield(L, -2, "scored");
-  lua_pushinteger(L, st->skipped);
-  lua_setfield(L, -2, "skipped");
-  lua_pushinteger(L, st->warnings);
-  lua_setfield(L, -2, "warnings");
-  lua_pushinteger(L, st->rule_errors);
-  lua_setfield(L, -2, "rule_errors");
-  lua_pushinteger(L, st->duplicates);
-  lua_setfield(L, -2, "duplicates");
+  icp_lua_set_int(L, "read", st->read);
+  icp_lua_set_int(L, "scored", st->scored);
+  icp_lua_set_int(L, "skipped", st->skipped);
+  icp_lua_set_int(L, "warnings", st->warnings);
+  icp_lua_set_int(L, "rule_errors", st->rule_errors);
+  icp_lua_set_int(L, "duplicates", st->duplicates);
 }
 
 /* ---- the run ----------------------------------------------------------- */
@@ -179,7 +173,7 @@ int icp_lua_score_file(lua_State *L)
   const char *output = luaL_optstring(L, 3, NULL);
   const char *format = NULL, *ofmt = NULL;
   const char **inputs;
-  int ninputs, strict = 0, ok;
+  int ninputs, strict = 0, opened;
   struct icp_run_opts ro;
   struct icp_run_stats st;
   struct icp_err err, cerr;
@@ -217,60 +211,47 @@ int icp_lua_score_file(lua_State *L)
   }
   inputs = inputs_arg(L, 2, &ninputs);             /* ..., inputs */
 
-  /* From here to the results, no Lua call: nothing may unwind. */
+  /* From here to the results, no Lua call: nothing may unwind. One way
+   * out: a failure before the output is open returns nil, message; after,
+   * nil, message, stats. */
   if(columns) {
     cols = icp_columns_new();
-    if(!cols || icp_columns_load(cols, h->schema, columns, &err)) {
-      if(!cols)
-        icp_err_set(&err, ICP_ENOMEM, "out of memory");
-      icp_columns_free(cols);
-      lua_pushnil(L);
-      lua_pushstring(L, err.msg);
-      return 2;
-    }
-    icp_schema_set_columns(h->schema, cols);
+    if(!cols)
+      rs = icp_err_set(&err, ICP_ENOMEM, "out of memory");
+    else if(!(rs = icp_columns_load(cols, h->schema, columns, &err)))
+      icp_schema_set_columns(h->schema, cols);
   }
-  if(providers) {
+  if(!rs && providers) {
     curl_global_init(CURL_GLOBAL_DEFAULT); /* reference counted */
-    if(icp_enrich_open(&enr, providers, h->schema, &eo, &err)) {
+    rs = icp_enrich_open(&enr, providers, h->schema, &eo, &err);
+    if(rs)
       curl_global_cleanup();
-      icp_schema_set_columns(h->schema, NULL);
-      icp_columns_free(cols);
-      lua_pushnil(L);
-      lua_pushstring(L, err.msg);
-      return 2;
+    else
+      icp_enrich_attach(enr, &ro);
+  }
+  if(!rs)
+    rs = icp_out_open(&s.out, output, icp_format_from_name(ofmt), &err);
+  opened = !rs;
+  if(opened) {
+    icp_buf_init(&s.line, (size_t)64 << 20);
+    if(s.out.fmt == ICP_FMT_CSV &&
+       (icp_emit_csv_header(&s.line, h->pack, NULL) ||
+        icp_out_write(&s.out, s.line.p, s.line.len, &err)))
+      rs = icp_err_set(&err, ICP_EIO, "%s: cannot write the header",
+                       output ? output : "<stdout>");
+    if(!rs) {
+      ro.format = format;
+      ro.strict = strict;
+      ro.explain = s.explain;
+      rs = icp_run(inputs, ninputs, &h->pack, 1, h->schema, &ro, emit, &s,
+                   &st, &err);
     }
-    icp_enrich_attach(enr, &ro);
-  }
-  if(icp_out_open(&s.out, output, icp_format_from_name(ofmt), &err)) {
-    if(enr) {
-      icp_enrich_close(enr);
-      curl_global_cleanup();
+    if(icp_out_close(&s.out, &cerr) && !rs) {
+      rs = ICP_EIO;
+      err = cerr;
     }
-    icp_schema_set_columns(h->schema, NULL);
-    icp_columns_free(cols);
-    lua_pushnil(L);
-    lua_pushstring(L, err.msg);
-    return 2;
+    icp_buf_free(&s.line);
   }
-  icp_buf_init(&s.line, (size_t)64 << 20);
-  if(s.out.fmt == ICP_FMT_CSV &&
-     (icp_emit_csv_header(&s.line, h->pack, NULL) ||
-      icp_out_write(&s.out, s.line.p, s.line.len, &err)))
-    rs = icp_err_set(&err, ICP_EIO, "%s: cannot write the header",
-                     output ? output : "<stdout>");
-  if(!rs) {
-    ro.format = format;
-    ro.strict = strict;
-    ro.explain = s.explain;
-    rs = icp_run(inputs, ninputs, &h->pack, 1, h->schema, &ro, emit, &s,
-                 &st, &err);
-  }
-  if(icp_out_close(&s.out, &cerr) && !rs) {
-    rs = ICP_EIO;
-    err = cerr;
-  }
-  icp_buf_free(&s.line);
   icp_schema_set_columns(h->schema, NULL);
   icp_columns_free(cols);
   if(enr) {
@@ -280,13 +261,14 @@ int icp_lua_score_file(lua_State *L)
     curl_global_cleanup();
   }
 
-  ok = rs == ICP_OK;
-  if(ok) {
+  if(rs == ICP_OK) {
     push_stats(L, &st);
     return 1;
   }
   lua_pushnil(L);
   lua_pushstring(L, err.msg);
+  if(!opened)
+    return 2;
   push_stats(L, &st);
   return 3;
 }

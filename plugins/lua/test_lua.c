@@ -192,18 +192,12 @@ static int l_test(lua_State *L)
   lua_pushlstring(L, text ? text : "", len);       /* ..., report */
   free(text);
   lua_createtable(L, 0, 8);                        /* ..., report, result */
-  lua_pushinteger(L, cs.passed);
-  lua_setfield(L, -2, "passed");
-  lua_pushinteger(L, cs.failed);
-  lua_setfield(L, -2, "failed");
-  lua_pushinteger(L, cs.packs);
-  lua_setfield(L, -2, "packs");
-  lua_pushinteger(L, cs.rules);
-  lua_setfield(L, -2, "rules");
-  lua_pushinteger(L, cs.covered);
-  lua_setfield(L, -2, "covered");
-  lua_pushnumber(L, cs.min_share);
-  lua_setfield(L, -2, "min_share");
+  icp_lua_set_int(L, "passed", cs.passed);
+  icp_lua_set_int(L, "failed", cs.failed);
+  icp_lua_set_int(L, "packs", cs.packs);
+  icp_lua_set_int(L, "rules", cs.rules);
+  icp_lua_set_int(L, "covered", cs.covered);
+  icp_lua_set_num(L, "min_share", cs.min_share);
   push_failures(L, lua_tostring(L, -2), lua_rawlen(L, -2));
   lua_setfield(L, -2, "failures");
   lua_pushvalue(L, -2);
