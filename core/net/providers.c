@@ -19,6 +19,11 @@
 #define VALUE_CAP 8192
 #define ITEMS_CAP 1000
 #define PROBLEMS_MAX 100
+/* the shortest lease of a shared cache's claims: a live process renews
+ * them on the scheduler's tick, so a lease of a tick or two would run out
+ * under a process that is still asking, and others would ask again */
+#define LEASE_MIN_MS (5 * ICP_SCHED_TICK_MS)
+#define LEASE_MAX_MS 86400000
 
 struct envval {
   char *name, *val;
@@ -31,6 +36,7 @@ struct load {
   char **msg;                  /* problems, each once, in file order */
   size_t nmsg;
   size_t more;                 /* problems past PROBLEMS_MAX */
+  int lease_line;              /* where lease_ms was given (0: not) */
 };
 
 /* ---- the state ---------------------------------------------------------- */
@@ -670,9 +676,11 @@ static int l_cache(lua_State *L)
     else if(!strcmp(k, "lease_ms")) {
       int isint = 0;
       lua_Integer v = lua_tointegerx(L, -1, &isint);
-      if(!isint || v < 100 || v > 86400000)
-        problem(ld, line, "cache: 'lease_ms' must be an integer from 100 "
-                "to 86400000");
+      ld->lease_line = line;
+      if(!isint || v < LEASE_MIN_MS || v > LEASE_MAX_MS)
+        problem(ld, line, "cache: 'lease_ms' must be an integer from %d "
+                "to %d (claims are renewed every %d ms)", LEASE_MIN_MS,
+                LEASE_MAX_MS, ICP_SCHED_TICK_MS);
       else
         ld->pv->cache_lease_ms = (long)v;
     }
@@ -788,6 +796,11 @@ static void check(struct load *ld)
       }
   if(!pv->np && !ld->nmsg)
     problem(ld, 0, "no provider is declared");
+  /* leases are claims on a shared cache: a SQLite file has none */
+  if(ld->lease_line && !pv->cache_url)
+    problem(ld, ld->lease_line, "cache: 'lease_ms' applies to a shared "
+            "cache (url = \"postgresql://...\") only; the SQLite cache "
+            "has no claims: remove it");
 }
 
 static void load_free(struct load *ld)

@@ -11,7 +11,6 @@
 #include "net/scheduler.h"
 
 #define HDR_CAP (64u << 10)
-#define TICK_MS 200
 
 enum breaker { CLOSED = 0, OPEN, HALF_OPEN };
 
@@ -903,7 +902,7 @@ enum icp_status icp_sched_run_until(struct icp_sched *s,
       }
     }
     now = now_ms();
-    if(tick && now - last_tick >= TICK_MS) {
+    if(tick && now - last_tick >= ICP_SCHED_TICK_MS) {
       tick(tick_ud);
       last_tick = now;
     }
@@ -915,10 +914,10 @@ enum icp_status icp_sched_run_until(struct icp_sched *s,
      * once (curl gives them a zero timeout) */
     wake = start_ready(s);
     now = now_ms();
-    timeout = wake == INT64_MAX ? TICK_MS
+    timeout = wake == INT64_MAX ? ICP_SCHED_TICK_MS
                                 : (long)(wake - now > 0 ? wake - now : 0);
-    if(timeout > TICK_MS)
-      timeout = TICK_MS;
+    if(timeout > ICP_SCHED_TICK_MS)
+      timeout = ICP_SCHED_TICK_MS;
     if(until_ms - now < timeout)
       timeout = (long)(until_ms - now > 0 ? until_ms - now : 0);
     mc = curl_multi_poll(s->multi, NULL, 0, (int)timeout, NULL);
