@@ -34,7 +34,7 @@ struct load {
   struct envval *env;          /* every value read by env, for the check */
   size_t nenv, envcap;
   char **msg;                  /* problems, each once, in file order */
-  size_t nmsg;
+  size_t nmsg, msgcap;
   size_t more;                 /* problems past PROBLEMS_MAX */
   int lease_line;              /* where lease_ms was given (0: not) */
 };
@@ -80,16 +80,13 @@ static void problem(struct load *ld, int line, const char *fmt, ...)
     return;
   }
   {
-    char **nm = realloc(ld->msg, (ld->nmsg + 1) * sizeof(*nm));
-    char *c = strdup(red);
-    if(!nm || !c) {
-      free(c);
-      if(nm)
-        ld->msg = nm;
+    /* out of memory: counted with the problems not shown */
+    char *c = icp_grow(ld->msg, ld->msgcap, ld->nmsg + 1) ? NULL
+                                                          : strdup(red);
+    if(!c) {
       ld->more++;
       return;
     }
-    ld->msg = nm;
     ld->msg[ld->nmsg++] = c;
   }
 }
@@ -489,12 +486,8 @@ static int provider_body(lua_State *L)
     problem(ld, line, "provider '%s': too many keys", name);
     return 0;
   }
-  {
-    struct icp_enr_config *np = realloc(pv->p, (pv->np + 1) * sizeof(*np));
-    if(!np)
-      return luaL_error(L, "out of memory");
-    pv->p = np;
-  }
+  if(icp_grow(pv->p, pv->pcap, pv->np + 1))
+    return luaL_error(L, "out of memory");
   c = &pv->p[pv->np++];
   memset(c, 0, sizeof(*c));
   c->name = dup_n(L, name, strlen(name));
@@ -740,14 +733,8 @@ static int l_env(lua_State *L)
     problem(ld, line, "environment variable %s is too long", name);
     return 0;
   }
-  if(ld->nenv == ld->envcap) {
-    size_t cap = ld->envcap ? ld->envcap * 2 : 8;
-    struct envval *ne = realloc(ld->env, cap * sizeof(*ne));
-    if(!ne)
-      return luaL_error(L, "out of memory");
-    ld->env = ne;
-    ld->envcap = cap;
-  }
+  if(icp_grow(ld->env, ld->envcap, ld->nenv + 1))
+    return luaL_error(L, "out of memory");
   ld->env[ld->nenv].name = NULL;
   ld->env[ld->nenv].val = dup_n(L, val, strlen(val));
   ld->nenv++;

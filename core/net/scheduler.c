@@ -58,7 +58,8 @@ struct icp_sched {
   CURLM *multi;
   int max_in_flight, in_flight;
   struct prov *p;
-  int np, pcap;
+  int np;
+  size_t pcap;
   struct xfer *xfers;        /* in flight */
   struct req **heap;         /* delayed requests, min-heap on due */
   size_t nheap, heapcap;
@@ -171,14 +172,8 @@ int icp_sched_provider(struct icp_sched *s,
                        const struct icp_sched_limits *lim)
 {
   struct prov *p;
-  if(s->np == s->pcap) {
-    int cap = s->pcap ? s->pcap * 2 : 8;
-    struct prov *np = realloc(s->p, (size_t)cap * sizeof(*np));
-    if(!np)
-      return -1;
-    s->p = np;
-    s->pcap = cap;
-  }
+  if(icp_grow(s->p, s->pcap, (size_t)s->np + 1))
+    return -1;
   p = &s->p[s->np];
   memset(p, 0, sizeof(*p));
   p->lim = *lim;
@@ -245,14 +240,8 @@ static struct req *dequeue(struct prov *p)
 static int heap_push(struct icp_sched *s, struct req *r)
 {
   size_t i;
-  if(s->nheap == s->heapcap) {
-    size_t cap = s->heapcap ? s->heapcap * 2 : 64;
-    struct req **nh = realloc(s->heap, cap * sizeof(*nh));
-    if(!nh)
-      return -1;
-    s->heap = nh;
-    s->heapcap = cap;
-  }
+  if(icp_grow(s->heap, s->heapcap, s->nheap + 1))
+    return -1;
   i = s->nheap++;
   while(i && s->heap[(i - 1) / 2]->due > r->due) {
     s->heap[i] = s->heap[(i - 1) / 2];
