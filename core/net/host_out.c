@@ -155,6 +155,20 @@ static int set_date(struct icp_enr_output *o, const char *name, int32_t d)
   return set_scalar(o, name, &v);
 }
 
+/* A NUL-terminated copy of the n bytes at s, for a field of o; NULL (and
+ * o->nomem set) when out of memory. */
+static char *copy_text(struct icp_enr_output *o, const char *s, size_t n)
+{
+  char *c = malloc(n + 1);
+  if(!c) {
+    o->nomem = 1;
+    return NULL;
+  }
+  memcpy(c, s, n);
+  c[n] = 0;
+  return c;
+}
+
 static int set_str(struct icp_enr_output *o, const char *name,
                    const char *s, size_t n, int type)
 {
@@ -164,15 +178,8 @@ static int set_str(struct icp_enr_output *o, const char *name,
   if(n > TEXT_CAP || !icp_utf8_valid(s, n))
     return 1;
   f = slot(o, name, 0, &id);
-  if(!f)
+  if(!f || !(c = copy_text(o, s, n)))
     return -1;
-  c = malloc(n + 1);
-  if(!c) {
-    o->nomem = 1;
-    return -1;
-  }
-  memcpy(c, s, n);
-  c[n] = 0;
   f->s = c;
   f->v.type = (uint8_t)type;
   f->v.n = (uint32_t)n;
@@ -202,13 +209,9 @@ static int list_add(struct icp_enr_output *o, const char *name,
     return -1;
   }
   f->v.u.list = f->items;
-  c = malloc(n + 1);
-  if(!c) {
-    o->nomem = 1;
+  c = copy_text(o, s, n);
+  if(!c)
     return -1;
-  }
-  memcpy(c, s, n);
-  c[n] = 0;
   f->items[f->v.n].p = c;
   f->items[f->v.n].n = (uint32_t)n;
   f->v.n++;
