@@ -274,6 +274,22 @@ printf 'cache { url = "mysql://x/y" }\n' >"$T/bad.lua"
 check "a URL that is not PostgreSQL's is refused with file:line" \
   "[ \$? = 1 ] && grep -q 'bad.lua:1: cache: .url. is not a PostgreSQL URL' '$T/bad.log'"
 
+# a lease shorter than five ticks of the scheduler that renews it would run
+# out under a live process; a SQLite cache has no claims to lease
+providers "$T/short.lua" 200
+printf 'cache { path = "%s/c.sqlite", lease_ms = 5000 }\n' "$T" \
+  >"$T/sqlease.lua"
+"$ICP" enrich --providers "$T/short.lua" "$T/dead.csv" >/dev/null \
+  2>"$T/short.log"
+st1=$?
+"$ICP" enrich --providers "$T/sqlease.lua" "$T/dead.csv" >/dev/null \
+  2>"$T/sqlease.log"
+st2=$?
+check "lease_ms under 1000, or with a SQLite cache, is refused with file:line" \
+  "[ $st1 = 1 ] && [ $st2 = 1 ] &&
+   grep -q 'short.lua:11: cache: .lease_ms. must be an integer from 1000' '$T/short.log' &&
+   grep -q 'sqlease.lua:1: cache: .lease_ms. applies to a shared cache' '$T/sqlease.log'"
+
 # ---- a server that cannot be reached: said once, exit 2, nothing lost ----
 ICP_CACHE_URL="postgresql://icp:$PW@/postgres?host=$T/nowhere" \
   "$ICP" enrich --providers "$CFG" "$T/in.csv" -o "$T/nc.jsonl" \
