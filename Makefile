@@ -34,8 +34,9 @@ DEB_PKGS := $(BUILD_DEB) lua5.4 libcriterion-dev python3 chromium clang \
             lighttpd lighttpd-modules-lua wrk libfuzzer-14-dev
 # contrib/dask and its test (tests/e2e/dask.sh)
 DEB_PKGS += python3-distributed
-# the shared PostgreSQL cache's test server (tests/e2e/pgcache.sh)
-DEB_PKGS += postgresql-15
+# the shared PostgreSQL cache's test server (tests/e2e/pgcache.sh), and
+# its clock set apart from the client's (libfaketime)
+DEB_PKGS += postgresql-15 faketime
 # `make bench` only (make deps-bench; never the tests): the pandas, SciPy
 # and scikit-learn references and bench/peers.sh's Node.js engines
 BENCH_DEB := python3-pandas python3-scipy python3-sklearn nodejs npm

@@ -231,8 +231,7 @@ enum icp_status icp_cache_get(struct icp_cache *c, const char *provider,
   int rc;
   enum icp_status st = ICP_OK;
   if(c->pg)
-    return icp_cache_pg_get(c->pg, provider, domain, ttl_s, now, hit, json,
-                            err);
+    return icp_cache_pg_get(c->pg, provider, domain, ttl_s, hit, json, err);
   *hit = ICP_CACHE_MISS;
   *json = NULL;
   if(c->mode == ICP_CACHE_REFRESH || c->off)
@@ -278,7 +277,7 @@ enum icp_status icp_cache_put(struct icp_cache *c, const char *provider,
   int rc;
   size_t n = json ? strlen(json) : 0;
   if(c->pg)
-    return icp_cache_pg_put(c->pg, provider, domain, json, now, err);
+    return icp_cache_pg_put(c->pg, provider, domain, json, err);
   if(c->mode == ICP_CACHE_OFFLINE || !c->put || c->off)
     return ICP_OK;
   if(n > ROW_MAX)

@@ -61,8 +61,10 @@ void icp_cache_close(struct icp_cache *c);
 const char *icp_cache_fault(const struct icp_cache *c);
 
 /* Looks up (provider, domain), fresh when fetched within ttl_s seconds of
- * now (epoch seconds); ttl_s <= 0 means never stale. On ICP_CACHE_FOUND,
- * *json is a malloc'd NUL-terminated copy the caller frees. Errors (a
+ * now (epoch seconds); ttl_s <= 0 means never stale. A PostgreSQL cache
+ * ignores now and judges by the server's clock (cache_pg.h, Time). On
+ * ICP_CACHE_FOUND, *json is a malloc'd NUL-terminated copy the caller
+ * frees. Errors (a
  * corrupt file) are reported in err and read as a miss (*hit). */
 enum icp_status icp_cache_get(struct icp_cache *c, const char *provider,
                               const char *domain, int64_t ttl_s,
@@ -70,7 +72,8 @@ enum icp_status icp_cache_get(struct icp_cache *c, const char *provider,
                               char **json, struct icp_err *err);
 
 /* Stores fields (a JSON object) or, with json NULL, a negative answer for
- * (provider, domain) at time now, replacing any older row. A no-op in
+ * (provider, domain) at time now (a PostgreSQL cache: the server's time),
+ * replacing any older row. A no-op in
  * offline mode. */
 enum icp_status icp_cache_put(struct icp_cache *c, const char *provider,
                               const char *domain, const char *json,

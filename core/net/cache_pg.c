@@ -14,8 +14,13 @@
 #define STATEMENT_TIMEOUT "30s"   /* a statement that hangs is a fault */
 #define SETUP_WAIT_MS 10000       /* the client's deadline before it knows */
 
-/* the server's clock, so that machines with skewed clocks agree on leases */
+/* The server's clock, so that machines with skewed clocks agree on leases
+ * and on the age of a row: a row is written with the server's time and
+ * judged fresh by it, never by the clock of the machine that asks. Whole
+ * seconds rounded down, so that a row read within the second it was
+ * written is not from the future. */
 #define NOW_MS "(extract(epoch from clock_timestamp()) * 1000)::bigint"
+#define NOW_S "floor(extract(epoch from clock_timestamp()))::bigint"
 
 struct icp_cache_pg {
   PGconn *conn;
@@ -66,10 +71,14 @@ static const struct stmt {
   const char *name, *sql;
   int nparams;
 } stmts[S_COUNT] = {
-  /* a row over the size kept is never downloaded, only measured */
+  /* a row over the size kept is never downloaded, only measured; fresh
+   * when fetched within the TTL ($4 s, <= 0: always) by the server's
+   * clock, and not after its now (a row from the future, written by an
+   * older icp with a clock ahead, is asked again) */
   { "icp_get", "SELECT found, CASE WHEN octet_length(fields) <= $3::int"
-    " THEN fields END, fetched_at, octet_length(fields)"
-    " FROM icp_enrich_cache WHERE provider = $1 AND domain = $2", 3 },
+    " THEN fields END, $4::bigint <= 0 OR (fetched_at <= " NOW_S
+    " AND " NOW_S " - fetched_at <= $4::bigint), octet_length(fields)"
+    " FROM icp_enrich_cache WHERE provider = $1 AND domain = $2", 4 },
   /* a claim is taken when there is none or when its lease ran out */
   { "icp_claim", "INSERT INTO icp_enrich_claim AS c"
     " (provider, domain, owner, expires_ms)"
@@ -82,13 +91,13 @@ static const struct stmt {
   /* the answer and the end of its claim in one statement: a process that
    * sees the claim gone sees the answer */
   { "icp_put", "WITH d AS (DELETE FROM icp_enrich_claim"
-    " WHERE provider = $1 AND domain = $2 AND owner = $6)"
+    " WHERE provider = $1 AND domain = $2 AND owner = $5)"
     " INSERT INTO icp_enrich_cache"
     " (provider, domain, found, fields, fetched_at)"
-    " VALUES ($1, $2, $3::boolean, $4, $5::bigint)"
+    " VALUES ($1, $2, $3::boolean, $4, " NOW_S ")"
     " ON CONFLICT (provider, domain) DO UPDATE"
     " SET found = EXCLUDED.found, fields = EXCLUDED.fields,"
-    " fetched_at = EXCLUDED.fetched_at", 6 },
+    " fetched_at = EXCLUDED.fetched_at", 5 },
   { "icp_pending", "SELECT 1 FROM icp_enrich_claim"
     " WHERE provider = $1 AND domain = $2 AND expires_ms >= " NOW_MS, 2 },
   { "icp_renew", "UPDATE icp_enrich_claim"
@@ -554,24 +563,25 @@ void icp_cache_pg_lease(struct icp_cache_pg *c, long ms)
 /* Reads the row of (provider, domain): 1 fresh (hit and json set), 0
  * missing or stale, -1 a fault. */
 static int lookup(struct icp_cache_pg *c, const char *provider,
-                  const char *domain, int64_t ttl_s, int64_t now,
-                  enum icp_cache_hit *hit, char **json, struct icp_err *err)
+                  const char *domain, int64_t ttl_s, enum icp_cache_hit *hit,
+                  char **json, struct icp_err *err)
 {
-  char max[24];
-  const char *v[3] = { provider, domain, max };
+  char max[24], ttl[24];
+  const char *v[4] = { provider, domain, max, ttl };
   PGresult *res;
   int r = 0;
   snprintf(max, sizeof(max), "%d", ICP_CACHE_ROW_MAX);
+  snprintf(ttl, sizeof(ttl), "%lld", (long long)ttl_s);
   res = run(c, S_GET, v);
   if(!ok(&res, PGRES_TUPLES_OK)) {
     fault(c, "read failed", err);
     return -1;
   }
   if(PQntuples(res) == 1 && !PQgetisnull(res, 0, 2)) {
-    int64_t at = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
+    int fresh = !strcmp(PQgetvalue(res, 0, 2), "t");
     int found = !strcmp(PQgetvalue(res, 0, 0), "t");
     int n = PQgetlength(res, 0, 1);
-    if(!icp_cache_fresh(at, now, ttl_s))
+    if(!fresh)
       r = 0;
     else if(!found) {
       *hit = ICP_CACHE_NOT_FOUND;
@@ -605,7 +615,7 @@ static int lookup(struct icp_cache_pg *c, const char *provider,
 }
 
 static enum icp_status get(struct icp_cache_pg *c, const char *provider,
-                           const char *domain, int64_t ttl_s, int64_t now,
+                           const char *domain, int64_t ttl_s,
                            enum icp_cache_hit *hit, char **json,
                            struct icp_err *err)
 {
@@ -618,7 +628,7 @@ static enum icp_status get(struct icp_cache_pg *c, const char *provider,
   /* --refresh ignores the cache, and the claims of others with it */
   if(c->off || c->empty || c->mode == ICP_CACHE_REFRESH)
     return ICP_OK;
-  r = lookup(c, provider, domain, ttl_s, now, hit, json, err);
+  r = lookup(c, provider, domain, ttl_s, hit, json, err);
   if(r < 0)
     return r == -2 ? ICP_ENOMEM : ICP_EIO;
   if(r > 0 || c->mode == ICP_CACHE_OFFLINE)
@@ -637,7 +647,7 @@ static enum icp_status get(struct icp_cache_pg *c, const char *provider,
     c->renewed_ms = mono_ms();
   c->claims = 1;
   /* its answer may have come between the lookup and the claim */
-  r = lookup(c, provider, domain, ttl_s, now, hit, json, err);
+  r = lookup(c, provider, domain, ttl_s, hit, json, err);
   if(r < 0)
     return r == -2 ? ICP_ENOMEM : ICP_EIO;
   if(r > 0) {
@@ -651,31 +661,26 @@ static enum icp_status get(struct icp_cache_pg *c, const char *provider,
 
 enum icp_status icp_cache_pg_get(struct icp_cache_pg *c,
                                  const char *provider, const char *domain,
-                                 int64_t ttl_s, int64_t now,
-                                 enum icp_cache_hit *hit, char **json,
-                                 struct icp_err *err)
+                                 int64_t ttl_s, enum icp_cache_hit *hit,
+                                 char **json, struct icp_err *err)
 {
   enum icp_status st;
   c->oversize_now = 0;
-  st = get(c, provider, domain, ttl_s, now, hit, json, err);
+  st = get(c, provider, domain, ttl_s, hit, json, err);
   return st == ICP_OK && c->oversize_now ? ICP_ELIMIT : st;
 }
 
 enum icp_status icp_cache_pg_put(struct icp_cache_pg *c,
                                  const char *provider, const char *domain,
-                                 const char *json, int64_t now,
-                                 struct icp_err *err)
+                                 const char *json, struct icp_err *err)
 {
-  char at[24];
-  const char *v[6] = { provider, domain, json ? "t" : "f", json, at,
-                       c->owner };
+  const char *v[5] = { provider, domain, json ? "t" : "f", json, c->owner };
   PGresult *res;
   if(c->off || c->mode == ICP_CACHE_OFFLINE)
     return ICP_OK;
   if(json && strlen(json) > ICP_CACHE_ROW_MAX)
     return icp_err_set(err, ICP_ELIMIT, "cache: fields of %s too large",
                        domain);
-  snprintf(at, sizeof(at), "%lld", (long long)now);
   res = run(c, S_PUT, v);
   if(!ok(&res, PGRES_COMMAND_OK))
     return fault(c, "write failed", err);

@@ -15,6 +15,13 @@
  * A live process renews its leases (icp_cache_keepalive); the claims of a
  * process that died expire after the lease and are taken over.
  *
+ * Time. A row is stamped with the server's clock when it is put, and its
+ * age is judged by the server's clock when it is read; leases run on it
+ * too. So the clocks of the machines that share the cache may disagree
+ * (skew) without a row being asked again too soon or served too long. A
+ * row stamped after the server's now (by an older icp whose clock ran
+ * ahead) is stale: asked again, and stamped right.
+ *
  * Faults. A server that cannot be reached, a statement that fails, or
  * one the server does not answer within its statement_timeout and a
  * quarter more (a client-side deadline: poll on the socket) stops caching
@@ -67,15 +74,15 @@ void icp_cache_pg_close(struct icp_cache_pg *c);
 const char *icp_cache_pg_fault(const struct icp_cache_pg *c);
 void icp_cache_pg_lease(struct icp_cache_pg *c, long ms);
 
+/* As icp_cache_get and icp_cache_put, without the caller's clock: the
+ * server's is used (see Time). */
 enum icp_status icp_cache_pg_get(struct icp_cache_pg *c,
                                  const char *provider, const char *domain,
-                                 int64_t ttl_s, int64_t now,
-                                 enum icp_cache_hit *hit, char **json,
-                                 struct icp_err *err);
+                                 int64_t ttl_s, enum icp_cache_hit *hit,
+                                 char **json, struct icp_err *err);
 enum icp_status icp_cache_pg_put(struct icp_cache_pg *c,
                                  const char *provider, const char *domain,
-                                 const char *json, int64_t now,
-                                 struct icp_err *err);
+                                 const char *json, struct icp_err *err);
 enum icp_status icp_cache_pg_wait(struct icp_cache_pg *c,
                                   const char *provider, const char *domain,
                                   struct icp_err *err);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/utf8.h"
 #include "data/normalize.h"
 #include "data/value.h"
@@ -116,18 +117,11 @@ static struct icp_enr_out_field *slot(struct icp_enr_output *o,
         field_clear(&o->f[i]);
       return &o->f[i];
     }
-  if(o->n == o->cap) {
-    size_t cap = o->cap ? o->cap * 2 : 16;
-    struct icp_enr_out_field *nf;
-    if(cap > ICP_SCHEMA_MAX)
-      return NULL;
-    nf = realloc(o->f, cap * sizeof(*nf));
-    if(!nf) {
-      o->nomem = 1;
-      return NULL;
-    }
-    o->f = nf;
-    o->cap = cap;
+  if(o->n >= ICP_SCHEMA_MAX) /* one slot per field of the schema */
+    return NULL;
+  if(icp_grow(o->f, o->cap, o->n + 1)) {
+    o->nomem = 1;
+    return NULL;
   }
   memset(&o->f[o->n], 0, sizeof(o->f[o->n]));
   o->f[o->n].id = id;
@@ -161,6 +155,20 @@ static int set_date(struct icp_enr_output *o, const char *name, int32_t d)
   return set_scalar(o, name, &v);
 }
 
+/* A NUL-terminated copy of the n bytes at s, for a field of o; NULL (and
+ * o->nomem set) when out of memory. */
+static char *copy_text(struct icp_enr_output *o, const char *s, size_t n)
+{
+  char *c = malloc(n + 1);
+  if(!c) {
+    o->nomem = 1;
+    return NULL;
+  }
+  memcpy(c, s, n);
+  c[n] = 0;
+  return c;
+}
+
 static int set_str(struct icp_enr_output *o, const char *name,
                    const char *s, size_t n, int type)
 {
@@ -170,15 +178,8 @@ static int set_str(struct icp_enr_output *o, const char *name,
   if(n > TEXT_CAP || !icp_utf8_valid(s, n))
     return 1;
   f = slot(o, name, 0, &id);
-  if(!f)
+  if(!f || !(c = copy_text(o, s, n)))
     return -1;
-  c = malloc(n + 1);
-  if(!c) {
-    o->nomem = 1;
-    return -1;
-  }
-  memcpy(c, s, n);
-  c[n] = 0;
   f->s = c;
   f->v.type = (uint8_t)type;
   f->v.n = (uint32_t)n;
@@ -203,24 +204,14 @@ static int list_add(struct icp_enr_output *o, const char *name,
   }
   if(f->v.n >= ICP_LIST_MAX)
     return 1;
-  if(f->v.n == f->cap) {
-    size_t cap = f->cap ? f->cap * 2 : 8;
-    struct icp_str *ni = realloc(f->items, cap * sizeof(*ni));
-    if(!ni) {
-      o->nomem = 1;
-      return -1;
-    }
-    f->items = ni;
-    f->cap = cap;
-    f->v.u.list = ni;
-  }
-  c = malloc(n + 1);
-  if(!c) {
+  if(icp_grow(f->items, f->cap, (size_t)f->v.n + 1)) {
     o->nomem = 1;
     return -1;
   }
-  memcpy(c, s, n);
-  c[n] = 0;
+  f->v.u.list = f->items;
+  c = copy_text(o, s, n);
+  if(!c)
+    return -1;
   f->items[f->v.n].p = c;
   f->items[f->v.n].n = (uint32_t)n;
   f->v.n++;

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/buf.h"
 #include "data/schema.h"
 #include "net/host.h"
 #include "net/loader.h"
@@ -249,10 +250,7 @@ static enum icp_status collect_fields(struct icp_plugin *pl,
                                       struct icp_err *err)
 {
   const struct icp_enricher *d = pl->d;
-  size_t cap = 16, i;
-  pl->fields = malloc(cap * sizeof(int));
-  if(!pl->fields)
-    return icp_err_set(err, ICP_ENOMEM, "out of memory");
+  size_t cap = 0, i;
   for(i = 0; i < 256; i++) {
     const char *name = NULL;
     int id;
@@ -265,13 +263,8 @@ static enum icp_status collect_fields(struct icp_plugin *pl,
     id = icp_schema_intern(schema, name, strlen(name));
     if(id < 0)
       continue;
-    if(pl->nfields == cap) {
-      int *nf = realloc(pl->fields, cap * 2 * sizeof(int));
-      if(!nf)
-        return icp_err_set(err, ICP_ENOMEM, "out of memory");
-      pl->fields = nf;
-      cap *= 2;
-    }
+    if(icp_grow(pl->fields, cap, pl->nfields + 1))
+      return icp_err_set(err, ICP_ENOMEM, "out of memory");
     pl->fields[pl->nfields++] = id;
   }
   return ICP_OK;

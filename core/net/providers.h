@@ -104,7 +104,7 @@ struct icp_chain {
 struct icp_providers {
   char *path;
   struct icp_enr_config *p;
-  size_t np;
+  size_t np, pcap;
   struct icp_chain *chains;    /* NULL when the file has no enrich { } */
   size_t nchains;
   char *cache_path;            /* default ".icp/cache.sqlite" */

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "net/redact.h"
 
 void icp_redact_init(struct icp_redact *r)
@@ -25,14 +26,8 @@ static enum icp_status push(struct icp_redact *r, const char *s, size_t n)
   for(i = 0; i < r->n; i++)
     if(strlen(r->s[i]) == n && !memcmp(r->s[i], s, n))
       return ICP_OK;
-  if(r->n == r->cap) {
-    size_t cap = r->cap ? r->cap * 2 : 8;
-    char **ns = realloc(r->s, cap * sizeof(*ns));
-    if(!ns)
-      return ICP_ENOMEM;
-    r->s = ns;
-    r->cap = cap;
-  }
+  if(icp_grow(r->s, r->cap, r->n + 1))
+    return ICP_ENOMEM;
   c = malloc(n + 1);
   if(!c)
     return ICP_ENOMEM;

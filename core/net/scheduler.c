@@ -1,4 +1,5 @@
-/* scheduler.c -- one libcurl multi scheduler for every provider. */
+/* scheduler.c -- one libcurl multi scheduler for every provider: queues,
+ * transfers and the run loop (what an answer means: scheduler_answer.c). */
 #include <curl/curl.h>
 #include <limits.h>
 #include <math.h>
@@ -7,83 +8,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "base/buf.h"
-#include "net/scheduler.h"
+#include "net/scheduler_impl.h"
 
 #define HDR_CAP (64u << 10)
-#define TICK_MS 200
-
-enum breaker { CLOSED = 0, OPEN, HALF_OPEN };
-
-struct req {
-  struct req *next;          /* in a provider's ready queue */
-  int provider;
-  char *url;
-  struct curl_slist *headers;
-  icp_sched_done_fn done;
-  void *ud;
-  int attempts, polls;
-  int64_t due;               /* delayed: not before (ms, monotonic) */
-};
-
-struct xfer {
-  struct xfer *prev, *next;  /* transfers in flight */
-  CURL *easy;
-  struct req *r;
-  struct icp_buf body;
-  struct icp_buf hdrs;       /* "name\0value\0" pairs of the last response */
-  int too_big, hdr_too_big;
-};
-
-struct prov {
-  struct icp_sched_limits lim;
-  char *name;
-  struct req *head, *tail;   /* ready queue */
-  size_t queued;
-  int64_t next_slot;         /* token bucket: next start allowed (ms) */
-  double next_slot_f;        /* the same unrounded, so that rates whose
-                                interval is not a whole ms hold too */
-  int64_t paused_until;      /* rate-limit headers asked to wait */
-  double hdr_interval_ms;    /* spacing asked by rate-limit headers */
-  int64_t hdr_interval_until;
-  enum breaker state;
-  int consecutive;
-  int64_t open_until;
-  int trial_in_flight;
-  struct icp_sched_stats st;
-};
-
-struct icp_sched {
-  void (*wait)(void *, const char *, long, long);
-  void *wait_ud;
-  CURLM *multi;
-  int max_in_flight, in_flight;
-  struct prov *p;
-  int np, pcap;
-  struct xfer *xfers;        /* in flight */
-  struct req **heap;         /* delayed requests, min-heap on due */
-  size_t nheap, heapcap;
-  uint64_t rng;
-};
-
-/* ---- time and randomness ------------------------------------------------ */
-
-static int64_t now_ms(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static uint64_t rnd(struct icp_sched *s)
-{
-  uint64_t x = s->rng; /* xorshift64* */
-  x ^= x >> 12;
-  x ^= x << 25;
-  x ^= x >> 27;
-  s->rng = x;
-  return x * 2685821657736338717ULL;
-}
 
 /* ---- life cycle --------------------------------------------------------- */
 
@@ -118,7 +45,7 @@ enum icp_status icp_sched_new(struct icp_sched **out,
   return ICP_OK;
 }
 
-static void req_free(struct req *r)
+void icpi_sched_req_free(struct req *r)
 {
   if(!r)
     return;
@@ -139,19 +66,19 @@ void icp_sched_free(struct icp_sched *s)
     struct req *r = s->p[i].head;
     while(r) {
       struct req *n = r->next;
-      req_free(r);
+      icpi_sched_req_free(r);
       r = n;
     }
     free(s->p[i].name);
   }
   for(k = 0; k < s->nheap; k++)
-    req_free(s->heap[k]);
+    icpi_sched_req_free(s->heap[k]);
   while(s->xfers) {
     struct xfer *x = s->xfers;
     s->xfers = x->next;
     curl_multi_remove_handle(s->multi, x->easy);
     curl_easy_cleanup(x->easy);
-    req_free(x->r);
+    icpi_sched_req_free(x->r);
     icp_buf_free(&x->body);
     icp_buf_free(&x->hdrs);
     free(x);
@@ -172,14 +99,8 @@ int icp_sched_provider(struct icp_sched *s,
                        const struct icp_sched_limits *lim)
 {
   struct prov *p;
-  if(s->np == s->pcap) {
-    int cap = s->pcap ? s->pcap * 2 : 8;
-    struct prov *np = realloc(s->p, (size_t)cap * sizeof(*np));
-    if(!np)
-      return -1;
-    s->p = np;
-    s->pcap = cap;
-  }
+  if(icp_grow(s->p, s->pcap, (size_t)s->np + 1))
+    return -1;
   p = &s->p[s->np];
   memset(p, 0, sizeof(*p));
   p->lim = *lim;
@@ -243,17 +164,11 @@ static struct req *dequeue(struct prov *p)
   return r;
 }
 
-static int heap_push(struct icp_sched *s, struct req *r)
+int icpi_sched_heap_push(struct icp_sched *s, struct req *r)
 {
   size_t i;
-  if(s->nheap == s->heapcap) {
-    size_t cap = s->heapcap ? s->heapcap * 2 : 64;
-    struct req **nh = realloc(s->heap, cap * sizeof(*nh));
-    if(!nh)
-      return -1;
-    s->heap = nh;
-    s->heapcap = cap;
-  }
+  if(icp_grow(s->heap, s->heapcap, s->nheap + 1))
+    return -1;
   i = s->nheap++;
   while(i && s->heap[(i - 1) / 2]->due > r->due) {
     s->heap[i] = s->heap[(i - 1) / 2];
@@ -305,352 +220,6 @@ enum icp_status icp_sched_submit(struct icp_sched *s, int provider,
   r->ud = ud;
   enqueue(s, r);
   return ICP_OK;
-}
-
-/* ---- answers ------------------------------------------------------------ */
-
-const char *icp_sched_header(const struct icp_sched_answer *a,
-                             const char *name)
-{
-  const struct icp_buf *h = a->hdrs;
-  size_t i = 0, nn = strlen(name);
-  if(!h || !h->p)
-    return NULL;
-  while(i < h->len) {
-    const char *k = h->p + i, *v = k + strlen(k) + 1;
-    if(strlen(k) == nn && strncasecmp(k, name, nn) == 0)
-      return v;
-    i = (size_t)(v - h->p) + strlen(v) + 1;
-  }
-  return NULL;
-}
-
-/* Delivers the final answer and frees the request. Returns the verdict. */
-static enum icp_sched_verdict deliver(struct icp_sched *s, struct req *r,
-                                      struct icp_sched_answer *a)
-{
-  enum icp_sched_verdict v;
-  (void)s;
-  a->attempts = r->attempts;
-  v = r->done(r->ud, a);
-  return v;
-}
-
-static void fail_req(struct icp_sched *s, struct req *r,
-                     enum icp_sched_cause cause, long status,
-                     const char *why)
-{
-  struct icp_sched_answer a;
-  memset(&a, 0, sizeof(a));
-  a.outcome = ICP_SCHED_FAILED;
-  a.cause = cause;
-  a.status = status;
-  a.error = why;
-  a.body = "";
-  if(cause == ICP_SCHED_C_BUDGET)
-    s->p[r->provider].st.over_budget++;
-  else
-    s->p[r->provider].st.failures++;
-  deliver(s, r, &a);
-  req_free(r);
-}
-
-/* A request's outcome for p's circuit breaker. A failure (ok 0) keeps
- * why, so that the requests the open circuit then skips can say what
- * opened it (a dead provider shows its connection error, not only
- * "circuit open"). */
-static void breaker_note(struct icp_sched *s, struct prov *p, int ok,
-                         const char *why)
-{
-  int64_t now = now_ms();
-  if(ok) {
-    p->consecutive = 0;
-    p->state = CLOSED;
-    return;
-  }
-  if(why)
-    snprintf(p->st.last_error, sizeof(p->st.last_error), "%s", why);
-  p->consecutive++;
-  if(p->state == HALF_OPEN ||
-     (p->state == CLOSED && p->consecutive >= p->lim.breaker_failures)) {
-    p->state = OPEN;
-    p->open_until = now + p->lim.breaker_cooldown_ms;
-    p->st.breaker_opens++;
-  }
-  (void)s;
-}
-
-/* Puts r back to be tried later, after delay_ms; counts as a retry or a
- * poll. */
-static void later(struct icp_sched *s, struct req *r, long delay_ms)
-{
-  r->due = now_ms() + (delay_ms > 0 ? delay_ms : 0);
-  if(heap_push(s, r))
-    fail_req(s, r, ICP_SCHED_C_TRANSPORT, 0, "out of memory");
-}
-
-static long backoff(struct icp_sched *s, const struct prov *p, int attempt)
-{
-  double ceil = (double)p->lim.backoff_base_ms;
-  int i;
-  for(i = 1; i < attempt && ceil < (double)p->lim.backoff_cap_ms; i++)
-    ceil *= 2;
-  if(ceil > (double)p->lim.backoff_cap_ms)
-    ceil = (double)p->lim.backoff_cap_ms;
-  /* full jitter: uniform in [0, ceil] */
-  return (long)((double)(rnd(s) >> 11) / 9007199254740992.0 * ceil);
-}
-
-long icp_sched_retry_after(const char *v, int64_t now_s, long cap_ms)
-{
-  size_t i, n;
-  double secs;
-  if(!v)
-    return -1;
-  while(*v == ' ' || *v == '\t')
-    v++;
-  n = strlen(v);
-  while(n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
-    n--;
-  if(!n || n > 64)
-    return -1;
-  for(i = 0; i < n && v[i] >= '0' && v[i] <= '9'; i++)
-    ;
-  if(i == n) {
-    secs = 0;
-    for(i = 0; i < n; i++)
-      secs = secs * 10 + (v[i] - '0');
-  }
-  else {
-    char tmp[65];
-    time_t t;
-    /* an HTTP date names its weekday: "Wed, 21 Oct 2015 07:28:00 GMT" */
-    if(!((v[0] >= 'A' && v[0] <= 'Z') || (v[0] >= 'a' && v[0] <= 'z')))
-      return -1;
-    memcpy(tmp, v, n);
-    tmp[n] = 0;
-    t = curl_getdate(tmp, NULL);
-    if(t == (time_t)-1)
-      return -1;
-    secs = (double)t - (double)now_s;
-    if(secs < 0)
-      secs = 0;
-  }
-  if(secs * 1000.0 > (double)cap_ms)
-    return cap_ms;
-  return (long)(secs * 1000.0);
-}
-
-static void asked_wait(struct icp_sched *s, struct prov *p, long ms,
-                       long status);
-
-/* Reads X-RateLimit-Remaining / -Reset (any case) of an answer. */
-static void pace(struct icp_sched *s, struct prov *p,
-                 const struct icp_sched_answer *a, int64_t now)
-{
-  const char *rem = icp_sched_header(a, "x-ratelimit-remaining");
-  const char *rst = icp_sched_header(a, "x-ratelimit-reset");
-  char *end;
-  double remaining, reset, delta_ms;
-  if(!rem || !rst)
-    return;
-  remaining = strtod(rem, &end);
-  if(end == rem || !isfinite(remaining) || remaining < 0)
-    return;
-  reset = strtod(rst, &end);
-  if(end == rst || !isfinite(reset) || reset < 0)
-    return;
-  /* epoch seconds when large, else seconds from now */
-  if(reset > 1e9)
-    reset -= (double)time(NULL);
-  if(reset < 0)
-    reset = 0;
-  delta_ms = reset * 1000.0;
-  if(delta_ms > (double)p->lim.retry_after_cap_ms)
-    delta_ms = (double)p->lim.retry_after_cap_ms;
-  if(remaining < 1) {
-    if(now + (int64_t)delta_ms > p->paused_until) {
-      p->paused_until = now + (int64_t)delta_ms;
-      asked_wait(s, p, (long)delta_ms, a->status);
-    }
-  }
-  else {
-    p->hdr_interval_ms = delta_ms / remaining;
-    p->hdr_interval_until = now + (int64_t)delta_ms;
-  }
-}
-
-/* A wait the provider asked for: long ones are told (a user at a
- * terminal sees why nothing moves). */
-static void asked_wait(struct icp_sched *s, struct prov *p, long ms,
-                       long status)
-{
-  if(ms <= 2000)
-    return;
-  p->st.long_waits++;
-  if(s->wait)
-    s->wait(s->wait_ud, p->name, ms, status);
-}
-
-static enum icp_sched_cause cause_of(CURLcode rc)
-{
-  switch(rc) {
-  case CURLE_OPERATION_TIMEDOUT:
-    return ICP_SCHED_C_TIMEOUT;
-  case CURLE_COULDNT_RESOLVE_HOST:
-  case CURLE_COULDNT_RESOLVE_PROXY:
-  case CURLE_COULDNT_CONNECT:
-  case CURLE_SSL_CONNECT_ERROR:
-  case CURLE_PEER_FAILED_VERIFICATION:
-  case CURLE_SEND_ERROR:
-  case CURLE_RECV_ERROR:
-  case CURLE_GOT_NOTHING:
-    return ICP_SCHED_C_CONNECT;
-  case CURLE_FILESIZE_EXCEEDED:
-    return ICP_SCHED_C_OVERSIZE;
-  default:
-    return ICP_SCHED_C_TRANSPORT;
-  }
-}
-
-static int transient(CURLcode rc)
-{
-  switch(rc) {
-  case CURLE_COULDNT_RESOLVE_HOST:
-  case CURLE_COULDNT_CONNECT:
-  case CURLE_OPERATION_TIMEDOUT:
-  case CURLE_SEND_ERROR:
-  case CURLE_RECV_ERROR:
-  case CURLE_PARTIAL_FILE:
-  case CURLE_GOT_NOTHING:
-  case CURLE_SSL_CONNECT_ERROR:
-  case CURLE_HTTP2:
-  case CURLE_HTTP2_STREAM:
-    return 1;
-  default:
-    return 0;
-  }
-}
-
-static void finish(struct icp_sched *s, struct xfer *x, CURLcode rc)
-{
-  struct req *r = x->r;
-  struct prov *p = &s->p[r->provider];
-  struct icp_sched_answer a;
-  char why[160];
-  long status = 0;
-  int64_t now = now_ms();
-
-  x->r = NULL;
-  s->in_flight--;
-  if(p->trial_in_flight)
-    p->trial_in_flight = 0;
-  curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
-  memset(&a, 0, sizeof(a));
-  a.status = status;
-  a.body = x->body.p ? x->body.p : "";
-  a.len = x->body.len;
-  a.hdrs = &x->hdrs;
-  a.outcome = ICP_SCHED_HTTP;
-  if(rc == CURLE_OK)
-    pace(s, p, &a, now);
-
-  if(rc != CURLE_OK) {
-    if(x->too_big)
-      snprintf(why, sizeof(why), "answer larger than %zu bytes",
-               p->lim.max_body);
-    else if(x->hdr_too_big)
-      snprintf(why, sizeof(why), "answer headers too large");
-    else
-      snprintf(why, sizeof(why), "%s", curl_easy_strerror(rc));
-    breaker_note(s, p, 0, why);
-    if(!x->too_big && !x->hdr_too_big && transient(rc) &&
-       r->attempts < p->lim.max_attempts) {
-      p->st.retries++;
-      later(s, r, backoff(s, p, r->attempts));
-      return;
-    }
-    if(r->attempts > 1 && transient(rc)) {
-      size_t k = strlen(why);
-      snprintf(why + k, sizeof(why) - k, " after %d attempts", r->attempts);
-    }
-    fail_req(s, r, x->too_big || x->hdr_too_big ? ICP_SCHED_C_OVERSIZE
-                   : cause_of(rc), 0, why);
-    return;
-  }
-  if(status == 429 || (status >= 500 && status <= 599)) {
-    long ra = icp_sched_retry_after(icp_sched_header(&a, "retry-after"),
-                                    (int64_t)time(NULL),
-                                    p->lim.retry_after_cap_ms);
-    /* repeated 429s are a failing provider too: they count toward the
-     * breaker like 5xx */
-    snprintf(why, sizeof(why), "HTTP %ld", status);
-    breaker_note(s, p, 0, why);
-    if(r->attempts < p->lim.max_attempts) {
-      p->st.retries++;
-      if(ra >= 0)
-        asked_wait(s, p, ra, status);
-      later(s, r, ra >= 0 ? ra : backoff(s, p, r->attempts));
-      return;
-    }
-    snprintf(why, sizeof(why), "HTTP %ld after %d attempts", status,
-             r->attempts);
-    fail_req(s, r, ICP_SCHED_C_STATUS, status, why);
-    return;
-  }
-  if(status == 202) {
-    long ra = icp_sched_retry_after(icp_sched_header(&a, "retry-after"),
-                                    (int64_t)time(NULL),
-                                    p->lim.retry_after_cap_ms);
-    breaker_note(s, p, 1, NULL);
-    if(r->polls < p->lim.max_polls) {
-      r->polls++;
-      p->st.polls++;
-      if(ra >= 0)
-        asked_wait(s, p, ra, status);
-      later(s, r, ra >= 0 ? ra : backoff(s, p, r->polls + 1));
-      return;
-    }
-    snprintf(why, sizeof(why), "still queued after %d polls", r->polls);
-    fail_req(s, r, ICP_SCHED_C_QUEUED, status, why);
-    return;
-  }
-  if(status >= 300 && status <= 399) {
-    snprintf(why, sizeof(why), "redirect refused (HTTP %ld)", status);
-    breaker_note(s, p, 0, why);
-    fail_req(s, r, ICP_SCHED_C_STATUS, status, why);
-    return;
-  }
-  if(status < 200 || status > 499) {
-    snprintf(why, sizeof(why), "unexpected HTTP status %ld", status);
-    breaker_note(s, p, 0, why);
-    fail_req(s, r, ICP_SCHED_C_STATUS, status, why);
-    return;
-  }
-  switch(deliver(s, r, &a)) {
-  case ICP_SCHED_DONE:
-    breaker_note(s, p, 1, NULL);
-    req_free(r);
-    break;
-  case ICP_SCHED_AGAIN:
-    breaker_note(s, p, 1, NULL);
-    if(r->polls < p->lim.max_polls) {
-      r->polls++;
-      p->st.polls++;
-      later(s, r, backoff(s, p, r->polls + 1));
-    }
-    else {
-      snprintf(why, sizeof(why), "still queued after %d polls", r->polls);
-      fail_req(s, r, ICP_SCHED_C_QUEUED, status, why);
-    }
-    break;
-  case ICP_SCHED_BAD:
-  default:
-    p->st.failures++;
-    breaker_note(s, p, 0, "unusable answer");
-    req_free(r);
-    break;
-  }
 }
 
 /* ---- transfers ---------------------------------------------------------- */
@@ -803,7 +372,7 @@ static int64_t start_ready(struct icp_sched *s)
           struct req *r;
           while((r = dequeue(p))) {
             p->st.rejected++;
-            fail_req(s, r, ICP_SCHED_C_BREAKER, 0, "circuit open");
+            icpi_sched_fail(s, r, ICP_SCHED_C_BREAKER, 0, "circuit open");
           }
           /* callbacks may have queued more work */
           progress = 1;
@@ -815,7 +384,7 @@ static int64_t start_ready(struct icp_sched *s)
         /* the budget is spent: nothing more goes out for this provider */
         struct req *r;
         while((r = dequeue(p)))
-          fail_req(s, r, ICP_SCHED_C_BUDGET, 0, "max_requests reached");
+          icpi_sched_fail(s, r, ICP_SCHED_C_BUDGET, 0, "max_requests reached");
         progress = 1;
         continue;
       }
@@ -835,7 +404,7 @@ static int64_t start_ready(struct icp_sched *s)
       {
         struct req *r = dequeue(p);
         if(start(s, r)) {
-          fail_req(s, r, ICP_SCHED_C_TRANSPORT, 0, "out of memory");
+          icpi_sched_fail(s, r, ICP_SCHED_C_TRANSPORT, 0, "out of memory");
           progress = 1;
           continue;
         }
@@ -898,12 +467,12 @@ enum icp_status icp_sched_run_until(struct icp_sched *s,
         CURLcode rc = m->data.result;
         struct xfer *x = NULL;
         curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&x);
-        finish(s, x, rc);
+        icpi_sched_finish(s, x, rc);
         release(s, e);
       }
     }
     now = now_ms();
-    if(tick && now - last_tick >= TICK_MS) {
+    if(tick && now - last_tick >= ICP_SCHED_TICK_MS) {
       tick(tick_ud);
       last_tick = now;
     }
@@ -915,10 +484,10 @@ enum icp_status icp_sched_run_until(struct icp_sched *s,
      * once (curl gives them a zero timeout) */
     wake = start_ready(s);
     now = now_ms();
-    timeout = wake == INT64_MAX ? TICK_MS
+    timeout = wake == INT64_MAX ? ICP_SCHED_TICK_MS
                                 : (long)(wake - now > 0 ? wake - now : 0);
-    if(timeout > TICK_MS)
-      timeout = TICK_MS;
+    if(timeout > ICP_SCHED_TICK_MS)
+      timeout = ICP_SCHED_TICK_MS;
     if(until_ms - now < timeout)
       timeout = (long)(until_ms - now > 0 ? until_ms - now : 0);
     mc = curl_multi_poll(s->multi, NULL, 0, (int)timeout, NULL);

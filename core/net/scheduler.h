@@ -137,8 +137,12 @@ enum icp_status icp_sched_submit(struct icp_sched *s, int provider,
                                  icp_sched_done_fn done, void *ud,
                                  struct icp_err *err);
 
+/* How often icp_sched_run calls its tick (progress, the renewal of a
+ * shared cache's leases), in milliseconds. */
+#define ICP_SCHED_TICK_MS 200
+
 /* Runs until every queued request has been answered. tick(ud) is called
- * about every 200 ms (progress), may be NULL. */
+ * about every ICP_SCHED_TICK_MS (progress), may be NULL. */
 enum icp_status icp_sched_run(struct icp_sched *s, void (*tick)(void *),
                               void *tick_ud, struct icp_err *err);
 

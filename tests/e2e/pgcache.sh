@@ -5,8 +5,10 @@
 # the loopback fixture server: two concurrent `icp enrich` processes send
 # each provider request once; many concurrent processes never read another
 # domain's record; a second run is all cache hits; the claim of a process
-# that died expires; a server that cannot be reached or stops mid-run is
-# said once, exits 2 and loses no account; the URL's password never shows.
+# that died expires; rows are stamped and aged by the server's clock (the
+# server run 3 days behind, libfaketime); a server that cannot be reached
+# or stops mid-run is said once, exits 2 and loses no account; the URL's
+# password never shows.
 # Prints "N passed, N failed[, N skipped]"; exits non-zero on a failure.
 set -u
 ICP=${1:?usage: pgcache.sh path/to/icp}
@@ -34,8 +36,9 @@ if [ "$(id -u)" = 0 ]; then
   chown nobody "$T/pg" "$T/sock"
   RUNAS="runuser -u nobody --"
 fi
-pg_up() {
-  $RUNAS "$PGBIN/pg_ctl" -D "$T/pg" -l "$T/pg/server.log" -w -s \
+pg_up() { # PG_ENV: NAME=VALUE words for the server's environment
+  $RUNAS env ${PG_ENV:-} "$PGBIN/pg_ctl" -D "$T/pg" -l "$T/pg/server.log" \
+    -w -s \
     -o "-c listen_addresses='' -c unix_socket_directories='$T/sock' \
         -c fsync=off -c max_connections=40" start >/dev/null
 }
@@ -67,9 +70,12 @@ URL=http://127.0.0.1:$(cat "$T/port")
 stats() { curl -s "$URL/__stats"; }
 reset() { curl -s "$URL/__reset" >/dev/null; }
 until_sent() { # N: until the fixture server got N requests (10 s at most)
+  # (no python3 per poll: it can take a second to start on a loaded
+  # machine, and the run it waits on may be over by then)
   i=0
-  while [ $i -lt 200 ] && [ "$(stats | python3 -c 'import json,sys
-print(json.load(sys.stdin)["total"] >= '"$1"')')" != True ]; do
+  while [ $i -lt 200 ]; do
+    n=$(stats | sed -n 's/.*"total": *\([0-9][0-9]*\).*/\1/p')
+    [ "${n:-0}" -ge "$1" ] && break
     sleep 0.05; i=$((i + 1))
   done
 }
@@ -272,6 +278,22 @@ printf 'cache { url = "mysql://x/y" }\n' >"$T/bad.lua"
 check "a URL that is not PostgreSQL's is refused with file:line" \
   "[ \$? = 1 ] && grep -q 'bad.lua:1: cache: .url. is not a PostgreSQL URL' '$T/bad.log'"
 
+# a lease shorter than five ticks of the scheduler that renews it would run
+# out under a live process; a SQLite cache has no claims to lease
+providers "$T/short.lua" 200
+printf 'cache { path = "%s/c.sqlite", lease_ms = 5000 }\n' "$T" \
+  >"$T/sqlease.lua"
+"$ICP" enrich --providers "$T/short.lua" "$T/dead.csv" >/dev/null \
+  2>"$T/short.log"
+st1=$?
+"$ICP" enrich --providers "$T/sqlease.lua" "$T/dead.csv" >/dev/null \
+  2>"$T/sqlease.log"
+st2=$?
+check "lease_ms under 1000, or with a SQLite cache, is refused with file:line" \
+  "[ $st1 = 1 ] && [ $st2 = 1 ] &&
+   grep -q 'short.lua:11: cache: .lease_ms. must be an integer from 1000' '$T/short.log' &&
+   grep -q 'sqlease.lua:1: cache: .lease_ms. applies to a shared cache' '$T/sqlease.log'"
+
 # ---- a server that cannot be reached: said once, exit 2, nothing lost ----
 ICP_CACHE_URL="postgresql://icp:$PW@/postgres?host=$T/nowhere" \
   "$ICP" enrich --providers "$CFG" "$T/in.csv" -o "$T/nc.jsonl" \
@@ -369,6 +391,69 @@ check "server stopped mid-run: exit 2, every account written" \
    [ \$(grep -c '\"name\"' '$T/stop.jsonl') = 60 ] && keyok '$T/stop.jsonl'"
 check "server stopped mid-run: said once" \
   "[ \$(grep -c 'going on without caching' '$T/stop.log') = 1 ]"
+
+# ---- clocks that disagree: the server's clock judges ---------------------
+# The server (stopped above) starts again with its clock 3 days behind
+# this machine's (libfaketime): a row's age is the server's to judge, and
+# a row is stamped with the server's time, so a client whose clock runs
+# ahead neither asks again for a row that is fresh nor serves one from the
+# future. (pg_ctl runs under the same clock: it compares the server's
+# start time with its own.)
+FAKELIB=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
+PG_ENV="LD_PRELOAD=$FAKELIB FAKETIME=-3d DONT_FAKE_MONOTONIC=1" pg_up
+sv_now() {
+  psql -c "SELECT floor(extract(epoch from clock_timestamp()))::bigint"
+}
+SV=$(sv_now)
+check "the server's clock runs 3 days behind this machine's (faketime)" \
+  "[ -n '$SV' ] && [ \$((\$(date +%s) - ${SV:-0})) -gt 255000 ] &&
+   [ \$((\$(date +%s) - ${SV:-0})) -lt 263000 ]"
+# ttl_days = 30: 29 days old by the server (32 by this machine) is fresh;
+# a day ahead of the server (2 days behind this machine) is from the future
+psql -c "INSERT INTO icp_enrich_cache VALUES
+  ('inhouse', 'fault-latency-0-skew-old.com', true,
+   '{\"name\":\"fault-latency-0-skew-old.com\",\"employees\":7}',
+   ${SV:-0} - 29 * 86400),
+  ('inhouse', 'fault-latency-0-skew-future.com', true,
+   '{\"name\":\"a-row-from-the-future\",\"employees\":7}',
+   ${SV:-0} + 86400),
+  ('inhouse', 'fault-latency-0-skew-past.com', true,
+   '{\"name\":\"a-row-past-its-ttl\",\"employees\":7}',
+   ${SV:-0} - 31 * 86400)"
+{
+  echo domain
+  for k in old future past new; do echo "fault-latency-0-skew-$k.com"; done
+} >"$T/skew.csv"
+reset
+"$ICP" enrich --providers "$CFG" "$T/skew.csv" -o "$T/skew.jsonl" \
+  2>"$T/skew.log"
+st=$?
+stats >"$T/s3.json"
+check "a row fresh by the server's clock is served, stale by ours or not" \
+  "[ $st = 0 ] &&
+   grep 'skew-old' '$T/skew.jsonl' | grep -q '\"cache:inhouse\"' &&
+   python3 -c 'import json
+s=json.load(open(\"$T/s3.json\"))[\"lookups\"]
+assert \"inhouse:fault-latency-0-skew-old.com\" not in s, s'"
+check "rows from the server's future or past their TTL are asked again, once" \
+  "keyok '$T/skew.jsonl' && [ \$(grep -c '\"name\"' '$T/skew.jsonl') = 4 ] &&
+   python3 -c 'import json
+s=json.load(open(\"$T/s3.json\"))[\"lookups\"]
+for k in (\"future\", \"past\", \"new\"):
+  assert s.get(\"inhouse:fault-latency-0-skew-%s.com\" % k)==1, s'"
+check "answers are stamped with the server's time, not this machine's" \
+  "[ \$(psql -c \"SELECT count(*) FROM icp_enrich_cache
+     WHERE domain IN ('fault-latency-0-skew-future.com',
+                      'fault-latency-0-skew-past.com',
+                      'fault-latency-0-skew-new.com')
+     AND fetched_at BETWEEN $(sv_now) - 120 AND $(sv_now) + 1\") = 6 ]"
+reset
+"$ICP" enrich --providers "$CFG" "$T/skew.csv" -o "$T/skew2.jsonl" \
+  2>"$T/skew2.log"
+st=$?
+check "a second run over them sends no request" \
+  "[ $st = 0 ] && stats | python3 -c 'import json,sys
+assert json.load(sys.stdin)[\"total\"]==0'"
 
 check "the password is in no log and no output" \
   "! cat '$T'/*.log '$T'/*.jsonl | grep -q '$PW'"

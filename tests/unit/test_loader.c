@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "data/schema.h"
 #include "net/enrich.h"
 #include "net/loader.h"
@@ -592,4 +593,73 @@ Test(loader, cache_url_problems_are_reported_without_the_password)
   cr_assert(has(&d, "providers.lua:4: cache: 'lease_ms' must be an "
                 "integer") == 1);
   cr_assert_eq(has(&d, "hunter22"), 0);
+}
+
+Test(loader, a_lease_shorter_than_five_scheduler_ticks_is_refused)
+{
+  static const char *const bad[] = { "1", "199", "200", "999", NULL };
+  struct icp_providers *pv;
+  struct icp_err err = { "" };
+  char text[256], want[128];
+  size_t i;
+  for(i = 0; bad[i]; i++) {
+    struct diags d;
+    memset(&d, 0, sizeof(d));
+    snprintf(text, sizeof(text), "provider \"a\" { }\n\ncache { url = "
+             "'postgresql://db/icp', lease_ms = %s }\n", bad[i]);
+    cr_assert_eq(icp_providers_load_diag(&pv, write_cfg(text), collect, &d,
+                                         &err), ICP_ELOAD, "%s", bad[i]);
+    snprintf(want, sizeof(want), "providers.lua:3: cache: 'lease_ms' must "
+             "be an integer from %d to 86400000 (claims are renewed every "
+             "%d ms)", 5 * ICP_SCHED_TICK_MS, ICP_SCHED_TICK_MS);
+    cr_assert(strstr(err.msg, want), "%s: %s", bad[i], err.msg);
+  }
+  cr_assert_eq(icp_providers_load(&pv, write_cfg(
+    "provider \"a\" { }\n"
+    "cache { url = 'postgresql://db/icp', lease_ms = 1000 }\n"), &err),
+    ICP_OK, "%s", err.msg);
+  cr_assert_eq(pv->cache_lease_ms, 1000);
+  icp_providers_free(pv);
+}
+
+Test(loader, a_lease_on_a_sqlite_cache_is_said_not_ignored)
+{
+  static const char *const cfgs[] = {
+    "provider \"a\" { }\ncache { path = 'x.sqlite', lease_ms = 5000 }\n",
+    "provider \"a\" { }\ncache { lease_ms = 5000 }\n", NULL
+  };
+  size_t i;
+  for(i = 0; cfgs[i]; i++) {
+    struct icp_providers *pv;
+    struct icp_err err = { "" };
+    cr_assert_eq(icp_providers_load(&pv, write_cfg(cfgs[i]), &err),
+                 ICP_ELOAD, "%s", cfgs[i]);
+    cr_assert(strstr(err.msg, "providers.lua:2: cache: 'lease_ms' applies "
+                     "to a shared cache (url = \"postgresql://...\") only"),
+              "%s", err.msg);
+    cr_assert_null(pv);
+  }
+}
+
+/* Two kinds of at most 32 providers each: the 64 plugins enrich can use
+ * (its --dry-run prediction keeps one bit per plugin) are never passed. */
+Test(loader, a_kind_listing_more_than_32_providers_is_refused_with_its_line)
+{
+  struct icp_providers *pv;
+  struct icp_err err = { "" };
+  struct icp_buf b;
+  int i;
+  icp_buf_init(&b, 1 << 16);
+  for(i = 0; i < 33; i++)
+    icp_buf_printf(&b, "provider \"p%d\" { }\n", i);
+  icp_buf_adds(&b, "enrich {\n  firmographic = {");
+  for(i = 0; i < 33; i++)
+    icp_buf_printf(&b, " 'p%d',", i);
+  icp_buf_adds(&b, " } }\n");
+  cr_assert_eq(icp_buf_status(&b), ICP_OK);
+  cr_assert_eq(icp_providers_load(&pv, write_cfg(b.p), &err), ICP_ELOAD);
+  cr_assert(strstr(err.msg, "providers.lua:34: enrich: 'firmographic' must "
+                   "be a list of at most 32 providers"), "%s", err.msg);
+  cr_assert_null(pv);
+  icp_buf_free(&b);
 }
