@@ -563,8 +563,12 @@ static int l_enrich(lua_State *L)
           dup = 1;
       if(dup)
         problem(ld, line, "enrich: '%s' lists '%s' twice", kind, pn);
-      else
-        ch->names[ch->n++] = dup_n(L, pn, strlen(pn));
+      else {
+        /* counted only once made: dup_n raises when out of memory, and a
+         * counted NULL name would reach the checks after the run */
+        char *name = dup_n(L, pn, strlen(pn));
+        ch->names[ch->n++] = name;
+      }
       lua_pop(L, 1);
     }
     lua_pop(L, 1);
