@@ -145,6 +145,37 @@ Test(body, an_enrich_hook_sees_every_account_of_the_body_before_scoring)
   fx_free(&f);
 }
 
+/* Members of an account's own: its domain's first letter, as a list. */
+static enum icp_status fake_extra(void *ud, const struct icp_account *a,
+                                  struct icp_buf *x)
+{
+  const char *d = icp_account_domain(a);
+  int *calls = ud;
+  (*calls)++;
+  if(!d || d[0] != 'a')
+    return ICP_OK; /* nothing for this one */
+  return icp_buf_adds(x, "\"enrich_errors\":[\"a: failed\"]");
+}
+
+Test(body, the_extra_hook_adds_members_to_each_line_of_its_own)
+{
+  struct fx f;
+  int calls = 0;
+  fx_init(&f, 1 << 20);
+  f.b.enrich = fake_enrich;
+  f.b.extra = fake_extra;
+  f.b.extra_ud = &calls;
+  cr_assert_eq(run(&f, "[{\"domain\":\"a.io\"},{\"domain\":\"b.io\"}]"),
+               ICP_OK);
+  cr_assert_eq(calls, 2);
+  cr_assert(strstr(f.out.p, "\"version\":\"1\"},\"enrich_errors\":"
+                   "[\"a: failed\"],\"source\":\"request:1\"},\n"),
+            "%s", f.out.p);
+  cr_assert(strstr(f.out.p, "\"version\":\"1\"},\"source\":\"request:2\"}"
+                   "\n]\n"), "%s", f.out.p);
+  fx_free(&f);
+}
+
 Test(body, the_error_body_is_json)
 {
   struct icp_buf b;
