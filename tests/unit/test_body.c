@@ -111,6 +111,20 @@ Test(body, bad_bodies_say_where_and_what)
   fx_free(&f);
 }
 
+Test(body, a_duplicate_key_is_an_error_of_its_own_account_only)
+{
+  struct fx f;
+  fx_init(&f, 1 << 20);
+  /* the same keys in every account of an array are no duplicates */
+  cr_assert_eq(run(&f, "[{\"domain\":\"a.io\",\"employees\":1},"
+                   "{\"domain\":\"b.io\",\"employees\":2},"
+                   "{\"domain\":\"c.io\",\"employees\":3}]"), ICP_OK);
+  cr_assert_eq(run(&f, "[{\"domain\":\"a.io\"},{\"domain\":\"b.io\","
+                   "\"x\":{\"domain\":1},\"domain\":\"c.io\"}]"), ICP_ESKIP);
+  cr_assert_str_eq(f.err.msg, "request:2: duplicate key 'domain'");
+  fx_free(&f);
+}
+
 Test(body, an_answer_over_the_cap_is_an_error_not_a_short_answer)
 {
   struct fx f;
