@@ -1142,7 +1142,7 @@ static void first_warning(void *ud, const char *msg)
  * warning, handed to fn. *next: the end of the value. */
 static enum icp_status text_item(struct icp_reader *r, const char *s,
                                  const char *end, const char **next,
-                                 long idx, struct icp_account *a,
+                                 long idx, int depth, struct icp_account *a,
                                  icp_reader_item_fn fn, void *ud,
                                  struct icp_err *err)
 {
@@ -1153,13 +1153,15 @@ static enum icp_status text_item(struct icp_reader *r, const char *s,
   icp_account_clear(a);
   a->file = r->name;
   a->line = idx;
-  /* the item alone (valid JSON): its keys, without the other items' */
+  /* the item alone: its keys, without the other items'; depth: the
+   * containers around it */
   if(scan_begin(&sc, r->jsonl, s, end))
     return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", r->name);
+  sc.depth = depth;
   *next = scan_value(&sc, s);
   if(sc.nomem)
     return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", r->name);
-  if(!*next) /* cannot happen: the whole text was scanned */
+  if(!*next) /* the caller names where (scan_text) */
     return icp_err_set(err, ICP_ESKIP, "%s: invalid JSON", r->name);
   if(*s != '{')
     return idx ? icp_err_set(err, ICP_ESKIP, "%s:%ld: not a JSON object",
@@ -1178,17 +1180,64 @@ static enum icp_status text_item(struct icp_reader *r, const char *s,
   return fn(ud, a, err);
 }
 
+/* One pass over the text: each account scanned, read and handed to fn as
+ * it comes. ICP_OK when the text is one JSON object, or an array of at
+ * most max_items objects, and every account went through; else the
+ * status of the first failure, whose err stands only when the whole text
+ * is valid JSON within max_items (icp_reader_read_text checks). */
+static enum icp_status text_items(struct icp_reader *r, const char *text,
+                                  const char *end, size_t max_items,
+                                  struct icp_account *a,
+                                  icp_reader_item_fn fn, void *ud,
+                                  int *is_array, struct icp_err *err)
+{
+  const char *s = text, *it;
+  struct scan sc;
+  enum icp_status st;
+  size_t count = 0;
+
+  memset(&sc, 0, sizeof(sc));
+  sc.end = end;
+  if(end - s >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
+    s += 3;
+  if(!(s = ws(&sc, s)))
+    return ICP_ESKIP;
+  *is_array = *s == '[';
+  if(*is_array) {
+    if(!(s = ws(&sc, s + 1)))
+      return ICP_ESKIP;
+    while(*s != ']') {
+      if(++count > max_items)
+        return ICP_ELIMIT;
+      st = text_item(r, s, end, &it, (long)count, 1, a, fn, ud, err);
+      if(st)
+        return st;
+      if(!(s = ws(&sc, it)) || (*s != ',' && *s != ']'))
+        return ICP_ESKIP;
+      if(*s == ',' && (!(s = ws(&sc, s + 1)) || *s == ']'))
+        return ICP_ESKIP;
+    }
+    it = s + 1;
+  }
+  else {
+    st = text_item(r, s, end, &it, 0, 0, a, fn, ud, err);
+    if(st)
+      return st;
+  }
+  s = ws(&sc, it);
+  return s == end ? ICP_OK : ICP_ESKIP;
+}
+
 enum icp_status icp_reader_read_text(struct icp_reader *r, const char *text,
                                      size_t n, size_t max_items,
                                      struct icp_account *a,
                                      icp_reader_item_fn fn, void *ud,
                                      int *is_array, struct icp_err *err)
 {
-  const char *why, *top = text, *it, *end = text + n;
+  const char *why, *top = text;
+  struct icp_err first;
   struct scan sc;
-  enum icp_status st = ICP_OK;
-  size_t count = 0;
-  long idx = 0;
+  enum icp_status st;
 
   *is_array = 0;
   if(!r->jsonl)
@@ -1196,7 +1245,14 @@ enum icp_status icp_reader_read_text(struct icp_reader *r, const char *text,
   if(text[n])
     return icp_err_set(err, ICP_EINVAL, "%s: text not NUL-terminated",
                        r->name);
-  /* grammar only: each account is scanned again alone, keys and all */
+  first.msg[0] = 0;
+  st = text_items(r, text, text + n, max_items, a, fn, ud, is_array,
+                  &first);
+  if(!st)
+    return ICP_OK;
+  /* a failure: the one a pass over the whole text before any account
+   * names first (bad JSON anywhere, then too many accounts), else the
+   * account's own (the answer so far is the caller's to drop) */
   if(!scan_text(&sc, r->jsonl, text, n, 0, &top, &why)) {
     long line = 1, col = 1;
     const char *q;
@@ -1212,15 +1268,12 @@ enum icp_status icp_reader_read_text(struct icp_reader *r, const char *text,
     return icp_err_set(err, ICP_ESKIP, "%s: invalid JSON at line %ld, "
                        "column %ld", r->name, line, col);
   }
-  *is_array = *top == '[';
-  if(!*is_array)
-    return text_item(r, top, end, &it, 0, a, fn, ud, err);
-  count = sc.items;
-  if(count > max_items)
+  if(*top == '[' && sc.items > max_items)
     return icp_err_set(err, ICP_ELIMIT, "%s: %zu accounts, more than the "
-                       "limit of %zu", r->name, count, max_items);
-  for(it = first_item(top); it && !st; it = next_item(it))
-    st = text_item(r, it, end, &it, ++idx, a, fn, ud, err);
+                       "limit of %zu", r->name, sc.items, max_items);
+  if(!first.msg[0]) /* cannot happen: the text is valid JSON */
+    return icp_err_set(err, ICP_ESKIP, "%s: invalid JSON", r->name);
+  *err = first;
   return st;
 }
 

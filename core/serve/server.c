@@ -191,7 +191,7 @@ static enum MHD_Result score(struct icp_server *s, struct MHD_Connection *c,
     atomic_fetch_add(sc->enrich_late ? &s->m.enrich_late :
                      sc->enrich_failed ? &s->m.enrich_failed :
                      &s->m.enrich_ok, 1);
-  rq->accounts = sc->accounts;
+  rq->accounts = st ? 0 : sc->accounts; /* answered */
   if(st == ICP_ELIMIT)
     ret = error(s, c, rq, 413, NULL, "%s (--max-batch %zu)", err.msg,
                 s->cfg.max_batch);

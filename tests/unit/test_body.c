@@ -107,7 +107,18 @@ Test(body, bad_bodies_say_where_and_what)
   cr_assert_eq(run(&f, "{} {}"), ICP_ESKIP);
   cr_assert_eq(run(&f, "[{},{},{},{}]"), ICP_ELIMIT);
   cr_assert_eq(icp_body_http_status(ICP_ELIMIT), 413);
-  cr_assert_eq(f.scored, 1, "the first good account of a bad array only");
+  /* the accounts before the failure went through (one pass); the error
+   * is the one a check of the whole text first would name */
+  cr_assert_eq(run(&f, "[{},{},{},{},x]"), ICP_ESKIP);
+  cr_assert_str_eq(f.err.msg, "request: invalid JSON at line 1, column 14");
+  cr_assert_eq(run(&f, "[{},{\"employees\":\"x\"},{},{}]"), ICP_ELIMIT);
+  cr_assert_str_eq(f.err.msg, "request: 4 accounts, more than the limit "
+                   "of 3");
+  cr_assert_eq(run(&f, "[{},{\"employees\":\"x\"},{}] x"), ICP_ESKIP);
+  cr_assert_str_eq(f.err.msg, "request: invalid JSON at line 1, column 27");
+  cr_assert_eq(run(&f, "[{},{\"employees\":\"x\"},{}]"), ICP_ESKIP);
+  cr_assert_str_eq(f.err.msg, "request:2: column 'employees': 'x' is not "
+                   "a number");
   fx_free(&f);
 }
 
