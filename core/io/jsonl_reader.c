@@ -615,7 +615,9 @@ static long add_key(struct scan *sc, const char *k, const char *ke, int esc,
     js->capkeys = cap;
   }
   if(2 * (js->nkeys + 1) > js->tsize) { /* grow the table, re-add */
-    size_t ts = js->tsize ? 2 * js->tsize : 2 * ICP_SCHEMA_MAX;
+    /* from small: a record's few keys probe a table that stays in the
+     * cache (8,192 slots made each key of a request a cache miss) */
+    size_t ts = js->tsize ? 2 * js->tsize : 64;
     struct kslot *nt = calloc(ts, sizeof(*nt));
     if(!nt)
       return -1;
