@@ -127,12 +127,12 @@ static void report(struct icp_lane *l, enum icp_status st,
 {
   const char *names[ICP_LANE_PROVIDERS];
   size_t i, n = 0;
+  if(!l->target)
+    return; /* it stopped waiting (and counted every provider) */
   if(late) {
     n = icp_enrich_pending(l->enrich, names, ICP_LANE_PROVIDERS);
     count_deadline(l->m, names, n);
   }
-  if(!l->target)
-    return; /* it stopped waiting */
   l->st = st;
   if(st)
     l->err = *err;
