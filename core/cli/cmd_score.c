@@ -67,30 +67,6 @@ static enum icp_status csv_header(struct score_ctx *c)
          ICP_ENOMEM : ICP_OK;
 }
 
-/* The enrichment failures of a (enrich_errors), appended to b as a JSON
- * member ("enrich_errors":[...], after a comma when b holds members) or,
- * for a CSV cell, "; "-separated. Nothing when there are none. */
-static enum icp_status errors_of(struct icp_buf *b, int id,
-                                 const struct icp_account *a, int json)
-{
-  const struct icp_value *v = icp_account_get(a, id);
-  enum icp_status st = ICP_OK;
-  uint32_t i;
-  if(id < 0 || v->type != ICP_T_LIST || !v->n)
-    return ICP_OK;
-  if(json)
-    st = icp_buf_adds(b, b->len ? ",\"enrich_errors\":[" :
-                      "\"enrich_errors\":[");
-  for(i = 0; !st && i < v->n; i++) {
-    if(i)
-      st = icp_buf_adds(b, json ? "," : "; ");
-    if(!st)
-      st = json ? icp_buf_json_str(b, v->u.list[i].p, v->u.list[i].n)
-                : icp_buf_add(b, v->u.list[i].p, v->u.list[i].n);
-  }
-  return st || !json ? st : icp_buf_addc(b, ']');
-}
-
 static int tier_slot(const struct icp_result *r)
 {
   int t = r->tier + 3;
@@ -135,7 +111,8 @@ static enum icp_status emit(void *ud, const struct icp_account *a,
   (void)n;
   icp_buf_init(&extra, (size_t)1 << 20);
   if(c->out.fmt == ICP_FMT_CSV) {
-    st = c->csv_errors ? errors_of(&extra, c->errors_id, a, 0) : ICP_OK;
+    st = c->csv_errors ? icp_enrich_errors_text(&extra, c->errors_id, a, 0)
+                       : ICP_OK;
     if(!st)
       st = icp_emit_csv_row(b, r->pack, a, r, c->csv_errors ?
                             (extra.len ? extra.p : "") : arm);
@@ -143,7 +120,7 @@ static enum icp_status emit(void *ud, const struct icp_account *a,
   else {
     st = arm ? icp_buf_printf(&extra, "\"arm\":\"%s\"", arm) : ICP_OK;
     if(!st)
-      st = errors_of(&extra, c->errors_id, a, 1);
+      st = icp_enrich_errors_text(&extra, c->errors_id, a, 1);
     if(!st)
       st = icp_emit_jsonl(b, r->pack, a, r, c->explain,
                           extra.len ? extra.p : NULL);

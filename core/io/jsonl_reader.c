@@ -80,6 +80,8 @@ struct scan {
   long bad_key;              /* the duplicate key, or -1 */
   int depth, nomem;
   uint32_t nobj;
+  int nokeys;                /* a pass that notes no key (grammar only) */
+  size_t items;              /* the members of a top-level array */
 };
 
 /* What a line walk ends with, besides OK. */
@@ -578,6 +580,14 @@ static uint64_t key_hash(const char *k, size_t n)
   return a ^ a >> 29;
 }
 
+/* Where key e starts probing: its hash mixed with its object, so that
+ * the same keys in each object of a large array (a request of 1,000
+ * accounts) do not make one probe chain that every key walks. */
+static uint32_t key_slot(const struct jkey *e)
+{
+  return e->h ^ (e->obj + 1) * 0x9E3779B1u;
+}
+
 static int ascii(const char *s, size_t n)
 {
   size_t i;
@@ -605,7 +615,9 @@ static long add_key(struct scan *sc, const char *k, const char *ke, int esc,
     js->capkeys = cap;
   }
   if(2 * (js->nkeys + 1) > js->tsize) { /* grow the table, re-add */
-    size_t ts = js->tsize ? 2 * js->tsize : 2 * ICP_SCHEMA_MAX;
+    /* from small: a record's few keys probe a table that stays in the
+     * cache (8,192 slots made each key of a request a cache miss) */
+    size_t ts = js->tsize ? 2 * js->tsize : 64;
     struct kslot *nt = calloc(ts, sizeof(*nt));
     if(!nt)
       return -1;
@@ -614,7 +626,8 @@ static long add_key(struct scan *sc, const char *k, const char *ke, int esc,
     js->tsize = ts;
     js->tgen = 1;
     for(i = 0; i < js->nkeys; i++) {
-      for(j = js->keys[i].h & (ts - 1); nt[j].gen; j = (j + 1) & (ts - 1))
+      for(j = key_slot(&js->keys[i]) & (ts - 1); nt[j].gen;
+          j = (j + 1) & (ts - 1))
         ;
       nt[j].gen = 1;
       nt[j].idx = (uint32_t)i;
@@ -640,7 +653,7 @@ static long add_key(struct scan *sc, const char *k, const char *ke, int esc,
     else if(!ascii(k, n) && !icp_utf8_valid(k, n))
       sc->bad = "a key is not valid UTF-8";
   }
-  for(j = e->h & (js->tsize - 1); js->table[j].gen == js->tgen;
+  for(j = key_slot(e) & (js->tsize - 1); js->table[j].gen == js->tgen;
       j = (j + 1) & (js->tsize - 1)) {
     const struct jkey *o = &js->keys[js->table[j].idx];
     if(o->obj == obj && o->h == e->h && o->kn == n && !memcmp(o->k, k, n)) {
@@ -684,8 +697,8 @@ static const char *scan_container(struct scan *sc, const char *s)
         return fail(sc, s + 1);
       if(!(s = scan_string(sc, s, &esc)))
         return NULL;
-      idx = add_key(sc, k + 1, s - 1, esc, obj, ++nth);
-      if(idx < 0) {
+      idx = sc->nokeys ? -2 : add_key(sc, k + 1, s - 1, esc, obj, ++nth);
+      if(idx == -1) {
         sc->nomem = 1;
         return fail(sc, k);
       }
@@ -695,10 +708,13 @@ static const char *scan_container(struct scan *sc, const char *s)
         return fail(sc, s);
       if(!(s = ws(sc, s + 1)))
         return NULL;
-      sc->js->keys[idx].v = s;
+      if(idx >= 0)
+        sc->js->keys[idx].v = s;
     }
     if(!(s = scan_value(sc, s)))
       return NULL;
+    if(close == ']' && sc->depth == 1)
+      sc->items++;
     if(idx >= 0) {
       sc->js->keys[idx].ve = s;
       sc->js->keys[idx].next = (uint32_t)sc->js->nkeys;
@@ -774,9 +790,11 @@ static int scan_begin(struct scan *sc, struct jsonl_state *js,
 
 /* The first pass over the text [p, p + n) (p[n] is NUL): 1 when it is
  * one JSON value (*top its first byte), else 0 with the reason in *why:
- * oom, a precheck reason, or NULL for a syntax error at sc->at. */
+ * oom, a precheck reason, or NULL for a syntax error at sc->at. Keys
+ * are noted when keys is set (else only the grammar is checked); the
+ * members of a top-level array are counted in sc->items. */
 static int scan_text(struct scan *sc, struct jsonl_state *js, const char *p,
-                     size_t n, const char **top, const char **why)
+                     size_t n, int keys, const char **top, const char **why)
 {
   const char *s = p;
   *why = NULL;
@@ -784,6 +802,7 @@ static int scan_text(struct scan *sc, struct jsonl_state *js, const char *p,
     *why = oom;
     return 0;
   }
+  sc->nokeys = !keys;
   if(n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
     s += 3;
   if((s = ws(sc, s)) != NULL) {
@@ -1094,7 +1113,7 @@ static enum icp_status parse_line(struct icp_reader *r,
   const char *top = p, *why;
   enum icp_status st;
 
-  if(!scan_text(&sc, r->jsonl, p, n, &top, &why)) {
+  if(!scan_text(&sc, r->jsonl, p, n, 1, &top, &why)) {
     if(why == oom)
       return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", r->name);
     if(why)
@@ -1125,7 +1144,7 @@ static void first_warning(void *ud, const char *msg)
  * warning, handed to fn. *next: the end of the value. */
 static enum icp_status text_item(struct icp_reader *r, const char *s,
                                  const char *end, const char **next,
-                                 long idx, struct icp_account *a,
+                                 long idx, int depth, struct icp_account *a,
                                  icp_reader_item_fn fn, void *ud,
                                  struct icp_err *err)
 {
@@ -1136,13 +1155,15 @@ static enum icp_status text_item(struct icp_reader *r, const char *s,
   icp_account_clear(a);
   a->file = r->name;
   a->line = idx;
-  /* the item alone (valid JSON): its keys, without the other items' */
+  /* the item alone: its keys, without the other items'; depth: the
+   * containers around it */
   if(scan_begin(&sc, r->jsonl, s, end))
     return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", r->name);
+  sc.depth = depth;
   *next = scan_value(&sc, s);
   if(sc.nomem)
     return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", r->name);
-  if(!*next) /* cannot happen: the whole text was scanned */
+  if(!*next) /* the caller names where (scan_text) */
     return icp_err_set(err, ICP_ESKIP, "%s: invalid JSON", r->name);
   if(*s != '{')
     return idx ? icp_err_set(err, ICP_ESKIP, "%s:%ld: not a JSON object",
@@ -1161,15 +1182,52 @@ static enum icp_status text_item(struct icp_reader *r, const char *s,
   return fn(ud, a, err);
 }
 
-/* The end of the valid value at s (text ending at end), or NULL when out
- * of memory. */
-static const char *value_end(struct icp_reader *r, const char *s,
-                             const char *end)
+/* One pass over the text: each account scanned, read and handed to fn as
+ * it comes. ICP_OK when the text is one JSON object, or an array of at
+ * most max_items objects, and every account went through; else the
+ * status of the first failure, whose err stands only when the whole text
+ * is valid JSON within max_items (icp_reader_read_text checks). */
+static enum icp_status text_items(struct icp_reader *r, const char *text,
+                                  const char *end, size_t max_items,
+                                  struct icp_account *a,
+                                  icp_reader_item_fn fn, void *ud,
+                                  int *is_array, struct icp_err *err)
 {
+  const char *s = text, *it;
   struct scan sc;
-  if(scan_begin(&sc, r->jsonl, s, end))
-    return NULL;
-  return scan_value(&sc, s);
+  enum icp_status st;
+  size_t count = 0;
+
+  memset(&sc, 0, sizeof(sc));
+  sc.end = end;
+  if(end - s >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
+    s += 3;
+  if(!(s = ws(&sc, s)))
+    return ICP_ESKIP;
+  *is_array = *s == '[';
+  if(*is_array) {
+    if(!(s = ws(&sc, s + 1)))
+      return ICP_ESKIP;
+    while(*s != ']') {
+      if(++count > max_items)
+        return ICP_ELIMIT;
+      st = text_item(r, s, end, &it, (long)count, 1, a, fn, ud, err);
+      if(st)
+        return st;
+      if(!(s = ws(&sc, it)) || (*s != ',' && *s != ']'))
+        return ICP_ESKIP;
+      if(*s == ',' && (!(s = ws(&sc, s + 1)) || *s == ']'))
+        return ICP_ESKIP;
+    }
+    it = s + 1;
+  }
+  else {
+    st = text_item(r, s, end, &it, 0, 0, a, fn, ud, err);
+    if(st)
+      return st;
+  }
+  s = ws(&sc, it);
+  return s == end ? ICP_OK : ICP_ESKIP;
 }
 
 enum icp_status icp_reader_read_text(struct icp_reader *r, const char *text,
@@ -1178,11 +1236,10 @@ enum icp_status icp_reader_read_text(struct icp_reader *r, const char *text,
                                      icp_reader_item_fn fn, void *ud,
                                      int *is_array, struct icp_err *err)
 {
-  const char *why, *top = text, *it, *end = text + n;
+  const char *why, *top = text;
+  struct icp_err first;
   struct scan sc;
-  enum icp_status st = ICP_OK;
-  size_t count = 0;
-  long idx = 0;
+  enum icp_status st;
 
   *is_array = 0;
   if(!r->jsonl)
@@ -1190,7 +1247,15 @@ enum icp_status icp_reader_read_text(struct icp_reader *r, const char *text,
   if(text[n])
     return icp_err_set(err, ICP_EINVAL, "%s: text not NUL-terminated",
                        r->name);
-  if(!scan_text(&sc, r->jsonl, text, n, &top, &why)) {
+  first.msg[0] = 0;
+  st = text_items(r, text, text + n, max_items, a, fn, ud, is_array,
+                  &first);
+  if(!st)
+    return ICP_OK;
+  /* a failure: the one a pass over the whole text before any account
+   * names first (bad JSON anywhere, then too many accounts), else the
+   * account's own (the answer so far is the caller's to drop) */
+  if(!scan_text(&sc, r->jsonl, text, n, 0, &top, &why)) {
     long line = 1, col = 1;
     const char *q;
     if(why == oom)
@@ -1205,19 +1270,12 @@ enum icp_status icp_reader_read_text(struct icp_reader *r, const char *text,
     return icp_err_set(err, ICP_ESKIP, "%s: invalid JSON at line %ld, "
                        "column %ld", r->name, line, col);
   }
-  *is_array = *top == '[';
-  if(!*is_array)
-    return text_item(r, top, end, &it, 0, a, fn, ud, err);
-  for(it = first_item(top); it; it = next_item(it)) {
-    count++;
-    if(!(it = value_end(r, it, end)))
-      return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", r->name);
-  }
-  if(count > max_items)
+  if(*top == '[' && sc.items > max_items)
     return icp_err_set(err, ICP_ELIMIT, "%s: %zu accounts, more than the "
-                       "limit of %zu", r->name, count, max_items);
-  for(it = first_item(top); it && !st; it = next_item(it))
-    st = text_item(r, it, end, &it, ++idx, a, fn, ud, err);
+                       "limit of %zu", r->name, sc.items, max_items);
+  if(!first.msg[0]) /* cannot happen: the text is valid JSON */
+    return icp_err_set(err, ICP_ESKIP, "%s: invalid JSON", r->name);
+  *err = first;
   return st;
 }
 

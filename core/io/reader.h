@@ -98,7 +98,11 @@ typedef enum icp_status (*icp_reader_item_fn)(void *ud,
  * ICP_OK; ICP_ESKIP when the text is bad (err says where and what:
  * "request: invalid JSON at line 1, column 9", "request:3: column
  * 'employees': 'lots' is not a number"); ICP_ELIMIT for more than
- * max_items accounts; ICP_ENOMEM; or the status of fn. */
+ * max_items accounts; ICP_ENOMEM; or the status of fn. One pass: fn
+ * may have been called for the accounts before a failure (the caller
+ * drops what it made of them); the failure named is the one a check of
+ * the whole text first would name (bad JSON anywhere, then too many
+ * accounts, then the account's own). */
 enum icp_status icp_reader_read_text(struct icp_reader *r, const char *text,
                                      size_t n, size_t max_items,
                                      struct icp_account *a,

@@ -28,6 +28,7 @@ struct cause {
 
 struct pstat {
   long cache_hits, not_found, failures, fields;
+  long found, live_not_found; /* answers of the provider itself */
   long misses;             /* --offline: not in the cache */
   long skipped;            /* breaker open or max_requests reached */
   long predicted, maybe;   /* --dry-run: sure / depending on answers */
@@ -540,6 +541,7 @@ static enum icp_sched_verdict on_answer(void *ud,
   switch(r) {
   case ICP_ENR_OK:
     j->as->ok = 1;
+    e->st[p].found++;
     record_junk(e, p, j->as->a);
     apply(e, p, j->as->a, e->src_live[p]);
     cache_store(e, p, domain, 1);
@@ -554,6 +556,7 @@ static enum icp_sched_verdict on_answer(void *ud,
     }
     j->as->ok = 1;
     e->st[p].not_found++;
+    e->st[p].live_not_found++;
     cache_store(e, p, domain, 0);
     break;
   case ICP_ENR_RETRY:
@@ -981,6 +984,44 @@ long icp_enrich_failures(const struct icp_enrich *e)
 int icp_enrich_errors_field(const struct icp_enrich *e)
 {
   return e->errors_id;
+}
+
+enum icp_status icp_enrich_errors_text(struct icp_buf *b, int id,
+                                       const struct icp_account *a,
+                                       int json)
+{
+  const struct icp_value *v = id < 0 ? NULL : icp_account_get(a, id);
+  enum icp_status st = ICP_OK;
+  uint32_t i;
+  if(!v || v->type != ICP_T_LIST || !v->n)
+    return ICP_OK;
+  if(json)
+    st = icp_buf_adds(b, b->len ? ",\"enrich_errors\":[" :
+                      "\"enrich_errors\":[");
+  for(i = 0; !st && i < v->n; i++) {
+    if(i)
+      st = icp_buf_adds(b, json ? "," : "; ");
+    if(!st)
+      st = json ? icp_buf_json_str(b, v->u.list[i].p, v->u.list[i].n)
+                : icp_buf_add(b, v->u.list[i].p, v->u.list[i].n);
+  }
+  return st || !json ? st : icp_buf_addc(b, ']');
+}
+
+int icp_enrich_counts(const struct icp_enrich *e, size_t i,
+                      struct icp_enrich_counts *out)
+{
+  const struct pstat *ps;
+  if(i >= e->npl)
+    return 0;
+  ps = &e->st[i];
+  out->found = ps->found;
+  out->not_found = ps->live_not_found;
+  out->cached = ps->cache_hits;
+  out->failed = ps->failures;
+  out->skipped = ps->skipped;
+  out->missed = ps->misses;
+  return 1;
 }
 
 int icp_enrich_refused(const struct icp_enrich *e)

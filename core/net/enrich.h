@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include "icp.h"
+#include "base/buf.h"
 #include "data/account.h"
 #include "score/run.h"
 
@@ -97,6 +98,28 @@ void icp_enrich_summary(const struct icp_enrich *e, FILE *out);
 long icp_enrich_failures(const struct icp_enrich *e);
 /* Id of the enrich_errors field in the session's schema. */
 int icp_enrich_errors_field(const struct icp_enrich *e);
+/* The enrich_errors of a (field id in a's schema; nothing when -1 or
+ * none) appended to b: as a JSON member "enrich_errors":[...] (after a
+ * comma when b holds members) when json is set, else "; "-separated (a
+ * CSV cell). The one writer of enrich_errors (icp score, icp serve). */
+enum icp_status icp_enrich_errors_text(struct icp_buf *b, int id,
+                                       const struct icp_account *a,
+                                       int json);
+
+/* What the lookups of one provider came to since the session opened
+ * (icp serve's /metrics): each lookup ends as exactly one of these. */
+struct icp_enrich_counts {
+  long found;          /* the provider answered with fields */
+  long not_found;      /* it answered that it does not know the domain */
+  long cached;         /* the cache answered (found or not found) */
+  long failed;         /* failed after retries, or an unusable answer */
+  long skipped;        /* circuit open or max_requests reached */
+  long missed;         /* --offline: not in the cache */
+};
+/* The counts of the i-th provider of the session (the order of
+ * icp_enrich_providers); 0 when there is no such provider. */
+int icp_enrich_counts(const struct icp_enrich *e, size_t i,
+                      struct icp_enrich_counts *out);
 /* Providers refused at load time. */
 int icp_enrich_refused(const struct icp_enrich *e);
 

@@ -30,7 +30,15 @@ static enum icp_status answer(struct pass *ps, const struct icp_account *a,
   }
   else if(a->line && icp_buf_add(out, "[\n", 2)) /* an array begins */
     return icp_err_set(err, ICP_ENOMEM, "answer too large");
-  if(icp_emit_jsonl(out, b->pack, a, b->res, b->explain, b->extra))
+  if(b->extra) {
+    if(!b->x.cap) /* zeroed with the rest of b */
+      icp_buf_init(&b->x, (size_t)1 << 20);
+    icp_buf_reset(&b->x);
+    if(b->extra(b->extra_ud, a, &b->x))
+      return icp_err_set(err, ICP_ENOMEM, "answer too large");
+  }
+  if(icp_emit_jsonl(out, b->pack, a, b->res, b->explain,
+                    b->extra && b->x.len ? b->x.p : NULL))
     return icp_err_set(err, ICP_ENOMEM, "answer too large");
   ps->count++;
   return ICP_OK;
@@ -49,14 +57,8 @@ static enum icp_status hold(void *ud, struct icp_account *a,
   struct pass *ps = ud;
   struct icp_body *b = ps->b;
   struct icp_account *h;
-  if(ps->count == b->capheld) {
-    size_t cap = b->capheld ? 2 * b->capheld : 16;
-    struct icp_account **nh = realloc(b->held, cap * sizeof(*nh));
-    if(!nh)
-      return icp_err_set(err, ICP_ENOMEM, "out of memory");
-    b->held = nh;
-    b->capheld = cap;
-  }
+  if(icp_grow(b->held, b->capheld, ps->count + 1))
+    return icp_err_set(err, ICP_ENOMEM, "out of memory");
   if(ps->count == b->nheld) {
     b->held[b->nheld] = icp_account_new(b->a->schema);
     if(!b->held[b->nheld])
@@ -141,4 +143,5 @@ void icp_body_release(struct icp_body *b)
   free(b->held);
   b->held = NULL;
   b->nheld = b->capheld = 0;
+  icp_buf_free(&b->x);
 }

@@ -35,9 +35,12 @@ struct icp_body {
   /* optional: told about every scored account (metrics) */
   void (*scored)(void *ud, const struct icp_result *r);
   void *scored_ud;
-  /* raw JSON members added to every line after "pack" (may be NULL; the
-   * enrich hook may set it: "enrich_pending":[...]) */
-  const char *extra;
+  /* optional: raw JSON members (enrich_errors, enrich_pending) appended
+   * to x for the line of a, written after "pack" when x is not empty */
+  enum icp_status (*extra)(void *ud, const struct icp_account *a,
+                           struct icp_buf *x);
+  void *extra_ud;
+  struct icp_buf x;               /* owned (icp_body_release) */
   /* owned: accounts held for enrichment (icp_body_release) */
   struct icp_account **held;
   size_t nheld, capheld;

@@ -8,11 +8,24 @@
  * providers answer), and the request waits for it. The lane stops
  * waiting for answers at the request's deadline and copies what it has
  * into the request's accounts (the cache's and those of the providers
- * that answered); the answer then names the providers still awaited,
- * and the batch goes on in the background and fills the cache for the
- * next request. A lane runs one batch at a time: a request that finds
- * it still busy waits for it until its own deadline, then is scored with
- * what it has and names every provider.
+ * that answered, and their enrich_errors); the answer then names the
+ * providers still awaited, and the batch goes on in the background and
+ * fills the cache for the next request.
+ *
+ * A lane runs one batch at a time, so the lanes of a pack generation
+ * form a pool: a request takes a lane that is free (no request on it,
+ * no batch finishing in the background) and opens one more when none is
+ * (twice --threads, 4 to ICP_LANES_MAX), so a request does not wait
+ * behind another request's provider call. Only when every lane is busy
+ * does it wait for one until its own deadline, and then it is scored
+ * with what it has and names every provider. Each lane is a session of
+ * its own: its rate limits (max_rps) and breakers are its own, and two
+ * lanes asked for the same uncached domain at once both ask for it (the
+ * SQLite cache has no claims).
+ *
+ * The lanes count every lookup of every provider into the server's
+ * metrics (icp_metrics_enrich), and the providers still awaited when a
+ * request's deadline passed as outcome "deadline".
  */
 #ifndef ICP_LANE_H
 #define ICP_LANE_H
@@ -24,57 +37,50 @@
 #include "icp.h"
 #include "base/buf.h"
 #include "data/account.h"
+#include "serve/metrics.h"
 #include "serve/server.h"
 
-#define ICP_LANE_PROVIDERS 64        /* named in enrich_pending at most */
+#define ICP_LANE_PROVIDERS 64        /* counted and named at most */
+#define ICP_LANES_MAX 32             /* lanes of one generation */
 
-enum icp_lane_state {
-  ICP_LANE_IDLE,                     /* free for a batch */
-  ICP_LANE_WORK,                     /* a request waits for it */
-  ICP_LANE_FINISH                    /* answered; awaiting the rest */
-};
+struct icp_lane;
 
-struct icp_lane {
-  pthread_t thr;
-  int started, quit;
-  pthread_mutex_t mu;
-  pthread_cond_t cv;                 /* on CLOCK_MONOTONIC */
-  enum icp_lane_state state;
-  struct icp_schema *schema;         /* the lane's own */
-  struct icp_enrich *enrich;
-  struct icp_account **acc;          /* the batch, in the lane's schema */
-  size_t n, cap;
-  int64_t until_ms;                  /* its deadline (CLOCK_MONOTONIC) */
-  /* the request waiting, NULL once it stopped waiting: its accounts get
-   * the lane's when the batch ends or its deadline passes */
-  struct icp_account **target;
-  /* what the lane reports to it (reported = 1) */
-  int reported, late, failed;
-  enum icp_status st;
-  struct icp_err err;
-  struct icp_buf pending;            /* "\"enrich_pending\":[...]" */
-  struct icp_buf all;                /* the same naming every provider */
+struct icp_lanes {
+  pthread_mutex_t mu;                /* the list (not the lanes) */
+  struct icp_lane *l[ICP_LANES_MAX];
+  int n;                             /* opened */
+  int opening;                       /* being opened, outside mu */
+  int max;                           /* lanes at most */
+  unsigned next;                     /* the lane waited for when all are
+                                        busy (round robin) */
+  const struct icp_serve_cfg *cfg;
+  struct icp_metrics *m;
 };
 
 /* The CLOCK_MONOTONIC time ms from now (for condition variables made
  * with that clock). */
 void icp_serve_after(struct timespec *ts, long ms);
 
-/* Opens the providers config on a schema of the lane's own. */
-enum icp_status icp_lane_open(struct icp_lane **out,
-                              const struct icp_serve_cfg *cfg,
-                              struct icp_err *err);
-/* Waits for a running batch to end, then frees. NULL is ignored. */
-void icp_lane_free(struct icp_lane *l);
+/* Opens a pool with one lane: the providers config is loaded once now,
+ * so that a broken one fails the (re)load. m (borrowed, may be NULL)
+ * gets the counts. */
+enum icp_status icp_lanes_open(struct icp_lanes **out,
+                               const struct icp_serve_cfg *cfg,
+                               struct icp_metrics *m, struct icp_err *err);
+/* Waits for the batches running to end, then frees. NULL is ignored. */
+void icp_lanes_free(struct icp_lanes *p);
 
-/* Enriches accts (n of them, in their own schema) within deadline_ms.
- * When the deadline passed with answers awaited, *late is set and
- * *pending is the JSON member naming the providers awaited (valid until
- * the next run); accts hold what arrived in time. *failed is set when
- * some account saw every provider fail. */
-enum icp_status icp_lane_run(struct icp_lane *l, struct icp_account **accts,
-                             size_t n, long deadline_ms, int *late,
-                             int *failed, const char **pending,
-                             struct icp_err *err);
+/* Enriches accts (n of them, in their own schema) within deadline_ms on
+ * a free lane. The enrich_errors of each account go into its field
+ * errors_id (-1: dropped) with source errors_src. When the deadline
+ * passed with answers awaited, *late is set and pending gets the JSON
+ * member naming the providers awaited ("enrich_pending":[...]); accts
+ * hold what arrived in time. *failed is set when some account saw every
+ * provider fail. */
+enum icp_status icp_lanes_run(struct icp_lanes *p,
+                              struct icp_account **accts, size_t n,
+                              int errors_id, int errors_src,
+                              long deadline_ms, int *late, int *failed,
+                              struct icp_buf *pending, struct icp_err *err);
 
 #endif

@@ -9,6 +9,9 @@ static const int codes[ICP_METRIC_CODES] = { 200, 400, 401, 404, 405, 408,
 static const char *const eps[ICP_EP_COUNT] = { "/v1/score", "/v1/pack",
                                                "/healthz", "/metrics",
                                                "other" };
+static const char *const outcomes[ICP_EO_COUNT] = {
+  "found", "not_found", "cache", "failed", "skipped", "cache_miss",
+  "deadline" };
 static const double bounds[ICP_METRIC_BUCKETS] = {
   0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5 };
 
@@ -23,6 +26,8 @@ void icp_metrics_free(struct icp_metrics *m)
   int i;
   for(i = 0; i < m->ntiers; i++)
     free(m->tier[i]);
+  for(i = 0; i < m->nprov; i++)
+    free(m->prov[i]);
   pthread_mutex_destroy(&m->mu);
 }
 
@@ -39,19 +44,36 @@ void icp_metrics_request(struct icp_metrics *m, enum icp_ep ep, int code,
   atomic_fetch_add(&m->usec_sum, (long)(seconds * 1e6));
 }
 
+/* The slot of name in names[0..*n), added when new and room is left;
+ * -1 when there is none (mutex held). */
+static int slot(char **names, int *n, int max, const char *name)
+{
+  int i;
+  for(i = 0; i < *n && strcmp(names[i], name); i++)
+    ;
+  if(i == *n && i < max && (names[i] = icp_strdup(name)))
+    (*n)++;
+  return i < *n ? i : -1;
+}
+
 void icp_metrics_tier(struct icp_metrics *m, const char *name, long n)
 {
   int i;
   pthread_mutex_lock(&m->mu);
-  for(i = 0; i < m->ntiers && strcmp(m->tier[i], name); i++)
-    ;
-  if(i == m->ntiers && i < ICP_METRIC_TIERS) {
-    m->tier[i] = strdup(name);
-    if(m->tier[i])
-      m->ntiers++;
-  }
-  if(i < m->ntiers)
+  i = slot(m->tier, &m->ntiers, ICP_METRIC_TIERS, name);
+  if(i >= 0)
     m->tier_n[i] += n;
+  pthread_mutex_unlock(&m->mu);
+}
+
+void icp_metrics_enrich(struct icp_metrics *m, const char *name,
+                        const long d[ICP_EO_COUNT])
+{
+  int i, k;
+  pthread_mutex_lock(&m->mu);
+  i = slot(m->prov, &m->nprov, ICP_METRIC_PROVIDERS, name);
+  for(k = 0; i >= 0 && k < ICP_EO_COUNT; k++)
+    m->prov_n[i][k] += d[k];
   pthread_mutex_unlock(&m->mu);
 }
 
@@ -74,7 +96,7 @@ enum icp_status icp_metrics_render(struct icp_metrics *m,
 {
   enum icp_status st;
   long cum = 0;
-  int e, c, b, i;
+  int e, c, b, i, k;
 
   st = icp_buf_adds(out, "# HELP icp_http_requests_total Requests answered, "
                     "by endpoint and status code.\n"
@@ -131,16 +153,31 @@ enum icp_status icp_metrics_render(struct icp_metrics *m,
                         atomic_load(&m->reload_ok),
                         atomic_load(&m->reload_failed));
   if(!st)
-    st = icp_buf_printf(out, "# HELP icp_enrich_requests_total Requests "
+    st = icp_buf_adds(out, "# HELP icp_enrich_requests_total Lookups of "
+                      "each provider, by outcome.\n"
+                      "# TYPE icp_enrich_requests_total counter\n");
+  pthread_mutex_lock(&m->mu);
+  for(i = 0; !st && i < m->nprov; i++)
+    for(k = 0; !st && k < ICP_EO_COUNT; k++) {
+      st = icp_buf_adds(out, "icp_enrich_requests_total{provider=");
+      if(!st)
+        st = label(out, m->prov[i]);
+      if(!st)
+        st = icp_buf_printf(out, ",outcome=\"%s\"} %ld\n", outcomes[k],
+                            m->prov_n[i][k]);
+    }
+  pthread_mutex_unlock(&m->mu);
+  if(!st)
+    st = icp_buf_printf(out, "# HELP icp_enrich_answers_total Answers "
                         "whose accounts went through enrichment, by "
                         "outcome.\n"
-                        "# TYPE icp_enrich_requests_total counter\n"
-                        "icp_enrich_requests_total{provider=\"all\","
-                        "outcome=\"ok\"} %ld\n"
-                        "icp_enrich_requests_total{provider=\"all\","
-                        "outcome=\"failed\"} %ld\n"
-                        "icp_enrich_requests_total{provider=\"all\","
-                        "outcome=\"deadline\"} %ld\n",
+                        "# TYPE icp_enrich_answers_total counter\n"
+                        "icp_enrich_answers_total{outcome=\"complete\"} "
+                        "%ld\n"
+                        "icp_enrich_answers_total{outcome=\"failed\"} "
+                        "%ld\n"
+                        "icp_enrich_answers_total{outcome=\"deadline\"} "
+                        "%ld\n",
                         atomic_load(&m->enrich_ok),
                         atomic_load(&m->enrich_failed),
                         atomic_load(&m->enrich_late));

@@ -8,6 +8,7 @@
 #include "io/reader.h"
 #include "rules/columns_file.h"
 #include "rules/pack.h"
+#include "net/enrich.h"
 #include "rules/rules.h"
 #include "serve/packs.h"
 
@@ -21,9 +22,24 @@ static enum icp_status enrich_hook(void *ud, struct icp_account **accts,
                                    size_t n, struct icp_err *err)
 {
   struct icp_scorer *sc = ud;
-  return icp_lane_run(sc->lane, accts, n, sc->gen->cfg->deadline_ms,
-                      &sc->enrich_late, &sc->enrich_failed,
-                      &sc->body.extra, err);
+  return icp_lanes_run(sc->gen->lanes, accts, n, sc->errors_id,
+                       sc->errors_src, sc->gen->cfg->deadline_ms,
+                       &sc->enrich_late, &sc->enrich_failed, &sc->pending,
+                       err);
+}
+
+/* An account's members after "pack", as `icp score --providers` writes
+ * them (enrich_errors), then the providers awaited past the deadline. */
+static enum icp_status line_extra(void *ud, const struct icp_account *a,
+                                  struct icp_buf *x)
+{
+  struct icp_scorer *sc = ud;
+  enum icp_status st = icp_enrich_errors_text(x, sc->errors_id, a, 1);
+  if(!st && sc->pending.len && x->len)
+    st = icp_buf_addc(x, ',');
+  if(!st && sc->pending.len)
+    st = icp_buf_add(x, sc->pending.p, sc->pending.len);
+  return st;
 }
 
 static void count_tier(void *ud, const struct icp_result *r)
@@ -40,7 +56,7 @@ static void scorer_free(struct icp_scorer *sc)
     return;
   icp_body_release(&sc->body);
   icp_buf_free(&sc->out);
-  icp_lane_free(sc->lane); /* before the reader: its name is borrowed */
+  icp_buf_free(&sc->pending);
   icp_reader_close(sc->rd);
   icp_result_free(sc->res);
   icp_account_free(sc->a);
@@ -115,14 +131,18 @@ static enum icp_status scorer_new(struct icp_gen *g, struct icp_scorer **out,
     scorer_free(sc);
     return icp_err_set(err, ICP_ENOMEM, "out of memory");
   }
-  if(cfg->providers) {
-    st = icp_lane_open(&sc->lane, cfg, err);
-    if(st) {
+  sc->errors_id = sc->errors_src = -1;
+  if(cfg->providers) { /* put as icp score puts it, whatever the pack reads */
+    sc->errors_id = icp_schema_intern(sc->schema, ICP_ENRICH_ERRORS_FIELD,
+                                      strlen(ICP_ENRICH_ERRORS_FIELD));
+    sc->errors_src = icp_schema_source(sc->schema, "icp");
+    if(sc->errors_id < 0 || sc->errors_src < 0) {
       scorer_free(sc);
-      return st;
+      return icp_err_set(err, ICP_ENOMEM, "out of memory");
     }
   }
   icp_buf_init(&sc->out, ANSWER_CAP);
+  icp_buf_init(&sc->pending, 1 << 16);
   sc->body.pack = sc->pack;
   sc->body.rd = sc->rd;
   sc->body.a = sc->a;
@@ -130,9 +150,11 @@ static enum icp_status scorer_new(struct icp_gen *g, struct icp_scorer **out,
   sc->body.max_items = cfg->max_batch;
   sc->body.scored = count_tier;
   sc->body.scored_ud = sc;
-  if(sc->lane) {
+  if(g->lanes) {
     sc->body.enrich = enrich_hook;
     sc->body.enrich_ud = sc;
+    sc->body.extra = line_extra;
+    sc->body.extra_ud = sc;
   }
   sc->fields0 = icp_schema_count(sc->schema);
   sc->gen = g;
@@ -216,8 +238,8 @@ static enum icp_status describe(struct icp_gen *g, const struct icp_pack *p)
     return ICP_ENOMEM;
   snprintf(g->version, n, "%s %s", p->name ? p->name : "",
            p->version ? p->version : "");
-  g->pname = strdup(p->name ? p->name : "");
-  g->pver = strdup(p->version ? p->version : "");
+  g->pname = icp_strdup(p->name ? p->name : "");
+  g->pver = icp_strdup(p->version ? p->version : "");
   if(!g->pname || !g->pver)
     return ICP_ENOMEM;
   icp_buf_init(&b, 1 << 16);
@@ -235,7 +257,7 @@ static enum icp_status describe(struct icp_gen *g, const struct icp_pack *p)
   if(!g->tier_names)
     return ICP_ENOMEM;
   for(i = 0; i < p->ntiers && i < ICP_SCORER_TIERS; i++) {
-    g->tier_names[i] = strdup(p->tiers[i].name);
+    g->tier_names[i] = icp_strdup(p->tiers[i].name);
     if(!g->tier_names[i])
       return ICP_ENOMEM;
     g->ntiers = i + 1;
@@ -254,6 +276,7 @@ void icp_gen_free(struct icp_gen *g)
     g->free = sc->next;
     scorer_free(sc);
   }
+  icp_lanes_free(g->lanes); /* waits for batches finishing */
   icp_columns_free(g->cols); /* after the scorers: their schemas borrow it */
   for(i = 0; i < g->ntiers; i++)
     free(g->tier_names[i]);
@@ -269,7 +292,7 @@ void icp_gen_free(struct icp_gen *g)
 
 enum icp_status icp_gen_load(struct icp_gen **out,
                              const struct icp_serve_cfg *cfg, int n,
-                             struct icp_err *err)
+                             struct icp_metrics *m, struct icp_err *err)
 {
   struct icp_gen *g = calloc(1, sizeof(*g));
   enum icp_status st;
@@ -280,6 +303,8 @@ enum icp_status icp_gen_load(struct icp_gen **out,
     return icp_err_set(err, ICP_ENOMEM, "out of memory");
   g->cfg = cfg;
   st = icp_read_file(cfg->rules, ICP_PACK_TEXT_MAX, &g->text, &g->len, err);
+  if(!st && cfg->providers)
+    st = icp_lanes_open(&g->lanes, cfg, m, err);
   for(i = 0; !st && i < n; i++) {
     struct icp_scorer *sc;
     st = scorer_new(g, &sc, err);
@@ -368,7 +393,7 @@ enum icp_status icp_packs_borrow(struct icp_packs *pk,
   memset(sc->tiers, 0, sizeof(sc->tiers));
   sc->accounts = 0;
   sc->enrich_late = sc->enrich_failed = 0;
-  sc->body.extra = NULL;
+  icp_buf_reset(&sc->pending);
   icp_buf_reset(&sc->out);
   *out = sc;
   return ICP_OK;

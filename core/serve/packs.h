@@ -3,10 +3,10 @@
  *
  * A generation is one load of the pack (its text read once, so that every
  * scorer of it is the same pack even if the file changes on disk), of the
- * column mapping (--columns) and of the providers config. A scorer is what one thread needs to answer
- * POST /v1/score alone: a schema, the pack compiled into its own Lua
- * state, an account, a result, a JSON reader, an enrichment session and
- * an answer buffer. Scorers are borrowed and given back under one lock;
+ * column mapping (--columns) and of the providers config (its pool of
+ * enrichment lanes, serve/lane.h). A scorer is what one thread needs to
+ * answer POST /v1/score alone: a schema, the pack compiled into its own
+ * Lua state, an account, a result, a JSON reader and an answer buffer. Scorers are borrowed and given back under one lock;
  * the generation is freed when it is no longer current and its last
  * scorer is back. A scorer whose schema grew by more than
  * ICP_SCORER_FIELDS_MAX keys (clients sending ever new keys) is rebuilt
@@ -21,6 +21,7 @@
 #include "base/buf.h"
 #include "serve/body.h"
 #include "serve/lane.h"
+#include "serve/metrics.h"
 #include "serve/server.h"
 
 #define ICP_SCORER_FIELDS_MAX 1024
@@ -34,8 +35,9 @@ struct icp_scorer {
   struct icp_account *a;
   struct icp_result *res;
   struct icp_reader *rd;
-  struct icp_lane *lane;            /* with --providers */
   int enrich_late, enrich_failed;   /* this request */
+  struct icp_buf pending;           /* this request: enrich_pending */
+  int errors_id, errors_src;        /* enrich_errors in schema, or -1 */
   struct icp_body body;
   struct icp_buf out;
   int fields0;                      /* schema fields after the load */
@@ -56,6 +58,7 @@ struct icp_gen {
   struct icp_buf info;        /* GET /v1/pack */
   struct icp_columns *cols;   /* --columns, read with the pack; every
                                  scorer's schema borrows it */
+  struct icp_lanes *lanes;    /* with --providers */
   char **tier_names;          /* tiers of the pack, by index */
   int ntiers;
   struct icp_scorer *free;
@@ -72,10 +75,11 @@ struct icp_packs {
   const struct icp_serve_cfg *cfg;
 };
 
-/* Loads a generation with n scorers (the first load and every reload). */
+/* Loads a generation with n scorers (the first load and every reload);
+ * its lanes count into m (borrowed, may be NULL). */
 enum icp_status icp_gen_load(struct icp_gen **out,
                              const struct icp_serve_cfg *cfg, int n,
-                             struct icp_err *err);
+                             struct icp_metrics *m, struct icp_err *err);
 void icp_gen_free(struct icp_gen *g);
 
 /* Makes g the current generation (the old one goes when its last

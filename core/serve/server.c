@@ -187,11 +187,11 @@ static enum MHD_Result score(struct icp_server *s, struct MHD_Connection *c,
   sc->body.explain = explain_asked(c);
   st = icp_body_score(&sc->body, rq->body.p ? rq->body.p : "",
                       rq->body.len, &sc->out, &err);
-  if(sc->lane && sc->accounts)
+  if(sc->gen->lanes && sc->accounts)
     atomic_fetch_add(sc->enrich_late ? &s->m.enrich_late :
                      sc->enrich_failed ? &s->m.enrich_failed :
                      &s->m.enrich_ok, 1);
-  rq->accounts = sc->accounts;
+  rq->accounts = st ? 0 : sc->accounts; /* answered */
   if(st == ICP_ELIMIT)
     ret = error(s, c, rq, 413, NULL, "%s (--max-batch %zu)", err.msg,
                 s->cfg.max_batch);
@@ -509,7 +509,7 @@ enum icp_status icp_server_start(struct icp_server **out,
   }
   st = resolve(cfg->listen, &sa, &salen, host, sizeof(host), err);
   if(!st)
-    st = icp_gen_load(&g, &s->cfg, cfg->threads, err);
+    st = icp_gen_load(&g, &s->cfg, cfg->threads, &s->m, err);
   if(st) {
     icp_server_free(s);
     return st;
@@ -560,7 +560,8 @@ const char *icp_server_address(const struct icp_server *s)
 enum icp_status icp_server_reload(struct icp_server *s, struct icp_err *err)
 {
   struct icp_gen *g;
-  enum icp_status st = icp_gen_load(&g, &s->cfg, s->cfg.threads, err);
+  enum icp_status st = icp_gen_load(&g, &s->cfg, s->cfg.threads, &s->m,
+                                    err);
   if(st) {
     atomic_fetch_add(&s->m.reload_failed, 1);
     return st;

@@ -234,7 +234,16 @@ check "... answered near the deadline, not the provider's 1.2 s" [ $(( (t1 - t0)
 check "... scored with what is known" has body '"fired":{"size_sweet_spot":20}'
 check "... naming the providers awaited (clearbit in flight, pdl and builtwith after it)" has body '"enrich_pending":["clearbit","pdl","builtwith"]'
 curl -s "$URL/metrics" >metrics2.txt
-check "... counted in /metrics" sh -c 'grep -q "icp_enrich_requests_total{provider=\"all\",outcome=\"deadline\"} 1" metrics2.txt && grep -q "icp_enrich_requests_total{provider=\"all\",outcome=\"ok\"} 1" metrics2.txt'
+check "... counted in /metrics: one answer complete, one past the deadline" sh -c 'grep -q "icp_enrich_answers_total{outcome=\"deadline\"} 1" metrics2.txt && grep -q "icp_enrich_answers_total{outcome=\"complete\"} 1" metrics2.txt'
+check "... and each provider awaited at the deadline" sh -c 'for p in clearbit pdl builtwith; do grep -q "icp_enrich_requests_total{provider=\"$p\",outcome=\"deadline\"} 1" metrics2.txt || exit 1; done'
+# a provider that fails: the answer carries enrich_errors as icp score's line
+printf '{"domain":"fault-401-x.com","employees":300}\n' >e401.jsonl
+"$ICP" score --rules pack_v2.lua --as-of 2026-11-01 --providers "$CFG" e401.jsonl 2>/dev/null |
+  sed 's/"source":"[^"]*"/"source":"request"/' >want_401.txt
+check "icp score --providers names the failures in enrich_errors" grep -q '"enrich_errors":\["clearbit: HTTP 401 (check CLEARBIT_API_KEY)",' want_401.txt
+check "every provider failing: 200" [ "$(code --data-binary @e401.jsonl "$URL/v1/score")" = 200 ]
+check "... the answer is icp score --providers' line, enrich_errors included" cmp -s body want_401.txt ||
+  { cat body want_401.txt; }
 kill -TERM "$PID"; wait "$PID"; st=$?
 check "... and serve stops cleanly (exit 0) after the late batch ends" [ "$st" = 0 ]
 check "no sanitizer report with enrichment" sh -c '! grep -q -E "Sanitizer|runtime error" enr.log'
@@ -268,6 +277,53 @@ check "... its late answer fills the cache: a later request gets every field, no
 kill -TERM "$PID"; wait "$PID"; st=$?
 check "... and serve stops cleanly (exit 0)" [ "$st" = 0 ]
 check "no sanitizer report with a provider held" sh -c '! grep -q -E "Sanitizer|runtime error" held.log'
+
+# a batch held by the slow provider does not hold up the next request: on
+# a fresh server over that cache, a new domain waits for builtwith past
+# the deadline (its lane finishes in the background), then the account
+# the cache knows in full is answered at once, in full, before builtwith's
+# answer to the first is counted
+start busy --rules pack_v2.lua --as-of 2026-11-01 --providers slow_cfg.lua --deadline-ms 1000 --threads 1
+mfound() { curl -s "$URL/metrics" | sed -n 's/^icp_enrich_requests_total{provider="builtwith",outcome="found"} //p'; }
+curl -s --data-binary '{"domain":"alderfoods50.com"}' "$URL/v1/score" >first.txt
+check "a new domain held past --deadline-ms: pending builtwith" has first.txt '"enrich_pending":["builtwith"]'
+code --data-binary @held.jsonl "$URL/v1/score" >/dev/null
+check "... the next request (all cached) is not held behind it: every field, nothing pending" cmp -s body want_full.txt
+check "... answered before builtwith's answer to the first came in" [ "$(mfound)" = 0 ]
+i=0; until [ "$(mfound)" != 0 ] || [ $i -gt 400 ]; do i=$((i + 1)); sleep 0.05; done
+check "... which is counted when it comes" [ "$(mfound)" = 1 ]
+kill -TERM "$PID"; wait "$PID"; st=$?
+check "... and serve stops cleanly (exit 0)" [ "$st" = 0 ]
+check "no sanitizer report there" sh -c '! grep -q -E "Sanitizer|runtime error" busy.log'
+
+# ---- /metrics: enrichment lookups by provider and outcome (two providers) --
+export ICP_CACHE_PATH=$T/two.sqlite
+start two --rules pack_v2.lua --as-of 2026-11-01 --providers firmo_cfg.lua --threads 1
+for d in cobaltrobotics1.io cedartech5.com fault-401-y.com cobaltrobotics1.io cedartech5.com; do
+  curl -s -o /dev/null --data-binary "{\"domain\":\"$d\"}" "$URL/v1/score"
+done
+curl -s "$URL/metrics" | grep '^icp_enrich_requests_total' >two.txt
+cat >want_two.txt <<'EOF'
+icp_enrich_requests_total{provider="clearbit",outcome="found"} 1
+icp_enrich_requests_total{provider="clearbit",outcome="not_found"} 1
+icp_enrich_requests_total{provider="clearbit",outcome="cache"} 2
+icp_enrich_requests_total{provider="clearbit",outcome="failed"} 1
+icp_enrich_requests_total{provider="clearbit",outcome="skipped"} 0
+icp_enrich_requests_total{provider="clearbit",outcome="cache_miss"} 0
+icp_enrich_requests_total{provider="clearbit",outcome="deadline"} 0
+icp_enrich_requests_total{provider="pdl",outcome="found"} 2
+icp_enrich_requests_total{provider="pdl",outcome="not_found"} 0
+icp_enrich_requests_total{provider="pdl",outcome="cache"} 2
+icp_enrich_requests_total{provider="pdl",outcome="failed"} 1
+icp_enrich_requests_total{provider="pdl",outcome="skipped"} 0
+icp_enrich_requests_total{provider="pdl",outcome="cache_miss"} 0
+icp_enrich_requests_total{provider="pdl",outcome="deadline"} 0
+EOF
+check "each lookup counted once, by provider and outcome (found, not found, cached, failed)" cmp -s two.txt want_two.txt ||
+  diff two.txt want_two.txt
+kill -TERM "$PID"; wait "$PID"; st=$?
+check "... and serve exits 0" [ "$st" = 0 ]
+check "no sanitizer report there" sh -c '! grep -q -E "Sanitizer|runtime error" two.log'
 
 # ---- usage ------------------------------------------------------------------
 "$ICP" serve --listen 127.0.0.1:0 >/dev/null 2>err.txt; st=$?

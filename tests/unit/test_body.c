@@ -107,7 +107,32 @@ Test(body, bad_bodies_say_where_and_what)
   cr_assert_eq(run(&f, "{} {}"), ICP_ESKIP);
   cr_assert_eq(run(&f, "[{},{},{},{}]"), ICP_ELIMIT);
   cr_assert_eq(icp_body_http_status(ICP_ELIMIT), 413);
-  cr_assert_eq(f.scored, 1, "the first good account of a bad array only");
+  /* the accounts before the failure went through (one pass); the error
+   * is the one a check of the whole text first would name */
+  cr_assert_eq(run(&f, "[{},{},{},{},x]"), ICP_ESKIP);
+  cr_assert_str_eq(f.err.msg, "request: invalid JSON at line 1, column 14");
+  cr_assert_eq(run(&f, "[{},{\"employees\":\"x\"},{},{}]"), ICP_ELIMIT);
+  cr_assert_str_eq(f.err.msg, "request: 4 accounts, more than the limit "
+                   "of 3");
+  cr_assert_eq(run(&f, "[{},{\"employees\":\"x\"},{}] x"), ICP_ESKIP);
+  cr_assert_str_eq(f.err.msg, "request: invalid JSON at line 1, column 27");
+  cr_assert_eq(run(&f, "[{},{\"employees\":\"x\"},{}]"), ICP_ESKIP);
+  cr_assert_str_eq(f.err.msg, "request:2: column 'employees': 'x' is not "
+                   "a number");
+  fx_free(&f);
+}
+
+Test(body, a_duplicate_key_is_an_error_of_its_own_account_only)
+{
+  struct fx f;
+  fx_init(&f, 1 << 20);
+  /* the same keys in every account of an array are no duplicates */
+  cr_assert_eq(run(&f, "[{\"domain\":\"a.io\",\"employees\":1},"
+                   "{\"domain\":\"b.io\",\"employees\":2},"
+                   "{\"domain\":\"c.io\",\"employees\":3}]"), ICP_OK);
+  cr_assert_eq(run(&f, "[{\"domain\":\"a.io\"},{\"domain\":\"b.io\","
+                   "\"x\":{\"domain\":1},\"domain\":\"c.io\"}]"), ICP_ESKIP);
+  cr_assert_str_eq(f.err.msg, "request:2: duplicate key 'domain'");
   fx_free(&f);
 }
 
@@ -142,6 +167,37 @@ Test(body, an_enrich_hook_sees_every_account_of_the_body_before_scoring)
   cr_assert(strstr(f.out.p, "\"domain\":\"a.io\",\"score\":100"));
   cr_assert(strstr(f.out.p, "\"domain\":\"b.io\",\"score\":100"));
   cr_assert(strstr(f.out.p, "\"source\":\"request:2\"}\n]\n"));
+  fx_free(&f);
+}
+
+/* Members of an account's own: its domain's first letter, as a list. */
+static enum icp_status fake_extra(void *ud, const struct icp_account *a,
+                                  struct icp_buf *x)
+{
+  const char *d = icp_account_domain(a);
+  int *calls = ud;
+  (*calls)++;
+  if(!d || d[0] != 'a')
+    return ICP_OK; /* nothing for this one */
+  return icp_buf_adds(x, "\"enrich_errors\":[\"a: failed\"]");
+}
+
+Test(body, the_extra_hook_adds_members_to_each_line_of_its_own)
+{
+  struct fx f;
+  int calls = 0;
+  fx_init(&f, 1 << 20);
+  f.b.enrich = fake_enrich;
+  f.b.extra = fake_extra;
+  f.b.extra_ud = &calls;
+  cr_assert_eq(run(&f, "[{\"domain\":\"a.io\"},{\"domain\":\"b.io\"}]"),
+               ICP_OK);
+  cr_assert_eq(calls, 2);
+  cr_assert(strstr(f.out.p, "\"version\":\"1\"},\"enrich_errors\":"
+                   "[\"a: failed\"],\"source\":\"request:1\"},\n"),
+            "%s", f.out.p);
+  cr_assert(strstr(f.out.p, "\"version\":\"1\"},\"source\":\"request:2\"}"
+                   "\n]\n"), "%s", f.out.p);
   fx_free(&f);
 }
 
