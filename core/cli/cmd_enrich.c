@@ -284,7 +284,7 @@ int icp_cmd_enrich(int argc, char **argv)
   }
   r.prov = icp_provenance_new(r.schema, 0);
   if(!r.prov) {
-    code = ICP_EXIT_NOTHING;
+    code = icp_cli_nomem("enrich");
     goto done;
   }
   r.dry_run = eo.dry_run;

@@ -167,10 +167,15 @@ enum icp_status icp_acct_writer_write(struct icp_acct_writer *w,
     size_t mark = w->line.len;
     st = w->out.fmt == ICP_FMT_CSV ? write_csv(w, accts[i])
                                    : write_jsonl(w, accts[i]);
-    if(st) {
+    if(st == ICP_ELIMIT) {
+      /* this record alone is too large: what came before it goes out,
+       * the buffer starts over (its error is sticky), the record is
+       * dropped and said */
       char msg[ICP_ERR_MAX];
-      w->line.len = mark;
-      w->line.p[mark] = 0;
+      st = mark ? icp_out_write(&w->out, w->line.p, mark, err) : ICP_OK;
+      icp_buf_reset(&w->line);
+      if(st)
+        return st;
       w->dropped++;
       snprintf(msg, sizeof(msg), "%s:%ld: record too large to write",
                accts[i]->file ? accts[i]->file : "", accts[i]->line);
@@ -178,6 +183,8 @@ enum icp_status icp_acct_writer_write(struct icp_acct_writer *w,
         w->warn(w->warn_ud, msg);
       continue;
     }
+    if(st) /* out of memory: never a run that lost records quietly */
+      return icp_err_set(err, st, "output: out of memory");
     if(w->line.len > FLUSH_AT) {
       st = icp_out_write(&w->out, w->line.p, w->line.len, err);
       icp_buf_reset(&w->line);
