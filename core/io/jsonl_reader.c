@@ -596,14 +596,8 @@ static long add_key(struct scan *sc, const char *k, const char *ke, int esc,
   struct jkey *e;
   uint64_t h;
   size_t n = (size_t)(ke - k), j, i;
-  if(js->nkeys == js->capkeys) {
-    size_t cap = js->capkeys ? 2 * js->capkeys : 64;
-    struct jkey *nk = realloc(js->keys, cap * sizeof(*nk));
-    if(!nk)
-      return -1;
-    js->keys = nk;
-    js->capkeys = cap;
-  }
+  if(icp_grow(js->keys, js->capkeys, js->nkeys + 1))
+    return -1;
   if(2 * (js->nkeys + 1) > js->tsize) { /* grow the table, re-add */
     size_t ts = js->tsize ? 2 * js->tsize : 2 * ICP_SCHEMA_MAX;
     struct kslot *nt = calloc(ts, sizeof(*nt));
@@ -762,13 +756,8 @@ static int scan_begin(struct scan *sc, struct jsonl_state *js,
       memset(js->table, 0, js->tsize * sizeof(*js->table));
     js->tgen = 1;
   }
-  if(n + 1 > js->keycap) {
-    char *kt = realloc(js->keytxt, n + 1);
-    if(!kt)
-      return -1;
-    js->keytxt = kt;
-    js->keycap = n + 1;
-  }
+  if(icp_grow(js->keytxt, js->keycap, n + 1))
+    return -1;
   return 0;
 }
 
@@ -810,13 +799,8 @@ static const char *string_text(struct jsonl_state *js, const char *v,
     *n = (size_t)(e - b);
     return b;
   }
-  if((size_t)(e - b) + 1 > js->txtcap) {
-    char *t = realloc(js->txt, (size_t)(e - b) + 1);
-    if(!t)
-      return NULL;
-    js->txt = t;
-    js->txtcap = (size_t)(e - b) + 1;
-  }
+  if(icp_grow(js->txt, js->txtcap, (size_t)(e - b) + 1))
+    return NULL;
   *n = unescape(b, e, js->txt);
   return js->txt;
 }
@@ -883,14 +867,8 @@ static enum icp_status set_array(struct walk *w, int id, const char *v,
       warn(w, id, "number out of range");
       return ICP_OK;
     }
-    if(cnt == js->itemcap) {
-      size_t cap = js->itemcap ? 2 * js->itemcap : 64;
-      struct icp_str *ni = realloc(js->items, cap * sizeof(*ni));
-      if(!ni)
-        return ICP_ENOMEM;
-      js->items = ni;
-      js->itemcap = cap;
-    }
+    if(icp_grow(js->items, js->itemcap, cnt + 1))
+      return ICP_ENOMEM;
     js->items[cnt].p = it;
     js->items[cnt].n = (uint32_t)(ie - it);
     cnt++;
@@ -898,13 +876,8 @@ static enum icp_status set_array(struct walk *w, int id, const char *v,
   if(cnt > ICP_LIST_MAX)
     return skip(w, "column '%s': list longer than 10000 items",
                 icp_schema_name(w->r->schema, id));
-  if(cnt * 32 > js->numcap) {
-    char *nt = realloc(js->numtxt, cnt * 32);
-    if(!nt)
-      return ICP_ENOMEM;
-    js->numtxt = nt;
-    js->numcap = cnt * 32;
-  }
+  if(icp_grow(js->numtxt, js->numcap, cnt * 32))
+    return ICP_ENOMEM;
   /* then each item's text in its place */
   for(k = 0, off = 0; off < cnt; off++) {
     const char *p = NULL, *s = js->items[off].p;

@@ -62,7 +62,8 @@ struct work {                  /* a parsed chunk, in a worker */
   struct icp_err rerr;
   struct icp_account **acc;
   struct icp_result **res;     /* npacks per account */
-  size_t nacc, capacc;
+  size_t nacc, capacc;         /* capacc: accounts made */
+  size_t acccap, rescap;       /* room in acc and res */
   struct ev *ev;
   size_t nev, capev;
   struct icp_buf msgs;         /* NUL-separated messages */
@@ -136,14 +137,8 @@ struct pool {
 static int add_ev(struct work *s, int kind, size_t ref, int errors)
 {
   struct ev *e;
-  if(s->nev == s->capev) {
-    size_t cap = s->capev ? 2 * s->capev : 256;
-    struct ev *n = realloc(s->ev, cap * sizeof(*n));
-    if(!n)
-      return -1;
-    s->ev = n;
-    s->capev = cap;
-  }
+  if(icp_grow(s->ev, s->capev, s->nev + 1))
+    return -1;
   e = &s->ev[s->nev++];
   e->kind = kind;
   e->ref = ref;
@@ -187,17 +182,9 @@ static int reserve(struct pool *P, struct work *s, size_t i)
   if(i < s->capacc)
     return 0;
   cap = s->capacc ? 2 * s->capacc : 512;
-  {
-    struct icp_account **a = realloc(s->acc, cap * sizeof(*a));
-    struct icp_result **r;
-    if(!a)
-      return -1;
-    s->acc = a;
-    r = realloc(s->res, cap * (size_t)P->npacks * sizeof(*r));
-    if(!r)
-      return -1;
-    s->res = r;
-  }
+  if(icp_grow(s->acc, s->acccap, cap) ||
+     icp_grow(s->res, s->rescap, cap * (size_t)P->npacks))
+    return -1;
   for(k = s->capacc; k < cap; k++) {
     int p;
     s->acc[k] = NULL;
