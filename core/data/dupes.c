@@ -4,10 +4,10 @@
  *
  * A run on disk is a sequence of records: a 14-byte head (uint16 length,
  * uint32 file index, int64 line), then the domain bytes; a record goes out
- * in one fwrite and comes back in two freads (stdio locks per call). Within a run, records are sorted by
- * domain, then by order of addition; runs are kept in order of creation,
- * so ties between runs are broken by run index, which keeps every domain's
- * occurrences in order of addition.
+ * in one fwrite and comes back in two freads (stdio locks per call).
+ * Within a run, records are sorted by domain, then by order of addition;
+ * runs are kept in order of creation, so ties between runs are broken by
+ * run index, which keeps every domain's occurrences in order of addition.
  */
 #include <stdint.h>
 #include <stdio.h>
