@@ -217,7 +217,8 @@ static const char *string_text(struct jsonl_state *js, const char *v,
     *n = (size_t)(e - b);
     return b;
   }
-  if(icp_grow(js->txt, js->txtcap, (size_t)(e - b) + 1))
+  if((size_t)(e - b) + 1 > js->txtcap && /* the call only to grow */
+     icp_grow(js->txt, js->txtcap, (size_t)(e - b) + 1))
     return NULL;
   *n = icp_jsonl_unescape(b, e, js->txt);
   return js->txt;
@@ -285,7 +286,7 @@ static enum icp_status set_array(struct walk *w, int id, const char *v,
       warn(w, id, "number out of range");
       return ICP_OK;
     }
-    if(icp_grow(js->items, js->itemcap, cnt + 1))
+    if(cnt == js->itemcap && icp_grow(js->items, js->itemcap, cnt + 1))
       return ICP_ENOMEM;
     js->items[cnt].p = it;
     js->items[cnt].n = (uint32_t)(ie - it);
@@ -294,7 +295,7 @@ static enum icp_status set_array(struct walk *w, int id, const char *v,
   if(cnt > ICP_LIST_MAX)
     return skip(w, "column '%s': list longer than 10000 items",
                 icp_schema_name(w->r->schema, id));
-  if(icp_grow(js->numtxt, js->numcap, cnt * 32))
+  if(cnt * 32 > js->numcap && icp_grow(js->numtxt, js->numcap, cnt * 32))
     return ICP_ENOMEM;
   /* then each item's text in its place */
   for(k = 0, off = 0; off < cnt; off++) {

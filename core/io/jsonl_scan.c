@@ -321,7 +321,8 @@ static long add_key(struct scan *sc, const char *k, const char *ke, int esc,
   struct jkey *e;
   uint64_t h;
   size_t n = (size_t)(ke - k), j, i;
-  if(icp_grow(js->keys, js->capkeys, js->nkeys + 1))
+  if(js->nkeys == js->capkeys && /* per key: the call only to grow */
+     icp_grow(js->keys, js->capkeys, js->nkeys + 1))
     return -1;
   if(2 * (js->nkeys + 1) > js->tsize) { /* grow the table, re-add */
     size_t ts = js->tsize ? 2 * js->tsize : 2 * ICP_SCHEMA_MAX;
@@ -480,7 +481,7 @@ int icp_jsonl_scan_begin(struct scan *sc, struct jsonl_state *js,
       memset(js->table, 0, js->tsize * sizeof(*js->table));
     js->tgen = 1;
   }
-  if(icp_grow(js->keytxt, js->keycap, n + 1))
+  if(n + 1 > js->keycap && icp_grow(js->keytxt, js->keycap, n + 1))
     return -1;
   return 0;
 }

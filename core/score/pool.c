@@ -137,7 +137,7 @@ struct pool {
 static int add_ev(struct work *s, int kind, size_t ref, int errors)
 {
   struct ev *e;
-  if(icp_grow(s->ev, s->capev, s->nev + 1))
+  if(s->nev == s->capev && icp_grow(s->ev, s->capev, s->nev + 1))
     return -1;
   e = &s->ev[s->nev++];
   e->kind = kind;
