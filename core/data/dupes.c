@@ -2,11 +2,12 @@
  * dupes.c -- duplicate domains with bounded memory: buffer, sort, spill
  * sorted runs to temporary files, k-way merge at report time.
  *
- * A run on disk is a sequence of records: uint16 length, the domain bytes,
- * uint32 file index, int64 line. Within a run, records are sorted by
- * domain, then by order of addition; runs are kept in order of creation,
- * so ties between runs are broken by run index, which keeps every domain's
- * occurrences in order of addition.
+ * A run on disk is a sequence of records: a 14-byte head (uint16 length,
+ * uint32 file index, int64 line), then the domain bytes; a record goes out
+ * in one fwrite and comes back in two freads (stdio locks per call).
+ * Within a run, records are sorted by domain, then by order of addition;
+ * runs are kept in order of creation, so ties between runs are broken by
+ * run index, which keeps every domain's occurrences in order of addition.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -153,13 +154,17 @@ static int sort_entries(struct icp_dupes *d)
   return 0;
 }
 
+#define REC_HEAD 14
+
 static int write_rec(FILE *fp, const char *dom, uint16_t len, uint32_t file,
                      int64_t line)
 {
-  return fwrite(&len, sizeof(len), 1, fp) != 1 ||
-         fwrite(dom, 1, len, fp) != len ||
-         fwrite(&file, sizeof(file), 1, fp) != 1 ||
-         fwrite(&line, sizeof(line), 1, fp) != 1;
+  char rec[REC_HEAD + ICP_DUPES_DOMAIN_MAX];
+  memcpy(rec, &len, 2);
+  memcpy(rec + 2, &file, 4);
+  memcpy(rec + 6, &line, 8);
+  memcpy(rec + REC_HEAD, dom, len);
+  return fwrite(rec, 1, REC_HEAD + (size_t)len, fp) != REC_HEAD + (size_t)len;
 }
 
 static enum icp_status add_run(struct icp_dupes *d, FILE *fp)
@@ -270,12 +275,17 @@ static int advance(struct cursor *c)
     c->line = e->line;
     return 1;
   }
-  if(fread(&c->len, sizeof(c->len), 1, c->fp) != 1)
-    return ferror(c->fp) ? -1 : 0;
+  {
+    char head[REC_HEAD];
+    size_t got = fread(head, 1, REC_HEAD, c->fp);
+    if(got != REC_HEAD)
+      return got || ferror(c->fp) ? -1 : 0;
+    memcpy(&c->len, head, 2);
+    memcpy(&c->file, head + 2, 4);
+    memcpy(&c->line, head + 6, 8);
+  }
   if(c->len > ICP_DUPES_DOMAIN_MAX ||
-     fread(c->dom, 1, c->len, c->fp) != c->len ||
-     fread(&c->file, sizeof(c->file), 1, c->fp) != 1 ||
-     fread(&c->line, sizeof(c->line), 1, c->fp) != 1)
+     fread(c->dom, 1, c->len, c->fp) != c->len)
     return -1;
   c->dom[c->len] = 0;
   return 1;

@@ -1,6 +1,6 @@
 /*
- * jsonl_reader.c -- one JSON object per line, by a scanner that builds no
- * tree (see "the scanner" below).
+ * jsonl_reader.c -- one JSON object per line: the walk that stores what
+ * the run reads, over the keys the scanner noted (jsonl_scan.c: no tree).
  *
  * Each line is checked (HARDENING 15-17): its length, UTF-8, NUL bytes and
  * "\u0000" escapes, its nesting depth and its grammar, trailing text
@@ -20,69 +20,10 @@
 #include "base/utf8.h"
 #include "data/columns.h"
 #include "data/typing.h"
+#include "io/jsonl_impl.h"
 #include "io/reader_impl.h"
 
 #define KEY_MAX 1024
-
-/* A key of the text being read, in document order (first pass). */
-struct jkey {
-  const char *k;             /* the key, unescaped (line or keytxt) */
-  const char *v, *ve;        /* its value's bytes */
-  uint32_t kn;
-  uint32_t obj;              /* the object it belongs to */
-  uint32_t next;             /* the key after its value's own keys */
-  uint32_t h;
-};
-
-/* Slot of the duplicate-key table: keys[idx] when gen is current. */
-struct kslot {
-  unsigned gen;
-  uint32_t idx;
-};
-
-/* The field a top-level key was interned as, by the key's hash: the
- * lines of a file mostly repeat their keys. */
-#define KCACHE 256
-struct kcache {
-  char *name;                /* the dotted key, or NULL */
-  size_t n;
-  int id;
-};
-
-struct jsonl_state {
-  struct icp_buf key;        /* dotted key being built */
-  struct kcache kc[KCACHE];
-  int *map;                  /* per key id: field id + 1, 0 = not yet */
-  double *scale;             /* per key id: --columns scale, 0 = none */
-  unsigned *stamp;           /* per field id: record that set it */
-  unsigned gen;              /* current record */
-  struct jkey *keys;         /* keys of the text (first pass) */
-  size_t nkeys, capkeys;
-  struct kslot *table;       /* their hash table, tsize a power of two */
-  size_t tsize;
-  unsigned tgen;
-  char *keytxt;              /* unescaped keys */
-  size_t keylen, keycap;
-  char *txt;                 /* an unescaped string value */
-  size_t txtcap;
-  struct icp_str *items;     /* list being built */
-  size_t itemcap;
-  char *numtxt;              /* formatted numbers of that list */
-  size_t numcap;
-};
-
-/* A first pass. */
-struct scan {
-  struct jsonl_state *js;
-  const char *end;           /* the NUL after the text */
-  const char *at;            /* where a syntax error is */
-  const char *bad;           /* first problem of a key, or NULL */
-  long bad_key;              /* the duplicate key, or -1 */
-  int depth, nomem;
-  uint32_t nobj;
-  int nokeys;                /* a pass that notes no key (grammar only) */
-  size_t items;              /* the members of a top-level array */
-};
 
 /* What a line walk ends with, besides OK. */
 struct walk {
@@ -94,8 +35,6 @@ struct walk {
   struct icp_err *err;
 };
 
-static const char oom[] = "out of memory";
-
 /* Key i of the first pass as a C string in buf (cut at cap - 1). */
 static const char *key_copy(const struct jsonl_state *js, size_t i,
                             char *buf, size_t cap)
@@ -104,61 +43,6 @@ static const char *key_copy(const struct jsonl_state *js, size_t i,
   memcpy(buf, js->keys[i].k, n);
   buf[n] = 0;
   return buf;
-}
-
-/* ---- checks before parsing --------------------------------------------- */
-
-/* Bytes the pre-check can step over: ASCII except NUL, quotes, backslash
- * and brackets ('[' and '{', ']' and '}' differ only in bit 0x20). */
-static int plain(unsigned char c)
-{
-  unsigned u = c | 0x20u;
-  return c - 1u < 0x7fu && c != '"' && c != '\\' && u != '{' && u != '}';
-}
-
-/* NULL when the raw line is acceptable, else the reason: no NUL byte, no
- * "\u0000" escape, nesting within ICP_JSON_DEPTH_MAX. Invalid UTF-8 in a
- * string value is repaired where the value is stored (and reported once
- * per column); in a key it makes a bad record (check_keys). */
-static const char *precheck(const char *p, size_t n)
-{
-  size_t i = 0;
-  int depth = 0, in_str = 0;
-  while(i < n) {
-    unsigned char c;
-    while(i < n && plain((unsigned char)p[i]))
-      i++;
-    if(i == n)
-      break;
-    c = (unsigned char)p[i];
-    if(c >= 0x80) {
-      size_t k = icp_utf8_seq(p + i, n - i);
-      i += k ? k : 1; /* invalid UTF-8 is repaired per cell (typing.h) */
-      continue;
-    }
-    if(!c)
-      return "NUL byte";
-    if(c == '"')
-      in_str = !in_str;
-    else if(in_str) {
-      if(c == '\\') {
-        if(i + 5 < n && p[i + 1] == 'u' && !memcmp(p + i + 2, "0000", 4))
-          return "string holds U+0000";
-        if(i + 1 < n && plain((unsigned char)p[i + 1]))
-          i++; /* the escaped byte; others are looked at next round */
-        else if(i + 1 < n && (p[i + 1] == '"' || p[i + 1] == '\\'))
-          i++;
-      }
-    }
-    else if(c == '{' || c == '[') {
-      if(++depth > ICP_JSON_DEPTH_MAX)
-        return "nested deeper than 64 levels";
-    }
-    else if(c == '}' || c == ']')
-      depth--;
-    i++;
-  }
-  return NULL;
 }
 
 /* ---- values ------------------------------------------------------------ */
@@ -321,502 +205,6 @@ static enum icp_status map_key(struct walk *w, int *id)
   return ICP_OK;
 }
 
-/* ---- the scanner --------------------------------------------------------
- *
- * A line is read in two passes and no tree. The first (scan_value)
- * checks the whole text against the grammar cJSON accepts (what the
- * reader used before: its whitespace, numbers as strtod reads them from
- * [0-9.eE+-], literals by their first letters) and notes every key in
- * document order with its value's bytes, refusing NUL bytes, "\u0000"
- * and nesting deeper than ICP_JSON_DEPTH_MAX (precheck then names the
- * first such problem, as it always did), and notes the first duplicate,
- * invalid UTF-8 or surplus key of any object. The second (walk) stores
- * the values of the keys the run reads and steps over the others using
- * the noted bytes. A syntax error is reported at the column cJSON would
- * name. Stricter than cJSON on one point: "\u" must be followed by four
- * hex digits (cJSON read "\u00zz" as U+0000 and cut the string there). */
-
-/* Bytes a string scan stops at: the quote, the backslash, NUL (the text
- * ends with one). */
-static const unsigned char stop[256] = { [0] = 1, ['"'] = 1, ['\\'] = 1 };
-
-/* The first quote, backslash or NUL at or after q (end: the text's NUL),
- * eight bytes at a time. */
-static const char *find_stop(const char *q, const char *end)
-{
-  const uint64_t ones = 0x0101010101010101ULL, high = ones << 7;
-  while(end - q >= 8) {
-    uint64_t x, a, b;
-    memcpy(&x, q, 8);
-    a = x ^ (ones * '"');
-    b = x ^ (ones * '\\');
-    if(((x - ones) & ~x & high) | ((a - ones) & ~a & high) |
-       ((b - ones) & ~b & high))
-      break;
-    q += 8;
-  }
-  while(!stop[(unsigned char)*q])
-    q++;
-  return q;
-}
-
-/* 1..32 are whitespace to cJSON; NUL is not a character of a line. */
-static const char *ws(struct scan *sc, const char *s)
-{
-  if((unsigned char)*s > 32)
-    return s;
-  while(s < sc->end && (unsigned char)*s <= 32) {
-    if(!*s) {
-      sc->at = s;
-      return NULL;
-    }
-    s++;
-  }
-  return s;
-}
-
-static const char *fail(struct scan *sc, const char *at)
-{
-  sc->at = at > sc->end ? sc->end : at;
-  return NULL;
-}
-
-static int hex4(const char *s, unsigned *out)
-{
-  unsigned v = 0;
-  int i;
-  for(i = 0; i < 4; i++) {
-    unsigned c = (unsigned char)s[i], d;
-    if(c - '0' < 10)
-      d = c - '0';
-    else if((c | 0x20u) - 'a' < 6)
-      d = (c | 0x20u) - 'a' + 10;
-    else
-      return 0;
-    v = v << 4 | d;
-  }
-  *out = v;
-  return 1;
-}
-
-/* The code point of the \u escape at s (before close), its length in
- * *len; 0 with *len 0 when it is not a valid escape or pair. */
-static unsigned u_escape(const char *s, const char *close, int *len)
-{
-  unsigned hi, lo;
-  *len = 0;
-  if(close - s < 6 || !hex4(s + 2, &hi) || (hi >= 0xDC00 && hi <= 0xDFFF))
-    return 0;
-  if(hi < 0xD800 || hi > 0xDBFF) {
-    *len = 6;
-    return hi;
-  }
-  if(close - (s + 6) < 6 || s[6] != '\\' || s[7] != 'u' ||
-     !hex4(s + 8, &lo) || lo < 0xDC00 || lo > 0xDFFF)
-    return 0;
-  *len = 12;
-  return 0x10000 + ((hi & 0x3FF) << 10 | (lo & 0x3FF));
-}
-
-/* The string at s (a '"'): its end after the closing quote, *esc when it
- * holds escapes. As cJSON: an unterminated string is an error just after
- * its opening quote, a bad escape one at its backslash. */
-static const char *scan_string(struct scan *sc, const char *s, int *esc)
-{
-  const char *q = s + 1, *close;
-  *esc = 0;
-  for(;;) {
-    q = find_stop(q, sc->end);
-    if(q >= sc->end || !*q)
-      return fail(sc, s + 1); /* precheck names a NUL byte */
-    if(*q == '"')
-      break;
-    *esc = 1;
-    if(q + 1 >= sc->end)
-      return fail(sc, s + 1);
-    q += 2;
-  }
-  close = q;
-  for(q = s + 1; *esc && q < close; q++) {
-    if(*q != '\\')
-      continue;
-    switch(q[1]) {
-    case 'b': case 'f': case 'n': case 'r': case 't': case '"': case '\\':
-    case '/':
-      q++;
-      break;
-    case 'u': {
-      int len;
-      unsigned cp = u_escape(q, close, &len);
-      if(!len || !cp)
-        return fail(sc, q); /* U+0000: precheck names it */
-      q += len - 1;
-      break;
-    }
-    default:
-      return fail(sc, q);
-    }
-  }
-  return close + 1;
-}
-
-/* Unescapes the validated string body [s, e) into out (room for e - s
- * bytes); its length. */
-static size_t unescape(const char *s, const char *e, char *out)
-{
-  char *o = out;
-  while(s < e) {
-    const char *b = memchr(s, '\\', (size_t)(e - s));
-    size_t n = b ? (size_t)(b - s) : (size_t)(e - s);
-    int len;
-    unsigned cp;
-    memcpy(o, s, n);
-    o += n;
-    s += n;
-    if(!b)
-      break;
-    switch(s[1]) {
-    case 'b': *o++ = '\b'; s += 2; continue;
-    case 'f': *o++ = '\f'; s += 2; continue;
-    case 'n': *o++ = '\n'; s += 2; continue;
-    case 'r': *o++ = '\r'; s += 2; continue;
-    case 't': *o++ = '\t'; s += 2; continue;
-    case 'u': break;
-    default: *o++ = s[1]; s += 2; continue;
-    }
-    cp = u_escape(s, e, &len);
-    s += len;
-    if(cp < 0x80)
-      *o++ = (char)cp;
-    else if(cp < 0x800) {
-      *o++ = (char)(0xC0 | cp >> 6);
-      *o++ = (char)(0x80 | (cp & 0x3F));
-    }
-    else if(cp < 0x10000) {
-      *o++ = (char)(0xE0 | cp >> 12);
-      *o++ = (char)(0x80 | (cp >> 6 & 0x3F));
-      *o++ = (char)(0x80 | (cp & 0x3F));
-    }
-    else {
-      *o++ = (char)(0xF0 | cp >> 18);
-      *o++ = (char)(0x80 | (cp >> 12 & 0x3F));
-      *o++ = (char)(0x80 | (cp >> 6 & 0x3F));
-      *o++ = (char)(0x80 | (cp & 0x3F));
-    }
-  }
-  return (size_t)(o - out);
-}
-
-/* What cJSON reads of the number at s: the bytes of [0-9.eE+-] there, of
- * which strtod takes the longest decimal prefix. 0 when none. */
-static size_t num_len(const char *s, const char *end)
-{
-  size_t span = 0, i = *s == '-', d = 0, j;
-  while((unsigned)s[i] - '0' < 10)
-    i++;
-  if(i > (size_t)(*s == '-') && s[i] != '.' && s[i] != 'e' &&
-     s[i] != 'E' && s[i] != '+' && s[i] != '-')
-    return i; /* an integer: the common case */
-  i = 0;
-  while(s + span < end &&
-        (((unsigned)s[span] - '0') < 10 || s[span] == '.' ||
-         s[span] == 'e' || s[span] == 'E' || s[span] == '+' ||
-         s[span] == '-'))
-    span++;
-  if(i < span && s[i] == '-')
-    i++;
-  for(; i < span && (unsigned)s[i] - '0' < 10; i++)
-    d++;
-  if(i < span && s[i] == '.')
-    for(i++; i < span && (unsigned)s[i] - '0' < 10; i++)
-      d++;
-  if(!d)
-    return 0;
-  if(i < span && (s[i] == 'e' || s[i] == 'E')) {
-    j = i + 1;
-    if(j < span && (s[j] == '+' || s[j] == '-'))
-      j++;
-    if(j < span && (unsigned)s[j] - '0' < 10) {
-      while(j < span && (unsigned)s[j] - '0' < 10)
-        j++;
-      i = j;
-    }
-  }
-  return i;
-}
-
-/* The value of the number text [s, s + n) (from num_len). */
-static double num_value(const char *s, size_t n)
-{
-  char txt[64];
-  size_t i = s[0] == '-';
-  if(n - i <= 15) { /* up to 15 digits: exact in a double */
-    double v = 0;
-    size_t j;
-    for(j = i; j < n && (unsigned)s[j] - '0' < 10; j++)
-      v = v * 10 + (s[j] - '0');
-    if(j == n)
-      return i ? -v : v;
-  }
-  if(n >= sizeof(txt)) /* too long to be "0x..": strtod stops at n */
-    return strtod(s, NULL);
-  memcpy(txt, s, n);
-  txt[n] = 0;
-  return strtod(txt, NULL);
-}
-
-/* A hash of the key k (n bytes) from its length and its first and last
- * eight bytes: cheap, and the table compares whole keys anyway. */
-static uint64_t key_hash(const char *k, size_t n)
-{
-  uint64_t a = 0, b = 0;
-  if(n >= 8) {
-    memcpy(&a, k, 8);
-    memcpy(&b, k + n - 8, 8);
-  }
-  else
-    memcpy(&a, k, n);
-  a = (a ^ (b * 0x9E3779B97F4A7C15ULL) ^ n) * 0xC2B2AE3D27D4EB4FULL;
-  return a ^ a >> 29;
-}
-
-/* Where key e starts probing: its hash mixed with its object, so that
- * the same keys in each object of a large array (a request of 1,000
- * accounts) do not make one probe chain that every key walks. */
-static uint32_t key_slot(const struct jkey *e)
-{
-  return e->h ^ (e->obj + 1) * 0x9E3779B1u;
-}
-
-static int ascii(const char *s, size_t n)
-{
-  size_t i;
-  for(i = 0; i < n; i++)
-    if((unsigned char)s[i] >= 0x80)
-      return 0;
-  return 1;
-}
-
-/* Notes key (unescaped) of object obj; the first problem of its keys
- * is remembered in sc->bad. Returns the key's index, or -1 (no memory). */
-static long add_key(struct scan *sc, const char *k, const char *ke, int esc,
-                    uint32_t obj, uint32_t nth)
-{
-  struct jsonl_state *js = sc->js;
-  struct jkey *e;
-  uint64_t h;
-  size_t n = (size_t)(ke - k), j, i;
-  if(js->nkeys == js->capkeys) {
-    size_t cap = js->capkeys ? 2 * js->capkeys : 64;
-    struct jkey *nk = realloc(js->keys, cap * sizeof(*nk));
-    if(!nk)
-      return -1;
-    js->keys = nk;
-    js->capkeys = cap;
-  }
-  if(2 * (js->nkeys + 1) > js->tsize) { /* grow the table, re-add */
-    /* from small: a record's few keys probe a table that stays in the
-     * cache (8,192 slots made each key of a request a cache miss) */
-    size_t ts = js->tsize ? 2 * js->tsize : 64;
-    struct kslot *nt = calloc(ts, sizeof(*nt));
-    if(!nt)
-      return -1;
-    free(js->table);
-    js->table = nt;
-    js->tsize = ts;
-    js->tgen = 1;
-    for(i = 0; i < js->nkeys; i++) {
-      for(j = key_slot(&js->keys[i]) & (ts - 1); nt[j].gen;
-          j = (j + 1) & (ts - 1))
-        ;
-      nt[j].gen = 1;
-      nt[j].idx = (uint32_t)i;
-    }
-  }
-  if(esc) {
-    char *o = js->keytxt + js->keylen;
-    n = unescape(k, ke, o);
-    k = o;
-    js->keylen += n;
-  }
-  h = key_hash(k, n);
-  e = &js->keys[js->nkeys];
-  e->k = k;
-  e->kn = (uint32_t)n;
-  e->obj = obj;
-  e->h = (uint32_t)h;
-  e->v = e->ve = NULL;
-  e->next = 0;
-  if(!sc->bad) {
-    if(nth > ICP_SCHEMA_MAX)
-      sc->bad = "more than 4096 keys";
-    else if(!ascii(k, n) && !icp_utf8_valid(k, n))
-      sc->bad = "a key is not valid UTF-8";
-  }
-  for(j = key_slot(e) & (js->tsize - 1); js->table[j].gen == js->tgen;
-      j = (j + 1) & (js->tsize - 1)) {
-    const struct jkey *o = &js->keys[js->table[j].idx];
-    if(o->obj == obj && o->h == e->h && o->kn == n && !memcmp(o->k, k, n)) {
-      if(!sc->bad) {
-        sc->bad = "duplicate key";
-        sc->bad_key = (long)js->nkeys;
-      }
-      break;
-    }
-  }
-  if(js->table[j].gen != js->tgen) {
-    js->table[j].gen = js->tgen;
-    js->table[j].idx = (uint32_t)js->nkeys;
-  }
-  return (long)js->nkeys++;
-}
-
-static const char *scan_value(struct scan *sc, const char *s);
-
-/* An object or an array at s: its members, with the keys noted. */
-static const char *scan_container(struct scan *sc, const char *s)
-{
-  char close = *s == '{' ? '}' : ']';
-  uint32_t obj = sc->nobj, nth = 0;
-  if(close == '}')
-    sc->nobj++;
-  if(++sc->depth > ICP_JSON_DEPTH_MAX)
-    return fail(sc, s);
-  if(!(s = ws(sc, s + 1)))
-    return NULL;
-  if(*s == close) {
-    sc->depth--;
-    return s + 1;
-  }
-  for(;;) {
-    long idx = -1;
-    if(close == '}') {
-      const char *k = s;
-      int esc;
-      if(*s != '"')
-        return fail(sc, s + 1);
-      if(!(s = scan_string(sc, s, &esc)))
-        return NULL;
-      idx = sc->nokeys ? -2 : add_key(sc, k + 1, s - 1, esc, obj, ++nth);
-      if(idx == -1) {
-        sc->nomem = 1;
-        return fail(sc, k);
-      }
-      if(!(s = ws(sc, s)))
-        return NULL;
-      if(*s != ':')
-        return fail(sc, s);
-      if(!(s = ws(sc, s + 1)))
-        return NULL;
-      if(idx >= 0)
-        sc->js->keys[idx].v = s;
-    }
-    if(!(s = scan_value(sc, s)))
-      return NULL;
-    if(close == ']' && sc->depth == 1)
-      sc->items++;
-    if(idx >= 0) {
-      sc->js->keys[idx].ve = s;
-      sc->js->keys[idx].next = (uint32_t)sc->js->nkeys;
-    }
-    if(!(s = ws(sc, s)))
-      return NULL;
-    if(*s == close)
-      break;
-    if(*s != ',')
-      return fail(sc, s);
-    if(!(s = ws(sc, s + 1)))
-      return NULL;
-  }
-  sc->depth--;
-  return s + 1;
-}
-
-/* cJSON's literals: their letters, whatever follows. */
-static size_t literal(const char *s, const char *end)
-{
-  if(end - s >= 4 && (!memcmp(s, "null", 4) || !memcmp(s, "true", 4)))
-    return 4;
-  if(end - s >= 5 && !memcmp(s, "false", 5))
-    return 5;
-  return 0;
-}
-
-static const char *scan_value(struct scan *sc, const char *s)
-{
-  size_t n;
-  int esc;
-  switch(*s) {
-  case '"':
-    return scan_string(sc, s, &esc);
-  case '{': case '[':
-    return scan_container(sc, s);
-  case '-': case '0': case '1': case '2': case '3': case '4': case '5':
-  case '6': case '7': case '8': case '9':
-    n = num_len(s, sc->end);
-    return n ? s + n : fail(sc, s);
-  default:
-    n = literal(s, sc->end);
-    return n ? s + n : fail(sc, s);
-  }
-}
-
-/* Starts a first pass over text that ends at end (a NUL): 0, or -1
- * when out of memory. */
-static int scan_begin(struct scan *sc, struct jsonl_state *js,
-                      const char *p, const char *end)
-{
-  size_t n = (size_t)(end - p);
-  memset(sc, 0, sizeof(*sc));
-  sc->js = js;
-  sc->end = end;
-  sc->bad_key = -1;
-  js->nkeys = 0;
-  js->keylen = 0;
-  if(++js->tgen == 0) {
-    if(js->table)
-      memset(js->table, 0, js->tsize * sizeof(*js->table));
-    js->tgen = 1;
-  }
-  if(n + 1 > js->keycap) {
-    char *kt = realloc(js->keytxt, n + 1);
-    if(!kt)
-      return -1;
-    js->keytxt = kt;
-    js->keycap = n + 1;
-  }
-  return 0;
-}
-
-/* The first pass over the text [p, p + n) (p[n] is NUL): 1 when it is
- * one JSON value (*top its first byte), else 0 with the reason in *why:
- * oom, a precheck reason, or NULL for a syntax error at sc->at. Keys
- * are noted when keys is set (else only the grammar is checked); the
- * members of a top-level array are counted in sc->items. */
-static int scan_text(struct scan *sc, struct jsonl_state *js, const char *p,
-                     size_t n, int keys, const char **top, const char **why)
-{
-  const char *s = p;
-  *why = NULL;
-  if(scan_begin(sc, js, p, p + n)) {
-    *why = oom;
-    return 0;
-  }
-  sc->nokeys = !keys;
-  if(n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
-    s += 3;
-  if((s = ws(sc, s)) != NULL) {
-    *top = s;
-    if((s = scan_value(sc, s)) != NULL && (s = ws(sc, s)) != NULL &&
-       s != sc->end)
-      s = fail(sc, s);
-  }
-  if(s)
-    return 1;
-  *why = sc->nomem ? oom : precheck(p, n);
-  return 0;
-}
-
 /* ---- storing the values (second pass) ---------------------------------- */
 
 /* The text of the string value [v, ve) (quotes included): in the line,
@@ -829,14 +217,10 @@ static const char *string_text(struct jsonl_state *js, const char *v,
     *n = (size_t)(e - b);
     return b;
   }
-  if((size_t)(e - b) + 1 > js->txtcap) {
-    char *t = realloc(js->txt, (size_t)(e - b) + 1);
-    if(!t)
-      return NULL;
-    js->txt = t;
-    js->txtcap = (size_t)(e - b) + 1;
-  }
-  *n = unescape(b, e, js->txt);
+  if((size_t)(e - b) + 1 > js->txtcap && /* the call only to grow */
+     icp_grow(js->txt, js->txtcap, (size_t)(e - b) + 1))
+    return NULL;
+  *n = icp_jsonl_unescape(b, e, js->txt);
   return js->txt;
 }
 
@@ -844,7 +228,7 @@ static const char *string_text(struct jsonl_state *js, const char *v,
 static const char *item_end(const char *s, const char *end)
 {
   if(*s == '"') {
-    s = find_stop(s + 1, end);
+    s = icp_jsonl_find_stop(s + 1, end);
     if(*s == '"')
       return s + 1;
     for(; *s != '"'; s++)
@@ -853,8 +237,8 @@ static const char *item_end(const char *s, const char *end)
     return s + 1;
   }
   if(*s == '-' || (unsigned)*s - '0' < 10)
-    return s + num_len(s, end);
-  return s + literal(s, end);
+    return s + icp_jsonl_num_len(s, end);
+  return s + icp_jsonl_literal(s, end);
 }
 
 /* Steps to the next item of an array after the one ending at s: the
@@ -898,18 +282,12 @@ static enum icp_status set_array(struct walk *w, int id, const char *v,
     }
     ie = item_end(it, end);
     if((*it == '-' || (unsigned)*it - '0' < 10) &&
-       !isfinite(num_value(it, (size_t)(ie - it)))) {
+       !isfinite(icp_jsonl_num_value(it, (size_t)(ie - it)))) {
       warn(w, id, "number out of range");
       return ICP_OK;
     }
-    if(cnt == js->itemcap) {
-      size_t cap = js->itemcap ? 2 * js->itemcap : 64;
-      struct icp_str *ni = realloc(js->items, cap * sizeof(*ni));
-      if(!ni)
-        return ICP_ENOMEM;
-      js->items = ni;
-      js->itemcap = cap;
-    }
+    if(cnt == js->itemcap && icp_grow(js->items, js->itemcap, cnt + 1))
+      return ICP_ENOMEM;
     js->items[cnt].p = it;
     js->items[cnt].n = (uint32_t)(ie - it);
     cnt++;
@@ -917,13 +295,8 @@ static enum icp_status set_array(struct walk *w, int id, const char *v,
   if(cnt > ICP_LIST_MAX)
     return skip(w, "column '%s': list longer than 10000 items",
                 icp_schema_name(w->r->schema, id));
-  if(cnt * 32 > js->numcap) {
-    char *nt = realloc(js->numtxt, cnt * 32);
-    if(!nt)
-      return ICP_ENOMEM;
-    js->numtxt = nt;
-    js->numcap = cnt * 32;
-  }
+  if(cnt * 32 > js->numcap && icp_grow(js->numtxt, js->numcap, cnt * 32))
+    return ICP_ENOMEM;
   /* then each item's text in its place */
   for(k = 0, off = 0; off < cnt; off++) {
     const char *p = NULL, *s = js->items[off].p;
@@ -940,7 +313,7 @@ static enum icp_status set_array(struct walk *w, int id, const char *v,
     else if(*s == '-' || (unsigned)*s - '0' < 10) {
       p = js->numtxt + 32 * off;
       n = (size_t)fmt_num(js->numtxt + 32 * off, 32,
-                          num_value(s, js->items[off].n));
+                          icp_jsonl_num_value(s, js->items[off].n));
     }
     else if(*s != 'n') {
       p = *s == 't' ? "true" : "false";
@@ -1061,7 +434,8 @@ static enum icp_status walk_object(struct walk *w, size_t i, size_t end)
       st = set_array(w, id, e->v, w->end);
       break;
     default:
-      st = set_number(w, id, num_value(e->v, (size_t)(e->ve - e->v)));
+      st = set_number(w, id,
+                      icp_jsonl_num_value(e->v, (size_t)(e->ve - e->v)));
     }
     if(!st && js->scale[raw] != 0)
       st = settled(w, id, icp_reader_scale(w->a, id, js->scale[raw],
@@ -1113,7 +487,7 @@ static enum icp_status parse_line(struct icp_reader *r,
   const char *top = p, *why;
   enum icp_status st;
 
-  if(!scan_text(&sc, r->jsonl, p, n, 1, &top, &why)) {
+  if(!icp_jsonl_scan_text(&sc, r->jsonl, p, n, 1, &top, &why)) {
     if(why == oom)
       return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", r->name);
     if(why)
@@ -1157,13 +531,13 @@ static enum icp_status text_item(struct icp_reader *r, const char *s,
   a->line = idx;
   /* the item alone: its keys, without the other items'; depth: the
    * containers around it */
-  if(scan_begin(&sc, r->jsonl, s, end))
+  if(icp_jsonl_scan_begin(&sc, r->jsonl, s, end))
     return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", r->name);
   sc.depth = depth;
-  *next = scan_value(&sc, s);
+  *next = icp_jsonl_scan_value(&sc, s);
   if(sc.nomem)
     return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", r->name);
-  if(!*next) /* the caller names where (scan_text) */
+  if(!*next) /* the caller names where (icp_jsonl_scan_text) */
     return icp_err_set(err, ICP_ESKIP, "%s: invalid JSON", r->name);
   if(*s != '{')
     return idx ? icp_err_set(err, ICP_ESKIP, "%s:%ld: not a JSON object",
@@ -1202,11 +576,11 @@ static enum icp_status text_items(struct icp_reader *r, const char *text,
   sc.end = end;
   if(end - s >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
     s += 3;
-  if(!(s = ws(&sc, s)))
+  if(!(s = icp_jsonl_ws(&sc, s)))
     return ICP_ESKIP;
   *is_array = *s == '[';
   if(*is_array) {
-    if(!(s = ws(&sc, s + 1)))
+    if(!(s = icp_jsonl_ws(&sc, s + 1)))
       return ICP_ESKIP;
     while(*s != ']') {
       if(++count > max_items)
@@ -1214,9 +588,9 @@ static enum icp_status text_items(struct icp_reader *r, const char *text,
       st = text_item(r, s, end, &it, (long)count, 1, a, fn, ud, err);
       if(st)
         return st;
-      if(!(s = ws(&sc, it)) || (*s != ',' && *s != ']'))
+      if(!(s = icp_jsonl_ws(&sc, it)) || (*s != ',' && *s != ']'))
         return ICP_ESKIP;
-      if(*s == ',' && (!(s = ws(&sc, s + 1)) || *s == ']'))
+      if(*s == ',' && (!(s = icp_jsonl_ws(&sc, s + 1)) || *s == ']'))
         return ICP_ESKIP;
     }
     it = s + 1;
@@ -1226,7 +600,7 @@ static enum icp_status text_items(struct icp_reader *r, const char *text,
     if(st)
       return st;
   }
-  s = ws(&sc, it);
+  s = icp_jsonl_ws(&sc, it);
   return s == end ? ICP_OK : ICP_ESKIP;
 }
 
@@ -1255,7 +629,7 @@ enum icp_status icp_reader_read_text(struct icp_reader *r, const char *text,
   /* a failure: the one a pass over the whole text before any account
    * names first (bad JSON anywhere, then too many accounts), else the
    * account's own (the answer so far is the caller's to drop) */
-  if(!scan_text(&sc, r->jsonl, text, n, 0, &top, &why)) {
+  if(!icp_jsonl_scan_text(&sc, r->jsonl, text, n, 0, &top, &why)) {
     long line = 1, col = 1;
     const char *q;
     if(why == oom)

@@ -42,6 +42,7 @@ struct ev {
   int errors;          /* EV_REC: a custom rule raised an error */
   size_t ref;          /* EV_WARN/EV_BAD: offset in msgs; EV_REC: index */
   size_t out_end;      /* EV_REC: end of its formatted output */
+  size_t dom_end;      /* EV_REC: end of its entry in dom */
 };
 
 struct slot {                  /* a raw chunk, reader to worker */
@@ -61,14 +62,25 @@ struct work {                  /* a parsed chunk, in a worker */
   struct icp_err rerr;
   struct icp_account **acc;
   struct icp_result **res;     /* npacks per account */
-  size_t nacc, capacc;
+  size_t nacc, capacc;         /* capacc: accounts made */
+  size_t acccap, rescap;       /* room in acc and res */
   struct ev *ev;
   size_t nev, capev;
   struct icp_buf msgs;         /* NUL-separated messages */
   struct icp_buf out;          /* formatted output */
+  struct icp_buf dom;          /* per record with a domain: line, domain */
   enum icp_status wst;         /* worker failure (EV_FAIL) */
   struct icp_err werr;
 };
+
+/* Domains for the duplicate report, handed over in input order: records
+ * of a long line (memcpy'd) and the NUL-terminated domain. */
+struct dbatch {
+  struct icp_buf b;
+  const char *file;
+};
+
+#define NDBATCH 8
 
 struct pool;
 
@@ -108,6 +120,16 @@ struct pool {
   int stop;
   enum icp_status st;          /* why the run stopped */
   struct icp_err err;
+
+  /* the duplicate tracker's thread and its queue (its own lock: the
+   * sort and spill of the tracker run beside the hand-over) */
+  pthread_t dupes;
+  int dupes_started;
+  pthread_mutex_t dmu;
+  pthread_cond_t cv_dq;
+  struct dbatch dq[NDBATCH];
+  long dq_put, dq_get;         /* batches queued, batches taken */
+  int dq_done;                 /* no more batches come */
 };
 
 /* ---- events ------------------------------------------------------------ */
@@ -115,19 +137,14 @@ struct pool {
 static int add_ev(struct work *s, int kind, size_t ref, int errors)
 {
   struct ev *e;
-  if(s->nev == s->capev) {
-    size_t cap = s->capev ? 2 * s->capev : 256;
-    struct ev *n = realloc(s->ev, cap * sizeof(*n));
-    if(!n)
-      return -1;
-    s->ev = n;
-    s->capev = cap;
-  }
+  if(s->nev == s->capev && icp_grow(s->ev, s->capev, s->nev + 1))
+    return -1;
   e = &s->ev[s->nev++];
   e->kind = kind;
   e->ref = ref;
   e->errors = errors;
   e->out_end = s->out.len;
+  e->dom_end = s->dom.len;
   return 0;
 }
 
@@ -165,17 +182,9 @@ static int reserve(struct pool *P, struct work *s, size_t i)
   if(i < s->capacc)
     return 0;
   cap = s->capacc ? 2 * s->capacc : 512;
-  {
-    struct icp_account **a = realloc(s->acc, cap * sizeof(*a));
-    struct icp_result **r;
-    if(!a)
-      return -1;
-    s->acc = a;
-    r = realloc(s->res, cap * (size_t)P->npacks * sizeof(*r));
-    if(!r)
-      return -1;
-    s->res = r;
-  }
+  if(icp_grow(s->acc, s->acccap, cap) ||
+     icp_grow(s->res, s->rescap, cap * (size_t)P->npacks))
+    return -1;
   for(k = s->capacc; k < cap; k++) {
     int p;
     s->acc[k] = NULL;
@@ -220,6 +229,18 @@ static enum icp_status open_sub(struct pool *P, struct worker *w, int input,
   return ICP_OK;
 }
 
+/* The domain of a record as read (before enrichment, as the sequential
+ * loop notes it), for the duplicate tracker. */
+static int note_domain(struct work *s, const struct icp_account *a)
+{
+  const char *d = icp_account_domain(a);
+  long line = a->line;
+  if(!d)
+    return 0;
+  return icp_buf_add(&s->dom, &line, sizeof(line)) ||
+         icp_buf_add(&s->dom, d, strlen(d) + 1);
+}
+
 /* Parses the records of raw chunk c into s. */
 static void parse(struct pool *P, struct worker *w, struct icp_chunk *c,
                   struct work *s)
@@ -259,7 +280,7 @@ static void parse(struct pool *P, struct worker *w, struct icp_chunk *c,
       continue;
     a->file = file;
     icp_provenance_apply(P->rs->prov, a); /* before it is scored */
-    if(add_ev(s, EV_REC, s->nacc, 0)) {
+    if(note_domain(s, a) || add_ev(s, EV_REC, s->nacc, 0)) {
       fail(s, ICP_ENOMEM, "out of memory");
       return;
     }
@@ -358,6 +379,7 @@ static int take(struct pool *P, struct worker *w)
   s->wst = ICP_OK;
   icp_buf_reset(&s->msgs);
   icp_buf_reset(&s->out);
+  icp_buf_reset(&s->dom);
   if(!sl->last && (sl->chunk.data.len || sl->chunk.bad_line))
     parse(P, w, &sl->chunk, s);
 
@@ -490,6 +512,61 @@ static void *reader_main(void *arg)
   return NULL;
 }
 
+/* ---- the duplicate tracker's thread ------------------------------------ */
+
+/* Queues the domains of a chunk (in input order: the caller holds the
+ * turn). */
+static enum icp_status dq_put(struct pool *P, const char *p, size_t n,
+                              const char *file, struct icp_err *err)
+{
+  struct dbatch *b;
+  enum icp_status st;
+  pthread_mutex_lock(&P->dmu);
+  while(P->dq_put - P->dq_get == NDBATCH)
+    pthread_cond_wait(&P->cv_dq, &P->dmu);
+  b = &P->dq[P->dq_put % NDBATCH];
+  pthread_mutex_unlock(&P->dmu);
+  icp_buf_reset(&b->b); /* the slot is the turn holder's until queued */
+  st = icp_buf_add(&b->b, p, n);
+  if(st)
+    return icp_err_set(err, st, "%s: out of memory noting domains", file);
+  b->file = file;
+  pthread_mutex_lock(&P->dmu);
+  P->dq_put++;
+  pthread_cond_broadcast(&P->cv_dq);
+  pthread_mutex_unlock(&P->dmu);
+  return ICP_OK;
+}
+
+static void *dupes_main(void *arg)
+{
+  struct pool *P = arg;
+  for(;;) {
+    struct dbatch *b;
+    const char *p, *end;
+    pthread_mutex_lock(&P->dmu);
+    while(P->dq_get == P->dq_put && !P->dq_done)
+      pthread_cond_wait(&P->cv_dq, &P->dmu);
+    if(P->dq_get == P->dq_put) {
+      pthread_mutex_unlock(&P->dmu);
+      return NULL;
+    }
+    b = &P->dq[P->dq_get % NDBATCH];
+    pthread_mutex_unlock(&P->dmu);
+    for(p = b->b.p, end = p + b->b.len; p < end;) {
+      long line;
+      memcpy(&line, p, sizeof(line));
+      p += sizeof(line);
+      icp_dupes_add(P->rs->dupes, p, b->file, line);
+      p += strlen(p) + 1;
+    }
+    pthread_mutex_lock(&P->dmu);
+    P->dq_get++;
+    pthread_cond_broadcast(&P->cv_dq);
+    pthread_mutex_unlock(&P->dmu);
+  }
+}
+
 /* ---- hand-over --------------------------------------------------------- */
 
 /* Replays the events of s; a status when the run stops there. */
@@ -498,7 +575,7 @@ static enum icp_status replay(struct pool *P, struct work *s,
 {
   struct icp_run_state *rs = P->rs;
   enum icp_status st = ICP_OK;
-  size_t i, written = 0;
+  size_t i, written = 0, noted = 0;
   for(i = 0; i < s->nev && !st; i++) {
     const struct ev *e = &s->ev[i];
     switch(e->kind) {
@@ -509,7 +586,8 @@ static enum icp_status replay(struct pool *P, struct work *s,
       st = icp_run_bad(rs, s->msgs.p + e->ref, err);
       break;
     case EV_REC:
-      icp_run_read(rs, s->acc[e->ref]);
+      rs->st->read++; /* its domain goes to the tracker below */
+      noted = e->dom_end;
       st = icp_run_hand(rs, s->acc[e->ref],
                         &s->res[e->ref * (size_t)P->npacks], e->errors, err);
       if(!st)
@@ -523,6 +601,12 @@ static enum icp_status replay(struct pool *P, struct work *s,
     st = icp_err_set(err, s->wst, "%s", s->werr.msg);
   if(!st && s->rst)
     st = icp_err_set(err, s->rst, "%s", s->rerr.msg);
+  if(noted) {
+    enum icp_status ds = dq_put(P, s->dom.p, noted,
+                                s->acc[0]->file, err);
+    if(!st)
+      st = ds;
+  }
   if(written && P->o->write) {
     enum icp_status ws = P->o->write(rs->ud, s->out.p, written, err);
     if(!st)
@@ -598,6 +682,7 @@ static void work_free(struct pool *P, struct work *s)
   free(s->ev);
   icp_buf_free(&s->msgs);
   icp_buf_free(&s->out);
+  icp_buf_free(&s->dom);
 }
 
 enum icp_status icp_pool_run(const char *const *inputs, int ninputs,
@@ -612,10 +697,16 @@ enum icp_status icp_pool_run(const char *const *inputs, int ninputs,
   memset(&P, 0, sizeof(P));
   if(pthread_mutex_init(&P.mu, NULL))
     return icp_err_set(err, ICP_ENOMEM, "cannot make a lock");
+  if(pthread_mutex_init(&P.dmu, NULL)) {
+    pthread_mutex_destroy(&P.mu);
+    return icp_err_set(err, ICP_ENOMEM, "cannot make a lock");
+  }
   if(pthread_cond_init(&P.cv_free, NULL) ||
      pthread_cond_init(&P.cv_work, NULL) ||
-     pthread_cond_init(&P.cv_turn, NULL)) {
+     pthread_cond_init(&P.cv_turn, NULL) ||
+     pthread_cond_init(&P.cv_dq, NULL)) {
     pthread_mutex_destroy(&P.mu);
+    pthread_mutex_destroy(&P.dmu);
     return icp_err_set(err, ICP_ENOMEM, "cannot make a lock");
   }
   P.inputs = inputs;
@@ -635,11 +726,14 @@ enum icp_status icp_pool_run(const char *const *inputs, int ninputs,
   }
   for(i = 0; i < P.nslots; i++)
     icp_buf_init(&P.slots[i].chunk.data, CHUNK_CAP);
+  for(i = 0; i < NDBATCH; i++)
+    icp_buf_init(&P.dq[i].b, MSGS_CAP);
   for(i = 0; i < P.nworkers && !st; i++) {
     P.w[i].P = &P;
     P.w[i].sub_input = -1;
     icp_buf_init(&P.w[i].wk.msgs, MSGS_CAP);
     icp_buf_init(&P.w[i].wk.out, OUT_CAP);
+    icp_buf_init(&P.w[i].wk.dom, MSGS_CAP);
     if(i)
       st = clone_packs(&P, &P.w[i], packs, err);
     else
@@ -647,12 +741,15 @@ enum icp_status icp_pool_run(const char *const *inputs, int ninputs,
   }
   if(st)
     goto out;
-  for(i = 0; i < P.nworkers; i++) {
+  if(!pthread_create(&P.dupes, NULL, dupes_main, &P))
+    P.dupes_started = 1;
+  for(i = 0; i < P.nworkers && P.dupes_started; i++) {
     if(pthread_create(&P.w[i].tid, NULL, worker_main, &P.w[i]))
       break;
     P.w[i].started = 1;
   }
-  if(i == P.nworkers && !pthread_create(&P.reader, NULL, reader_main, &P))
+  if(i == P.nworkers && P.dupes_started &&
+     !pthread_create(&P.reader, NULL, reader_main, &P))
     P.reader_started = 1;
   else {
     pthread_mutex_lock(&P.mu);
@@ -666,11 +763,20 @@ enum icp_status icp_pool_run(const char *const *inputs, int ninputs,
   for(i = 0; i < P.nworkers; i++)
     if(P.w[i].started)
       pthread_join(P.w[i].tid, NULL);
+  if(P.dupes_started) { /* every domain handed over is in the tracker */
+    pthread_mutex_lock(&P.dmu);
+    P.dq_done = 1;
+    pthread_cond_broadcast(&P.cv_dq);
+    pthread_mutex_unlock(&P.dmu);
+    pthread_join(P.dupes, NULL);
+  }
 out:
   pthread_cond_destroy(&P.cv_free);
   pthread_cond_destroy(&P.cv_work);
   pthread_cond_destroy(&P.cv_turn);
+  pthread_cond_destroy(&P.cv_dq);
   pthread_mutex_destroy(&P.mu);
+  pthread_mutex_destroy(&P.dmu);
   for(i = 0; P.w && i < P.nworkers; i++) {
     int k;
     icp_reader_close(P.w[i].sub);
@@ -685,6 +791,8 @@ out:
     icp_reader_close(P.masters[i]);
   for(i = 0; P.slots && i < P.nslots; i++)
     icp_buf_free(&P.slots[i].chunk.data);
+  for(i = 0; i < NDBATCH; i++)
+    icp_buf_free(&P.dq[i].b);
   free(P.slots);
   free(P.w);
   free(P.masters);

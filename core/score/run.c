@@ -41,12 +41,9 @@ static void tally_cell(struct icp_run_state *rs, const char *msg)
     }
   if(rs->ncells >= CELLSUM_MAX)
     return;
-  if(rs->ncells % 64 == 0) {
-    struct cellsum *n = realloc(c, (size_t)(rs->ncells + 64) * sizeof(*n));
-    if(!n)
-      return;
-    rs->cells = c = n;
-  }
+  if(icp_grow(rs->cells, rs->capcells, (size_t)rs->ncells + 1))
+    return;
+  c = rs->cells;
   snprintf(c[rs->ncells].key, sizeof(c[rs->ncells].key), "%s", key);
   snprintf(c[rs->ncells].first, sizeof(c[rs->ncells].first), "%s", msg);
   c[rs->ncells].count = 1;
@@ -70,6 +67,7 @@ static void cell_summary(struct icp_run_state *rs)
   free(rs->cells);
   rs->cells = NULL;
   rs->ncells = 0;
+  rs->capcells = 0;
 }
 
 /* ---- hand-over, shared with pool.c ------------------------------------- */

@@ -27,6 +27,7 @@ struct icp_run_state {
   struct icp_provenance *prov;    /* _sources of an enriched file */
   struct cellsum *cells;          /* cell warnings by file and column */
   int ncells;
+  size_t capcells;
 };
 
 /* A cell warning of a kept record ("FILE:LINE: ..."). */

@@ -85,14 +85,8 @@ static void keep_reads(struct icp_result *r, struct icp_view *v, int k)
   r->read_off[k] = r->nreads;
   r->read_n[k] = 0;
   for(i = 0; i < v->nreads; i++) {
-    if(r->nreads == r->capreads) {
-      int cap = r->capreads ? r->capreads * 2 : 16;
-      int *n = realloc(r->reads, (size_t)cap * sizeof(*n));
-      if(!n)
-        return;
-      r->reads = n;
-      r->capreads = cap;
-    }
+    if(icp_grow(r->reads, r->capreads, (size_t)r->nreads + 1))
+      return;
     r->reads[r->nreads++] = v->reads[i];
     r->read_n[k]++;
   }

@@ -50,7 +50,8 @@ struct icp_result {
   int explain;
   int *read_off, *read_n;
   int *reads;
-  int nreads, capreads;
+  int nreads;
+  size_t capreads;
 };
 
 struct icp_result *icp_result_new(const struct icp_pack *pack);

@@ -1,0 +1,127 @@
+/*
+ * jsonl_impl.h -- private to the JSONL reader: the state its two halves
+ * share. jsonl_scan.c is the first pass (the scanner: grammar, limits and
+ * the keys of a line, no tree); jsonl_reader.c the second (the walk that
+ * stores the values the run reads) and the reader around them. Not part
+ * of the API.
+ */
+#ifndef ICP_JSONL_IMPL_H
+#define ICP_JSONL_IMPL_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "base/buf.h"
+
+static const char oom[] = "out of memory";
+
+/* A key of the text being read, in document order (first pass). */
+struct jkey {
+  const char *k;             /* the key, unescaped (line or keytxt) */
+  const char *v, *ve;        /* its value's bytes */
+  uint32_t kn;
+  uint32_t obj;              /* the object it belongs to */
+  uint32_t next;             /* the key after its value's own keys */
+  uint32_t h;
+};
+
+/* Slot of the duplicate-key table: keys[idx] when gen is current. */
+struct kslot {
+  unsigned gen;
+  uint32_t idx;
+};
+
+/* The field a top-level key was interned as, by the key's hash: the
+ * lines of a file mostly repeat their keys. */
+#define KCACHE 256
+struct kcache {
+  char *name;                /* the dotted key, or NULL */
+  size_t n;
+  int id;
+};
+
+struct jsonl_state {
+  struct icp_buf key;        /* dotted key being built */
+  struct kcache kc[KCACHE];
+  int *map;                  /* per key id: field id + 1, 0 = not yet */
+  double *scale;             /* per key id: --columns scale, 0 = none */
+  unsigned *stamp;           /* per field id: record that set it */
+  unsigned gen;              /* current record */
+  struct jkey *keys;         /* keys of the text (first pass) */
+  size_t nkeys, capkeys;
+  struct kslot *table;       /* their hash table, tsize a power of two */
+  size_t tsize;
+  unsigned tgen;
+  char *keytxt;              /* unescaped keys */
+  size_t keylen, keycap;
+  char *txt;                 /* an unescaped string value */
+  size_t txtcap;
+  struct icp_str *items;     /* list being built */
+  size_t itemcap;
+  char *numtxt;              /* formatted numbers of that list */
+  size_t numcap;
+};
+
+/* A first pass. */
+struct scan {
+  struct jsonl_state *js;
+  const char *end;           /* the NUL after the text */
+  const char *at;            /* where a syntax error is */
+  const char *bad;           /* first problem of a key, or NULL */
+  long bad_key;              /* the duplicate key, or -1 */
+  int depth, nomem;
+  uint32_t nobj;
+  int nokeys;                /* a pass that notes no key (grammar only) */
+  size_t items;              /* the members of a top-level array */
+};
+
+/* Bytes a string scan stops at: the quote, the backslash, NUL (the text
+ * ends with one). */
+static const unsigned char stop[256] = { [0] = 1, ['"'] = 1, ['\\'] = 1 };
+
+/* The first quote, backslash or NUL at or after q (end: the text's NUL),
+ * eight bytes at a time. */
+static inline const char *icp_jsonl_find_stop(const char *q, const char *end)
+{
+  const uint64_t ones = 0x0101010101010101ULL, high = ones << 7;
+  while(end - q >= 8) {
+    uint64_t x, a, b;
+    memcpy(&x, q, 8);
+    a = x ^ (ones * '"');
+    b = x ^ (ones * '\\');
+    if(((x - ones) & ~x & high) | ((a - ones) & ~a & high) |
+       ((b - ones) & ~b & high))
+      break;
+    q += 8;
+  }
+  while(!stop[(unsigned char)*q])
+    q++;
+  return q;
+}
+
+/* The first pass over the text [p, p + n) (p[n] is NUL): 1 when it is
+ * one JSON value (*top its first byte), else 0 with the reason in *why:
+ * oom, a precheck reason, or NULL for a syntax error at sc->at. */
+/* s past JSON white space (text ending at sc->end), or NULL at a NUL
+ * before the end (sc->at). */
+const char *icp_jsonl_ws(struct scan *sc, const char *s);
+int icp_jsonl_scan_text(struct scan *sc, struct jsonl_state *js,
+                        const char *p, size_t n, int keys, const char **top,
+                        const char **why);
+/* Starts a first pass over text that ends at end (a NUL): 0, or -1 when
+ * out of memory; then icp_jsonl_scan_value scans one value at s: the byte
+ * after it, or NULL (a syntax error at sc->at). */
+int icp_jsonl_scan_begin(struct scan *sc, struct jsonl_state *js,
+                         const char *p, const char *end);
+const char *icp_jsonl_scan_value(struct scan *sc, const char *s);
+
+/* Helpers of the walk over bytes the scanner accepted: */
+/* the string [s, e) (no quotes) unescaped into out, its length; */
+size_t icp_jsonl_unescape(const char *s, const char *e, char *out);
+/* the length of the number at s, and its value (n bytes); */
+size_t icp_jsonl_num_len(const char *s, const char *end);
+double icp_jsonl_num_value(const char *s, size_t n);
+/* the length of the literal (null, true, false) at s. */
+size_t icp_jsonl_literal(const char *s, const char *end);
+
+#endif
