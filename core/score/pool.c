@@ -181,7 +181,11 @@ static int reserve(struct pool *P, struct work *s, size_t i)
   size_t cap, k;
   if(i < s->capacc)
     return 0;
-  cap = s->capacc ? 2 * s->capacc : 512;
+  /* from 16, doubling: a chunk of a few records (a small file, a
+   * request) makes a few accounts, not 512 with their results */
+  cap = s->capacc ? 2 * s->capacc : 16;
+  while(cap <= i)
+    cap *= 2;
   if(icp_grow(s->acc, s->acccap, cap) ||
      icp_grow(s->res, s->rescap, cap * (size_t)P->npacks))
     return -1;
