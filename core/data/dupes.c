@@ -38,6 +38,7 @@ struct icp_dupes {
   unsigned char *level;  /* per run: how many merges made it */
   size_t nruns, rcap;
   long total;           /* occurrences of the domain being reported */
+  enum icp_status err;  /* the first occurrence that could not be kept */
 };
 
 /* A reader of one run (or of the in-memory buffer). */
@@ -239,13 +240,14 @@ enum icp_status icp_dupes_add(struct icp_dupes *d, const char *domain,
              d->budget) {
     enum icp_status st = spill(d);
     if(st)
-      return st;
+      return d->err ? st : (d->err = st);
   }
-  if(file_index(d, file, &fi))
+  if(file_index(d, file, &fi) || icp_grow(d->e, d->cap, d->n + 1) ||
+     icp_grow(d->pool, d->pcap, d->plen + len + 1)) {
+    if(!d->err)
+      d->err = ICP_ENOMEM;
     return ICP_ENOMEM;
-  if(icp_grow(d->e, d->cap, d->n + 1) ||
-     icp_grow(d->pool, d->pcap, d->plen + len + 1))
-    return ICP_ENOMEM;
+  }
   memcpy(d->pool + d->plen, domain, len + 1);
   e = &d->e[d->n];
   e->off = (uint32_t)d->plen;
@@ -478,6 +480,8 @@ long icp_dupes_report(struct icp_dupes *d,
   size_t k, n;
   long res = -1;
 
+  if(d->err) /* an occurrence was lost: a report would miss it */
+    return -1;
   memset(&s, 0, sizeof(s));
   s.d = d;
   s.fn = fn;

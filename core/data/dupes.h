@@ -40,7 +40,8 @@ struct icp_dupes *icp_dupes_new_budget(size_t bytes);
 /* Records that domain (NUL-terminated, copied) was seen at file:line.
  * file is borrowed and must outlive the tracker. ICP_EINVAL for a domain
  * longer than ICP_DUPES_DOMAIN_MAX, ICP_EIO when a temporary file cannot
- * be written, ICP_ENOMEM. */
+ * be written, ICP_ENOMEM. An EIO or ENOMEM is kept: the report fails, so
+ * a caller that cannot stop there may go on and read the report's -1. */
 enum icp_status icp_dupes_add(struct icp_dupes *d, const char *domain,
                               const char *file, long line);
 
@@ -49,7 +50,8 @@ enum icp_status icp_dupes_add(struct icp_dupes *d, const char *domain,
  * entries, at most ICP_DUPES_AT_MAX (the first ones); icp_dupes_total
  * gives the full count from within fn. domain and at are valid only
  * during the call. Returns the number of duplicated domains, or -1 when a
- * temporary file cannot be read or memory runs out. Call it once, at the
+ * temporary file cannot be read or memory runs out, here or in an earlier
+ * icp_dupes_add (no domain is reported then). Call it once, at the
  * end: the tracker is empty afterwards. */
 long icp_dupes_report(struct icp_dupes *d,
                       void (*fn)(void *ud, const char *domain,

@@ -36,8 +36,10 @@ static void note_read(struct icp_view *v, int id)
   for(i = 0; i < v->nreads; i++)
     if(v->reads[i] == id)
       return;
-  if(icp_grow(v->reads, v->capreads, (size_t)v->nreads + 1))
+  if(icp_grow(v->reads, v->capreads, (size_t)v->nreads + 1)) {
+    v->lost = 1; /* icp_score says so: the explanation would lack it */
     return;
+  }
   v->reads[v->nreads++] = id;
 }
 

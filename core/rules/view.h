@@ -21,6 +21,7 @@ struct icp_view {
   int nreads;
   size_t capreads;
   int record;
+  int lost;                      /* a read could not be recorded */
 };
 
 /* Creates the view of pack (pack->view, pack->view_ref). */

@@ -463,13 +463,16 @@ static int run_case(lua_State *L, int c, struct icp_pack *pack,
   else {
     a->file = path;
     a->line = rp.line;
-    icp_score(pack, a, r, 1);
-    note_coverage(pack, r, seen);
-    if(lua_getfield(L, spec, "expect") != LUA_TTABLE)
-      fail(&rp, "expect = { ... } is required");
-    else
-      check_expect(&rp, L, lua_gettop(L), pack, a, r);
-    lua_pop(L, 1);
+    if(icp_score(pack, a, r, 1))
+      fail(&rp, "out of memory");
+    else {
+      note_coverage(pack, r, seen);
+      if(lua_getfield(L, spec, "expect") != LUA_TTABLE)
+        fail(&rp, "expect = { ... } is required");
+      else
+        check_expect(&rp, L, lua_gettop(L), pack, a, r);
+      lua_pop(L, 1);
+    }
   }
   lua_pop(L, 1);
   lua_settop(L, c);

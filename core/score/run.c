@@ -145,7 +145,8 @@ int icp_run_score(const struct icp_run_opts *o, struct icp_pack **packs,
       res[k]->tier_name = NULL; /* not scored by this pack */
       continue;
     }
-    icp_score(packs[k], a, res[k], o->explain);
+    if(icp_score(packs[k], a, res[k], o->explain))
+      return -1;
     errors |= res[k]->nerrors > 0;
   }
   return errors;
@@ -190,7 +191,8 @@ static void dup_cb(void *ud, const char *domain, const struct icp_dupe_at *at,
   rs->st->duplicates++;
 }
 
-void icp_run_finish(struct icp_run_state *rs, enum icp_status st)
+enum icp_status icp_run_finish(struct icp_run_state *rs, enum icp_status st,
+                               struct icp_err *err)
 {
   struct icp_run_stats *stats = rs->st;
   if(stats->skipped > ICP_RUN_MAX_MESSAGES)
@@ -200,10 +202,15 @@ void icp_run_finish(struct icp_run_state *rs, enum icp_status st)
     cell_summary(rs);
   free(rs->cells);
   rs->cells = NULL;
-  if(!st)
-    icp_dupes_report(rs->dupes, dup_cb, rs);
+  /* a duplicate check that lost an occurrence (out of memory, or a
+   * temporary file that failed) is not passed off as complete */
+  if(!st && icp_dupes_report(rs->dupes, dup_cb, rs) < 0)
+    st = icp_err_set(err, ICP_ENOMEM, "the duplicate-domain check is "
+                     "incomplete: out of memory or a temporary file failed "
+                     "(every account was scored and written)");
   if(rs->o->progress)
     rs->o->progress(rs->o->progress_ud, stats, 1);
+  return st;
 }
 
 int icp_run_in_shard(const struct icp_run_opts *o,
@@ -258,6 +265,9 @@ static enum icp_status score_batch(struct icp_run_state *rs,
   }
   for(i = 0; i < n; i++) {
     int errors = icp_run_score(o, packs, res, rs->npacks, batch[i]);
+    if(errors < 0)
+      return icp_err_set(err, ICP_ENOMEM, "%s:%ld: out of memory",
+                         batch[i]->file, batch[i]->line);
     s = icp_run_hand(rs, batch[i], res, errors, err);
     if(s)
       return s;
@@ -413,7 +423,7 @@ enum icp_status icp_run(const char *const *inputs, int ninputs,
       *err = ferr;
     }
   }
-  icp_run_finish(&rs, st);
+  st = icp_run_finish(&rs, st, err);
   icp_dupes_free(rs.dupes);
   icp_provenance_free(rs.prov);
   icp_buf_free(&rs.out);

@@ -36,7 +36,7 @@ void icp_run_warned(struct icp_run_state *rs, const char *msg);
 enum icp_status icp_run_bad(struct icp_run_state *rs, const char *msg,
                             struct icp_err *err);
 /* Scores a with packs (those select picks); 1 when a custom rule of a
- * scored pack raised an error. */
+ * scored pack raised an error, -1 when out of memory. */
 int icp_run_score(const struct icp_run_opts *o, struct icp_pack **packs,
                   struct icp_result **res, int npacks,
                   const struct icp_account *a);
@@ -58,8 +58,10 @@ void icp_run_opened(struct icp_run_state *rs, struct icp_reader *r,
 void icp_run_closing(struct icp_run_state *rs, struct icp_reader *r,
                      int had_records);
 /* The end of a run: the "more not shown" lines, the duplicate report when
- * the run went through, the final progress call. */
-void icp_run_finish(struct icp_run_state *rs, enum icp_status st);
+ * the run went through, the final progress call. Returns st, or
+ * ICP_ENOMEM (err set) when the duplicate report is incomplete. */
+enum icp_status icp_run_finish(struct icp_run_state *rs, enum icp_status st,
+                               struct icp_err *err);
 
 /* The parallel run behind icp_run when opts->threads > 1. */
 enum icp_status icp_pool_run(const char *const *inputs, int ninputs,

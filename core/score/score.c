@@ -79,18 +79,26 @@ const char *icp_result_evidence(const struct icp_result *r, int k)
   return r->ev_off[k] < 0 ? NULL : r->text.p + r->ev_off[k];
 }
 
-static void keep_reads(struct icp_result *r, struct icp_view *v, int k)
+/* Keeps the fields rule k read, for the explanation: 0, or -1 when out
+ * of memory (the explanation would be missing them). */
+static int keep_reads(struct icp_result *r, struct icp_view *v, int k)
 {
   int i;
   r->read_off[k] = r->nreads;
   r->read_n[k] = 0;
+  if(v->lost) {
+    v->lost = 0;
+    v->nreads = 0;
+    return -1;
+  }
   for(i = 0; i < v->nreads; i++) {
     if(icp_grow(r->reads, r->capreads, (size_t)r->nreads + 1))
-      return;
+      return -1;
     r->reads[r->nreads++] = v->reads[i];
     r->read_n[k]++;
   }
   v->nreads = 0;
+  return 0;
 }
 
 /* Outcome of a banded rule; sets *band and *points. */
@@ -167,7 +175,7 @@ enum icp_status icp_score(struct icp_pack *pack,
   char errbuf[ICP_SANDBOX_ERROR_MAX + 64], evbuf[ICP_SANDBOX_ERROR_MAX + 1];
   struct icp_eval_ctx ctx;
   double wsum = 0, ssum = 0, csum = 0;
-  int i;
+  int i, lost = 0;
 
   if(r->pack != pack)
     return ICP_EINVAL;
@@ -215,8 +223,8 @@ enum icp_status icp_score(struct icp_pack *pack,
     r->ev_off[i] = t == ICP_TRUE && evbuf[0] ? keep_text(r, evbuf) : -1;
     if(ctx.nerrors)
       r->nerrors++;
-    if(explain)
-      keep_reads(r, pack->view, i);
+    if(explain && keep_reads(r, pack->view, i))
+      lost = 1;
   }
 
   for(i = 0; i < pack->ndims; i++) {
@@ -259,8 +267,8 @@ enum icp_status icp_score(struct icp_pack *pack,
     r->ev_off[k] = -1;
     if(ctx.nerrors)
       r->nerrors++;
-    if(explain)
-      keep_reads(r, pack->view, k);
+    if(explain && keep_reads(r, pack->view, k))
+      lost = 1;
   }
 
   if(r->nexcluded) {
@@ -284,5 +292,9 @@ enum icp_status icp_score(struct icp_pack *pack,
   icp_grade_score(pack, r);
   r->route = route_for(pack, r);
   pack->view->record = 0;
+  /* a rule's error, evidence or reads that could not be kept would make
+   * an explanation that looks whole and is not */
+  if(lost || icp_buf_status(&r->text))
+    return ICP_ENOMEM;
   return ICP_OK;
 }

@@ -59,7 +59,10 @@ void icp_result_free(struct icp_result *r);
 
 /* Scores account a with pack into r (made for that pack). With explain
  * set, also records what function rules read. Never fails on bad data: a
- * custom rule's error is kept in r and counted. */
+ * custom rule's error is kept in r and counted. ICP_ENOMEM when a rule's
+ * error, evidence or reads could not be kept (r is then not to be shown:
+ * its explanation would be missing a part); ICP_EINVAL when r was made
+ * for another pack. */
 enum icp_status icp_score(struct icp_pack *pack,
                           const struct icp_account *a,
                           struct icp_result *r, int explain);

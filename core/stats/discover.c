@@ -89,8 +89,12 @@ void icp_disc_note(struct icp_disc *d, const char *fmt, ...)
   if(k < 0)
     return;
   n = strlen(m);
-  if(icp_grow(d->notes, d->capnotes, d->nnotes + n + 1))
+  if(icp_grow(d->notes, d->capnotes, d->nnotes + n + 1)) {
+    /* never lost: said now, where the user sees it */
+    fprintf(stderr, "icp discover: note (out of memory to keep it for the "
+            "report): %s\n", m);
     return;
+  }
   memcpy(d->notes + d->nnotes, m, n + 1);
   d->nnotes += n + 1;
 }

@@ -279,7 +279,10 @@ enum icp_status icp_disc_score_draft(struct icp_disc *d, const char *path,
     if(rc)
       goto out;
     a->file = strcmp(in, "-") ? in : "<stdin>";
-    icp_score(pack, a, r, 0);
+    if(icp_score(pack, a, r, 0)) {
+      rc = icp_err_set(err, ICP_ENOMEM, "out of memory");
+      goto out;
+    }
     on_scored(s, a, r);
   }
 out:

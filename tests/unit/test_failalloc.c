@@ -9,6 +9,7 @@
 void icp_failalloc_arm(long n);
 long icp_failalloc_count(void);
 
+#include "data/dupes.h"
 #include "rules/pack.h"
 
 Test(failalloc, a_diagnostic_lost_to_out_of_memory_still_counts)
@@ -104,4 +105,69 @@ Test(failalloc, a_good_pack_loads_whole_or_not_at_all)
       ok++;
     }
   cr_assert_lt(ok, total);
+}
+
+static void never_called(void *ud, const char *domain,
+                         const struct icp_dupe_at *at, size_t n)
+{
+  (void)ud;
+  (void)at;
+  (void)n;
+  cr_assert_fail("a report after a lost occurrence named %s", domain);
+}
+
+Test(failalloc, a_duplicate_check_that_lost_an_occurrence_reports_nothing)
+{
+  struct icp_dupes *d = icp_dupes_new();
+  cr_assert(d);
+  cr_assert_eq(icp_dupes_add(d, "a.io", "in.csv", 2), ICP_OK);
+  icp_failalloc_arm(1); /* the domain pool grows for b.io */
+  cr_assert_eq(icp_dupes_add(d, "b.io", "in.csv", 3), ICP_ENOMEM);
+  icp_failalloc_arm(0);
+  /* later ones fit, but the report would miss b.io's: it fails whole */
+  cr_assert_eq(icp_dupes_add(d, "a.io", "in.csv", 4), ICP_OK);
+  cr_assert_eq(icp_dupes_report(d, never_called, NULL), -1);
+  icp_dupes_free(d);
+}
+
+/* Scoring with an explanation, failing allocation n inside icp_score: the
+ * result is an error, or a rule error that is counted, or the complete
+ * explanation of a run without failure; never a partial one that looks
+ * whole. Returns 1 when allocation n failed icp_score itself. */
+static int score_failing(long n, int *nreads_ref, long *count)
+{
+  struct tp t;
+  enum icp_status st;
+  tp_ok(&t, good);
+  tp_num(&t, "n", 7);
+  tp_str(&t, "plan", "pro");
+  icp_failalloc_arm(n);
+  st = icp_score(t.pack, t.a, t.r, 1);
+  *count = icp_failalloc_count();
+  icp_failalloc_arm(0);
+  if(n == 0) {
+    cr_assert_eq(st, ICP_OK);
+    cr_assert_eq(t.r->nerrors, 0);
+    *nreads_ref = t.r->nreads;
+  }
+  else if(st == ICP_OK && !t.r->nerrors)
+    cr_assert_eq(t.r->nreads, *nreads_ref,
+                 "allocation %ld: %d fields read, not %d, and ICP_OK", n,
+                 t.r->nreads, *nreads_ref);
+  else if(st != ICP_OK)
+    cr_assert_eq(st, ICP_ENOMEM);
+  tp_free(&t);
+  return st == ICP_ENOMEM;
+}
+
+Test(failalloc, an_explanation_is_whole_or_an_error)
+{
+  long total, n, c;
+  int nreads = 0, errors = 0;
+  score_failing(0, &nreads, &total);
+  cr_assert_gt(nreads, 0, "the function rule's read of n is explained");
+  cr_assert_gt(total, 0);
+  for(n = 1; n <= total; n++)
+    errors += score_failing(n, &nreads, &c);
+  cr_assert_gt(errors, 0, "some allocation of %ld fails icp_score", total);
 }
