@@ -329,6 +329,7 @@ static void score(struct pool *P, struct worker *w, struct work *s)
   for(i = 0; i < s->nev && !s->wst; i++) {
     struct ev *e = &s->ev[i];
     struct icp_result **res;
+    const char *what;
     int k;
     if(e->kind != EV_REC)
       continue;
@@ -337,19 +338,14 @@ static void score(struct pool *P, struct worker *w, struct work *s)
       res[k]->pack = w->packs[k]; /* same file, same shape */
     e->errors = icp_run_score(P->o, w->packs, res, P->npacks,
                               s->acc[e->ref]);
-    if(e->errors < 0) {
+    what = e->errors < 0 ? "out of memory"
+           : P->o->emit && P->o->emit(P->rs->ud, s->acc[e->ref], res,
+                                      P->npacks, &s->out)
+           ? "result too large" : NULL;
+    if(what) {
       struct icp_err err;
-      icp_err_set(&err, ICP_ENOMEM, "%s:%ld: out of memory",
-                  s->acc[e->ref]->file, s->acc[e->ref]->line);
-      s->nev = i; /* the hand-over stops before this record */
-      fail(s, ICP_ENOMEM, err.msg);
-      return;
-    }
-    if(P->o->emit &&
-       P->o->emit(P->rs->ud, s->acc[e->ref], res, P->npacks, &s->out)) {
-      struct icp_err err;
-      icp_err_set(&err, ICP_ENOMEM, "%s:%ld: result too large",
-                  s->acc[e->ref]->file, s->acc[e->ref]->line);
+      icp_err_set(&err, ICP_ENOMEM, "%s:%ld: %s", s->acc[e->ref]->file,
+                  s->acc[e->ref]->line, what);
       s->nev = i; /* the hand-over stops before this record */
       fail(s, ICP_ENOMEM, err.msg);
       return;
