@@ -191,18 +191,8 @@ int icp_cmd_enrich(int argc, char **argv)
       eo.explain = 1;
       continue;
     }
-    if((m = icp_cli_value(argc, argv, &i, "--providers", NULL, &v))) {
-      if(m < 0)
-        goto usage_err;
-      providers = v;
-      continue;
-    }
-    if((m = icp_cli_value(argc, argv, &i, "--output", "-o", &v))) {
-      if(m < 0)
-        goto usage_err;
-      outpath = v;
-      continue;
-    }
+    ICP_CLI_VAL("--providers", NULL, providers, goto usage_err);
+    ICP_CLI_VAL("--output", "-o", outpath, goto usage_err);
     if((m = icp_cli_value(argc, argv, &i, "--format", NULL, &v))) {
       if(m < 0)
         goto usage_err;

@@ -274,22 +274,8 @@ int icp_cmd_report(int argc, char **argv)
       fputs(usage, stdout);
       goto done;
     }
-    if((m = icp_cli_value(argc, argv, &i, "--html", NULL, &v))) {
-      if(m < 0) {
-        rc = ICP_EXIT_USAGE;
-        goto done;
-      }
-      html = v;
-      continue;
-    }
-    if((m = icp_cli_value(argc, argv, &i, "--title", NULL, &v))) {
-      if(m < 0) {
-        rc = ICP_EXIT_USAGE;
-        goto done;
-      }
-      title = v;
-      continue;
-    }
+    ICP_CLI_VAL("--html", NULL, html, rc = ICP_EXIT_USAGE; goto done);
+    ICP_CLI_VAL("--title", NULL, title, rc = ICP_EXIT_USAGE; goto done);
     if(!strcmp(argv[i], "--validate") || !strcmp(argv[i], "--diff") ||
        !strcmp(argv[i], "--discover") || !strcmp(argv[i], "--score")) {
       if(i + 1 >= argc) {
