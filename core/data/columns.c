@@ -127,6 +127,7 @@ struct icp_columns {
   struct entry *e;
   int n;
   size_t cap;
+  char *path;   /* the --columns file, for messages (NULL: none given) */
 };
 
 struct icp_columns *icp_columns_new(void)
@@ -144,7 +145,18 @@ void icp_columns_free(struct icp_columns *c)
     free(c->e[i].from);
   }
   free(c->e);
+  free(c->path);
   free(c);
+}
+
+enum icp_status icp_columns_set_path(struct icp_columns *c, const char *path)
+{
+  char *p = icp_strdup(path);
+  if(!p)
+    return ICP_ENOMEM;
+  free(c->path);
+  c->path = p;
+  return ICP_OK;
 }
 
 enum icp_status icp_columns_add(struct icp_columns *c, const char *field,
@@ -403,9 +415,10 @@ enum icp_status icp_columns_unmatched(const struct icp_columns *c,
     if(j < n)
       continue;
     hint = icp_suggest(from, (const char *const *)hdr, (size_t)n);
-    if(icp_buf_printf(notes, "%s:1: --columns line %d: %s = \"%s\": no "
+    if(icp_buf_printf(notes, "%s:1: --columns %s line %d: %s = \"%s\": no "
                       "such column in the input%s%s%s\n", file,
-                      c->e[i].line, c->e[i].field, from,
+                      c->path ? c->path : "file", c->e[i].line,
+                      c->e[i].field, from,
                       hint ? " (did you mean '" : "", hint ? hint : "",
                       hint ? "'?)" : ""))
       break;

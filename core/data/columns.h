@@ -34,6 +34,8 @@ struct icp_columns;
 
 struct icp_columns *icp_columns_new(void);
 void icp_columns_free(struct icp_columns *c);
+/* Names the file the mappings came from, for messages (copied). */
+enum icp_status icp_columns_set_path(struct icp_columns *c, const char *path);
 /* Adds field <- from. A field mapped twice fails with a message naming
  * both lines. */
 enum icp_status icp_columns_add(struct icp_columns *c, const char *field,

@@ -120,6 +120,10 @@ enum icp_status icp_columns_load(struct icp_columns *cols,
   st = icp_read_file(path, ICP_COLUMNS_FILE_MAX, &text, &len, err);
   if(st)
     return st;
+  if(icp_columns_set_path(cols, path)) {
+    free(text);
+    return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", path);
+  }
   sb = icp_sandbox_new(8u << 20);
   if(!sb) {
     free(text);

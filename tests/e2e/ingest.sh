@@ -131,7 +131,7 @@ check "--columns scales a JSONL key as it does a CSV column (number and text, ex
 printf 'columns { domain = "Company", industry = "Sectr" }\n' > typo.cols.lua
 "$ICP" score --rules wide.lua $AS_OF --columns typo.cols.lua odd.csv > /dev/null 2> typo.cols.err
 check "--columns: a column the input lacks is said with a did-you-mean" \
-  grep -q "odd.csv:1: --columns line 1: industry = \"Sectr\": no such column in the input (did you mean 'Sector'?)" typo.cols.err
+  grep -q "odd.csv:1: --columns typo.cols.lua line 1: industry = \"Sectr\": no such column in the input (did you mean 'Sector'?)" typo.cols.err
 printf 'columns { domian = "Company" }\n' > bad.lua
 "$ICP" score --rules wide.lua --columns bad.lua odd.csv > /dev/null 2> bad.err
 rc=$?
