@@ -388,10 +388,11 @@ enum icp_status icp_columns_unmatched(const struct icp_columns *c,
                                       const char *file,
                                       const char *const *names,
                                       const size_t *lens, int n,
-                                      struct icp_buf *notes)
+                                      struct icp_buf *notes, int *count)
 {
   char **hdr;
   int i, j;
+  *count = 0;
   if(!c || !c->n)
     return ICP_OK;
   hdr = calloc((size_t)n + 1, sizeof(*hdr));
@@ -415,6 +416,7 @@ enum icp_status icp_columns_unmatched(const struct icp_columns *c,
     if(j < n)
       continue;
     hint = icp_suggest(from, (const char *const *)hdr, (size_t)n);
+    ++*count;
     if(icp_buf_printf(notes, "%s:1: --columns %s line %d: %s = \"%s\": no "
                       "such column in the input%s%s%s\n", file,
                       c->path ? c->path : "file", c->e[i].line,

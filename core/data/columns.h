@@ -74,12 +74,13 @@ struct icp_colmap {
  * or out of memory. */
 /* Notes (one line each, in notes) every explicit mapping whose column
  * is none of the n headers, with a did-you-mean: a typo in a --columns
- * file is said, not silently unused. ICP_ENOMEM when a note was lost. */
+ * file is said, not silently unused; *count gets how many. ICP_ENOMEM
+ * when a note was lost. */
 enum icp_status icp_columns_unmatched(const struct icp_columns *c,
                                       const char *file,
                                       const char *const *names,
                                       const size_t *lens, int n,
-                                      struct icp_buf *notes);
+                                      struct icp_buf *notes, int *count);
 
 enum icp_status icp_colmap_build(struct icp_colmap *m,
                                  struct icp_schema *schema, const char *file,

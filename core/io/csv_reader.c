@@ -455,7 +455,8 @@ static enum icp_status read_header(struct icp_reader *r,
   st = icp_colmap_build(&cs->map, r->schema, r->name, names, lens,
                         cs->ncols, &notes, err);
   if(!st && icp_columns_unmatched(icp_schema_columns(r->schema), r->name,
-                                  names, lens, (int)cs->ncols, &notes))
+                                  names, lens, (int)cs->ncols, &notes,
+                                  &r->unmatched))
     st = icp_err_set(err, ICP_ENOMEM, "%s: out of memory", r->name);
   if(!st) {
     char *p = notes.p, *e;

@@ -202,6 +202,11 @@ int icp_reader_has_key(const struct icp_reader *r)
   return r->has_key;
 }
 
+int icp_reader_unmatched(const struct icp_reader *r)
+{
+  return r->unmatched;
+}
+
 const char *icp_reader_name(const struct icp_reader *r)
 {
   return r->name;

@@ -69,6 +69,10 @@ void icp_reader_set_note(struct icp_reader *r,
  * header mapping) or, for JSONL, when a record read so far had one. */
 int icp_reader_has_key(const struct icp_reader *r);
 
+/* How many --columns mappings named a column this input's header lacks
+ * (each said as a note at the header). */
+int icp_reader_unmatched(const struct icp_reader *r);
+
 /* 1 when field id is a column of the input, 0 when not, -1 when the
  * format cannot tell before reading records (JSONL). */
 int icp_reader_has_column(const struct icp_reader *r, int id);

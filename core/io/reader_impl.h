@@ -28,6 +28,7 @@ struct icp_reader {
   void *note_ud;
   struct cellstat *cells;        /* per field id: UTF-8 told, lazily */
   int has_key;                   /* a domain column, or a record had one */
+  int unmatched;                 /* --columns mappings no header matched */
   int (*has_column)(const struct icp_reader *r, int id);
   int source;                    /* source id of the values ("input") */
 

@@ -114,6 +114,9 @@ void icp_run_opened(struct icp_run_state *rs, struct icp_reader *r,
 void icp_run_closing(struct icp_run_state *rs, struct icp_reader *r,
                      int had_records)
 {
+  /* a --columns mapping that fed nothing: said at the header, and, as a
+   * field nothing provides, it makes the exit status 2 */
+  rs->st->unknown_fields += icp_reader_unmatched(r);
   if(!icp_reader_has_key(r) && had_records) {
     rs->st->no_key++;
     fprintf(rs->diag, "%s: no domain column (the account key): every "

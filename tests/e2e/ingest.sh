@@ -130,6 +130,11 @@ check "--columns scales a JSONL key as it does a CSV column (number and text, ex
   sh -c "[ $rc = 0 ] && grep -q '\"domain\":\"acme.io\".*\"revenue_usd\":12500000' oddj.jsonl && grep -q '\"domain\":\"b.io\".*\"revenue_usd\":2500000' oddj.jsonl"
 printf 'columns { domain = "Company", industry = "Sectr" }\n' > typo.cols.lua
 "$ICP" score --rules wide.lua $AS_OF --columns typo.cols.lua odd.csv > /dev/null 2> typo.cols.err
+rc=$?
+"$ICP" score --threads 1 --rules wide.lua $AS_OF --columns typo.cols.lua odd.csv > /dev/null 2> /dev/null
+rc1=$?
+check "--columns: a mapping that fed nothing makes the exit status 2 (threads: exit $rc, one thread: exit $rc1)" \
+  sh -c "[ $rc = 2 ] && [ $rc1 = 2 ]"
 check "--columns: a column the input lacks is said with a did-you-mean" \
   grep -q "odd.csv:1: --columns typo.cols.lua line 1: industry = \"Sectr\": no such column in the input (did you mean 'Sector'?)" typo.cols.err
 printf 'columns { domian = "Company" }\n' > bad.lua
