@@ -3,8 +3,8 @@
  * sorted runs to temporary files, k-way merge at report time.
  *
  * A run on disk is a sequence of records: a 14-byte head (uint16 length,
- * uint32 file index, int64 line), then the domain bytes; a record goes out
- * in one fwrite and comes back in two freads (stdio locks per call).
+ * uint32 file index, int64 line), then the domain bytes; records go out
+ * and come back a block at a time (stdio locks per call).
  * Within a run, records are sorted by domain, then by order of addition;
  * runs are kept in order of creation, so ties between runs are broken by
  * run index, which keeps every domain's occurrences in order of addition.
@@ -39,11 +39,18 @@ struct icp_dupes {
   size_t nruns, rcap;
   long total;           /* occurrences of the domain being reported */
   enum icp_status err;  /* the first occurrence that could not be kept */
+  struct sortable *srt; /* sorting room: 2 * scap */
+  size_t scap;
+  struct entry *spare;  /* the sorted entries go here, then swap with e */
+  size_t spcap;
 };
 
 /* A reader of one run (or of the in-memory buffer). */
+#define BLOCK 16384
+
 struct cursor {
   FILE *fp;             /* NULL: in memory */
+  size_t bpos, bend;    /* unread bytes of blk */
   const struct icp_dupes *d;
   size_t next;          /* in memory: next entry */
   size_t run;           /* run index: breaks ties */
@@ -51,6 +58,7 @@ struct cursor {
   uint32_t file;
   int64_t line;
   char dom[ICP_DUPES_DOMAIN_MAX + 1];
+  unsigned char blk[BLOCK]; /* a file run is read a block at a time */
 };
 
 static enum icp_status cascade(struct icp_dupes *d);
@@ -88,17 +96,21 @@ void icp_dupes_free(struct icp_dupes *d)
   free(d->runs);
   free(d->level);
   free(d->e);
+  free(d->spare);
+  free(d->srt);
   free(d->pool);
   free(d->files);
   free(d);
 }
 
-/* qsort has no context argument, so entries are sorted as (domain
- * pointer, entry) pairs in a temporary array. */
+/* A buffered entry being sorted: its domain's first 8 bytes as a
+ * big-endian integer, the domain and the entry's index (its order of
+ * addition). */
 struct sortable {
   uint64_t pfx;         /* first 8 bytes, big-endian, zero-padded */
   const char *dom;
-  struct entry e;
+  uint32_t i;
+  uint16_t len;
 };
 
 /* Comparing the prefixes as integers orders like memcmp (domains hold no
@@ -121,51 +133,122 @@ static int cmp_dom(const char *a, size_t an, const char *b, size_t bn)
   return an < bn ? -1 : an > bn;
 }
 
-static int cmp_sortable(const void *pa, const void *pb)
+/* Entries of equal prefix: by the rest of the domain, then by order. */
+static int cmp_tail(const void *pa, const void *pb)
 {
   const struct sortable *a = pa, *b = pb;
-  int c;
-  if(a->pfx != b->pfx)
-    return a->pfx < b->pfx ? -1 : 1;
-  c = cmp_dom(a->dom, a->e.len, b->dom, b->e.len);
+  int c = cmp_dom(a->dom, a->len, b->dom, b->len);
   if(c)
     return c;
-  return a->e.seq < b->e.seq ? -1 : a->e.seq > b->e.seq;
+  return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/* Sorts s[0..n) by prefix, stable (so equal prefixes keep the order of
+ * addition): least significant byte first, a byte that is the same in
+ * every entry skipped; tmp has room for n. Returns the sorted array (s
+ * or tmp). */
+static struct sortable *radix_sort(struct sortable *s, struct sortable *tmp,
+                                   size_t n)
+{
+  static const int shift[8] = { 0, 8, 16, 24, 32, 40, 48, 56 };
+  size_t count[8][256], i;
+  int b;
+  memset(count, 0, sizeof(count));
+  for(i = 0; i < n; i++)
+    for(b = 0; b < 8; b++)
+      count[b][(s[i].pfx >> shift[b]) & 0xff]++;
+  for(b = 0; b < 8; b++) {
+    size_t sum = 0, k;
+    struct sortable *t;
+    if(count[b][(s[0].pfx >> shift[b]) & 0xff] == n)
+      continue; /* every entry has this byte */
+    for(k = 0; k < 256; k++) {
+      size_t c = count[b][k];
+      count[b][k] = sum;
+      sum += c;
+    }
+    for(i = 0; i < n; i++)
+      tmp[count[b][(s[i].pfx >> shift[b]) & 0xff]++] = s[i];
+    t = s;
+    s = tmp;
+    tmp = t;
+  }
+  return s;
 }
 
 /* Sorts the buffered entries in place (by domain, then order). */
 static int sort_entries(struct icp_dupes *d)
 {
   struct sortable *s;
-  size_t i;
+  struct entry *e;
+  size_t i, j;
   if(d->n < 2)
     return 0;
-  s = malloc(d->n * sizeof(*s));
-  if(!s)
+  if(d->n > d->scap) {
+    free(d->srt);
+    d->scap = 0;
+    if(!(d->srt = malloc(2 * d->n * sizeof(*d->srt))))
+      return -1;
+    d->scap = d->n;
+  }
+  if(icp_grow(d->spare, d->spcap, d->n))
     return -1;
+  s = d->srt;
   for(i = 0; i < d->n; i++) {
     s[i].dom = d->pool + d->e[i].off;
-    s[i].e = d->e[i];
-    s[i].pfx = prefix_of(s[i].dom, s[i].e.len);
+    s[i].len = d->e[i].len;
+    s[i].i = (uint32_t)i;
+    s[i].pfx = prefix_of(s[i].dom, s[i].len);
   }
-  qsort(s, d->n, sizeof(*s), cmp_sortable);
+  s = radix_sort(s, d->srt + d->scap, d->n);
+  /* runs of one prefix: by the rest of the domain (few, and short) */
+  for(i = 0; i < d->n; i = j) {
+    int longer = s[i].len > 8;
+    for(j = i + 1; j < d->n && s[j].pfx == s[i].pfx; j++)
+      longer |= s[j].len > 8;
+    if(j - i > 1 && longer)
+      qsort(s + i, j - i, sizeof(*s), cmp_tail);
+  }
   for(i = 0; i < d->n; i++)
-    d->e[i] = s[i].e;
-  free(s);
+    d->spare[i] = d->e[s[i].i];
+  e = d->e; /* the sorted copy becomes the buffer */
+  d->e = d->spare;
+  d->spare = e;
+  i = d->cap;
+  d->cap = d->spcap;
+  d->spcap = i;
   return 0;
 }
 
 #define REC_HEAD 14
 
-static int write_rec(FILE *fp, const char *dom, uint16_t len, uint32_t file,
-                     int64_t line)
+/* Records go to a run through a block (one fwrite per block). */
+struct run_out {
+  FILE *fp;
+  size_t n;
+  unsigned char blk[BLOCK];
+};
+
+static int out_flush(struct run_out *o)
 {
-  char rec[REC_HEAD + ICP_DUPES_DOMAIN_MAX];
-  memcpy(rec, &len, 2);
-  memcpy(rec + 2, &file, 4);
-  memcpy(rec + 6, &line, 8);
-  memcpy(rec + REC_HEAD, dom, len);
-  return fwrite(rec, 1, REC_HEAD + (size_t)len, fp) != REC_HEAD + (size_t)len;
+  size_t n = o->n;
+  o->n = 0;
+  return n && fwrite(o->blk, 1, n, o->fp) != n;
+}
+
+static int write_rec(struct run_out *o, const char *dom, uint16_t len,
+                     uint32_t file, int64_t line)
+{
+  unsigned char *r;
+  if(o->n + REC_HEAD + len > BLOCK && out_flush(o))
+    return -1;
+  r = o->blk + o->n;
+  memcpy(r, &len, 2);
+  memcpy(r + 2, &file, 4);
+  memcpy(r + 6, &line, 8);
+  memcpy(r + REC_HEAD, dom, len);
+  o->n += REC_HEAD + (size_t)len;
+  return 0;
 }
 
 static enum icp_status add_run(struct icp_dupes *d, FILE *fp)
@@ -184,21 +267,29 @@ static enum icp_status add_run(struct icp_dupes *d, FILE *fp)
 /* Sorts the buffer and writes it as a new run; the buffer is emptied. */
 static enum icp_status spill(struct icp_dupes *d)
 {
+  struct run_out *o;
   FILE *fp;
   size_t i;
   if(!d->n)
     return ICP_OK;
-  if(sort_entries(d))
+  if(sort_entries(d) || !(o = malloc(sizeof(*o))))
     return ICP_ENOMEM;
-  fp = tmpfile();
-  if(!fp)
+  o->fp = fp = tmpfile();
+  o->n = 0;
+  if(!fp) {
+    free(o);
     return ICP_EIO;
+  }
   for(i = 0; i < d->n; i++)
-    if(write_rec(fp, d->pool + d->e[i].off, d->e[i].len, d->e[i].file,
-                 d->e[i].line)) {
-      fclose(fp);
-      return ICP_EIO;
-    }
+    if(write_rec(o, d->pool + d->e[i].off, d->e[i].len, d->e[i].file,
+                 d->e[i].line))
+      break;
+  if(i < d->n || out_flush(o)) {
+    free(o);
+    fclose(fp);
+    return ICP_EIO;
+  }
+  free(o);
   if(fflush(fp) || add_run(d, fp)) {
     fclose(fp);
     return ICP_EIO;
@@ -262,6 +353,23 @@ enum icp_status icp_dupes_add(struct icp_dupes *d, const char *domain,
 
 /* ---- merging ----------------------------------------------------------- */
 
+/* At least need unread bytes in the cursor's block (need <= BLOCK): 1,
+ * 0 at the end of the run, -1 on an error or a run cut short. */
+static int have(struct cursor *c, size_t need)
+{
+  size_t got;
+  if(c->bend - c->bpos >= need)
+    return 1;
+  memmove(c->blk, c->blk + c->bpos, c->bend - c->bpos);
+  c->bend -= c->bpos;
+  c->bpos = 0;
+  got = fread(c->blk + c->bend, 1, BLOCK - c->bend, c->fp);
+  c->bend += got;
+  if(c->bend >= need)
+    return 1;
+  return ferror(c->fp) || c->bend ? -1 : 0;
+}
+
 /* Loads the cursor's next record: 1 loaded, 0 at the end, -1 error. */
 static int advance(struct cursor *c)
 {
@@ -278,18 +386,20 @@ static int advance(struct cursor *c)
     return 1;
   }
   {
-    char head[REC_HEAD];
-    size_t got = fread(head, 1, REC_HEAD, c->fp);
-    if(got != REC_HEAD)
-      return got || ferror(c->fp) ? -1 : 0;
-    memcpy(&c->len, head, 2);
-    memcpy(&c->file, head + 2, 4);
-    memcpy(&c->line, head + 6, 8);
+    const unsigned char *r;
+    int got = have(c, REC_HEAD);
+    if(got <= 0)
+      return got;
+    r = c->blk + c->bpos;
+    memcpy(&c->len, r, 2);
+    memcpy(&c->file, r + 2, 4);
+    memcpy(&c->line, r + 6, 8);
+    if(c->len > ICP_DUPES_DOMAIN_MAX || have(c, REC_HEAD + c->len) <= 0)
+      return -1;
+    memcpy(c->dom, c->blk + c->bpos + REC_HEAD, c->len);
+    c->dom[c->len] = 0;
+    c->bpos += REC_HEAD + (size_t)c->len;
   }
-  if(c->len > ICP_DUPES_DOMAIN_MAX ||
-     fread(c->dom, 1, c->len, c->fp) != c->len)
-    return -1;
-  c->dom[c->len] = 0;
   return 1;
 }
 
@@ -320,7 +430,7 @@ static void sift_down(struct cursor **h, size_t n, size_t i)
 
 /* Receives the merged stream, one record at a time. */
 struct sink {
-  FILE *out;            /* intermediate merge: write here */
+  struct run_out *out;  /* intermediate merge: write here */
   /* final merge: group by domain */
   struct icp_dupes *d;
   void (*fn)(void *ud, const char *domain, const struct icp_dupe_at *at,
@@ -371,6 +481,7 @@ static int merge(struct cursor *cur, size_t n, struct sink *s)
   size_t h = 0, i;
   for(i = 0; i < n; i++) {
     int r;
+    cur[i].bpos = cur[i].bend = 0;
     if(cur[i].fp)
       rewind(cur[i].fp);
     r = advance(&cur[i]);
@@ -401,21 +512,28 @@ static int merge_range(struct icp_dupes *d, size_t g, size_t n,
                        struct cursor *cur)
 {
   struct sink s;
-  FILE *fp = tmpfile();
+  struct run_out *o = malloc(sizeof(*o));
+  FILE *fp = o ? tmpfile() : NULL;
   size_t k;
-  if(!fp)
+  if(!fp) {
+    free(o);
     return -1;
+  }
+  o->fp = fp;
+  o->n = 0;
   memset(&s, 0, sizeof(s));
-  s.out = fp;
+  s.out = o;
   for(k = 0; k < n; k++) {
     cur[k].fp = d->runs[g + k];
     cur[k].d = d;
     cur[k].run = k;
   }
-  if(merge(cur, n, &s) || fflush(fp)) {
+  if(merge(cur, n, &s) || out_flush(o) || fflush(fp)) {
+    free(o);
     fclose(fp);
     return -1;
   }
+  free(o);
   for(k = 0; k < n; k++) {
     fclose(d->runs[g + k]);
     d->runs[g + k] = NULL;
