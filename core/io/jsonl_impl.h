@@ -10,6 +10,9 @@
 
 #include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "base/buf.h"
 
@@ -23,6 +26,24 @@ struct jkey {
   uint32_t obj;              /* the object it belongs to */
   uint32_t next;             /* the key after its value's own keys */
   uint32_t h;
+  uint32_t sk;               /* top-level key found in the shape: its
+                              * index + 1, else 0 */
+  int id;                    /* top-level key: its field once walked, or
+                              * -1 */
+};
+
+/* The shape: the top-level keys of the records read so far, in their
+ * order, distinct. A record whose top-level keys are found in it in
+ * increasing order (some may be missing) has distinct top-level keys
+ * without hashing them or probing the duplicate table, and the walk
+ * takes their fields from it. */
+#define SHAPE_MAX 256        /* keys kept */
+#define SHAPE_AHEAD 8        /* shape keys a record's key may skip */
+struct shape_key {
+  uint64_t head, tail;       /* its first and last 8 bytes (zero-padded) */
+  uint32_t off, n;           /* the key in shapetxt */
+  uint32_t h;
+  int id;                    /* its field, or -1 not yet known */
 };
 
 /* Slot of the duplicate-key table: keys[idx] when gen is current. */
@@ -52,6 +73,14 @@ struct jsonl_state {
   struct kslot *table;       /* their hash table, tsize a power of two */
   size_t tsize;
   unsigned tgen;
+  struct shape_key *shape;
+  size_t nshape, capshape;
+  char *shapetxt;
+  size_t shapelen, shapecap;
+  struct shape_key *shape2;  /* the next shape, being merged */
+  size_t capshape2;
+  char *shapetxt2;
+  size_t shapecap2;
   char *keytxt;              /* unescaped keys */
   size_t keylen, keycap;
   char *txt;                 /* an unescaped string value */
@@ -72,6 +101,10 @@ struct scan {
   int depth, nomem;
   uint32_t nobj;
   int nokeys;                /* a pass that notes no key (grammar only) */
+  int shaped;                /* the top-level keys so far are in the
+                              * shape, in order */
+  int reshape;               /* a top-level key was not: merge them in */
+  uint32_t shape_at;         /* shape index after the last one found */
   size_t items;              /* the members of a top-level array */
 };
 
@@ -80,10 +113,23 @@ struct scan {
 static const unsigned char stop[256] = { [0] = 1, ['"'] = 1, ['\\'] = 1 };
 
 /* The first quote, backslash or NUL at or after q (end: the text's NUL),
- * eight bytes at a time. */
+ * sixteen bytes at a time where SSE2 is (every x86-64), else eight. */
 static inline const char *icp_jsonl_find_stop(const char *q, const char *end)
 {
   const uint64_t ones = 0x0101010101010101ULL, high = ones << 7;
+#ifdef __SSE2__
+  const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'),
+                zero = _mm_setzero_si128();
+  while(end - q >= 16) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)q);
+    int m = _mm_movemask_epi8(_mm_or_si128(
+      _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash)),
+      _mm_cmpeq_epi8(x, zero)));
+    if(m)
+      return q + __builtin_ctz((unsigned)m);
+    q += 16;
+  }
+#endif
   while(end - q >= 8) {
     uint64_t x, a, b;
     memcpy(&x, q, 8);
@@ -114,6 +160,10 @@ int icp_jsonl_scan_text(struct scan *sc, struct jsonl_state *js,
 int icp_jsonl_scan_begin(struct scan *sc, struct jsonl_state *js,
                          const char *p, const char *end);
 const char *icp_jsonl_scan_value(struct scan *sc, const char *s);
+
+/* After a record whose keys were fine (no duplicate, valid, few): merges
+ * its top-level keys into the shape when some were not in it. */
+void icp_jsonl_shape_update(struct jsonl_state *js, const struct scan *sc);
 
 /* Helpers of the walk over bytes the scanner accepted: */
 /* the string [s, e) (no quotes) unescaped into out, its length; */

@@ -176,13 +176,15 @@ static enum icp_status map_key(struct walk *w, int *id)
   struct jsonl_state *js = w->js;
   struct icp_colmap m;
   struct icp_buf notes;
-  const char *name = icp_schema_name(w->r->schema, *id);
-  size_t len = icp_schema_name_len(w->r->schema, *id);
+  const char *name;
+  size_t len;
   enum icp_status st;
   if(js->map[*id]) {
     *id = js->map[*id] - 1;
     return ICP_OK;
   }
+  name = icp_schema_name(w->r->schema, *id);
+  len = icp_schema_name_len(w->r->schema, *id);
   icp_buf_init(&notes, 4096);
   st = icp_colmap_build(&m, w->r->schema, w->r->name, &name, &len, 1,
                         &notes, w->err);
@@ -362,10 +364,19 @@ static enum icp_status walk_object(struct walk *w, size_t i, size_t end)
   size_t base = js->key.len;
   enum icp_status st;
   for(; i < end; i = js->keys[i].next) {
-    const struct jkey *e = &js->keys[i];
+    struct jkey *e = &js->keys[i];
+    struct shape_key *sh = e->sk ? &js->shape[e->sk - 1] : NULL;
     struct kcache *kc;
     int id, before, raw;
     js->key.len = base;
+    if(sh && sh->id >= 0 && *e->v != '{') {
+      /* a key of the shape whose field is known (a key of it was
+       * stored before: not empty, not too long) */
+      if(*e->v == 'n')
+        continue; /* null */
+      id = e->id = sh->id;
+      goto field;
+    }
     if(!e->kn) {
       icp_reader_warn(w->r, w->line, "empty key ignored");
       continue;
@@ -404,14 +415,22 @@ static enum icp_status walk_object(struct walk *w, size_t i, size_t end)
       if(kc)
         remember(kc, js->key.p, js->key.len, id);
     }
+    if(!base) {
+      e->id = id;
+      if(sh)
+        sh->id = id;
+    }
+  field:
     raw = id;
     {
       st = map_key(w, &id);
       if(st)
         return st;
       if(js->stamp[id] == js->gen) {
+        char kb[ICP_ERR_MAX];
         if(raw == id)
-          return skip(w, "duplicate key '%s'", js->key.p);
+          return skip(w, "duplicate key '%s'",
+                      base ? js->key.p : key_copy(js, i, kb, sizeof(kb)));
         continue; /* an earlier key of the record gave this field */
       }
     }
@@ -474,6 +493,7 @@ static enum icp_status read_object(struct icp_reader *r,
     memset(js->stamp, 0, ICP_SCHEMA_MAX * sizeof(*js->stamp));
   icp_buf_reset(&js->key);
   st = walk_object(&w, 0, js->nkeys);
+  icp_jsonl_shape_update(js, sc);
   if(st == ICP_ENOMEM)
     return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", r->name);
   return st;
@@ -778,6 +798,10 @@ static void jsonl_free(struct icp_reader *r)
   free(js->keys);
   free(js->table);
   free(js->keytxt);
+  free(js->shape);
+  free(js->shapetxt);
+  free(js->shape2);
+  free(js->shapetxt2);
   free(js->txt);
   free(js->items);
   free(js->numtxt);

@@ -327,35 +327,105 @@ static uint32_t key_slot(const struct jkey *e)
   return e->h ^ (e->obj + 1) * 0x9E3779B1u;
 }
 
-static long add_key(struct scan *sc, const char *k, const char *ke, int esc,
-                    uint32_t obj, uint32_t nth)
+/* Makes the duplicate table hold keys [0, nkeys) and room for need keys
+ * at half load: 0, or -1 when out of memory. */
+static int table_refill(struct jsonl_state *js, size_t need)
 {
-  struct jsonl_state *js = sc->js;
-  struct jkey *e;
-  uint64_t h;
-  size_t n = (size_t)(ke - k), j, i;
-  if(js->nkeys == js->capkeys && /* per key: the call only to grow */
-     icp_grow(js->keys, js->capkeys, js->nkeys + 1))
-    return -1;
-  if(2 * (js->nkeys + 1) > js->tsize) { /* grow the table, re-add */
+  size_t ts = js->tsize ? js->tsize : 64, i, j;
+  while(2 * need > ts)
+    ts *= 2;
+  if(ts != js->tsize) {
     /* from small: a record's few keys probe a table that stays in the
      * cache (8,192 slots made each key of a request a cache miss) */
-    size_t ts = js->tsize ? 2 * js->tsize : 64;
     struct kslot *nt = calloc(ts, sizeof(*nt));
     if(!nt)
       return -1;
     free(js->table);
     js->table = nt;
     js->tsize = ts;
-    js->tgen = 1;
-    for(i = 0; i < js->nkeys; i++) {
-      for(j = key_slot(&js->keys[i]) & (ts - 1); nt[j].gen;
-          j = (j + 1) & (ts - 1))
-        ;
-      nt[j].gen = 1;
-      nt[j].idx = (uint32_t)i;
-    }
+    js->tgen = 0;
   }
+  if(++js->tgen == 0) {
+    memset(js->table, 0, js->tsize * sizeof(*js->table));
+    js->tgen = 1;
+  }
+  for(i = 0; i < js->nkeys; i++) {
+    for(j = key_slot(&js->keys[i]) & (ts - 1); js->table[j].gen == js->tgen;
+        j = (j + 1) & (ts - 1))
+      ;
+    js->table[j].gen = js->tgen;
+    js->table[j].idx = (uint32_t)i;
+  }
+  return 0;
+}
+
+/* The first and last eight bytes of key k (n bytes), zero-padded: with
+ * the length, all of a key up to 16 bytes. */
+static void key_ends(const char *k, size_t n, uint64_t *head, uint64_t *tail)
+{
+  *head = *tail = 0;
+  if(n >= 8) {
+    memcpy(head, k, 8);
+    memcpy(tail, k + n - 8, 8);
+  }
+  else
+    memcpy(head, k, n);
+}
+
+/* The shape index of top-level key k (n bytes, no escapes) at or after
+ * sc->shape_at, looking SHAPE_AHEAD keys ahead; -1 when not there. */
+static long shape_find(const struct scan *sc, const char *k, size_t n)
+{
+  const struct jsonl_state *js = sc->js;
+  size_t i = sc->shape_at, lim = i + SHAPE_AHEAD;
+  if(lim > js->nshape)
+    lim = js->nshape;
+  uint64_t head, tail;
+  key_ends(k, n, &head, &tail);
+  for(; i < lim; i++) {
+    const struct shape_key *sh = &js->shape[i];
+    if(sh->n == n && sh->head == head && sh->tail == tail &&
+       (n <= 16 || !memcmp(js->shapetxt + sh->off + 8, k + 8, n - 16)))
+      return (long)i;
+  }
+  return -1;
+}
+
+static long add_key(struct scan *sc, const char *k, const char *ke, int esc,
+                    uint32_t obj, uint32_t nth)
+{
+  struct jsonl_state *js = sc->js;
+  struct jkey *e;
+  uint64_t h;
+  size_t n = (size_t)(ke - k), j;
+  long at = -1;
+  if(js->nkeys == js->capkeys && /* per key: the call only to grow */
+     icp_grow(js->keys, js->capkeys, js->nkeys + 1))
+    return -1;
+  if(!obj && sc->shaped) {
+    /* a top-level key of the shape after the ones found before it
+     * differs from them all (the shape's keys are distinct) */
+    if(!esc && (at = shape_find(sc, k, n)) >= 0) {
+      e = &js->keys[js->nkeys];
+      e->k = k;
+      e->kn = (uint32_t)n;
+      e->obj = 0;
+      e->h = js->shape[at].h;
+      e->v = e->ve = NULL;
+      e->next = 0;
+      e->sk = (uint32_t)at + 1;
+      e->id = -1;
+      sc->shape_at = (uint32_t)at + 1;
+      return (long)js->nkeys++;
+    }
+    /* from here on, the table: with the keys noted so far */
+    sc->shaped = 0;
+    sc->reshape = 1;
+    if(table_refill(js, js->nkeys + 1))
+      return -1;
+  }
+  if(2 * (js->nkeys + 1) > js->tsize && table_refill(js, js->nkeys + 1))
+    return -1;
   if(esc) {
     char *o = js->keytxt + js->keylen;
     n = icp_jsonl_unescape(k, ke, o);
@@ -370,6 +440,8 @@ static long add_key(struct scan *sc, const char *k, const char *ke, int esc,
   e->h = (uint32_t)h;
   e->v = e->ve = NULL;
   e->next = 0;
+  e->sk = 0;
+  e->id = -1;
   if(!sc->bad) {
     if(nth > ICP_SCHEMA_MAX)
       sc->bad = "more than 4096 keys";
@@ -394,6 +466,89 @@ static long add_key(struct scan *sc, const char *k, const char *ke, int esc,
   return (long)js->nkeys++;
 }
 
+/* Whether key i (n bytes at k) is among the first m keys of shape s. */
+static int in_shape(const struct shape_key *s, const char *txt, size_t m,
+                    const char *k, size_t n)
+{
+  size_t i;
+  for(i = 0; i < m; i++)
+    if(s[i].n == n && !memcmp(txt + s[i].off, k, n))
+      return 1;
+  return 0;
+}
+
+/* Appends key (k, n, h, id) to the next shape: 0, or -1 (no memory). */
+static int shape_put(struct jsonl_state *js, size_t *m, size_t *len,
+                     const char *k, size_t n, uint32_t h, int id)
+{
+  struct shape_key *sh;
+  if(icp_grow(js->shape2, js->capshape2, *m + 1) ||
+     icp_grow(js->shapetxt2, js->shapecap2, *len + n + 1))
+    return -1;
+  memcpy(js->shapetxt2 + *len, k, n);
+  sh = &js->shape2[(*m)++];
+  key_ends(k, n, &sh->head, &sh->tail);
+  sh->off = (uint32_t)*len;
+  sh->n = (uint32_t)n;
+  sh->h = h;
+  sh->id = id;
+  *len += n;
+  return 0;
+}
+
+void icp_jsonl_shape_update(struct jsonl_state *js, const struct scan *sc)
+{
+  size_t i = 0, m = 0, len = 0, k;
+  void *t;
+  if(!sc->reshape || sc->bad)
+    return;
+  /* old and new keys in one order, like a merge of two sorted lists:
+   * a key of the record goes before the shape's keys that come later
+   * in the record; a key already placed is not placed again */
+  for(k = 0; k < js->nkeys && m < SHAPE_MAX; k = js->keys[k].next) {
+    const struct jkey *e = &js->keys[k];
+    long at = -1;
+    size_t j;
+    if(!e->next)
+      break; /* the walk stopped before its value: not there */
+    for(j = i; j < js->nshape; j++)
+      if(js->shape[j].n == e->kn &&
+         !memcmp(js->shapetxt + js->shape[j].off, e->k, e->kn)) {
+        at = (long)j;
+        break;
+      }
+    for(; at >= 0 && i <= (size_t)at && m < SHAPE_MAX; i++) {
+      const struct shape_key *o = &js->shape[i];
+      if(shape_put(js, &m, &len, js->shapetxt + o->off, o->n, o->h,
+                   i == (size_t)at && o->id < 0 ? e->id : o->id))
+        return;
+    }
+    if(at < 0 && !in_shape(js->shape2, js->shapetxt2, m, e->k, e->kn) &&
+       shape_put(js, &m, &len, e->k, e->kn, e->h, e->id))
+      return;
+  }
+  for(; i < js->nshape && m < SHAPE_MAX; i++) {
+    const struct shape_key *o = &js->shape[i];
+    if(!in_shape(js->shape2, js->shapetxt2, m, js->shapetxt + o->off,
+                 o->n) &&
+       shape_put(js, &m, &len, js->shapetxt + o->off, o->n, o->h, o->id))
+      return;
+  }
+  t = js->shape;
+  js->shape = js->shape2;
+  js->shape2 = t;
+  k = js->capshape;
+  js->capshape = js->capshape2;
+  js->capshape2 = k;
+  t = js->shapetxt;
+  js->shapetxt = js->shapetxt2;
+  js->shapetxt2 = t;
+  k = js->shapecap;
+  js->shapecap = js->shapecap2;
+  js->shapecap2 = k;
+  js->nshape = m;
+  js->shapelen = len;
+}
 
 /* An object or an array at s: its members, with the keys noted. */
 static const char *scan_container(struct scan *sc, const char *s)
@@ -493,6 +648,7 @@ int icp_jsonl_scan_begin(struct scan *sc, struct jsonl_state *js,
   sc->js = js;
   sc->end = end;
   sc->bad_key = -1;
+  sc->shaped = 1;
   js->nkeys = 0;
   js->keylen = 0;
   if(++js->tgen == 0) {

@@ -480,6 +480,44 @@ Test(jsonl, huge_numbers_are_formatted_without_overflow)
   done(&f);
 }
 
+/* Records after the first reuse its keys (the shape) without the
+ * duplicate table: keys in another order, missing keys, a key repeated
+ * after the shape's keys, and a key that was a value and is an object. */
+Test(jsonl, duplicate_keys_are_found_after_records_of_the_same_keys)
+{
+  struct fx f;
+  open_ok(&f, "{\"domain\":\"a.io\",\"name\":\"A\",\"employees\":5,"
+              "\"hq\":\"Oslo\"}\n"
+              "{\"domain\":\"b.io\",\"employees\":6}\n"
+              "{\"domain\":\"c.io\",\"name\":\"C\",\"domain\":\"x.io\"}\n"
+              "{\"employees\":7,\"domain\":\"d.io\",\"name\":\"D\"}\n"
+              "{\"domain\":\"e.io\",\"name\":\"E\",\"employees\":8,"
+              "\"name\":\"F\"}\n"
+              "{\"employees\":9,\"employees\":9}\n"
+              "{\"domain\":\"g.io\",\"hq\":{\"x\":1},\"hq.x\":2}\n"
+              "{\"domain\":\"h.io\",\"name\":\"H\",\"employees\":10}\n");
+  next_ok(&f, 1);
+  expect_str(&f, "domain", "a.io");
+  expect_num(&f, "employees", 5);
+  next_ok(&f, 2);
+  expect_str(&f, "domain", "b.io");
+  expect_missing(&f, "name");
+  expect_num(&f, "employees", 6);
+  next_bad(&f, "t.jsonl:3: duplicate key 'domain'");
+  next_ok(&f, 4);
+  expect_str(&f, "domain", "d.io");
+  expect_str(&f, "name", "D");
+  expect_num(&f, "employees", 7);
+  next_bad(&f, "t.jsonl:5: duplicate key 'name'");
+  next_bad(&f, "t.jsonl:6: duplicate key 'employees'");
+  next_bad(&f, "t.jsonl:7: duplicate key 'hq.x'");
+  next_ok(&f, 8);
+  expect_str(&f, "domain", "h.io");
+  expect_str(&f, "name", "H");
+  expect_num(&f, "employees", 10);
+  done(&f);
+}
+
 Test(jsonl, nested_objects_flatten_to_dotted_keys)
 {
   struct fx f;
