@@ -26,6 +26,7 @@ struct jkey {
   uint32_t obj;              /* the object it belongs to */
   uint32_t next;             /* the key after its value's own keys */
   uint32_t h;
+  int vesc;                  /* a string value holds escapes */
   uint32_t sk;               /* top-level key found in the shape: its
                               * index + 1, else 0 */
   int id;                    /* top-level key: its field once walked, or
@@ -99,6 +100,7 @@ struct scan {
   const char *bad;           /* first problem of a key, or NULL */
   long bad_key;              /* the duplicate key, or -1 */
   int depth, nomem;
+  int vesc;                  /* the last string scanned held escapes */
   uint32_t nobj;
   int nokeys;                /* a pass that notes no key (grammar only) */
   int shaped;                /* the top-level keys so far are in the

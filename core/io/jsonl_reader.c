@@ -210,12 +210,13 @@ static enum icp_status map_key(struct walk *w, int *id)
 /* ---- storing the values (second pass) ---------------------------------- */
 
 /* The text of the string value [v, ve) (quotes included): in the line,
- * or unescaped into the state's scratch. NULL when out of memory. */
+ * or unescaped into the state's scratch when esc (it holds escapes).
+ * NULL when out of memory. */
 static const char *string_text(struct jsonl_state *js, const char *v,
-                               const char *ve, size_t *n)
+                               const char *ve, int esc, size_t *n)
 {
   const char *b = v + 1, *e = ve - 1;
-  if(!memchr(b, '\\', (size_t)(e - b))) {
+  if(!esc) {
     *n = (size_t)(e - b);
     return b;
   }
@@ -304,7 +305,9 @@ static enum icp_status set_array(struct walk *w, int id, const char *v,
     const char *p = NULL, *s = js->items[off].p;
     size_t n = 0;
     if(*s == '"') {
-      const char *txt = string_text(js, s, s + js->items[off].n, &n);
+      const char *txt = string_text(js, s, s + js->items[off].n,
+                                    memchr(s, '\\', js->items[off].n) != NULL,
+                                    &n);
       if(!txt)
         return ICP_ENOMEM;
       p = icp_account_text(w->a, txt, n, &n);
@@ -442,7 +445,7 @@ static enum icp_status walk_object(struct walk *w, size_t i, size_t end)
     switch(*e->v) {
     case '"': {
       size_t n;
-      const char *s = string_text(js, e->v, e->ve, &n);
+      const char *s = string_text(js, e->v, e->ve, e->vesc, &n);
       st = s ? set_text(w, id, s, n) : ICP_ENOMEM;
       break;
     }

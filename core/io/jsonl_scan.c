@@ -593,6 +593,7 @@ static const char *scan_container(struct scan *sc, const char *s)
     if(close == ']' && sc->depth == 1)
       sc->items++;
     if(idx >= 0) {
+      sc->js->keys[idx].vesc = sc->vesc;
       sc->js->keys[idx].ve = s;
       sc->js->keys[idx].next = (uint32_t)sc->js->nkeys;
     }
@@ -624,8 +625,11 @@ const char *icp_jsonl_scan_value(struct scan *sc, const char *s)
   size_t n;
   int esc;
   switch(*s) {
-  case '"':
-    return scan_string(sc, s, &esc);
+  case '"': {
+    const char *e = scan_string(sc, s, &esc);
+    sc->vesc = esc;
+    return e;
+  }
   case '{': case '[':
     return scan_container(sc, s);
   case '-': case '0': case '1': case '2': case '3': case '4': case '5':
