@@ -57,6 +57,7 @@ struct cursor {
   uint16_t len;
   uint32_t file;
   int64_t line;
+  uint64_t pfx;         /* prefix_of(dom) */
   char dom[ICP_DUPES_DOMAIN_MAX + 1];
   unsigned char blk[BLOCK]; /* a file run is read a block at a time */
 };
@@ -133,13 +134,21 @@ static int cmp_dom(const char *a, size_t an, const char *b, size_t bn)
   return an < bn ? -1 : an > bn;
 }
 
-/* Entries of equal prefix: by the rest of the domain, then by order. */
+/* Entries of equal first 8 bytes, pfx holding bytes 8-15: by those,
+ * the rest of the domain, then by order. */
 static int cmp_tail(const void *pa, const void *pb)
 {
   const struct sortable *a = pa, *b = pb;
-  int c = cmp_dom(a->dom, a->len, b->dom, b->len);
-  if(c)
-    return c;
+  size_t an = a->len > 16 ? a->len - 16u : 0;
+  size_t bn = b->len > 16 ? b->len - 16u : 0;
+  int c;
+  if(a->pfx != b->pfx)
+    return a->pfx < b->pfx ? -1 : 1;
+  if(an || bn) {
+    c = cmp_dom(an ? a->dom + 16 : a->dom, an, bn ? b->dom + 16 : b->dom, bn);
+    if(c)
+      return c;
+  }
   return a->i < b->i ? -1 : a->i > b->i;
 }
 
@@ -201,13 +210,17 @@ static int sort_entries(struct icp_dupes *d)
     s[i].pfx = prefix_of(s[i].dom, s[i].len);
   }
   s = radix_sort(s, d->srt + d->scap, d->n);
-  /* runs of one prefix: by the rest of the domain (few, and short) */
+  /* runs of one prefix: by the next 8 bytes, then the rest */
   for(i = 0; i < d->n; i = j) {
     int longer = s[i].len > 8;
+    size_t k;
     for(j = i + 1; j < d->n && s[j].pfx == s[i].pfx; j++)
       longer |= s[j].len > 8;
-    if(j - i > 1 && longer)
-      qsort(s + i, j - i, sizeof(*s), cmp_tail);
+    if(j - i < 2 || !longer)
+      continue;
+    for(k = i; k < j; k++)
+      s[k].pfx = s[k].len > 8 ? prefix_of(s[k].dom + 8, s[k].len - 8u) : 0;
+    qsort(s + i, j - i, sizeof(*s), cmp_tail);
   }
   for(i = 0; i < d->n; i++)
     d->spare[i] = d->e[s[i].i];
@@ -383,6 +396,7 @@ static int advance(struct cursor *c)
     c->dom[e->len] = 0;
     c->file = e->file;
     c->line = e->line;
+    c->pfx = prefix_of(c->dom, c->len);
     return 1;
   }
   {
@@ -398,6 +412,7 @@ static int advance(struct cursor *c)
       return -1;
     memcpy(c->dom, c->blk + c->bpos + REC_HEAD, c->len);
     c->dom[c->len] = 0;
+    c->pfx = prefix_of(c->dom, c->len);
     c->bpos += REC_HEAD + (size_t)c->len;
   }
   return 1;
@@ -405,7 +420,8 @@ static int advance(struct cursor *c)
 
 static int cursor_less(const struct cursor *a, const struct cursor *b)
 {
-  int c = cmp_dom(a->dom, a->len, b->dom, b->len);
+  int c = a->pfx != b->pfx ? (a->pfx < b->pfx ? -1 : 1)
+                           : cmp_dom(a->dom, a->len, b->dom, b->len);
   return c < 0 || (c == 0 && a->run < b->run);
 }
 

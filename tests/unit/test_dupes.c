@@ -249,3 +249,64 @@ Test(dupes, few_temporary_files_are_open_however_many_runs_spill)
   cr_assert_eq(icp_dupes_report(d, NULL, NULL), 30000);
   icp_dupes_free(d);
 }
+
+/* Domains that share their first 8 or 16 bytes and differ in length,
+ * through an in-memory sort and through spilled runs: reported in byte
+ * order, each once, with its lines in order, as a brute force finds. */
+struct ordered {
+  char last[64];
+  long calls, bad;
+};
+
+static void check_order(void *ud, const char *domain,
+                        const struct icp_dupe_at *at, size_t n)
+{
+  struct ordered *o = ud;
+  size_t i;
+  if(o->calls && strcmp(o->last, domain) >= 0)
+    o->bad++;
+  for(i = 1; i < n; i++)
+    if(at[i].line <= at[i - 1].line)
+      o->bad++;
+  snprintf(o->last, sizeof(o->last), "%s", domain);
+  o->calls++;
+}
+
+static void shared_prefix_domain(long k, char *dom, size_t cap)
+{
+  static const char *const stem[] = { "sharedpr", "sharedprefix-ab",
+                                      "sharedprefix-abcd", "sharedpq" };
+  if(k % 7 == 0)
+    snprintf(dom, cap, "%s", stem[k % 4]); /* 8, 15, 17 or 8 bytes */
+  else
+    snprintf(dom, cap, "%s%ld.io", stem[k % 4], k % 97);
+}
+
+Test(dupes, domains_sharing_their_first_bytes_sort_in_byte_order)
+{
+  size_t budgets[2] = { 300, ICP_DUPES_BUDGET };
+  int b;
+  for(b = 0; b < 2; b++) {
+    struct icp_dupes *d = icp_dupes_new_budget(budgets[b]);
+    struct ordered o;
+    static long seen[4][100];
+    long i, want = 0, k, s;
+    char dom[64];
+    memset(&o, 0, sizeof(o));
+    memset(seen, 0, sizeof(seen));
+    for(i = 0; i < 5000; i++) {
+      k = (i * 31) % 1000;
+      shared_prefix_domain(k, dom, sizeof(dom));
+      cr_assert_eq(icp_dupes_add(d, dom, "a.csv", i + 2), ICP_OK);
+      seen[k % 4][k % 7 == 0 ? 97 : k % 97]++;
+    }
+    for(s = 0; s < 4; s++)
+      for(k = 0; k < 100; k++)
+        want += seen[s][k] > 1;
+    cr_assert_eq(icp_dupes_report(d, check_order, &o), want);
+    cr_assert_eq(o.calls, want);
+    cr_assert_eq(o.bad, 0, "budget %zu: %ld out of order", budgets[b],
+                 o.bad);
+    icp_dupes_free(d);
+  }
+}
