@@ -46,7 +46,7 @@ struct icp_dupes {
 };
 
 /* A reader of one run (or of the in-memory buffer). */
-#define BLOCK 16384
+#define BLOCK 8192
 
 struct cursor {
   FILE *fp;             /* NULL: in memory */

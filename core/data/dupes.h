@@ -7,7 +7,9 @@
  * entries are buffered up to a budget, then sorted and spilled as a run to
  * an anonymous temporary file (tmpfile()). Runs are merged
  * ICP_DUPES_MERGE_MAX at a time, as soon as that many runs of the same
- * level exist (so few files are ever open) and finally at report time.
+ * level exist (so at most that many files are open: about 1.5 million
+ * domains before the first intermediate merge) and finally at report
+ * time.
  */
 #ifndef ICP_DUPES_H
 #define ICP_DUPES_H
@@ -18,7 +20,7 @@
 #include "base/buf.h"
 
 #define ICP_DUPES_BUDGET (1u << 20)  /* bytes of entries kept in memory */
-#define ICP_DUPES_MERGE_MAX 16       /* runs merged at once */
+#define ICP_DUPES_MERGE_MAX 64       /* runs merged at once */
 #define ICP_DUPES_AT_MAX 1000        /* occurrences handed to the report */
 #define ICP_DUPES_DOMAIN_MAX 1023    /* longer domains are refused */
 
