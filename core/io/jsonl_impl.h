@@ -45,6 +45,11 @@ struct shape_key {
   uint32_t off, n;           /* the key in shapetxt */
   uint32_t h;
   int id;                    /* its field, or -1 not yet known */
+  int mapped;                /* fid and scale are known: */
+  int fid;                   /* the field its values feed (--columns) */
+  double scale;              /* and their --columns scale, 0 = none */
+  int plain;                 /* no quote or backslash: its bytes in a
+                              * line are the key, unescaped */
 };
 
 /* Slot of the duplicate-key table: keys[idx] when gen is current. */

@@ -371,14 +371,17 @@ static enum icp_status walk_object(struct walk *w, size_t i, size_t end)
     struct shape_key *sh = e->sk ? &js->shape[e->sk - 1] : NULL;
     struct kcache *kc;
     int id, before, raw;
+    double scale;
     js->key.len = base;
-    if(sh && sh->id >= 0 && *e->v != '{') {
+    if(sh && sh->mapped && *e->v != '{') {
       /* a key of the shape whose field is known (a key of it was
        * stored before: not empty, not too long) */
       if(*e->v == 'n')
         continue; /* null */
-      id = e->id = sh->id;
-      goto field;
+      raw = e->id = sh->id;
+      id = sh->fid;
+      scale = sh->scale;
+      goto mapped;
     }
     if(!e->kn) {
       icp_reader_warn(w->r, w->line, "empty key ignored");
@@ -423,19 +426,23 @@ static enum icp_status walk_object(struct walk *w, size_t i, size_t end)
       if(sh)
         sh->id = id;
     }
-  field:
     raw = id;
-    {
-      st = map_key(w, &id);
-      if(st)
-        return st;
-      if(js->stamp[id] == js->gen) {
-        char kb[ICP_ERR_MAX];
-        if(raw == id)
-          return skip(w, "duplicate key '%s'",
-                      base ? js->key.p : key_copy(js, i, kb, sizeof(kb)));
-        continue; /* an earlier key of the record gave this field */
-      }
+    st = map_key(w, &id);
+    if(st)
+      return st;
+    scale = js->scale[raw];
+    if(sh) {
+      sh->fid = id;
+      sh->scale = scale;
+      sh->mapped = 1;
+    }
+  mapped:
+    if(js->stamp[id] == js->gen) {
+      char kb[ICP_ERR_MAX];
+      if(raw == id)
+        return skip(w, "duplicate key '%s'",
+                    base ? js->key.p : key_copy(js, i, kb, sizeof(kb)));
+      continue; /* an earlier key of the record gave this field */
     }
     js->stamp[id] = js->gen;
     if(id == ICP_F_DOMAIN)
@@ -459,9 +466,9 @@ static enum icp_status walk_object(struct walk *w, size_t i, size_t end)
       st = set_number(w, id,
                       icp_jsonl_num_value(e->v, (size_t)(e->ve - e->v)));
     }
-    if(!st && js->scale[raw] != 0)
-      st = settled(w, id, icp_reader_scale(w->a, id, js->scale[raw],
-                                           w->r->source), NULL);
+    if(!st && scale != 0)
+      st = settled(w, id, icp_reader_scale(w->a, id, scale, w->r->source),
+                   NULL);
     if(st)
       return st;
   }

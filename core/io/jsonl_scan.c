@@ -391,6 +391,50 @@ static long shape_find(const struct scan *sc, const char *k, size_t n)
   return -1;
 }
 
+/* Notes top-level key k (n bytes) as shape key at. */
+static long add_shape_key(struct scan *sc, const char *k, size_t n,
+                          size_t at)
+{
+  struct jsonl_state *js = sc->js;
+  struct jkey *e;
+  if(js->nkeys == js->capkeys && /* per key: the call only to grow */
+     icp_grow(js->keys, js->capkeys, js->nkeys + 1))
+    return -1;
+  e = &js->keys[js->nkeys];
+  e->k = k;
+  e->kn = (uint32_t)n;
+  e->obj = 0;
+  e->h = js->shape[at].h;
+  e->v = e->ve = NULL;
+  e->next = 0;
+  e->sk = (uint32_t)at + 1;
+  e->id = -1;
+  sc->shape_at = (uint32_t)at + 1;
+  return (long)js->nkeys++;
+}
+
+/* When the top-level key string at s (a quote) is the next key of the
+ * shape, byte for byte: the end of the string, with the key noted in
+ * *idx; else NULL (the key is scanned as any other). */
+static const char *next_shape_key(struct scan *sc, const char *s, long *idx)
+{
+  const struct jsonl_state *js = sc->js;
+  const struct shape_key *sh;
+  const char *k = s + 1;
+  uint64_t head, tail;
+  if(sc->shape_at >= js->nshape)
+    return NULL;
+  sh = &js->shape[sc->shape_at];
+  if(!sh->plain || (size_t)(sc->end - k) <= sh->n || k[sh->n] != '"')
+    return NULL;
+  key_ends(k, sh->n, &head, &tail);
+  if(head != sh->head || tail != sh->tail ||
+     (sh->n > 16 && memcmp(js->shapetxt + sh->off + 8, k + 8, sh->n - 16)))
+    return NULL;
+  *idx = add_shape_key(sc, k, sh->n, sc->shape_at);
+  return k + sh->n + 1;
+}
+
 static long add_key(struct scan *sc, const char *k, const char *ke, int esc,
                     uint32_t obj, uint32_t nth)
 {
@@ -405,19 +449,8 @@ static long add_key(struct scan *sc, const char *k, const char *ke, int esc,
   if(!obj && sc->shaped) {
     /* a top-level key of the shape after the ones found before it
      * differs from them all (the shape's keys are distinct) */
-    if(!esc && (at = shape_find(sc, k, n)) >= 0) {
-      e = &js->keys[js->nkeys];
-      e->k = k;
-      e->kn = (uint32_t)n;
-      e->obj = 0;
-      e->h = js->shape[at].h;
-      e->v = e->ve = NULL;
-      e->next = 0;
-      e->sk = (uint32_t)at + 1;
-      e->id = -1;
-      sc->shape_at = (uint32_t)at + 1;
-      return (long)js->nkeys++;
-    }
+    if(!esc && (at = shape_find(sc, k, n)) >= 0)
+      return add_shape_key(sc, k, n, (size_t)at);
     /* from here on, the table: with the keys noted so far */
     sc->shaped = 0;
     sc->reshape = 1;
@@ -488,10 +521,12 @@ static int shape_put(struct jsonl_state *js, size_t *m, size_t *len,
   memcpy(js->shapetxt2 + *len, k, n);
   sh = &js->shape2[(*m)++];
   key_ends(k, n, &sh->head, &sh->tail);
+  sh->plain = !memchr(k, '"', n) && !memchr(k, '\\', n);
   sh->off = (uint32_t)*len;
   sh->n = (uint32_t)n;
   sh->h = h;
   sh->id = id;
+  sh->mapped = 0;
   *len += n;
   return 0;
 }
@@ -568,13 +603,18 @@ static const char *scan_container(struct scan *sc, const char *s)
   for(;;) {
     long idx = -1;
     if(close == '}') {
-      const char *k = s;
+      const char *k = s, *ke;
       int esc;
       if(*s != '"')
         return fail(sc, s + 1);
-      if(!(s = scan_string(sc, s, &esc)))
+      ++nth;
+      if(!obj && sc->shaped && !sc->nokeys &&
+         (ke = next_shape_key(sc, s, &idx)) != NULL)
+        s = ke;
+      else if(!(s = scan_string(sc, s, &esc)))
         return NULL;
-      idx = sc->nokeys ? -2 : add_key(sc, k + 1, s - 1, esc, obj, ++nth);
+      else
+        idx = sc->nokeys ? -2 : add_key(sc, k + 1, s - 1, esc, obj, nth);
       if(idx == -1) {
         sc->nomem = 1;
         return fail(sc, k);

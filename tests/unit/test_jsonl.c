@@ -495,7 +495,9 @@ Test(jsonl, duplicate_keys_are_found_after_records_of_the_same_keys)
               "\"name\":\"F\"}\n"
               "{\"employees\":9,\"employees\":9}\n"
               "{\"domain\":\"g.io\",\"hq\":{\"x\":1},\"hq.x\":2}\n"
-              "{\"domain\":\"h.io\",\"name\":\"H\",\"employees\":10}\n");
+              "{\"domain\":\"h.io\",\"name\":\"H\",\"employees\":10}\n"
+              "{\"domain\":\"i.io\",\"names\":\"I\",\"employees\":11}\n"
+              "{\"domain\":\"j.io\",\"na\\u006de\":\"J\",\"name\":\"K\"}\n");
   next_ok(&f, 1);
   expect_str(&f, "domain", "a.io");
   expect_num(&f, "employees", 5);
@@ -515,6 +517,10 @@ Test(jsonl, duplicate_keys_are_found_after_records_of_the_same_keys)
   expect_str(&f, "domain", "h.io");
   expect_str(&f, "name", "H");
   expect_num(&f, "employees", 10);
+  next_ok(&f, 9); /* a key that starts like one of the shape */
+  expect_str(&f, "names", "I");
+  expect_missing(&f, "name");
+  next_bad(&f, "t.jsonl:10: duplicate key 'name'"); /* escaped, the same */
   done(&f);
 }
 
