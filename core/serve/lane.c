@@ -1,5 +1,6 @@
 /* lane.c -- enrichment within a deadline, on threads of its own. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -416,6 +417,10 @@ enum icp_status icp_lanes_run(struct icp_lanes *p,
       l = NULL; /* then wait for a busy one, as past max */
     pthread_mutex_lock(&p->mu);
     p->opening--;
+    if(!l && !p->open_failed++ && p->cfg->log)
+      fprintf(p->cfg->log, "icp serve: cannot open enrichment lane %d: "
+              "%s; requests wait for a busy lane (further failures are "
+              "not logged)\n", p->n + 1, oerr.msg);
     if(l) {
       l->claimed = 1; /* not yet seen by another thread */
       p->l[p->n++] = l;

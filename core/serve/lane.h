@@ -55,6 +55,8 @@ struct icp_lanes {
                                         busy (round robin) */
   const struct icp_serve_cfg *cfg;
   struct icp_metrics *m;
+  int open_failed;                   /* a lane could not be opened (the
+                                        first failure is logged) */
 };
 
 /* The CLOCK_MONOTONIC time ms from now (for condition variables made
