@@ -1,7 +1,11 @@
 /* out.c -- result sinks and CSV cells. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "io/out.h"
 
@@ -84,12 +88,39 @@ static int formula(const char *s, size_t n, int is_text)
                           s[0] == '@' || s[0] == '\t' || s[0] == '\r');
 }
 
+/* Whether one of the eight bytes of x is byte c. */
+static int has_byte(uint64_t x, unsigned char c)
+{
+  const uint64_t ones = 0x0101010101010101ULL;
+  uint64_t y = x ^ (ones * c);
+  return ((y - ones) & ~y & (ones << 7)) != 0;
+}
+
 static int needs_quotes(const char *s, size_t n, int is_text)
 {
-  size_t i;
+  size_t i = 0;
   if(formula(s, n, is_text))
     return 1;
-  for(i = 0; i < n; i++)
+#ifdef __SSE2__
+  for(; i + 16 <= n; i += 16) { /* sixteen bytes at a time */
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    __m128i m = _mm_or_si128(
+      _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(',')),
+                   _mm_cmpeq_epi8(x, _mm_set1_epi8('"'))),
+      _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')),
+                   _mm_cmpeq_epi8(x, _mm_set1_epi8('\r'))));
+    if(_mm_movemask_epi8(m))
+      return 1;
+  }
+#endif
+  for(; i + 8 <= n; i += 8) { /* eight bytes at a time */
+    uint64_t x;
+    memcpy(&x, s + i, 8);
+    if(has_byte(x, ',') || has_byte(x, '"') || has_byte(x, '\n') ||
+       has_byte(x, '\r'))
+      return 1;
+  }
+  for(; i < n; i++)
     if(csv_special[(unsigned char)s[i]])
       return 1;
   return 0;
@@ -117,19 +148,32 @@ enum icp_status icp_csv_cell(struct icp_buf *b, const char *s, size_t n,
 enum icp_status icp_csv_cell_since(struct icp_buf *b, size_t from,
                                    int is_text)
 {
-  size_t n = b->len - from;
-  char *copy;
-  enum icp_status st;
+  size_t n = b->len - from, extra, i, j;
+  const char *q, *end;
+  int f;
   if(!n || !needs_quotes(b->p + from, n, is_text))
     return ICP_OK;
-  copy = malloc(n);
-  if(!copy)
-    return ICP_ENOMEM;
-  memcpy(copy, b->p + from, n);
-  b->len = from;
-  st = icp_csv_cell(b, copy, n, is_text);
-  free(copy);
-  return st;
+  /* quoted in place: room at the end, then the bytes moved back from
+   * the last, each quote doubled */
+  f = formula(b->p + from, n, is_text);
+  extra = 2 + (size_t)f;
+  for(q = b->p + from, end = b->p + b->len;
+      (q = memchr(q, '"', (size_t)(end - q))) != NULL; q++)
+    extra++;
+  for(i = 0; i < extra; i++)
+    if(icp_buf_addc(b, '"'))
+      return icp_buf_status(b);
+  j = b->len - 1; /* the closing quote is there */
+  for(i = from + n; i-- > from;) {
+    char c = b->p[i];
+    b->p[--j] = c;
+    if(c == '"')
+      b->p[--j] = '"';
+  }
+  if(f)
+    b->p[--j] = '\'';
+  b->p[--j] = '"';
+  return ICP_OK;
 }
 
 enum icp_status icp_json_value(struct icp_buf *b, const struct icp_value *v)

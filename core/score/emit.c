@@ -1,4 +1,5 @@
 /* emit.c -- scored accounts as JSONL lines and CSV rows. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -424,14 +425,24 @@ enum icp_status icp_emit_reasons(struct icp_buf *b, const struct icp_pack *p,
       rs[n].earned = r->earned[i];
       n++;
     }
-  qsort(rs, (size_t)n, sizeof(*rs), reason_cmp);
+  if(n > 32)
+    qsort(rs, (size_t)n, sizeof(*rs), reason_cmp);
+  else /* the usual few: no call per comparison */
+    for(i = 1; i < n; i++) {
+      struct reason t = rs[i];
+      int j = i;
+      for(; j > 0 && reason_cmp(&t, &rs[j - 1]) < 0; j--)
+        rs[j] = rs[j - 1];
+      rs[j] = t;
+    }
   for(i = 0; i < n && i < max; i++) {
     const char *ev = icp_result_evidence(r, rs[i].rule);
     enum icp_status st;
     tenths(num, sizeof(num), rs[i].earned);
-    st = icp_buf_adds(b, i ? "; " : "");
+    st = i ? icp_buf_add(b, "; ", 2) : ICP_OK;
     st = st ? st : icp_buf_adds(b, p->rules[rs[i].rule].name);
-    st = st ? st : icp_buf_adds(b, rs[i].earned >= 0 ? " +" : " ");
+    st = st ? st : rs[i].earned >= 0 ? icp_buf_add(b, " +", 2)
+                                     : icp_buf_addc(b, ' ');
     st = st ? st : icp_buf_adds(b, num);
     if(!st && ev) {
       st = icp_buf_adds(b, " (");
@@ -522,8 +533,17 @@ enum icp_status icp_emit_csv_row(struct icp_buf *b, const struct icp_pack *p,
   if(r->route_def && r->route_def->has_sla)
     TRY(icp_buf_json_fixed(b, r->route_def->sla_hours));
   TRY(icp_buf_addc(b, ','));
-  icp_format_date(p->as_of, src);
-  TRY(icp_buf_add(b, src, 10));
+  {
+    /* the same date on every row: formatted again only when it changes
+     * (per thread: workers emit side by side) */
+    static _Thread_local int32_t day = INT32_MIN;
+    static _Thread_local char date[11];
+    if(day != p->as_of) {
+      icp_format_date(p->as_of, date);
+      day = p->as_of;
+    }
+    TRY(icp_buf_add(b, date, 10));
+  }
   for(i = 0; i < icp_schema_nkept(p->schema); i++) {
     TRY(icp_buf_addc(b, ','));
     TRY(value_cell(b, icp_account_get(a, icp_schema_kept_id(p->schema,

@@ -284,6 +284,29 @@ Test(csv_out, cells_are_quoted_per_rfc_4180)
   cr_assert_str_eq(cell("", 1), "");
 }
 
+/* A cell written in place and quoted afterwards (icp_csv_cell_since)
+ * comes out as icp_csv_cell writes it, after what the buffer held. */
+Test(csv_out, a_cell_quoted_in_place_equals_the_cell_written_quoted)
+{
+  static const char *const cases[] = {
+    "plain", "a,b", "say \"hi\"", "\"\"\"", "=HYPERLINK(\"http://x\")",
+    "-2+3", "two\nlines", "x;y", ""
+  };
+  size_t i;
+  for(i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+    struct icp_buf b;
+    char want[256];
+    snprintf(want, sizeof(want), "head,%s", cell(cases[i], 1));
+    icp_buf_init(&b, 1 << 16);
+    cr_assert_eq(icp_buf_adds(&b, "head,"), ICP_OK);
+    cr_assert_eq(icp_buf_adds(&b, cases[i]), ICP_OK);
+    cr_assert_eq(icp_csv_cell_since(&b, 5, 1), ICP_OK);
+    cr_assert_str_eq(b.p ? b.p : "", want, "case %zu", i);
+    cr_assert_eq(b.len, strlen(want));
+    icp_buf_free(&b);
+  }
+}
+
 /* Splits one CSV record (no embedded newlines) into fields; returns the
  * count. Quoted fields are unquoted in place. */
 static int split_csv(char *line, char **f, int max)
