@@ -1,5 +1,6 @@
 /* columns.c -- header recognition: explicit mappings, folded names, the
  * synonym table (see columns.h for the precedence). */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,6 +122,8 @@ struct entry {
   char *field, *from;
   double scale;
   int line;
+  atomic_int used;  /* a header or a record's key matched it (readers of
+                     * one run set it side by side) */
 };
 
 struct icp_columns {
@@ -178,6 +181,7 @@ enum icp_status icp_columns_add(struct icp_columns *c, const char *field,
   e->from = icp_strdup(from);
   e->scale = scale;
   e->line = line;
+  atomic_init(&e->used, 0);
   if(!e->field || !e->from) {
     free(e->field);
     free(e->from);
@@ -201,11 +205,17 @@ static const struct entry *explicit_for(const struct icp_columns *c,
     return NULL;
   for(i = 0; i < c->n; i++)
     if(strlen(c->e[i].from) == n && !memcmp(c->e[i].from, s, n))
-      return &c->e[i];
-  for(i = 0; i < c->n; i++)
+      break;
+  for(i = i < c->n ? i : 0; i < c->n; i++)
     if(icp_str_ieq(c->e[i].from, strlen(c->e[i].from), s, n))
-      return &c->e[i];
-  return NULL;
+      break;
+  if(i == c->n)
+    return NULL;
+  /* the flag is the one thing a lookup changes (the entries are made
+   * by malloc, not const) */
+  atomic_store_explicit((atomic_int *)&c->e[i].used, 1,
+                        memory_order_relaxed);
+  return &c->e[i];
 }
 
 void icp_columns_new_field(struct icp_schema *s, int id)
@@ -382,6 +392,39 @@ out:
   if(st)
     icp_colmap_free(m);
   return st;
+}
+
+enum icp_status icp_columns_unused(const struct icp_columns *c,
+                                   const struct icp_schema *s,
+                                   struct icp_buf *notes, int *count)
+{
+  const char **names;
+  int i, nf = icp_schema_count(s);
+  *count = 0;
+  if(!c || !c->n)
+    return ICP_OK;
+  names = malloc(((size_t)nf + 1) * sizeof(*names));
+  if(!names)
+    return ICP_ENOMEM;
+  for(i = 0; i < nf; i++)
+    names[i] = icp_schema_name(s, i);
+  for(i = 0; i < c->n; i++) {
+    const char *hint;
+    if(atomic_load_explicit((atomic_int *)&c->e[i].used,
+                            memory_order_relaxed))
+      continue;
+    hint = icp_suggest(c->e[i].from, names, (size_t)nf);
+    ++*count;
+    if(icp_buf_printf(notes, "--columns %s line %d: %s = \"%s\": no record "
+                      "has a value under that key%s%s%s\n",
+                      c->path ? c->path : "file", c->e[i].line,
+                      c->e[i].field, c->e[i].from,
+                      hint ? " (did you mean '" : "", hint ? hint : "",
+                      hint ? "'?)" : ""))
+      break;
+  }
+  free(names);
+  return i < c->n ? ICP_ENOMEM : ICP_OK;
 }
 
 enum icp_status icp_columns_unmatched(const struct icp_columns *c,

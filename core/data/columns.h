@@ -76,6 +76,13 @@ struct icp_colmap {
  * is none of the n headers, with a did-you-mean: a typo in a --columns
  * file is said, not silently unused; *count gets how many. ICP_ENOMEM
  * when a note was lost. */
+/* For inputs without a header (JSONL): notes every explicit mapping that
+ * no key of the records read so far matched, with a did-you-mean among
+ * the schema's names; *count gets how many. ICP_ENOMEM when a note was
+ * lost. */
+enum icp_status icp_columns_unused(const struct icp_columns *c,
+                                   const struct icp_schema *s,
+                                   struct icp_buf *notes, int *count);
 enum icp_status icp_columns_unmatched(const struct icp_columns *c,
                                       const char *file,
                                       const char *const *names,

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "data/columns.h"
 #include "data/dupes.h"
 #include "io/reader.h"
 #include "rules/fields_check.h"
@@ -105,6 +106,8 @@ void icp_run_opened(struct icp_run_state *rs, struct icp_reader *r,
 {
   int k;
   icp_reader_set_note(r, note_cb, rs);
+  if(icp_reader_has_column(r, 0) < 0)
+    rs->headerless = 1;
   /* at the start of the run: fields that nothing provides */
   for(k = 0; first && k < rs->npacks && icp_reader_has_column(r, 0) >= 0;
       k++)
@@ -207,6 +210,22 @@ enum icp_status icp_run_finish(struct icp_run_state *rs, enum icp_status st,
   rs->cells = NULL;
   /* a duplicate check that lost an occurrence (out of memory, or a
    * temporary file that failed) is not passed off as complete */
+  if(!st && rs->headerless) {
+    /* a --columns mapping no key of a JSONL record matched: a typo, as
+     * a CSV header would have shown; the exit status is 2 */
+    struct icp_buf notes;
+    int n = 0;
+    icp_buf_init(&notes, 1 << 20);
+    if(icp_columns_unused(icp_schema_columns(rs->schema), rs->schema,
+                          &notes, &n) || icp_buf_status(&notes)) {
+      fprintf(rs->diag, "--columns: out of memory checking the mappings\n");
+      n = n ? n : 1; /* unchecked is not passed off as fine */
+    }
+    else if(notes.len)
+      fputs(notes.p, rs->diag);
+    rs->st->unknown_fields += n;
+    icp_buf_free(&notes);
+  }
   if(!st && icp_dupes_report(rs->dupes, dup_cb, rs) < 0)
     st = icp_err_set(err, ICP_ENOMEM, "the duplicate-domain check is "
                      "incomplete: out of memory or a temporary file failed "
@@ -394,6 +413,7 @@ enum icp_status icp_run(const char *const *inputs, int ninputs,
   memset(stats, 0, sizeof(*stats));
   memset(&rs, 0, sizeof(rs));
   rs.o = opts;
+  rs.schema = schema;
   rs.diag = opts->diag ? opts->diag : stderr;
   rs.st = stats;
   rs.fn = fn;

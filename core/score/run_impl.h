@@ -26,6 +26,10 @@ struct icp_run_state {
   struct icp_buf out;             /* sequential: formatted, not written */
   struct icp_provenance *prov;    /* _sources of an enriched file */
   struct cellsum *cells;          /* cell warnings by file and column */
+  const struct icp_schema *schema;
+  int headerless;                 /* an input without a header (JSONL)
+                                   * was read: --columns mappings are
+                                   * checked at the end */
   int ncells;
   size_t capcells;
 };

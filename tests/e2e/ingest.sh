@@ -137,6 +137,14 @@ check "--columns: a mapping that fed nothing makes the exit status 2 (threads: e
   sh -c "[ $rc = 2 ] && [ $rc1 = 2 ]"
 check "--columns: a column the input lacks is said with a did-you-mean" \
   grep -q "odd.csv:1: --columns typo.cols.lua line 1: industry = \"Sectr\": no such column in the input (did you mean 'Sector'?)" typo.cols.err
+"$ICP" score --rules wide.lua $AS_OF --columns typo.cols.lua odd.in.jsonl > /dev/null 2> typoj.err
+rc=$?
+"$ICP" score --threads 1 --rules wide.lua $AS_OF --columns typo.cols.lua odd.in.jsonl > /dev/null 2> /dev/null
+rc1=$?
+check "--columns: a mapping no JSONL key matched is said with a did-you-mean, exit 2 (threads: exit $rc, one thread: exit $rc1)" \
+  sh -c "[ $rc = 2 ] && [ $rc1 = 2 ] && grep -q \"^--columns typo.cols.lua line 1: industry = \\\"Sectr\\\": no record has a value under that key (did you mean 'Sector'?)\" typoj.err"
+check "--columns: a mapping JSONL keys matched is not reported" \
+  sh -c "! grep -q 'domain = ' typoj.err && ! grep -q 'no record' oddj.err"
 printf 'columns { domian = "Company" }\n' > bad.lua
 "$ICP" score --rules wide.lua --columns bad.lua odd.csv > /dev/null 2> bad.err
 rc=$?
