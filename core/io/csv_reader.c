@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/bytes.h"
 #include "data/columns.h"
 #include "data/typing.h"
 #include "io/reader_impl.h"
@@ -52,38 +53,16 @@ static const unsigned char q_stop[256] = { [0] = 1, ['"'] = 1,
 
 /* ---- scanning ---------------------------------------------------------- */
 
-#ifdef __SSE2__
-#include <emmintrin.h>
-/* The first byte in [p, e) that is c1, '\n' or NUL, sixteen at a time;
- * the table loop finishes the tail. */
+/* The first byte in [p, e) that is c1, '\n' or NUL (stop says which
+ * bytes those are, for the tail). */
 static inline const char *skip(const char *p, const char *e,
                                const unsigned char *stop, char c1)
 {
-  const __m128i vc = _mm_set1_epi8(c1), vn = _mm_set1_epi8('\n');
-  const __m128i vz = _mm_setzero_si128();
-  while(e - p >= 16) {
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
-    int m = _mm_movemask_epi8(_mm_or_si128(
-      _mm_or_si128(_mm_cmpeq_epi8(x, vc), _mm_cmpeq_epi8(x, vn)),
-      _mm_cmpeq_epi8(x, vz)));
-    if(m)
-      return p + __builtin_ctz((unsigned)m);
-    p += 16;
-  }
+  p = icp_bytes_skip(p, e, c1, '\n', 0, 0);
   while(p < e && !stop[(unsigned char)*p])
     p++;
   return p;
 }
-#else
-static inline const char *skip(const char *p, const char *e,
-                               const unsigned char *stop, char c1)
-{
-  (void)c1;
-  while(p < e && !stop[(unsigned char)*p])
-    p++;
-  return p;
-}
-#endif
 
 static void reset(struct csv_state *cs)
 {

@@ -10,9 +10,7 @@
 
 #include <stdint.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
+#include "base/bytes.h"
 
 #include "base/buf.h"
 
@@ -42,7 +40,7 @@ struct jkey {
 #define SHAPE_AHEAD 8        /* shape keys a record's key may skip */
 struct shape_key {
   uint64_t head, tail;       /* its first and last 8 bytes (zero-padded) */
-  uint32_t off, n;           /* the key in shapetxt */
+  uint32_t off, n;           /* the key in its shape's txt */
   uint32_t h;
   int id;                    /* its field, or -1 not yet known */
   int mapped;                /* fid and scale are known: */
@@ -50,6 +48,13 @@ struct shape_key {
   double scale;              /* and their --columns scale, 0 = none */
   int plain;                 /* no quote or backslash: its bytes in a
                               * line are the key, unescaped */
+};
+
+struct shape {
+  struct shape_key *k;       /* n keys, room for cap */
+  size_t n, cap;
+  char *txt;                 /* their text, len bytes, room for txtcap */
+  size_t len, txtcap;
 };
 
 /* Slot of the duplicate-key table: keys[idx] when gen is current. */
@@ -79,14 +84,8 @@ struct jsonl_state {
   struct kslot *table;       /* their hash table, tsize a power of two */
   size_t tsize;
   unsigned tgen;
-  struct shape_key *shape;
-  size_t nshape, capshape;
-  char *shapetxt;
-  size_t shapelen, shapecap;
-  struct shape_key *shape2;  /* the next shape, being merged */
-  size_t capshape2;
-  char *shapetxt2;
-  size_t shapecap2;
+  struct shape shape;
+  struct shape next;         /* the next shape, being merged */
   char *keytxt;              /* unescaped keys */
   size_t keylen, keycap;
   char *txt;                 /* an unescaped string value */
@@ -124,19 +123,7 @@ static const unsigned char stop[256] = { [0] = 1, ['"'] = 1, ['\\'] = 1 };
 static inline const char *icp_jsonl_find_stop(const char *q, const char *end)
 {
   const uint64_t ones = 0x0101010101010101ULL, high = ones << 7;
-#ifdef __SSE2__
-  const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'),
-                zero = _mm_setzero_si128();
-  while(end - q >= 16) {
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)q);
-    int m = _mm_movemask_epi8(_mm_or_si128(
-      _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash)),
-      _mm_cmpeq_epi8(x, zero)));
-    if(m)
-      return q + __builtin_ctz((unsigned)m);
-    q += 16;
-  }
-#endif
+  q = icp_bytes_skip(q, end, '"', '\\', 0, 0);
   while(end - q >= 8) {
     uint64_t x, a, b;
     memcpy(&x, q, 8);

@@ -368,7 +368,7 @@ static enum icp_status walk_object(struct walk *w, size_t i, size_t end)
   enum icp_status st;
   for(; i < end; i = js->keys[i].next) {
     struct jkey *e = &js->keys[i];
-    struct shape_key *sh = e->sk ? &js->shape[e->sk - 1] : NULL;
+    struct shape_key *sh = e->sk ? &js->shape.k[e->sk - 1] : NULL;
     struct kcache *kc;
     int id, before, raw;
     double scale;
@@ -808,10 +808,10 @@ static void jsonl_free(struct icp_reader *r)
   free(js->keys);
   free(js->table);
   free(js->keytxt);
-  free(js->shape);
-  free(js->shapetxt);
-  free(js->shape2);
-  free(js->shapetxt2);
+  free(js->shape.k);
+  free(js->shape.txt);
+  free(js->next.k);
+  free(js->next.txt);
   free(js->txt);
   free(js->items);
   free(js->numtxt);

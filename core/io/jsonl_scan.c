@@ -378,14 +378,14 @@ static long shape_find(const struct scan *sc, const char *k, size_t n)
 {
   const struct jsonl_state *js = sc->js;
   size_t i = sc->shape_at, lim = i + SHAPE_AHEAD;
-  if(lim > js->nshape)
-    lim = js->nshape;
+  if(lim > js->shape.n)
+    lim = js->shape.n;
   uint64_t head, tail;
   key_ends(k, n, &head, &tail);
   for(; i < lim; i++) {
-    const struct shape_key *sh = &js->shape[i];
+    const struct shape_key *sh = &js->shape.k[i];
     if(sh->n == n && sh->head == head && sh->tail == tail &&
-       (n <= 16 || !memcmp(js->shapetxt + sh->off + 8, k + 8, n - 16)))
+       (n <= 16 || !memcmp(js->shape.txt + sh->off + 8, k + 8, n - 16)))
       return (long)i;
   }
   return -1;
@@ -404,7 +404,7 @@ static long add_shape_key(struct scan *sc, const char *k, size_t n,
   e->k = k;
   e->kn = (uint32_t)n;
   e->obj = 0;
-  e->h = js->shape[at].h;
+  e->h = js->shape.k[at].h;
   e->v = e->ve = NULL;
   e->next = 0;
   e->sk = (uint32_t)at + 1;
@@ -422,14 +422,15 @@ static const char *next_shape_key(struct scan *sc, const char *s, long *idx)
   const struct shape_key *sh;
   const char *k = s + 1;
   uint64_t head, tail;
-  if(sc->shape_at >= js->nshape)
+  if(sc->shape_at >= js->shape.n)
     return NULL;
-  sh = &js->shape[sc->shape_at];
+  sh = &js->shape.k[sc->shape_at];
   if(!sh->plain || (size_t)(sc->end - k) <= sh->n || k[sh->n] != '"')
     return NULL;
   key_ends(k, sh->n, &head, &tail);
   if(head != sh->head || tail != sh->tail ||
-     (sh->n > 16 && memcmp(js->shapetxt + sh->off + 8, k + 8, sh->n - 16)))
+     (sh->n > 16 && memcmp(js->shape.txt + sh->off + 8, k + 8,
+                           sh->n - 16)))
     return NULL;
   *idx = add_shape_key(sc, k, sh->n, sc->shape_at);
   return k + sh->n + 1;
@@ -499,90 +500,79 @@ static long add_key(struct scan *sc, const char *k, const char *ke, int esc,
   return (long)js->nkeys++;
 }
 
-/* Whether key i (n bytes at k) is among the first m keys of shape s. */
-static int in_shape(const struct shape_key *s, const char *txt, size_t m,
-                    const char *k, size_t n)
+/* Whether key k (n bytes) is among the keys of shape s. */
+static int in_shape(const struct shape *s, const char *k, size_t n)
 {
   size_t i;
-  for(i = 0; i < m; i++)
-    if(s[i].n == n && !memcmp(txt + s[i].off, k, n))
+  for(i = 0; i < s->n; i++)
+    if(s->k[i].n == n && !memcmp(s->txt + s->k[i].off, k, n))
       return 1;
   return 0;
 }
 
-/* Appends key (k, n, h, id) to the next shape: 0, or -1 (no memory). */
-static int shape_put(struct jsonl_state *js, size_t *m, size_t *len,
-                     const char *k, size_t n, uint32_t h, int id)
+/* Appends key (k, n, h, id) to shape s: 0, or -1 (no memory). */
+static int shape_put(struct shape *s, const char *k, size_t n, uint32_t h,
+                     int id)
 {
   struct shape_key *sh;
-  if(icp_grow(js->shape2, js->capshape2, *m + 1) ||
-     icp_grow(js->shapetxt2, js->shapecap2, *len + n + 1))
+  if(icp_grow(s->k, s->cap, s->n + 1) ||
+     icp_grow(s->txt, s->txtcap, s->len + n + 1))
     return -1;
-  memcpy(js->shapetxt2 + *len, k, n);
-  sh = &js->shape2[(*m)++];
+  memcpy(s->txt + s->len, k, n);
+  sh = &s->k[s->n++];
   key_ends(k, n, &sh->head, &sh->tail);
   sh->plain = !memchr(k, '"', n) && !memchr(k, '\\', n);
-  sh->off = (uint32_t)*len;
+  sh->off = (uint32_t)s->len;
   sh->n = (uint32_t)n;
   sh->h = h;
   sh->id = id;
   sh->mapped = 0;
-  *len += n;
+  s->len += n;
   return 0;
 }
 
 void icp_jsonl_shape_update(struct jsonl_state *js, const struct scan *sc)
 {
-  size_t i = 0, m = 0, len = 0, k;
-  void *t;
+  const struct shape *old = &js->shape;
+  struct shape *s = &js->next, t;
+  size_t i = 0, k;
   if(!sc->reshape || sc->bad)
     return;
+  s->n = s->len = 0;
   /* old and new keys in one order, like a merge of two sorted lists:
    * a key of the record goes before the shape's keys that come later
    * in the record; a key already placed is not placed again */
-  for(k = 0; k < js->nkeys && m < SHAPE_MAX; k = js->keys[k].next) {
+  for(k = 0; k < js->nkeys && s->n < SHAPE_MAX; k = js->keys[k].next) {
     const struct jkey *e = &js->keys[k];
     long at = -1;
     size_t j;
     if(!e->next)
       break; /* the walk stopped before its value: not there */
-    for(j = i; j < js->nshape; j++)
-      if(js->shape[j].n == e->kn &&
-         !memcmp(js->shapetxt + js->shape[j].off, e->k, e->kn)) {
+    for(j = i; j < old->n; j++)
+      if(old->k[j].n == e->kn &&
+         !memcmp(old->txt + old->k[j].off, e->k, e->kn)) {
         at = (long)j;
         break;
       }
-    for(; at >= 0 && i <= (size_t)at && m < SHAPE_MAX; i++) {
-      const struct shape_key *o = &js->shape[i];
-      if(shape_put(js, &m, &len, js->shapetxt + o->off, o->n, o->h,
+    for(; at >= 0 && i <= (size_t)at && s->n < SHAPE_MAX; i++) {
+      const struct shape_key *o = &old->k[i];
+      if(shape_put(s, old->txt + o->off, o->n, o->h,
                    i == (size_t)at && o->id < 0 ? e->id : o->id))
         return;
     }
-    if(at < 0 && !in_shape(js->shape2, js->shapetxt2, m, e->k, e->kn) &&
-       shape_put(js, &m, &len, e->k, e->kn, e->h, e->id))
+    if(at < 0 && !in_shape(s, e->k, e->kn) &&
+       shape_put(s, e->k, e->kn, e->h, e->id))
       return;
   }
-  for(; i < js->nshape && m < SHAPE_MAX; i++) {
-    const struct shape_key *o = &js->shape[i];
-    if(!in_shape(js->shape2, js->shapetxt2, m, js->shapetxt + o->off,
-                 o->n) &&
-       shape_put(js, &m, &len, js->shapetxt + o->off, o->n, o->h, o->id))
+  for(; i < old->n && s->n < SHAPE_MAX; i++) {
+    const struct shape_key *o = &old->k[i];
+    if(!in_shape(s, old->txt + o->off, o->n) &&
+       shape_put(s, old->txt + o->off, o->n, o->h, o->id))
       return;
   }
   t = js->shape;
-  js->shape = js->shape2;
-  js->shape2 = t;
-  k = js->capshape;
-  js->capshape = js->capshape2;
-  js->capshape2 = k;
-  t = js->shapetxt;
-  js->shapetxt = js->shapetxt2;
-  js->shapetxt2 = t;
-  k = js->shapecap;
-  js->shapecap = js->shapecap2;
-  js->shapecap2 = k;
-  js->nshape = m;
-  js->shapelen = len;
+  js->shape = *s;
+  *s = t;
 }
 
 /* An object or an array at s: its members, with the keys noted. */

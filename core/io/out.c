@@ -3,10 +3,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
+#include "base/bytes.h"
 #include "io/out.h"
 
 enum icp_format icp_format_from_name(const char *s)
@@ -101,18 +99,7 @@ static int needs_quotes(const char *s, size_t n, int is_text)
   size_t i = 0;
   if(formula(s, n, is_text))
     return 1;
-#ifdef __SSE2__
-  for(; i + 16 <= n; i += 16) { /* sixteen bytes at a time */
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-    __m128i m = _mm_or_si128(
-      _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(',')),
-                   _mm_cmpeq_epi8(x, _mm_set1_epi8('"'))),
-      _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')),
-                   _mm_cmpeq_epi8(x, _mm_set1_epi8('\r'))));
-    if(_mm_movemask_epi8(m))
-      return 1;
-  }
-#endif
+  i = (size_t)(icp_bytes_skip(s, s + n, ',', '"', '\n', '\r') - s);
   for(; i + 8 <= n; i += 8) { /* eight bytes at a time */
     uint64_t x;
     memcpy(&x, s + i, 8);
