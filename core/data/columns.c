@@ -396,10 +396,11 @@ out:
 
 enum icp_status icp_columns_unused(const struct icp_columns *c,
                                    const struct icp_schema *s,
+                                   const char *what, int typos_only,
                                    struct icp_buf *notes, int *count)
 {
   const char **names;
-  int i, nf = icp_schema_count(s);
+  int i, k = 0, nf = icp_schema_count(s);
   *count = 0;
   if(!c || !c->n)
     return ICP_OK;
@@ -407,18 +408,21 @@ enum icp_status icp_columns_unused(const struct icp_columns *c,
   if(!names)
     return ICP_ENOMEM;
   for(i = 0; i < nf; i++)
-    names[i] = icp_schema_name(s, i);
+    if(!typos_only || icp_schema_origin(s, i) == ICP_ORIGIN_SEEN)
+      names[k++] = icp_schema_name(s, i);
   for(i = 0; i < c->n; i++) {
     const char *hint;
     if(atomic_load_explicit((atomic_int *)&c->e[i].used,
                             memory_order_relaxed))
       continue;
-    hint = icp_suggest(c->e[i].from, names, (size_t)nf);
+    hint = icp_suggest(c->e[i].from, names, (size_t)k);
+    if(typos_only && !hint)
+      continue;
     ++*count;
-    if(icp_buf_printf(notes, "--columns %s line %d: %s = \"%s\": no record "
+    if(icp_buf_printf(notes, "--columns %s line %d: %s = \"%s\": no %s "
                       "has a value under that key%s%s%s\n",
                       c->path ? c->path : "file", c->e[i].line,
-                      c->e[i].field, c->e[i].from,
+                      c->e[i].field, c->e[i].from, what,
                       hint ? " (did you mean '" : "", hint ? hint : "",
                       hint ? "'?)" : ""))
       break;

@@ -76,12 +76,15 @@ struct icp_colmap {
  * is none of the n headers, with a did-you-mean: a typo in a --columns
  * file is said, not silently unused; *count gets how many. ICP_ENOMEM
  * when a note was lost. */
-/* For inputs without a header (JSONL): notes every explicit mapping that
- * no key of the records read so far matched, with a did-you-mean among
- * the schema's names; *count gets how many. ICP_ENOMEM when a note was
- * lost. */
+/* For inputs without a header (JSONL, request bodies): notes every
+ * explicit mapping that no key read so far matched ("no WHAT has a value
+ * under that key"), with a did-you-mean among the schema's names; with
+ * typos_only, only those whose did-you-mean is a key an input brought
+ * (a mapping of a key that is simply absent so far is not noted). *count
+ * gets how many. ICP_ENOMEM when a note was lost. */
 enum icp_status icp_columns_unused(const struct icp_columns *c,
                                    const struct icp_schema *s,
+                                   const char *what, int typos_only,
                                    struct icp_buf *notes, int *count);
 enum icp_status icp_columns_unmatched(const struct icp_columns *c,
                                       const char *file,

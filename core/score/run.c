@@ -217,7 +217,8 @@ enum icp_status icp_run_finish(struct icp_run_state *rs, enum icp_status st,
     int n = 0;
     icp_buf_init(&notes, 1 << 20);
     if(icp_columns_unused(icp_schema_columns(rs->schema), rs->schema,
-                          &notes, &n) || icp_buf_status(&notes)) {
+                          "record", 0, &notes, &n) ||
+       icp_buf_status(&notes)) {
       fprintf(rs->diag, "--columns: out of memory checking the mappings\n");
       n = n ? n : 1; /* unchecked is not passed off as fine */
     }

@@ -16,6 +16,7 @@
 #define ICP_PACKS_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "icp.h"
 #include "base/buf.h"
@@ -58,6 +59,7 @@ struct icp_gen {
   struct icp_buf info;        /* GET /v1/pack */
   struct icp_columns *cols;   /* --columns, read with the pack; every
                                  scorer's schema borrows it */
+  atomic_int cols_checks;     /* requests checked for a typo in it */
   struct icp_lanes *lanes;    /* with --providers */
   char **tier_names;          /* tiers of the pack, by index */
   int ntiers;

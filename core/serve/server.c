@@ -14,6 +14,7 @@
 
 #include <microhttpd.h>
 
+#include "data/columns.h"
 #include "serve/lane.h"
 #include "serve/metrics.h"
 #include "serve/packs.h"
@@ -172,6 +173,31 @@ static int explain_asked(struct MHD_Connection *c)
   return v && (!strcmp(v, "1") || !strcmp(v, "true"));
 }
 
+/* After the first requests of a generation (until one finds something,
+ * at most COLS_CHECKS): a --columns mapping whose key no request carried
+ * but whose did-you-mean one did is a typo, logged once (icp score says
+ * it at a CSV header or at the end of a JSONL file). */
+#define COLS_CHECKS 100
+static void columns_typos(struct icp_server *s, struct icp_scorer *sc)
+{
+  struct icp_gen *g = sc->gen;
+  struct icp_buf notes;
+  int n = 0;
+  if(!g->cols || atomic_load(&g->cols_checks) >= COLS_CHECKS ||
+     atomic_fetch_add(&g->cols_checks, 1) >= COLS_CHECKS)
+    return;
+  icp_buf_init(&notes, 1 << 16);
+  if(!icp_columns_unused(g->cols, sc->schema, "request", 1, &notes, &n) &&
+     n && !icp_buf_status(&notes) && s->cfg.log &&
+     atomic_exchange(&g->cols_checks, COLS_CHECKS) < COLS_CHECKS) {
+    char *p = notes.p, *e;
+    for(; (e = strchr(p, '\n')) != NULL; p = e + 1)
+      fprintf(s->cfg.log, "icp serve: %.*s\n", (int)(e - p), p);
+    fflush(s->cfg.log);
+  }
+  icp_buf_free(&notes);
+}
+
 /* POST /v1/score with the whole body received. */
 static enum MHD_Result score(struct icp_server *s, struct MHD_Connection *c,
                              struct req *rq)
@@ -206,6 +232,7 @@ static enum MHD_Result score(struct icp_server *s, struct MHD_Connection *c,
                          sc->gen->tier_names[i - 3] :
                          i == 2 ? "unranked" : i == 1 ?
                          "insufficient_data" : "excluded", sc->tiers[i]);
+    columns_typos(s, sc);
   }
   icp_packs_return(&s->pk, sc);
   return ret;

@@ -1,6 +1,7 @@
 #!/bin/sh
 # tests/e2e/failalloc.sh ICP -- the allocation-failure sweep: score (on the
-# default threads, and with --threads 1), check, report (of a scored file,
+# default threads, with --threads 1, and of JSONL lines with a --columns
+# mapping: scorej), check, report (of a scored file,
 # and scoring the accounts itself with --rules) and enrich over the first
 # rows of the sample data, run by
 # build/asan/icp-failalloc (the sanitized icp with tests/alloc/failalloc.c
@@ -55,6 +56,8 @@ export BUILTWITH_API_KEY=bw_sweep_key_7a8b9c
 export ICP_ENRICHER_PATH=$(dirname "$ICP")/enrichers
 
 head -6 "$ROOT/tests/data/accounts.csv" >"$T/in.csv"
+head -6 "$ROOT/tests/data/accounts.jsonl" >"$T/in.jsonl"
+printf 'columns { industry = "industry" }\n' >"$T/cols.lua"
 PACK=$ROOT/rules/b2b_saas.lua
 
 # run NAME N: one run of command NAME failing allocation N (0: none); its
@@ -69,6 +72,9 @@ run() {
            --as-of 2026-11-01 "$T/in.csv" -o "$T/$1.jsonl" ;;
   score1) ICP_FAIL_ALLOC=$2 "$FICP" score --threads 1 --rules "$PACK" \
             --as-of 2026-11-01 "$T/in.csv" -o "$T/$1.jsonl" ;;
+  scorej) ICP_FAIL_ALLOC=$2 "$FICP" score --threads 1 --rules "$PACK" \
+            --as-of 2026-11-01 --columns "$T/cols.lua" "$T/in.jsonl" \
+            -o "$T/$1.jsonl" ;;
   check) ICP_FAIL_ALLOC=$2 "$FICP" check "$PACK" >"$T/$1.out" ;;
   report) ICP_FAIL_ALLOC=$2 "$FICP" report --html "$T/$1.out" \
             "$T/ref_score.jsonl" ;;
@@ -95,7 +101,7 @@ if [ -n "${FAILALLOC_ONLY:-}" ]; then
   exit 0
 fi
 
-for cmd in ${FAILALLOC_CMDS:-score score1 check report report_rules enrich}; do
+for cmd in ${FAILALLOC_CMDS:-score score1 scorej check report report_rules enrich}; do
   ICP_ALLOC_COUNT=1 run "$cmd" 0
   st=$?
   total=$(sed -n 's/^icp-alloc-count //p' "$T/$cmd.err" | tail -1)

@@ -193,6 +193,15 @@ kill -TERM "$PID"; wait "$PID"; st=$?
 check "... and serve exits 0 on SIGTERM" [ "$st" = 0 ]
 "$ICP" serve --rules pack_v2.lua --columns cols.lua --listen 127.0.0.1:0 >/dev/null 2>err.txt; st=$?
 check "a broken mapping at start: exit 1 with file:line" sh -c "[ $st = 1 ] && grep -q \"cols.lua:1: columns: unknown field 'domian'\" err.txt"
+printf 'columns { domain = "Website", employees = "Headcont",\n  industry = "Vertical" }\n' >typo.cols.lua
+head -1 renamed.jsonl >renamed1.jsonl
+start typo --rules pack_v2.lua --as-of 2026-11-01 --columns typo.cols.lua --threads 1 --quiet
+code --data-binary @renamed1.jsonl "$URL/v1/score" >/dev/null
+code --data-binary @renamed1.jsonl "$URL/v1/score" >/dev/null
+kill -TERM "$PID"; wait "$PID"
+check "--columns: a mapping whose key no request has, but a near one, is logged once" \
+  sh -c "[ \$(grep -c Headcont typo.log) = 1 ] && grep -q \"^icp serve: --columns typo.cols.lua line 1: employees = .Headcont.: no request has a value under that key (did you mean 'Headcount'?)\" typo.log"
+check "... a mapping whose key is simply absent is not" hasnt typo.log Vertical
 
 # ---- bounded connections, token, quiet --------------------------------------
 ICP_E2E_TOKEN=s3cret; export ICP_E2E_TOKEN
