@@ -28,8 +28,10 @@ int icp_cli_input_setup(const char *cmd, struct icp_cli_input *in,
   if(!in->columns)
     return ICP_EXIT_OK;
   in->cols = icp_columns_new();
-  if(!in->cols)
+  if(!in->cols) {
+    fprintf(stderr, "icp %s: %s: out of memory\n", cmd, in->columns);
     return ICP_EXIT_NOTHING;
+  }
   if(icp_columns_load(in->cols, schema, in->columns, &err)) {
     fprintf(stderr, "icp %s: %s\n", cmd, err.msg);
     return ICP_EXIT_USAGE;
