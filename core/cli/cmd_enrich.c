@@ -10,6 +10,7 @@
 #include "base/file.h"
 #include "cli/cli.h"
 #include "data/account.h"
+#include "data/columns.h"
 #include "data/provenance.h"
 #include "data/schema.h"
 #include "data/value.h"
@@ -80,6 +81,8 @@ struct run {
   struct icp_account *accts[BATCH];
   size_t n;
   long read, skipped, written;
+  int unmatched;             /* --columns mappings that fed nothing */
+  int headerless;            /* a JSONL input was read */
 };
 
 static enum icp_status flush(struct run *r, struct icp_err *err)
@@ -105,6 +108,13 @@ static void warn(void *ud, const char *msg)
   fprintf(stderr, "icp enrich: %s\n", msg);
 }
 
+/* The reader's notes (columns mapped, a mapping the header lacks). */
+static void note(void *ud, const char *msg)
+{
+  (void)ud;
+  fprintf(stderr, "%s\n", msg);
+}
+
 static int read_input(struct run *r, const char *path, const char *format,
                       int *fatal)
 {
@@ -116,6 +126,7 @@ static int read_input(struct run *r, const char *path, const char *format,
     return -1;
   }
   icp_reader_set_warn(rd, warn, NULL);
+  icp_reader_set_note(rd, note, NULL);
   for(;;) {
     st = icp_reader_next(rd, r->accts[r->n], &err);
     if(st == ICP_EOF)
@@ -143,6 +154,9 @@ static int read_input(struct run *r, const char *path, const char *format,
     fprintf(stderr, "icp enrich: %s\n", err.msg);
     *fatal = 1;
   }
+  r->unmatched += icp_reader_unmatched(rd);
+  if(icp_reader_has_column(rd, 0) < 0)
+    r->headerless = 1;
   icp_reader_close(rd);
   return 0;
 }
@@ -294,13 +308,16 @@ int icp_cmd_enrich(int argc, char **argv)
     fprintf(stderr, "icp enrich: %s\n", err.msg);
     fatal = 1;
   }
+  if(r.headerless && opened)
+    r.unmatched += icp_columns_say_unused(icp_schema_columns(r.schema),
+                                          r.schema, stderr);
   icp_enrich_summary(r.e, stderr);
   r.skipped += r.w.dropped;
   if(r.skipped)
     fprintf(stderr, "enrich: %ld rows skipped\n", r.skipped);
   if(!opened || (fatal && !r.written))
     code = ICP_EXIT_NOTHING;
-  else if(fatal || r.skipped || opened < ninputs ||
+  else if(fatal || r.skipped || opened < ninputs || r.unmatched ||
           icp_enrich_failures(r.e) || icp_enrich_refused(r.e))
     code = ICP_EXIT_PARTIAL;
 done:

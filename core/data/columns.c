@@ -1,6 +1,7 @@
 /* columns.c -- header recognition: explicit mappings, folded names, the
  * synonym table (see columns.h for the precedence). */
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -429,6 +430,23 @@ enum icp_status icp_columns_unused(const struct icp_columns *c,
   }
   free(names);
   return i < c->n ? ICP_ENOMEM : ICP_OK;
+}
+
+int icp_columns_say_unused(const struct icp_columns *c,
+                           const struct icp_schema *s, FILE *diag)
+{
+  struct icp_buf notes;
+  int n = 0;
+  icp_buf_init(&notes, 1 << 20);
+  if(icp_columns_unused(c, s, "record", 0, &notes, &n) ||
+     icp_buf_status(&notes)) {
+    fprintf(diag, "--columns: out of memory checking the mappings\n");
+    n = n ? n : 1; /* unchecked is not passed off as fine */
+  }
+  else if(notes.len)
+    fputs(notes.p, diag);
+  icp_buf_free(&notes);
+  return n;
 }
 
 enum icp_status icp_columns_unmatched(const struct icp_columns *c,

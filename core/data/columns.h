@@ -24,6 +24,7 @@
 #define ICP_COLUMNS_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "icp.h"
 #include "base/buf.h"
@@ -86,6 +87,12 @@ enum icp_status icp_columns_unused(const struct icp_columns *c,
                                    const struct icp_schema *s,
                                    const char *what, int typos_only,
                                    struct icp_buf *notes, int *count);
+/* At the end of a run that read an input without a header: says on diag
+ * each mapping no record's key matched (icp_columns_unused); how many
+ * (at least 1 when the check itself ran out of memory), for the exit
+ * status. */
+int icp_columns_say_unused(const struct icp_columns *c,
+                           const struct icp_schema *s, FILE *diag);
 enum icp_status icp_columns_unmatched(const struct icp_columns *c,
                                       const char *file,
                                       const char *const *names,

@@ -213,19 +213,9 @@ enum icp_status icp_run_finish(struct icp_run_state *rs, enum icp_status st,
   if(!st && rs->headerless) {
     /* a --columns mapping no key of a JSONL record matched: a typo, as
      * a CSV header would have shown; the exit status is 2 */
-    struct icp_buf notes;
-    int n = 0;
-    icp_buf_init(&notes, 1 << 20);
-    if(icp_columns_unused(icp_schema_columns(rs->schema), rs->schema,
-                          "record", 0, &notes, &n) ||
-       icp_buf_status(&notes)) {
-      fprintf(rs->diag, "--columns: out of memory checking the mappings\n");
-      n = n ? n : 1; /* unchecked is not passed off as fine */
-    }
-    else if(notes.len)
-      fputs(notes.p, rs->diag);
-    rs->st->unknown_fields += n;
-    icp_buf_free(&notes);
+    rs->st->unknown_fields +=
+      icp_columns_say_unused(icp_schema_columns(rs->schema), rs->schema,
+                             rs->diag);
   }
   if(!st && icp_dupes_report(rs->dupes, dup_cb, rs) < 0)
     st = icp_err_set(err, ICP_ENOMEM, "the duplicate-domain check is "

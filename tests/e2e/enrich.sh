@@ -89,6 +89,17 @@ check "--offline writes CSV with cached fields" \
   "grep -q '^cobaltrobotics1.io,Cobalt Robotics' '$T/off.csv'"
 check "--offline CSV has a _sources column" "head -1 '$T/off.csv' | grep -q '_sources'"
 
+# a --columns mapping that fed nothing: said for CSV (header) and JSONL (end)
+printf 'columns { domain = "domain", industry = "industri" }\n' >"$T/typo.cols.lua"
+"$ICP" enrich --offline --providers "$CFG" --columns "$T/typo.cols.lua" \
+  "$T/in.csv" -o "$T/offc.jsonl" 2>"$T/errc.log"
+"$ICP" enrich --offline --providers "$CFG" --columns "$T/typo.cols.lua" \
+  "$T/out.jsonl" -o "$T/offj.jsonl" 2>"$T/errj.log"; stj=$?
+check "--columns: a mapping the CSV header lacks is said" \
+  "grep -q 'in.csv:1: --columns .*typo.cols.lua line 1: industry = \"industri\": no such column in the input' '$T/errc.log'"
+check "--columns: a mapping no JSONL key matched is said, exit 2 (exit $stj)" \
+  "[ \$stj = 2 ] && grep -q '^--columns .*typo.cols.lua line 1: industry = \"industri\": no record has a value under that key (did you mean .industry.?)' '$T/errj.log'"
+
 n1=$(total)
 "$ICP" enrich --refresh --providers "$CFG" "$T/in.csv" -o "$T/ref.jsonl" \
   2>"$T/err4.log"
