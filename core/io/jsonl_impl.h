@@ -1,9 +1,10 @@
 /*
- * jsonl_impl.h -- private to the JSONL reader: the state its two halves
+ * jsonl_impl.h -- private to the JSONL reader: the state its parts
  * share. jsonl_scan.c is the first pass (the scanner: grammar, limits and
  * the keys of a line, no tree); jsonl_reader.c the second (the walk that
- * stores the values the run reads) and the reader around them. Not part
- * of the API.
+ * stores the values the run reads) and the reader of lines around them;
+ * jsonl_text.c reads a text in memory (request bodies) with both. Not
+ * part of the API.
  */
 #ifndef ICP_JSONL_IMPL_H
 #define ICP_JSONL_IMPL_H
@@ -158,6 +159,14 @@ const char *icp_jsonl_scan_value(struct scan *sc, const char *s);
 /* After a record whose keys were fine (no duplicate, valid, few): merges
  * its top-level keys into the shape when some were not in it. */
 void icp_jsonl_shape_update(struct jsonl_state *js, const struct scan *sc);
+
+/* Reads the object whose first pass is sc (keys [0, nkeys) of the
+ * reader's state) into a as record `line` (0: a lone object of a text,
+ * named without a line). */
+enum icp_status icp_jsonl_read_object(struct icp_reader *r,
+                                      struct icp_account *a,
+                                      const struct scan *sc, long line,
+                                      struct icp_err *err);
 
 /* Helpers of the walk over bytes the scanner accepted: */
 /* the string [s, e) (no quotes) unescaped into out, its length; */
