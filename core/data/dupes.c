@@ -5,9 +5,11 @@
  * A run on disk is a sequence of records: a 14-byte head (uint16 length,
  * uint32 file index, int64 line), then the domain bytes; records go out
  * and come back a block at a time (stdio locks per call).
- * Within a run, records are sorted by domain, then by order of addition;
- * runs are kept in order of creation, so ties between runs are broken by
- * run index, which keeps every domain's occurrences in order of addition.
+ * Within a run, records are sorted by domain, then by order of addition,
+ * which is the order of file number and line (icp_dupes_add's contract);
+ * ties between runs are broken by file number and line, so runs of
+ * several trackers (one per worker, icp_dupes_absorb) merge into the
+ * order of one.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -27,6 +29,7 @@ struct entry {
 
 struct icp_dupes {
   size_t budget;
+  size_t fanin;         /* runs merged at once, at most open */
   struct entry *e;
   size_t n, cap;
   char *pool;
@@ -53,12 +56,11 @@ struct cursor {
   size_t bpos, bend;    /* unread bytes of blk */
   const struct icp_dupes *d;
   size_t next;          /* in memory: next entry */
-  size_t run;           /* run index: breaks ties */
   uint16_t len;
   uint32_t file;
   int64_t line;
-  uint64_t pfx;         /* prefix_of(dom) */
-  char dom[ICP_DUPES_DOMAIN_MAX + 1];
+  uint64_t k1, k2;      /* keys_of(dom) */
+  char dom[ICP_DUPES_DOMAIN_MAX + 16]; /* 16 bytes readable at dom */
   unsigned char blk[BLOCK]; /* a file run is read a block at a time */
 };
 
@@ -72,6 +74,7 @@ struct icp_dupes *icp_dupes_new_budget(size_t bytes)
   if(!d)
     return NULL;
   d->budget = bytes < 256 ? 256 : bytes;
+  d->fanin = ICP_DUPES_MERGE_MAX;
   return d;
 }
 
@@ -124,6 +127,32 @@ static uint64_t prefix_of(const char *s, size_t n)
   for(i = 0; i < 8; i++)
     v = (v << 8) | (i < n ? (unsigned char)s[i] : 0);
   return v;
+}
+
+/* Bytes 0-7 and 8-15 of s (n bytes; 16 are readable at s) as
+ * big-endian integers, zero-padded: prefix_of(s, n) and prefix_of(s + 8,
+ * n - 8), without a loop. */
+static inline uint64_t be64(const char *s)
+{
+  uint64_t v;
+  memcpy(&v, s, 8);
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  return __builtin_bswap64(v);
+#else
+  return prefix_of(s, 8);
+#endif
+}
+
+static inline uint64_t keep(uint64_t v, size_t n)
+{
+  return n >= 8 ? v : n ? v & ~(~(uint64_t)0 >> (8 * n)) : 0;
+}
+
+static inline void keys_of(const char *s, size_t n, uint64_t *k1,
+                           uint64_t *k2)
+{
+  *k1 = keep(be64(s), n);
+  *k2 = n > 8 ? keep(be64(s + 8), n - 8) : 0;
 }
 
 static int cmp_dom(const char *a, size_t an, const char *b, size_t bn)
@@ -332,12 +361,41 @@ static int file_index(struct icp_dupes *d, const char *file, uint32_t *out)
   return 0;
 }
 
+enum icp_status icp_dupes_set_files(struct icp_dupes *d,
+                                    const char *const *files, size_t n)
+{
+  if(n > UINT32_MAX || icp_grow(d->files, d->fcap, n))
+    return ICP_ENOMEM;
+  memcpy(d->files, files, n * sizeof(*files));
+  d->nfiles = (uint32_t)n;
+  d->lastfile = 0;
+  return ICP_OK;
+}
+
+static enum icp_status add_at(struct icp_dupes *d, const char *domain,
+                              const char *file, uint32_t fi, long line);
+
 enum icp_status icp_dupes_add(struct icp_dupes *d, const char *domain,
                               const char *file, long line)
 {
+  return add_at(d, domain, file, 0, line);
+}
+
+enum icp_status icp_dupes_add_in(struct icp_dupes *d, const char *domain,
+                                 unsigned fi, long line)
+{
+  if(fi >= d->nfiles)
+    return ICP_EINVAL;
+  return add_at(d, domain, NULL, fi, line);
+}
+
+/* Adds an occurrence in file (looked up) or, when file is NULL, in file
+ * number fi. */
+static enum icp_status add_at(struct icp_dupes *d, const char *domain,
+                              const char *file, uint32_t fi, long line)
+{
   size_t len = strlen(domain);
   struct entry *e;
-  uint32_t fi;
   if(len > ICP_DUPES_DOMAIN_MAX)
     return ICP_EINVAL;
   if(d->n && (d->n + 1) * sizeof(struct entry) + d->plen + len + 1 >
@@ -346,7 +404,7 @@ enum icp_status icp_dupes_add(struct icp_dupes *d, const char *domain,
     if(st)
       return d->err ? st : (d->err = st);
   }
-  if(file_index(d, file, &fi) || icp_grow(d->e, d->cap, d->n + 1) ||
+  if((file && file_index(d, file, &fi)) || icp_grow(d->e, d->cap, d->n + 1) ||
      icp_grow(d->pool, d->pcap, d->plen + len + 1)) {
     if(!d->err)
       d->err = ICP_ENOMEM;
@@ -362,6 +420,34 @@ enum icp_status icp_dupes_add(struct icp_dupes *d, const char *domain,
   d->plen += len + 1;
   d->n++;
   return ICP_OK;
+}
+
+enum icp_status icp_dupes_absorb(struct icp_dupes *d,
+                                 struct icp_dupes *from)
+{
+  enum icp_status st = from->err;
+  size_t k;
+  if(!st && from->nfiles != d->nfiles)
+    st = ICP_EINVAL;
+  if(!st) /* its buffer, as a run of its own */
+    st = spill(from);
+  for(k = 0; k < from->nruns; k++) {
+    enum icp_status as = st ? st : add_run(d, from->runs[k]);
+    if(as) {
+      st = as;
+      fclose(from->runs[k]);
+    }
+    else
+      d->level[d->nruns - 1] = from->level[k];
+  }
+  from->nruns = 0;
+  from->n = 0;
+  from->plen = 0;
+  if(!st)
+    st = cascade(d);
+  if(st && !d->err)
+    d->err = st;
+  return st;
 }
 
 /* ---- merging ----------------------------------------------------------- */
@@ -396,7 +482,7 @@ static int advance(struct cursor *c)
     c->dom[e->len] = 0;
     c->file = e->file;
     c->line = e->line;
-    c->pfx = prefix_of(c->dom, c->len);
+    keys_of(c->dom, c->len, &c->k1, &c->k2);
     return 1;
   }
   {
@@ -412,36 +498,62 @@ static int advance(struct cursor *c)
       return -1;
     memcpy(c->dom, c->blk + c->bpos + REC_HEAD, c->len);
     c->dom[c->len] = 0;
-    c->pfx = prefix_of(c->dom, c->len);
+    keys_of(c->dom, c->len, &c->k1, &c->k2);
     c->bpos += REC_HEAD + (size_t)c->len;
   }
   return 1;
 }
 
+/* Cursor order: domain (its 16-byte keys settle most), then file and
+ * line. */
 static int cursor_less(const struct cursor *a, const struct cursor *b)
 {
-  int c = a->pfx != b->pfx ? (a->pfx < b->pfx ? -1 : 1)
-                           : cmp_dom(a->dom, a->len, b->dom, b->len);
-  return c < 0 || (c == 0 && a->run < b->run);
+  int c;
+  if(a->k1 != b->k1)
+    return a->k1 < b->k1;
+  if(a->k2 != b->k2)
+    return a->k2 < b->k2;
+  if((a->len > 16 || b->len > 16) &&
+     (c = cmp_dom(a->dom + 16, a->len > 16 ? a->len - 16u : 0,
+                  b->dom + 16, b->len > 16 ? b->len - 16u : 0)) != 0)
+    return c < 0;
+  if(a->len != b->len) /* equal keys, zero padded: the shorter first */
+    return a->len < b->len;
+  if(a->file != b->file)
+    return a->file < b->file;
+  return a->line < b->line;
 }
 
-/* Binary min-heap of cursor pointers. */
-static void sift_down(struct cursor **h, size_t n, size_t i)
+/* Binary min-heap of cursors, their keys inline: most comparisons touch
+ * no cursor. */
+struct hent {
+  uint64_t k1, k2;
+  struct cursor *c;
+};
+
+static inline int hent_less(const struct hent *a, const struct hent *b)
 {
+  if(a->k1 != b->k1)
+    return a->k1 < b->k1;
+  if(a->k2 != b->k2)
+    return a->k2 < b->k2;
+  return cursor_less(a->c, b->c);
+}
+
+static void sift_down(struct hent *h, size_t n, size_t i)
+{
+  struct hent t = h[i];
   for(;;) {
-    size_t l = 2 * i + 1, m = i;
-    struct cursor *t;
-    if(l < n && cursor_less(h[l], h[m]))
-      m = l;
-    if(l + 1 < n && cursor_less(h[l + 1], h[m]))
-      m = l + 1;
-    if(m == i)
-      return;
-    t = h[i];
+    size_t l = 2 * i + 1, m;
+    if(l >= n)
+      break;
+    m = l + 1 < n && hent_less(&h[l + 1], &h[l]) ? l + 1 : l;
+    if(!hent_less(&h[m], &t))
+      break;
     h[i] = h[m];
-    h[m] = t;
     i = m;
   }
+  h[i] = t;
 }
 
 /* Receives the merged stream, one record at a time. */
@@ -454,6 +566,8 @@ struct sink {
   void *ud;
   char dom[ICP_DUPES_DOMAIN_MAX + 1];
   uint16_t len;
+  uint64_t k1, k2;      /* keys_of(dom): a new domain is seen by them */
+  int copied;           /* dom holds the domain (else only its keys) */
   struct icp_dupe_at *at;
   size_t nat;
   long count;           /* occurrences of dom */
@@ -476,10 +590,22 @@ static int sink_put(struct sink *s, const struct cursor *c)
 {
   if(s->out)
     return write_rec(s->out, c->dom, c->len, c->file, c->line);
-  if(!s->count || cmp_dom(s->dom, s->len, c->dom, c->len)) {
+  /* the same domain as the group's: equal keys and length settle it up
+   * to 16 bytes; the domain is copied when it is longer, or seen twice
+   * (most domains are seen once: no copy) */
+  if(!s->count || s->k1 != c->k1 || s->k2 != c->k2 || s->len != c->len ||
+     (c->len > 16 && memcmp(s->dom + 16, c->dom + 16, c->len - 16u))) {
     flush_group(s);
-    memcpy(s->dom, c->dom, (size_t)c->len + 1);
+    s->k1 = c->k1;
+    s->k2 = c->k2;
     s->len = c->len;
+    s->copied = c->len > 16;
+    if(s->copied)
+      memcpy(s->dom, c->dom, (size_t)c->len + 1);
+  }
+  else if(!s->copied) {
+    memcpy(s->dom, c->dom, (size_t)c->len + 1);
+    s->copied = 1;
   }
   if(s->nat < ICP_DUPES_AT_MAX) {
     s->at[s->nat].file = s->d->files[c->file];
@@ -493,7 +619,7 @@ static int sink_put(struct sink *s, const struct cursor *c)
 /* Merges cursors cur[0..n) into s. 0 or -1. */
 static int merge(struct cursor *cur, size_t n, struct sink *s)
 {
-  struct cursor *heap[ICP_DUPES_MERGE_MAX];
+  struct hent heap[ICP_DUPES_MERGE_MAX];
   size_t h = 0, i;
   for(i = 0; i < n; i++) {
     int r;
@@ -503,21 +629,29 @@ static int merge(struct cursor *cur, size_t n, struct sink *s)
     r = advance(&cur[i]);
     if(r < 0)
       return -1;
-    if(r)
-      heap[h++] = &cur[i];
+    if(r) {
+      heap[h].k1 = cur[i].k1;
+      heap[h].k2 = cur[i].k2;
+      heap[h++].c = &cur[i];
+    }
   }
   for(i = h; i-- > 0;)
     sift_down(heap, h, i);
   while(h) {
     int r;
-    if(sink_put(s, heap[0]))
+    if(sink_put(s, heap[0].c))
       return -1;
-    r = advance(heap[0]);
+    r = advance(heap[0].c);
     if(r < 0)
       return -1;
     if(!r)
       heap[0] = heap[--h];
-    sift_down(heap, h, 0);
+    else {
+      heap[0].k1 = heap[0].c->k1;
+      heap[0].k2 = heap[0].c->k2;
+    }
+    if(h)
+      sift_down(heap, h, 0);
   }
   return 0;
 }
@@ -542,7 +676,6 @@ static int merge_range(struct icp_dupes *d, size_t g, size_t n,
   for(k = 0; k < n; k++) {
     cur[k].fp = d->runs[g + k];
     cur[k].d = d;
-    cur[k].run = k;
   }
   if(merge(cur, n, &s) || out_flush(o) || fflush(fp)) {
     free(o);
@@ -558,14 +691,14 @@ static int merge_range(struct icp_dupes *d, size_t g, size_t n,
   return 0;
 }
 
-/* After a spill: while the last ICP_DUPES_MERGE_MAX runs have the same
+/* After a spill: while the last d->fanin runs have the same
  * level, merge them into one run of the next level. This keeps the number
  * of open runs logarithmic in the input size. */
 static enum icp_status cascade(struct icp_dupes *d)
 {
   struct cursor *cur = NULL;
-  while(d->nruns >= ICP_DUPES_MERGE_MAX) {
-    size_t g = d->nruns - ICP_DUPES_MERGE_MAX, k;
+  while(d->nruns >= d->fanin) {
+    size_t g = d->nruns - d->fanin, k;
     for(k = g + 1; k < d->nruns; k++)
       if(d->level[k] != d->level[g])
         break;
@@ -575,7 +708,7 @@ static enum icp_status cascade(struct icp_dupes *d)
       cur = malloc(ICP_DUPES_MERGE_MAX * sizeof(*cur));
     if(!cur)
       return ICP_ENOMEM;
-    if(merge_range(d, g, ICP_DUPES_MERGE_MAX, cur)) {
+    if(merge_range(d, g, d->fanin, cur)) {
       free(cur);
       return ICP_EIO;
     }
@@ -586,15 +719,15 @@ static enum icp_status cascade(struct icp_dupes *d)
   return ICP_OK;
 }
 
-/* Merges groups of runs until at most ICP_DUPES_MERGE_MAX remain. */
+/* Merges groups of runs until at most d->fanin remain. */
 static int reduce_runs(struct icp_dupes *d, struct cursor *cur)
 {
-  while(d->nruns > ICP_DUPES_MERGE_MAX) {
+  while(d->nruns > d->fanin) {
     size_t g, out = 0;
-    for(g = 0; g < d->nruns; g += ICP_DUPES_MERGE_MAX) {
+    for(g = 0; g < d->nruns; g += d->fanin) {
       size_t n = d->nruns - g;
-      if(n > ICP_DUPES_MERGE_MAX)
-        n = ICP_DUPES_MERGE_MAX;
+      if(n > d->fanin)
+        n = d->fanin;
       if(n > 1 && merge_range(d, g, n, cur))
         return -1;
       d->runs[out++] = d->runs[g];  /* out <= g: order is kept */
@@ -602,6 +735,12 @@ static int reduce_runs(struct icp_dupes *d, struct cursor *cur)
     d->nruns = out;
   }
   return 0;
+}
+
+void icp_dupes_set_fanin(struct icp_dupes *d, size_t runs)
+{
+  d->fanin = runs < 2 ? 2 : runs > ICP_DUPES_MERGE_MAX ?
+             ICP_DUPES_MERGE_MAX : runs;
 }
 
 long icp_dupes_report(struct icp_dupes *d,
@@ -631,8 +770,7 @@ long icp_dupes_report(struct icp_dupes *d,
     for(k = 0; k < n; k++) {
       cur[k].fp = d->runs[k];
       cur[k].d = d;
-      cur[k].run = k;
-    }
+      }
   }
   else {
     if(sort_entries(d))

@@ -39,16 +39,44 @@ struct icp_dupes *icp_dupes_new(void);
  * values force spilling; used by tests). */
 struct icp_dupes *icp_dupes_new_budget(size_t bytes);
 
+/* Merges runs fewer at a time, 2 to ICP_DUPES_MERGE_MAX (the default):
+ * at most that many temporary files stay open. For trackers that work
+ * side by side (one per worker), which share the open files. */
+void icp_dupes_set_fanin(struct icp_dupes *d, size_t runs);
+
 /* Records that domain (NUL-terminated, copied) was seen at file:line.
- * file is borrowed and must outlive the tracker. ICP_EINVAL for a domain
+ * file is borrowed and must outlive the tracker; files are numbered in
+ * order of first appearance. Occurrences must come in order: a file's
+ * lines increasing, and a file's occurrences after those of the files
+ * numbered before it (the report orders them by file number, then
+ * line). ICP_EINVAL for a domain
  * longer than ICP_DUPES_DOMAIN_MAX, ICP_EIO when a temporary file cannot
  * be written, ICP_ENOMEM. An EIO or ENOMEM is kept: the report fails, so
  * a caller that cannot stop there may go on and read the report's -1. */
 enum icp_status icp_dupes_add(struct icp_dupes *d, const char *domain,
                               const char *file, long line);
 
+/* Numbers the files to come: file i is files[i] (borrowed, they must
+ * outlive the tracker; the same name may come twice, as stdin read
+ * twice). For trackers filled with icp_dupes_add_in; 0 or ICP_ENOMEM. */
+enum icp_status icp_dupes_set_files(struct icp_dupes *d,
+                                    const char *const *files, size_t n);
+
+/* icp_dupes_add for file number fi of icp_dupes_set_files (ICP_EINVAL
+ * when there is no such file). Several trackers numbering the same files
+ * may each take part of the occurrences (each still in order), and one
+ * then absorbs the others to report them all. */
+enum icp_status icp_dupes_add_in(struct icp_dupes *d, const char *domain,
+                                 unsigned fi, long line);
+
+/* Moves every occurrence of from into d, which must number the same
+ * files: from is left empty. ICP_EIO or ICP_ENOMEM when they cannot be
+ * moved (kept in d: its report fails); from's own failure is kept too. */
+enum icp_status icp_dupes_absorb(struct icp_dupes *d,
+                                 struct icp_dupes *from);
+
 /* Calls fn once per domain seen more than once, sorted by domain (byte
- * order), with its occurrences in the order they were added. at holds n
+ * order), with its occurrences in order of file number, then line. at holds n
  * entries, at most ICP_DUPES_AT_MAX (the first ones); icp_dupes_total
  * gives the full count from within fn. domain and at are valid only
  * during the call. Returns the number of duplicated domains, or -1 when a

@@ -1,21 +1,27 @@
 /*
- * pool.c -- the parallel run: one reader, N workers, an ordered hand-over.
+ * pool.c -- the parallel run: N workers that read, score and hand over in
+ * turn.
  *
- * A reader thread cuts each input into chunks of whole raw records
- * (icp_reader_chunk: the CSV state machine's boundaries, so a quoted
- * newline never splits one) and numbers them. Worker threads take chunks
- * in that order; each parses its chunk with its own sub-reader (the chunk
- * goes back to the reader at once), scores with its own copy of the packs
- * (its own Lua state and compiled plan: packs are reloaded from their
- * files), formats the output, and records what happened as a list of
- * events (warning, bad record, record). Then it waits for its chunk's turn
- * and replays the events through the same hand-over as the sequential loop
- * (run_impl.h): the ordered writer is whichever worker holds the turn, so
- * fn and write run one at a time in input order, on the thread whose cache
- * holds the accounts. Counters, messages, their order and cut-offs, the
- * duplicate report and the output bytes are those of one thread. Memory
- * is bounded by the chunks in flight (2N + 2 raw chunks of about 128 KiB,
- * one parsed chunk per worker), not by the input.
+ * Each worker cuts its next chunk of whole raw records from the input
+ * itself (icp_reader_chunk, under the read lock: the CSV state machine's
+ * boundaries, so a quoted newline never splits one), numbered in input
+ * order. It parses the chunk with its own sub-reader, scores with its own
+ * copy of the packs (its own Lua state and compiled plan: packs are
+ * reloaded from their files), formats the output, and
+ * records what happened as a list of events (warning, bad record,
+ * record). Then it waits for its chunk's turn and replays the events
+ * through the same hand-over as the sequential loop (run_impl.h): the
+ * ordered writer is whichever worker holds the turn, so fn and write run
+ * one at a time in input order, on the thread whose cache holds the
+ * accounts. Counters, messages, their order and cut-offs, the duplicate
+ * report and the output bytes are those of one thread. Memory is bounded
+ * by the chunks in flight (one raw chunk of about 128 KiB and one parsed
+ * chunk per worker), not by the input.
+ *
+ * There is no reader thread and no tracker thread: with N workers on N
+ * cores, a third thread only preempts a worker, and the worker whose turn
+ * is next waits for it. Each worker notes its records' domains in its own
+ * duplicate tracker, keyed by input and line, and the report merges them.
  *
  * Enrichment, when hooked, runs on the workers one chunk at a time in
  * chunk order (a ticket), so requests, cache and budgets see accounts in
@@ -25,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "data/dupes.h"
 #include "io/reader.h"
 #include "rules/rules.h"
 #include "score/run_impl.h"
@@ -34,7 +41,6 @@
 #define MSGS_CAP ((size_t)64 << 20)
 #define OUT_CAP ((size_t)256 << 20)
 
-enum { FREE, FILLED, WORKING, DONE };
 enum { EV_WARN, EV_BAD, EV_REC, EV_FAIL };
 
 struct ev {
@@ -42,23 +48,13 @@ struct ev {
   int errors;          /* EV_REC: a custom rule raised an error */
   size_t ref;          /* EV_WARN/EV_BAD: offset in msgs; EV_REC: index */
   size_t out_end;      /* EV_REC: end of its formatted output */
-  size_t dom_end;      /* EV_REC: end of its entry in dom */
 };
 
-struct slot {                  /* a raw chunk, reader to worker */
+struct work {                  /* a chunk, in a worker */
   long seq;
-  int state;
-  int input;
-  int last;                    /* no records: its input is done */
-  struct icp_chunk chunk;
+  int input, last;             /* last: no records, its input is done */
+  struct icp_chunk chunk;      /* its raw records */
   enum icp_status rst;         /* reader failure after the records */
-  struct icp_err rerr;
-};
-
-struct work {                  /* a parsed chunk, in a worker */
-  long seq;
-  int input, last;
-  enum icp_status rst;
   struct icp_err rerr;
   struct icp_account **acc;
   struct icp_result **res;     /* npacks per account */
@@ -68,19 +64,9 @@ struct work {                  /* a parsed chunk, in a worker */
   size_t nev, capev;
   struct icp_buf msgs;         /* NUL-separated messages */
   struct icp_buf out;          /* formatted output */
-  struct icp_buf dom;          /* per record with a domain: line, domain */
   enum icp_status wst;         /* worker failure (EV_FAIL) */
   struct icp_err werr;
 };
-
-/* Domains for the duplicate report, handed over in input order: records
- * of a long line (memcpy'd) and the NUL-terminated domain. */
-struct dbatch {
-  struct icp_buf b;
-  const char *file;
-};
-
-#define NDBATCH 8
 
 struct pool;
 
@@ -90,46 +76,42 @@ struct worker {
   int started;
   struct icp_pack **packs;     /* npacks; worker 0 borrows the caller's */
   int own_packs;
+  struct icp_pack **model;     /* the caller's packs, to clone */
   struct icp_reader *sub;
   int sub_input;
+  struct icp_dupes *dupes;     /* the domains of its records */
   struct work wk;
 };
 
 struct pool {
   const char *const *inputs;
+  const char **names;          /* per input, as messages name it */
   int ninputs;
   struct icp_schema *schema;
   struct icp_run_state *rs;
   const struct icp_run_opts *o;
-  int npacks, nworkers, nslots;
-  struct slot *slots;
+  int npacks, nworkers;
   struct worker *w;
   struct icp_reader **masters; /* per input, while its chunks are out */
-  pthread_t reader;
-  int reader_started;
+
+  /* the input, cut by whichever worker needs a chunk (in order) */
+  pthread_mutex_t rmu;
+  int rin;                     /* input being cut */
+  int ropen;                   /* masters[rin] is open */
+  long rseq;                   /* number of the next chunk */
+  int rdone;                   /* no chunk comes after rseq */
 
   pthread_mutex_t mu;
-  pthread_cond_t cv_free;      /* a slot was freed (the reader waits) */
-  pthread_cond_t cv_work;      /* a slot was filled (workers wait) */
   pthread_cond_t cv_turn;      /* a turn moved, or the run is over */
-  long nread;                  /* chunks published */
+  pthread_cond_t cv_end;       /* the run is over (the caller waits: a
+                                * wake-up per chunk would cost a switch) */
+  long nread;                  /* chunks cut */
   int read_done;
-  long next_work;              /* next chunk a worker takes */
   long enrich_turn;            /* chunk whose turn it is to enrich */
   long hand_turn;              /* chunk whose turn it is to hand over */
   int stop;
   enum icp_status st;          /* why the run stopped */
   struct icp_err err;
-
-  /* the duplicate tracker's thread and its queue (its own lock: the
-   * sort and spill of the tracker run beside the hand-over) */
-  pthread_t dupes;
-  int dupes_started;
-  pthread_mutex_t dmu;
-  pthread_cond_t cv_dq;
-  struct dbatch dq[NDBATCH];
-  long dq_put, dq_get;         /* batches queued, batches taken */
-  int dq_done;                 /* no more batches come */
 };
 
 /* ---- events ------------------------------------------------------------ */
@@ -144,7 +126,6 @@ static int add_ev(struct work *s, int kind, size_t ref, int errors)
   e->ref = ref;
   e->errors = errors;
   e->out_end = s->out.len;
-  e->dom_end = s->dom.len;
   return 0;
 }
 
@@ -171,6 +152,90 @@ static void warn_cb(void *ud, const char *msg)
   struct worker *w = ud;
   if(add_msg(&w->wk, EV_WARN, msg))
     fail(&w->wk, ICP_ENOMEM, "out of memory");
+}
+
+/* Stops the run with st (the first reason is kept): the caller holds
+ * P->mu. */
+static void stop_locked(struct pool *P, enum icp_status st,
+                        const struct icp_err *err)
+{
+  if(!P->stop) {
+    P->st = st;
+    P->err = *err;
+    P->stop = 1;
+  }
+  pthread_cond_broadcast(&P->cv_turn);
+  pthread_cond_signal(&P->cv_end);
+}
+
+/* ---- cutting the input ------------------------------------------------- */
+
+/* Cuts the next chunk of the input into s (under the read lock, so chunks
+ * are numbered in input order): 0, or -1 when there is none. An input
+ * that cannot be opened, or fails while being read, makes a last chunk
+ * that carries the failure (reported in turn, like the sequential loop),
+ * and nothing comes after it. */
+static int cut(struct pool *P, struct work *s)
+{
+  const struct icp_run_opts *o = P->o;
+  struct icp_reader *r;
+  enum icp_status st;
+  struct icp_err err;
+  int more = 1;
+
+  int stopped;
+  pthread_mutex_lock(&P->mu);
+  stopped = P->stop;
+  pthread_mutex_unlock(&P->mu);
+  pthread_mutex_lock(&P->rmu);
+  if(P->rdone || stopped) {
+    pthread_mutex_unlock(&P->rmu);
+    return -1;
+  }
+  s->seq = P->rseq++;
+  s->input = P->rin;
+  s->last = 1;
+  s->rst = ICP_OK;
+  icp_buf_reset(&s->chunk.data);
+  s->chunk.bad_line = 0;
+  if(!P->ropen) {
+    r = NULL;
+    s->rst = icp_reader_open(&r, P->inputs[P->rin], o->format, P->schema,
+                             &s->rerr);
+    if(s->rst)
+      more = 0;
+    else {
+      if(o->has_range)
+        icp_reader_set_range(r, o->range_beg, o->range_end);
+      icp_run_opened(P->rs, r, P->w[0].model, P->rin == 0);
+      pthread_mutex_lock(&P->mu);
+      P->masters[P->rin] = r;
+      pthread_mutex_unlock(&P->mu);
+      P->ropen = 1;
+    }
+  }
+  if(P->ropen) {
+    st = icp_reader_chunk(P->masters[P->rin], &s->chunk, CHUNK_BYTES, &err);
+    s->last = st == ICP_EOF;
+    if(st && st != ICP_EOF) {
+      s->rst = st;
+      s->rerr = err;
+      more = 0;
+    }
+    else if(st == ICP_EOF) { /* the next chunk opens the next input */
+      P->ropen = 0;
+      more = ++P->rin < P->ninputs;
+    }
+  }
+  P->rdone = !more;
+  pthread_mutex_lock(&P->mu);
+  P->nread = P->rseq;
+  P->read_done = P->rdone;
+  if(P->read_done && P->hand_turn >= P->nread) /* the end: nothing cut */
+    pthread_cond_signal(&P->cv_end);
+  pthread_mutex_unlock(&P->mu);
+  pthread_mutex_unlock(&P->rmu);
+  return 0;
 }
 
 /* ---- workers ----------------------------------------------------------- */
@@ -202,7 +267,7 @@ static int reserve(struct pool *P, struct work *s, size_t i)
       return -1;
     for(p = 0; p < P->npacks; p++)
       if(!(s->res[k * (size_t)P->npacks + (size_t)p] =
-             icp_result_new(P->w[0].packs[p]))) {
+             icp_result_new(P->w[0].model[p]))) {
         /* slot k is not counted in capacc: undo it here */
         while(p--) {
           icp_result_free(s->res[k * (size_t)P->npacks + (size_t)p]);
@@ -233,32 +298,22 @@ static enum icp_status open_sub(struct pool *P, struct worker *w, int input,
   return ICP_OK;
 }
 
-/* The domain of a record as read (before enrichment, as the sequential
- * loop notes it), for the duplicate tracker. */
-static int note_domain(struct work *s, const struct icp_account *a)
+/* Parses the records of the chunk of s. The domains go to the worker's
+ * tracker as they are read (before enrichment, as the sequential loop
+ * notes them): a record that is not handed over leaves the run stopped,
+ * with no duplicate report. */
+static void parse(struct pool *P, struct worker *w, struct work *s)
 {
-  const char *d = icp_account_domain(a);
-  long line = a->line;
-  if(!d)
-    return 0;
-  return icp_buf_add(&s->dom, &line, sizeof(line)) ||
-         icp_buf_add(&s->dom, d, strlen(d) + 1);
-}
-
-/* Parses the records of raw chunk c into s. */
-static void parse(struct pool *P, struct worker *w, struct icp_chunk *c,
-                  struct work *s)
-{
-  const char *file = strcmp(P->inputs[s->input], "-") ?
-                     P->inputs[s->input] : "<stdin>";
+  const char *file = P->names[s->input];
   struct icp_err err;
   if(open_sub(P, w, s->input, &err)) {
     fail(s, ICP_ENOMEM, err.msg);
     return;
   }
-  icp_reader_load(w->sub, c);
+  icp_reader_load(w->sub, &s->chunk);
   for(;;) {
     struct icp_account *a;
+    const char *d;
     enum icp_status st;
     if(reserve(P, s, s->nacc)) {
       fail(s, ICP_ENOMEM, "out of memory");
@@ -284,14 +339,17 @@ static void parse(struct pool *P, struct worker *w, struct icp_chunk *c,
       continue;
     a->file = file;
     icp_provenance_apply(P->rs->prov, a); /* before it is scored */
-    if(note_domain(s, a) || add_ev(s, EV_REC, s->nacc, 0)) {
+    /* a failure is kept in the tracker: its report fails */
+    if((d = icp_account_domain(a)) != NULL)
+      icp_dupes_add_in(w->dupes, d, (unsigned)s->input, a->line);
+    if(add_ev(s, EV_REC, s->nacc, 0)) {
       fail(s, ICP_ENOMEM, "out of memory");
       return;
     }
     s->nacc++;
   }
-  if(c->bad_line && icp_run_in_shard(P->o, NULL, c->bad_line) &&
-     add_msg(s, EV_BAD, c->bad))
+  if(s->chunk.bad_line && icp_run_in_shard(P->o, NULL, s->chunk.bad_line) &&
+     add_msg(s, EV_BAD, s->chunk.bad))
     fail(s, ICP_ENOMEM, "out of memory");
 }
 
@@ -354,236 +412,13 @@ static void score(struct pool *P, struct worker *w, struct work *s)
   }
 }
 
-static enum icp_status replay(struct pool *P, struct work *s,
-                              struct icp_err *err);
-
-/* Takes the next filled slot, parses it and frees it: 0, or -1 when there
- * is nothing more to do. */
-static int take(struct pool *P, struct worker *w)
-{
-  struct work *s = &w->wk;
-  struct slot *sl;
-  pthread_mutex_lock(&P->mu);
-  for(;;) {
-    sl = &P->slots[P->next_work % P->nslots];
-    if(P->stop || (P->read_done && P->next_work >= P->nread)) {
-      pthread_mutex_unlock(&P->mu);
-      return -1;
-    }
-    if(sl->state == FILLED && sl->seq == P->next_work)
-      break;
-    pthread_cond_wait(&P->cv_work, &P->mu);
-  }
-  sl->state = WORKING;
-  P->next_work++;
-  pthread_mutex_unlock(&P->mu);
-
-  s->seq = sl->seq;
-  s->input = sl->input;
-  s->last = sl->last;
-  s->rst = sl->rst;
-  s->rerr = sl->rerr;
-  s->nacc = s->nev = 0;
-  s->wst = ICP_OK;
-  icp_buf_reset(&s->msgs);
-  icp_buf_reset(&s->out);
-  icp_buf_reset(&s->dom);
-  if(!sl->last && (sl->chunk.data.len || sl->chunk.bad_line))
-    parse(P, w, &sl->chunk, s);
-
-  pthread_mutex_lock(&P->mu);
-  sl->state = FREE;
-  pthread_cond_signal(&P->cv_free);
-  pthread_mutex_unlock(&P->mu);
-  return 0;
-}
-
-static void *worker_main(void *arg)
-{
-  struct worker *w = arg;
-  struct pool *P = w->P;
-  struct work *s = &w->wk;
-  while(!take(P, w)) {
-    struct icp_err err;
-    enum icp_status st = ICP_OK;
-    int go;
-    if(P->o->enrich)
-      enrich(P, s);
-    score(P, w, s);
-    pthread_mutex_lock(&P->mu);
-    while(!P->stop && P->hand_turn != s->seq)
-      pthread_cond_wait(&P->cv_turn, &P->mu);
-    go = !P->stop;
-    pthread_mutex_unlock(&P->mu);
-    if(go)
-      st = replay(P, s, &err);
-    pthread_mutex_lock(&P->mu);
-    if(go && s->last && P->masters[s->input]) {
-      /* CSV knows its key column from the header (workers read JSONL) */
-      icp_run_closing(P->rs, P->masters[s->input],
-                      icp_reader_has_column(P->masters[s->input], 0) >= 0);
-      icp_reader_close(P->masters[s->input]);
-      P->masters[s->input] = NULL;
-    }
-    if(st && !P->stop) {
-      P->st = st;
-      P->err = err;
-      P->stop = 1;
-      pthread_cond_broadcast(&P->cv_free);
-      pthread_cond_broadcast(&P->cv_work);
-    }
-    P->hand_turn++;
-    pthread_cond_broadcast(&P->cv_turn);
-    pthread_mutex_unlock(&P->mu);
-  }
-  return NULL;
-}
-
-/* ---- the reader -------------------------------------------------------- */
-
-/* Waits for slot seq to be free; NULL when the run stopped. */
-static struct slot *free_slot(struct pool *P, long seq)
-{
-  struct slot *s = &P->slots[seq % P->nslots];
-  pthread_mutex_lock(&P->mu);
-  while(!P->stop && s->state != FREE)
-    pthread_cond_wait(&P->cv_free, &P->mu);
-  if(P->stop)
-    s = NULL;
-  pthread_mutex_unlock(&P->mu);
-  return s;
-}
-
-static void publish(struct pool *P, struct slot *s, long seq)
-{
-  pthread_mutex_lock(&P->mu);
-  s->seq = seq;
-  s->state = FILLED;
-  P->nread = seq + 1;
-  pthread_cond_broadcast(&P->cv_work);
-  pthread_mutex_unlock(&P->mu);
-}
-
-static void *reader_main(void *arg)
-{
-  struct pool *P = arg;
-  const struct icp_run_opts *o = P->o;
-  long seq = 0;
-  int in, done = 0;
-  for(in = 0; in < P->ninputs && !done; in++) {
-    struct icp_reader *r = NULL;
-    struct icp_err err;
-    struct slot *s = free_slot(P, seq);
-    enum icp_status st;
-    if(!s)
-      break;
-    s->input = in;
-    s->last = 1;
-    icp_buf_reset(&s->chunk.data);
-    s->chunk.bad_line = 0;
-    s->rst = icp_reader_open(&r, P->inputs[in], o->format, P->schema,
-                             &s->rerr);
-    if(s->rst) { /* reported in turn, like the sequential loop */
-      publish(P, s, seq++);
-      break;
-    }
-    if(o->has_range)
-      icp_reader_set_range(r, o->range_beg, o->range_end);
-    icp_run_opened(P->rs, r, P->w[0].packs, in == 0);
-    pthread_mutex_lock(&P->mu);
-    P->masters[in] = r;
-    pthread_mutex_unlock(&P->mu);
-    for(;;) {
-      if(!s && !(s = free_slot(P, seq))) {
-        done = 1;
-        break;
-      }
-      s->input = in;
-      st = icp_reader_chunk(r, &s->chunk, CHUNK_BYTES, &err);
-      s->last = st == ICP_EOF;
-      s->rst = st == ICP_EOF ? ICP_OK : st;
-      if(s->rst)
-        s->rerr = err;
-      publish(P, s, seq++);
-      s = NULL;
-      if(st) {
-        done = st != ICP_EOF;
-        break;
-      }
-    }
-  }
-  pthread_mutex_lock(&P->mu);
-  P->read_done = 1;
-  pthread_cond_broadcast(&P->cv_work);
-  pthread_cond_broadcast(&P->cv_turn);
-  pthread_mutex_unlock(&P->mu);
-  return NULL;
-}
-
-/* ---- the duplicate tracker's thread ------------------------------------ */
-
-/* Queues the domains of a chunk (in input order: the caller holds the
- * turn). */
-static enum icp_status dq_put(struct pool *P, const char *p, size_t n,
-                              const char *file, struct icp_err *err)
-{
-  struct dbatch *b;
-  enum icp_status st;
-  pthread_mutex_lock(&P->dmu);
-  while(P->dq_put - P->dq_get == NDBATCH)
-    pthread_cond_wait(&P->cv_dq, &P->dmu);
-  b = &P->dq[P->dq_put % NDBATCH];
-  pthread_mutex_unlock(&P->dmu);
-  icp_buf_reset(&b->b); /* the slot is the turn holder's until queued */
-  st = icp_buf_add(&b->b, p, n);
-  if(st)
-    return icp_err_set(err, st, "%s: out of memory noting domains", file);
-  b->file = file;
-  pthread_mutex_lock(&P->dmu);
-  P->dq_put++;
-  pthread_cond_broadcast(&P->cv_dq);
-  pthread_mutex_unlock(&P->dmu);
-  return ICP_OK;
-}
-
-static void *dupes_main(void *arg)
-{
-  struct pool *P = arg;
-  for(;;) {
-    struct dbatch *b;
-    const char *p, *end;
-    pthread_mutex_lock(&P->dmu);
-    while(P->dq_get == P->dq_put && !P->dq_done)
-      pthread_cond_wait(&P->cv_dq, &P->dmu);
-    if(P->dq_get == P->dq_put) {
-      pthread_mutex_unlock(&P->dmu);
-      return NULL;
-    }
-    b = &P->dq[P->dq_get % NDBATCH];
-    pthread_mutex_unlock(&P->dmu);
-    for(p = b->b.p, end = p + b->b.len; p < end;) {
-      long line;
-      memcpy(&line, p, sizeof(line));
-      p += sizeof(line);
-      icp_dupes_add(P->rs->dupes, p, b->file, line);
-      p += strlen(p) + 1;
-    }
-    pthread_mutex_lock(&P->dmu);
-    P->dq_get++;
-    pthread_cond_broadcast(&P->cv_dq);
-    pthread_mutex_unlock(&P->dmu);
-  }
-}
-
-/* ---- hand-over --------------------------------------------------------- */
-
 /* Replays the events of s; a status when the run stops there. */
 static enum icp_status replay(struct pool *P, struct work *s,
                               struct icp_err *err)
 {
   struct icp_run_state *rs = P->rs;
   enum icp_status st = ICP_OK;
-  size_t i, written = 0, noted = 0;
+  size_t i, written = 0;
   for(i = 0; i < s->nev && !st; i++) {
     const struct ev *e = &s->ev[i];
     switch(e->kind) {
@@ -594,8 +429,7 @@ static enum icp_status replay(struct pool *P, struct work *s,
       st = icp_run_bad(rs, s->msgs.p + e->ref, err);
       break;
     case EV_REC:
-      rs->st->read++; /* its domain goes to the tracker below */
-      noted = e->dom_end;
+      rs->st->read++; /* its domain is in the worker's tracker */
       st = icp_run_hand(rs, s->acc[e->ref],
                         &s->res[e->ref * (size_t)P->npacks], e->errors, err);
       if(!st)
@@ -609,12 +443,6 @@ static enum icp_status replay(struct pool *P, struct work *s,
     st = icp_err_set(err, s->wst, "%s", s->werr.msg);
   if(!st && s->rst)
     st = icp_err_set(err, s->rst, "%s", s->rerr.msg);
-  if(noted) {
-    enum icp_status ds = dq_put(P, s->dom.p, noted,
-                                s->acc[0]->file, err);
-    if(!st)
-      st = ds;
-  }
   if(written && P->o->write) {
     enum icp_status ws = P->o->write(rs->ud, s->out.p, written, err);
     if(!st)
@@ -623,19 +451,61 @@ static enum icp_status replay(struct pool *P, struct work *s,
   return st;
 }
 
+static void *worker_main(void *arg)
+{
+  struct worker *w = arg;
+  struct pool *P = w->P;
+  struct work *s = &w->wk;
+  struct icp_err err;
+  enum icp_status st;
+
+  while(!cut(P, s)) {
+    int go;
+    s->nacc = s->nev = 0;
+    s->wst = ICP_OK;
+    icp_buf_reset(&s->msgs);
+    icp_buf_reset(&s->out);
+    if(!s->last && (s->chunk.data.len || s->chunk.bad_line))
+      parse(P, w, s);
+    if(P->o->enrich)
+      enrich(P, s);
+    score(P, w, s);
+    pthread_mutex_lock(&P->mu);
+    while(!P->stop && P->hand_turn != s->seq)
+      pthread_cond_wait(&P->cv_turn, &P->mu);
+    go = !P->stop;
+    pthread_mutex_unlock(&P->mu);
+    st = go ? replay(P, s, &err) : ICP_OK;
+    pthread_mutex_lock(&P->mu);
+    if(go && s->last && P->masters[s->input]) {
+      /* CSV knows its key column from the header (workers read JSONL) */
+      icp_run_closing(P->rs, P->masters[s->input],
+                      icp_reader_has_column(P->masters[s->input], 0) >= 0);
+      icp_reader_close(P->masters[s->input]);
+      P->masters[s->input] = NULL;
+    }
+    if(st)
+      stop_locked(P, st, &err);
+    P->hand_turn++;
+    pthread_cond_broadcast(&P->cv_turn);
+    if(P->read_done && P->hand_turn >= P->nread)
+      pthread_cond_signal(&P->cv_end);
+    pthread_mutex_unlock(&P->mu);
+  }
+  return NULL;
+}
+
 /* Waits until every chunk was handed over or the run stopped. */
 static enum icp_status wait_end(struct pool *P, struct icp_err *err)
 {
   enum icp_status st;
   pthread_mutex_lock(&P->mu);
   while(!P->stop && !(P->read_done && P->hand_turn >= P->nread))
-    pthread_cond_wait(&P->cv_turn, &P->mu);
+    pthread_cond_wait(&P->cv_end, &P->mu);
   P->stop = 1;
   st = P->st;
   if(st)
     *err = P->err;
-  pthread_cond_broadcast(&P->cv_free);
-  pthread_cond_broadcast(&P->cv_work);
   pthread_cond_broadcast(&P->cv_turn);
   pthread_mutex_unlock(&P->mu);
   return st;
@@ -645,28 +515,27 @@ static enum icp_status wait_end(struct pool *P, struct icp_err *err)
 
 /* Worker copies of the packs, from the same files, checked alike. */
 static enum icp_status clone_packs(struct pool *P, struct worker *w,
-                                   struct icp_pack **packs,
                                    struct icp_err *err)
 {
   int k;
-  w->packs = calloc((size_t)P->npacks, sizeof(*w->packs));
-  if(!w->packs)
+  struct icp_pack **packs = calloc((size_t)P->npacks, sizeof(*packs));
+  if(!packs)
     return icp_err_set(err, ICP_ENOMEM, "out of memory");
+  w->packs = packs;
   w->own_packs = 1;
   for(k = 0; k < P->npacks; k++) {
-    const struct icp_pack *p = packs[k];
+    const struct icp_pack *p = w->model[k];
     struct icp_pack_opts po;
     struct icp_pack *c;
+    enum icp_status st;
     memset(&po, 0, sizeof(po));
     po.call_steps = p->call_steps;
-    c = w->packs[k] = icp_pack_new(P->schema, &po);
+    c = packs[k] = icp_pack_new(P->schema, &po);
     if(!c)
       return icp_err_set(err, ICP_ENOMEM, "out of memory");
-    {
-      enum icp_status st = icp_pack_load_file(c, p->path, err);
-      if(st)
-        return st;
-    }
+    st = icp_pack_load_file(c, p->path, err);
+    if(st)
+      return st;
     if(c->nrules != p->nrules || c->nexcl != p->nexcl ||
        c->ndims != p->ndims || c->ntiers != p->ntiers)
       return icp_err_set(err, ICP_ELOAD, "%s: changed while loading",
@@ -688,9 +557,19 @@ static void work_free(struct pool *P, struct work *s)
   free(s->acc);
   free(s->res);
   free(s->ev);
+  icp_buf_free(&s->chunk.data);
   icp_buf_free(&s->msgs);
   icp_buf_free(&s->out);
-  icp_buf_free(&s->dom);
+}
+
+/* The workers' trackers into the run's (in any order: occurrences are
+ * ordered by input and line). A failure is kept in the run's tracker,
+ * whose report then says the check is incomplete. */
+static void gather_dupes(struct pool *P)
+{
+  int i;
+  for(i = 0; i < P->nworkers; i++)
+    icp_dupes_absorb(P->rs->dupes, P->w[i].dupes);
 }
 
 enum icp_status icp_pool_run(const char *const *inputs, int ninputs,
@@ -700,95 +579,98 @@ enum icp_status icp_pool_run(const char *const *inputs, int ninputs,
 {
   struct pool P;
   enum icp_status st = ICP_OK;
-  int i;
+  int i, started = 0;
 
   memset(&P, 0, sizeof(P));
   if(pthread_mutex_init(&P.mu, NULL))
     return icp_err_set(err, ICP_ENOMEM, "cannot make a lock");
-  if(pthread_mutex_init(&P.dmu, NULL)) {
+  if(pthread_mutex_init(&P.rmu, NULL)) {
     pthread_mutex_destroy(&P.mu);
     return icp_err_set(err, ICP_ENOMEM, "cannot make a lock");
   }
-  if(pthread_cond_init(&P.cv_free, NULL) ||
-     pthread_cond_init(&P.cv_work, NULL) ||
-     pthread_cond_init(&P.cv_turn, NULL) ||
-     pthread_cond_init(&P.cv_dq, NULL)) {
+  if(pthread_cond_init(&P.cv_turn, NULL)) {
     pthread_mutex_destroy(&P.mu);
-    pthread_mutex_destroy(&P.dmu);
+    pthread_mutex_destroy(&P.rmu);
+    return icp_err_set(err, ICP_ENOMEM, "cannot make a lock");
+  }
+  if(pthread_cond_init(&P.cv_end, NULL)) {
+    pthread_cond_destroy(&P.cv_turn);
+    pthread_mutex_destroy(&P.mu);
+    pthread_mutex_destroy(&P.rmu);
     return icp_err_set(err, ICP_ENOMEM, "cannot make a lock");
   }
   P.inputs = inputs;
+  P.names = rs->names;
   P.ninputs = ninputs;
   P.schema = schema;
   P.rs = rs;
   P.o = rs->o;
   P.npacks = npacks;
   P.nworkers = rs->o->threads;
-  P.nslots = 2 * P.nworkers + 2;
-  P.slots = calloc((size_t)P.nslots, sizeof(*P.slots));
+  P.rdone = ninputs < 1;
+  P.read_done = P.rdone;
   P.w = calloc((size_t)P.nworkers, sizeof(*P.w));
   P.masters = calloc((size_t)ninputs + 1, sizeof(*P.masters));
-  if(!P.slots || !P.w || !P.masters) {
+  if(!P.w || !P.masters) {
     st = icp_err_set(err, ICP_ENOMEM, "out of memory");
     goto out;
   }
-  for(i = 0; i < P.nslots; i++)
-    icp_buf_init(&P.slots[i].chunk.data, CHUNK_CAP);
-  for(i = 0; i < NDBATCH; i++)
-    icp_buf_init(&P.dq[i].b, MSGS_CAP);
   for(i = 0; i < P.nworkers && !st; i++) {
-    P.w[i].P = &P;
-    P.w[i].sub_input = -1;
-    icp_buf_init(&P.w[i].wk.msgs, MSGS_CAP);
-    icp_buf_init(&P.w[i].wk.out, OUT_CAP);
-    icp_buf_init(&P.w[i].wk.dom, MSGS_CAP);
-    if(i)
-      st = clone_packs(&P, &P.w[i], packs, err);
+    struct worker *w = &P.w[i];
+    w->P = &P;
+    w->sub_input = -1;
+    w->model = packs;
+    icp_buf_init(&w->wk.chunk.data, CHUNK_CAP);
+    icp_buf_init(&w->wk.msgs, MSGS_CAP);
+    icp_buf_init(&w->wk.out, OUT_CAP);
+    /* the default budget each (memory grows with the threads, not the
+     * input), and the open files shared: the report merges the runs of
+     * all, so fewer runs at a time, at least 8 */
+    if(!(w->dupes = icp_dupes_new()) ||
+       icp_dupes_set_files(w->dupes, rs->names, (size_t)ninputs))
+      st = icp_err_set(err, ICP_ENOMEM, "out of memory");
     else
-      P.w[i].packs = packs;
+      icp_dupes_set_fanin(w->dupes, ICP_DUPES_MERGE_MAX / (size_t)P.nworkers
+                                    < 8 ? 8 : ICP_DUPES_MERGE_MAX /
+                                              (size_t)P.nworkers);
+    /* the others clone theirs here: loading a pack writes to the
+     * schema, which the workers read */
+    if(!st && i)
+      st = clone_packs(&P, w, err);
+    else if(!i)
+      w->packs = packs;
   }
   if(st)
     goto out;
-  if(!pthread_create(&P.dupes, NULL, dupes_main, &P))
-    P.dupes_started = 1;
-  for(i = 0; i < P.nworkers && P.dupes_started; i++) {
+  for(i = 0; i < P.nworkers; i++) {
     if(pthread_create(&P.w[i].tid, NULL, worker_main, &P.w[i]))
       break;
     P.w[i].started = 1;
+    started++;
   }
-  if(i == P.nworkers && P.dupes_started &&
-     !pthread_create(&P.reader, NULL, reader_main, &P))
-    P.reader_started = 1;
-  else {
+  if(started < P.nworkers) {
+    struct icp_err terr;
+    icp_err_set(&terr, ICP_ENOMEM, "cannot start a thread");
     pthread_mutex_lock(&P.mu);
-    P.stop = 1;
-    P.st = icp_err_set(&P.err, ICP_ENOMEM, "cannot start a thread");
+    stop_locked(&P, ICP_ENOMEM, &terr);
     pthread_mutex_unlock(&P.mu);
   }
   st = wait_end(&P, err);
-  if(P.reader_started)
-    pthread_join(P.reader, NULL);
   for(i = 0; i < P.nworkers; i++)
     if(P.w[i].started)
       pthread_join(P.w[i].tid, NULL);
-  if(P.dupes_started) { /* every domain handed over is in the tracker */
-    pthread_mutex_lock(&P.dmu);
-    P.dq_done = 1;
-    pthread_cond_broadcast(&P.cv_dq);
-    pthread_mutex_unlock(&P.dmu);
-    pthread_join(P.dupes, NULL);
-  }
+  if(!st)
+    gather_dupes(&P);
 out:
-  pthread_cond_destroy(&P.cv_free);
-  pthread_cond_destroy(&P.cv_work);
   pthread_cond_destroy(&P.cv_turn);
-  pthread_cond_destroy(&P.cv_dq);
+  pthread_cond_destroy(&P.cv_end);
   pthread_mutex_destroy(&P.mu);
-  pthread_mutex_destroy(&P.dmu);
+  pthread_mutex_destroy(&P.rmu);
   for(i = 0; P.w && i < P.nworkers; i++) {
     int k;
     icp_reader_close(P.w[i].sub);
     work_free(&P, &P.w[i].wk);
+    icp_dupes_free(P.w[i].dupes);
     if(P.w[i].own_packs) {
       for(k = 0; k < npacks; k++)
         icp_pack_free(P.w[i].packs[k]);
@@ -797,11 +679,6 @@ out:
   }
   for(i = 0; P.masters && i < ninputs; i++)
     icp_reader_close(P.masters[i]);
-  for(i = 0; P.slots && i < P.nslots; i++)
-    icp_buf_free(&P.slots[i].chunk.data);
-  for(i = 0; i < NDBATCH; i++)
-    icp_buf_free(&P.dq[i].b);
-  free(P.slots);
   free(P.w);
   free(P.masters);
   return st;

@@ -158,12 +158,13 @@ int icp_run_score(const struct icp_run_opts *o, struct icp_pack **packs,
   return errors;
 }
 
-void icp_run_read(struct icp_run_state *rs, const struct icp_account *a)
+void icp_run_read(struct icp_run_state *rs, const struct icp_account *a,
+                  int input)
 {
   const char *d = icp_account_domain(a);
   rs->st->read++;
   if(d)
-    icp_dupes_add(rs->dupes, d, a->file, a->line);
+    icp_dupes_add_in(rs->dupes, d, (unsigned)input, a->line);
 }
 
 enum icp_status icp_run_hand(struct icp_run_state *rs,
@@ -351,9 +352,9 @@ static enum icp_status run_seq(const char *const *inputs, int ninputs,
       if(!icp_run_in_shard(opts, batch[nb], batch[nb]->line))
         continue;
       /* a name that outlives the reader, as the reader spells it */
-      batch[nb]->file = strcmp(inputs[in], "-") ? inputs[in] : "<stdin>";
+      batch[nb]->file = rs->names[in];
       icp_provenance_apply(rs->prov, batch[nb]);
-      icp_run_read(rs, batch[nb]);
+      icp_run_read(rs, batch[nb], in);
       if(++nb == bsize) {
         st = score_batch(rs, batch, nb, packs, res, err);
         nb = 0;
@@ -397,6 +398,7 @@ enum icp_status icp_run(const char *const *inputs, int ninputs,
   struct icp_run_opts none;
   struct icp_run_state rs;
   enum icp_status st, fst;
+  int k;
 
   memset(&none, 0, sizeof(none));
   if(!opts)
@@ -415,10 +417,17 @@ enum icp_status icp_run(const char *const *inputs, int ninputs,
   if(!opts->emit != !opts->write)
     return icp_err_set(err, ICP_EINVAL, "emit and write go together");
   icp_buf_init(&rs.out, (size_t)64 << 20);
+  /* inputs by number, named as messages name them */
+  rs.names = ninputs > 0 ? malloc((size_t)ninputs * sizeof(*rs.names))
+                         : NULL;
+  for(k = 0; rs.names && k < ninputs; k++)
+    rs.names[k] = strcmp(inputs[k], "-") ? inputs[k] : "<stdin>";
   rs.dupes = icp_dupes_new();
   /* sources written by `icp enrich` (_sources) are read back */
   rs.prov = icp_provenance_new(schema, opts->threads > 1);
-  if(!rs.dupes || !rs.prov) {
+  if((ninputs > 0 && !rs.names) || !rs.dupes || !rs.prov ||
+     icp_dupes_set_files(rs.dupes, rs.names, (size_t)ninputs)) {
+    free(rs.names);
     icp_dupes_free(rs.dupes);
     icp_provenance_free(rs.prov);
     icp_buf_free(&rs.out);
@@ -438,6 +447,7 @@ enum icp_status icp_run(const char *const *inputs, int ninputs,
     }
   }
   st = icp_run_finish(&rs, st, err);
+  free(rs.names);
   icp_dupes_free(rs.dupes);
   icp_provenance_free(rs.prov);
   icp_buf_free(&rs.out);

@@ -19,7 +19,8 @@ struct icp_run_state {
   FILE *diag;
   struct icp_run_stats *st;
   long shown_bad, shown_warn;
-  struct icp_dupes *dupes;
+  struct icp_dupes *dupes;         /* files numbered as inputs */
+  const char **names;             /* per input, as messages name it */
   icp_run_fn fn;
   void *ud;
   int npacks;
@@ -44,8 +45,10 @@ enum icp_status icp_run_bad(struct icp_run_state *rs, const char *msg,
 int icp_run_score(const struct icp_run_opts *o, struct icp_pack **packs,
                   struct icp_result **res, int npacks,
                   const struct icp_account *a);
-/* A record read: counted, its domain noted for the duplicate report. */
-void icp_run_read(struct icp_run_state *rs, const struct icp_account *a);
+/* A record of input number `input` read: counted, its domain noted for
+ * the duplicate report. */
+void icp_run_read(struct icp_run_state *rs, const struct icp_account *a,
+                  int input);
 /* A scored record handed over: fn, counters, progress. */
 enum icp_status icp_run_hand(struct icp_run_state *rs,
                              const struct icp_account *a,

@@ -103,7 +103,8 @@ Test(dupes, occurrences_from_several_files_name_their_files)
 }
 
 /* The same input through a tiny budget (hundreds of runs, merged in
- * several passes) and the default one gives the same report. */
+ * several passes) and the default one gives the same report. Two files,
+ * one after the other (the order icp_dupes_add asks for). */
 static void fill(struct icp_dupes *d, long rows)
 {
   static const char *const files[] = { "a.csv", "b.jsonl" };
@@ -114,7 +115,7 @@ static void fill(struct icp_dupes *d, long rows)
     if(i % 5 == 0)
       k = i;                      /* plus many unique ones */
     snprintf(dom, sizeof(dom), "dom%ld.example", k);
-    cr_assert_eq(icp_dupes_add(d, dom, files[(i / 1000) % 2], i + 2),
+    cr_assert_eq(icp_dupes_add(d, dom, files[i < rows / 2 ? 0 : 1], i + 2),
                  ICP_OK);
   }
 }
@@ -309,4 +310,82 @@ Test(dupes, domains_sharing_their_first_bytes_sort_in_byte_order)
                  o.bad);
     icp_dupes_free(d);
   }
+}
+
+/* A parallel run: each worker notes the domains of its chunks in its own
+ * tracker (numbered files, chunks dealt in turn; one keeps them in
+ * memory, two spill many runs), and the run's tracker absorbs them all. The report is the one tracker's
+ * that saw every record in order, byte for byte, including a file name
+ * given twice (stdin read twice: lines start again at 1). */
+static void deal(struct icp_dupes **w, int nw, struct icp_dupes *one)
+{
+  long f, line, rec = 0;
+  char dom[32];
+  for(f = 0; f < 3; f++)
+    for(line = 1; line <= 4000; line++, rec++) {
+      long k = (rec * 7919) % 2711;
+      if(rec % 3 == 0)
+        k = 100000 + rec;  /* unique ones too */
+      snprintf(dom, sizeof(dom), "d%ld.example", k);
+      cr_assert_eq(icp_dupes_add_in(w[(rec / 37) % nw], dom, (unsigned)f,
+                                    line), ICP_OK);
+      cr_assert_eq(icp_dupes_add_in(one, dom, (unsigned)f, line), ICP_OK);
+    }
+}
+
+Test(dupes, trackers_of_workers_absorbed_report_as_one_tracker)
+{
+  static const char *const files[] = { "a.csv", "<stdin>", "<stdin>" };
+  struct icp_dupes *w[3], *one = icp_dupes_new(), *run = icp_dupes_new();
+  struct got gw, go;
+  int i;
+  cr_assert(one && run);
+  cr_assert_eq(icp_dupes_set_files(one, files, 3), ICP_OK);
+  cr_assert_eq(icp_dupes_set_files(run, files, 3), ICP_OK);
+  for(i = 0; i < 3; i++) {
+    cr_assert(w[i] = icp_dupes_new_budget(i ? 700 : ICP_DUPES_BUDGET));
+    icp_dupes_set_fanin(w[i], 3);
+    cr_assert_eq(icp_dupes_set_files(w[i], files, 3), ICP_OK);
+  }
+  cr_assert_eq(icp_dupes_add_in(one, "x.io", 3, 1), ICP_EINVAL);
+  deal(w, 3, one);
+  for(i = 0; i < 3; i++)
+    cr_assert_eq(icp_dupes_absorb(run, w[i]), ICP_OK);
+  got_init(&gw, run);
+  got_init(&go, one);
+  cr_assert_gt(icp_dupes_report(run, collect, &gw), 2000);
+  cr_assert_eq(icp_dupes_report(one, collect, &go), gw.calls);
+  cr_assert_str_eq(text(&gw), text(&go));
+  /* stdin's second reading comes after its first: a later line of the
+   * first, then an earlier one ("<stdin>:1469, <stdin>:180") */
+  {
+    const char *p = text(&go);
+    long a, b, back = 0;
+    while((p = strstr(p, "<stdin>:")) != NULL) {
+      if(sscanf(p, "<stdin>:%ld, <stdin>:%ld", &a, &b) == 2 && b < a)
+        back++;
+      p++;
+    }
+    cr_assert_gt(back, 100, "no domain spans both readings of stdin?");
+  }
+  for(i = 0; i < 3; i++)
+    icp_dupes_free(w[i]);
+  icp_dupes_free(one);
+  icp_dupes_free(run);
+  icp_buf_free(&gw.out);
+  icp_buf_free(&go.out);
+}
+
+Test(dupes, a_tracker_of_other_files_is_not_absorbed)
+{
+  static const char *const files[] = { "a.csv", "b.csv" };
+  struct icp_dupes *a = icp_dupes_new(), *b = icp_dupes_new();
+  cr_assert(a && b);
+  cr_assert_eq(icp_dupes_set_files(a, files, 2), ICP_OK);
+  cr_assert_eq(icp_dupes_set_files(b, files, 1), ICP_OK);
+  cr_assert_eq(icp_dupes_add_in(b, "x.io", 0, 2), ICP_OK);
+  cr_assert_eq(icp_dupes_absorb(a, b), ICP_EINVAL);
+  cr_assert_eq(icp_dupes_report(a, NULL, NULL), -1);  /* not passed off */
+  icp_dupes_free(a);
+  icp_dupes_free(b);
 }
