@@ -22,7 +22,8 @@
 struct cause {
   char label[96];
   long n;
-  char dom[CAUSE_DOMAINS][72];
+  char dom[CAUSE_DOMAINS][72]; /* the first ones in input order (answers */
+  long line[CAUSE_DOMAINS];    /* come in any order), with their lines */
   int ndom;
 };
 
@@ -401,10 +402,21 @@ static void record(struct icp_enrich *e, int p, struct icp_account *a,
     snprintf(c->label, sizeof(c->label), "%s", label);
   }
   if(c) {
+    int k = c->ndom < CAUSE_DOMAINS ? c->ndom++ : CAUSE_DOMAINS;
     c->n++;
-    if(c->ndom < CAUSE_DOMAINS)
-      snprintf(c->dom[c->ndom++], sizeof(c->dom[0]), "%s",
-               domain ? domain : "?");
+    /* insertion by line: the summary does not depend on which answer
+     * came first */
+    while(k > 0 && c->line[k - 1] > a->line) {
+      if(k < CAUSE_DOMAINS) {
+        memcpy(c->dom[k], c->dom[k - 1], sizeof(c->dom[0]));
+        c->line[k] = c->line[k - 1];
+      }
+      k--;
+    }
+    if(k < CAUSE_DOMAINS) {
+      snprintf(c->dom[k], sizeof(c->dom[0]), "%s", domain ? domain : "?");
+      c->line[k] = a->line;
+    }
   }
   else
     ps->other++;
