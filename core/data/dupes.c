@@ -1,10 +1,14 @@
 /*
  * dupes.c -- duplicate domains with bounded memory: buffer, sort, spill
- * sorted runs to temporary files, k-way merge at report time.
+ * sorted runs to temporary files, k-way merge at report time. This file
+ * holds the buffer and its sort; dupes_runs.c the runs, their merges and
+ * the report.
  *
  * A run on disk is a sequence of records: a 14-byte head (uint16 length,
  * uint32 file index, int64 line), then the domain bytes; records go out
- * and come back a block at a time (stdio locks per call).
+ * a block at a time (stdio locks per call) and come back a block at a
+ * time with pread (the parts of a prune read one run side by side). Every
+ * 64th record's first 16 bytes and offset are kept: a part starts there.
  * Within a run, records are sorted by domain, then by order of addition,
  * which is the order of file number and line (icp_dupes_add's contract);
  * ties between runs are broken by file number and line, so runs of
@@ -17,54 +21,7 @@
 #include <string.h>
 
 #include "base/buf.h"
-#include "data/dupes.h"
-
-struct entry {
-  uint32_t off;    /* domain in pool */
-  uint32_t seq;    /* order of addition within the buffer */
-  uint32_t file;   /* index in files */
-  uint16_t len;
-  int64_t line;
-};
-
-struct icp_dupes {
-  size_t budget;
-  size_t fanin;         /* runs merged at once, at most open */
-  struct entry *e;
-  size_t n, cap;
-  char *pool;
-  size_t plen, pcap;
-  const char **files;   /* distinct file pointers */
-  uint32_t nfiles, lastfile;
-  size_t fcap;
-  FILE **runs;
-  unsigned char *level;  /* per run: how many merges made it */
-  size_t nruns, rcap;
-  long total;           /* occurrences of the domain being reported */
-  enum icp_status err;  /* the first occurrence that could not be kept */
-  struct sortable *srt; /* sorting room: 2 * scap */
-  size_t scap;
-  struct entry *spare;  /* the sorted entries go here, then swap with e */
-  size_t spcap;
-};
-
-/* A reader of one run (or of the in-memory buffer). */
-#define BLOCK 8192
-
-struct cursor {
-  FILE *fp;             /* NULL: in memory */
-  size_t bpos, bend;    /* unread bytes of blk */
-  const struct icp_dupes *d;
-  size_t next;          /* in memory: next entry */
-  uint16_t len;
-  uint32_t file;
-  int64_t line;
-  uint64_t k1, k2;      /* keys_of(dom) */
-  char dom[ICP_DUPES_DOMAIN_MAX + 16]; /* 16 bytes readable at dom */
-  unsigned char blk[BLOCK]; /* a file run is read a block at a time */
-};
-
-static enum icp_status cascade(struct icp_dupes *d);
+#include "data/dupes_impl.h"
 
 /* ---- buffering and spilling ------------------------------------------- */
 
@@ -83,22 +40,13 @@ struct icp_dupes *icp_dupes_new(void)
   return icp_dupes_new_budget(ICP_DUPES_BUDGET);
 }
 
-static void clear_runs(struct icp_dupes *d)
-{
-  size_t i;
-  for(i = 0; i < d->nruns; i++)
-    if(d->runs[i])
-      fclose(d->runs[i]);
-  d->nruns = 0;
-}
 
 void icp_dupes_free(struct icp_dupes *d)
 {
   if(!d)
     return;
-  clear_runs(d);
+  icp_dupes_clear_runs(d);
   free(d->runs);
-  free(d->level);
   free(d->e);
   free(d->spare);
   free(d->srt);
@@ -106,6 +54,7 @@ void icp_dupes_free(struct icp_dupes *d)
   free(d->files);
   free(d);
 }
+
 
 /* A buffered entry being sorted: its domain's first 8 bytes as a
  * big-endian integer, the domain and the entry's index (its order of
@@ -117,51 +66,6 @@ struct sortable {
   uint16_t len;
 };
 
-/* Comparing the prefixes as integers orders like memcmp (domains hold no
- * NUL byte, so zero padding sorts a prefix first, as the length tie-break
- * does) and settles most comparisons without touching the strings. */
-static uint64_t prefix_of(const char *s, size_t n)
-{
-  uint64_t v = 0;
-  size_t i;
-  for(i = 0; i < 8; i++)
-    v = (v << 8) | (i < n ? (unsigned char)s[i] : 0);
-  return v;
-}
-
-/* Bytes 0-7 and 8-15 of s (n bytes; 16 are readable at s) as
- * big-endian integers, zero-padded: prefix_of(s, n) and prefix_of(s + 8,
- * n - 8), without a loop. */
-static inline uint64_t be64(const char *s)
-{
-  uint64_t v;
-  memcpy(&v, s, 8);
-#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  return __builtin_bswap64(v);
-#else
-  return prefix_of(s, 8);
-#endif
-}
-
-static inline uint64_t keep(uint64_t v, size_t n)
-{
-  return n >= 8 ? v : n ? v & ~(~(uint64_t)0 >> (8 * n)) : 0;
-}
-
-static inline void keys_of(const char *s, size_t n, uint64_t *k1,
-                           uint64_t *k2)
-{
-  *k1 = keep(be64(s), n);
-  *k2 = n > 8 ? keep(be64(s + 8), n - 8) : 0;
-}
-
-static int cmp_dom(const char *a, size_t an, const char *b, size_t bn)
-{
-  int c = memcmp(a, b, an < bn ? an : bn);
-  if(c)
-    return c;
-  return an < bn ? -1 : an > bn;
-}
 
 /* Entries of equal first 8 bytes, pfx holding bytes 8-15: by those,
  * the rest of the domain, then by order. */
@@ -215,7 +119,7 @@ static struct sortable *radix_sort(struct sortable *s, struct sortable *tmp,
 }
 
 /* Sorts the buffered entries in place (by domain, then order). */
-static int sort_entries(struct icp_dupes *d)
+int icp_dupes_sort(struct icp_dupes *d)
 {
   struct sortable *s;
   struct entry *e;
@@ -262,84 +166,6 @@ static int sort_entries(struct icp_dupes *d)
   return 0;
 }
 
-#define REC_HEAD 14
-
-/* Records go to a run through a block (one fwrite per block). */
-struct run_out {
-  FILE *fp;
-  size_t n;
-  unsigned char blk[BLOCK];
-};
-
-static int out_flush(struct run_out *o)
-{
-  size_t n = o->n;
-  o->n = 0;
-  return n && fwrite(o->blk, 1, n, o->fp) != n;
-}
-
-static int write_rec(struct run_out *o, const char *dom, uint16_t len,
-                     uint32_t file, int64_t line)
-{
-  unsigned char *r;
-  if(o->n + REC_HEAD + len > BLOCK && out_flush(o))
-    return -1;
-  r = o->blk + o->n;
-  memcpy(r, &len, 2);
-  memcpy(r + 2, &file, 4);
-  memcpy(r + 6, &line, 8);
-  memcpy(r + REC_HEAD, dom, len);
-  o->n += REC_HEAD + (size_t)len;
-  return 0;
-}
-
-static enum icp_status add_run(struct icp_dupes *d, FILE *fp)
-{
-  /* runs and level share rcap (a failure leaves it as it was) */
-  size_t cr = d->rcap, cl = d->rcap;
-  if(icp_grow(d->runs, cr, d->nruns + 1) ||
-     icp_grow(d->level, cl, d->nruns + 1))
-    return ICP_ENOMEM;
-  d->rcap = cr;
-  d->level[d->nruns] = 0;
-  d->runs[d->nruns++] = fp;
-  return ICP_OK;
-}
-
-/* Sorts the buffer and writes it as a new run; the buffer is emptied. */
-static enum icp_status spill(struct icp_dupes *d)
-{
-  struct run_out *o;
-  FILE *fp;
-  size_t i;
-  if(!d->n)
-    return ICP_OK;
-  if(sort_entries(d) || !(o = malloc(sizeof(*o))))
-    return ICP_ENOMEM;
-  o->fp = fp = tmpfile();
-  o->n = 0;
-  if(!fp) {
-    free(o);
-    return ICP_EIO;
-  }
-  for(i = 0; i < d->n; i++)
-    if(write_rec(o, d->pool + d->e[i].off, d->e[i].len, d->e[i].file,
-                 d->e[i].line))
-      break;
-  if(i < d->n || out_flush(o)) {
-    free(o);
-    fclose(fp);
-    return ICP_EIO;
-  }
-  free(o);
-  if(fflush(fp) || add_run(d, fp)) {
-    fclose(fp);
-    return ICP_EIO;
-  }
-  d->n = 0;
-  d->plen = 0;
-  return cascade(d);
-}
 
 static int file_index(struct icp_dupes *d, const char *file, uint32_t *out)
 {
@@ -400,7 +226,7 @@ static enum icp_status add_at(struct icp_dupes *d, const char *domain,
     return ICP_EINVAL;
   if(d->n && (d->n + 1) * sizeof(struct entry) + d->plen + len + 1 >
              d->budget) {
-    enum icp_status st = spill(d);
+    enum icp_status st = icp_dupes_spill(d);
     if(st)
       return d->err ? st : (d->err = st);
   }
@@ -430,312 +256,24 @@ enum icp_status icp_dupes_absorb(struct icp_dupes *d,
   if(!st && from->nfiles != d->nfiles)
     st = ICP_EINVAL;
   if(!st) /* its buffer, as a run of its own */
-    st = spill(from);
+    st = icp_dupes_spill(from);
   for(k = 0; k < from->nruns; k++) {
-    enum icp_status as = st ? st : add_run(d, from->runs[k]);
+    enum icp_status as = st ? st : icp_dupes_add_run(d, &from->runs[k]);
     if(as) {
       st = as;
-      fclose(from->runs[k]);
+      icp_dupes_drop_run(&from->runs[k]);
     }
-    else
-      d->level[d->nruns - 1] = from->level[k];
   }
   from->nruns = 0;
   from->n = 0;
   from->plen = 0;
   if(!st)
-    st = cascade(d);
+    st = icp_dupes_cascade(d);
   if(st && !d->err)
     d->err = st;
   return st;
 }
 
-/* ---- merging ----------------------------------------------------------- */
-
-/* At least need unread bytes in the cursor's block (need <= BLOCK): 1,
- * 0 at the end of the run, -1 on an error or a run cut short. */
-static int have(struct cursor *c, size_t need)
-{
-  size_t got;
-  if(c->bend - c->bpos >= need)
-    return 1;
-  memmove(c->blk, c->blk + c->bpos, c->bend - c->bpos);
-  c->bend -= c->bpos;
-  c->bpos = 0;
-  got = fread(c->blk + c->bend, 1, BLOCK - c->bend, c->fp);
-  c->bend += got;
-  if(c->bend >= need)
-    return 1;
-  return ferror(c->fp) || c->bend ? -1 : 0;
-}
-
-/* Loads the cursor's next record: 1 loaded, 0 at the end, -1 error. */
-static int advance(struct cursor *c)
-{
-  if(!c->fp) {
-    const struct entry *e;
-    if(c->next >= c->d->n)
-      return 0;
-    e = &c->d->e[c->next++];
-    c->len = e->len;
-    memcpy(c->dom, c->d->pool + e->off, e->len);
-    c->dom[e->len] = 0;
-    c->file = e->file;
-    c->line = e->line;
-    keys_of(c->dom, c->len, &c->k1, &c->k2);
-    return 1;
-  }
-  {
-    const unsigned char *r;
-    int got = have(c, REC_HEAD);
-    if(got <= 0)
-      return got;
-    r = c->blk + c->bpos;
-    memcpy(&c->len, r, 2);
-    memcpy(&c->file, r + 2, 4);
-    memcpy(&c->line, r + 6, 8);
-    if(c->len > ICP_DUPES_DOMAIN_MAX || have(c, REC_HEAD + c->len) <= 0)
-      return -1;
-    memcpy(c->dom, c->blk + c->bpos + REC_HEAD, c->len);
-    c->dom[c->len] = 0;
-    keys_of(c->dom, c->len, &c->k1, &c->k2);
-    c->bpos += REC_HEAD + (size_t)c->len;
-  }
-  return 1;
-}
-
-/* Cursor order: domain (its 16-byte keys settle most), then file and
- * line. */
-static int cursor_less(const struct cursor *a, const struct cursor *b)
-{
-  int c;
-  if(a->k1 != b->k1)
-    return a->k1 < b->k1;
-  if(a->k2 != b->k2)
-    return a->k2 < b->k2;
-  if((a->len > 16 || b->len > 16) &&
-     (c = cmp_dom(a->dom + 16, a->len > 16 ? a->len - 16u : 0,
-                  b->dom + 16, b->len > 16 ? b->len - 16u : 0)) != 0)
-    return c < 0;
-  if(a->len != b->len) /* equal keys, zero padded: the shorter first */
-    return a->len < b->len;
-  if(a->file != b->file)
-    return a->file < b->file;
-  return a->line < b->line;
-}
-
-/* Binary min-heap of cursors, their keys inline: most comparisons touch
- * no cursor. */
-struct hent {
-  uint64_t k1, k2;
-  struct cursor *c;
-};
-
-static inline int hent_less(const struct hent *a, const struct hent *b)
-{
-  if(a->k1 != b->k1)
-    return a->k1 < b->k1;
-  if(a->k2 != b->k2)
-    return a->k2 < b->k2;
-  return cursor_less(a->c, b->c);
-}
-
-static void sift_down(struct hent *h, size_t n, size_t i)
-{
-  struct hent t = h[i];
-  for(;;) {
-    size_t l = 2 * i + 1, m;
-    if(l >= n)
-      break;
-    m = l + 1 < n && hent_less(&h[l + 1], &h[l]) ? l + 1 : l;
-    if(!hent_less(&h[m], &t))
-      break;
-    h[i] = h[m];
-    i = m;
-  }
-  h[i] = t;
-}
-
-/* Receives the merged stream, one record at a time. */
-struct sink {
-  struct run_out *out;  /* intermediate merge: write here */
-  /* final merge: group by domain */
-  struct icp_dupes *d;
-  void (*fn)(void *ud, const char *domain, const struct icp_dupe_at *at,
-             size_t n);
-  void *ud;
-  char dom[ICP_DUPES_DOMAIN_MAX + 1];
-  uint16_t len;
-  uint64_t k1, k2;      /* keys_of(dom): a new domain is seen by them */
-  int copied;           /* dom holds the domain (else only its keys) */
-  struct icp_dupe_at *at;
-  size_t nat;
-  long count;           /* occurrences of dom */
-  long dups;            /* domains reported */
-};
-
-static void flush_group(struct sink *s)
-{
-  if(s->count >= 2) {
-    s->d->total = s->count;
-    if(s->fn)
-      s->fn(s->ud, s->dom, s->at, s->nat);
-    s->dups++;
-  }
-  s->count = 0;
-  s->nat = 0;
-}
-
-static int sink_put(struct sink *s, const struct cursor *c)
-{
-  if(s->out)
-    return write_rec(s->out, c->dom, c->len, c->file, c->line);
-  /* the same domain as the group's: equal keys and length settle it up
-   * to 16 bytes; the domain is copied when it is longer, or seen twice
-   * (most domains are seen once: no copy) */
-  if(!s->count || s->k1 != c->k1 || s->k2 != c->k2 || s->len != c->len ||
-     (c->len > 16 && memcmp(s->dom + 16, c->dom + 16, c->len - 16u))) {
-    flush_group(s);
-    s->k1 = c->k1;
-    s->k2 = c->k2;
-    s->len = c->len;
-    s->copied = c->len > 16;
-    if(s->copied)
-      memcpy(s->dom, c->dom, (size_t)c->len + 1);
-  }
-  else if(!s->copied) {
-    memcpy(s->dom, c->dom, (size_t)c->len + 1);
-    s->copied = 1;
-  }
-  if(s->nat < ICP_DUPES_AT_MAX) {
-    s->at[s->nat].file = s->d->files[c->file];
-    s->at[s->nat].line = (long)c->line;
-    s->nat++;
-  }
-  s->count++;
-  return 0;
-}
-
-/* Merges cursors cur[0..n) into s. 0 or -1. */
-static int merge(struct cursor *cur, size_t n, struct sink *s)
-{
-  struct hent heap[ICP_DUPES_MERGE_MAX];
-  size_t h = 0, i;
-  for(i = 0; i < n; i++) {
-    int r;
-    cur[i].bpos = cur[i].bend = 0;
-    if(cur[i].fp)
-      rewind(cur[i].fp);
-    r = advance(&cur[i]);
-    if(r < 0)
-      return -1;
-    if(r) {
-      heap[h].k1 = cur[i].k1;
-      heap[h].k2 = cur[i].k2;
-      heap[h++].c = &cur[i];
-    }
-  }
-  for(i = h; i-- > 0;)
-    sift_down(heap, h, i);
-  while(h) {
-    int r;
-    if(sink_put(s, heap[0].c))
-      return -1;
-    r = advance(heap[0].c);
-    if(r < 0)
-      return -1;
-    if(!r)
-      heap[0] = heap[--h];
-    else {
-      heap[0].k1 = heap[0].c->k1;
-      heap[0].k2 = heap[0].c->k2;
-    }
-    if(h)
-      sift_down(heap, h, 0);
-  }
-  return 0;
-}
-
-/* Merges runs [g, g + n) into one new run, which takes the place of run
- * g (so the order of runs is kept). 0 or -1. */
-static int merge_range(struct icp_dupes *d, size_t g, size_t n,
-                       struct cursor *cur)
-{
-  struct sink s;
-  struct run_out *o = malloc(sizeof(*o));
-  FILE *fp = o ? tmpfile() : NULL;
-  size_t k;
-  if(!fp) {
-    free(o);
-    return -1;
-  }
-  o->fp = fp;
-  o->n = 0;
-  memset(&s, 0, sizeof(s));
-  s.out = o;
-  for(k = 0; k < n; k++) {
-    cur[k].fp = d->runs[g + k];
-    cur[k].d = d;
-  }
-  if(merge(cur, n, &s) || out_flush(o) || fflush(fp)) {
-    free(o);
-    fclose(fp);
-    return -1;
-  }
-  free(o);
-  for(k = 0; k < n; k++) {
-    fclose(d->runs[g + k]);
-    d->runs[g + k] = NULL;
-  }
-  d->runs[g] = fp;
-  return 0;
-}
-
-/* After a spill: while the last d->fanin runs have the same
- * level, merge them into one run of the next level. This keeps the number
- * of open runs logarithmic in the input size. */
-static enum icp_status cascade(struct icp_dupes *d)
-{
-  struct cursor *cur = NULL;
-  while(d->nruns >= d->fanin) {
-    size_t g = d->nruns - d->fanin, k;
-    for(k = g + 1; k < d->nruns; k++)
-      if(d->level[k] != d->level[g])
-        break;
-    if(k < d->nruns)
-      break;
-    if(!cur)
-      cur = malloc(ICP_DUPES_MERGE_MAX * sizeof(*cur));
-    if(!cur)
-      return ICP_ENOMEM;
-    if(merge_range(d, g, d->fanin, cur)) {
-      free(cur);
-      return ICP_EIO;
-    }
-    d->level[g]++;
-    d->nruns = g + 1;
-  }
-  free(cur);
-  return ICP_OK;
-}
-
-/* Merges groups of runs until at most d->fanin remain. */
-static int reduce_runs(struct icp_dupes *d, struct cursor *cur)
-{
-  while(d->nruns > d->fanin) {
-    size_t g, out = 0;
-    for(g = 0; g < d->nruns; g += d->fanin) {
-      size_t n = d->nruns - g;
-      if(n > d->fanin)
-        n = d->fanin;
-      if(n > 1 && merge_range(d, g, n, cur))
-        return -1;
-      d->runs[out++] = d->runs[g];  /* out <= g: order is kept */
-    }
-    d->nruns = out;
-  }
-  return 0;
-}
 
 void icp_dupes_set_fanin(struct icp_dupes *d, size_t runs)
 {
@@ -743,54 +281,6 @@ void icp_dupes_set_fanin(struct icp_dupes *d, size_t runs)
              ICP_DUPES_MERGE_MAX : runs;
 }
 
-long icp_dupes_report(struct icp_dupes *d,
-                      void (*fn)(void *ud, const char *domain,
-                                 const struct icp_dupe_at *at, size_t n),
-                      void *ud)
-{
-  struct cursor *cur;
-  struct sink s;
-  size_t k, n;
-  long res = -1;
-
-  if(d->err) /* an occurrence was lost: a report would miss it */
-    return -1;
-  memset(&s, 0, sizeof(s));
-  s.d = d;
-  s.fn = fn;
-  s.ud = ud;
-  cur = calloc(ICP_DUPES_MERGE_MAX, sizeof(*cur));
-  s.at = malloc(ICP_DUPES_AT_MAX * sizeof(*s.at));
-  if(!cur || !s.at)
-    goto done;
-  if(d->nruns) {
-    if(spill(d) || reduce_runs(d, cur))
-      goto done;
-    n = d->nruns;
-    for(k = 0; k < n; k++) {
-      cur[k].fp = d->runs[k];
-      cur[k].d = d;
-      }
-  }
-  else {
-    if(sort_entries(d))
-      goto done;
-    cur[0].d = d;
-    n = 1;
-  }
-  if(merge(cur, n, &s))
-    goto done;
-  flush_group(&s);
-  res = s.dups;
-done:
-  free(cur);
-  free(s.at);
-  clear_runs(d);
-  d->n = 0;
-  d->plen = 0;
-  d->total = 0;
-  return res;
-}
 
 long icp_dupes_total(const struct icp_dupes *d)
 {

@@ -75,6 +75,13 @@ enum icp_status icp_dupes_add_in(struct icp_dupes *d, const char *domain,
 enum icp_status icp_dupes_absorb(struct icp_dupes *d,
                                  struct icp_dupes *from);
 
+/* Does most of a report's work ahead, in `threads` parts side by side
+ * (by domain: each part merges its domains from every run into a run of
+ * the domains seen twice), so that the report merges little. For a
+ * parallel run's end; ICP_EIO or ICP_ENOMEM are kept, as icp_dupes_add
+ * keeps them. */
+enum icp_status icp_dupes_prune(struct icp_dupes *d, int threads);
+
 /* Calls fn once per domain seen more than once, sorted by domain (byte
  * order), with its occurrences in order of file number, then line. at holds n
  * entries, at most ICP_DUPES_AT_MAX (the first ones); icp_dupes_total

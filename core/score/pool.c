@@ -101,6 +101,8 @@ struct pool {
   long rseq;                   /* number of the next chunk */
   int rdone;                   /* no chunk comes after rseq */
 
+  pthread_mutex_t dmu;         /* the run's duplicate tracker */
+
   pthread_mutex_t mu;
   pthread_cond_t cv_turn;      /* a turn moved, or the run is over */
   pthread_cond_t cv_end;       /* the run is over (the caller waits: a
@@ -492,6 +494,11 @@ static void *worker_main(void *arg)
       pthread_cond_signal(&P->cv_end);
     pthread_mutex_unlock(&P->mu);
   }
+  /* its domains into the run's tracker (its last ones sorted and
+   * spilled here, beside the workers still at work) */
+  pthread_mutex_lock(&P->dmu);
+  icp_dupes_absorb(P->rs->dupes, w->dupes);
+  pthread_mutex_unlock(&P->dmu);
   return NULL;
 }
 
@@ -562,14 +569,17 @@ static void work_free(struct pool *P, struct work *s)
   icp_buf_free(&s->out);
 }
 
-/* The workers' trackers into the run's (in any order: occurrences are
- * ordered by input and line). A failure is kept in the run's tracker,
- * whose report then says the check is incomplete. */
+/* The workers' trackers are in the run's (each worker moves its own at
+ * its end, in any order: occurrences are ordered by input and line);
+ * the report's merge is done ahead on as many threads, so that little of
+ * it is left to one. A failure is kept in the run's tracker, whose report
+ * then says the check is incomplete. */
 static void gather_dupes(struct pool *P)
 {
   int i;
-  for(i = 0; i < P->nworkers; i++)
+  for(i = 0; i < P->nworkers; i++) /* a worker that never started */
     icp_dupes_absorb(P->rs->dupes, P->w[i].dupes);
+  icp_dupes_prune(P->rs->dupes, P->nworkers);
 }
 
 enum icp_status icp_pool_run(const char *const *inputs, int ninputs,
@@ -588,13 +598,20 @@ enum icp_status icp_pool_run(const char *const *inputs, int ninputs,
     pthread_mutex_destroy(&P.mu);
     return icp_err_set(err, ICP_ENOMEM, "cannot make a lock");
   }
-  if(pthread_cond_init(&P.cv_turn, NULL)) {
+  if(pthread_mutex_init(&P.dmu, NULL)) {
     pthread_mutex_destroy(&P.mu);
     pthread_mutex_destroy(&P.rmu);
     return icp_err_set(err, ICP_ENOMEM, "cannot make a lock");
   }
+  if(pthread_cond_init(&P.cv_turn, NULL)) {
+    pthread_mutex_destroy(&P.mu);
+    pthread_mutex_destroy(&P.rmu);
+    pthread_mutex_destroy(&P.dmu);
+    return icp_err_set(err, ICP_ENOMEM, "cannot make a lock");
+  }
   if(pthread_cond_init(&P.cv_end, NULL)) {
     pthread_cond_destroy(&P.cv_turn);
+    pthread_mutex_destroy(&P.dmu);
     pthread_mutex_destroy(&P.mu);
     pthread_mutex_destroy(&P.rmu);
     return icp_err_set(err, ICP_ENOMEM, "cannot make a lock");
@@ -666,6 +683,7 @@ out:
   pthread_cond_destroy(&P.cv_end);
   pthread_mutex_destroy(&P.mu);
   pthread_mutex_destroy(&P.rmu);
+  pthread_mutex_destroy(&P.dmu);
   for(i = 0; P.w && i < P.nworkers; i++) {
     int k;
     icp_reader_close(P.w[i].sub);

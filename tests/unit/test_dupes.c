@@ -314,9 +314,10 @@ Test(dupes, domains_sharing_their_first_bytes_sort_in_byte_order)
 
 /* A parallel run: each worker notes the domains of its chunks in its own
  * tracker (numbered files, chunks dealt in turn; one keeps them in
- * memory, two spill many runs), and the run's tracker absorbs them all. The report is the one tracker's
- * that saw every record in order, byte for byte, including a file name
- * given twice (stdin read twice: lines start again at 1). */
+ * memory, two spill many runs), and the run's tracker absorbs them all.
+ * The report is the one tracker's that saw every record in order, byte
+ * for byte, including a file name given twice (stdin read twice: lines
+ * start again at 1). */
 static void deal(struct icp_dupes **w, int nw, struct icp_dupes *one)
 {
   long f, line, rec = 0;
@@ -336,44 +337,95 @@ static void deal(struct icp_dupes **w, int nw, struct icp_dupes *one)
 Test(dupes, trackers_of_workers_absorbed_report_as_one_tracker)
 {
   static const char *const files[] = { "a.csv", "<stdin>", "<stdin>" };
-  struct icp_dupes *w[3], *one = icp_dupes_new(), *run = icp_dupes_new();
-  struct got gw, go;
-  int i;
-  cr_assert(one && run);
-  cr_assert_eq(icp_dupes_set_files(one, files, 3), ICP_OK);
-  cr_assert_eq(icp_dupes_set_files(run, files, 3), ICP_OK);
-  for(i = 0; i < 3; i++) {
-    cr_assert(w[i] = icp_dupes_new_budget(i ? 700 : ICP_DUPES_BUDGET));
-    icp_dupes_set_fanin(w[i], 3);
-    cr_assert_eq(icp_dupes_set_files(w[i], files, 3), ICP_OK);
-  }
-  cr_assert_eq(icp_dupes_add_in(one, "x.io", 3, 1), ICP_EINVAL);
-  deal(w, 3, one);
-  for(i = 0; i < 3; i++)
-    cr_assert_eq(icp_dupes_absorb(run, w[i]), ICP_OK);
-  got_init(&gw, run);
-  got_init(&go, one);
-  cr_assert_gt(icp_dupes_report(run, collect, &gw), 2000);
-  cr_assert_eq(icp_dupes_report(one, collect, &go), gw.calls);
-  cr_assert_str_eq(text(&gw), text(&go));
-  /* stdin's second reading comes after its first: a later line of the
-   * first, then an earlier one ("<stdin>:1469, <stdin>:180") */
-  {
-    const char *p = text(&go);
-    long a, b, back = 0;
-    while((p = strstr(p, "<stdin>:")) != NULL) {
-      if(sscanf(p, "<stdin>:%ld, <stdin>:%ld", &a, &b) == 2 && b < a)
-        back++;
-      p++;
+  int prune;
+  /* absorbed as they are, then pruned on 1 and on 3 threads */
+  for(prune = 0; prune <= 3; prune += prune ? 2 : 1) {
+    struct icp_dupes *w[3], *one = icp_dupes_new(), *run = icp_dupes_new();
+    struct got gw, go;
+    int i;
+    cr_assert(one && run);
+    cr_assert_eq(icp_dupes_set_files(one, files, 3), ICP_OK);
+    cr_assert_eq(icp_dupes_set_files(run, files, 3), ICP_OK);
+    for(i = 0; i < 3; i++) {
+      cr_assert(w[i] = icp_dupes_new_budget(i ? 700 : ICP_DUPES_BUDGET));
+      icp_dupes_set_fanin(w[i], 3);
+      cr_assert_eq(icp_dupes_set_files(w[i], files, 3), ICP_OK);
     }
-    cr_assert_gt(back, 100, "no domain spans both readings of stdin?");
+    cr_assert_eq(icp_dupes_add_in(one, "x.io", 3, 1), ICP_EINVAL);
+    deal(w, 3, one);
+    for(i = 0; i < 3; i++)
+      cr_assert_eq(icp_dupes_absorb(run, w[i]), ICP_OK);
+    if(prune)
+      cr_assert_eq(icp_dupes_prune(run, prune), ICP_OK);
+    got_init(&gw, run);
+    got_init(&go, one);
+    cr_assert_gt(icp_dupes_report(run, collect, &gw), 2000);
+    cr_assert_eq(icp_dupes_report(one, collect, &go), gw.calls);
+    cr_assert_str_eq(text(&gw), text(&go), "pruned on %d threads", prune);
+    /* stdin's second reading comes after its first: a later line of the
+     * first, then an earlier one ("<stdin>:1469, <stdin>:180") */
+    {
+      const char *p = text(&go);
+      long a, b, back = 0;
+      while((p = strstr(p, "<stdin>:")) != NULL) {
+        if(sscanf(p, "<stdin>:%ld, <stdin>:%ld", &a, &b) == 2 && b < a)
+          back++;
+        p++;
+      }
+      cr_assert_gt(back, 100, "no domain spans both readings of stdin?");
+    }
+    for(i = 0; i < 3; i++)
+      icp_dupes_free(w[i]);
+    icp_dupes_free(one);
+    icp_dupes_free(run);
+    icp_buf_free(&gw.out);
+    icp_buf_free(&go.out);
   }
-  for(i = 0; i < 3; i++)
-    icp_dupes_free(w[i]);
-  icp_dupes_free(one);
-  icp_dupes_free(run);
-  icp_buf_free(&gw.out);
-  icp_buf_free(&go.out);
+}
+
+/* A prune cuts the domains into parts by their first 16 bytes: domains
+ * that share them, a domain seen 2,500 times (more than the report hands
+ * over: "and 1500 more"), domains seen once, through many spilled runs
+ * and on 1 to 5 threads, report as the tracker left whole. */
+static void fill_pruned(struct icp_dupes *d)
+{
+  char dom[64];
+  long i;
+  for(i = 0; i < 30000; i++) {
+    long k = (i * 7919) % 4001;
+    if(i % 12 == 0)
+      snprintf(dom, sizeof(dom), "everywhere.example");
+    else if(i % 4 == 0)
+      snprintf(dom, sizeof(dom), "u%ld.example", i);
+    else
+      shared_prefix_domain(k, dom, sizeof(dom));
+    cr_assert_eq(icp_dupes_add(d, dom, "a.csv", i + 2), ICP_OK);
+  }
+}
+
+Test(dupes, a_pruned_tracker_reports_as_the_whole)
+{
+  int t;
+  for(t = 1; t <= 5; t++) {
+    struct icp_dupes *whole = icp_dupes_new_budget(4000);
+    struct icp_dupes *pruned = icp_dupes_new_budget(4000);
+    struct got gw, gp;
+    cr_assert(whole && pruned);
+    fill_pruned(whole);
+    fill_pruned(pruned);
+    cr_assert_eq(icp_dupes_prune(pruned, t), ICP_OK);
+    got_init(&gw, whole);
+    got_init(&gp, pruned);
+    cr_assert_gt(icp_dupes_report(whole, collect, &gw), 100);
+    cr_assert_eq(icp_dupes_report(pruned, collect, &gp), gw.calls);
+    cr_assert_str_eq(text(&gp), text(&gw), "%d threads", t);
+    cr_assert(strstr(text(&gp), "everywhere.example: lines 2, 14,"));
+    cr_assert(strstr(text(&gp), " and 1500 more\n"));
+    icp_dupes_free(whole);
+    icp_dupes_free(pruned);
+    icp_buf_free(&gw.out);
+    icp_buf_free(&gp.out);
+  }
 }
 
 Test(dupes, a_tracker_of_other_files_is_not_absorbed)

@@ -130,6 +130,53 @@ Test(failalloc, a_duplicate_check_that_lost_an_occurrence_reports_nothing)
   icp_dupes_free(d);
 }
 
+/* A tracker whose domains went to several runs (a prune has work). */
+static struct icp_dupes *spilled(void)
+{
+  static const char *const files[] = { "in.csv" };
+  struct icp_dupes *d = icp_dupes_new_budget(600);
+  char dom[32];
+  long i;
+  cr_assert(d);
+  cr_assert_eq(icp_dupes_set_files(d, files, 1), ICP_OK);
+  for(i = 0; i < 3000; i++) {
+    snprintf(dom, sizeof(dom), "d%ld.io", (i * 7) % 1200);
+    cr_assert_eq(icp_dupes_add_in(d, dom, 0, i + 2), ICP_OK);
+  }
+  return d;
+}
+
+/* A prune failing allocation n, for every n it makes: it says so, and
+ * the report then fails whole; or it went through and the report is the
+ * whole tracker's. */
+Test(failalloc, a_prune_that_runs_out_of_memory_leaves_no_partial_report)
+{
+  struct icp_dupes *d = spilled();
+  long want, n, made, failed = 0;
+  icp_failalloc_arm(0); /* counts, fails none */
+  cr_assert_eq(icp_dupes_prune(d, 1), ICP_OK);
+  made = icp_failalloc_count();
+  want = icp_dupes_report(d, NULL, NULL);
+  cr_assert_eq(want, 1200);
+  icp_dupes_free(d);
+  for(n = 1; n <= made; n++) {
+    enum icp_status st;
+    d = spilled();
+    icp_failalloc_arm(n);
+    st = icp_dupes_prune(d, 1); /* one part: on this thread */
+    icp_failalloc_arm(0);
+    if(st) {
+      failed++;
+      cr_assert_eq(icp_dupes_report(d, never_called, NULL), -1);
+    }
+    else
+      cr_assert_eq(icp_dupes_report(d, NULL, NULL), want, "n %ld", n);
+    icp_dupes_free(d);
+  }
+  cr_assert_gt(failed, 3, "%ld of %ld allocations failed the prune", failed,
+               made);
+}
+
 /* Scoring with an explanation, failing allocation n inside icp_score: the
  * result is an error, or a rule error that is counted, or the complete
  * explanation of a run without failure; never a partial one that looks
