@@ -90,6 +90,13 @@ same "score A/B" score --rules pack.lua --ab pack2.lua --salt s $A in.jsonl
 same "score two inputs" score --rules pack.lua $A in.csv in.jsonl
 same "score --top" score --rules pack.lua $A --top 5 in.csv
 same "score --strict stops at the same record" score --rules pack.lua $A --strict in.csv
+# 96,000 records, every domain 16 times: the workers' duplicate trackers
+# spill sorted runs (1 MiB of domains each) and the report's merge is cut
+# into parts, one per thread
+IN16=$(for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do printf 'base.csv '; done)
+# shellcheck disable=SC2086
+same "score 16 inputs (the duplicate report spills and merges in parts)" \
+  score --rules pack.lua $A $IN16
 same "diff" diff --old pack.lua --new pack2.lua $A in.csv
 same "diff --json" diff --old pack.lua --new pack2.lua $A --json - in.jsonl
 
