@@ -1,101 +1,12 @@
-/* enrich.c -- an enrichment session: the provider waterfall. */
+/* enrich.c -- an enrichment session: the provider waterfall. Its failure
+ * accounting and reports are in enrich_report.c. */
 #include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "base/buf.h"
-#include "data/schema.h"
-#include "net/cache.h"
-#include "net/enrich.h"
-#include "net/host.h"
-#include "net/loader.h"
-#include "net/providers.h"
-#include "net/scheduler.h"
-
-#define CAUSE_DOMAINS 3       /* domains shown per cause in the summary */
-#define CAUSES_MAX 32
-#define WAIT_LINES_MAX 5      /* long-wait lines per provider */
-
-/* Failures of one provider for one cause ("HTTP 401", "timeout" ...). */
-struct cause {
-  char label[96];
-  long n;
-  char dom[CAUSE_DOMAINS][72]; /* the first ones in input order (answers */
-  long line[CAUSE_DOMAINS];    /* come in any order), with their lines */
-  int ndom;
-};
-
-struct pstat {
-  long cache_hits, not_found, failures, fields;
-  long found, live_not_found; /* answers of the provider itself */
-  long misses;             /* --offline: not in the cache */
-  long skipped;            /* breaker open or max_requests reached */
-  long predicted, maybe;   /* --dry-run: sure / depending on answers */
-  long wait_lines;
-  struct cause causes[CAUSES_MAX];
-  int ncauses;
-  long other;              /* failures past CAUSES_MAX causes */
-};
-
-struct chain {
-  const char *kind;
-  int *plug;               /* indexes into e->pl */
-  size_t n;
-};
-
-struct icp_enrich {
-  struct icp_schema *schema;
-  struct icp_enrich_opts opts;
-  struct icp_providers *pv;
-  struct icp_plugin *pl;
-  int *sched_id, *src_live, *src_cache;
-  struct pstat *st;
-  size_t npl;
-  struct chain *chains;
-  size_t nchains;
-  struct icp_cache *cache;
-  struct job **parked;     /* waiting for another process's answer */
-  struct job **again;      /* the parked, taken up again */
-  size_t nparked;
-  struct icp_sched *sched;
-  struct icp_host_log log;
-  struct icp_enr_output out;
-  struct icp_buf json;
-  int refused, failed_accounts;
-  long problems;           /* failures, skips and misses: exit status 2 */
-  int errors_id;           /* the enrich_errors field */
-  int src_icp;             /* its source */
-  size_t done, total, seen;
-  long long t0;
-  int tty;
-  /* the batch running (icp_enrich_batch_until .. icp_enrich_finish) */
-  struct acct_state *bas;
-  struct job *bjobs;
-  size_t bn;
-};
-
-struct acct_state {
-  struct icp_account *a;
-  int pending;             /* 1 until its job is finished */
-  int asked, ok;           /* providers asked / answered usefully */
-  uint64_t predicted;      /* --dry-run: plugins (by index, the first
-                              64) that would be asked for it */
-};
-
-struct job {
-  struct icp_enrich *e;
-  struct acct_state *as;
-  size_t chain, pos;
-};
-
-static long long now_ms(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+#include "net/enrich_impl.h"
 
 /* ---- open and close ----------------------------------------------------- */
 
@@ -296,7 +207,7 @@ enum icp_status icp_enrich_open(struct icp_enrich **out,
   icp_cache_lease(e->cache, e->pv->cache_lease_ms);
   if(icp_cache_fault(e->cache)) /* said once; the run goes on uncached */
     fprintf(stderr, "icp: %s\n", icp_cache_fault(e->cache));
-  e->t0 = now_ms();
+  e->t0 = icp_enrich_now_ms();
   *out = e;
   return ICP_OK;
 }
@@ -355,123 +266,6 @@ static void account_done(struct job *j)
   }
 }
 
-/* Appends "provider: label" to the account's enrich_errors list. */
-static void note_on_account(struct icp_enrich *e, struct icp_account *a,
-                            const char *provider, const char *label)
-{
-  const struct icp_value *old = icp_account_get(a, e->errors_id);
-  struct icp_str items[32];
-  struct icp_value v;
-  char text[192];
-  uint32_t i, n = old->type == ICP_T_LIST ? old->n : 0;
-  if(n >= 32)
-    return; /* enough to see what went wrong */
-  for(i = 0; i < n; i++)
-    items[i] = old->u.list[i];
-  snprintf(text, sizeof(text), "%s: %s", provider, label);
-  for(i = 0; i < n; i++)
-    if(items[i].n == strlen(text) && !memcmp(items[i].p, text, items[i].n))
-      return;
-  items[n].p = text;
-  items[n].n = (uint32_t)strlen(text);
-  memset(&v, 0, sizeof(v));
-  v.type = ICP_T_LIST;
-  v.n = n + 1;
-  v.u.list = items;
-  /* put, not set: a scoring run keeps it whatever its packs read */
-  if(icp_account_put(a, e->errors_id, &v, e->src_icp))
-    fprintf(stderr, "icp: %s: enrich_errors too large to keep\n",
-            icp_account_domain(a) ? icp_account_domain(a) : "?");
-}
-
-/* Counts a failure, skip or miss of provider p for account a under label
- * (its cause); detail, when given, is the longer text --verbose shows. */
-static void record(struct icp_enrich *e, int p, struct icp_account *a,
-                   const char *label, const char *detail)
-{
-  struct pstat *ps = &e->st[p];
-  const char *domain = icp_account_domain(a);
-  struct cause *c = NULL;
-  int i;
-  e->problems++;
-  for(i = 0; i < ps->ncauses; i++)
-    if(!strcmp(ps->causes[i].label, label))
-      c = &ps->causes[i];
-  if(!c && ps->ncauses < CAUSES_MAX) {
-    c = &ps->causes[ps->ncauses++];
-    snprintf(c->label, sizeof(c->label), "%s", label);
-  }
-  if(c) {
-    int k = c->ndom < CAUSE_DOMAINS ? c->ndom++ : CAUSE_DOMAINS;
-    c->n++;
-    /* insertion by line: the summary does not depend on which answer
-     * came first */
-    while(k > 0 && c->line[k - 1] > a->line) {
-      if(k < CAUSE_DOMAINS) {
-        memcpy(c->dom[k], c->dom[k - 1], sizeof(c->dom[0]));
-        c->line[k] = c->line[k - 1];
-      }
-      k--;
-    }
-    if(k < CAUSE_DOMAINS) {
-      snprintf(c->dom[k], sizeof(c->dom[0]), "%s", domain ? domain : "?");
-      c->line[k] = a->line;
-    }
-  }
-  else
-    ps->other++;
-  if(e->opts.verbose)
-    fprintf(stderr, "icp: %s: %s: %s%s%s\n", e->pl[p].cfg->name,
-            domain ? domain : "?", label, detail ? ": " : "",
-            detail ? detail : "");
-  note_on_account(e, a, e->pl[p].cfg->name, label);
-}
-
-/* "HTTP 401 (check CLEARBIT_API_KEY)": the variables of the provider's
- * secret keys, so that a wrong key names where it came from. */
-static void status_label(const struct icp_plugin *pl, long status,
-                         char *out, size_t cap)
-{
-  struct icp_enr_config_key k;
-  size_t i, j, n;
-  int first = 1;
-  n = (size_t)snprintf(out, cap, "HTTP %ld", status);
-  if(status != 401 && status != 403)
-    return;
-  for(i = 0; i < pl->cfg->ne && n < cap; i++) {
-    const struct icp_cfg_entry *en = &pl->cfg->e[i];
-    int secret = 0;
-    for(j = 0; icp_plugin_key(pl, j, &k); j++)
-      if(!strcmp(k.name, en->key))
-        secret = k.secret;
-    if(!secret || !en->v.env)
-      continue;
-    n += (size_t)snprintf(out + n, cap - n, "%s%s", first ? " (check "
-                          : ", ", en->v.env);
-    first = 0;
-  }
-  if(!first && n < cap)
-    snprintf(out + n, cap - n, ")");
-}
-
-static const char *cause_label(const struct icp_sched_answer *a,
-                               const struct icp_plugin *pl, char *buf,
-                               size_t cap)
-{
-  switch(a->cause) {
-  case ICP_SCHED_C_STATUS:
-    status_label(pl, a->status, buf, cap);
-    return buf;
-  case ICP_SCHED_C_TIMEOUT: return "timeout";
-  case ICP_SCHED_C_CONNECT: return "connection error";
-  case ICP_SCHED_C_OVERSIZE: return "oversize body";
-  case ICP_SCHED_C_BREAKER: return "skipped: circuit open";
-  case ICP_SCHED_C_BUDGET: return "not enriched: max_requests reached";
-  case ICP_SCHED_C_QUEUED: return "still queued after max_polls";
-  default: return "transfer error";
-  }
-}
-
 static void cache_store(struct icp_enrich *e, int p, const char *domain,
                         int found)
 {
@@ -512,7 +306,7 @@ static int record_junk(struct icp_enrich *e, int p, struct icp_account *a)
       continue;
     snprintf(label, sizeof(label), "wrong-typed field '%s'",
              e->out.bad[i]);
-    record(e, p, a, label, NULL);
+    icp_enrich_record(e, p, a, label, NULL);
     n++;
   }
   return n;
@@ -533,12 +327,12 @@ static enum icp_sched_verdict on_answer(void *ud,
   int r;
 
   if(a->outcome == ICP_SCHED_FAILED) {
-    const char *l = cause_label(a, pl, label, sizeof(label));
+    const char *l = icp_enrich_cause_label(a, pl, label, sizeof(label));
     if(a->cause == ICP_SCHED_C_BREAKER || a->cause == ICP_SCHED_C_BUDGET)
       e->st[p].skipped++;
     else
       e->st[p].failures++;
-    record(e, p, j->as->a, l, a->error);
+    icp_enrich_record(e, p, j->as->a, l, a->error);
     j->pos++;
     advance(j);
     return ICP_SCHED_DONE;
@@ -578,12 +372,12 @@ static enum icp_sched_verdict on_answer(void *ud,
     const char *why = e->out.error[0] ? e->out.error : NULL;
     e->st[p].failures++;
     if(a->status < 200 || a->status > 299)
-      status_label(pl, a->status, label, sizeof(label));
+      icp_enrich_status_label(pl, a->status, label, sizeof(label));
     else if(why && strstr(why, "too large"))
       snprintf(label, sizeof(label), "oversize body");
     else
       snprintf(label, sizeof(label), "malformed body");
-    record(e, p, j->as->a, label, why);
+    icp_enrich_record(e, p, j->as->a, label, why);
     v = ICP_SCHED_BAD;
   }
   }
@@ -673,7 +467,7 @@ static void advance(struct job *j)
       /* a row no run of icp wrote: said, exit 2, and a miss (the answer
        * replaces it) */
       icp_enr_out_reset(&e->out);
-      record(e, p, a, "bad cached record (asked again)", err.msg);
+      icp_enrich_record(e, p, a, "bad cached record (asked again)", err.msg);
       err.msg[0] = 0;
     }
     if(hit == ICP_CACHE_NOT_FOUND) {
@@ -690,7 +484,7 @@ static void advance(struct job *j)
     }
     if(e->opts.offline) {
       e->st[p].misses++;
-      record(e, p, a, "cache miss (--offline)", NULL);
+      icp_enrich_record(e, p, a, "cache miss (--offline)", NULL);
       continue;
     }
     if(e->opts.dry_run) {
@@ -708,12 +502,12 @@ static void advance(struct job *j)
         return; /* on_answer takes it from here */
       }
       e->st[p].failures++;
-      record(e, p, a, "transfer error", err.msg);
+      icp_enrich_record(e, p, a, "transfer error", err.msg);
     }
     else if(r != ICP_ENR_NOT_FOUND) {
       j->as->asked = 1;
       e->st[p].failures++;
-      record(e, p, a, "request refused by the enricher", NULL);
+      icp_enrich_record(e, p, a, "request refused by the enricher", NULL);
     }
     icp_enr_request_free(&req);
   }
@@ -725,7 +519,7 @@ static void advance(struct job *j)
 static void progress(void *ud)
 {
   struct icp_enrich *e = ud;
-  double secs = (double)(now_ms() - e->t0) / 1000.0;
+  double secs = (double)(icp_enrich_now_ms() - e->t0) / 1000.0;
   long hits = 0;
   size_t i;
   char line[512];
@@ -903,142 +697,6 @@ enum icp_status icp_enrich_finish(struct icp_enrich *e, struct icp_err *err)
   st = run_batch(e, INT64_MAX, err);
   batch_end(e);
   return st;
-}
-
-/* ---- reports ------------------------------------------------------------ */
-
-static void print_causes(const struct pstat *ps, FILE *out)
-{
-  int i, k;
-  for(i = 0; i < ps->ncauses; i++) {
-    const struct cause *c = &ps->causes[i];
-    fprintf(out, "    %s: %ld (", c->label, c->n);
-    for(k = 0; k < c->ndom; k++)
-      fprintf(out, "%s%s", k ? ", " : "", c->dom[k]);
-    fprintf(out, "%s)\n", c->n > c->ndom ? ", ..." : "");
-  }
-  if(ps->other)
-    fprintf(out, "    other causes: %ld\n", ps->other);
-}
-
-void icp_enrich_summary(const struct icp_enrich *e, FILE *out)
-{
-  size_t i;
-  double secs = (double)(now_ms() - e->t0) / 1000.0, total = 0;
-  if(e->opts.dry_run) {
-    fprintf(out, "enrich --dry-run: %zu accounts, no request sent\n",
-            e->done);
-    for(i = 0; i < e->npl; i++) {
-      const struct pstat *ps = &e->st[i];
-      double cost = e->pl[i].cfg->cost_per_request;
-      fprintf(out, "  %-12s ", e->pl[i].cfg->name);
-      if(ps->maybe)
-        fprintf(out, "%ld to %ld requests (the rest depends on the "
-                "answers of the providers before it)", ps->predicted,
-                ps->predicted + ps->maybe);
-      else
-        fprintf(out, "%ld requests", ps->predicted);
-      fprintf(out, ", %ld cache hits", ps->cache_hits);
-      if(cost > 0)
-        fprintf(out, ", cost up to %.2f",
-                cost * (double)(ps->predicted + ps->maybe));
-      total += cost * (double)(ps->predicted + ps->maybe);
-      if(ps->skipped)
-        fprintf(out, ", %ld accounts past max_requests = %ld would not be "
-                "enriched", ps->skipped, e->pl[i].cfg->max_requests);
-      fputc('\n', out);
-    }
-    if(total > 0)
-      fprintf(out, "  total cost up to %.2f (plus retries)\n", total);
-    return;
-  }
-  fprintf(out, "enrich: %zu accounts in %.1f s", e->done, secs);
-  if(e->failed_accounts)
-    fprintf(out, ", %d with every provider failing", e->failed_accounts);
-  fputc('\n', out);
-  for(i = 0; i < e->npl; i++) {
-    struct icp_sched_stats ss;
-    const struct pstat *ps = &e->st[i];
-    double cost = e->pl[i].cfg->cost_per_request;
-    icp_sched_stats(e->sched, e->sched_id[i], &ss);
-    fprintf(out, "  %-12s %ld requests, %ld cache hits, %ld not found, "
-            "%ld retries, %ld polls, %ld failures, %ld fields set",
-            e->pl[i].cfg->name, ss.requests, ps->cache_hits,
-            ps->not_found, ss.retries, ss.polls, ps->failures, ps->fields);
-    if(cost > 0)
-      fprintf(out, ", cost %.2f", cost * (double)ss.requests);
-    total += cost * (double)ss.requests;
-    if(ps->misses)
-      fprintf(out, ", %ld cache misses (--offline)", ps->misses);
-    if(ss.rejected)
-      fprintf(out, ", %ld skipped (circuit open%s%s)", ss.rejected,
-              ss.last_error[0] ? " after: " : "", ss.last_error);
-    if(ss.over_budget)
-      fprintf(out, ", %ld not enriched (max_requests = %ld reached)",
-              ss.over_budget, e->pl[i].cfg->max_requests);
-    if(ss.breaker_opens)
-      fprintf(out, ", circuit opened %ld times", ss.breaker_opens);
-    if(ss.long_waits)
-      fprintf(out, ", %ld waits over 2 s", ss.long_waits);
-    fputc('\n', out);
-    print_causes(ps, out);
-  }
-  if(total > 0)
-    fprintf(out, "  total cost %.2f\n", total);
-}
-
-long icp_enrich_failures(const struct icp_enrich *e)
-{
-  /* a cache that stopped caching (said when it happened) is one more */
-  return e->problems + e->failed_accounts + (icp_cache_fault(e->cache) != 0);
-}
-
-int icp_enrich_errors_field(const struct icp_enrich *e)
-{
-  return e->errors_id;
-}
-
-enum icp_status icp_enrich_errors_text(struct icp_buf *b, int id,
-                                       const struct icp_account *a,
-                                       int json)
-{
-  const struct icp_value *v = id < 0 ? NULL : icp_account_get(a, id);
-  enum icp_status st = ICP_OK;
-  uint32_t i;
-  if(!v || v->type != ICP_T_LIST || !v->n)
-    return ICP_OK;
-  if(json)
-    st = icp_buf_adds(b, b->len ? ",\"enrich_errors\":[" :
-                      "\"enrich_errors\":[");
-  for(i = 0; !st && i < v->n; i++) {
-    if(i)
-      st = icp_buf_adds(b, json ? "," : "; ");
-    if(!st)
-      st = json ? icp_buf_json_str(b, v->u.list[i].p, v->u.list[i].n)
-                : icp_buf_add(b, v->u.list[i].p, v->u.list[i].n);
-  }
-  return st || !json ? st : icp_buf_addc(b, ']');
-}
-
-int icp_enrich_counts(const struct icp_enrich *e, size_t i,
-                      struct icp_enrich_counts *out)
-{
-  const struct pstat *ps;
-  if(i >= e->npl)
-    return 0;
-  ps = &e->st[i];
-  out->found = ps->found;
-  out->not_found = ps->live_not_found;
-  out->cached = ps->cache_hits;
-  out->failed = ps->failures;
-  out->skipped = ps->skipped;
-  out->missed = ps->misses;
-  return 1;
-}
-
-int icp_enrich_refused(const struct icp_enrich *e)
-{
-  return e->refused;
 }
 
 static enum icp_status enrich_hook(void *ud, struct icp_account **accts,
