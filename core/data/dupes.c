@@ -240,7 +240,6 @@ static enum icp_status add_at(struct icp_dupes *d, const char *domain,
   e = &d->e[d->n];
   e->off = (uint32_t)d->plen;
   e->len = (uint16_t)len;
-  e->seq = (uint32_t)d->n;
   e->file = fi;
   e->line = line;
   d->plen += len + 1;

@@ -14,7 +14,6 @@
 
 struct entry {
   uint32_t off;    /* domain in pool */
-  uint32_t seq;    /* order of addition within the buffer */
   uint32_t file;   /* index in files */
   uint16_t len;
   int64_t line;

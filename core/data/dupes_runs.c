@@ -16,14 +16,20 @@
 #include "base/buf.h"
 #include "data/dupes_impl.h"
 
+/* The domains of a part of a prune: keys from lo (inclusive; none for
+ * the first part) to hi (exclusive; none for the last). */
+struct range {
+  int has_lo, has_hi;
+  uint64_t lo1, lo2, hi1, hi2;
+};
+
 /* A reader of one run (or of the in-memory buffer). */
 struct cursor {
   int fd;               /* a run's file (read with pread: parts of a
                          * prune read one file side by side), or -1:
                          * the in-memory buffer */
   uint64_t start, off;  /* first byte to read, next byte to read */
-  int has_lo, has_hi;   /* a part: from keys lo (inclusive) to keys hi */
-  uint64_t lo1, lo2, hi1, hi2;
+  struct range r;       /* a part's domains (zero: all) */
   size_t bpos, bend;    /* unread bytes of blk */
   const struct icp_dupes *d;
   size_t next;          /* in memory: next entry */
@@ -209,7 +215,7 @@ static int advance(struct cursor *c)
     c->dom[c->len] = 0;
     keys_of(c->dom, c->len, &c->k1, &c->k2);
     c->bpos += REC_HEAD + (size_t)c->len;
-    if(c->has_hi && !keys_less(c->k1, c->k2, c->hi1, c->hi2))
+    if(c->r.has_hi && !keys_less(c->k1, c->k2, c->r.hi1, c->r.hi2))
       return 0; /* the next part's */
   }
   return 1;
@@ -376,7 +382,7 @@ static int first(struct cursor *c)
   c->next = 0;
   do
     r = advance(c);
-  while(r == 1 && c->has_lo && keys_less(c->k1, c->k2, c->lo1, c->lo2));
+  while(r == 1 && c->r.has_lo && keys_less(c->k1, c->k2, c->r.lo1, c->r.lo2));
   return r;
 }
 
@@ -497,8 +503,7 @@ static int reduce_runs(struct icp_dupes *d, struct cursor *cur)
  * a run of their own that keeps the domains seen twice. */
 struct part {
   const struct icp_dupes *d;
-  int has_lo, has_hi;
-  uint64_t lo1, lo2, hi1, hi2;
+  struct range r;
   struct run_out *o;
   int failed;
   pthread_t tid;
@@ -535,14 +540,9 @@ static void *part_main(void *arg)
   for(k = 0; k < d->nruns; k++) {
     struct cursor *c = &cur[k];
     over_run(c, d, &d->runs[k]);
-    c->has_lo = p->has_lo;
-    c->lo1 = p->lo1;
-    c->lo2 = p->lo2;
-    c->has_hi = p->has_hi;
-    c->hi1 = p->hi1;
-    c->hi2 = p->hi2;
-    if(p->has_lo)
-      c->start = start_of(&d->runs[k], p->lo1, p->lo2);
+    c->r = p->r;
+    if(p->r.has_lo)
+      c->start = start_of(&d->runs[k], p->r.lo1, p->r.lo2);
   }
   memset(&s, 0, sizeof(s));
   s.out = p->o;
@@ -580,9 +580,9 @@ static int cut_parts(const struct icp_dupes *d, struct part *p, size_t n)
     p[k].d = d;
     if(k) { /* the pivot: where part k starts and part k - 1 ends */
       const struct ixent *x = &all[total * k / n];
-      p[k].has_lo = p[k - 1].has_hi = 1;
-      p[k].lo1 = p[k - 1].hi1 = x->k1;
-      p[k].lo2 = p[k - 1].hi2 = x->k2;
+      p[k].r.has_lo = p[k - 1].r.has_hi = 1;
+      p[k].r.lo1 = p[k - 1].r.hi1 = x->k1;
+      p[k].r.lo2 = p[k - 1].r.hi2 = x->k2;
     }
   }
   free(all);
