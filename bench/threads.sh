@@ -12,10 +12,17 @@
 # must stay flat with input size).
 #
 # The speedup needs N idle cores: on a machine shared with other work the
-# wall ratio shows what the other work left over; the CPU ratio does not
-# depend on it. Knobs: BENCH_COUNT (1000000), BENCH_SMALL (10000),
-# BENCH_SEED (42), BENCH_ROUNDS (3), BENCH_AS_OF (2026-11-01), THREADS_N (2),
-# THREADS_FORMAT (csv: the input; jsonl also works).
+# wall ratio shows what the other work left over. So each round also
+# measures the machine's own ceiling: N independent `--threads 1` runs
+# started side by side, each writing its own output. N runs' work in the
+# time they took, against one run alone in the same round, is the most any
+# split of the work into N could give on this machine at that moment
+# (N x wall(1 alone) / wall(N side by side)); the efficiency is the
+# speedup over that ceiling.
+#
+# Knobs: BENCH_COUNT (1000000), BENCH_SMALL (10000), BENCH_SEED (42),
+# BENCH_ROUNDS (3), BENCH_AS_OF (2026-11-01), THREADS_N (2), THREADS_FORMAT
+# (csv: the input; jsonl also works).
 set -eu
 
 BUILD=build
@@ -67,6 +74,30 @@ run() {
   grep -v '^wall_s=' "$3.err" > "$3.msg" || true
 }
 
+# side N FILE: N `--threads 1` runs side by side; prints the wall time of
+# the slowest (they start together, so it is the whole span)
+side() {
+  i=1
+  while [ "$i" -le "$1" ]; do
+    "$RUNSTAT" --stdout "$OUT/side$i.out" -- "$ICP" score --rules "$PACK" \
+      --as-of "$AS_OF" --threads 1 "$2" 2> "$OUT/side$i.err" &
+    i=$((i + 1))
+  done
+  wait
+  i=1
+  worst=0
+  while [ "$i" -le "$1" ]; do
+    cmp -s "$OUT/t1.out" "$OUT/side$i.out" ||
+      die "ceiling run $i: output differs from --threads 1"
+    w=$(sed -n 's/^wall_s=\([^ ]*\) .*/\1/p' "$OUT/side$i.err" | tail -n 1)
+    [ -n "$w" ] || die "ceiling run $i failed: $(tail -n 1 "$OUT/side$i.err")"
+    worst=$(awk -v a="$worst" -v b="$w" 'BEGIN { print (b > a) ? b : a }')
+    rm -f "$OUT/side$i.out" "$OUT/side$i.err"
+    i=$((i + 1))
+  done
+  echo "$worst"
+}
+
 RES=$OUT/threads.txt
 : > "$RES"
 r=1
@@ -78,7 +109,8 @@ while [ "$r" -le "$ROUNDS" ]; do
     die "round $r: --threads $N output differs from --threads 1"
   cmp -s "$OUT/t1.out.msg" "$OUT/tn.out.msg" ||
     die "round $r: --threads $N messages differ from --threads 1"
-  echo "$r $one $many" >> "$RES"
+  ceil=$(side "$N" "$BIG")
+  echo "$r $one $many $ceil" >> "$RES"
   r=$((r + 1))
 done
 bytes=$(wc -c < "$OUT/t1.out" | tr -d ' ')
@@ -99,8 +131,10 @@ function median(a, k,    i, j, t, b) {
   return k % 2 ? b[(k + 1) / 2] : (b[k / 2] + b[k / 2 + 1]) / 2
 }
 { k++; w1[k] = $2; m1[k] = $3; c1[k] = $4; wn[k] = $5; mn[k] = $6
-  cn[k] = $7; sp[k] = $2 / $5; cr[k] = $7 / $4
-  ls = ls sprintf(" %.2f", sp[k]); lc = lc sprintf(" %.2f", cr[k]) }
+  cn[k] = $7; sp[k] = $2 / $5; cr[k] = $7 / $4; ce[k] = n * $2 / $8
+  ef[k] = sp[k] / ce[k]
+  ls = ls sprintf(" %.2f", sp[k]); lc = lc sprintf(" %.2f", cr[k])
+  le = le sprintf(" %.2f", ce[k]); lf = lf sprintf(" %.2f", ef[k]) }
 END {
   split(s1, a, " "); split(sn, b, " ")
   printf "threads benchmark: %d accounts (%s), %d rounds, outputs equal " \
@@ -117,6 +151,10 @@ END {
          ls, median(sp, k)
   printf "CPU cost (%d threads / 1), per round:%s   median %.2f\n", n, lc,
          median(cr, k)
+  printf "machine ceiling (%d runs side by side: %d x 1 run alone / their " \
+         "wall), per round:%s   median %.2f\n", n, n, le, median(ce, k)
+  printf "efficiency (speedup / ceiling), per round:%s   median %.2f\n", lf,
+         median(ef, k)
   printf "peak RSS, %d vs %d rows: 1 thread %.1f vs %.1f MiB; %d threads " \
          "%.1f vs %.1f MiB\n", small, count, a[2] / 1024,
          median(m1, k) / 1024, n, b[2] / 1024, median(mn, k) / 1024
