@@ -1,7 +1,8 @@
 /*
  * bytes.h -- looking for a few byte values in a buffer, sixteen bytes at
  * a time where SSE2 is (every x86-64). The one such loop of the tree:
- * the CSV and JSONL scanners and the CSV writer's quoting test use it.
+ * the CSV and JSONL scanners, the CSV writer's quoting test and the CSV
+ * chunk cutter use it.
  */
 #ifndef ICP_BYTES_H
 #define ICP_BYTES_H
@@ -34,6 +35,28 @@ static inline const char *icp_bytes_skip(const char *p, const char *e,
   (void)e; (void)a; (void)b; (void)c; (void)d;
 #endif
   return p;
+}
+
+/* How many bytes of [p, e) are c: sixteen byte counters, summed before
+ * any can wrap. */
+static inline long icp_bytes_count(const char *p, const char *e, char c)
+{
+  long n = 0;
+#ifdef __SSE2__
+  const __m128i vc = _mm_set1_epi8(c), zero = _mm_setzero_si128();
+  while(e - p >= 16) {
+    __m128i acc = zero, sum;
+    int k;
+    for(k = 0; k < 255 && e - p >= 16; k++, p += 16)
+      acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(
+        _mm_loadu_si128((const __m128i *)(const void *)p), vc));
+    sum = _mm_sad_epu8(acc, zero);
+    n += _mm_cvtsi128_si32(sum) + _mm_extract_epi16(sum, 4);
+  }
+#endif
+  for(; p < e; p++)
+    n += *p == c;
+  return n;
 }
 
 #endif

@@ -509,10 +509,57 @@ static const char *record_end(const char *s, const char *e, long *nl)
   }
 }
 
+/* The same boundaries for a block of records at a time: the end of the
+ * first record of [s, e) that ends at or past s + want (else of the last
+ * that ends before e; NULL when none does), *nl the newlines up to it.
+ * Between quotes every newline ends a record, so the quote-free spans are
+ * counted sixteen bytes at a time, not record by record. */
+static const char *block_end(const char *s, const char *e, size_t want,
+                             long *nl)
+{
+  const char *p = s, *last = NULL;
+  const char *goal = want < (size_t)(e - s) ? s + want : e;
+  long n = 0;
+  for(;;) {
+    const char *q = memchr(p, '"', (size_t)(e - p)), *stop = q ? q : e;
+    if(goal <= stop && goal > s) { /* the goal's record ends in here? */
+      const char *from = goal - 1 > p ? goal - 1 : p;
+      const char *x = memchr(from, '\n', (size_t)(stop - from));
+      if(x) {
+        *nl = n + icp_bytes_count(p, from, '\n') + 1;
+        return x + 1;
+      }
+    }
+    n += icp_bytes_count(p, stop, '\n');
+    while(stop > p && stop[-1] != '\n')
+      stop--;
+    if(stop > p) { /* the last record end of the span */
+      last = stop;
+      *nl = n;
+    }
+    if(!q)
+      return last;
+    p = q + 1;
+    if(q != s && q[-1] != ',' && q[-1] != '\n')
+      continue; /* a quote inside an unquoted field is text */
+    for(;;) {     /* a quoted field: to its closing quote */
+      q = memchr(p, '"', (size_t)(e - p));
+      if(!q || q + 1 >= e)
+        return last; /* not closed in the data read so far */
+      n += icp_bytes_count(p, q, '\n');
+      p = q + 1;
+      if(*p != '"')
+        break;
+      p++;        /* a doubled quote */
+    }
+  }
+}
+
 /* Whole records, raw, into c (see icp_reader_chunk). Records that end in
- * the data read so far are found by record_end; one that straddles its
- * end goes through the state machine, which refills the buffer exactly as
- * the sequential reader does (same "too long" records). */
+ * the data read so far are found by block_end (by record_end when a byte
+ * range asks where each record starts); one that straddles its end goes
+ * through the state machine, which refills the buffer exactly as the
+ * sequential reader does (same "too long" records). */
 static enum icp_status csv_chunk(struct icp_reader *r, struct icp_chunk *c,
                                  size_t want, struct icp_err *err)
 {
@@ -522,6 +569,16 @@ static enum icp_status csv_chunk(struct icp_reader *r, struct icp_chunk *c,
     long line, nl;
     enum icp_status st;
     const char *s = r->buf + r->beg, *end;
+    if(!r->range_beg && r->range_end == UINT64_MAX &&
+       (end = block_end(s, r->buf + r->end, want - c->data.len, &nl))) {
+      if(!c->data.len)
+        c->line = r->line;
+      if(icp_buf_add(&c->data, s, (size_t)(end - s)))
+        return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", r->name);
+      r->line += nl;
+      r->beg += (size_t)(end - s);
+      continue;
+    }
     while(c->data.len < want &&
           (end = record_end(s, r->buf + r->end, &nl))) {
       int where = icp_reader_where(r, r->pos0 + r->beg);

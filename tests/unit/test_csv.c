@@ -1,5 +1,6 @@
 /* test_csv.c -- the CSV reader (DESIGN §3, HARDENING 22). */
 #include <criterion/criterion.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -605,4 +606,98 @@ Test(csv, the_sample_file_reads_without_problems)
   icp_reader_close(r);
   icp_account_free(a);
   icp_schema_free(s);
+}
+
+/* ---- chunks for the parallel run --------------------------------------- */
+
+/* Every chunk of r, in order, appended to out as "line|bad_line|bad|data\x1e". */
+static void cut_all(struct icp_reader *r, size_t want, struct icp_buf *out)
+{
+  struct icp_chunk c;
+  struct icp_err err;
+  icp_buf_init(&c.data, want + 2 * ICP_READER_RECORD_MAX + 64);
+  for(;;) {
+    enum icp_status st = icp_reader_chunk(r, &c, want, &err);
+    if(st == ICP_EOF)
+      break;
+    cr_assert_eq(st, ICP_OK, "%s", err.msg);
+    cr_assert_eq(icp_buf_printf(out, "%ld|%ld|%s|", c.line, c.bad_line,
+                                c.bad_line ? c.bad : ""), ICP_OK);
+    cr_assert_eq(icp_buf_add(out, c.data.p ? c.data.p : "", c.data.len),
+                 ICP_OK);
+    cr_assert_eq(icp_buf_add(out, "\x1e", 1), ICP_OK);
+  }
+  icp_buf_free(&c.data);
+}
+
+Test(csv, chunks_cut_in_blocks_equal_chunks_cut_record_by_record)
+{
+  /* about 5 MiB of every shape a record boundary can hide in: quoted
+   * commas, doubled quotes, quoted LF and CRLF, quotes inside unquoted
+   * fields (text), CRLF endings, blank lines, a quote as the last byte of
+   * a field, a quoted first field holding a newline; enough to refill the 2 MiB buffer inside them */
+  static const char *const shapes[] = {
+    "p%ld.io,Plain,%ld\n",
+    "q%ld.io,\"Acme, Inc.\",%ld\n",
+    "d%ld.io,\"Falcon \"\"Health\"\"\",%ld\r\n",
+    "n%ld.io,\"Multi\nLine\nName\",%ld\n",
+    "r%ld.io,\"CR\r\nLF\",%ld\r\n",
+    "t%ld.io,5\" screen \"x,%ld\n",
+    "e%ld.io,\"\",\"%ld\"\n",
+    "\nb%ld.io,After blank,%ld\n",
+    "z%ld.io,\"ends \"\"\"\"\",%ld\n",
+    "\"s%ld\n.io\",Quoted first,%ld\n",
+  };
+  size_t cap = 8u << 20, n, w;
+  static const size_t wants[] = { 1, 3, 50, 333, 4096, 65536, 131072 };
+  char *d = malloc(cap);
+  unsigned long seed = 12345;
+  long i;
+  cr_assert(d);
+  n = (size_t)snprintf(d, cap, "domain,name,cnt\n");
+  for(i = 0; n < (5u << 20); i++) {
+    seed = seed * 6364136223846793005ul + 1442695040888963407ul;
+    n += (size_t)snprintf(d + n, cap - n,
+                          shapes[(seed >> 33) % (sizeof(shapes) /
+                                                 sizeof(shapes[0]))],
+                          i, i);
+  }
+  for(w = 0; w < sizeof(wants) / sizeof(wants[0]); w++) {
+    struct fx a, b;
+    struct icp_buf ca, cb;
+    const char *body = strchr(d, '\n') + 1;
+    size_t k, at;
+    icp_buf_init(&ca, (size_t)64 << 20);
+    icp_buf_init(&cb, (size_t)64 << 20);
+    cr_assert_eq(open_mem(&a, d, n), ICP_OK);
+    cr_assert_eq(open_mem(&b, d, n), ICP_OK);
+    /* a byte range that holds the whole file: cut record by record */
+    icp_reader_set_range(b.r, 0, UINT64_MAX - 1);
+    cut_all(a.r, wants[w], &ca);
+    cut_all(b.r, wants[w], &cb);
+    cr_assert_eq(ca.len, cb.len, "want %zu: %zu vs %zu bytes", wants[w],
+                 ca.len, cb.len);
+    cr_assert(!memcmp(ca.p, cb.p, ca.len), "want %zu: chunks differ",
+                 wants[w]);
+    /* and the chunks hold the body, every byte once, in order */
+    for(k = at = 0; k < ca.len;) {
+      const char *p = ca.p + k, *bar = p;
+      size_t len;
+      for(i = 0; i < 3; i++)
+        bar = strchr(bar, '|') + 1;
+      len = (size_t)((const char *)memchr(bar, '\x1e',
+                                          ca.len - (size_t)(bar - ca.p)) -
+                     bar);
+      cr_assert(!memcmp(bar, body + at, len), "want %zu: chunk at %zu",
+                wants[w], at);
+      at += len;
+      k = (size_t)(bar - ca.p) + len + 1;
+    }
+    cr_assert_eq(at, n - (size_t)(body - d));
+    icp_buf_free(&ca);
+    icp_buf_free(&cb);
+    done(&a);
+    done(&b);
+  }
+  free(d);
 }
