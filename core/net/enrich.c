@@ -128,8 +128,13 @@ enum icp_status icp_enrich_open(struct icp_enrich **out,
   e->tty = e->opts.progress && isatty(2);
   icp_enr_out_init(&e->out, schema, NULL);
   icp_buf_init(&e->json, 4u << 20);
-  st = icp_providers_load_diag(&e->pv, providers_path, diag_stderr, NULL,
-                               err);
+  st = e->opts.providers_text
+       ? icp_providers_parse_diag(&e->pv, providers_path,
+                                  e->opts.providers_text,
+                                  e->opts.providers_len, diag_stderr, NULL,
+                                  err)
+       : icp_providers_load_diag(&e->pv, providers_path, diag_stderr, NULL,
+                                 err);
   if(st) {
     icp_enrich_close(e);
     return st;

@@ -30,6 +30,11 @@ struct icp_enrich_opts {
   int dry_run;         /* read the cache, count the requests each provider
                           would get, send none */
   int verbose;         /* every failure on stderr as it happens */
+  /* the providers file's text, read once by the caller (icp serve: the
+   * lanes of one generation load the same bytes, whatever the file holds
+   * by the time a lane opens); NULL: providers_path is read */
+  const char *providers_text;
+  size_t providers_len;
 };
 
 /* The list field where each account gets the failures that concern it

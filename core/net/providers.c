@@ -12,7 +12,6 @@
 
 #define MEM_CAP (16u << 20)
 #define INSN_BUDGET 10000000L
-#define FILE_CAP (1u << 20)
 
 /* ---- did you mean ------------------------------------------------------- */
 
@@ -96,11 +95,27 @@ enum icp_status icp_providers_load_diag(struct icp_providers **out,
                                         void (*diag)(void *, const char *),
                                         void *ud, struct icp_err *err)
 {
+  char *text = NULL;
+  size_t len = 0;
+  enum icp_status st;
+  *out = NULL;
+  if(icp_read_file(path, ICP_PROVIDERS_TEXT_MAX, &text, &len, err))
+    return ICP_ELOAD;
+  st = icp_providers_parse_diag(out, path, text, len, diag, ud, err);
+  free(text);
+  return st;
+}
+
+enum icp_status icp_providers_parse_diag(struct icp_providers **out,
+                                         const char *path, const char *text,
+                                         size_t len,
+                                         void (*diag)(void *, const char *),
+                                         void *ud, struct icp_err *err)
+{
   struct icp_providers *pv = calloc(1, sizeof(*pv));
   struct load ld;
   enum icp_status st;
-  char *text = NULL;
-  size_t len = 0, i;
+  size_t i;
 
   *out = NULL;
   memset(&ld, 0, sizeof(ld));
@@ -110,13 +125,7 @@ enum icp_status icp_providers_load_diag(struct icp_providers **out,
   }
   icp_redact_init(&pv->redact);
   ld.pv = pv;
-  st = icp_read_file(path, FILE_CAP, &text, &len, err);
-  if(st) {
-    icp_providers_free(pv);
-    return ICP_ELOAD;
-  }
   st = run_file(&ld, text, len);
-  free(text);
   if(st) {
     load_free(&ld);
     icp_providers_free(pv);

@@ -113,6 +113,9 @@ struct icp_providers {
   struct icp_redact redact;
 };
 
+/* A providers file is read whole, up to this many bytes. */
+#define ICP_PROVIDERS_TEXT_MAX (1u << 20)
+
 /* Loads path. *out is owned by the caller (icp_providers_free). On
  * ICP_ELOAD err holds the first problem ("file:line: ..."), followed by
  * "(and N more)" when there were more. */
@@ -124,6 +127,13 @@ enum icp_status icp_providers_load_diag(struct icp_providers **out,
                                         const char *path,
                                         void (*diag)(void *, const char *),
                                         void *ud, struct icp_err *err);
+/* The same from the file's text, already read (path names it in
+ * messages). */
+enum icp_status icp_providers_parse_diag(struct icp_providers **out,
+                                         const char *path, const char *text,
+                                         size_t len,
+                                         void (*diag)(void *, const char *),
+                                         void *ud, struct icp_err *err);
 
 /* The name of cands (NULL-terminated) closest to name by edit distance,
  * when close enough to be a likely typo; NULL otherwise. */

@@ -6,8 +6,10 @@
 #include <time.h>
 
 #include "base/buf.h"
+#include "base/file.h"
 #include "data/schema.h"
 #include "net/enrich.h"
+#include "net/providers.h"
 #include "serve/lane.h"
 
 /* A request waits this much past its deadline for the lane to stop and
@@ -218,9 +220,10 @@ static void lane_free(struct icp_lane *l)
 }
 
 static enum icp_status lane_open(struct icp_lane **out,
-                                 const struct icp_serve_cfg *cfg,
-                                 struct icp_metrics *m, struct icp_err *err)
+                                 const struct icp_lanes *p,
+                                 struct icp_err *err)
 {
+  const struct icp_serve_cfg *cfg = p->cfg;
   struct icp_lane *l = calloc(1, sizeof(*l));
   struct icp_enrich_opts eo;
   pthread_condattr_t ca;
@@ -231,7 +234,7 @@ static enum icp_status lane_open(struct icp_lane **out,
     free(l);
     return icp_err_set(err, ICP_ENOMEM, "out of memory");
   }
-  l->m = m;
+  l->m = p->m;
   pthread_mutex_init(&l->mu, NULL);
   pthread_condattr_init(&ca);
   pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -240,6 +243,8 @@ static enum icp_status lane_open(struct icp_lane **out,
   icp_buf_init(&l->pending, 1 << 16);
   memset(&eo, 0, sizeof(eo));
   eo.offline = cfg->offline;
+  eo.providers_text = p->text;
+  eo.providers_len = p->len;
   st = icp_enrich_open(&l->enrich, cfg->providers, l->schema, &eo, err);
   if(!st) {
     l->nnames = icp_enrich_providers(l->enrich, l->names,
@@ -370,7 +375,11 @@ enum icp_status icp_lanes_open(struct icp_lanes **out,
   p->max = 2 * cfg->threads < 4 ? 4 : 2 * cfg->threads;
   if(p->max > ICP_LANES_MAX)
     p->max = ICP_LANES_MAX;
-  st = lane_open(&p->l[0], cfg, m, err);
+  /* a file that cannot be read fails as one that does not load */
+  st = icp_read_file(cfg->providers, ICP_PROVIDERS_TEXT_MAX, &p->text,
+                     &p->len, err) ? ICP_ELOAD : ICP_OK;
+  if(!st)
+    st = lane_open(&p->l[0], p, err);
   if(st) {
     icp_lanes_free(p);
     return st;
@@ -388,6 +397,7 @@ void icp_lanes_free(struct icp_lanes *p)
   for(i = 0; i < p->n; i++)
     lane_free(p->l[i]);
   pthread_mutex_destroy(&p->mu);
+  free(p->text);
   free(p);
 }
 
@@ -413,7 +423,7 @@ enum icp_status icp_lanes_run(struct icp_lanes *p,
     struct icp_err oerr;
     p->opening++;
     pthread_mutex_unlock(&p->mu);
-    if(lane_open(&l, p->cfg, p->m, &oerr))
+    if(lane_open(&l, p, &oerr))
       l = NULL; /* then wait for a busy one, as past max */
     pthread_mutex_lock(&p->mu);
     p->opening--;

@@ -18,7 +18,10 @@
  * (twice --threads, 4 to ICP_LANES_MAX), so a request does not wait
  * behind another request's provider call. Only when every lane is busy
  * does it wait for one until its own deadline, and then it is scored
- * with what it has and names every provider. Each lane is a session of
+ * with what it has and names every provider. Every lane of a generation
+ * loads the providers file's text read when the generation was made (as
+ * the pack's), so a file edited since is only taken up by a reload.
+ * Each lane is a session of
  * its own: its rate limits (max_rps) and breakers are its own, and two
  * lanes asked for the same uncached domain at once both ask for it (the
  * SQLite cache has no claims).
@@ -54,6 +57,10 @@ struct icp_lanes {
   unsigned next;                     /* the lane waited for when all are
                                         busy (round robin) */
   const struct icp_serve_cfg *cfg;
+  char *text;                        /* the providers file, read once: a
+                                        lane opened later loads the same
+                                        config as the first */
+  size_t len;
   struct icp_metrics *m;
   int open_failed;                   /* a lane could not be opened (the
                                         first failure is logged) */

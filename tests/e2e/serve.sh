@@ -290,14 +290,19 @@ check "no sanitizer report with a provider held" sh -c '! grep -q -E "Sanitizer|
 # a batch held by the slow provider does not hold up the next request: on
 # a fresh server over that cache, a new domain waits for builtwith past
 # the deadline (its lane finishes in the background), then the account
-# the cache knows in full is answered at once, in full, before builtwith's
-# answer to the first is counted
-start busy --rules pack_v2.lua --as-of 2026-11-01 --providers slow_cfg.lua --deadline-ms 1000 --threads 1
+# the cache knows in full is answered at once, in full, on a second lane,
+# before builtwith's answer to the first is counted. The providers file
+# is broken on disk before that lane opens: the generation's lanes load
+# the text read when it was made, not what the file holds later.
+cp slow_cfg.lua busy_cfg.lua
+start busy --rules pack_v2.lua --as-of 2026-11-01 --providers busy_cfg.lua --deadline-ms 1000 --threads 1
 mfound() { curl -s "$URL/metrics" | sed -n 's/^icp_enrich_requests_total{provider="builtwith",outcome="found"} //p'; }
 curl -s --data-binary '{"domain":"alderfoods50.com"}' "$URL/v1/score" >first.txt
 check "a new domain held past --deadline-ms: pending builtwith" has first.txt '"enrich_pending":["builtwith"]'
+printf 'provider "clearbit" { this is not Lua\n' >busy_cfg.lua
 code --data-binary @held.jsonl "$URL/v1/score" >/dev/null
 check "... the next request (all cached) is not held behind it: every field, nothing pending" cmp -s body want_full.txt
+check "... on a second lane, opened from the generation's providers text (the file on disk is broken by now)" hasnt busy.log "cannot open enrichment lane"
 check "... answered before builtwith's answer to the first came in" [ "$(mfound)" = 0 ]
 i=0; until [ "$(mfound)" != 0 ] || [ $i -gt 400 ]; do i=$((i + 1)); sleep 0.05; done
 check "... which is counted when it comes" [ "$(mfound)" = 1 ]

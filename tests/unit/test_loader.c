@@ -225,7 +225,7 @@ Test(loader, a_refused_provider_does_not_stop_the_others)
 {
   struct icp_enrich *e;
   struct icp_schema *s = icp_schema_new();
-  struct icp_enrich_opts o = { 0, 0, 0, 4, 0, 0, 0 };
+  struct icp_enrich_opts o = { .max_in_flight = 4 };
   struct icp_err err = { "" };
   char cfg[512];
   good("okp");
