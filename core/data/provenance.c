@@ -11,7 +11,9 @@
 struct icp_provenance {
   struct icp_schema *schema;   /* borrowed */
   int col;                     /* the CSV _sources column, or -1 */
-  int *cell_of;                /* field id -> its _sources.<name> id */
+  int *field_of;               /* _sources.<name> id -> the field's id, or
+                                * -1 (nfield_of ids) */
+  int nfield_of;
   int n;                       /* fields mapped (schema count then) */
   int threaded;                /* map once; register sources locked */
   pthread_mutex_t lock;
@@ -38,7 +40,7 @@ void icp_provenance_free(struct icp_provenance *p)
   if(!p)
     return;
   pthread_mutex_destroy(&p->lock);
-  free(p->cell_of);
+  free(p->field_of);
   free(p);
 }
 
@@ -53,12 +55,11 @@ int icp_provenance_is_cell(const struct icp_schema *s, int id)
  * when intern is set, else only when the input had it). */
 static int map_fields(struct icp_provenance *p, int intern)
 {
-  int n = icp_schema_count(p->schema), id, restricted = 0;
-  int *m = realloc(p->cell_of, (size_t)(n ? n : 1) * sizeof(int));
+  int n = icp_schema_count(p->schema), id, restricted = 0, cell, k;
+  int *m = malloc((size_t)(n ? n : 1) * sizeof(int)), *f;
   char name[600];
   if(!m)
     return -1;
-  p->cell_of = m;
   /* marking a field needed turns restriction on when nothing was marked:
    * only mark when the run already keeps only some fields */
   for(id = 0; intern && id < n; id++)
@@ -80,6 +81,21 @@ static int map_fields(struct icp_provenance *p, int intern)
     if(restricted && m[id] >= 0)
       icp_schema_need(p->schema, m[id]);
   }
+  /* the other way round: an account's cells are found among the fields
+   * it has, not by trying every field of the schema */
+  k = icp_schema_count(p->schema);
+  if(!(f = realloc(p->field_of, (size_t)(k ? k : 1) * sizeof(int)))) {
+    free(m);
+    return -1;
+  }
+  for(cell = 0; cell < k; cell++)
+    f[cell] = -1;
+  for(id = 0; id < n; id++)
+    if(m[id] >= 0 && m[id] < k)
+      f[m[id]] = id;
+  free(m);
+  p->field_of = f;
+  p->nfield_of = k;
   p->n = n;
   p->col = intern ? icp_schema_intern(p->schema, PREFIX, PREFIX_LEN)
                   : icp_schema_find(p->schema, PREFIX, PREFIX_LEN);
@@ -154,7 +170,7 @@ int icp_provenance_apply(struct icp_provenance *p, struct icp_account *a)
 {
   const struct icp_value *v;
   struct icp_value none;
-  int id, set = 0, n;
+  int id, set = 0, i;
   if(!p)
     return 0;
   /* a single-threaded reader learns fields as it goes: map them again */
@@ -169,14 +185,15 @@ int icp_provenance_apply(struct icp_provenance *p, struct icp_account *a)
     if(v->type != ICP_T_MISSING)
       icp_account_put(a, p->col, &none, 0);
   }
-  n = p->n < a->vcap ? p->n : a->vcap;
-  for(id = 0; id < n; id++) {
-    int cell = p->cell_of[id];
-    if(cell < 0)
+  /* each cell names the source of its own field: their order does not
+   * matter; unsetting one takes it out of a->order */
+  for(i = 0; i < a->norder;) {
+    int cell = a->order[i];
+    if(cell >= p->nfield_of || (id = p->field_of[cell]) < 0) {
+      i++;
       continue;
+    }
     v = icp_account_get(a, cell);
-    if(v->type == ICP_T_MISSING)
-      continue;
     if(v->type == ICP_T_STRING)
       set += set_source(p, a, id, v->u.str, v->n);
     icp_account_put(a, cell, &none, 0);
