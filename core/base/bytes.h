@@ -1,14 +1,26 @@
 /*
  * bytes.h -- looking for a few byte values in a buffer, sixteen bytes at
- * a time where SSE2 is (every x86-64). The one such loop of the tree:
- * the CSV and JSONL scanners, the CSV writer's quoting test and the CSV
- * chunk cutter use it.
+ * a time where SSE2 is (every x86-64). The one place of the tree that
+ * compares bytes sixteen at a time: the CSV and JSONL scanners, the CSV
+ * writer's quoting test and the CSV chunk cutter use it.
  */
 #ifndef ICP_BYTES_H
 #define ICP_BYTES_H
 
 #ifdef __SSE2__
 #include <emmintrin.h>
+#endif
+
+#ifdef __SSE2__
+/* Bit i set when byte i of the sixteen at p is a, b or c. */
+static inline unsigned icp_bytes_mask3(const char *p, char a, char b, char c)
+{
+  __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+  return (unsigned)_mm_movemask_epi8(_mm_or_si128(
+    _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(a)),
+                 _mm_cmpeq_epi8(x, _mm_set1_epi8(b))),
+    _mm_cmpeq_epi8(x, _mm_set1_epi8(c))));
+}
 #endif
 
 /* p moved over the whole sixteen-byte blocks of [p, e) that hold none of

@@ -430,6 +430,51 @@ Test(csv, every_refill_point_inside_a_tricky_record_is_handled)
   free(d);
 }
 
+Test(csv, a_comma_that_ends_the_data_read_so_far_before_a_quoted_field)
+{
+  /* unquoted fields are scanned sixteen bytes at a time: a comma that is
+   * the last byte before a refill still leaves the next field's opening
+   * quote to the state machine */
+  /* the comma before the quote is the record's 32nd byte: it ends the
+   * second sixteen-byte block scanned from the record's start */
+  static const char rec[] =
+    "u.io,xxxxxxxxxxxxxxxxxxxxxxxxxx,\"Q, \"\"q\"\"\"\n";
+  size_t n = (2u << 20) + 4096;
+  char *d = malloc(n);
+  int k;
+  cr_assert(d);
+  for(k = 0; k < 48; k++) {
+    size_t target = (2u << 20) - 40 + (size_t)k, pos;
+    long rows = 0, i;
+    struct fx f;
+    pos = (size_t)snprintf(d, n, "domain,name,q\n");
+    while(target - pos > 1800) {
+      memcpy(d + pos, "p.io,", 5);
+      memset(d + pos + 5, 'x', 892);
+      memcpy(d + pos + 897, ",1\n", 3);
+      pos += 900;
+      rows++;
+    }
+    /* one record that ends at target */
+    memcpy(d + pos, "p.io,", 5);
+    memset(d + pos + 5, 'x', target - pos - 8);
+    memcpy(d + target - 3, ",1\n", 3);
+    pos = target;
+    rows++;
+    memcpy(d + pos, rec, sizeof(rec) - 1);
+    pos += sizeof(rec) - 1;
+    cr_assert_eq(open_mem(&f, d, pos), ICP_OK);
+    for(i = 0; i < rows; i++)
+      next_ok(&f, 2 + i);
+    next_ok(&f, 2 + rows);
+    expect_str(&f, "name", "xxxxxxxxxxxxxxxxxxxxxxxxxx");
+    expect_str(&f, "q", "Q, \"q\"");
+    cr_assert_eq(next(&f), ICP_EOF);
+    done(&f);
+  }
+  free(d);
+}
+
 /* ---- opening ----------------------------------------------------------- */
 
 Test(csv, stdin_like_stream_needs_a_format)
