@@ -385,6 +385,25 @@ Test(csv, records_straddling_buffer_refills_are_intact)
   free(d);
 }
 
+/* A "p.io,xxx...x,1" row of len bytes (at least 9) at d + pos: its end. */
+static size_t pad_row(char *d, size_t pos, size_t len)
+{
+  memcpy(d + pos, "p.io,", 5);
+  memset(d + pos + 5, 'x', len - 8);
+  memcpy(d + pos + len - 3, ",1\n", 3);
+  return pos + len;
+}
+
+/* A header, then 900-byte rows while more than 1,800 bytes are left to
+ * target: the end, *rows counting them. */
+static size_t pad_rows(char *d, size_t n, size_t target, long *rows)
+{
+  size_t pos = (size_t)snprintf(d, n, "domain,name,q\n");
+  for(; target - pos > 1800; (*rows)++)
+    pos = pad_row(d, pos, 900);
+  return pos;
+}
+
 Test(csv, every_refill_point_inside_a_tricky_record_is_handled)
 {
   static const char tricky[] = "t.io,\"a\"\"b\r\nc\",\"\"\"\"\r\n";
@@ -395,23 +414,10 @@ Test(csv, every_refill_point_inside_a_tricky_record_is_handled)
     size_t target = (2u << 20) - 20 + (size_t)k, pos, rest;
     long rows = 0, i;
     struct fx f;
-    pos = (size_t)snprintf(d, n, "domain,name,q\n");
-    while(target - pos > 1800) {
-      memcpy(d + pos, "p.io,", 5);
-      memset(d + pos + 5, 'x', 892);
-      memcpy(d + pos + 897, ",1\n", 3);
-      pos += 900;
-      rows++;
-    }
+    pos = pad_rows(d, n, target, &rows);
     rest = target - pos;
-    for(i = 0; i < 2; i++) {
-      size_t len = i ? rest - rest / 2 : rest / 2;
-      memcpy(d + pos, "p.io,", 5);
-      memset(d + pos + 5, 'x', len - 8);
-      memcpy(d + pos + len - 3, ",1\n", 3);
-      pos += len;
-      rows++;
-    }
+    for(i = 0; i < 2; i++, rows++)
+      pos = pad_row(d, pos, i ? rest - rest / 2 : rest / 2);
     memcpy(d + pos, tricky, sizeof(tricky) - 1);
     pos += sizeof(tricky) - 1;
     pos += (size_t)snprintf(d + pos, n - pos, "z.io,Z,\"\"\n");
@@ -434,9 +440,8 @@ Test(csv, a_comma_that_ends_the_data_read_so_far_before_a_quoted_field)
 {
   /* unquoted fields are scanned sixteen bytes at a time: a comma that is
    * the last byte before a refill still leaves the next field's opening
-   * quote to the state machine */
-  /* the comma before the quote is the record's 32nd byte: it ends the
-   * second sixteen-byte block scanned from the record's start */
+   * quote to the state machine. Here it is the record's 32nd byte, the
+   * end of the second block scanned from the record's start. */
   static const char rec[] =
     "u.io,xxxxxxxxxxxxxxxxxxxxxxxxxx,\"Q, \"\"q\"\"\"\n";
   size_t n = (2u << 20) + 4096;
@@ -447,19 +452,8 @@ Test(csv, a_comma_that_ends_the_data_read_so_far_before_a_quoted_field)
     size_t target = (2u << 20) - 40 + (size_t)k, pos;
     long rows = 0, i;
     struct fx f;
-    pos = (size_t)snprintf(d, n, "domain,name,q\n");
-    while(target - pos > 1800) {
-      memcpy(d + pos, "p.io,", 5);
-      memset(d + pos + 5, 'x', 892);
-      memcpy(d + pos + 897, ",1\n", 3);
-      pos += 900;
-      rows++;
-    }
-    /* one record that ends at target */
-    memcpy(d + pos, "p.io,", 5);
-    memset(d + pos + 5, 'x', target - pos - 8);
-    memcpy(d + target - 3, ",1\n", 3);
-    pos = target;
+    pos = pad_rows(d, n, target, &rows);
+    pos = pad_row(d, pos, target - pos); /* the last one ends at target */
     rows++;
     memcpy(d + pos, rec, sizeof(rec) - 1);
     pos += sizeof(rec) - 1;
