@@ -142,7 +142,12 @@ static int read_input(struct run *r, const char *path, const char *format,
       break;
     }
     r->read++;
-    icp_provenance_apply(r->prov, r->accts[r->n]);
+    if(icp_provenance_apply(r->prov, r->accts[r->n]) < 0) {
+      fprintf(stderr, "icp enrich: %s:%ld: out of memory\n",
+              r->accts[r->n]->file, r->accts[r->n]->line);
+      *fatal = 1;
+      break;
+    }
     if(++r->n == BATCH && flush(r, &err)) {
       fprintf(stderr, "icp enrich: %s\n", err.msg);
       *fatal = 1;

@@ -104,9 +104,9 @@ static int map_fields(struct icp_provenance *p, int intern)
   return 0;
 }
 
-void icp_provenance_need(struct icp_provenance *p)
+int icp_provenance_need(struct icp_provenance *p)
 {
-  map_fields(p, 1);
+  return map_fields(p, 1);
 }
 
 static int valid_source(const char *s, size_t n)
@@ -176,7 +176,7 @@ int icp_provenance_apply(struct icp_provenance *p, struct icp_account *a)
   /* a single-threaded reader learns fields as it goes: map them again */
   if(!p->threaded && p->n != icp_schema_count(p->schema) &&
      map_fields(p, 0))
-    return 0;
+    return -1;
   memset(&none, 0, sizeof(none));
   if(p->col >= 0) {
     v = icp_account_get(a, p->col);

@@ -27,12 +27,14 @@ void icp_provenance_free(struct icp_provenance *p);
 
 /* Marks `_sources` and `_sources.<field>` of every field the run needs as
  * needed too, so that a restricted schema (a scoring run) keeps them.
- * Call once the packs are loaded, before reading. */
-void icp_provenance_need(struct icp_provenance *p);
+ * Call once the packs are loaded, before reading. -1 when out of memory
+ * (the sources could not be read back: the run must not go on). */
+int icp_provenance_need(struct icp_provenance *p);
 
 /* Gives a's fields the sources its _sources cells name (source names of
  * 1 to 64 characters of [A-Za-z0-9_:.-]; others are ignored) and removes
- * those cells. Returns the number of fields whose source was set. */
+ * those cells. Returns the number of fields whose source was set, or -1
+ * when out of memory (the account's cells are then left as they are). */
 int icp_provenance_apply(struct icp_provenance *p, struct icp_account *a);
 
 /* 1 when field id is a _sources cell (writers skip it). */

@@ -340,7 +340,10 @@ static void parse(struct pool *P, struct worker *w, struct work *s)
     if(!icp_run_in_shard(P->o, a, a->line))
       continue;
     a->file = file;
-    icp_provenance_apply(P->rs->prov, a); /* before it is scored */
+    if(icp_provenance_apply(P->rs->prov, a) < 0) { /* before scoring */
+      fail(s, ICP_ENOMEM, "out of memory");
+      return;
+    }
     /* a failure is kept in the tracker: its report fails */
     if((d = icp_account_domain(a)) != NULL)
       icp_dupes_add_in(w->dupes, d, (unsigned)s->input, a->line);

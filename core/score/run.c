@@ -353,7 +353,11 @@ static enum icp_status run_seq(const char *const *inputs, int ninputs,
         continue;
       /* a name that outlives the reader, as the reader spells it */
       batch[nb]->file = rs->names[in];
-      icp_provenance_apply(rs->prov, batch[nb]);
+      if(icp_provenance_apply(rs->prov, batch[nb]) < 0) {
+        st = icp_err_set(err, ICP_ENOMEM, "%s:%ld: out of memory",
+                         batch[nb]->file, batch[nb]->line);
+        break;
+      }
       icp_run_read(rs, batch[nb], in);
       if(++nb == bsize) {
         st = score_batch(rs, batch, nb, packs, res, err);
@@ -426,14 +430,14 @@ enum icp_status icp_run(const char *const *inputs, int ninputs,
   /* sources written by `icp enrich` (_sources) are read back */
   rs.prov = icp_provenance_new(schema, opts->threads > 1);
   if((ninputs > 0 && !rs.names) || !rs.dupes || !rs.prov ||
-     icp_dupes_set_files(rs.dupes, rs.names, (size_t)ninputs)) {
+     icp_dupes_set_files(rs.dupes, rs.names, (size_t)ninputs) ||
+     icp_provenance_need(rs.prov)) {
     free(rs.names);
     icp_dupes_free(rs.dupes);
     icp_provenance_free(rs.prov);
     icp_buf_free(&rs.out);
     return icp_err_set(err, ICP_ENOMEM, "out of memory");
   }
-  icp_provenance_need(rs.prov);
   if(opts->threads > 1 && from_files(packs, npacks))
     st = icp_pool_run(inputs, ninputs, packs, npacks, schema, &rs, err);
   else
