@@ -391,9 +391,12 @@ int icp_schema_keeps(const struct icp_schema *s)
   return s->keep;
 }
 
+/* Once the kept columns are fixed, the workers of a parallel run read
+ * these flags while they map their keys: a flag already set is not
+ * written again. */
 static void keep_field(struct icp_schema *s, int id)
 {
-  if(id >= 0 && id < s->n)
+  if(id >= 0 && id < s->n && !s->f[id].needed)
     s->f[id].needed = 1; /* stored, without restricting other fields */
 }
 
@@ -423,7 +426,13 @@ int icp_schema_keep_column(struct icp_schema *s, const char *header,
 
 void icp_schema_keep_done(struct icp_schema *s)
 {
-  s->keep_fixed = 1;
+  if(!s->keep_fixed) /* after every JSONL record: written once */
+    s->keep_fixed = 1;
+}
+
+int icp_schema_keep_fixed(const struct icp_schema *s)
+{
+  return s->keep_fixed;
 }
 
 const char *icp_schema_keep_missing(const struct icp_schema *s, int i)

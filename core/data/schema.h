@@ -98,6 +98,9 @@ int icp_schema_keeps(const struct icp_schema *s);
 int icp_schema_keep_column(struct icp_schema *s, const char *header,
                            size_t n, int id);
 void icp_schema_keep_done(struct icp_schema *s);
+/* 1 once icp_schema_keep_done was called (a CSV header, a first JSONL
+ * record). */
+int icp_schema_keep_fixed(const struct icp_schema *s);
 /* The i-th name of the spec that matched no column, or NULL. */
 const char *icp_schema_keep_missing(const struct icp_schema *s, int i);
 int icp_schema_nkept(const struct icp_schema *s);

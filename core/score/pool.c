@@ -26,6 +26,11 @@
  * Enrichment, when hooked, runs on the workers one chunk at a time in
  * chunk order (a ticket), so requests, cache and budgets see accounts in
  * input order; parsing and scoring still overlap it.
+ *
+ * Until a record has fixed the columns --keep carries (a CSV header, the
+ * first JSONL record's keys), chunks are parsed one at a time in order
+ * (the gate): the kept columns are those of one thread, and no two
+ * workers write them at once.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -111,6 +116,8 @@ struct pool {
   int read_done;
   long enrich_turn;            /* chunk whose turn it is to enrich */
   long hand_turn;              /* chunk whose turn it is to hand over */
+  long gate;                   /* chunks after this one wait for its parse
+                                * (-1: the kept columns are fixed) */
   int stop;
   enum icp_status st;          /* why the run stopped */
   struct icp_err err;
@@ -170,6 +177,34 @@ static void stop_locked(struct pool *P, enum icp_status st,
   pthread_cond_signal(&P->cv_end);
 }
 
+/* ---- the gate ------------------------------------------------------------ */
+
+/* Waits until chunk seq may be parsed (or an input opened for it); 0 when
+ * the run stopped. */
+static int gate_wait(struct pool *P, long seq)
+{
+  int go;
+  pthread_mutex_lock(&P->mu);
+  while(!P->stop && P->gate >= 0 && seq > P->gate)
+    pthread_cond_wait(&P->cv_turn, &P->mu);
+  go = !P->stop;
+  pthread_mutex_unlock(&P->mu);
+  return go;
+}
+
+/* Chunk seq was parsed (or had nothing to parse): the next one may go, or
+ * all of them once the kept columns are fixed (read by the one thread
+ * that may have fixed them). */
+static void gate_pass(struct pool *P, long seq)
+{
+  pthread_mutex_lock(&P->mu);
+  if(P->gate == seq) {
+    P->gate = icp_schema_keep_fixed(P->schema) ? -1 : seq + 1;
+    pthread_cond_broadcast(&P->cv_turn);
+  }
+  pthread_mutex_unlock(&P->mu);
+}
+
 /* ---- cutting the input ------------------------------------------------- */
 
 /* Cuts the next chunk of the input into s (under the read lock, so chunks
@@ -202,8 +237,13 @@ static int cut(struct pool *P, struct work *s)
   s->chunk.bad_line = 0;
   if(!P->ropen) {
     r = NULL;
-    s->rst = icp_reader_open(&r, P->inputs[P->rin], o->format, P->schema,
-                             &s->rerr);
+    /* a CSV header read here may fix the kept columns: not beside a
+     * chunk being parsed before they are */
+    if(!gate_wait(P, s->seq))
+      s->rst = icp_err_set(&s->rerr, ICP_EINVAL, "stopped");
+    else
+      s->rst = icp_reader_open(&r, P->inputs[P->rin], o->format,
+                               P->schema, &s->rerr);
     if(s->rst)
       more = 0;
     else {
@@ -470,8 +510,10 @@ static void *worker_main(void *arg)
     s->wst = ICP_OK;
     icp_buf_reset(&s->msgs);
     icp_buf_reset(&s->out);
-    if(!s->last && (s->chunk.data.len || s->chunk.bad_line))
+    if(gate_wait(P, s->seq) && !s->last &&
+       (s->chunk.data.len || s->chunk.bad_line))
       parse(P, w, s);
+    gate_pass(P, s->seq);
     if(P->o->enrich)
       enrich(P, s);
     score(P, w, s);

@@ -97,6 +97,22 @@ IN16=$(for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do printf 'base.csv '; d
 # shellcheck disable=SC2086
 same "score 16 inputs (the duplicate report spills and merges in parts)" \
   score --rules pack.lua $A $IN16
+# --keep all takes the first JSONL record's keys: a first record that is
+# slow to parse (900 KB) must still set them before a worker parses the
+# next chunk, whose records bring a key more
+python3 - <<'PY'
+import json
+with open("keepfirst.jsonl", "w") as f:
+    f.write(json.dumps({"domain": "first.com", "name": "First",
+                        "notes": "x" * 900000}) + "\n")
+    for i in range(5000):
+        f.write(json.dumps({"domain": "d%d.com" % i, "name": "N%d" % i,
+                            "city": "C%d" % i}) + "\n")
+PY
+same "score --keep all of JSONL: the first record's keys" \
+  score --rules pack.lua $A --keep all keepfirst.jsonl
+check "... which do not include a key only later records have" \
+  sh -c '! grep -q "\"city\"" o2'
 same "diff" diff --old pack.lua --new pack2.lua $A in.csv
 same "diff --json" diff --old pack.lua --new pack2.lua $A --json - in.jsonl
 
