@@ -85,6 +85,7 @@ struct worker {
   struct icp_reader *sub;
   int sub_input;
   struct icp_dupes *dupes;     /* the domains of its records */
+  int gate_open;               /* it saw the gate open: no more waits */
   struct work wk;
 };
 
@@ -180,14 +181,17 @@ static void stop_locked(struct pool *P, enum icp_status st,
 /* ---- the gate ------------------------------------------------------------ */
 
 /* Waits until chunk seq may be parsed (or an input opened for it); 0 when
- * the run stopped. */
-static int gate_wait(struct pool *P, long seq)
+ * the run stopped. A worker that saw the gate open (w, when not NULL)
+ * does not ask again. */
+static int gate_wait(struct pool *P, struct worker *w, long seq)
 {
   int go;
   pthread_mutex_lock(&P->mu);
   while(!P->stop && P->gate >= 0 && seq > P->gate)
     pthread_cond_wait(&P->cv_turn, &P->mu);
   go = !P->stop;
+  if(w && P->gate < 0)
+    w->gate_open = 1;
   pthread_mutex_unlock(&P->mu);
   return go;
 }
@@ -239,7 +243,7 @@ static int cut(struct pool *P, struct work *s)
     r = NULL;
     /* a CSV header read here may fix the kept columns: not beside a
      * chunk being parsed before they are */
-    if(!gate_wait(P, s->seq))
+    if(!gate_wait(P, NULL, s->seq))
       s->rst = icp_err_set(&s->rerr, ICP_EINVAL, "stopped");
     else
       s->rst = icp_reader_open(&r, P->inputs[P->rin], o->format,
@@ -510,10 +514,11 @@ static void *worker_main(void *arg)
     s->wst = ICP_OK;
     icp_buf_reset(&s->msgs);
     icp_buf_reset(&s->out);
-    if(gate_wait(P, s->seq) && !s->last &&
+    if((w->gate_open || gate_wait(P, w, s->seq)) && !s->last &&
        (s->chunk.data.len || s->chunk.bad_line))
       parse(P, w, s);
-    gate_pass(P, s->seq);
+    if(!w->gate_open)
+      gate_pass(P, s->seq);
     if(P->o->enrich)
       enrich(P, s);
     score(P, w, s);
