@@ -632,6 +632,38 @@ static void gather_dupes(struct pool *P)
   icp_dupes_prune(P->rs->dupes, P->nworkers);
 }
 
+/* The pool's locks and conditions: 0, or -1 with none of them left. */
+static int locks_init(struct pool *P)
+{
+  if(pthread_mutex_init(&P->mu, NULL))
+    return -1;
+  if(pthread_mutex_init(&P->rmu, NULL))
+    goto no_rmu;
+  if(pthread_mutex_init(&P->dmu, NULL))
+    goto no_dmu;
+  if(pthread_cond_init(&P->cv_turn, NULL))
+    goto no_turn;
+  if(!pthread_cond_init(&P->cv_end, NULL))
+    return 0;
+  pthread_cond_destroy(&P->cv_turn);
+no_turn:
+  pthread_mutex_destroy(&P->dmu);
+no_dmu:
+  pthread_mutex_destroy(&P->rmu);
+no_rmu:
+  pthread_mutex_destroy(&P->mu);
+  return -1;
+}
+
+static void locks_destroy(struct pool *P)
+{
+  pthread_cond_destroy(&P->cv_turn);
+  pthread_cond_destroy(&P->cv_end);
+  pthread_mutex_destroy(&P->mu);
+  pthread_mutex_destroy(&P->rmu);
+  pthread_mutex_destroy(&P->dmu);
+}
+
 enum icp_status icp_pool_run(const char *const *inputs, int ninputs,
                              struct icp_pack **packs, int npacks,
                              struct icp_schema *schema,
@@ -642,30 +674,8 @@ enum icp_status icp_pool_run(const char *const *inputs, int ninputs,
   int i, started = 0;
 
   memset(&P, 0, sizeof(P));
-  if(pthread_mutex_init(&P.mu, NULL))
+  if(locks_init(&P))
     return icp_err_set(err, ICP_ENOMEM, "cannot make a lock");
-  if(pthread_mutex_init(&P.rmu, NULL)) {
-    pthread_mutex_destroy(&P.mu);
-    return icp_err_set(err, ICP_ENOMEM, "cannot make a lock");
-  }
-  if(pthread_mutex_init(&P.dmu, NULL)) {
-    pthread_mutex_destroy(&P.mu);
-    pthread_mutex_destroy(&P.rmu);
-    return icp_err_set(err, ICP_ENOMEM, "cannot make a lock");
-  }
-  if(pthread_cond_init(&P.cv_turn, NULL)) {
-    pthread_mutex_destroy(&P.mu);
-    pthread_mutex_destroy(&P.rmu);
-    pthread_mutex_destroy(&P.dmu);
-    return icp_err_set(err, ICP_ENOMEM, "cannot make a lock");
-  }
-  if(pthread_cond_init(&P.cv_end, NULL)) {
-    pthread_cond_destroy(&P.cv_turn);
-    pthread_mutex_destroy(&P.dmu);
-    pthread_mutex_destroy(&P.mu);
-    pthread_mutex_destroy(&P.rmu);
-    return icp_err_set(err, ICP_ENOMEM, "cannot make a lock");
-  }
   P.inputs = inputs;
   P.names = rs->names;
   P.ninputs = ninputs;
@@ -729,11 +739,7 @@ enum icp_status icp_pool_run(const char *const *inputs, int ninputs,
   if(!st)
     gather_dupes(&P);
 out:
-  pthread_cond_destroy(&P.cv_turn);
-  pthread_cond_destroy(&P.cv_end);
-  pthread_mutex_destroy(&P.mu);
-  pthread_mutex_destroy(&P.rmu);
-  pthread_mutex_destroy(&P.dmu);
+  locks_destroy(&P);
   for(i = 0; P.w && i < P.nworkers; i++) {
     int k;
     icp_reader_close(P.w[i].sub);
