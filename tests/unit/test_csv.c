@@ -404,6 +404,15 @@ static size_t pad_rows(char *d, size_t n, size_t target, long *rows)
   return pos;
 }
 
+/* Opens d[0..n) and reads its rows padding rows. */
+static void open_past_rows(struct fx *f, const char *d, size_t n, long rows)
+{
+  long i;
+  cr_assert_eq(open_mem(f, d, n), ICP_OK);
+  for(i = 0; i < rows; i++)
+    next_ok(f, 2 + i);
+}
+
 Test(csv, every_refill_point_inside_a_tricky_record_is_handled)
 {
   static const char tricky[] = "t.io,\"a\"\"b\r\nc\",\"\"\"\"\r\n";
@@ -421,9 +430,7 @@ Test(csv, every_refill_point_inside_a_tricky_record_is_handled)
     memcpy(d + pos, tricky, sizeof(tricky) - 1);
     pos += sizeof(tricky) - 1;
     pos += (size_t)snprintf(d + pos, n - pos, "z.io,Z,\"\"\n");
-    cr_assert_eq(open_mem(&f, d, pos), ICP_OK);
-    for(i = 0; i < rows; i++)
-      next_ok(&f, 2 + i);
+    open_past_rows(&f, d, pos, rows);
     next_ok(&f, 2 + rows);
     expect_str(&f, "name", "a\"b\r\nc");
     expect_str(&f, "q", "\"");
@@ -450,16 +457,14 @@ Test(csv, a_comma_that_ends_the_data_read_so_far_before_a_quoted_field)
   cr_assert(d);
   for(k = 0; k < 48; k++) {
     size_t target = (2u << 20) - 40 + (size_t)k, pos;
-    long rows = 0, i;
+    long rows = 0;
     struct fx f;
     pos = pad_rows(d, n, target, &rows);
     pos = pad_row(d, pos, target - pos); /* the last one ends at target */
     rows++;
     memcpy(d + pos, rec, sizeof(rec) - 1);
     pos += sizeof(rec) - 1;
-    cr_assert_eq(open_mem(&f, d, pos), ICP_OK);
-    for(i = 0; i < rows; i++)
-      next_ok(&f, 2 + i);
+    open_past_rows(&f, d, pos, rows);
     next_ok(&f, 2 + rows);
     expect_str(&f, "name", "xxxxxxxxxxxxxxxxxxxxxxxxxx");
     expect_str(&f, "q", "Q, \"q\"");
