@@ -64,6 +64,11 @@ static enum icp_status grow(struct icp_buf *b, size_t need)
   return ICP_OK;
 }
 
+enum icp_status icp_buf_room(struct icp_buf *b, size_t n)
+{
+  return n > b->cap - b->len ? fail(b, ICP_ELIMIT) : grow(b, b->len + n);
+}
+
 enum icp_status icp_buf_add_slow(struct icp_buf *b, const void *p,
                                  size_t n)
 {

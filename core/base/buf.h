@@ -39,6 +39,9 @@ void icp_buf_free(struct icp_buf *b);
 void icp_buf_reset(struct icp_buf *b);
 enum icp_status icp_buf_add_slow(struct icp_buf *b, const void *p,
                                  size_t n);
+/* Room for n more bytes (and the NUL) past len, to be written in place:
+ * ICP_OK, ICP_ELIMIT past the cap, ICP_ENOMEM (kept, as an append's). */
+enum icp_status icp_buf_room(struct icp_buf *b, size_t n);
 
 /* Fails the build as a failed append would (st is kept unless an error
  * already is): for a piece lost another way, such as an allocation of the

@@ -598,6 +598,12 @@ static const char *block_end(const char *s, const char *e, size_t want,
   }
 }
 
+/* icp_reader_cut: the last record end of [s, e). */
+static const char *csv_cut(const char *s, const char *e, long *nl)
+{
+  return block_end(s, e, (size_t)(e - s), nl);
+}
+
 /* Whole records, raw, into c (see icp_reader_chunk). Records that end in
  * the data read so far are found by block_end (by record_end when a byte
  * range asks where each record starts); one that straddles its end goes
@@ -668,6 +674,7 @@ static enum icp_status csv_setup(struct icp_reader *r, size_t n,
   r->free_impl = csv_free;
   r->next = csv_next;
   r->chunk = csv_chunk;
+  r->cut = csv_cut;
   r->open_sub = icp_csv_open_sub;
   r->has_column = csv_has_column;
   cs->off = malloc(n * sizeof(*cs->off));

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/bytes.h"
 #include "base/utf8.h"
 #include "data/columns.h"
 #include "data/typing.h"
@@ -644,6 +645,19 @@ static enum icp_status jsonl_chunk(struct icp_reader *r,
   return ICP_OK;
 }
 
+/* icp_reader_cut: a line ends at its newline (JSON text holds none). */
+static const char *jsonl_cut(const char *s, const char *e, long *nl)
+{
+  const char *p = e;
+  while(p > s && p[-1] != '\n') /* the last line's end: near e */
+    p--;
+  if(p == s)
+    return NULL;
+  p--;
+  *nl = icp_bytes_count(s, p + 1, '\n');
+  return p + 1;
+}
+
 static void jsonl_free(struct icp_reader *r)
 {
   struct jsonl_state *js = r->jsonl;
@@ -687,6 +701,7 @@ enum icp_status icp_jsonl_open(struct icp_reader *r, struct icp_err *err)
   r->free_impl = jsonl_free;
   r->next = jsonl_next;
   r->chunk = jsonl_chunk;
+  r->cut = jsonl_cut;
   r->open_sub = icp_jsonl_open_sub;
   icp_buf_init(&js->key, KEY_MAX);
   js->stamp = calloc(ICP_SCHEMA_MAX, sizeof(*js->stamp));

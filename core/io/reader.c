@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "data/value.h"
 #include "io/reader_impl.h"
@@ -228,6 +229,7 @@ enum icp_status icp_reader_chunk(struct icp_reader *r, struct icp_chunk *c,
 {
   enum icp_status st;
   icp_buf_reset(&c->data);
+  c->start = 0;
   c->line = r->line;
   c->bad_line = 0;
   c->bad[0] = 0;
@@ -267,11 +269,56 @@ void icp_reader_load(struct icp_reader *sub, struct icp_chunk *c)
 {
   if(!c->data.p) /* nothing was ever appended */
     icp_buf_add(&c->data, "", 0);
-  sub->buf = c->data.p;
+  sub->buf = c->data.p + c->start;
   sub->beg = 0;
-  sub->end = c->data.p ? c->data.len : 0;
+  sub->end = c->data.len - c->start;
   sub->line = c->line;
   sub->pos0 = 0;
+}
+
+int icp_reader_raw(struct icp_reader *r, struct icp_raw *raw)
+{
+  struct stat sb;
+  int fd;
+  /* a file it opened (a stream's offset is not its own), not read to its
+   * end, without a byte range (which needs every record's offset) */
+  if(!r->own_fp || r->eof || !r->cut || r->range_beg ||
+     r->range_end != UINT64_MAX || (fd = fileno(r->fp)) < 0 ||
+     fstat(fd, &sb) || !S_ISREG(sb.st_mode))
+    return 0;
+  raw->fd = fd;
+  raw->off = r->pos0 + r->end;
+  raw->size = (uint64_t)sb.st_size;
+  raw->rest = r->buf + r->beg;
+  raw->nrest = r->end - r->beg;
+  raw->line = r->line;
+  return raw->size >= raw->off;
+}
+
+const char *icp_reader_cut(const struct icp_reader *r, const char *s,
+                           const char *e, long *nl)
+{
+  return r->cut(s, e, nl);
+}
+
+enum icp_status icp_reader_resume(struct icp_reader *r, const char *p,
+                                  size_t n, uint64_t off, long line,
+                                  struct icp_err *err)
+{
+  if(n > ICP_READER_BUF)
+    return icp_err_set(err, ICP_ELIMIT, "%s:%ld: record too long", r->name,
+                       line);
+  if(fseeko(r->fp, (off_t)off, SEEK_SET))
+    return icp_err_set(err, ICP_EIO, "%s:%ld: cannot seek: %s", r->name,
+                       line, strerror(errno));
+  memmove(r->buf, p, n);
+  r->buf[n] = 0;
+  r->beg = 0;
+  r->end = n;
+  r->pos0 = off - n;
+  r->line = line;
+  r->eof = 0;
+  return ICP_OK;
 }
 
 /* ---- shared with the format modules ------------------------------------ */

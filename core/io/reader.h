@@ -130,6 +130,7 @@ void icp_reader_set_range(struct icp_reader *r, uint64_t beg, uint64_t end);
  * ("FILE:LINE: ..."): it comes after the records of data. */
 struct icp_chunk {
   struct icp_buf data;
+  size_t start;        /* the records begin at data.p + start */
   long line;
   long bad_line;
   char bad[ICP_ERR_MAX];
@@ -143,6 +144,36 @@ struct icp_chunk {
  * want + 2 * ICP_READER_RECORD_MAX. */
 enum icp_status icp_reader_chunk(struct icp_reader *r, struct icp_chunk *c,
                                  size_t want, struct icp_err *err);
+
+/* Cutting from raw blocks. Instead of icp_reader_chunk (which copies
+ * the input through the reader's buffer, one cutter at a time), a caller
+ * may read the rest of a regular file itself, in blocks at offsets, on
+ * several threads, and only find the record boundaries in order:
+ *   icp_reader_raw says whether r can be cut so, and where: the file
+ *   (fd), the offset of its first byte not read yet (off), its size then,
+ *   and the bytes read but not yet cut (rest, nrest: whole records
+ *   perhaps and the start of one) at physical line `line`;
+ *   icp_reader_cut finds, in bytes [s, e) of the input where s starts a
+ *   record, the end of the last whole record (NULL when none ends there)
+ *   and *nl, the newlines up to it: the boundaries icp_reader_chunk
+ *   would cut at;
+ *   icp_reader_resume gives r back its input when the caller stops: the
+ *   bytes p[0, n) (not cut yet, from line `line`), then the file from
+ *   offset off. icp_reader_chunk goes on from there (a record longer
+ *   than the caller's blocks, for instance). */
+struct icp_raw {
+  int fd;
+  uint64_t off, size;
+  const char *rest;
+  size_t nrest;
+  long line;
+};
+int icp_reader_raw(struct icp_reader *r, struct icp_raw *raw);
+const char *icp_reader_cut(const struct icp_reader *r, const char *s,
+                           const char *e, long *nl);
+enum icp_status icp_reader_resume(struct icp_reader *r, const char *p,
+                                  size_t n, uint64_t off, long line,
+                                  struct icp_err *err);
 
 /* A reader of chunks cut from master (same format, CSV header, schema and
  * name, copied: master may be closed first). Give it a chunk with

@@ -47,6 +47,7 @@ struct icp_reader {
   void (*free_impl)(struct icp_reader *r);
   enum icp_status (*chunk)(struct icp_reader *r, struct icp_chunk *c,
                            size_t want, struct icp_err *err);
+  const char *(*cut)(const char *s, const char *e, long *nl);
   enum icp_status (*open_sub)(struct icp_reader *sub,
                               const struct icp_reader *master,
                               struct icp_err *err);

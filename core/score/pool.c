@@ -2,10 +2,12 @@
  * pool.c -- the parallel run: N workers that read, score and hand over in
  * turn.
  *
- * Each worker cuts its next chunk of whole raw records from the input
- * itself (icp_reader_chunk, under the read lock: the CSV state machine's
- * boundaries, so a quoted newline never splits one), numbered in input
- * order. It parses the chunk with its own sub-reader, scores with its own
+ * Each worker takes the next chunk of the input itself, numbered in input
+ * order: from a regular file, the next raw block, which it reads beside
+ * the others (pread); then, in chunk order, the end of the block's last
+ * whole record is found (the CSV state machine's boundaries, so a quoted
+ * newline never splits one) and the bytes after it are carried over to
+ * the next chunk. It parses the chunk with its own sub-reader, scores with its own
  * copy of the packs (its own Lua state and compiled plan: packs are
  * reloaded from their files), formats the output, and
  * records what happened as a list of events (warning, bad record,
@@ -15,8 +17,8 @@
  * one at a time in input order, on the thread whose cache holds the
  * accounts. Counters, messages, their order and cut-offs, the duplicate
  * report and the output bytes are those of one thread. Memory is bounded
- * by the chunks in flight (one raw chunk of about 128 KiB and one parsed
- * chunk per worker), not by the input.
+ * by the chunks in flight (one raw chunk of at most 256 KiB and one parsed
+ * chunk per worker, and the carry), not by the input.
  *
  * There is no reader thread and no tracker thread: with N workers on N
  * cores, a third thread only preempts a worker, and the worker whose turn
@@ -32,10 +34,13 @@
  * (the gate): the kept columns are those of one thread, and no two
  * workers write them at once.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "base/bytes.h"
 #include "data/dupes.h"
 #include "io/reader.h"
 #include "rules/rules.h"
@@ -59,6 +64,11 @@ struct work {                  /* a chunk, in a worker */
   long seq;
   int input, last;             /* last: no records, its input is done */
   struct icp_chunk chunk;      /* its raw records */
+  int blk_in;                  /* its raw block: input (-1: none), */
+  uint64_t blk_off;            /* offset, */
+  size_t blk_len;              /* length, */
+  ssize_t blk_got;             /* bytes read (-1: failed, */
+  int blk_errno;               /* with this errno) */
   enum icp_status rst;         /* reader failure after the records */
   struct icp_err rerr;
   struct icp_account **acc;
@@ -106,6 +116,17 @@ struct pool {
   int ropen;                   /* masters[rin] is open */
   long rseq;                   /* number of the next chunk */
   int rdone;                   /* no chunk comes after rseq */
+  long cut_turn;               /* chunk whose turn it is to be cut
+                                * (written under mu, atomically) */
+  pthread_cond_t cv_cut;       /* cut_turn moved, or the run is over */
+  int raw;                     /* masters[rin] is cut from raw blocks: */
+  int raw_fd;                  /* its file, */
+  uint64_t raw_off;            /* the next block to give out, */
+  uint64_t raw_cut;            /* the next block to cut, */
+  uint64_t raw_size;           /* the file's size, */
+  struct icp_buf carry;        /* read, not cut yet (from carry_beg): */
+  size_t carry_beg;
+  long carry_line;             /* at this physical line */
 
   pthread_mutex_t dmu;         /* the run's duplicate tracker */
 
@@ -116,10 +137,13 @@ struct pool {
   long nread;                  /* chunks cut */
   int read_done;
   long enrich_turn;            /* chunk whose turn it is to enrich */
-  long hand_turn;              /* chunk whose turn it is to hand over */
+  long hand_turn;              /* chunk whose turn it is to hand over
+                                * (turns are written atomically: a wait
+                                * spins reading them) */
   long gate;                   /* chunks after this one wait for its parse
                                 * (-1: the kept columns are fixed) */
-  int stop;
+  int stop;                    /* written atomically: take reads it */
+  int spin;                    /* rounds a wait spins before it sleeps */
   enum icp_status st;          /* why the run stopped */
   struct icp_err err;
 };
@@ -172,10 +196,57 @@ static void stop_locked(struct pool *P, enum icp_status st,
   if(!P->stop) {
     P->st = st;
     P->err = *err;
-    P->stop = 1;
+    __atomic_store_n(&P->stop, 1, __ATOMIC_RELEASE);
   }
   pthread_cond_broadcast(&P->cv_turn);
+  pthread_cond_broadcast(&P->cv_cut);
   pthread_cond_signal(&P->cv_end);
+}
+
+/* ---- waiting ----------------------------------------------------------- */
+
+/* A worker waits for the other's cut or hand-over, a few microseconds: put
+ * to sleep, it wakes up tens of microseconds late (far more on a virtual
+ * machine), and that is the cost of every wait. So a wait first spins a
+ * while (only when every worker has a core of its own). */
+#define SPIN_ROUNDS 4000
+
+static inline void relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+static void lock_spinning(struct pool *P, pthread_mutex_t *m)
+{
+  int i;
+  for(i = 0; i < P->spin; i++) {
+    if(!pthread_mutex_trylock(m))
+      return;
+    relax();
+  }
+  pthread_mutex_lock(m);
+}
+
+/* Waits until *turn (a turn to cut, enrich or hand over: written under
+ * P->mu, atomically, and cv broadcast) is seq: spinning a while, then
+ * asleep. 1, or 0 when the run stopped. */
+static int wait_turn(struct pool *P, const long *turn, pthread_cond_t *cv,
+                     long seq)
+{
+  int i, go;
+  for(i = 0; i < P->spin; i++) {
+    if(__atomic_load_n(turn, __ATOMIC_ACQUIRE) == seq)
+      break;
+    relax();
+  }
+  pthread_mutex_lock(&P->mu);
+  while(!P->stop && *turn != seq)
+    pthread_cond_wait(cv, &P->mu);
+  go = !P->stop;
+  pthread_mutex_unlock(&P->mu);
+  return go;
 }
 
 /* ---- the gate ------------------------------------------------------------ */
@@ -211,72 +282,270 @@ static void gate_pass(struct pool *P, long seq)
 
 /* ---- cutting the input ------------------------------------------------- */
 
-/* Cuts the next chunk of the input into s (under the read lock, so chunks
- * are numbered in input order): 0, or -1 when there is none. An input
- * that cannot be opened, or fails while being read, makes a last chunk
- * that carries the failure (reported in turn, like the sequential loop),
- * and nothing comes after it. */
-static int cut(struct pool *P, struct work *s)
-{
-  const struct icp_run_opts *o = P->o;
-  struct icp_reader *r;
-  enum icp_status st;
-  struct icp_err err;
-  int more = 1;
+/* Chunks are numbered in input order when they are taken (take), and cut
+ * in that order (cut_in_turn), each under the read lock. A regular file
+ * is cut from raw blocks (icp_reader_raw): taking a chunk gives it the
+ * next block of the file, which the worker reads itself (pread, beside
+ * the others), so that in its turn only the record boundaries are found
+ * and the start of a record that the block cuts off is carried over to
+ * the next one. Other inputs (stdin, a byte range), and an input from a
+ * record longer than a block on, are cut by the reader
+ * (icp_reader_chunk), in turn too.
+ *
+ * An input that cannot be opened, or fails while being read, makes a
+ * chunk that carries the failure (reported in turn, like the sequential
+ * loop), and nothing comes after it. */
 
-  int stopped;
-  pthread_mutex_lock(&P->mu);
-  stopped = P->stop;
-  pthread_mutex_unlock(&P->mu);
-  pthread_mutex_lock(&P->rmu);
-  if(P->rdone || stopped) {
+/* Reads s's block of fd past the room for a carry: blk_got is the bytes
+ * read (fewer when the file was cut short), or -1 with blk_errno. */
+static void read_block(struct work *s, int fd)
+{
+  char *p = s->chunk.data.p + CHUNK_BYTES;
+  size_t got = 0;
+  while(got < s->blk_len) {
+    ssize_t n = pread(fd, p + got, s->blk_len - got,
+                      (off_t)(s->blk_off + got));
+    if(n < 0 && errno == EINTR)
+      continue;
+    if(n < 0) {
+      s->blk_errno = errno;
+      s->blk_got = -1;
+      return;
+    }
+    if(!n)
+      break; /* the file was cut short meanwhile */
+    got += (size_t)n;
+  }
+  s->blk_got = (ssize_t)got;
+}
+
+/* Numbers the next chunk into s, with the next raw block when there is
+ * one (read here, outside the lock): 0, or -1 when there is no chunk. */
+static int take(struct pool *P, struct work *s)
+{
+  int fd = -1;
+  lock_spinning(P, &P->rmu);
+  if(P->rdone || __atomic_load_n(&P->stop, __ATOMIC_ACQUIRE)) {
     pthread_mutex_unlock(&P->rmu);
     return -1;
   }
   s->seq = P->rseq++;
-  s->input = P->rin;
-  s->last = 1;
-  s->rst = ICP_OK;
-  icp_buf_reset(&s->chunk.data);
-  s->chunk.bad_line = 0;
-  if(!P->ropen) {
-    r = NULL;
-    /* a CSV header read here may fix the kept columns: not beside a
-     * chunk being parsed before they are */
-    if(!gate_wait(P, NULL, s->seq))
-      s->rst = icp_err_set(&s->rerr, ICP_EINVAL, "stopped");
-    else
-      s->rst = icp_reader_open(&r, P->inputs[P->rin], o->format,
-                               P->schema, &s->rerr);
-    if(s->rst)
-      more = 0;
-    else {
-      if(o->has_range)
-        icp_reader_set_range(r, o->range_beg, o->range_end);
-      icp_run_opened(P->rs, r, P->w[0].model, P->rin == 0);
-      pthread_mutex_lock(&P->mu);
-      P->masters[P->rin] = r;
-      pthread_mutex_unlock(&P->mu);
-      P->ropen = 1;
-    }
+  s->blk_in = -1;
+  s->blk_got = 0;
+  /* a block when the carry is short: a longer one (the reader's buffer
+   * at the start) is cut first, in turns that read nothing */
+  if(P->ropen && P->raw && P->raw_off < P->raw_size &&
+     P->carry.len - P->carry_beg < CHUNK_BYTES) {
+    s->blk_in = P->rin;
+    s->blk_off = P->raw_off;
+    s->blk_len = P->raw_size - P->raw_off < CHUNK_BYTES
+                 ? (size_t)(P->raw_size - P->raw_off) : CHUNK_BYTES;
+    P->raw_off += s->blk_len;
+    fd = P->raw_fd;
   }
-  if(P->ropen) {
+  pthread_mutex_lock(&P->mu);
+  P->nread = P->rseq;
+  pthread_mutex_unlock(&P->mu);
+  pthread_mutex_unlock(&P->rmu);
+  icp_buf_reset(&s->chunk.data);
+  if(icp_buf_room(&s->chunk.data, 2 * CHUNK_BYTES)) {
+    s->blk_errno = ENOMEM;
+    s->blk_got = -1;
+  }
+  else if(fd >= 0)
+    read_block(s, fd);
+  return 0;
+}
+
+/* Opens input P->rin for chunk s (in its turn): 0, or -1 with the failure
+ * in s. */
+static int open_input(struct pool *P, struct work *s)
+{
+  const struct icp_run_opts *o = P->o;
+  struct icp_reader *r = NULL;
+  struct icp_raw raw;
+  /* a CSV header read here may fix the kept columns: not beside a chunk
+   * being parsed before they are */
+  if(!gate_wait(P, NULL, s->seq))
+    s->rst = icp_err_set(&s->rerr, ICP_EINVAL, "stopped");
+  else
+    s->rst = icp_reader_open(&r, P->inputs[P->rin], o->format, P->schema,
+                             &s->rerr);
+  if(s->rst)
+    return -1;
+  if(o->has_range)
+    icp_reader_set_range(r, o->range_beg, o->range_end);
+  icp_run_opened(P->rs, r, P->w[0].model, P->rin == 0);
+  pthread_mutex_lock(&P->mu);
+  P->masters[P->rin] = r;
+  pthread_mutex_unlock(&P->mu);
+  P->ropen = 1;
+  P->raw = icp_reader_raw(r, &raw);
+  if(P->raw) {
+    icp_buf_reset(&P->carry);
+    P->carry_beg = 0;
+    if(icp_buf_add(&P->carry, raw.rest, raw.nrest))
+      P->raw = 0; /* the reader keeps its buffer: cut by the reader */
+    P->raw_fd = raw.fd;
+    P->raw_off = P->raw_cut = raw.off;
+    P->raw_size = raw.size;
+    P->carry_line = raw.line;
+  }
+  return 0;
+}
+
+/* What cut_raw did. */
+enum { RAW_CUT, RAW_END, RAW_READER, RAW_FAIL };
+
+/* Gives the reader back the input from p[0, n) on (bytes not cut yet,
+ * the file read up to P->raw_cut): it cuts from here. RAW_READER, or
+ * RAW_FAIL with the failure in s. */
+static int raw_stop(struct pool *P, struct work *s, const char *p,
+                    size_t n)
+{
+  P->raw = 0;
+  s->rst = icp_reader_resume(P->masters[P->rin], p, n, P->raw_cut,
+                             P->carry_line, &s->rerr);
+  return s->rst ? RAW_FAIL : RAW_READER;
+}
+
+static int raw_nomem(struct work *s)
+{
+  s->rst = icp_err_set(&s->rerr, ICP_ENOMEM, "out of memory");
+  return RAW_FAIL;
+}
+
+/* Cuts chunk s from raw blocks: RAW_CUT (s may hold nothing: the next
+ * block is a later chunk's), RAW_END when the input is done, RAW_READER
+ * when the reader cuts from here on (a record longer than a block), or
+ * RAW_FAIL. */
+static int cut_raw(struct pool *P, struct work *s)
+{
+  struct icp_reader *m = P->masters[P->rin];
+  struct icp_chunk *c = &s->chunk;
+  size_t rest = P->carry.len - P->carry_beg, tail;
+  const char *from = P->carry.p + P->carry_beg, *end;
+  char *data;
+  long nl;
+
+  c->line = P->carry_line;
+  /* the reader's buffer at the start, or the start of a record longer
+   * than a block: records from the carry alone (its block is not read
+   * then: the reader reads from raw_cut on if it must take over) */
+  if(rest >= CHUNK_BYTES) {
+    if(!(end = icp_reader_cut(m, from, from + CHUNK_BYTES, &nl)))
+      return raw_stop(P, s, from, rest);
+    if(icp_buf_add(&c->data, from, (size_t)(end - from)))
+      return raw_nomem(s);
+    P->carry_beg += (size_t)(end - from);
+    P->carry_line += nl;
+    return RAW_CUT;
+  }
+  if(s->blk_in != P->rin || s->blk_off != P->raw_cut ||
+     P->raw_cut >= P->raw_size) {
+    if(P->raw_off > P->raw_cut)
+      return RAW_CUT; /* the next block is a later chunk's */
+    if(P->raw_cut >= P->raw_size) { /* the end */
+      if(!rest)
+        return RAW_END;
+      if(icp_buf_add(&c->data, from, rest)) /* no newline at the end */
+        return raw_nomem(s);
+      P->carry_beg = P->carry.len;
+      return RAW_CUT;
+    }
+    s->blk_in = P->rin; /* no chunk has the next block: read it here */
+    s->blk_off = P->raw_cut;
+    s->blk_len = P->raw_size - P->raw_cut < CHUNK_BYTES
+                 ? (size_t)(P->raw_size - P->raw_cut) : CHUNK_BYTES;
+    P->raw_off = P->raw_cut + s->blk_len;
+    if(s->blk_got >= 0)
+      read_block(s, P->raw_fd);
+  }
+  if(s->blk_got < 0) {
+    if(s->blk_errno == ENOMEM)
+      return raw_nomem(s);
+    s->rst = icp_err_set(&s->rerr, ICP_EIO, "%s:%ld: read error: %s",
+                         icp_reader_name(m), P->carry_line,
+                         strerror(s->blk_errno));
+    return RAW_FAIL;
+  }
+  /* the carry, then the block: whole records up to the last boundary */
+  c->start = CHUNK_BYTES - rest;
+  data = c->data.p + c->start;
+  memcpy(data, from, rest);
+  c->data.len = CHUNK_BYTES + (size_t)s->blk_got;
+  P->raw_cut += (uint64_t)s->blk_got;
+  if((size_t)s->blk_got < s->blk_len) /* cut short meanwhile: the end */
+    P->raw_size = P->raw_off = P->raw_cut;
+  if(P->raw_cut >= P->raw_size) /* the end: all of it */
+    end = c->data.p + c->data.len, nl = icp_bytes_count(data, end, '\n');
+  else if(!(end = icp_reader_cut(m, data, c->data.p + c->data.len, &nl))) {
+    c->data.len = c->start = 0; /* no record ends in it */
+    return raw_stop(P, s, data, rest + (size_t)s->blk_got);
+  }
+  tail = (size_t)(c->data.p + c->data.len - end);
+  c->data.len = (size_t)(end - c->data.p);
+  P->carry_line += nl;
+  icp_buf_reset(&P->carry);
+  P->carry_beg = 0;
+  if(icp_buf_add(&P->carry, end, tail))
+    return raw_nomem(s);
+  c->data.p[c->data.len] = 0;
+  return RAW_CUT;
+}
+
+/* Cuts chunk s from the open input: 1, or 0 when no chunk comes after
+ * it (a failure, or the last input's end). At an input's end, s is its
+ * last chunk (no records) and the next one opens the next input. */
+static int cut_open(struct pool *P, struct work *s)
+{
+  struct icp_err err;
+  enum icp_status st;
+  int how = P->raw ? cut_raw(P, s) : RAW_READER;
+  if(how == RAW_FAIL)
+    return 0;
+  if(how == RAW_CUT)
+    return 1;
+  if(how == RAW_READER) {
     st = icp_reader_chunk(P->masters[P->rin], &s->chunk, CHUNK_BYTES, &err);
-    s->last = st == ICP_EOF;
     if(st && st != ICP_EOF) {
       s->rst = st;
       s->rerr = err;
-      more = 0;
+      return 0;
     }
-    else if(st == ICP_EOF) { /* the next chunk opens the next input */
-      P->ropen = 0;
-      more = ++P->rin < P->ninputs;
+    if(!st)
+      return 1;
+  }
+  s->last = 1;
+  P->ropen = 0;
+  return ++P->rin < P->ninputs;
+}
+
+/* Waits for chunk s's turn and cuts it: 0, or -1 when the run stopped. A
+ * chunk taken before the input's end was known is cut empty. */
+static int cut_in_turn(struct pool *P, struct work *s)
+{
+  if(!wait_turn(P, &P->cut_turn, &P->cv_cut, s->seq))
+    return -1;
+  lock_spinning(P, &P->rmu);
+  s->input = P->rin < P->ninputs ? P->rin : P->ninputs - 1;
+  s->last = 0;
+  s->rst = ICP_OK;
+  s->chunk.start = 0;
+  s->chunk.bad_line = 0;
+  if(!P->rdone) {
+    if(P->ropen || !open_input(P, s))
+      P->rdone = !cut_open(P, s);
+    else { /* the failure is its chunk's */
+      s->last = 1;
+      P->rdone = 1;
     }
   }
-  P->rdone = !more;
   pthread_mutex_lock(&P->mu);
   P->nread = P->rseq;
   P->read_done = P->rdone;
+  __atomic_store_n(&P->cut_turn, P->cut_turn + 1, __ATOMIC_RELEASE);
+  pthread_cond_broadcast(&P->cv_cut);
   if(P->read_done && P->hand_turn >= P->nread) /* the end: nothing cut */
     pthread_cond_signal(&P->cv_end);
   pthread_mutex_unlock(&P->mu);
@@ -406,13 +675,8 @@ static void parse(struct pool *P, struct worker *w, struct work *s)
 static void enrich(struct pool *P, struct work *s)
 {
   struct icp_err err;
-  int go;
-  pthread_mutex_lock(&P->mu);
-  while(!P->stop && P->enrich_turn != s->seq)
-    pthread_cond_wait(&P->cv_turn, &P->mu);
-  go = !P->stop;
-  pthread_mutex_unlock(&P->mu);
-  if(go && !s->wst && s->nacc) {
+  if(wait_turn(P, &P->enrich_turn, &P->cv_turn, s->seq) && !s->wst &&
+     s->nacc) {
     enum icp_status st = P->o->enrich(P->o->enrich_ud, s->acc, s->nacc,
                                       &err);
     if(st) { /* none of the chunk's records is handed over */
@@ -424,7 +688,7 @@ static void enrich(struct pool *P, struct work *s)
     }
   }
   pthread_mutex_lock(&P->mu);
-  P->enrich_turn++;
+  __atomic_store_n(&P->enrich_turn, P->enrich_turn + 1, __ATOMIC_RELEASE);
   pthread_cond_broadcast(&P->cv_turn);
   pthread_mutex_unlock(&P->mu);
 }
@@ -508,7 +772,7 @@ static void *worker_main(void *arg)
   struct icp_err err;
   enum icp_status st;
 
-  while(!cut(P, s)) {
+  while(!take(P, s) && !cut_in_turn(P, s)) {
     int go;
     s->nacc = s->nev = 0;
     s->wst = ICP_OK;
@@ -522,11 +786,7 @@ static void *worker_main(void *arg)
     if(P->o->enrich)
       enrich(P, s);
     score(P, w, s);
-    pthread_mutex_lock(&P->mu);
-    while(!P->stop && P->hand_turn != s->seq)
-      pthread_cond_wait(&P->cv_turn, &P->mu);
-    go = !P->stop;
-    pthread_mutex_unlock(&P->mu);
+    go = wait_turn(P, &P->hand_turn, &P->cv_turn, s->seq);
     st = go ? replay(P, s, &err) : ICP_OK;
     pthread_mutex_lock(&P->mu);
     if(go && s->last && P->masters[s->input]) {
@@ -538,7 +798,7 @@ static void *worker_main(void *arg)
     }
     if(st)
       stop_locked(P, st, &err);
-    P->hand_turn++;
+    __atomic_store_n(&P->hand_turn, P->hand_turn + 1, __ATOMIC_RELEASE);
     pthread_cond_broadcast(&P->cv_turn);
     if(P->read_done && P->hand_turn >= P->nread)
       pthread_cond_signal(&P->cv_end);
@@ -559,7 +819,7 @@ static enum icp_status wait_end(struct pool *P, struct icp_err *err)
   pthread_mutex_lock(&P->mu);
   while(!P->stop && !(P->read_done && P->hand_turn >= P->nread))
     pthread_cond_wait(&P->cv_end, &P->mu);
-  P->stop = 1;
+  __atomic_store_n(&P->stop, 1, __ATOMIC_RELEASE);
   st = P->st;
   if(st)
     *err = P->err;
@@ -643,8 +903,12 @@ static int locks_init(struct pool *P)
     goto no_dmu;
   if(pthread_cond_init(&P->cv_turn, NULL))
     goto no_turn;
+  if(pthread_cond_init(&P->cv_cut, NULL))
+    goto no_cut;
   if(!pthread_cond_init(&P->cv_end, NULL))
     return 0;
+  pthread_cond_destroy(&P->cv_cut);
+no_cut:
   pthread_cond_destroy(&P->cv_turn);
 no_turn:
   pthread_mutex_destroy(&P->dmu);
@@ -658,6 +922,7 @@ no_rmu:
 static void locks_destroy(struct pool *P)
 {
   pthread_cond_destroy(&P->cv_turn);
+  pthread_cond_destroy(&P->cv_cut);
   pthread_cond_destroy(&P->cv_end);
   pthread_mutex_destroy(&P->mu);
   pthread_mutex_destroy(&P->rmu);
@@ -684,7 +949,9 @@ enum icp_status icp_pool_run(const char *const *inputs, int ninputs,
   P.o = rs->o;
   P.npacks = npacks;
   P.nworkers = rs->o->threads;
+  P.spin = sysconf(_SC_NPROCESSORS_ONLN) >= P.nworkers ? SPIN_ROUNDS : 0;
   P.rdone = ninputs < 1;
+  icp_buf_init(&P.carry, ICP_READER_RECORD_MAX * 2);
   P.read_done = P.rdone;
   P.w = calloc((size_t)P.nworkers, sizeof(*P.w));
   P.masters = calloc((size_t)ninputs + 1, sizeof(*P.masters));
@@ -755,5 +1022,6 @@ out:
     icp_reader_close(P.masters[i]);
   free(P.w);
   free(P.masters);
+  icp_buf_free(&P.carry);
   return st;
 }

@@ -113,6 +113,57 @@ same "score --keep all of JSONL: the first record's keys" \
   score --rules pack.lua $A --keep all keepfirst.jsonl
 check "... which do not include a key only later records have" \
   sh -c '! grep -q "\"city\"" o2'
+# Files over the reader's 2 MiB buffer are cut from raw blocks that the
+# workers read themselves: records longer than a block (one starting just
+# before the buffer's end, one later, one over the 1 MiB limit), quoted
+# newlines across blocks, CRLF, and no newline at the end
+python3 - <<'PY'
+def build(src, out, long_rec, where, nl=b"\n"):
+    lines = open(src, "rb").read().split(b"\n")
+    head, body = lines[0], [l for l in lines[1:] if l]
+    rows, size, placed = [head], len(head) + 1, set()
+    for rep in range(4):
+        for i, l in enumerate(body):
+            for at, n in where:
+                if at not in placed and size >= at:
+                    placed.add(at)
+                    r = long_rec(n, len(rows))
+                    rows.append(r)
+                    size += len(r) + 1
+            rows.append(l)
+            size += len(l) + 1
+    open(out, "wb").write(nl.join(rows))  # no newline at the end
+def csv_rec(n, k):
+    name = (b'Long ""Name"", Inc.\n' * (n // 20))[:n]
+    return b'long%d.example.com,"%s",Software' % (k, name) + b"," * 22
+def jsonl_rec(n, k):
+    return b'{"domain":"long%d.example.com","name":"%s"}' % (k, b"x" * n)
+# where: (offset, length) of the long records; a record that starts
+# just before the end of the reader's buffer is cut from that buffer
+LATER = ((3300000, 300000), (5000000, 1200000))
+EDGE = ((1950000, 200000), (5000000, 1200000))
+build("in.csv", "big.csv", csv_rec, LATER)
+build("in.csv", "edge.csv", csv_rec, EDGE)
+build("in.csv", "bigcrlf.csv", csv_rec, LATER, b"\r\n")
+build("in.jsonl", "big.jsonl", jsonl_rec, LATER)
+PY
+check "the big inputs are over the reader's buffer" \
+  test "$(wc -c < big.jsonl)" -gt 8000000
+longs() { # FILE: the long record scored, the one over 1 MiB not
+  [ "$(grep -c '"domain":"long[0-9]*\.example\.com"' "$1")" = 1 ]
+}
+same "raw blocks: CSV with long records, no newline at the end" \
+  score --rules pack.lua $A big.csv
+check "... which scores the long record but not the one over 1 MiB" longs o1
+same "raw blocks: a long record at the end of the reader's buffer" \
+  score --rules pack.lua $A edge.csv
+check "... scored" longs o1
+same "raw blocks: CSV with CRLF" score --rules pack.lua $A bigcrlf.csv
+check "... the same records" longs o1
+same "raw blocks: JSONL with long lines" score --rules pack.lua $A big.jsonl
+check "... the same records" longs o1
+same "raw blocks: three inputs, CSV out" \
+  score --rules pack.lua $A -o out.csv big.jsonl big.csv in.csv
 same "diff" diff --old pack.lua --new pack2.lua $A in.csv
 same "diff --json" diff --old pack.lua --new pack2.lua $A --json - in.jsonl
 

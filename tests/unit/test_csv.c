@@ -674,12 +674,13 @@ static void cut_all(struct icp_reader *r, size_t want, struct icp_buf *out)
   icp_buf_free(&c.data);
 }
 
-Test(csv, chunks_cut_in_blocks_equal_chunks_cut_record_by_record)
+/* A header, then records of every shape a record boundary can hide in
+ * up to about target bytes: quoted commas, doubled quotes, quoted LF and
+ * CRLF, quotes inside unquoted fields (text), CRLF endings, blank lines,
+ * a quote as the last byte of a field, a quoted first field holding a
+ * newline. Its length; d has cap bytes. */
+static size_t shapes_csv(char *d, size_t cap, size_t target)
 {
-  /* about 5 MiB of every shape a record boundary can hide in: quoted
-   * commas, doubled quotes, quoted LF and CRLF, quotes inside unquoted
-   * fields (text), CRLF endings, blank lines, a quote as the last byte of
-   * a field, a quoted first field holding a newline; enough to refill the 2 MiB buffer inside them */
   static const char *const shapes[] = {
     "p%ld.io,Plain,%ld\n",
     "q%ld.io,\"Acme, Inc.\",%ld\n",
@@ -692,20 +693,28 @@ Test(csv, chunks_cut_in_blocks_equal_chunks_cut_record_by_record)
     "z%ld.io,\"ends \"\"\"\"\",%ld\n",
     "\"s%ld\n.io\",Quoted first,%ld\n",
   };
-  size_t cap = 8u << 20, n, w;
-  static const size_t wants[] = { 1, 3, 50, 333, 4096, 65536, 131072 };
-  char *d = malloc(cap);
   unsigned long seed = 12345;
+  size_t n = (size_t)snprintf(d, cap, "domain,name,cnt\n");
   long i;
-  cr_assert(d);
-  n = (size_t)snprintf(d, cap, "domain,name,cnt\n");
-  for(i = 0; n < (5u << 20); i++) {
+  for(i = 0; n < target; i++) {
     seed = seed * 6364136223846793005ul + 1442695040888963407ul;
     n += (size_t)snprintf(d + n, cap - n,
                           shapes[(seed >> 33) % (sizeof(shapes) /
                                                  sizeof(shapes[0]))],
                           i, i);
   }
+  return n;
+}
+
+Test(csv, chunks_cut_in_blocks_equal_chunks_cut_record_by_record)
+{
+  /* about 5 MiB: enough to refill the 2 MiB buffer inside every shape */
+  size_t cap = 8u << 20, n, w;
+  static const size_t wants[] = { 1, 3, 50, 333, 4096, 65536, 131072 };
+  char *d = malloc(cap);
+  long i;
+  cr_assert(d);
+  n = shapes_csv(d, cap, 5u << 20);
   for(w = 0; w < sizeof(wants) / sizeof(wants[0]); w++) {
     struct fx a, b;
     struct icp_buf ca, cb;
@@ -743,5 +752,121 @@ Test(csv, chunks_cut_in_blocks_equal_chunks_cut_record_by_record)
     done(&a);
     done(&b);
   }
+  free(d);
+}
+
+Test(csv, raw_blocks_cut_at_record_ends_and_the_reader_resumes_from_them)
+{
+  /* the parallel run's raw cutting, done here by hand: after the header
+   * the reader gives its buffered bytes and the file's offset, records
+   * are cut from the carry plus blocks of any size, and at some point the
+   * reader takes over; every cut must fall on a record end (those of a
+   * record-by-record cut), every chunk start at its physical line, and
+   * the chunks must hold the body once, in order */
+  char dir[] = "/tmp/icp_csvXXXXXX", path[64];
+  size_t cap = 8u << 20, n = 0, bodyoff, k;
+  char *d = malloc(cap), *ends = calloc(cap, 1), *blk = malloc(1u << 20);
+  struct icp_buf carry, got;
+  unsigned long seed = 99;
+  int round;
+  FILE *fp;
+  cr_assert(d && ends && blk);
+  n = shapes_csv(d, cap, 5u << 20);
+  bodyoff = (size_t)(strchr(d, '\n') + 1 - d);
+  cr_assert(mkdtemp(dir));
+  snprintf(path, sizeof(path), "%s/in.csv", dir);
+  fp = fopen(path, "w");
+  cr_assert(fp && fwrite(d, 1, n, fp) == n && !fclose(fp));
+  { /* the record ends, as offsets in the file */
+    struct fx b;
+    struct icp_chunk c;
+    struct icp_err err;
+    size_t at = bodyoff;
+    cr_assert_eq(open_mem(&b, d, n), ICP_OK);
+    icp_reader_set_range(b.r, 0, UINT64_MAX - 1);
+    icp_buf_init(&c.data, 3 * ICP_READER_RECORD_MAX);
+    while(icp_reader_chunk(b.r, &c, 1, &err) == ICP_OK)
+      ends[at += c.data.len] = 1;
+    cr_assert_eq(at, n);
+    icp_buf_free(&c.data);
+    done(&b);
+  }
+  for(round = 0; round < 4; round++) {
+    struct icp_schema *s = icp_schema_new();
+    struct icp_reader *r;
+    struct icp_raw raw;
+    struct icp_chunk c;
+    struct icp_err err;
+    size_t at = bodyoff, stop_after;
+    uint64_t off;
+    long line, nl;
+    enum icp_status st;
+    cr_assert_eq(icp_reader_open(&r, path, NULL, s, &err), ICP_OK, "%s",
+                 err.msg);
+    cr_assert_eq(icp_reader_raw(r, &raw), 1);
+    cr_assert_eq(raw.off, 2u << 20, "the header's read: %lu",
+                 (unsigned long)raw.off);
+    cr_assert_eq(raw.size, n);
+    cr_assert_eq(raw.line, 2);
+    cr_assert_eq(raw.nrest, raw.off - bodyoff);
+    cr_assert(!memcmp(raw.rest, d + bodyoff, raw.nrest));
+    icp_buf_init(&carry, cap);
+    icp_buf_init(&got, cap);
+    cr_assert_eq(icp_buf_add(&carry, raw.rest, raw.nrest), ICP_OK);
+    off = raw.off;
+    line = raw.line;
+    /* the last round never stops: the end of the file is cut raw */
+    stop_after = round < 3 ? (size_t)(1u << 20) * (size_t)(round + 2) : n;
+    while(off < n && at < stop_after) {
+      const char *e;
+      seed = seed * 6364136223846793005ul + 1442695040888963407ul;
+      k = 1 + (size_t)((seed >> 33) % (1u << 18));
+      if(k > n - off)
+        k = n - off;
+      cr_assert_eq((size_t)pread(raw.fd, blk, k, (off_t)off), k);
+      cr_assert_eq(icp_buf_add(&carry, blk, k), ICP_OK);
+      off += k;
+      if(!(e = icp_reader_cut(r, carry.p, carry.p + carry.len, &nl)))
+        continue; /* no record ends in it yet */
+      at += (size_t)(e - carry.p);
+      cr_assert(ends[at], "a cut inside a record, at %zu", at);
+      cr_assert_eq(icp_buf_add(&got, carry.p, (size_t)(e - carry.p)),
+                   ICP_OK);
+      line += nl;
+      memmove(carry.p, e, carry.len - (size_t)(e - carry.p));
+      carry.len -= (size_t)(e - carry.p);
+    }
+    if(off >= n) /* the last record, no cut needed */
+      cr_assert_eq(icp_buf_add(&got, carry.p, carry.len), ICP_OK);
+    else { /* the reader goes on from the carry and the file's offset */
+      long want_line = 1;
+      for(k = 0; k < at; k++)
+        want_line += d[k] == '\n';
+      cr_assert_eq(line, want_line);
+      cr_assert_eq(icp_reader_resume(r, carry.p, carry.len, off, line,
+                                     &err), ICP_OK, "%s", err.msg);
+      icp_buf_init(&c.data, 3 * ICP_READER_RECORD_MAX);
+      while((st = icp_reader_chunk(r, &c, 65536, &err)) == ICP_OK) {
+        cr_assert_eq(c.line, want_line, "chunk at %zu", at);
+        for(k = 0; k < c.data.len; k++)
+          want_line += c.data.p[k] == '\n';
+        at += c.data.len;
+        cr_assert(ends[at], "a chunk ends inside a record, at %zu", at);
+        cr_assert_eq(icp_buf_add(&got, c.data.p, c.data.len), ICP_OK);
+      }
+      cr_assert_eq(st, ICP_EOF, "%s", err.msg);
+      icp_buf_free(&c.data);
+    }
+    cr_assert_eq(got.len, n - bodyoff, "round %d", round);
+    cr_assert(!memcmp(got.p, d + bodyoff, got.len), "round %d", round);
+    icp_buf_free(&carry);
+    icp_buf_free(&got);
+    icp_reader_close(r);
+    icp_schema_free(s);
+  }
+  unlink(path);
+  rmdir(dir);
+  free(blk);
+  free(ends);
   free(d);
 }

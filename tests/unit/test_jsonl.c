@@ -704,3 +704,24 @@ Test(jsonl, hostile_lines_are_refused_where_and_why_or_read_as_json)
     done(&f);
   }
 }
+
+Test(jsonl, a_raw_cut_ends_after_the_last_newline)
+{
+  /* the parallel run's raw blocks: a JSONL record ends at its newline
+   * (JSON text holds none, escaped or not) */
+  static const char d[] = "{\"a\":\"x\\ny\"}\n\n{\"a\":2}\r\n{\"a\":";
+  struct fx f;
+  const char *e;
+  long nl = -1;
+  open_ok(&f, "{\"a\":1}\n");
+  e = icp_reader_cut(f.r, d, d + sizeof(d) - 1, &nl);
+  cr_assert_eq(e, strstr(d, "\r\n") + 2);
+  cr_assert_eq(nl, 3);
+  cr_assert_null(icp_reader_cut(f.r, d, d + 12, &nl), "inside the first");
+  e = icp_reader_cut(f.r, d, d + 13, &nl);
+  cr_assert_eq(e, d + 13);
+  cr_assert_eq(nl, 1);
+  cr_assert_eq(icp_reader_raw(f.r, &(struct icp_raw){ 0 }), 0,
+               "a stream it did not open is read by the reader");
+  done(&f);
+}
