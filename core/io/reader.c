@@ -337,6 +337,11 @@ enum icp_status icp_reader_fill(struct icp_reader *r, struct icp_err *err)
   if(r->end >= ICP_READER_BUF)
     return icp_err_set(err, ICP_ELIMIT, "%s: record too long", r->name);
   want = ICP_READER_BUF - r->end;
+  /* the first read is small: a header needs little, and a parallel run
+   * reads the rest of a file itself (icp_reader_raw): the buffer's pages
+   * are touched (a page fault each) only by a reader that reads on */
+  if(!r->pos0 && !r->end && want > ICP_READER_FIRST)
+    want = ICP_READER_FIRST;
   n = fread(r->buf + r->end, 1, want, r->fp);
   r->end += n;
   r->buf[r->end] = 0;

@@ -13,6 +13,8 @@
 
 /* Input buffer: one capped record plus room for a large read. */
 #define ICP_READER_BUF (2u * ICP_READER_RECORD_MAX)
+/* The first read of an input (icp_reader_fill). */
+#define ICP_READER_FIRST (64u << 10)
 
 struct csv_state;
 struct jsonl_state;

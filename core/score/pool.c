@@ -18,7 +18,7 @@
  * accounts. Counters, messages, their order and cut-offs, the duplicate
  * report and the output bytes are those of one thread. Memory is bounded
  * by the chunks in flight (one raw chunk of at most 256 KiB and one parsed
- * chunk per worker, and the carry), not by the input.
+ * chunk per worker), not by the input.
  *
  * There is no reader thread and no tracker thread: with N workers on N
  * cores, a third thread only preempts a worker, and the worker whose turn
@@ -122,10 +122,11 @@ struct pool {
   int raw;                     /* masters[rin] is cut from raw blocks: */
   int raw_fd;                  /* its file, */
   uint64_t raw_off;            /* the next block to give out, */
-  uint64_t raw_cut;            /* the next block to cut, */
+  uint64_t raw_cut;            /* the next block to cut (the chunk in
+                                * turn owns it), */
   uint64_t raw_size;           /* the file's size, */
-  struct icp_buf carry;        /* read, not cut yet (from carry_beg): */
-  size_t carry_beg;
+  /* the chunk whose turn it is to be cut owns these (no lock): */
+  struct icp_buf carry;        /* read, not cut yet (less than a block), */
   long carry_line;             /* at this physical line */
 
   pthread_mutex_t dmu;         /* the run's duplicate tracker */
@@ -332,10 +333,7 @@ static int take(struct pool *P, struct work *s)
   s->seq = P->rseq++;
   s->blk_in = -1;
   s->blk_got = 0;
-  /* a block when the carry is short: a longer one (the reader's buffer
-   * at the start) is cut first, in turns that read nothing */
-  if(P->ropen && P->raw && P->raw_off < P->raw_size &&
-     P->carry.len - P->carry_beg < CHUNK_BYTES) {
+  if(P->ropen && P->raw && P->raw_off < P->raw_size) {
     s->blk_in = P->rin;
     s->blk_off = P->raw_off;
     s->blk_len = P->raw_size - P->raw_off < CHUNK_BYTES
@@ -380,10 +378,10 @@ static int open_input(struct pool *P, struct work *s)
   P->masters[P->rin] = r;
   pthread_mutex_unlock(&P->mu);
   P->ropen = 1;
-  P->raw = icp_reader_raw(r, &raw);
+  /* what the reader read is less than a block (its first read is) */
+  P->raw = icp_reader_raw(r, &raw) && raw.nrest < CHUNK_BYTES;
   if(P->raw) {
     icp_buf_reset(&P->carry);
-    P->carry_beg = 0;
     if(icp_buf_add(&P->carry, raw.rest, raw.nrest))
       P->raw = 0; /* the reader keeps its buffer: cut by the reader */
     P->raw_fd = raw.fd;
@@ -423,24 +421,12 @@ static int cut_raw(struct pool *P, struct work *s)
 {
   struct icp_reader *m = P->masters[P->rin];
   struct icp_chunk *c = &s->chunk;
-  size_t rest = P->carry.len - P->carry_beg, tail;
-  const char *from = P->carry.p + P->carry_beg, *end;
+  size_t rest = P->carry.len, tail;
+  const char *from = P->carry.p, *end;
   char *data;
   long nl;
 
   c->line = P->carry_line;
-  /* the reader's buffer at the start, or the start of a record longer
-   * than a block: records from the carry alone (its block is not read
-   * then: the reader reads from raw_cut on if it must take over) */
-  if(rest >= CHUNK_BYTES) {
-    if(!(end = icp_reader_cut(m, from, from + CHUNK_BYTES, &nl)))
-      return raw_stop(P, s, from, rest);
-    if(icp_buf_add(&c->data, from, (size_t)(end - from)))
-      return raw_nomem(s);
-    P->carry_beg += (size_t)(end - from);
-    P->carry_line += nl;
-    return RAW_CUT;
-  }
   if(s->blk_in != P->rin || s->blk_off != P->raw_cut ||
      P->raw_cut >= P->raw_size) {
     if(P->raw_off > P->raw_cut)
@@ -450,7 +436,7 @@ static int cut_raw(struct pool *P, struct work *s)
         return RAW_END;
       if(icp_buf_add(&c->data, from, rest)) /* no newline at the end */
         return raw_nomem(s);
-      P->carry_beg = P->carry.len;
+      icp_buf_reset(&P->carry);
       return RAW_CUT;
     }
     s->blk_in = P->rin; /* no chunk has the next block: read it here */
@@ -486,12 +472,54 @@ static int cut_raw(struct pool *P, struct work *s)
   tail = (size_t)(c->data.p + c->data.len - end);
   c->data.len = (size_t)(end - c->data.p);
   P->carry_line += nl;
+  if(tail >= CHUNK_BYTES) { /* the start of a record longer than a block */
+    int how = raw_stop(P, s, end, tail);
+    c->data.p[c->data.len] = 0;
+    return how == RAW_FAIL ? RAW_FAIL : RAW_CUT;
+  }
   icp_buf_reset(&P->carry);
-  P->carry_beg = 0;
   if(icp_buf_add(&P->carry, end, tail))
     return raw_nomem(s);
   c->data.p[c->data.len] = 0;
   return RAW_CUT;
+}
+
+/* cut_raw's common case without the read lock: the chunk has the next
+ * block, a whole one and not the input's last, a record ends in it and
+ * less than a block is left over. Then only what the chunk in turn owns
+ * changes (the carry and raw_cut); the rest was last written by an
+ * earlier chunk in turn. 1 when cut; 0 when cut_raw must do it (nothing
+ * changed). */
+static int cut_fast(struct pool *P, struct work *s)
+{
+  struct icp_chunk *c = &s->chunk;
+  size_t rest = P->carry.len, tail;
+  const char *end;
+  char *data;
+  long nl;
+  if(P->rdone || !P->ropen || !P->raw || s->blk_in != P->rin || s->blk_off != P->raw_cut ||
+     s->blk_got != (ssize_t)s->blk_len || !s->blk_len ||
+     P->raw_cut + s->blk_len >= P->raw_size)
+    return 0;
+  data = c->data.p + CHUNK_BYTES - rest;
+  memcpy(data, P->carry.p, rest);
+  end = icp_reader_cut(P->masters[P->rin], data,
+                       c->data.p + CHUNK_BYTES + s->blk_len, &nl);
+  if(!end)
+    return 0;
+  tail = (size_t)(c->data.p + CHUNK_BYTES + s->blk_len - end);
+  if(tail >= CHUNK_BYTES || tail >= P->carry.alloc)
+    return 0; /* a long record, or the carry must grow */
+  c->start = CHUNK_BYTES - rest;
+  c->data.len = (size_t)(end - c->data.p);
+  c->line = P->carry_line;
+  memcpy(P->carry.p, end, tail);
+  P->carry.p[tail] = 0;
+  P->carry.len = tail;
+  c->data.p[c->data.len] = 0;
+  P->carry_line += nl;
+  P->raw_cut += s->blk_len;
+  return 1;
 }
 
 /* Cuts chunk s from the open input: 1, or 0 when no chunk comes after
@@ -527,12 +555,19 @@ static int cut_in_turn(struct pool *P, struct work *s)
 {
   if(!wait_turn(P, &P->cut_turn, &P->cv_cut, s->seq))
     return -1;
-  lock_spinning(P, &P->rmu);
   s->input = P->rin < P->ninputs ? P->rin : P->ninputs - 1;
   s->last = 0;
   s->rst = ICP_OK;
   s->chunk.start = 0;
   s->chunk.bad_line = 0;
+  if(cut_fast(P, s)) { /* the turn passes; nothing else changed */
+    pthread_mutex_lock(&P->mu);
+    __atomic_store_n(&P->cut_turn, P->cut_turn + 1, __ATOMIC_RELEASE);
+    pthread_cond_broadcast(&P->cv_cut);
+    pthread_mutex_unlock(&P->mu);
+    return 0;
+  }
+  lock_spinning(P, &P->rmu);
   if(!P->rdone) {
     if(P->ropen || !open_input(P, s))
       P->rdone = !cut_open(P, s);
@@ -951,7 +986,7 @@ enum icp_status icp_pool_run(const char *const *inputs, int ninputs,
   P.nworkers = rs->o->threads;
   P.spin = sysconf(_SC_NPROCESSORS_ONLN) >= P.nworkers ? SPIN_ROUNDS : 0;
   P.rdone = ninputs < 1;
-  icp_buf_init(&P.carry, ICP_READER_RECORD_MAX * 2);
+  icp_buf_init(&P.carry, CHUNK_BYTES);
   P.read_done = P.rdone;
   P.w = calloc((size_t)P.nworkers, sizeof(*P.w));
   P.masters = calloc((size_t)ninputs + 1, sizeof(*P.masters));

@@ -138,10 +138,10 @@ def csv_rec(n, k):
     return b'long%d.example.com,"%s",Software' % (k, name) + b"," * 22
 def jsonl_rec(n, k):
     return b'{"domain":"long%d.example.com","name":"%s"}' % (k, b"x" * n)
-# where: (offset, length) of the long records; a record that starts
-# just before the end of the reader's buffer is cut from that buffer
+# where: (offset, length) of the long records; one starts just before
+# the end of the reader's first read (64 KiB), which the workers go on from
 LATER = ((3300000, 300000), (5000000, 1200000))
-EDGE = ((1950000, 200000), (5000000, 1200000))
+EDGE = ((60000, 200000), (5000000, 1200000))
 build("in.csv", "big.csv", csv_rec, LATER)
 build("in.csv", "edge.csv", csv_rec, EDGE)
 build("in.csv", "bigcrlf.csv", csv_rec, LATER, b"\r\n")
@@ -155,7 +155,7 @@ longs() { # FILE: the long record scored, the one over 1 MiB not
 same "raw blocks: CSV with long records, no newline at the end" \
   score --rules pack.lua $A big.csv
 check "... which scores the long record but not the one over 1 MiB" longs o1
-same "raw blocks: a long record at the end of the reader's buffer" \
+same "raw blocks: a long record at the end of the reader's first read" \
   score --rules pack.lua $A edge.csv
 check "... scored" longs o1
 same "raw blocks: CSV with CRLF" score --rules pack.lua $A bigcrlf.csv
