@@ -57,7 +57,8 @@ struct icp_dupes {
 };
 
 
-#define BLOCK 8192
+#define BLOCK 8192       /* a run is read this much at a time */
+#define OUT_BLOCK 65536  /* and written this much (a write each) */
 #define REC_HEAD 14
 
 /* Records go to a run through a block (one fwrite per block), and every
@@ -67,7 +68,7 @@ struct run_out {
   uint64_t off;         /* bytes written before blk */
   size_t nrec;
   size_t n;
-  unsigned char blk[BLOCK];
+  unsigned char blk[OUT_BLOCK];
 };
 
 /* Comparing the prefixes as integers orders like memcmp (domains hold no

@@ -96,7 +96,7 @@ static int write_rec(struct run_out *o, const char *dom, uint16_t len,
                      uint32_t file, int64_t line)
 {
   unsigned char *r;
-  if(o->n + REC_HEAD + len > BLOCK && out_flush(o))
+  if(o->n + REC_HEAD + len > OUT_BLOCK && out_flush(o))
     return -1;
   if(o->nrec++ % IX_EVERY == 0) {
     struct run *u = &o->run;
