@@ -116,8 +116,7 @@ struct pool {
   int ropen;                   /* masters[rin] is open */
   long rseq;                   /* number of the next chunk */
   int rdone;                   /* no chunk comes after rseq */
-  long cut_turn;               /* chunk whose turn it is to be cut
-                                * (written under mu, atomically) */
+  long cut_turn;               /* chunk whose turn it is to be cut (mu) */
   pthread_cond_t cv_cut;       /* cut_turn moved, or the run is over */
   int raw;                     /* masters[rin] is cut from raw blocks: */
   int raw_fd;                  /* its file, */
@@ -138,13 +137,10 @@ struct pool {
   long nread;                  /* chunks cut */
   int read_done;
   long enrich_turn;            /* chunk whose turn it is to enrich */
-  long hand_turn;              /* chunk whose turn it is to hand over
-                                * (turns are written atomically: a wait
-                                * spins reading them) */
+  long hand_turn;              /* chunk whose turn it is to hand over */
   long gate;                   /* chunks after this one wait for its parse
                                 * (-1: the kept columns are fixed) */
   int stop;                    /* written atomically: take reads it */
-  int spin;                    /* rounds a wait spins before it sleeps */
   enum icp_status st;          /* why the run stopped */
   struct icp_err err;
 };
@@ -206,42 +202,12 @@ static void stop_locked(struct pool *P, enum icp_status st,
 
 /* ---- waiting ----------------------------------------------------------- */
 
-/* A worker waits for the other's cut or hand-over, a few microseconds: put
- * to sleep, it wakes up tens of microseconds late (far more on a virtual
- * machine), and that is the cost of every wait. So a wait first spins a
- * while (only when every worker has a core of its own). */
-#define SPIN_ROUNDS 4000
-
-static inline void relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#endif
-}
-
-static void lock_spinning(struct pool *P, pthread_mutex_t *m)
-{
-  int i;
-  for(i = 0; i < P->spin; i++) {
-    if(!pthread_mutex_trylock(m))
-      return;
-    relax();
-  }
-  pthread_mutex_lock(m);
-}
-
 /* Waits until *turn (a turn to cut, enrich or hand over: written under
- * P->mu, atomically, and cv broadcast) is seq: spinning a while, then
- * asleep. 1, or 0 when the run stopped. */
+ * P->mu, with cv broadcast) is seq. 1, or 0 when the run stopped. */
 static int wait_turn(struct pool *P, const long *turn, pthread_cond_t *cv,
                      long seq)
 {
-  int i, go;
-  for(i = 0; i < P->spin; i++) {
-    if(__atomic_load_n(turn, __ATOMIC_ACQUIRE) == seq)
-      break;
-    relax();
-  }
+  int go;
   pthread_mutex_lock(&P->mu);
   while(!P->stop && *turn != seq)
     pthread_cond_wait(cv, &P->mu);
@@ -325,7 +291,7 @@ static void read_block(struct work *s, int fd)
 static int take(struct pool *P, struct work *s)
 {
   int fd = -1;
-  lock_spinning(P, &P->rmu);
+  pthread_mutex_lock(&P->rmu);
   if(P->rdone || __atomic_load_n(&P->stop, __ATOMIC_ACQUIRE)) {
     pthread_mutex_unlock(&P->rmu);
     return -1;
@@ -562,12 +528,12 @@ static int cut_in_turn(struct pool *P, struct work *s)
   s->chunk.bad_line = 0;
   if(cut_fast(P, s)) { /* the turn passes; nothing else changed */
     pthread_mutex_lock(&P->mu);
-    __atomic_store_n(&P->cut_turn, P->cut_turn + 1, __ATOMIC_RELEASE);
+    P->cut_turn++;
     pthread_cond_broadcast(&P->cv_cut);
     pthread_mutex_unlock(&P->mu);
     return 0;
   }
-  lock_spinning(P, &P->rmu);
+  pthread_mutex_lock(&P->rmu);
   if(!P->rdone) {
     if(P->ropen || !open_input(P, s))
       P->rdone = !cut_open(P, s);
@@ -579,7 +545,7 @@ static int cut_in_turn(struct pool *P, struct work *s)
   pthread_mutex_lock(&P->mu);
   P->nread = P->rseq;
   P->read_done = P->rdone;
-  __atomic_store_n(&P->cut_turn, P->cut_turn + 1, __ATOMIC_RELEASE);
+  P->cut_turn++;
   pthread_cond_broadcast(&P->cv_cut);
   if(P->read_done && P->hand_turn >= P->nread) /* the end: nothing cut */
     pthread_cond_signal(&P->cv_end);
@@ -723,7 +689,7 @@ static void enrich(struct pool *P, struct work *s)
     }
   }
   pthread_mutex_lock(&P->mu);
-  __atomic_store_n(&P->enrich_turn, P->enrich_turn + 1, __ATOMIC_RELEASE);
+  P->enrich_turn++;
   pthread_cond_broadcast(&P->cv_turn);
   pthread_mutex_unlock(&P->mu);
 }
@@ -833,7 +799,7 @@ static void *worker_main(void *arg)
     }
     if(st)
       stop_locked(P, st, &err);
-    __atomic_store_n(&P->hand_turn, P->hand_turn + 1, __ATOMIC_RELEASE);
+    P->hand_turn++;
     pthread_cond_broadcast(&P->cv_turn);
     if(P->read_done && P->hand_turn >= P->nread)
       pthread_cond_signal(&P->cv_end);
@@ -984,7 +950,6 @@ enum icp_status icp_pool_run(const char *const *inputs, int ninputs,
   P.o = rs->o;
   P.npacks = npacks;
   P.nworkers = rs->o->threads;
-  P.spin = sysconf(_SC_NPROCESSORS_ONLN) >= P.nworkers ? SPIN_ROUNDS : 0;
   P.rdone = ninputs < 1;
   icp_buf_init(&P.carry, CHUNK_BYTES);
   P.read_done = P.rdone;
