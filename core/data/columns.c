@@ -449,6 +449,49 @@ int icp_columns_say_unused(const struct icp_columns *c,
   return n;
 }
 
+/* The header's n names (lens bytes each, not terminated) as C strings,
+ * for icp_suggest; NULL when out of memory. Freed by free_names. */
+static char **c_names(const char *const *names, const size_t *lens, int n)
+{
+  char **hdr = calloc((size_t)n + 1, sizeof(*hdr));
+  int j;
+  for(j = 0; hdr && j < n; j++) {
+    if(!(hdr[j] = malloc(lens[j] + 1)))
+      break;
+    memcpy(hdr[j], names[j], lens[j]);
+    hdr[j][lens[j]] = 0;
+  }
+  if(hdr && j < n) {
+    while(j--)
+      free(hdr[j]);
+    free(hdr);
+    hdr = NULL;
+  }
+  return hdr;
+}
+
+static void free_names(char **hdr, int n)
+{
+  int j;
+  for(j = 0; hdr && j < n; j++)
+    free(hdr[j]);
+  free(hdr);
+}
+
+enum icp_status icp_columns_hint(const char *s, const char *const *names,
+                                 const size_t *lens, int n, char *hint,
+                                 size_t cap)
+{
+  char **hdr = c_names(names, lens, n);
+  const char *h;
+  if(!hdr)
+    return ICP_ENOMEM;
+  h = icp_suggest(s, (const char *const *)hdr, (size_t)n);
+  snprintf(hint, cap, "%s", h ? h : "");
+  free_names(hdr, n);
+  return ICP_OK;
+}
+
 enum icp_status icp_columns_unmatched(const struct icp_columns *c,
                                       const char *file,
                                       const char *const *names,
@@ -460,19 +503,8 @@ enum icp_status icp_columns_unmatched(const struct icp_columns *c,
   *count = 0;
   if(!c || !c->n)
     return ICP_OK;
-  hdr = calloc((size_t)n + 1, sizeof(*hdr));
-  for(j = 0; hdr && j < n; j++) {
-    if(!(hdr[j] = malloc(lens[j] + 1)))
-      break;
-    memcpy(hdr[j], names[j], lens[j]);
-    hdr[j][lens[j]] = 0;
-  }
-  if(!hdr || j < n) {
-    for(i = 0; hdr && i < j; i++)
-      free(hdr[i]);
-    free(hdr);
+  if(!(hdr = c_names(names, lens, n)))
     return ICP_ENOMEM;
-  }
   for(i = 0; i < c->n; i++) {
     const char *from = c->e[i].from, *hint;
     for(j = 0; j < n; j++)
@@ -490,8 +522,6 @@ enum icp_status icp_columns_unmatched(const struct icp_columns *c,
                       hint ? "'?)" : ""))
       break;
   }
-  for(j = 0; j < n; j++)
-    free(hdr[j]);
-  free(hdr);
+  free_names(hdr, n);
   return i < c->n ? ICP_ENOMEM : ICP_OK;
 }

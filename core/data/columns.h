@@ -65,6 +65,13 @@ struct icp_colmap {
   int key;           /* column of the domain, -1 when none */
 };
 
+/* "Did you mean": the header name of names[0..n) (lens bytes each)
+ * closest to s (icp_suggest), copied into hint (cap bytes), or "" when
+ * none is close enough. ICP_OK or ICP_ENOMEM. */
+enum icp_status icp_columns_hint(const char *s, const char *const *names,
+                                 const size_t *lens, int n, char *hint,
+                                 size_t cap);
+
 /* Maps the header names[0..n) of file (for messages) into m (arrays
  * allocated here; icp_colmap_free), interning fields in schema, using the
  * explicit mapping the schema carries (icp_schema_set_columns) if any.

@@ -492,10 +492,16 @@ static enum icp_status read_header(struct icp_reader *r,
       icp_reader_note(r, p);
       p = e + 1;
     }
-    for(j = 0; icp_schema_keep_missing(r->schema, (int)j); j++) {
-      char m[ICP_ERR_MAX + 64];
-      snprintf(m, sizeof(m), "%s:1: --keep '%s': no such column", r->name,
-               icp_schema_keep_missing(r->schema, (int)j));
+    for(j = 0; !st && icp_schema_keep_missing(r->schema, (int)j); j++) {
+      const char *k = icp_schema_keep_missing(r->schema, (int)j);
+      char m[ICP_ERR_MAX + 64], hint[128];
+      if(icp_columns_hint(k, names, lens, cs->ncols, hint, sizeof(hint))) {
+        st = icp_err_set(err, ICP_ENOMEM, "%s: out of memory", r->name);
+        break;
+      }
+      snprintf(m, sizeof(m), "%s:1: --keep '%s': no such column%s%s%s",
+               r->name, k, *hint ? " (did you mean '" : "", hint,
+               *hint ? "'?)" : "");
       icp_reader_note(r, m);
     }
   }

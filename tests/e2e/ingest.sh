@@ -221,7 +221,11 @@ check "--keep all on JSONL: the first record's keys, ids as text" \
 "$ICP" score --rules wide.lua --keep nosuch hubspot.csv > /dev/null 2> ks.err
 rc=$?
 check "--keep naming no column is reported, exit 2" \
-  sh -c "[ $rc = 2 ] && grep -q \"hubspot.csv:1: --keep 'nosuch': no such column\" ks.err"
+  sh -c "[ $rc = 2 ] && grep -q \"hubspot.csv:1: --keep 'nosuch': no such column\$\" ks.err"
+"$ICP" score --rules wide.lua --keep "Recrd ID" hubspot.csv > /dev/null 2> kt.err
+rc=$?
+check "--keep with a typo names the header it is close to, exit 2" \
+  sh -c "[ $rc = 2 ] && grep -q \"hubspot.csv:1: --keep 'Recrd ID': no such column (did you mean 'Record ID'?)\" kt.err"
 "$ICP" score --rules wide.lua -o out.txt canon.csv > /dev/null 2> ext.err
 rc=$?
 check "-o with another extension is an error" sh -c "[ $rc = 1 ] && grep -q 'a .csv or a .jsonl' ext.err && [ ! -e out.txt ]"
