@@ -1,5 +1,6 @@
 /* cli.c -- option parsing, progress and usage errors. */
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -55,6 +56,31 @@ int icp_cli_nomem(const char *cmd)
 {
   fprintf(stderr, "icp %s: out of memory\n", cmd);
   return ICP_EXIT_NOTHING;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void icp_cli_twice(const char *cmd, const char *const *inputs, int n)
+{
+  const char **s;
+  int i, k;
+  if(n < 2)
+    return;
+  if(!(s = malloc((size_t)n * sizeof(*s))))
+    return; /* only a warning lost: the run reports the duplicates */
+  memcpy(s, inputs, (size_t)n * sizeof(*s));
+  qsort(s, (size_t)n, sizeof(*s), cmp_str);
+  for(i = 0; i < n; i = k) {
+    for(k = i + 1; k < n && !strcmp(s[k], s[i]); k++)
+      ;
+    if(k - i > 1)
+      fprintf(stderr, "icp %s: %s is given %d times: its accounts are read "
+              "%d times\n", cmd, s[i], k - i, k - i);
+  }
+  free(s);
 }
 
 double icp_now(void)

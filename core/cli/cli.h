@@ -83,6 +83,11 @@ int icp_cli_output_format(const char *cmd, const char *path,
  * without a word. */
 int icp_cli_nomem(const char *cmd);
 
+/* Says which inputs are given more than once ("icp CMD: in.csv is given 2
+ * times: its accounts are read 2 times"): a repeated file is read again,
+ * and every domain in it comes back as a duplicate. */
+void icp_cli_twice(const char *cmd, const char *const *inputs, int n);
+
 /* Progress on stderr when it is a terminal (nothing when piped). */
 struct icp_progress {
   int tty;

@@ -112,6 +112,7 @@ int icp_cmd_diff(int argc, char **argv)
                              "required");
     goto out;
   }
+  icp_cli_twice("diff", inputs, ninputs);
   if(!ninputs) {
     rc = icp_cli_usage_error("diff", "no INPUT given (use - for stdin)");
     goto out;

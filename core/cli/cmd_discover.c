@@ -137,6 +137,7 @@ int icp_cmd_discover(int argc, char **argv)
     }
     inputs[ninputs++] = argv[i];
   }
+  icp_cli_twice("discover", inputs, ninputs);
 #define BAD(...)                                                  \
   do {                                                            \
     rc = icp_cli_usage_error("discover", __VA_ARGS__);            \

@@ -251,6 +251,7 @@ int icp_cmd_enrich(int argc, char **argv)
     }
     inputs[ninputs++] = argv[i];
   }
+  icp_cli_twice("enrich", inputs, ninputs);
   if(!providers || !ninputs) {
     free(inputs);
     fputs(usage, stderr);

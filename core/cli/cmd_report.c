@@ -306,6 +306,7 @@ int icp_cmd_report(int argc, char **argv)
     }
     inputs[ninputs++] = argv[i];
   }
+  icp_cli_twice("report", (const char *const *)inputs, ninputs);
   if(!html) {
     rc = icp_cli_usage_error("report", "--html FILE is required");
     goto done;

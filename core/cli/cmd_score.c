@@ -246,6 +246,7 @@ int icp_cmd_score(int argc, char **argv)
     rc = icp_cli_usage_error("score", "--rules PACK is required");
     goto out;
   }
+  icp_cli_twice("score", inputs, ninputs);
   if(!ninputs) {
     rc = icp_cli_usage_error("score", "no INPUT given (use - for stdin)");
     goto out;

@@ -69,6 +69,10 @@ check "output order is input order" [ "$(member domain <out1.jsonl | tr -d '"' |
 check "source is the physical start line" [ "$(member source <out1.jsonl | tr -d '"' | tr '\n' ' ')" = "in.csv:2 in.csv:3 in.csv:4 in.csv:6 in.csv:7 in.csv:8 " ]
 check "a cell of the wrong type is reported with file, line and column" has err1.txt "in.csv:4: column 'employees': 'abc' is not a number"
 check "the duplicate domain is reported once with all its lines" [ "$(grep -c 'alpha.io' err1.txt)" = 1 ]
+"$ICP" score --rules pack.lua $ASOF in.csv in.csv >/dev/null 2>twice.txt
+check "an input given twice is said up front" has twice.txt "icp score: in.csv is given 2 times: its accounts are read 2 times"
+check "... once" [ "$(grep -c 'given 2 times' twice.txt)" = 1 ]
+check "a run with each input once says nothing of it" sh -c "! grep -q 'times: its accounts' err1.txt"
 check "the duplicate report names lines 2 and 6" has err1.txt "alpha.io: lines 2, 6"
 sed -n 1p out1.jsonl >l1
 # alpha: fit 100; eng: demo 10 * 0.5^(30/30) = 5, recent 0 (30 days: within),
