@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/e2e/failalloc.sh ICP -- the allocation-failure sweep: score (on the
 # default threads, with --threads 1, and of JSONL lines with a --columns
-# mapping: scorej), check, report (of a scored file,
+# mapping: scorej; scorer: two threads on a CSV file long enough to be
+# cut from raw blocks), check, report (of a scored file,
 # and scoring the accounts itself with --rules) and enrich over the first
 # rows of the sample data, run by
 # build/asan/icp-failalloc (the sanitized icp with tests/alloc/failalloc.c
@@ -57,6 +58,12 @@ export ICP_ENRICHER_PATH=$(dirname "$ICP")/enrichers
 
 head -6 "$ROOT/tests/data/accounts.csv" >"$T/in.csv"
 head -6 "$ROOT/tests/data/accounts.jsonl" >"$T/in.jsonl"
+# past the reader's first read (64 KiB) and a block (128 KiB) in 60 rows
+# (a 4 KB column no rule reads): few allocations per byte
+pad=$(printf '%04000d' 0)
+head -61 "$ROOT/tests/data/accounts.csv" |
+  awk -v pad="$pad" 'NR == 1 { print $0 ",notes"; next } { print $0 "," pad }' \
+  >"$T/raw.csv"
 printf 'columns { industry = "industry" }\n' >"$T/cols.lua"
 PACK=$ROOT/rules/b2b_saas.lua
 
@@ -72,6 +79,8 @@ run() {
            --as-of 2026-11-01 "$T/in.csv" -o "$T/$1.jsonl" ;;
   score1) ICP_FAIL_ALLOC=$2 "$FICP" score --threads 1 --rules "$PACK" \
             --as-of 2026-11-01 "$T/in.csv" -o "$T/$1.jsonl" ;;
+  scorer) ICP_FAIL_ALLOC=$2 "$FICP" score --threads 2 --rules "$PACK" \
+            --as-of 2026-11-01 "$T/raw.csv" -o "$T/$1.jsonl" ;;
   scorej) ICP_FAIL_ALLOC=$2 "$FICP" score --threads 1 --rules "$PACK" \
             --as-of 2026-11-01 --columns "$T/cols.lua" "$T/in.jsonl" \
             -o "$T/$1.jsonl" ;;
@@ -101,7 +110,7 @@ if [ -n "${FAILALLOC_ONLY:-}" ]; then
   exit 0
 fi
 
-for cmd in ${FAILALLOC_CMDS:-score score1 scorej check report report_rules enrich}; do
+for cmd in ${FAILALLOC_CMDS:-score score1 scorer scorej check report report_rules enrich}; do
   ICP_ALLOC_COUNT=1 run "$cmd" 0
   st=$?
   total=$(sed -n 's/^icp-alloc-count //p' "$T/$cmd.err" | tail -1)
