@@ -347,9 +347,9 @@ static int open_input(struct pool *P, struct work *s)
   /* what the reader read is less than a block (its first read is) */
   P->raw = icp_reader_raw(r, &raw) && raw.nrest < CHUNK_BYTES;
   if(P->raw) {
-    icp_buf_reset(&P->carry);
-    if(icp_buf_add(&P->carry, raw.rest, raw.nrest))
-      P->raw = 0; /* the reader keeps its buffer: cut by the reader */
+    memcpy(P->carry.p, raw.rest, raw.nrest); /* room made at the start */
+    P->carry.p[raw.nrest] = 0;
+    P->carry.len = raw.nrest;
     P->raw_fd = raw.fd;
     P->raw_off = P->raw_cut = raw.off;
     P->raw_size = raw.size;
@@ -379,18 +379,44 @@ static int raw_nomem(struct work *s)
   return RAW_FAIL;
 }
 
+/* Cuts chunk s at the last record end of the carry and then its block
+ * (got bytes; all of it at the input's end): the bytes after that end
+ * become the carry. 1 when cut; 0, with the carry as it was, when no
+ * record ends in it or a block or more would be left over (a record
+ * longer than a block). */
+static int cut_block(struct pool *P, struct work *s, size_t got, int at_end)
+{
+  struct icp_chunk *c = &s->chunk;
+  size_t rest = P->carry.len, tail;
+  char *data = c->data.p + CHUNK_BYTES - rest;
+  const char *end, *e = c->data.p + CHUNK_BYTES + got;
+  long nl;
+  memcpy(data, P->carry.p, rest);
+  if(at_end)
+    end = e, nl = icp_bytes_count(data, e, '\n');
+  else if(!(end = icp_reader_cut(P->masters[P->rin], data, e, &nl)))
+    return 0;
+  if((tail = (size_t)(e - end)) >= CHUNK_BYTES)
+    return 0;
+  c->start = CHUNK_BYTES - rest;
+  c->data.len = (size_t)(end - c->data.p);
+  c->line = P->carry_line;
+  memcpy(P->carry.p, end, tail); /* room made at the start */
+  P->carry.p[tail] = 0;
+  P->carry.len = tail;
+  c->data.p[c->data.len] = 0;
+  P->carry_line += nl;
+  return 1;
+}
+
 /* Cuts chunk s from raw blocks: RAW_CUT (s may hold nothing: the next
  * block is a later chunk's), RAW_END when the input is done, RAW_READER
  * when the reader cuts from here on (a record longer than a block), or
  * RAW_FAIL. */
 static int cut_raw(struct pool *P, struct work *s)
 {
-  struct icp_reader *m = P->masters[P->rin];
   struct icp_chunk *c = &s->chunk;
-  size_t rest = P->carry.len, tail;
-  const char *from = P->carry.p, *end;
-  char *data;
-  long nl;
+  size_t rest = P->carry.len;
 
   c->line = P->carry_line;
   if(s->blk_in != P->rin || s->blk_off != P->raw_cut ||
@@ -400,7 +426,7 @@ static int cut_raw(struct pool *P, struct work *s)
     if(P->raw_cut >= P->raw_size) { /* the end */
       if(!rest)
         return RAW_END;
-      if(icp_buf_add(&c->data, from, rest)) /* no newline at the end */
+      if(icp_buf_add(&c->data, P->carry.p, rest)) /* no newline after it */
         return raw_nomem(s);
       icp_buf_reset(&P->carry);
       return RAW_CUT;
@@ -417,37 +443,19 @@ static int cut_raw(struct pool *P, struct work *s)
     if(s->blk_errno == ENOMEM)
       return raw_nomem(s);
     s->rst = icp_err_set(&s->rerr, ICP_EIO, "%s:%ld: read error: %s",
-                         icp_reader_name(m), P->carry_line,
-                         strerror(s->blk_errno));
+                         icp_reader_name(P->masters[P->rin]),
+                         P->carry_line, strerror(s->blk_errno));
     return RAW_FAIL;
   }
-  /* the carry, then the block: whole records up to the last boundary */
-  c->start = CHUNK_BYTES - rest;
-  data = c->data.p + c->start;
-  memcpy(data, from, rest);
-  c->data.len = CHUNK_BYTES + (size_t)s->blk_got;
   P->raw_cut += (uint64_t)s->blk_got;
   if((size_t)s->blk_got < s->blk_len) /* cut short meanwhile: the end */
     P->raw_size = P->raw_off = P->raw_cut;
-  if(P->raw_cut >= P->raw_size) /* the end: all of it */
-    end = c->data.p + c->data.len, nl = icp_bytes_count(data, end, '\n');
-  else if(!(end = icp_reader_cut(m, data, c->data.p + c->data.len, &nl))) {
-    c->data.len = c->start = 0; /* no record ends in it */
-    return raw_stop(P, s, data, rest + (size_t)s->blk_got);
-  }
-  tail = (size_t)(c->data.p + c->data.len - end);
-  c->data.len = (size_t)(end - c->data.p);
-  P->carry_line += nl;
-  if(tail >= CHUNK_BYTES) { /* the start of a record longer than a block */
-    int how = raw_stop(P, s, end, tail);
-    c->data.p[c->data.len] = 0;
-    return how == RAW_FAIL ? RAW_FAIL : RAW_CUT;
-  }
-  icp_buf_reset(&P->carry);
-  if(icp_buf_add(&P->carry, end, tail))
-    return raw_nomem(s);
-  c->data.p[c->data.len] = 0;
-  return RAW_CUT;
+  if(cut_block(P, s, (size_t)s->blk_got, P->raw_cut >= P->raw_size))
+    return RAW_CUT;
+  /* a record longer than a block: the carry and the block (in front of
+   * it since cut_block) go back to the reader */
+  return raw_stop(P, s, c->data.p + CHUNK_BYTES - rest,
+                  rest + (size_t)s->blk_got);
 }
 
 /* cut_raw's common case without the read lock: the chunk has the next
@@ -458,32 +466,11 @@ static int cut_raw(struct pool *P, struct work *s)
  * changed). */
 static int cut_fast(struct pool *P, struct work *s)
 {
-  struct icp_chunk *c = &s->chunk;
-  size_t rest = P->carry.len, tail;
-  const char *end;
-  char *data;
-  long nl;
-  if(P->rdone || !P->ropen || !P->raw || s->blk_in != P->rin || s->blk_off != P->raw_cut ||
-     s->blk_got != (ssize_t)s->blk_len || !s->blk_len ||
-     P->raw_cut + s->blk_len >= P->raw_size)
+  if(P->rdone || !P->ropen || !P->raw || s->blk_in != P->rin ||
+     s->blk_off != P->raw_cut || s->blk_got != (ssize_t)s->blk_len ||
+     !s->blk_len || P->raw_cut + s->blk_len >= P->raw_size ||
+     !cut_block(P, s, s->blk_len, 0))
     return 0;
-  data = c->data.p + CHUNK_BYTES - rest;
-  memcpy(data, P->carry.p, rest);
-  end = icp_reader_cut(P->masters[P->rin], data,
-                       c->data.p + CHUNK_BYTES + s->blk_len, &nl);
-  if(!end)
-    return 0;
-  tail = (size_t)(c->data.p + CHUNK_BYTES + s->blk_len - end);
-  if(tail >= CHUNK_BYTES || tail >= P->carry.alloc)
-    return 0; /* a long record, or the carry must grow */
-  c->start = CHUNK_BYTES - rest;
-  c->data.len = (size_t)(end - c->data.p);
-  c->line = P->carry_line;
-  memcpy(P->carry.p, end, tail);
-  P->carry.p[tail] = 0;
-  P->carry.len = tail;
-  c->data.p[c->data.len] = 0;
-  P->carry_line += nl;
   P->raw_cut += s->blk_len;
   return 1;
 }
@@ -955,7 +942,8 @@ enum icp_status icp_pool_run(const char *const *inputs, int ninputs,
   P.read_done = P.rdone;
   P.w = calloc((size_t)P.nworkers, sizeof(*P.w));
   P.masters = calloc((size_t)ninputs + 1, sizeof(*P.masters));
-  if(!P.w || !P.masters) {
+  /* the carry's room: less than a block, whatever the input */
+  if(!P.w || !P.masters || icp_buf_room(&P.carry, CHUNK_BYTES - 1)) {
     st = icp_err_set(err, ICP_ENOMEM, "out of memory");
     goto out;
   }
