@@ -127,50 +127,99 @@ static const unsigned char special[256] = {
 #undef S1
 };
 
-enum icp_status icp_buf_json_str(struct icp_buf *b, const char *s, size_t n)
+/* The length of the longest prefix of s[0..n) that a JSON string holds as
+ * it is (no byte in special[]): eight bytes at a time while they are all
+ * below 0x80, where each test below is exact (a borrow between bytes only
+ * starts at a byte that is special already). */
+static size_t plain_prefix(const char *s, size_t n)
+{
+  const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
+  size_t i = 0;
+  while(i + 8 <= n) {
+    uint64_t w;
+    memcpy(&w, s + i, 8);
+    if((w | (w - ones * 0x20) | ((w ^ (ones * '"')) - ones) |
+        ((w ^ (ones * '\\')) - ones)) & high)
+      break;
+    i += 8;
+  }
+  while(i < n && !special[(unsigned char)s[i]])
+    i++;
+  return i;
+}
+
+/* The escape of the byte or UTF-8 sequence at s (n > 0 bytes left), which
+ * plain_prefix stopped at: at most 6 bytes at o; *used is how many bytes
+ * of s it stands for. Invalid UTF-8 bytes become U+FFFD. */
+static char *put_special(char *o, const char *s, size_t n, size_t *used)
 {
   static const char hex[] = "0123456789abcdef";
-  enum icp_status st;
-  size_t i = 0, run;
+  unsigned char c = (unsigned char)s[0];
+  size_t k;
+  *used = 1;
+  if(c >= 0x80) {
+    k = icp_utf8_seq(s, n);
+    if(!k)
+      return icp_put(o, "\xef\xbf\xbd", 3);
+    *used = k;
+    return icp_put(o, s, k);
+  }
+  switch(c) {
+  case '"': return icp_put(o, "\\\"", 2);
+  case '\\': return icp_put(o, "\\\\", 2);
+  case '\n': return icp_put(o, "\\n", 2);
+  case '\r': return icp_put(o, "\\r", 2);
+  case '\t': return icp_put(o, "\\t", 2);
+  default: {
+    char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+    return icp_put(o, u, 6);
+  }
+  }
+}
 
-  st = icp_buf_addc(b, '"');
+enum icp_status icp_buf_json_body(struct icp_buf *b, const char *s,
+                                  size_t n)
+{
+  enum icp_status st = ICP_OK;
+  size_t i = 0, run, k;
+  char e[6];
+
   while(!st && i < n) {
-    unsigned char c = (unsigned char)s[i];
-    size_t k;
     /* copy the longest run of plain printable ASCII at once */
-    for(run = i; run < n && !special[(unsigned char)s[run]]; run++)
-      ;
-    if(run < n)
-      c = (unsigned char)s[run];
+    run = i + plain_prefix(s + i, n - i);
     if(run > i) {
       st = icp_buf_add(b, s + i, run - i);
       i = run;
       continue;
     }
-    if(c >= 0x80) {
-      k = icp_utf8_seq(s + i, n - i);
-      if(k)
-        st = icp_buf_add(b, s + i, k);
-      else {
-        st = icp_buf_add(b, "\xef\xbf\xbd", 3);
-        k = 1;
-      }
-      i += k;
-      continue;
-    }
-    switch(c) {
-    case '"': st = icp_buf_add(b, "\\\"", 2); break;
-    case '\\': st = icp_buf_add(b, "\\\\", 2); break;
-    case '\n': st = icp_buf_add(b, "\\n", 2); break;
-    case '\r': st = icp_buf_add(b, "\\r", 2); break;
-    case '\t': st = icp_buf_add(b, "\\t", 2); break;
-    default: {
-      char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-      st = icp_buf_add(b, u, 6);
-    }
-    }
-    i++;
+    st = icp_buf_add(b, e, (size_t)(put_special(e, s + i, n - i, &k) - e));
+    i += k;
   }
+  return st;
+}
+
+char *icp_put_json_str(char *o, const char *s, size_t n)
+{
+  size_t i = 0, run, k;
+  *o++ = '"';
+  while(i < n) {
+    run = i + plain_prefix(s + i, n - i);
+    o = icp_put(o, s + i, run - i);
+    i = run;
+    if(i < n) {
+      o = put_special(o, s + i, n - i, &k);
+      i += k;
+    }
+  }
+  *o++ = '"';
+  return o;
+}
+
+enum icp_status icp_buf_json_str(struct icp_buf *b, const char *s, size_t n)
+{
+  enum icp_status st = icp_buf_addc(b, '"');
+  if(!st)
+    st = icp_buf_json_body(b, s, n);
   if(!st)
     st = icp_buf_addc(b, '"');
   return st;
@@ -216,10 +265,31 @@ double icp_round6(double v)
   return (double)millionths(v) / 1e6;
 }
 
-enum icp_status icp_buf_json_fixed(struct icp_buf *b, double v)
+char *icp_put_fixed(char *o, double v)
 {
   char tmp[48], *q = tmp + sizeof(tmp);
   int n;
+  if(v >= 0 && v < 4e9 && v == (double)(uint32_t)v) {
+    /* a whole number (points, most scores): its digits, two at a time */
+    static const char pairs[] =
+      "00010203040506070809101112131415161718192021222324"
+      "25262728293031323334353637383940414243444546474849"
+      "50515253545556575859606162636465666768697071727374"
+      "75767778798081828384858687888990919293949596979899";
+    uint32_t u = (uint32_t)v;
+    while(u >= 100) {
+      q -= 2;
+      memcpy(q, pairs + 2 * (u % 100), 2);
+      u /= 100;
+    }
+    if(u >= 10) {
+      q -= 2;
+      memcpy(q, pairs + 2 * u, 2);
+    }
+    else
+      *--q = (char)('0' + u);
+    return icp_put(o, q, (size_t)(tmp + sizeof(tmp) - q));
+  }
   if(!isfinite(v))
     v = 0;
   if(fabs(v) < 9e12) {
@@ -246,10 +316,16 @@ enum icp_status icp_buf_json_fixed(struct icp_buf *b, double v)
     } while(ip);
     if(k < 0)
       *--q = '-';
-    return icp_buf_add(b, q, (size_t)(tmp + sizeof(tmp) - q));
+    return icp_put(o, q, (size_t)(tmp + sizeof(tmp) - q));
   }
   n = icp_fmt_num(tmp, sizeof(tmp), v);
-  return icp_buf_add(b, tmp, (size_t)n);
+  return icp_put(o, tmp, (size_t)n);
+}
+
+enum icp_status icp_buf_json_fixed(struct icp_buf *b, double v)
+{
+  char tmp[ICP_FIXED_MAX];
+  return icp_buf_add(b, tmp, (size_t)(icp_put_fixed(tmp, v) - tmp));
 }
 
 enum icp_status icp_buf_json_num(struct icp_buf *b, double v)

@@ -97,11 +97,37 @@ enum icp_status icp_buf_printf(struct icp_buf *b, const char *fmt, ...)
 /* JSON helpers: a quoted, escaped string (invalid UTF-8 bytes become
  * U+FFFD) and a finite number in its shortest round-trip form. */
 enum icp_status icp_buf_json_str(struct icp_buf *b, const char *s, size_t n);
+/* What icp_buf_json_str writes between the quotes. */
+enum icp_status icp_buf_json_body(struct icp_buf *b, const char *s,
+                                  size_t n);
 enum icp_status icp_buf_json_num(struct icp_buf *b, double v);
 
 /* A finite v rounded to at most 6 decimals, trailing zeros dropped: the
  * form of scores, points and coverage (stable across platforms). */
 enum icp_status icp_buf_json_fixed(struct icp_buf *b, double v);
+
+/* ---- writing into room made with icp_buf_room ------------------------
+ * For a line of many small pieces (icp_emit_jsonl): the room for all of
+ * them is made once, and these write at o without a check and return the
+ * end; icp_buf_put_end makes the bytes up to there the content. */
+static inline char *icp_put(char *o, const void *s, size_t n)
+{
+  memcpy(o, s, n);
+  return o + n;
+}
+
+/* icp_buf_json_fixed's text: at most ICP_FIXED_MAX bytes. */
+#define ICP_FIXED_MAX 32
+char *icp_put_fixed(char *o, double v);
+
+/* icp_buf_json_str's text: at most 6 * n + 2 bytes. */
+char *icp_put_json_str(char *o, const char *s, size_t n);
+
+static inline void icp_buf_put_end(struct icp_buf *b, char *o)
+{
+  b->len = (size_t)(o - b->p);
+  b->p[b->len] = 0;
+}
 
 /* v as icp_buf_json_fixed writes it: rounded half away from zero to 6
  * decimals (values of 9e12 and more, and non-finite ones, unchanged).

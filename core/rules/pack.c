@@ -180,6 +180,13 @@ static int make_jnames(struct icp_pack *p)
   }
   p->jn.pack.p = b.p;
   p->jn.pack.n = (uint32_t)b.len;
+  p->jn.names = b.len;
+  for(i = 0; i < p->nrules; i++)
+    p->jn.names += p->jn.rule[i].n;
+  for(i = 0; i < p->ndims; i++)
+    p->jn.names += p->jn.dim[i].n;
+  for(i = 0; i < p->nexcl; i++)
+    p->jn.names += p->jn.excl[i].n;
   return 0;
 }
 

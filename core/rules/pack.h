@@ -110,6 +110,7 @@ struct icp_nameset {
 struct icp_jnames {
   struct icp_str *rule, *dim, *excl;
   struct icp_str pack;      /* "pack":{"name":...,"version":...} */
+  size_t names;             /* the length of them all (a line's bound) */
 };
 
 /* validate { ... }: thresholds of `icp validate` kept with the pack */

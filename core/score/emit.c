@@ -191,26 +191,57 @@ static enum icp_status explain_json(struct icp_buf *b,
   return icp_buf_add(b, "]}", 2);
 }
 
-/* "file:line" of a into src (cap bytes), without printf (it runs once
- * per output row); its length, or 0 when the name does not fit. */
-static size_t source_text(const struct icp_account *a, char *src,
-                          size_t cap)
+/* The decimal digits of a source line (0 for a negative one), without
+ * printf (it runs once per output row): they end at num + 24; their
+ * count. */
+#define LINE_DIGITS 24
+static size_t line_text(long line, char num[LINE_DIGITS])
 {
-  const char *f = a->file ? a->file : "-";
-  char num[24];
-  int k = (int)sizeof(num);
-  long line = a->line < 0 ? 0 : a->line;
-  size_t fl = strlen(f);
+  int k = LINE_DIGITS;
+  if(line < 0)
+    line = 0;
   do {
     num[--k] = (char)('0' + line % 10);
     line /= 10;
   } while(line && k > 0);
-  if(fl + 1 + sizeof(num) > cap)
+  return (size_t)(LINE_DIGITS - k);
+}
+
+/* "file:line" is written when the file's name is at most this long, the
+ * name alone when it is longer (both outputs alike). */
+#define SOURCE_CAP 600
+static int source_fits(size_t fl)
+{
+  return fl + 1 + LINE_DIGITS <= SOURCE_CAP;
+}
+
+/* "file:line" of a into src (SOURCE_CAP bytes); its length, or 0 when
+ * the name does not fit. */
+static size_t source_text(const struct icp_account *a, char *src)
+{
+  const char *f = a->file ? a->file : "-";
+  char num[LINE_DIGITS];
+  size_t fl = strlen(f), n = line_text(a->line, num);
+  if(!source_fits(fl))
     return 0;
   memcpy(src, f, fl);
   src[fl] = ':';
-  memcpy(src + fl + 1, num + k, sizeof(num) - (size_t)k);
-  return fl + 1 + sizeof(num) - (size_t)k;
+  memcpy(src + fl + 1, num + LINE_DIGITS - n, n);
+  return fl + 1 + n;
+}
+
+/* json_str of s, or null: at most 6 * strlen + 2 bytes at o */
+static char *put_str_or_null(char *o, const char *s, size_t n)
+{
+  return s ? icp_put_json_str(o, s, n) : icp_put(o, "null", 4);
+}
+
+#define PUT(o, s) icp_put((o), (s), sizeof(s) - 1)
+
+/* The bytes that may be written for a string of n bytes, or for null. */
+static size_t str_room(size_t n)
+{
+  return 6 * n + 2 + 4;
 }
 
 enum icp_status icp_emit_jsonl(struct icp_buf *b, const struct icp_pack *p,
@@ -218,84 +249,95 @@ enum icp_status icp_emit_jsonl(struct icp_buf *b, const struct icp_pack *p,
                                const struct icp_result *r, int explain,
                                const char *extra)
 {
-  char src[600];
+  const char *dom = icp_account_domain(a), *tier = r->tier_name;
+  const char *grade = p->grade.line ? r->grade : NULL, *route = r->route;
+  const char *f = a->file ? a->file : "-";
+  size_t dl = dom ? strlen(dom) : 0, tl = tier ? strlen(tier) : 0;
+  size_t gl = grade ? strlen(grade) : 0, rl = route ? strlen(route) : 0;
+  size_t fl = strlen(f), xl = extra ? strlen(extra) : 0;
+  char *o;
   int i, first;
-  TRY(icp_buf_addc(b, '{'));
-  TRY(LIT(b, "\"domain\":"));
-  TRY(str_or_null(b, icp_account_domain(a)));
-  TRY(LIT(b, ",\"score\":"));
-  TRY(icp_buf_json_fixed(b, r->score));
-  TRY(LIT(b, ",\"tier\":"));
-  TRY(str_or_null(b, r->tier_name));
+
+  /* everything up to the source is written into room made once: the
+   * literal text (under 256 bytes), the numbers, the pack's names and
+   * the strings escaped (at most six bytes each) */
+  TRY(icp_buf_room(b, 256 + ICP_FIXED_MAX * (size_t)(4 + p->ndims +
+                                                     p->nrules) +
+                      p->jn.names + (size_t)(p->ndims + p->nrules + p->nexcl) +
+                      str_room(dl) + str_room(tl) + str_room(gl) +
+                      str_room(rl) + str_room(fl) + 24 + xl));
+  o = b->p + b->len;
+  o = PUT(o, "{\"domain\":");
+  o = put_str_or_null(o, dom, dl);
+  o = PUT(o, ",\"score\":");
+  o = icp_put_fixed(o, r->score);
+  o = PUT(o, ",\"tier\":");
+  o = put_str_or_null(o, tier, tl);
   if(p->grade.line) {
-    TRY(LIT(b, ",\"grade\":"));
-    TRY(str_or_null(b, r->grade));
+    o = PUT(o, ",\"grade\":");
+    o = put_str_or_null(o, grade, gl);
   }
-  TRY(LIT(b, ",\"dimensions\":"));
-  TRY(icp_buf_addc(b, '{'));
+  o = PUT(o, ",\"dimensions\":{");
   for(i = 0; i < p->ndims; i++) {
     if(i)
-      TRY(icp_buf_addc(b, ','));
-    TRY(icp_buf_add(b, p->jn.dim[i].p, p->jn.dim[i].n));
-    TRY(icp_buf_json_fixed(b, r->dim[i]));
+      *o++ = ',';
+    o = icp_put(o, p->jn.dim[i].p, p->jn.dim[i].n);
+    o = icp_put_fixed(o, r->dim[i]);
   }
-  TRY(icp_buf_addc(b, '}'));
-  TRY(LIT(b, ",\"coverage\":"));
-  TRY(icp_buf_json_fixed(b, r->coverage));
-  TRY(LIT(b, ",\"fired\":"));
-  TRY(icp_buf_addc(b, '{'));
+  o = PUT(o, "},\"coverage\":");
+  o = icp_put_fixed(o, r->coverage);
+  o = PUT(o, ",\"fired\":{");
   for(i = 0, first = 1; i < p->nrules; i++)
     if(r->outcome[i] == ICP_TRUE) {
       if(!first)
-        TRY(icp_buf_addc(b, ','));
-      TRY(icp_buf_add(b, p->jn.rule[i].p, p->jn.rule[i].n));
-      TRY(icp_buf_json_fixed(b, r->earned[i]));
+        *o++ = ',';
+      o = icp_put(o, p->jn.rule[i].p, p->jn.rule[i].n);
+      o = icp_put_fixed(o, r->earned[i]);
       first = 0;
     }
-  TRY(icp_buf_addc(b, '}'));
-  TRY(LIT(b, ",\"unknown\":"));
-  TRY(icp_buf_addc(b, '['));
+  o = PUT(o, "},\"unknown\":[");
   for(i = 0, first = 1; i < p->nrules; i++)
     if(r->outcome[i] == ICP_UNKNOWN) {
       if(!first)
-        TRY(icp_buf_addc(b, ','));
-      TRY(icp_buf_add(b, p->jn.rule[i].p, p->jn.rule[i].n - 1));
+        *o++ = ',';
+      o = icp_put(o, p->jn.rule[i].p, p->jn.rule[i].n - 1);
       first = 0;
     }
-  TRY(icp_buf_addc(b, ']'));
-  TRY(LIT(b, ",\"excluded_by\":"));
-  TRY(icp_buf_addc(b, '['));
+  o = PUT(o, "],\"excluded_by\":[");
   for(i = 0, first = 1; i < p->nexcl; i++)
     if(r->xoutcome[i] == ICP_TRUE) {
       if(!first)
-        TRY(icp_buf_addc(b, ','));
-      TRY(icp_buf_add(b, p->jn.excl[i].p, p->jn.excl[i].n - 1));
+        *o++ = ',';
+      o = icp_put(o, p->jn.excl[i].p, p->jn.excl[i].n - 1);
       first = 0;
     }
-  TRY(icp_buf_addc(b, ']'));
-  TRY(LIT(b, ",\"route\":"));
-  TRY(str_or_null(b, r->route));
+  o = PUT(o, "],\"route\":");
+  o = put_str_or_null(o, route, rl);
   if(r->route_def && r->route_def->has_sla) {
-    TRY(LIT(b, ",\"sla_hours\":"));
-    TRY(icp_buf_json_fixed(b, r->route_def->sla_hours));
+    o = PUT(o, ",\"sla_hours\":");
+    o = icp_put_fixed(o, r->route_def->sla_hours);
   }
-  TRY(icp_buf_addc(b, ','));
-  TRY(icp_buf_add(b, p->jn.pack.p, p->jn.pack.n));
-  if(extra && *extra) {
-    TRY(icp_buf_addc(b, ','));
-    TRY(icp_buf_adds(b, extra));
+  *o++ = ',';
+  o = icp_put(o, p->jn.pack.p, p->jn.pack.n);
+  if(xl) {
+    *o++ = ',';
+    o = icp_put(o, extra, xl);
   }
-  TRY(LIT(b, ",\"source\":"));
-  {
-    const char *f = a->file ? a->file : "-";
-    size_t n = source_text(a, src, sizeof(src));
-    if(a->file && a->line == 0) /* a lone object of a request body */
-      TRY(icp_buf_json_str(b, f, strlen(f)));
-    else if(n)
-      TRY(icp_buf_json_str(b, src, n));
-    else
-      TRY(str_or_null(b, f));
+  o = PUT(o, ",\"source\":");
+  if(a->file && a->line == 0) /* a lone object of a request body */
+    o = icp_put_json_str(o, f, fl);
+  else if(source_fits(fl)) {
+    /* "file:line": the line's digits and ':' need no escaping */
+    char num[LINE_DIGITS];
+    size_t nn = line_text(a->line, num);
+    o = icp_put_json_str(o, f, fl) - 1;
+    *o++ = ':';
+    o = icp_put(o, num + LINE_DIGITS - nn, nn);
+    *o++ = '"';
   }
+  else
+    o = icp_put_json_str(o, f, fl);
+  icp_buf_put_end(b, o);
   TRY(kept_json(b, p, a));
   if(r->nerrors) {
     TRY(LIT(b, ",\"errors\":"));
@@ -466,7 +508,7 @@ enum icp_status icp_emit_csv_row(struct icp_buf *b, const struct icp_pack *p,
                                  const char *extra_val)
 {
   const char *dom = icp_account_domain(a);
-  char src[600];
+  char src[SOURCE_CAP];
   size_t from;
   int i, first;
 
@@ -525,7 +567,7 @@ enum icp_status icp_emit_csv_row(struct icp_buf *b, const struct icp_pack *p,
   TRY(icp_csv_cell_since(b, from, 1));
   TRY(icp_buf_addc(b, ','));
   {
-    size_t n = source_text(a, src, sizeof(src));
+    size_t n = source_text(a, src);
     const char *f = a->file ? a->file : "-";
     TRY(n ? icp_csv_cell(b, src, n, 1) : icp_csv_cell(b, f, strlen(f), 1));
   }

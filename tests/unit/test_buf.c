@@ -6,6 +6,7 @@
  */
 #include <criterion/criterion.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,4 +121,103 @@ Test(buf, grow_doubles_keeps_the_content_and_refuses_overflow)
   cr_assert_eq(cap, 1024);
   cr_assert_eq(v[999], 999);
   free(v);
+}
+
+/* The escape of one byte as a JSON string holds it, written the slow way:
+ * the reference the word-at-a-time scan must agree with. */
+static size_t escape_one(unsigned char c, char *o)
+{
+  switch(c) {
+  case '"': memcpy(o, "\\\"", 2); return 2;
+  case '\\': memcpy(o, "\\\\", 2); return 2;
+  case '\n': memcpy(o, "\\n", 2); return 2;
+  case '\r': memcpy(o, "\\r", 2); return 2;
+  case '\t': memcpy(o, "\\t", 2); return 2;
+  default:
+    if(c < 0x20)
+      return (size_t)sprintf(o, "\\u%04x", c);
+    if(c >= 0x80) { /* alone, never valid UTF-8 */
+      memcpy(o, "\xef\xbf\xbd", 3);
+      return 3;
+    }
+    *o = (char)c;
+    return 1;
+  }
+}
+
+Test(buf, json_strings_escape_every_byte_at_every_place_in_a_word)
+{
+  char s[19], want[64], got[6 * sizeof(s) + 2];
+  struct icp_buf b;
+  int c;
+  size_t k, n;
+  icp_buf_init(&b, 1 << 16);
+  for(c = 0; c < 256; c++)
+    for(k = 0; k < sizeof(s); k++) {
+      memset(s, 'a', sizeof(s));
+      s[k] = (char)c;
+      want[0] = '"';
+      n = 1 + k;
+      memset(want + 1, 'a', k);
+      n += escape_one((unsigned char)c, want + n);
+      memset(want + n, 'a', sizeof(s) - k - 1);
+      n += sizeof(s) - k - 1;
+      want[n++] = '"';
+      icp_buf_reset(&b);
+      cr_assert_eq(icp_buf_json_str(&b, s, sizeof(s)), ICP_OK);
+      cr_assert(b.len == n && !memcmp(b.p, want, n),
+                "byte 0x%02x at %zu: %s", c, k, b.p);
+      cr_assert(icp_put_json_str(got, s, sizeof(s)) == got + n &&
+                !memcmp(got, want, n), "put: byte 0x%02x at %zu", c, k);
+    }
+  /* valid sequences across a word's end are copied as they are */
+  for(k = 0; k < 12; k++) {
+    const char *seq[] = { "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80" };
+    size_t j;
+    for(j = 0; j < 3; j++) {
+      size_t q = strlen(seq[j]);
+      memset(s, 'b', sizeof(s));
+      memcpy(s + k, seq[j], q);
+      icp_buf_reset(&b);
+      cr_assert_eq(icp_buf_json_str(&b, s, sizeof(s)), ICP_OK);
+      cr_assert(b.len == sizeof(s) + 2 && !memcmp(b.p + 1, s, sizeof(s)));
+      cr_assert(icp_put_json_str(got, s, sizeof(s)) == got + sizeof(s) + 2);
+      cr_assert(!memcmp(got + 1, s, sizeof(s)));
+    }
+  }
+  icp_buf_free(&b);
+}
+
+Test(buf, fixed_numbers_whole_and_fractional)
+{
+  static const struct { double v; const char *s; } cases[] = {
+    { 0, "0" }, { -0.0, "0" }, { 7, "7" }, { 10, "10" }, { 99, "99" },
+    { 100, "100" }, { 1001, "1001" }, { 4294967295.0, "4294967295" },
+    { 4294967296.0, "4294967296" }, { -3, "-3" }, { 0.5, "0.5" },
+    { 57.25, "57.25" }, { 1e-7, "0" }, { -1e-7, "0" },
+    { 2.0000004, "2" }, { 2.0000005, "2.000001" }, { 0.85, "0.85" },
+    { 9e12, "9000000000000" }, { 1e300, "1e+300" },
+  };
+  char got[ICP_FIXED_MAX + 1], want[32];
+  struct icp_buf b;
+  size_t i;
+  int k;
+  icp_buf_init(&b, 1 << 16);
+  for(i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    *icp_put_fixed(got, cases[i].v) = 0;
+    cr_assert_str_eq(got, cases[i].s, "%.17g", cases[i].v);
+    icp_buf_reset(&b);
+    cr_assert_eq(icp_buf_json_fixed(&b, cases[i].v), ICP_OK);
+    cr_assert_str_eq(b.p, cases[i].s);
+  }
+  /* every whole number below 200,000, and each plus a half */
+  for(k = 0; k < 200000; k++) {
+    sprintf(want, "%d", k);
+    *icp_put_fixed(got, k) = 0;
+    cr_assert_str_eq(got, want);
+    sprintf(want, "%d.5", k);
+    *icp_put_fixed(got, k + 0.5) = 0;
+    cr_assert_str_eq(got, want);
+  }
+  icp_buf_free(&b);
 }

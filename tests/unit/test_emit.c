@@ -409,6 +409,45 @@ Test(csv_out, excluded_rows_give_the_reason_and_an_extra_column)
   tp_free(&t);
 }
 
+Test(emit, the_source_of_odd_file_names)
+{
+  struct tp t;
+  struct icp_buf b;
+  char longname[700];
+  cJSON *j;
+  tp_ok(&t, pack_text);
+  icp_buf_init(&b, 1 << 20);
+  tp_acct(&t, "domain=acme.com", NULL);
+  /* quotes, a control byte, a backslash, a multi-byte letter and an
+   * invalid byte in the name: escaped, and the line still follows */
+  t.a->file = "dir/\"q\"\x01\\caf\xc3\xa9\xff.csv";
+  t.a->line = 1234567;
+  tp_score(&t);
+  j = jsonl(&t, 0, &b);
+  cr_assert(strstr(b.p, ",\"source\":\"dir/\\\"q\\\"\\u0001\\\\caf\xc3\xa9"
+                        "\xef\xbf\xbd.csv:1234567\""), "%s", b.p);
+  cJSON_Delete(j);
+  /* a request body's lone object: the name alone */
+  t.a->file = "body";
+  t.a->line = 0;
+  j = jsonl(&t, 0, &b);
+  cr_assert_str_eq(str(j, "source"), "body");
+  cJSON_Delete(j);
+  /* a name too long for "file:line": the name alone, in both outputs */
+  memset(longname, 'n', sizeof(longname) - 1);
+  longname[sizeof(longname) - 1] = 0;
+  t.a->file = longname;
+  t.a->line = 9;
+  j = jsonl(&t, 0, &b);
+  cr_assert_str_eq(str(j, "source"), longname);
+  cJSON_Delete(j);
+  icp_buf_reset(&b);
+  cr_assert_eq(icp_emit_csv_row(&b, t.pack, t.a, t.r, NULL), ICP_OK);
+  cr_assert(strstr(b.p, longname) && !strstr(b.p, "nnnn:9"), "%s", b.p);
+  icp_buf_free(&b);
+  tp_free(&t);
+}
+
 Test(csv_out, rule_names_that_look_like_formulas_are_neutralised)
 {
   struct tp t;
