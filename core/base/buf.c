@@ -265,55 +265,61 @@ double icp_round6(double v)
   return (double)millionths(v) / 1e6;
 }
 
+/* two decimal digits of each number below 100 */
+static const char pairs[] =
+  "00010203040506070809101112131415161718192021222324"
+  "25262728293031323334353637383940414243444546474849"
+  "50515253545556575859606162636465666768697071727374"
+  "75767778798081828384858687888990919293949596979899";
+
+/* The decimal digits of u, written right to left ending at q, two at a
+ * time; where they start. */
+static char *digits_before(char *q, uint64_t u)
+{
+  while(u >= 100) {
+    q -= 2;
+    memcpy(q, pairs + 2 * (u % 100), 2);
+    u /= 100;
+  }
+  if(u >= 10) {
+    q -= 2;
+    memcpy(q, pairs + 2 * u, 2);
+  }
+  else
+    *--q = (char)('0' + u);
+  return q;
+}
+
 char *icp_put_fixed(char *o, double v)
 {
   char tmp[48], *q = tmp + sizeof(tmp);
   int n;
   if(v >= 0 && v < 4e9 && v == (double)(uint32_t)v) {
-    /* a whole number (points, most scores): its digits, two at a time */
-    static const char pairs[] =
-      "00010203040506070809101112131415161718192021222324"
-      "25262728293031323334353637383940414243444546474849"
-      "50515253545556575859606162636465666768697071727374"
-      "75767778798081828384858687888990919293949596979899";
-    uint32_t u = (uint32_t)v;
-    while(u >= 100) {
-      q -= 2;
-      memcpy(q, pairs + 2 * (u % 100), 2);
-      u /= 100;
-    }
-    if(u >= 10) {
-      q -= 2;
-      memcpy(q, pairs + 2 * u, 2);
-    }
-    else
-      *--q = (char)('0' + u);
+    /* a whole number (points, most scores) */
+    q = digits_before(q, (uint32_t)v);
     return icp_put(o, q, (size_t)(tmp + sizeof(tmp) - q));
   }
   if(!isfinite(v))
     v = 0;
   if(fabs(v) < 9e12) {
-    /* rounded to 6 decimals in integers, digits written right to left:
-     * no libc float formatting */
+    /* rounded to 6 decimals in integers: no libc float formatting */
     long long k = millionths(v);
     unsigned long long u = (unsigned long long)(k < 0 ? -k : k);
-    unsigned long long ip = u / 1000000ULL, fp = u % 1000000ULL;
+    unsigned long long fp = u % 1000000ULL;
     if(fp) {
+      char d[6];
       int w = 6;
-      while(fp % 10 == 0) {
-        fp /= 10;
+      memcpy(d + 4, pairs + 2 * (fp % 100), 2);
+      fp /= 100;
+      memcpy(d + 2, pairs + 2 * (fp % 100), 2);
+      memcpy(d, pairs + 2 * (fp / 100), 2);
+      while(d[w - 1] == '0')
         w--;
-      }
-      while(w--) {
-        *--q = (char)('0' + fp % 10);
-        fp /= 10;
-      }
+      q -= w;
+      memcpy(q, d, (size_t)w);
       *--q = '.';
     }
-    do {
-      *--q = (char)('0' + ip % 10);
-      ip /= 10;
-    } while(ip);
+    q = digits_before(q, u / 1000000ULL);
     if(k < 0)
       *--q = '-';
     return icp_put(o, q, (size_t)(tmp + sizeof(tmp) - q));

@@ -94,7 +94,7 @@ static int has_byte(uint64_t x, unsigned char c)
   return ((y - ones) & ~y & (ones << 7)) != 0;
 }
 
-static int needs_quotes(const char *s, size_t n, int is_text)
+int icp_csv_needs_quotes(const char *s, size_t n, int is_text)
 {
   size_t i = 0;
   if(formula(s, n, is_text))
@@ -113,53 +113,67 @@ static int needs_quotes(const char *s, size_t n, int is_text)
   return 0;
 }
 
+/* The bytes from..end made one quoted cell in place when they must be:
+ * they move right by their quotes plus two or three, which the caller
+ * has room for past end (quote_room). The new end. */
+static char *quote_in_place(char *from, char *end, int is_text)
+{
+  size_t n = (size_t)(end - from), extra;
+  const char *q;
+  char *i, *j;
+  int f;
+  if(!n || !icp_csv_needs_quotes(from, n, is_text))
+    return end;
+  f = formula(from, n, is_text);
+  extra = 2 + (size_t)f;
+  for(q = from; (q = memchr(q, '"', (size_t)(end - q))) != NULL; q++)
+    extra++;
+  /* moved back from the last byte, each quote doubled */
+  j = end + extra;
+  *--j = '"';
+  for(i = end; i-- > from;) {
+    *--j = *i;
+    if(*i == '"')
+      *--j = '"';
+  }
+  if(f)
+    *--j = '\'';
+  *--j = '"';
+  return end + extra;
+}
+
+char *icp_put_csv_cell(char *o, const char *s, size_t n, int is_text)
+{
+  return quote_in_place(o, icp_put(o, s, n), is_text);
+}
+
+char *icp_put_csv_since(char *from, char *o, int is_text)
+{
+  return quote_in_place(from, o, is_text);
+}
+
 enum icp_status icp_csv_cell(struct icp_buf *b, const char *s, size_t n,
                              int is_text)
 {
-  const char *q, *e = s + n;
-  enum icp_status st;
-  if(!needs_quotes(s, n, is_text))
-    return icp_buf_add(b, s, n);
-  st = icp_buf_addc(b, '"');
-  if(!st && formula(s, n, is_text))
-    st = icp_buf_addc(b, '\'');
-  while(!st && (q = memchr(s, '"', (size_t)(e - s))) != NULL) {
-    st = icp_buf_add(b, s, (size_t)(q - s + 1)); /* the quote, doubled */
-    st = st ? st : icp_buf_addc(b, '"');
-    s = q + 1;
-  }
-  st = st ? st : icp_buf_add(b, s, (size_t)(e - s));
-  return st ? st : icp_buf_addc(b, '"');
+  size_t from = b->len;
+  enum icp_status st = icp_buf_add(b, s, n);
+  return st ? st : icp_csv_cell_since(b, from, is_text);
 }
 
 enum icp_status icp_csv_cell_since(struct icp_buf *b, size_t from,
                                    int is_text)
 {
-  size_t n = b->len - from, extra, i, j;
-  const char *q, *end;
-  int f;
-  if(!n || !needs_quotes(b->p + from, n, is_text))
+  size_t n = b->len - from, extra;
+  const char *q, *end = b->p + b->len;
+  if(!n || !icp_csv_needs_quotes(b->p + from, n, is_text))
     return ICP_OK;
-  /* quoted in place: room at the end, then the bytes moved back from
-   * the last, each quote doubled */
-  f = formula(b->p + from, n, is_text);
-  extra = 2 + (size_t)f;
-  for(q = b->p + from, end = b->p + b->len;
-      (q = memchr(q, '"', (size_t)(end - q))) != NULL; q++)
+  /* room for the two quotes, the formula's mark and the doubled quotes */
+  extra = 2 + (size_t)formula(b->p + from, n, is_text);
+  for(q = b->p + from; (q = memchr(q, '"', (size_t)(end - q))) != NULL; q++)
     extra++;
-  for(i = 0; i < extra; i++)
-    if(icp_buf_addc(b, '"'))
-      return icp_buf_status(b);
-  j = b->len - 1; /* the closing quote is there */
-  for(i = from + n; i-- > from;) {
-    char c = b->p[i];
-    b->p[--j] = c;
-    if(c == '"')
-      b->p[--j] = '"';
-  }
-  if(f)
-    b->p[--j] = '\'';
-  b->p[--j] = '"';
+  if(icp_buf_room(b, extra))
+    return icp_buf_status(b);
+  icp_buf_put_end(b, quote_in_place(b->p + from, b->p + b->len, is_text));
   return ICP_OK;
 }
 

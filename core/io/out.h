@@ -37,6 +37,9 @@ enum icp_status icp_out_write(struct icp_out *o, const void *p, size_t n,
                               struct icp_err *err);
 enum icp_status icp_out_close(struct icp_out *o, struct icp_err *err);
 
+/* Whether s[0..n) must be quoted as a CSV cell: it holds a comma, a
+ * quote or a line break, or (text) starts like a formula. */
+int icp_csv_needs_quotes(const char *s, size_t n, int is_text);
 /* Appends s[0..n) as one CSV cell (quoted when needed). Text cells are
  * neutralised against formulas; pass is_text = 0 for numbers we wrote. */
 enum icp_status icp_csv_cell(struct icp_buf *b, const char *s, size_t n,
@@ -45,6 +48,13 @@ enum icp_status icp_csv_cell(struct icp_buf *b, const char *s, size_t n,
  * in place as icp_csv_cell would write it. */
 enum icp_status icp_csv_cell_since(struct icp_buf *b, size_t from,
                                    int is_text);
+/* The same written at o, without a check, into room made before (see
+ * icp_put in base/buf.h): a cell of n bytes takes at most 2 n + 3. The
+ * end. */
+char *icp_put_csv_cell(char *o, const char *s, size_t n, int is_text);
+/* The bytes from..o made one cell in place: room for as many bytes
+ * again plus 3 past o. The end. */
+char *icp_put_csv_since(char *from, char *o, int is_text);
 
 /* Appends v as a JSON value: a number, true/false, a "YYYY-MM-DD" string,
  * an array of strings, a string, or null when missing. */

@@ -8,6 +8,7 @@
 
 #include "base/buf.h"
 #include "data/value.h"
+#include "io/out.h"
 #include "rules/dsl.h"
 #include "rules/rules.h"
 #include "rules/view.h"
@@ -127,9 +128,12 @@ void icp_pack_free(struct icp_pack *pack)
   for(i = 0; pack->jn.excl && i < pack->nexcl; i++)
     free((char *)pack->jn.excl[i].p);
   free(pack->jn.rule);
+  free(pack->jn.rname);
+  free(pack->jn.xname);
   free(pack->jn.dim);
   free(pack->jn.excl);
   free((char *)pack->jn.pack.p);
+  free((char *)pack->jn.csv_pack.p);
   icp_diags_free(&pack->diags);
   free(pack->names.slot);
   icp_diags_free(&pack->warnings);
@@ -150,6 +154,20 @@ static int jkey(struct icp_str *out, const char *name)
   return 0;
 }
 
+/* 1 when s (NULL: none) is a CSV cell as it is */
+static int csv_plain(const char *s)
+{
+  return !s || !icp_csv_needs_quotes(s, strlen(s), 1);
+}
+
+/* out: name with its length; whether it is a CSV cell as it is */
+static int raw_name(struct icp_str *out, const char *name)
+{
+  out->p = name;
+  out->n = (uint32_t)strlen(name);
+  return csv_plain(name);
+}
+
 static int make_jnames(struct icp_pack *p)
 {
   struct icp_buf b;
@@ -157,7 +175,10 @@ static int make_jnames(struct icp_pack *p)
   p->jn.rule = calloc((size_t)p->nrules + 1, sizeof(struct icp_str));
   p->jn.dim = calloc((size_t)p->ndims + 1, sizeof(struct icp_str));
   p->jn.excl = calloc((size_t)p->nexcl + 1, sizeof(struct icp_str));
-  if(!p->jn.rule || !p->jn.dim || !p->jn.excl)
+  p->jn.rname = calloc((size_t)p->nrules + 1, sizeof(struct icp_str));
+  p->jn.xname = calloc((size_t)p->nexcl + 1, sizeof(struct icp_str));
+  if(!p->jn.rule || !p->jn.dim || !p->jn.excl || !p->jn.rname ||
+     !p->jn.xname)
     return -1;
   for(i = 0; i < p->nrules; i++)
     if(jkey(&p->jn.rule[i], p->rules[i].name))
@@ -180,6 +201,25 @@ static int make_jnames(struct icp_pack *p)
   }
   p->jn.pack.p = b.p;
   p->jn.pack.n = (uint32_t)b.len;
+  icp_buf_init(&b, 1 << 16);
+  if(icp_buf_adds(&b, p->name ? p->name : "") || icp_buf_addc(&b, ' ') ||
+     icp_buf_adds(&b, p->version ? p->version : "") ||
+     icp_csv_cell_since(&b, 0, 1)) {
+    icp_buf_free(&b);
+    return -1;
+  }
+  p->jn.csv_pack.p = b.p;
+  p->jn.csv_pack.n = (uint32_t)b.len;
+  p->jn.csv_plain = 1;
+  for(i = 0; i < p->nrules; i++)
+    p->jn.csv_plain &= raw_name(&p->jn.rname[i], p->rules[i].name);
+  for(i = 0; i < p->nexcl; i++)
+    p->jn.csv_plain &= raw_name(&p->jn.xname[i], p->excl[i].name) &&
+                       csv_plain(p->excl[i].reason);
+  for(i = 0; i < p->ntiers; i++)
+    p->jn.csv_plain &= csv_plain(p->tiers[i].name);
+  for(i = 0; i < p->nroutes; i++)
+    p->jn.csv_plain &= csv_plain(p->routes[i].to);
   p->jn.names = b.len;
   for(i = 0; i < p->nrules; i++)
     p->jn.names += p->jn.rule[i].n;

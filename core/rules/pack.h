@@ -111,6 +111,10 @@ struct icp_jnames {
   struct icp_str *rule, *dim, *excl;
   struct icp_str pack;      /* "pack":{"name":...,"version":...} */
   size_t names;             /* the length of them all (a line's bound) */
+  struct icp_str csv_pack;  /* the CSV cell "name version" */
+  struct icp_str *rname, *xname; /* rule and exclude names as they are */
+  int csv_plain;            /* no tier, route, rule or exclude name or
+                               exclusion reason needs CSV quoting */
 };
 
 /* validate { ... }: thresholds of `icp validate` kept with the pack */

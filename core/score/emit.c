@@ -215,21 +215,6 @@ static int source_fits(size_t fl)
   return fl + 1 + LINE_DIGITS <= SOURCE_CAP;
 }
 
-/* "file:line" of a into src (SOURCE_CAP bytes); its length, or 0 when
- * the name does not fit. */
-static size_t source_text(const struct icp_account *a, char *src)
-{
-  const char *f = a->file ? a->file : "-";
-  char num[LINE_DIGITS];
-  size_t fl = strlen(f), n = line_text(a->line, num);
-  if(!source_fits(fl))
-    return 0;
-  memcpy(src, f, fl);
-  src[fl] = ':';
-  memcpy(src + fl + 1, num + LINE_DIGITS - n, n);
-  return fl + 1 + n;
-}
-
 /* json_str of s, or null: at most 6 * strlen + 2 bytes at o */
 static char *put_str_or_null(char *o, const char *s, size_t n)
 {
@@ -404,15 +389,14 @@ struct reason {
 
 /* The points of a reason rounded to tenths, as icp_fmt_num writes them
  * ("15", "7.5", "-0.5"), without printf: it runs for every reason. */
-static void tenths(char *out, size_t cap, double earned)
+static size_t tenths(char *out, size_t cap, double earned)
 {
   long long k = (long long)(earned * 10 + (earned >= 0 ? 0.5 : -0.5));
   unsigned long long u;
   char t[24];
   size_t j = sizeof(t);
   if(k <= -100000000000000LL || k >= 100000000000000LL || cap < sizeof(t)) {
-    icp_fmt_num(out, cap, (double)k / 10);
-    return;
+    return (size_t)icp_fmt_num(out, cap, (double)k / 10);
   }
   u = k < 0 ? 0ULL - (unsigned long long)k : (unsigned long long)k;
   if(u % 10) {
@@ -428,6 +412,7 @@ static void tenths(char *out, size_t cap, double earned)
     t[--j] = '-';
   memcpy(out, t + j, sizeof(t) - j);
   out[sizeof(t) - j] = 0;
+  return sizeof(t) - j;
 }
 
 static int reason_cmp(const void *x, const void *y)
@@ -477,29 +462,48 @@ enum icp_status icp_emit_reasons(struct icp_buf *b, const struct icp_pack *p,
         rs[j] = rs[j - 1];
       rs[j] = t;
     }
-  for(i = 0; i < n && i < max; i++) {
-    const char *ev = icp_result_evidence(r, rs[i].rule);
+  {
+    /* "name +20 (evidence)" for each shown, in room made once */
+    size_t need = 0;
     enum icp_status st;
-    tenths(num, sizeof(num), rs[i].earned);
-    st = i ? icp_buf_add(b, "; ", 2) : ICP_OK;
-    st = st ? st : icp_buf_adds(b, p->rules[rs[i].rule].name);
-    st = st ? st : rs[i].earned >= 0 ? icp_buf_add(b, " +", 2)
-                                     : icp_buf_addc(b, ' ');
-    st = st ? st : icp_buf_adds(b, num);
-    if(!st && ev) {
-      st = icp_buf_adds(b, " (");
-      st = st ? st : icp_buf_adds(b, ev);
-      st = st ? st : icp_buf_addc(b, ')');
+    if(n > max)
+      n = max;
+    for(i = 0; i < n; i++) {
+      const char *ev = icp_result_evidence(r, rs[i].rule);
+      need += p->jn.rname[rs[i].rule].n + (ev ? strlen(ev) : 0) + 8 +
+              sizeof(num);
     }
-    if(st) {
-      if(rs != stack)
-        free(rs);
-      return st;
+    st = icp_buf_room(b, need);
+    if(!st) {
+      char *o = b->p + b->len;
+      for(i = 0; i < n; i++) {
+        const struct icp_str *name = &p->jn.rname[rs[i].rule];
+        const char *ev = icp_result_evidence(r, rs[i].rule);
+        if(i)
+          o = icp_put(o, "; ", 2);
+        o = icp_put(o, name->p, name->n);
+        *o++ = ' ';
+        if(rs[i].earned >= 0)
+          *o++ = '+';
+        o = icp_put(o, num, tenths(num, sizeof(num), rs[i].earned));
+        if(ev) {
+          o = icp_put(o, " (", 2);
+          o = icp_put(o, ev, strlen(ev));
+          *o++ = ')';
+        }
+      }
+      icp_buf_put_end(b, o);
     }
+    if(rs != stack)
+      free(rs);
+    return st;
   }
-  if(rs != stack)
-    free(rs);
-  return ICP_OK;
+}
+
+/* The bytes a CSV cell of n bytes may take. */
+static size_t cell_room(size_t n)
+{
+  return 2 * n + 3;
 }
 
 enum icp_status icp_emit_csv_row(struct icp_buf *b, const struct icp_pack *p,
@@ -507,74 +511,95 @@ enum icp_status icp_emit_csv_row(struct icp_buf *b, const struct icp_pack *p,
                                  const struct icp_result *r,
                                  const char *extra_val)
 {
-  const char *dom = icp_account_domain(a);
-  char src[SOURCE_CAP];
-  size_t from;
-  int i, first;
+  const char *dom = icp_account_domain(a), *tier = r->tier_name;
+  const char *grade = p->grade.line ? r->grade : NULL, *route = r->route;
+  const char *f = a->file ? a->file : "-";
+  size_t dl = dom ? strlen(dom) : 0, tl = strlen(tier);
+  size_t gl = grade ? strlen(grade) : 0, rl = route ? strlen(route) : 0;
+  size_t fl = strlen(f);
+  char *o, *from;
+  int i, first, plain = p->jn.csv_plain;
 
+  /* the cells before the reasons, in room made once (see emit_jsonl) */
+  TRY(icp_buf_room(b, 16 + ICP_FIXED_MAX * (size_t)(2 + p->ndims) +
+                      cell_room(dl) + cell_room(tl) + cell_room(gl) +
+                      cell_room(rl)));
+  o = b->p + b->len;
   if(dom)
-    TRY(icp_csv_cell(b, dom, strlen(dom), 1));
-  TRY(icp_buf_addc(b, ','));
+    o = icp_put_csv_cell(o, dom, dl, 1);
+  *o++ = ',';
   /* a CRM view sorted by score shows excluded accounts last: their score
    * cell is 0 (the JSONL keeps the composite beside tier "excluded") */
-  TRY(icp_buf_json_fixed(b, r->nexcluded ? 0 : r->score));
-  TRY(icp_buf_addc(b, ','));
-  TRY(icp_csv_cell(b, r->tier_name, strlen(r->tier_name), 1));
+  o = icp_put_fixed(o, r->nexcluded ? 0 : r->score);
+  *o++ = ',';
+  /* the pack's names are known to need no quoting, or are checked */
+  o = plain ? icp_put(o, tier, tl) : icp_put_csv_cell(o, tier, tl, 1);
   if(p->grade.line) {
-    TRY(icp_buf_addc(b, ','));
-    if(r->grade)
-      TRY(icp_csv_cell(b, r->grade, strlen(r->grade), 1));
+    *o++ = ',';
+    if(grade)
+      o = icp_put_csv_cell(o, grade, gl, 1);
   }
   for(i = 0; i < p->ndims; i++) {
-    TRY(icp_buf_addc(b, ','));
-    TRY(icp_buf_json_fixed(b, r->dim[i]));
+    *o++ = ',';
+    o = icp_put_fixed(o, r->dim[i]);
   }
-  TRY(icp_buf_addc(b, ','));
-  TRY(icp_buf_json_fixed(b, r->coverage));
-  TRY(icp_buf_addc(b, ','));
-  if(r->route)
-    TRY(icp_csv_cell(b, r->route, strlen(r->route), 1));
-  TRY(icp_buf_addc(b, ','));
-  /* the list cells are written in place, then quoted if they must be */
-  from = b->len;
-  TRY(icp_emit_reasons(b, p, r, 3));
-  TRY(icp_csv_cell_since(b, from, 1));
-  TRY(icp_buf_addc(b, ','));
-  from = b->len;
+  *o++ = ',';
+  o = icp_put_fixed(o, r->coverage);
+  *o++ = ',';
+  if(route)
+    o = plain ? icp_put(o, route, rl) : icp_put_csv_cell(o, route, rl, 1);
+  *o++ = ',';
+  icp_buf_put_end(b, o);
+  /* the reasons (with evidence of any length) through the checked
+   * appends, written in place, then quoted if they must be */
+  {
+    size_t at = b->len;
+    TRY(icp_emit_reasons(b, p, r, 3));
+    if(!plain || r->text.len) /* evidence is any text */
+      TRY(icp_csv_cell_since(b, at, 1));
+  }
+  /* the rest but kept columns: rule names (jn.names is more than their
+   * raw length), the pack, the source and two short cells */
+  TRY(icp_buf_room(b, 48 + ICP_FIXED_MAX + cell_room(p->jn.names) +
+                      (size_t)(p->nrules + p->nexcl) + p->jn.csv_pack.n +
+                      cell_room(fl + 1 + LINE_DIGITS)));
+  o = b->p + b->len;
+  *o++ = ',';
+  from = o;
   for(i = 0, first = 1; i < p->nexcl; i++)
     if(r->xoutcome[i] == ICP_TRUE) {
       if(!first)
-        TRY(icp_buf_addc(b, ';'));
-      TRY(icp_buf_adds(b, p->excl[i].name));
+        *o++ = ';';
+      o = icp_put(o, p->jn.xname[i].p, p->jn.xname[i].n);
       first = 0;
     }
-  TRY(icp_csv_cell_since(b, from, 1));
-  TRY(icp_buf_addc(b, ','));
-  from = b->len;
+  o = plain ? o : icp_put_csv_since(from, o, 1);
+  *o++ = ',';
+  from = o;
   for(i = 0, first = 1; i < p->nrules; i++)
     if(r->outcome[i] == ICP_UNKNOWN) {
       if(!first)
-        TRY(icp_buf_addc(b, ';'));
-      TRY(icp_buf_adds(b, p->rules[i].name));
+        *o++ = ';';
+      o = icp_put(o, p->jn.rname[i].p, p->jn.rname[i].n);
       first = 0;
     }
-  TRY(icp_csv_cell_since(b, from, 1));
-  TRY(icp_buf_addc(b, ','));
-  from = b->len;
-  TRY(icp_buf_adds(b, p->name ? p->name : ""));
-  TRY(icp_buf_addc(b, ' '));
-  TRY(icp_buf_adds(b, p->version ? p->version : ""));
-  TRY(icp_csv_cell_since(b, from, 1));
-  TRY(icp_buf_addc(b, ','));
-  {
-    size_t n = source_text(a, src);
-    const char *f = a->file ? a->file : "-";
-    TRY(n ? icp_csv_cell(b, src, n, 1) : icp_csv_cell(b, f, strlen(f), 1));
+  o = plain ? o : icp_put_csv_since(from, o, 1);
+  *o++ = ',';
+  o = icp_put(o, p->jn.csv_pack.p, p->jn.csv_pack.n);
+  *o++ = ',';
+  from = o;
+  o = icp_put(o, f, fl);
+  if(source_fits(fl)) {
+    char num[LINE_DIGITS];
+    size_t nn = line_text(a->line, num);
+    *o++ = ':';
+    o = icp_put(o, num + LINE_DIGITS - nn, nn);
   }
-  TRY(icp_buf_addc(b, ','));
+  o = icp_put_csv_since(from, o, 1);
+  *o++ = ',';
   if(r->route_def && r->route_def->has_sla)
-    TRY(icp_buf_json_fixed(b, r->route_def->sla_hours));
-  TRY(icp_buf_addc(b, ','));
+    o = icp_put_fixed(o, r->route_def->sla_hours);
+  *o++ = ',';
   {
     /* the same date on every row: formatted again only when it changes
      * (per thread: workers emit side by side) */
@@ -584,8 +609,9 @@ enum icp_status icp_emit_csv_row(struct icp_buf *b, const struct icp_pack *p,
       icp_format_date(p->as_of, date);
       day = p->as_of;
     }
-    TRY(icp_buf_add(b, date, 10));
+    o = icp_put(o, date, 10);
   }
+  icp_buf_put_end(b, o);
   for(i = 0; i < icp_schema_nkept(p->schema); i++) {
     TRY(icp_buf_addc(b, ','));
     TRY(value_cell(b, icp_account_get(a, icp_schema_kept_id(p->schema,

@@ -219,5 +219,15 @@ Test(buf, fixed_numbers_whole_and_fractional)
     *icp_put_fixed(got, k + 0.5) = 0;
     cr_assert_str_eq(got, want);
   }
+  /* every sixth decimal place: the digits as printf rounds them, the
+   * trailing zeros dropped */
+  for(k = 1; k < 1000000; k += 7) {
+    double v = -42 - k / 1e6;
+    size_t n = (size_t)sprintf(want, "%.6f", v);
+    while(want[n - 1] == '0')
+      want[--n] = 0;
+    *icp_put_fixed(got, v) = 0;
+    cr_assert_str_eq(got, want);
+  }
   icp_buf_free(&b);
 }

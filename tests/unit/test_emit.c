@@ -384,6 +384,37 @@ Test(csv_out, header_and_row_line_up)
   tp_free(&t);
 }
 
+/* A pack whose names need quoting is not written as plain names are. */
+Test(csv_out, pack_names_that_need_quotes_are_quoted)
+{
+  struct tp t;
+  struct icp_buf r;
+  char *f[32];
+  tp_ok(&t, "profile { name = \"q\", dimensions = { fit = 1 },\n"
+        "  tiers = { {\"A, top\", 50}, {\"B\", 0} } }\n"
+        "rule \"size, big\" { dimension = \"fit\", points = 60, when = field \"employees\" :gt(10) }\n"
+        "rule \"odd \\\"one\\\"\" { dimension = \"fit\", points = 40, when = field \"open_jobs\" :gt(1) }\n"
+        "exclude \"rival;x\" { when = field \"domain\" :eq(\"rival.com\"), reason = \"a,b\" }\n"
+        "route { tier = \"A, top\", to = \"ae \\\"west\\\"\" }\n");
+  icp_buf_init(&r, 1 << 16);
+  tp_acct(&t, "domain=acme.io", "employees=50", NULL);
+  tp_score(&t);
+  cr_assert_eq(icp_emit_csv_row(&r, t.pack, t.a, t.r, NULL), ICP_OK);
+  cr_assert_eq(split_csv(r.p, f, 32), 13, "%s", r.p);
+  cr_assert_str_eq(f[2], "A, top");
+  cr_assert_str_eq(f[5], "ae \"west\"");
+  cr_assert_str_eq(f[6], "size, big +60");
+  cr_assert_str_eq(f[8], "odd \"one\"");
+  icp_buf_reset(&r);
+  tp_acct(&t, "domain=rival.com", NULL);
+  tp_score(&t);
+  cr_assert_eq(icp_emit_csv_row(&r, t.pack, t.a, t.r, NULL), ICP_OK);
+  cr_assert_eq(split_csv(r.p, f, 32), 13, "%s", r.p);
+  cr_assert_str_eq(f[6], "excluded: a,b");
+  icp_buf_free(&r);
+  tp_free(&t);
+}
+
 Test(csv_out, excluded_rows_give_the_reason_and_an_extra_column)
 {
   struct tp t;
