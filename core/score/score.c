@@ -124,9 +124,16 @@ static enum icp_tri eval_bands(const struct icp_rule *rule,
   return ICP_FALSE;
 }
 
+/* The last factor computed in a record: rules that decay on the same
+ * date with the same half-life (the usual case) share one pow(). */
+struct decay_memo {
+  double age, half_life, factor;
+};
+
 static double decay_factor(const struct icp_pack *pack,
                            const struct icp_rule *rule,
-                           const struct icp_account *a)
+                           const struct icp_account *a,
+                           struct decay_memo *m)
 {
   const struct icp_value *v;
   int32_t day;
@@ -141,7 +148,12 @@ static double decay_factor(const struct icp_pack *pack,
   age = (double)pack->as_of - day;
   if(age <= 0)
     return 1; /* future date: no decay */
-  return pow(0.5, age / rule->half_life);
+  if(age != m->age || rule->half_life != m->half_life) {
+    m->age = age;
+    m->half_life = rule->half_life;
+    m->factor = pow(0.5, age / rule->half_life);
+  }
+  return m->factor;
 }
 
 static const char *route_for(const struct icp_pack *pack,
@@ -174,6 +186,7 @@ enum icp_status icp_score(struct icp_pack *pack,
 {
   char errbuf[ICP_SANDBOX_ERROR_MAX + 64], evbuf[ICP_SANDBOX_ERROR_MAX + 1];
   struct icp_eval_ctx ctx;
+  struct decay_memo memo = { -1, 0, 1 }; /* an age is never negative */
   double wsum = 0, ssum = 0, csum = 0;
   int i, lost = 0;
 
@@ -213,7 +226,7 @@ enum icp_status icp_score(struct icp_pack *pack,
     r->decay[i] = 1;
     r->earned[i] = 0;
     if(t == ICP_TRUE) {
-      r->decay[i] = decay_factor(pack, rule, a);
+      r->decay[i] = decay_factor(pack, rule, a, &memo);
       r->earned[i] = pts * ctx.share * r->decay[i];
       r->dim[rule->dim] += r->earned[i];
     }

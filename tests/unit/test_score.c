@@ -321,6 +321,37 @@ Test(decay, halves_every_half_life)
   tp_free(&t);
 }
 
+/* Rules that decay on the same date share a factor only when their
+ * half-lives agree too. */
+Test(decay, each_rule_gets_the_factor_of_its_own_date_and_half_life)
+{
+  struct tp t;
+  tp_ok(&t, T_PROFILE
+        "fields { d1 = \"date\", d2 = \"date\" }\n"
+        "rule \"a\" { dimension = \"fit\", points = 8, when = field \"x\" :eq(1),\n"
+        "  decay = { date = \"d1\", half_life_days = 30 } }\n"
+        "rule \"b\" { dimension = \"fit\", points = 8, when = field \"x\" :eq(1),\n"
+        "  decay = { date = \"d1\", half_life_days = 10 } }\n"
+        "rule \"c\" { dimension = \"fit\", points = 8, when = field \"x\" :eq(1),\n"
+        "  decay = { date = \"d2\", half_life_days = 10 } }\n"
+        "rule \"d\" { dimension = \"fit\", points = 8, when = field \"x\" :eq(1),\n"
+        "  decay = { date = \"d2\", half_life_days = 10 } }\n");
+  tp_as_of(&t, "2024-03-31");
+  tp_acct(&t, "x=1", "d1=2024-03-01", "d2=2024-03-21", NULL);
+  tp_score(&t);
+  cr_assert_float_eq(tp_earned(&t, "a"), 4, 1e-12);   /* 30 of 30 days */
+  cr_assert_float_eq(tp_earned(&t, "b"), 1, 1e-12);   /* 30 of 10 */
+  cr_assert_float_eq(tp_earned(&t, "c"), 4, 1e-12);   /* 10 of 10 */
+  cr_assert_float_eq(tp_earned(&t, "d"), 4, 1e-12);
+  /* the next record starts afresh */
+  tp_acct(&t, "x=1", "d1=2024-03-21", "d2=2024-03-01", NULL);
+  tp_score(&t);
+  cr_assert_float_eq(tp_earned(&t, "a"), 8 * pow(0.5, 1.0 / 3), 1e-12);
+  cr_assert_float_eq(tp_earned(&t, "b"), 4, 1e-12);
+  cr_assert_float_eq(tp_earned(&t, "c"), 1, 1e-12);
+  tp_free(&t);
+}
+
 Test(decay, missing_or_future_date_means_no_decay)
 {
   struct tp t;
