@@ -41,11 +41,14 @@ DEB_PKGS += postgresql-15 faketime
 # and scikit-learn references and bench/peers.sh's Node.js engines
 BENCH_DEB := python3-pandas python3-scipy python3-sklearn nodejs npm
 
-# libpq: the PostgreSQL cache (core/net/cache_pg.c), in libicp and what
-# links it; enrichers and tools without libicp do not link it
+# libcurl, libpq and libmicrohttpd are opened with dlopen when first needed
+# (core/net/libs.c): their headers are compiled against, not linked, so
+# a command that never enriches, serves or uses PostgreSQL does not load
+# them and the forty libraries they pull in
 PKGS := lua5.4 libcurl libcjson sqlite3 libmicrohttpd libpq
+LINKED_PKGS := lua5.4 libcjson sqlite3
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(LINKED_PKGS) 2>/dev/null)
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
         -Wwrite-strings

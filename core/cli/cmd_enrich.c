@@ -1,6 +1,5 @@
 /* cmd_enrich.c -- `icp enrich`: fill in accounts from data providers and
  * write them out (DESIGN §6, §7). */
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -263,8 +262,6 @@ int icp_cmd_enrich(int argc, char **argv)
                                "--dry-run exclude each other");
   }
 
-  /* libcurl's global state, once per process (documented exception) */
-  curl_global_init(CURL_GLOBAL_DEFAULT);
   r.schema = icp_schema_new();
   if(!r.schema) {
     code = icp_cli_nomem("enrich");
@@ -336,7 +333,6 @@ done:
   icp_schema_free(r.schema);
   icp_cli_input_free(&in);
   free(inputs);
-  curl_global_cleanup();
   return code;
 
 usage_err:

@@ -2,8 +2,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <curl/curl.h>
-
 #include "cli/cli.h"
 #include "icp.h"
 
@@ -57,10 +55,9 @@ int main(int argc, char **argv)
   }
   for(i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
     if(!strcmp(argv[1], commands[i].name)) {
-      /* once, before any thread: libcurl's global state */
-      curl_global_init(CURL_GLOBAL_DEFAULT);
+      /* libcurl is opened (and its global state made) by what needs
+       * it: net/libs.h */
       rc = commands[i].fn(argc - 1, argv + 1);
-      curl_global_cleanup();
       return rc;
     }
   fprintf(stderr, "icp: unknown command '%s'\n", argv[1]);

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "net/cache_pg.h"
+#include "net/libs.h"
 
 #define LEASE_MS_DEFAULT 30000
 #define WAIT_STEP_MAX_MS 100      /* the slowest poll of a pending claim */
@@ -148,6 +149,8 @@ size_t icp_cache_pg_where(const char *url, char *out, size_t cap)
   if(!cap)
     return 0;
   out[0] = 0;
+  if(icp_pq_open(NULL))
+    return put(out, cap, 0, "postgresql:// (libpq cannot be loaded)");
   o = icp_cache_pg_is_url(url) ? PQconninfoParse(url, NULL) : NULL;
   if(!o)
     return put(out, cap, 0, "postgresql:// (not a valid URL)");
@@ -209,8 +212,8 @@ int icp_cache_pg_secrets(const char *url, struct icp_redact *r)
   PQconninfoOption *o;
   const char *pw;
   int n = 0;
-  if(!icp_cache_pg_is_url(url))
-    return 0;
+  if(!icp_cache_pg_is_url(url) || icp_pq_open(NULL))
+    return 0; /* refused by icp_cache_pg_check, never connected to */
   o = PQconninfoParse(url, NULL);
   if(!o)
     return 0; /* refused by icp_cache_pg_check, never connected to */
@@ -279,8 +282,13 @@ int icp_cache_pg_check(const char *url, char *why, size_t cap)
   struct icp_redact r;
   char *perr = NULL, msg[ICP_ERR_MAX];
   PQconninfoOption *opts;
+  struct icp_err lerr;
   if(!icp_cache_pg_is_url(url)) {
     snprintf(why, cap, "not a postgresql:// URL");
+    return -1;
+  }
+  if(icp_pq_open(&lerr)) {
+    snprintf(why, cap, "%s", lerr.msg);
     return -1;
   }
   opts = PQconninfoParse(url, &perr);

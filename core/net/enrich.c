@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "net/enrich_impl.h"
+#include "net/libs.h"
 
 /* ---- open and close ----------------------------------------------------- */
 
@@ -149,10 +150,14 @@ enum icp_status icp_enrich_open(struct icp_enrich **out,
   so.max_in_flight = e->opts.max_in_flight;
   so.wait = on_wait;
   so.wait_ud = e;
-  if(!e->pl || !e->sched_id || !e->src_live || !e->src_cache || !e->st ||
-     icp_sched_new(&e->sched, &so, err)) {
+  if(!e->pl || !e->sched_id || !e->src_live || !e->src_cache || !e->st) {
     icp_enrich_close(e);
     return icp_err_set(err, ICP_ENOMEM, "enrich: out of memory");
+  }
+  st = icp_sched_new(&e->sched, &so, err); /* libcurl is opened here */
+  if(st) {
+    icp_enrich_close(e);
+    return st;
   }
   for(i = 0; i < e->pv->np; i++) {
     struct icp_enr_config *c = &e->pv->p[i];

@@ -46,8 +46,8 @@ struct icp_enrich_opts {
  * cache. A provider that cannot be loaded is refused with a warning on
  * stderr naming it and why, and the rest go on; when none is left the
  * session is not opened (ICP_ELOAD). *out is owned by the caller
- * (icp_enrich_close); schema is borrowed and must outlive it.
- * curl_global_init must have been called once in the process. */
+ * (icp_enrich_close); schema is borrowed and must outlive it. libcurl
+ * is opened by the scheduler when a provider is asked (net/libs.h). */
 enum icp_status icp_enrich_open(struct icp_enrich **out,
                                 const char *providers_path,
                                 struct icp_schema *schema,

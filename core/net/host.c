@@ -9,6 +9,7 @@
 
 #include "net/host.h"
 #include "net/providers.h"
+#include "net/libs.h"
 
 #define TEXT_CAP 4096
 #define URL_CAP 8192

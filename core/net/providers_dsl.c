@@ -15,6 +15,7 @@
 #include "net/providers_impl.h"
 #include "rules/rules.h"
 #include "rules/sandbox.h"
+#include "net/libs.h"
 
 #define VALUE_CAP 8192
 #define ITEMS_CAP 1000
@@ -582,9 +583,14 @@ static void cache_url(struct load *ld, lua_State *L, int line, const char *s,
                       size_t n)
 {
   char why[ICP_ERR_MAX];
+  struct icp_err lerr;
   int npw;
   if(!n || n > 4000 || strlen(s) != n) {
     problem(ld, line, "cache: bad 'url'");
+    return;
+  }
+  if(icp_cache_pg_is_url(s) && icp_pq_open(&lerr)) {
+    problem(ld, line, "cache: %s", lerr.msg);
     return;
   }
   if(icp_cache_pg_check(s, why, sizeof(why))) {

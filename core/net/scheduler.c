@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "net/scheduler_impl.h"
+#include "net/libs.h"
 
 #define HDR_CAP (64u << 10)
 
@@ -18,8 +19,13 @@ enum icp_status icp_sched_new(struct icp_sched **out,
                               const struct icp_sched_opts *opts,
                               struct icp_err *err)
 {
-  struct icp_sched *s = calloc(1, sizeof(*s));
+  struct icp_sched *s;
+  enum icp_status st;
   *out = NULL;
+  st = icp_curl_open(err); /* libcurl and its global state, once */
+  if(st)
+    return st;
+  s = calloc(1, sizeof(*s));
   if(!s)
     return icp_err_set(err, ICP_ENOMEM, "scheduler: out of memory");
   s->max_in_flight = opts && opts->max_in_flight > 0 ? opts->max_in_flight

@@ -118,8 +118,8 @@ struct icp_sched_stats {
   char last_error[128];      /* the last failure counted by the breaker */
 };
 
-/* Makes a scheduler; the caller owns it (icp_sched_free). curl_global_init
- * must have been called (once per process) before. */
+/* Makes a scheduler; the caller owns it (icp_sched_free). It opens
+ * libcurl first (net/libs.h): ICP_ELOAD when it cannot be loaded. */
 enum icp_status icp_sched_new(struct icp_sched **out,
                               const struct icp_sched_opts *opts,
                               struct icp_err *err);

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "net/scheduler_impl.h"
+#include "net/libs.h"
 
 static uint64_t rnd(struct icp_sched *s)
 {

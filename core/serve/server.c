@@ -19,6 +19,7 @@
 #include "serve/metrics.h"
 #include "serve/packs.h"
 #include "serve/server.h"
+#include "net/libs.h"
 
 struct icp_server {
   struct icp_serve_cfg cfg;
@@ -511,6 +512,11 @@ enum icp_status icp_server_start(struct icp_server **out,
   *out = NULL;
   if(!s)
     return icp_err_set(err, ICP_ENOMEM, "out of memory");
+  st = icp_mhd_open(err); /* libmicrohttpd, loaded here, not at start */
+  if(st) {
+    free(s);
+    return st;
+  }
   s->cfg = *cfg;
   if(!s->cfg.log)
     s->cfg.log = stderr;

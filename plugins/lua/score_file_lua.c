@@ -25,8 +25,6 @@
 
 #include <lualib.h>
 
-#include <curl/curl.h>
-
 #include "io/out.h"
 #include "net/enrich.h"
 #include "rules/columns_file.h"
@@ -222,11 +220,8 @@ int icp_lua_score_file(lua_State *L)
       icp_schema_set_columns(h->schema, cols);
   }
   if(!rs && providers) {
-    curl_global_init(CURL_GLOBAL_DEFAULT); /* reference counted */
     rs = icp_enrich_open(&enr, providers, h->schema, &eo, &err);
-    if(rs)
-      curl_global_cleanup();
-    else
+    if(!rs)
       icp_enrich_attach(enr, &ro);
   }
   if(!rs)
@@ -258,7 +253,6 @@ int icp_lua_score_file(lua_State *L)
     if(icp_enrich_failures(enr) && ro.diag == NULL)
       icp_enrich_summary(enr, stderr);
     icp_enrich_close(enr);
-    curl_global_cleanup();
   }
 
   if(rs == ICP_OK) {

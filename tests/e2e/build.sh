@@ -96,5 +96,13 @@ check "libicp.a defines icp_ symbols" grep -q '^icp_engine_open$' "$T/a.syms"
 check "libicp.a defines no unprefixed global" \
   sh -c "! grep -v '^icpi\?_' '$T/a.syms'"
 
+# libcurl, libpq and libmicrohttpd are opened when needed (core/net/libs.c)
+check "icp links none of libcurl, libpq and libmicrohttpd" \
+  sh -c "! readelf -d '$ROOT/build/icp' | grep 'NEEDED' | grep -q 'libcurl\|libpq\|libmicrohttpd'"
+LD_DEBUG=files "$ROOT/build/icp" score --rules rules/b2b_saas.lua \
+  --as-of 2026-11-01 "$T/one.csv" >/dev/null 2>"$T/ld.out"
+check "a score without providers loads none of them" \
+  sh -c "grep -q 'liblua' '$T/ld.out' && ! grep -q 'libcurl\|libpq\|libmicrohttpd' '$T/ld.out'"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

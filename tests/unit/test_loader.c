@@ -2,7 +2,6 @@
  * tiny plugins (good and bad) are compiled from C strings into a temp
  * directory put on ICP_ENRICHER_PATH. */
 #include <criterion/criterion.h>
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -237,13 +236,11 @@ Test(loader, a_refused_provider_does_not_stop_the_others)
            "\"TEST_API_KEY\" }\n"
            "enrich { firmographic = { \"bad\", \"fine\" } }\n"
            "cache { path = \"%s/c.sqlite\" }\n", dir);
-  curl_global_init(CURL_GLOBAL_DEFAULT);
   cr_assert_eq(icp_enrich_open(&e, write_cfg(cfg), s, &o, &err), ICP_OK,
                "%s", err.msg);
   cr_assert_eq(icp_enrich_refused(e), 1);
   icp_enrich_close(e);
   icp_schema_free(s);
-  curl_global_cleanup();
 }
 
 /* ---- config keys of another size --------------------------------------- */

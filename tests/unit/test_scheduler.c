@@ -1,7 +1,6 @@
 /* test_scheduler.c -- the libcurl multi scheduler against the loopback
  * fixture server (tests/fixture_server.py), one fault mode per case. */
 #include <criterion/criterion.h>
-#include <curl/curl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -50,7 +49,6 @@ static void start_server(void)
     usleep(20000); /* test harness only: waiting for python to start */
   }
   cr_assert(port > 0, "fixture server did not start");
-  curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
 static void stop_server(void)
@@ -63,7 +61,6 @@ static void stop_server(void)
   snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
   if(system(cmd)) {
   }
-  curl_global_cleanup();
 }
 
 TestSuite(sched, .init = start_server, .fini = stop_server, .timeout = 60);
