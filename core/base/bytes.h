@@ -7,11 +7,37 @@
 #ifndef ICP_BYTES_H
 #define ICP_BYTES_H
 
+#include <stdint.h>
+
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
 
 #ifdef __SSE2__
+/* Bit i set when byte i of the sixty-four at p is a, in *a; b or c, in
+ * *bc; d, in *d. */
+static inline void icp_bytes_mask64(const char *p, char a, char b, char c,
+                                    char d, uint64_t *ma, uint64_t *mbc,
+                                    uint64_t *md)
+{
+  const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b),
+                vc = _mm_set1_epi8(c), vd = _mm_set1_epi8(d);
+  uint64_t ra = 0, rbc = 0, rd = 0;
+  int k;
+  for(k = 0; k < 4; k++) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+    ra |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, va))
+          << (16 * k);
+    rbc |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(
+             _mm_cmpeq_epi8(x, vb), _mm_cmpeq_epi8(x, vc))) << (16 * k);
+    rd |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vd))
+          << (16 * k);
+  }
+  *ma = ra;
+  *mbc = rbc;
+  *md = rd;
+}
+
 /* Bit i set when byte i of the sixteen at p is a, b or c. */
 static inline unsigned icp_bytes_mask3(const char *p, char a, char b, char c)
 {

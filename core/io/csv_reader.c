@@ -78,6 +78,34 @@ static inline int unq_blocks(struct csv_state *cs, const char *rec,
 {
 #ifdef __SSE2__
   const char *p = *pp;
+  /* sixty-four bytes at a time: the commas before the first newline or
+   * NUL end fields, up to one followed by a quote (or by the end of the
+   * data), where the state machine takes over */
+  while(e - p >= 64) {
+    uint64_t comma, stop, quote, cm, cq, end;
+    icp_bytes_mask64(p, ',', '\n', 0, '"', &comma, &stop, &quote);
+    cm = stop ? comma & ((stop & (0 - stop)) - 1) : comma;
+    end = e - p == 64 ? (uint64_t)1 << 63
+                      : (uint64_t)(p[64] == '"') << 63;
+    cq = cm & ((quote >> 1) | end);
+    if(cq)
+      cm &= ((cq & (0 - cq)) << 1) - 1;
+    while(cm) {
+      const char *q = p + __builtin_ctzll(cm);
+      emit(cs, cs->fstart, (uint32_t)(q - rec) - cs->fstart, 0);
+      cs->fstart = (uint32_t)(q + 1 - rec);
+      cm &= cm - 1;
+    }
+    if(cq) {
+      *pp = p + __builtin_ctzll(cq) + 1;
+      return 1;
+    }
+    if(stop) {
+      *pp = p + __builtin_ctzll(stop);
+      return 0;
+    }
+    p += 64;
+  }
   while(e - p >= 16) {
     unsigned m = icp_bytes_mask3(p, ',', '\n', 0);
     while(m) {

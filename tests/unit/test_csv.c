@@ -10,6 +10,7 @@
 #include "data/schema.h"
 #include "data/value.h"
 #include "io/reader.h"
+#include "io/reader_impl.h"
 
 /* ---- fixture ----------------------------------------------------------- */
 
@@ -445,33 +446,79 @@ Test(csv, every_refill_point_inside_a_tricky_record_is_handled)
 
 Test(csv, a_comma_that_ends_the_data_read_so_far_before_a_quoted_field)
 {
-  /* unquoted fields are scanned sixteen bytes at a time: a comma that is
-   * the last byte before a refill still leaves the next field's opening
-   * quote to the state machine. Here it is the record's 32nd byte, the
-   * end of the second block scanned from the record's start. */
-  static const char rec[] =
-    "u.io,xxxxxxxxxxxxxxxxxxxxxxxxxx,\"Q, \"\"q\"\"\"\n";
-  size_t n = (2u << 20) + 4096;
-  char *d = malloc(n);
-  int k;
+  /* unquoted fields are scanned sixty-four bytes at a time, then sixteen:
+   * a comma that is the last byte before a refill still leaves the next
+   * field's opening quote to the state machine. Here it is the record's
+   * 32nd, 64th or 128th byte (the end of a block scanned from the
+   * record's start), within two bytes of the end of the reader's first
+   * read (ICP_READER_FIRST). */
+  static const int names[] = { 26, 58, 122 };
+  size_t n = ICP_READER_FIRST + 4096;
+  char *d = malloc(n), rec[256], name[128];
+  int k, j;
   cr_assert(d);
-  for(k = 0; k < 48; k++) {
-    size_t target = (2u << 20) - 40 + (size_t)k, pos;
-    long rows = 0;
-    struct fx f;
-    pos = pad_rows(d, n, target, &rows);
-    pos = pad_row(d, pos, target - pos); /* the last one ends at target */
-    rows++;
-    memcpy(d + pos, rec, sizeof(rec) - 1);
-    pos += sizeof(rec) - 1;
-    open_past_rows(&f, d, pos, rows);
-    next_ok(&f, 2 + rows);
-    expect_str(&f, "name", "xxxxxxxxxxxxxxxxxxxxxxxxxx");
-    expect_str(&f, "q", "Q, \"q\"");
-    cr_assert_eq(next(&f), ICP_EOF);
-    done(&f);
+  for(j = 0; j < 3; j++) {
+    int rn;
+    memset(name, 'x', (size_t)names[j]);
+    name[names[j]] = 0;
+    rn = snprintf(rec, sizeof(rec), "u.io,%s,\"Q, \"\"q\"\"\"\n", name);
+    cr_assert_eq(rec[5 + names[j]], ',');
+    for(k = -2; k <= 2; k++) {
+      /* the comma at ICP_READER_FIRST - 1 + k */
+      size_t target = ICP_READER_FIRST - 6 - (size_t)names[j] + (size_t)k;
+      size_t pos;
+      long rows = 0;
+      struct fx f;
+      pos = pad_rows(d, n, target, &rows);
+      pos = pad_row(d, pos, target - pos); /* the last one ends at target */
+      rows++;
+      memcpy(d + pos, rec, (size_t)rn);
+      pos += (size_t)rn;
+      open_past_rows(&f, d, pos, rows);
+      next_ok(&f, 2 + rows);
+      expect_str(&f, "name", name);
+      expect_str(&f, "q", "Q, \"q\"");
+      cr_assert_eq(next(&f), ICP_EOF);
+      done(&f);
+    }
   }
   free(d);
+}
+
+Test(csv, a_comma_at_every_place_of_a_block_before_a_quoted_field)
+{
+  /* the comma before the quote falls at each byte of the first three
+   * sixty-four-byte blocks of the record, with more data after it */
+  char data[64 * 1024], name[200];
+  size_t pos;
+  int k;
+  struct fx f;
+  pos = (size_t)snprintf(data, sizeof(data), "domain,name,q\n");
+  for(k = 0; k < 200; k++) {
+    memset(name, 'a' + k % 26, (size_t)k);
+    name[k] = 0;
+    pos += (size_t)snprintf(data + pos, sizeof(data) - pos,
+                            "d.io,%s,\"x,\"\"%d\"\"\"\n", name, k);
+  }
+  pos += (size_t)snprintf(data + pos, sizeof(data) - pos, "e.io,E,e\n");
+  cr_assert(pos < sizeof(data) - 1);
+  open_ok(&f, data);
+  for(k = 0; k < 200; k++) {
+    char want[32];
+    memset(name, 'a' + k % 26, (size_t)k);
+    name[k] = 0;
+    next_ok(&f, 2 + k);
+    if(k)
+      expect_str(&f, "name", name);
+    else
+      expect_missing(&f, "name");
+    snprintf(want, sizeof(want), "x,\"%d\"", k);
+    expect_str(&f, "q", want);
+  }
+  next_ok(&f, 202);
+  expect_str(&f, "q", "e");
+  cr_assert_eq(next(&f), ICP_EOF);
+  done(&f);
 }
 
 /* ---- opening ----------------------------------------------------------- */
