@@ -561,20 +561,24 @@ static int cmp_ix(const void *pa, const void *pb)
 }
 
 /* Cuts d's domains into n parts of about as many records, by the keys of
- * the runs' indexed records (parts may be empty). 0 or -1. */
+ * the runs' indexed records (parts may be empty): a sample of at most
+ * about CUT_SAMPLE of them, sorted, gives the pivots (sorting all of them
+ * took 5 ms of a two-thread run's end on 1M domains). 0 or -1. */
+#define CUT_SAMPLE 2048
 static int cut_parts(const struct icp_dupes *d, struct part *p, size_t n)
 {
   struct ixent *all;
-  size_t total = 0, k, i;
+  size_t total = 0, k, i, j, step;
   for(k = 0; k < d->nruns; k++)
     total += d->runs[k].nix;
-  all = malloc((total ? total : 1) * sizeof(*all));
+  step = total / CUT_SAMPLE + 1;
+  all = malloc((total / step + d->nruns + 1) * sizeof(*all));
   if(!all)
     return -1;
-  for(k = 0, i = 0; k < d->nruns; k++) {
-    memcpy(all + i, d->runs[k].ix, d->runs[k].nix * sizeof(*all));
-    i += d->runs[k].nix;
-  }
+  for(k = 0, i = 0; k < d->nruns; k++)
+    for(j = 0; j < d->runs[k].nix; j += step)
+      all[i++] = d->runs[k].ix[j];
+  total = i;
   qsort(all, total, sizeof(*all), cmp_ix);
   for(k = 0; k < n; k++) {
     p[k].d = d;
