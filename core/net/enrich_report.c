@@ -182,18 +182,21 @@ void icp_enrich_summary(const struct icp_enrich *e, FILE *out)
     const struct pstat *ps = &e->st[i];
     double cost = e->pl[i].cfg->cost_per_request;
     icp_sched_stats(e->sched, e->sched_id[i], &ss);
+    /* an account skipped by an open circuit failed too: it was not
+     * asked, because the requests before it failed */
     fprintf(out, "  %-12s %ld requests, %ld cache hits, %ld not found, "
-            "%ld retries, %ld polls, %ld failures, %ld fields set",
+            "%ld retries, %ld polls, %ld failures",
             e->pl[i].cfg->name, ss.requests, ps->cache_hits,
-            ps->not_found, ss.retries, ss.polls, ps->failures, ps->fields);
+            ps->not_found, ss.retries, ss.polls, ps->failures + ss.rejected);
+    if(ss.rejected)
+      fprintf(out, " (%ld skipped: circuit open%s%s)", ss.rejected,
+              ss.last_error[0] ? " after: " : "", ss.last_error);
+    fprintf(out, ", %ld fields set", ps->fields);
     if(cost > 0)
       fprintf(out, ", cost %.2f", cost * (double)ss.requests);
     total += cost * (double)ss.requests;
     if(ps->misses)
       fprintf(out, ", %ld cache misses (--offline)", ps->misses);
-    if(ss.rejected)
-      fprintf(out, ", %ld skipped (circuit open%s%s)", ss.rejected,
-              ss.last_error[0] ? " after: " : "", ss.last_error);
     if(ss.over_budget)
       fprintf(out, ", %ld not enriched (max_requests = %ld reached)",
               ss.over_budget, e->pl[i].cfg->max_requests);

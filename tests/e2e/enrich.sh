@@ -212,7 +212,9 @@ st=$?
 check "repeated 429s open the breaker; its skips are reported, exit 2" \
   "[ $st = 2 ] && grep -q 'circuit opened' '$T/br.log' && grep -q 'skipped: circuit open' '$T/br.log'"
 check "the skips say what opened the circuit (HTTP 429)" \
-  "grep -q 'skipped (circuit open after: HTTP 429)' '$T/br.log'"
+  "grep -q 'skipped: circuit open after: HTTP 429)' '$T/br.log'"
+check "and count among the provider's failures" \
+  "grep -qE ' ([1-9][0-9]*) failures \\(([1-9][0-9]*) skipped: circuit open' '$T/br.log'"
 
 # --offline over an empty cache
 export ICP_CACHE_PATH=$T/c6/c.sqlite
