@@ -120,11 +120,6 @@ enum icp_status icp_mhd_open(struct icp_err *err)
   return opened(ICP_LIB_MHD, open_mhd, err);
 }
 
-int icp_curl_opened(void)
-{
-  return atomic_load(&libs[ICP_LIB_CURL].opened);
-}
-
 const void *icp_libs_table(int k)
 {
   static void (*const open_fn[])(void) = { open_curl, open_pq, open_mhd };

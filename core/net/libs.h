@@ -35,9 +35,6 @@ enum icp_status icp_curl_open(struct icp_err *err);
 enum icp_status icp_pq_open(struct icp_err *err);
 enum icp_status icp_mhd_open(struct icp_err *err);
 
-/* Whether the library was opened: 0 or 1 (for a clean-up at exit). */
-int icp_curl_opened(void);
-
 /* The functions of each library that icp calls. */
 #define ICP_CURL_FUNCS(X)                                                    \
   X(curl_global_init) X(curl_global_cleanup) X(curl_easy_init)               \
