@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "base/buf.h"
 #include "base/utf8.h"
@@ -341,6 +342,25 @@ enum icp_status icp_buf_json_num(struct icp_buf *b, double v)
   return icp_buf_add(b, tmp, (size_t)n);
 }
 
+/* Transparent huge pages for the 2 MiB-aligned part of [p, p + n), when
+ * n is large. On a virtual machine the first touch of every 4 KiB page is
+ * a trap costing microseconds: filling 180 MiB of deals (icp validate)
+ * spent a sixth of its time in them. Only advice: where the kernel has
+ * none to give, nothing changes. */
+#define HUGE_PAGE ((uintptr_t)2 << 20)
+void icp_mem_huge(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+  uintptr_t a = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+  uintptr_t e = ((uintptr_t)p + n) & ~(HUGE_PAGE - 1);
+  if(p && n >= 2 * HUGE_PAGE && e > a)
+    (void)madvise((void *)a, (size_t)(e - a), MADV_HUGEPAGE);
+#else
+  (void)p;
+  (void)n;
+#endif
+}
+
 enum icp_status icp_grow_(void *arrp, size_t *cap, size_t need, size_t elem)
 {
   void *arr, *np;
@@ -360,6 +380,7 @@ enum icp_status icp_grow_(void *arrp, size_t *cap, size_t need, size_t elem)
   np = realloc(arr, n * elem);
   if(!np)
     return ICP_ENOMEM;
+  icp_mem_huge(np, n * elem);
   memcpy(arrp, &np, sizeof(np));
   *cap = n;
   return ICP_OK;

@@ -156,6 +156,10 @@ ICP_WUR char *icp_strdup(const char *s);
  * growth loop of the tree. The capacity doubles from 8 until need fits.
  * ICP_OK, or ICP_ENOMEM with arr and cap unchanged when realloc fails or
  * the size would overflow. Write `if(icp_grow(v, vcap, n + 1)) ...`. */
+/* Asks for transparent huge pages for a large block about to be filled
+ * (see buf.c); any block, any size: small ones are left alone. */
+void icp_mem_huge(void *p, size_t n);
+
 #define icp_grow(arr, cap, need) \
   icp_grow_((void *)&(arr), &(cap), (need), sizeof(*(arr)))
 ICP_WUR enum icp_status icp_grow_(void *arrp, size_t *cap, size_t need,

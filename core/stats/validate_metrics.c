@@ -209,6 +209,7 @@ static void sort_doubles(double *v, size_t n)
     qsort(v, n, sizeof(double), cmp_double);
     return;
   }
+  icp_mem_huge(a, 2 * n * sizeof(uint64_t));
   b = a + n;
   for(i = 0; i < n; i++) {
     uint64_t u;
@@ -253,6 +254,7 @@ static int sort_entries(struct entry *e, size_t n, size_t nacct, int np)
     free(cnt);
     return 0;
   }
+  icp_mem_huge(tmp, n * sizeof(*tmp));
   for(i = 0; i < n; i++)
     cnt[e[i].acct]++;
   for(i = 0; i < nacct; i++) {
@@ -369,6 +371,7 @@ static enum icp_status fill_cells(struct icp_val_metrics *m,
     st = icp_err_set(err, ICP_ENOMEM, "out of memory");
     goto done;
   }
+  icp_mem_huge(ent, 2 * d->ndeal * sizeof(*ent));
   /* pass 1: counts, sizes and the per-account entries */
   for(i = 0; i < d->ndeal; i++) {
     const struct icp_val_deal *dl = &d->deal[i];
@@ -447,6 +450,7 @@ static enum icp_status fill_cells(struct icp_val_metrics *m,
     st = icp_err_set(err, ICP_ENOMEM, "out of memory");
     goto done;
   }
+  icp_mem_huge(m->values, total * sizeof(double));
   /* pass 2: place the values */
   for(i = 0; i < ncells; i++) {
     m->cells[i].n_cycle = (long)sz[i].ncyc;
@@ -512,6 +516,7 @@ static enum icp_status score_quality(struct icp_val_metrics *m,
   double sum[10];
   m->auc = NAN;
   m->ndeciles = 0;
+  icp_mem_huge(score, (size_t)m->closed_matched * sizeof(double));
   if(!score || !won) {
     free(score);
     free(won);

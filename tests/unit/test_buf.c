@@ -6,6 +6,8 @@
  */
 #include <criterion/criterion.h>
 
+#include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,4 +232,55 @@ Test(buf, fixed_numbers_whole_and_fractional)
     cr_assert_str_eq(got, want);
   }
   icp_buf_free(&b);
+}
+
+/* The kB of anonymous huge pages in the mapping that holds p
+ * (/proc/self/smaps); -1 when it cannot be read. */
+static long huge_kb_at(const void *p)
+{
+  FILE *f = fopen("/proc/self/smaps", "r");
+  char line[512];
+  int in = 0;
+  long kb = -1;
+  if(!f)
+    return -1;
+  while(fgets(line, sizeof(line), f)) {
+    unsigned long lo, hi;
+    if(isxdigit((unsigned char)line[0]) &&
+       sscanf(line, "%lx-%lx ", &lo, &hi) == 2)
+      in = (uintptr_t)p >= lo && (uintptr_t)p < hi;
+    else if(in && sscanf(line, "AnonHugePages: %ld kB", &kb) == 1)
+      break;
+  }
+  fclose(f);
+  return kb;
+}
+
+Test(buf, a_large_grown_array_asks_for_huge_pages)
+{
+  char mode[64] = "";
+  FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+  size_t cap = 0, i;
+  char *a = NULL;
+  long kb;
+  if(f) {
+    if(!fgets(mode, sizeof(mode), f))
+      mode[0] = 0;
+    fclose(f);
+  }
+  /* advice on small blocks, odd sizes and NULL is harmless */
+  icp_mem_huge(NULL, (size_t)64 << 20);
+  icp_mem_huge(mode, sizeof(mode));
+  cr_assert_eq(icp_grow(a, cap, (size_t)16 << 20), ICP_OK);
+  for(i = 0; i < cap; i += 4096)
+    a[i] = (char)i;
+  for(i = 0; i < cap; i += 4096)
+    cr_assert_eq(a[i], (char)i);
+  kb = huge_kb_at(a + (8 << 20));
+  if(strstr(mode, "[never]") || kb < 0) {
+    free(a);
+    cr_skip_test("transparent huge pages are off here (or not seen)");
+  }
+  cr_assert_gt(kb, 0, "no huge page in a 16 MiB array (THP: %s)", mode);
+  free(a);
 }
