@@ -258,7 +258,7 @@ static int num_tests(struct icp_disc *d, int ci)
     if(!uniq)
       goto out;
     memcpy(uniq, vals, n * sizeof(double));
-    qsort(uniq, n, sizeof(double), icp_stats_cmp_double);
+    icp_stats_sort_doubles(uniq, n);
     for(nd = 1, i = 1; i < n; i++)
       if(uniq[i] != uniq[nd - 1])
         uniq[nd++] = uniq[i];

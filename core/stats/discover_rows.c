@@ -61,7 +61,7 @@ enum icp_status icp_disc_cut_ltv(struct icp_disc *d, struct icp_err *err)
     return icp_err_set(err, ICP_EINVAL, "only %zu rows have a value; "
                        "nothing to compare", n);
   }
-  qsort(v, n, sizeof(*v), icp_stats_cmp_double);
+  icp_stats_sort_doubles(v, n);
   target = 0.2 * (double)n;
   k = (size_t)llround(target);
   if(k < 1)

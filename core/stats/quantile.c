@@ -3,8 +3,10 @@
  * bin edges that keep ties together.
  */
 #include "stats/stats.h"
+#include "base/buf.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +15,50 @@ int icp_stats_cmp_double(const void *pa, const void *pb)
   double a = *(const double *)pa, b = *(const double *)pb;
 
   return (a > b) - (a < b);
+}
+
+/* LSD radix sort on the doubles' bits, ordered as the values are (8-bit
+ * digits, a digit all values share is skipped), qsort when small or when
+ * scratch space cannot be had. */
+void icp_stats_sort_doubles(double *v, size_t n)
+{
+  uint64_t *a, *b, *t;
+  size_t i, cnt[256];
+  int shift;
+  if(n < 256 || !(a = malloc(2 * n * sizeof(uint64_t)))) {
+    qsort(v, n, sizeof(double), icp_stats_cmp_double);
+    return;
+  }
+  icp_mem_huge(a, 2 * n * sizeof(uint64_t));
+  b = a + n;
+  for(i = 0; i < n; i++) {
+    uint64_t u;
+    memcpy(&u, &v[i], sizeof(u));
+    a[i] = u >> 63 ? ~u : u | 0x8000000000000000ULL;
+  }
+  for(shift = 0; shift < 64; shift += 8) {
+    size_t sum = 0, c;
+    memset(cnt, 0, sizeof(cnt));
+    for(i = 0; i < n; i++)
+      cnt[(a[i] >> shift) & 255]++;
+    if(cnt[(a[0] >> shift) & 255] == n)
+      continue;
+    for(i = 0; i < 256; i++) {
+      c = cnt[i];
+      cnt[i] = sum;
+      sum += c;
+    }
+    for(i = 0; i < n; i++)
+      b[cnt[(a[i] >> shift) & 255]++] = a[i];
+    t = a;
+    a = b;
+    b = t;
+  }
+  for(i = 0; i < n; i++) {
+    uint64_t u = a[i] >> 63 ? a[i] ^ 0x8000000000000000ULL : ~a[i];
+    memcpy(&v[i], &u, sizeof(u));
+  }
+  free(a < b ? a : b);
 }
 
 double *icp_stats_sorted_copy(const double *x, size_t n, int *rc)
@@ -31,7 +77,7 @@ double *icp_stats_sorted_copy(const double *x, size_t n, int *rc)
     return NULL;
   }
   memcpy(s, x, n * sizeof *s);
-  qsort(s, n, sizeof *s, icp_stats_cmp_double);
+  icp_stats_sort_doubles(s, n);
   *rc = ICP_STATS_OK;
   return s;
 }

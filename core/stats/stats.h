@@ -156,6 +156,10 @@ int icp_stats_auc(const double *score, const unsigned char *label, size_t n,
 /* qsort comparator of doubles, ascending (no NaN). */
 int icp_stats_cmp_double(const void *pa, const void *pb);
 
+/* Sorts v[0..n) ascending in place (no NaN; zeros of either sign in any
+ * order): the one sort of doubles (a radix sort for large n). */
+void icp_stats_sort_doubles(double *v, size_t n);
+
 /* A sorted malloc'd copy of x[0..n) (the caller frees it), or NULL with
  * *rc ICP_STATS_EINVAL when x holds a NaN, ICP_STATS_ENOMEM when out of
  * memory. */

@@ -191,56 +191,6 @@ struct entry {              /* one account in one period */
   int8_t churn;             /* -1 unknown */
 };
 
-static int cmp_double(const void *a, const void *b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-/* Sorts n NaN-free doubles ascending: LSD radix sort on their bits (8-bit
- * digits, a digit all values share is skipped), qsort when small or when
- * scratch space cannot be had. */
-static void sort_doubles(double *v, size_t n)
-{
-  uint64_t *a, *b, *t;
-  size_t i, cnt[256];
-  int shift;
-  if(n < 256 || !(a = malloc(2 * n * sizeof(uint64_t)))) {
-    qsort(v, n, sizeof(double), cmp_double);
-    return;
-  }
-  icp_mem_huge(a, 2 * n * sizeof(uint64_t));
-  b = a + n;
-  for(i = 0; i < n; i++) {
-    uint64_t u;
-    memcpy(&u, &v[i], sizeof(u));
-    a[i] = u >> 63 ? ~u : u | 0x8000000000000000ULL;
-  }
-  for(shift = 0; shift < 64; shift += 8) {
-    size_t sum = 0, c;
-    memset(cnt, 0, sizeof(cnt));
-    for(i = 0; i < n; i++)
-      cnt[(a[i] >> shift) & 255]++;
-    if(cnt[(a[0] >> shift) & 255] == n)
-      continue;
-    for(i = 0; i < 256; i++) {
-      c = cnt[i];
-      cnt[i] = sum;
-      sum += c;
-    }
-    for(i = 0; i < n; i++)
-      b[cnt[(a[i] >> shift) & 255]++] = a[i];
-    t = a;
-    a = b;
-    b = t;
-  }
-  for(i = 0; i < n; i++) {
-    uint64_t u = a[i] >> 63 ? a[i] ^ 0x8000000000000000ULL : ~a[i];
-    memcpy(&v[i], &u, sizeof(u));
-  }
-  free(a < b ? a : b);
-}
-
 /* Sorts entries by (period, account): counting sort by account, then a
  * stable one by period. 0 when out of memory. */
 static int sort_entries(struct entry *e, size_t n, size_t nacct, int np)
@@ -324,7 +274,7 @@ static void finish_cell(struct icp_val_cell *c, const double *cyc,
   c->support = sup;
   c->cycle_median = c->cycle_mean = NAN;
   if(c->n_cycle > 0) {
-    sort_doubles((double *)cyc, (size_t)c->n_cycle);
+    icp_stats_sort_doubles((double *)cyc, (size_t)c->n_cycle);
     icp_stats_quantile_sorted(cyc, (size_t)c->n_cycle, 0.5,
                               &c->cycle_median);
     for(s = 0, i = 0; i < (size_t)c->n_cycle; i++)
@@ -334,7 +284,7 @@ static void finish_cell(struct icp_val_cell *c, const double *cyc,
   c->amount_mean = c->amount_median = NAN;
   c->amount_total = 0;
   if(c->n_amount > 0) {
-    sort_doubles((double *)amt, (size_t)c->n_amount);
+    icp_stats_sort_doubles((double *)amt, (size_t)c->n_amount);
     icp_stats_quantile_sorted(amt, (size_t)c->n_amount, 0.5,
                               &c->amount_median);
     for(s = 0, i = 0; i < (size_t)c->n_amount; i++)
@@ -344,7 +294,7 @@ static void finish_cell(struct icp_val_cell *c, const double *cyc,
   }
   c->support_per_account = NAN;
   if(c->support_accounts > 0) {
-    sort_doubles((double *)sup, (size_t)c->support_accounts);
+    icp_stats_sort_doubles((double *)sup, (size_t)c->support_accounts);
     for(s = 0, i = 0; i < (size_t)c->support_accounts; i++)
       s += sup[i];
     c->support_per_account = s / (double)c->support_accounts;

@@ -543,6 +543,45 @@ Test(quantile, matches_numpy_linear_interpolation)
   cr_assert_gt(count, 4);
 }
 
+/* The radix sort of doubles orders as comparisons do: negative and
+ * positive values, zeros, infinities, subnormals and ties, below and
+ * above the size where it stops calling qsort. */
+Test(quantile, the_sort_of_doubles_orders_every_kind_of_value)
+{
+  static const double special[] = { 0.0, -0.0, INFINITY, -INFINITY, 5e-324,
+                                    -5e-324, 1e308, -1e308, 1, -1, 0.5 };
+  static const size_t sizes[] = { 0, 1, 2, 255, 256, 257, 5000, 100000 };
+  size_t k, i;
+  unsigned long long r = 88172645463325252ULL;
+  for(k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+    size_t n = sizes[k];
+    double *v = malloc((n ? n : 1) * sizeof(double));
+    double *w = malloc((n ? n : 1) * sizeof(double));
+    cr_assert(v && w);
+    for(i = 0; i < n; i++) {
+      r ^= r << 13;
+      r ^= r >> 7;
+      r ^= r << 17;
+      if(r % 7 == 0)
+        v[i] = special[(r >> 8) % (sizeof(special) / sizeof(special[0]))];
+      else if(r % 7 == 1)
+        v[i] = (double)((r >> 20) % 50); /* many ties */
+      else
+        v[i] = ((double)(r >> 11) / 9007199254740992.0 - 0.5) *
+               pow(10, (double)((r >> 3) % 40) - 20);
+    }
+    memcpy(w, v, n * sizeof(double));
+    icp_stats_sort_doubles(v, n);
+    qsort(w, n, sizeof(double), icp_stats_cmp_double);
+    for(i = 0; i < n; i++) {
+      cr_assert(v[i] == w[i], "n %zu, at %zu: %g, not %g", n, i, v[i], w[i]);
+      cr_assert(i == 0 || v[i - 1] <= v[i]);
+    }
+    free(v);
+    free(w);
+  }
+}
+
 Test(quantile, edges_drop_duplicates_so_ties_stay_in_one_bin)
 {
   FILE *f = fixture("edges.txt");
