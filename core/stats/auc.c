@@ -6,24 +6,11 @@
 #include <math.h>
 #include <stdlib.h>
 
-struct scored {
-  double s;
-  unsigned char pos;
-};
-
-static int cmp_scored(const void *pa, const void *pb)
-{
-  const struct scored *a = pa, *b = pb;
-
-  return (a->s > b->s) - (a->s < b->s);
-}
-
 int icp_stats_auc(const double *score, const unsigned char *label, size_t n,
                   double *auc)
 {
-  struct scored *v;
-  double npos = 0.0, nneg = 0.0, neg_below = 0.0, sum = 0.0;
-  size_t i;
+  double *pos, *neg, neg_below = 0.0, sum = 0.0;
+  size_t np = 0, nn = 0, i, j;
 
   if (!score || !label || !auc || n == 0)
     return ICP_STATS_EINVAL;
@@ -31,38 +18,45 @@ int icp_stats_auc(const double *score, const unsigned char *label, size_t n,
     if (isnan(score[i]))
       return ICP_STATS_EINVAL;
     if (label[i])
-      npos += 1.0;
+      np++;
     else
-      nneg += 1.0;
+      nn++;
   }
-  if (npos == 0.0 || nneg == 0.0)
+  if (np == 0 || nn == 0)
     return ICP_STATS_EINVAL;
-  v = malloc(n * sizeof *v);
-  if (!v)
+  /* the positives' and the negatives' scores, each sorted */
+  pos = malloc(n * sizeof *pos);
+  if (!pos)
     return ICP_STATS_ENOMEM;
-  for (i = 0; i < n; i++) {
-    v[i].s = score[i];
-    v[i].pos = label[i] != 0;
+  neg = pos + np;
+  for (i = 0, np = nn = 0; i < n; i++) {
+    if (label[i])
+      pos[np++] = score[i];
+    else
+      neg[nn++] = score[i];
   }
-  qsort(v, n, sizeof *v, cmp_scored);
+  icp_stats_sort_doubles(pos, np);
+  icp_stats_sort_doubles(neg, nn);
 
-  /* each positive beats the negatives below its tie group and half-beats
-   * the negatives inside it */
-  i = 0;
-  while (i < n) {
-    double gpos = 0.0, gneg = 0.0, s = v[i].s;
+  /* tie groups in rising order: each positive beats the negatives below
+   * its group and half-beats the negatives inside it */
+  i = j = 0;
+  while (i < np) {
+    double gpos = 0.0, gneg = 0.0;
+    double s = j < nn && neg[j] < pos[i] ? neg[j] : pos[i];
 
-    while (i < n && v[i].s == s) {
-      if (v[i].pos)
-        gpos += 1.0;
-      else
-        gneg += 1.0;
+    while (i < np && pos[i] == s) {
+      gpos += 1.0;
       i++;
+    }
+    while (j < nn && neg[j] == s) {
+      gneg += 1.0;
+      j++;
     }
     sum += gpos * neg_below + 0.5 * gpos * gneg;
     neg_below += gneg;
   }
-  free(v);
-  *auc = sum / npos / nneg;
+  free(pos);
+  *auc = sum / (double)np / (double)nn;
   return ICP_STATS_OK;
 }
