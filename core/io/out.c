@@ -113,23 +113,29 @@ int icp_csv_needs_quotes(const char *s, size_t n, int is_text)
   return 0;
 }
 
-/* The bytes from..end made one quoted cell in place when they must be:
- * they move right by their quotes plus two or three, which the caller
- * has room for past end (quote_room). The new end. */
-static char *quote_in_place(char *from, char *end, int is_text)
+/* What quoting the cell from..end adds: 0 when it needs none, else the
+ * two quotes, the formula's mark and one per quote inside (*f: whether
+ * the mark is due). */
+static size_t quote_extra(const char *from, const char *end, int is_text,
+                          int *f)
 {
   size_t n = (size_t)(end - from), extra;
   const char *q;
-  char *i, *j;
-  int f;
+  *f = 0;
   if(!n || !icp_csv_needs_quotes(from, n, is_text))
-    return end;
-  f = formula(from, n, is_text);
-  extra = 2 + (size_t)f;
+    return 0;
+  *f = formula(from, n, is_text);
+  extra = 2 + (size_t)*f;
   for(q = from; (q = memchr(q, '"', (size_t)(end - q))) != NULL; q++)
     extra++;
-  /* moved back from the last byte, each quote doubled */
-  j = end + extra;
+  return extra;
+}
+
+/* The cell from..end quoted in place, moved right by extra (quote_extra's,
+ * not 0), each byte from the last and each quote doubled; the new end. */
+static char *quote_move(char *from, char *end, size_t extra, int f)
+{
+  char *i, *j = end + extra;
   *--j = '"';
   for(i = end; i-- > from;) {
     *--j = *i;
@@ -140,6 +146,15 @@ static char *quote_in_place(char *from, char *end, int is_text)
     *--j = '\'';
   *--j = '"';
   return end + extra;
+}
+
+/* The bytes from..end made one cell in place, with room past end for
+ * what quoting adds; the new end. */
+static char *quote_in_place(char *from, char *end, int is_text)
+{
+  int f;
+  size_t extra = quote_extra(from, end, is_text, &f);
+  return extra ? quote_move(from, end, extra, f) : end;
 }
 
 char *icp_put_csv_cell(char *o, const char *s, size_t n, int is_text)
@@ -163,17 +178,16 @@ enum icp_status icp_csv_cell(struct icp_buf *b, const char *s, size_t n,
 enum icp_status icp_csv_cell_since(struct icp_buf *b, size_t from,
                                    int is_text)
 {
-  size_t n = b->len - from, extra;
-  const char *q, *end = b->p + b->len;
-  if(!n || !icp_csv_needs_quotes(b->p + from, n, is_text))
+  int f;
+  size_t extra;
+  if(b->len == from) /* an empty cell: nothing to quote (p may be NULL) */
     return ICP_OK;
-  /* room for the two quotes, the formula's mark and the doubled quotes */
-  extra = 2 + (size_t)formula(b->p + from, n, is_text);
-  for(q = b->p + from; (q = memchr(q, '"', (size_t)(end - q))) != NULL; q++)
-    extra++;
+  extra = quote_extra(b->p + from, b->p + b->len, is_text, &f);
+  if(!extra)
+    return ICP_OK;
   if(icp_buf_room(b, extra))
     return icp_buf_status(b);
-  icp_buf_put_end(b, quote_in_place(b->p + from, b->p + b->len, is_text));
+  icp_buf_put_end(b, quote_move(b->p + from, b->p + b->len, extra, f));
   return ICP_OK;
 }
 
