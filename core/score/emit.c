@@ -215,6 +215,23 @@ static int source_fits(size_t fl)
   return fl + 1 + LINE_DIGITS <= SOURCE_CAP;
 }
 
+/* The names[i] whose outcome[i] is want, each less its last drop bytes,
+ * sep between them, at o: the lists of unknown and excluding rules. */
+static char *put_picked(char *o, const struct icp_str *names,
+                        const uint8_t *outcome, int n, uint8_t want,
+                        char sep, uint32_t drop)
+{
+  int i, first = 1;
+  for(i = 0; i < n; i++)
+    if(outcome[i] == want) {
+      if(!first)
+        *o++ = sep;
+      o = icp_put(o, names[i].p, names[i].n - drop);
+      first = 0;
+    }
+  return o;
+}
+
 /* json_str of s, or null: at most 6 * strlen + 2 bytes at o */
 static char *put_str_or_null(char *o, const char *s, size_t n)
 {
@@ -280,22 +297,11 @@ enum icp_status icp_emit_jsonl(struct icp_buf *b, const struct icp_pack *p,
       o = icp_put_fixed(o, r->earned[i]);
       first = 0;
     }
+  /* the names without the ':' that follows each as a key */
   o = PUT(o, "},\"unknown\":[");
-  for(i = 0, first = 1; i < p->nrules; i++)
-    if(r->outcome[i] == ICP_UNKNOWN) {
-      if(!first)
-        *o++ = ',';
-      o = icp_put(o, p->jn.rule[i].p, p->jn.rule[i].n - 1);
-      first = 0;
-    }
+  o = put_picked(o, p->jn.rule, r->outcome, p->nrules, ICP_UNKNOWN, ',', 1);
   o = PUT(o, "],\"excluded_by\":[");
-  for(i = 0, first = 1; i < p->nexcl; i++)
-    if(r->xoutcome[i] == ICP_TRUE) {
-      if(!first)
-        *o++ = ',';
-      o = icp_put(o, p->jn.excl[i].p, p->jn.excl[i].n - 1);
-      first = 0;
-    }
+  o = put_picked(o, p->jn.excl, r->xoutcome, p->nexcl, ICP_TRUE, ',', 1);
   o = PUT(o, "],\"route\":");
   o = put_str_or_null(o, route, rl);
   if(r->route_def && r->route_def->has_sla) {
@@ -518,7 +524,7 @@ enum icp_status icp_emit_csv_row(struct icp_buf *b, const struct icp_pack *p,
   size_t gl = grade ? strlen(grade) : 0, rl = route ? strlen(route) : 0;
   size_t fl = strlen(f);
   char *o, *from;
-  int i, first, plain = p->jn.csv_plain;
+  int i, plain = p->jn.csv_plain;
 
   /* the cells before the reasons, in room made once (see emit_jsonl) */
   TRY(icp_buf_room(b, 16 + ICP_FIXED_MAX * (size_t)(2 + p->ndims) +
@@ -566,23 +572,11 @@ enum icp_status icp_emit_csv_row(struct icp_buf *b, const struct icp_pack *p,
   o = b->p + b->len;
   *o++ = ',';
   from = o;
-  for(i = 0, first = 1; i < p->nexcl; i++)
-    if(r->xoutcome[i] == ICP_TRUE) {
-      if(!first)
-        *o++ = ';';
-      o = icp_put(o, p->jn.xname[i].p, p->jn.xname[i].n);
-      first = 0;
-    }
+  o = put_picked(o, p->jn.xname, r->xoutcome, p->nexcl, ICP_TRUE, ';', 0);
   o = plain ? o : icp_put_csv_since(from, o, 1);
   *o++ = ',';
   from = o;
-  for(i = 0, first = 1; i < p->nrules; i++)
-    if(r->outcome[i] == ICP_UNKNOWN) {
-      if(!first)
-        *o++ = ';';
-      o = icp_put(o, p->jn.rname[i].p, p->jn.rname[i].n);
-      first = 0;
-    }
+  o = put_picked(o, p->jn.rname, r->outcome, p->nrules, ICP_UNKNOWN, ';', 0);
   o = plain ? o : icp_put_csv_since(from, o, 1);
   *o++ = ',';
   o = icp_put(o, p->jn.csv_pack.p, p->jn.csv_pack.n);
