@@ -1,8 +1,11 @@
 /*
- * dupes.c -- duplicate domains with bounded memory: buffer, sort, spill
- * sorted runs to temporary files, k-way merge at report time. This file
- * holds the buffer and its sort; dupes_runs.c the runs, their merges and
- * the report.
+ * dupes.c -- duplicate domains with bounded memory, in two stages. A
+ * tracker's full buffer is spilled to a temporary file by hash, and at
+ * the end the hashes find the few domains seen twice (dupes_hash.c); only
+ * those are sorted: buffered, sorted, spilled as sorted runs and merged
+ * at report time (dupes_runs.c), which compares whole domains. A buffer
+ * that never filled is sorted and reported as it is. This file holds the
+ * buffer and its sort.
  *
  * A run on disk is a sequence of records: a 14-byte head (uint16 length,
  * uint32 file index, int64 line), then the domain bytes; records go out
@@ -32,6 +35,16 @@ struct icp_dupes *icp_dupes_new_budget(size_t bytes)
     return NULL;
   d->budget = bytes < 256 ? 256 : bytes;
   d->fanin = ICP_DUPES_MERGE_MAX;
+  d->hashed = 1;
+  d->hmask = ~(uint64_t)0;
+  return d;
+}
+
+struct icp_dupes *icp_dupes_new_sorted(size_t budget)
+{
+  struct icp_dupes *d = icp_dupes_new_budget(budget);
+  if(d)
+    d->hashed = 0;
   return d;
 }
 
@@ -46,6 +59,7 @@ void icp_dupes_free(struct icp_dupes *d)
   if(!d)
     return;
   icp_dupes_clear_runs(d);
+  icp_dupes_hash_free(d);
   free(d->runs);
   free(d->e);
   free(d->spare);
@@ -254,8 +268,10 @@ enum icp_status icp_dupes_absorb(struct icp_dupes *d,
   size_t k;
   if(!st && from->nfiles != d->nfiles)
     st = ICP_EINVAL;
-  if(!st) /* its buffer, as a run of its own */
+  if(!st) /* its buffer, as a run or a spill of its own */
     st = icp_dupes_spill(from);
+  if(!st)
+    st = icp_dupes_hash_absorb(d, from);
   for(k = 0; k < from->nruns; k++) {
     enum icp_status as = st ? st : icp_dupes_add_run(d, &from->runs[k]);
     if(as) {

@@ -4,12 +4,13 @@
  * Every scored record's domain is added with its file and line; at the end
  * each domain seen more than once is reported once with all its lines
  * ("alpha.io: lines 2, 4, 5"). Memory is bounded whatever the input size:
- * entries are buffered up to a budget, then sorted and spilled as a run to
- * an anonymous temporary file (tmpfile()). Runs are merged
- * ICP_DUPES_MERGE_MAX at a time, as soon as that many runs of the same
- * level exist (so at most that many files are open: about 1.5 million
- * domains before the first intermediate merge) and finally at report
- * time.
+ * entries are buffered up to a budget, then spilled to an anonymous
+ * temporary file (tmpfile()) in buckets of a hash of the domain. At the
+ * end the buckets are read back a few at a time and the domains seen
+ * twice found in memory; only their occurrences are sorted (in runs
+ * merged ICP_DUPES_MERGE_MAX at a time, so that few files are open) and
+ * reported. A tracker holds one temporary file, and one per tracker it
+ * absorbed.
  */
 #ifndef ICP_DUPES_H
 #define ICP_DUPES_H
@@ -76,10 +77,10 @@ enum icp_status icp_dupes_absorb(struct icp_dupes *d,
                                  struct icp_dupes *from);
 
 /* Does most of a report's work ahead, in `threads` parts side by side
- * (by domain: each part merges its domains from every run into a run of
- * the domains seen twice), so that the report merges little. For a
- * parallel run's end; ICP_EIO or ICP_ENOMEM are kept, as icp_dupes_add
- * keeps them. */
+ * (by hash: each part finds the domains seen twice in its buckets and
+ * sorts their occurrences into runs), so that the report merges little.
+ * For a parallel run's end; ICP_EIO or ICP_ENOMEM are kept, as
+ * icp_dupes_add keeps them. */
 enum icp_status icp_dupes_prune(struct icp_dupes *d, int threads);
 
 /* Calls fn once per domain seen more than once, sorted by domain (byte

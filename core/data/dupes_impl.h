@@ -36,8 +36,38 @@ struct run {
   size_t nix, ixcap;
 };
 
+/* A hashed file (dupes_hash.c): spills of whole buffers, each ordered by
+ * bucket (the top HASH_BITS bits of the domain's hash); per spill, where
+ * each bucket's records start. */
+#define HASH_BITS 8
+#define NBUCKET (1u << HASH_BITS)
+#define HREC_HEAD 22     /* uint64 hash, uint16 length, uint32 file, int64
+                          * line; then the domain's bytes */
+struct hspill {
+  uint64_t off;          /* in the file */
+  uint32_t at[NBUCKET + 1]; /* bucket b: [at[b], at[b + 1]) from off */
+};
+
+struct hfile {
+  FILE *fp;
+  struct hspill *sp;
+  size_t nsp, spcap;
+  uint64_t size;         /* bytes written */
+};
+
 struct icp_dupes {
   size_t budget;
+  int hashed;           /* spills go to hashed files (dupes_hash.c); else
+                         * (a tracker of the domains seen twice) to
+                         * sorted runs */
+  uint64_t hmask;       /* hashes are ANDed with it (tests: collisions) */
+  struct hfile *hf;     /* its own (the last) and absorbed ones */
+  size_t nhf, hfcap;
+  int own_hf;           /* hf[nhf - 1] is its own, still written */
+  uint64_t *hv;         /* spilling: the entries' hashes, */
+  size_t hvcap;
+  uint32_t *perm;       /* and their order by bucket */
+  size_t permcap;
   size_t fanin;         /* runs merged at once, at most open */
   struct entry *e;
   size_t n, cap;
@@ -56,6 +86,20 @@ struct icp_dupes {
   size_t spcap;
 };
 
+
+/* A tracker of the domains seen twice, filled in order per domain (the
+ * hashed check's output, or a part of it): sorted runs. */
+struct icp_dupes *icp_dupes_new_sorted(size_t budget);
+/* Writes the buffer as a sorted run (dupes_runs.c). */
+enum icp_status icp_dupes_sorted_spill(struct icp_dupes *d);
+/* dupes_hash.c: writes the buffer to the tracker's hashed file; moves
+ * from's hashed files into d; checks d's hashed files in `threads` parts,
+ * leaving d's domains seen twice in sorted runs of d. */
+enum icp_status icp_dupes_hash_spill(struct icp_dupes *d);
+enum icp_status icp_dupes_hash_absorb(struct icp_dupes *d,
+                                      struct icp_dupes *from);
+enum icp_status icp_dupes_hash_check(struct icp_dupes *d, int threads);
+void icp_dupes_hash_free(struct icp_dupes *d);
 
 #define BLOCK 8192       /* a run is read this much at a time */
 #define OUT_BLOCK 65536  /* and written this much (a write each) */

@@ -129,8 +129,14 @@ enum icp_status icp_dupes_add_run(struct icp_dupes *d, struct run *r)
 }
 
 
-/* Sorts the buffer and writes it as a new run; the buffer is emptied. */
+/* Spills the buffer (emptied): to the hashed file, or as a sorted run. */
 enum icp_status icp_dupes_spill(struct icp_dupes *d)
+{
+  return d->hashed ? icp_dupes_hash_spill(d) : icp_dupes_sorted_spill(d);
+}
+
+/* Sorts the buffer and writes it as a new run; the buffer is emptied. */
+enum icp_status icp_dupes_sorted_spill(struct icp_dupes *d)
 {
   struct run_out *o;
   size_t i;
@@ -600,6 +606,10 @@ enum icp_status icp_dupes_prune(struct icp_dupes *d, int threads)
   size_t n = threads > 1 ? (size_t)threads : 1, k, failed = 0;
   if(d->err)
     return d->err;
+  if(d->hashed && (d->nhf || (d->n && d->nruns)))
+    /* checked by hash: the domains seen twice go to sorted runs (a
+     * hashed tracker's buffer never does) */
+    return icp_dupes_hash_check(d, threads);
   if(!d->nruns) /* in memory: the report sorts it */
     return ICP_OK;
   if((st = icp_dupes_spill(d)) != ICP_OK)
@@ -656,6 +666,12 @@ long icp_dupes_report(struct icp_dupes *d,
 
   if(d->err) /* an occurrence was lost: a report would miss it */
     return -1;
+  if(d->hashed && (d->nhf || (d->n && d->nruns)) &&
+     icp_dupes_hash_check(d, 1)) {
+    icp_dupes_clear_runs(d);
+    d->n = d->plen = 0;
+    return -1;
+  }
   memset(&s, 0, sizeof(s));
   s.d = d;
   s.fn = fn;

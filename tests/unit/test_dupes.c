@@ -7,6 +7,7 @@
 
 #include "base/buf.h"
 #include "data/dupes.h"
+#include "data/dupes_impl.h"  /* hmask, nhf */
 
 /* Collects every report as its standard message, one per line. */
 struct got {
@@ -440,4 +441,140 @@ Test(dupes, a_tracker_of_other_files_is_not_absorbed)
   cr_assert_eq(icp_dupes_report(a, NULL, NULL), -1);  /* not passed off */
   icp_dupes_free(a);
   icp_dupes_free(b);
+}
+
+/* ---- the check by hash, against a brute force --------------------------
+ *
+ * Occurrences in three files (stdin read twice) dealt to three worker
+ * trackers, absorbed into one, then reported as they are or after a prune
+ * on three threads; the reference sorts every occurrence and groups them.
+ * The hashes are masked (dupes_impl.h) to force what real data rarely
+ * shows: different domains of equal hash (the table must compare whole
+ * domains), and every domain in one bucket, too large for memory (the
+ * bucket goes through sorted runs). */
+
+struct occ {
+  char dom[40];
+  unsigned file;
+  long line;
+};
+
+static int cmp_occ(const void *pa, const void *pb)
+{
+  const struct occ *a = pa, *b = pb;
+  int c = strcmp(a->dom, b->dom);
+  if(c)
+    return c;
+  if(a->file != b->file)
+    return a->file < b->file ? -1 : 1;
+  return a->line < b->line ? -1 : a->line > b->line;
+}
+
+/* The report's text for occ[0..n) by brute force; the number of domains
+ * seen twice in *dups. */
+static void brute_force(struct occ *occ, size_t n, const char *const *files,
+                        struct icp_buf *out, long *dups)
+{
+  struct icp_dupe_at *at = malloc(ICP_DUPES_AT_MAX * sizeof(*at));
+  size_t i = 0, j, k;
+  cr_assert(at);
+  qsort(occ, n, sizeof(*occ), cmp_occ);
+  *dups = 0;
+  for(; i < n; i = j) {
+    for(j = i + 1; j < n && !strcmp(occ[j].dom, occ[i].dom); j++)
+      ;
+    if(j - i < 2)
+      continue;
+    for(k = i; k < j && k - i < ICP_DUPES_AT_MAX; k++) {
+      at[k - i].file = files[occ[k].file];
+      at[k - i].line = occ[k].line;
+    }
+    cr_assert_eq(icp_dupes_format(out, occ[i].dom, at, k - i,
+                                  (long)(j - i)), ICP_OK);
+    cr_assert_eq(icp_buf_addc(out, '\n'), ICP_OK);
+    (*dups)++;
+  }
+  free(at);
+}
+
+/* Occurrence r of the stream: mostly domains seen once, some seen a few
+ * times, domains that share their first 16 bytes, one seen 1,200 times
+ * (more than the report hands over). */
+static void occ_domain(long r, char *dom, size_t cap)
+{
+  if(r % 25 == 0)
+    snprintf(dom, cap, "everywhere.example");
+  else if(r % 3 == 0)
+    snprintf(dom, cap, "sharedprefix-abcd%ld.io", (r * 7919) % 1500);
+  else if(r % 5 == 0)
+    snprintf(dom, cap, "few%ld.example", (r * 104729) % 3000);
+  else
+    snprintf(dom, cap, "once%ld.example", r);
+}
+
+Test(dupes, the_check_by_hash_agrees_with_a_brute_force)
+{
+  static const char *const files[] = { "a.csv", "<stdin>", "<stdin>" };
+  static const uint64_t masks[] = { ~(uint64_t)0,
+                                    0xFF000000000000FFULL, 0 };
+  static const size_t budgets[] = { 300, ICP_DUPES_BUDGET };
+  const size_t nocc = 30000;
+  struct occ *occ = calloc(nocc, sizeof(*occ));
+  struct icp_buf want;
+  long want_dups;
+  size_t m, b, r;
+  int prune;
+  cr_assert(occ);
+  for(r = 0; r < nocc; r++) {
+    occ_domain((long)r, occ[r].dom, sizeof(occ[r].dom));
+    occ[r].file = (unsigned)(r / 10000);
+    occ[r].line = (long)(r % 10000) + 1;
+  }
+  for(m = 0; m < sizeof(masks) / sizeof(*masks); m++)
+    for(b = 0; b < sizeof(budgets) / sizeof(*budgets); b++)
+      for(prune = 0; prune <= 3; prune += 3) {
+        struct icp_dupes *w[3], *run;
+        struct got g;
+        int i;
+        if(!masks[m] && budgets[b] > 300)
+          continue; /* in memory, every record collides: quadratic */
+        cr_assert(run = icp_dupes_new_budget(budgets[b]));
+        run->hmask = masks[m];
+        cr_assert_eq(icp_dupes_set_files(run, files, 3), ICP_OK);
+        for(i = 0; i < 3; i++) {
+          cr_assert(w[i] = icp_dupes_new_budget(budgets[b]));
+          w[i]->hmask = masks[m];
+          cr_assert_eq(icp_dupes_set_files(w[i], files, 3), ICP_OK);
+        }
+        for(r = 0; r < nocc; r++) /* in runs of 37 per worker */
+          cr_assert_eq(icp_dupes_add_in(w[(r / 37) % 3], occ[r].dom,
+                                        occ[r].file, occ[r].line), ICP_OK);
+        for(i = 0; i < 3; i++)
+          cr_assert_eq(icp_dupes_absorb(run, w[i]), ICP_OK);
+        cr_assert_gt(run->nhf, 0, "nothing spilled to a hashed file");
+        if(prune)
+          cr_assert_eq(icp_dupes_prune(run, prune), ICP_OK);
+        got_init(&g, run);
+        if(!m && !b && !prune) { /* the reference, once */
+          struct occ *copy = malloc(nocc * sizeof(*copy));
+          cr_assert(copy);
+          memcpy(copy, occ, nocc * sizeof(*copy));
+          icp_buf_init(&want, 64u << 20);
+          brute_force(copy, nocc, files, &want, &want_dups);
+          free(copy);
+          cr_assert_gt(want_dups, 500, "%ld", want_dups);
+        }
+        cr_assert_eq(icp_dupes_report(run, collect, &g), want_dups,
+                     "mask %zu, budget %zu, prune %d", m, budgets[b], prune);
+        cr_assert_str_eq(text(&g), want.p, "mask %zu, budget %zu, prune %d",
+                         m, budgets[b], prune);
+        for(i = 0; i < 3; i++)
+          icp_dupes_free(w[i]);
+        icp_dupes_free(run);
+        icp_buf_free(&g.out);
+      }
+  cr_assert(strstr(want.p, "everywhere.example: a.csv:1, a.csv:26,"));
+  cr_assert(strstr(want.p, " and 200 more\n"));
+  icp_buf_free(&want);
+  free(occ);
 }
