@@ -317,8 +317,8 @@ struct hpart {
   struct icp_dupes *out;
   struct hrec *rec;
   size_t nrec, reccap;
-  char *txt;
-  size_t tlen, tcap;
+  char *txt;            /* the group's records, as read */
+  size_t tcap;
   uint32_t *slot;
   size_t slotcap;
   struct dupent *dup;   /* the records of domains seen twice */
@@ -398,34 +398,64 @@ static enum icp_status check_records(struct hpart *p)
   return ICP_OK;
 }
 
-/* Reads buckets [b0, b1) into the part's records: ICP_OK, ICP_EIO. */
-static enum icp_status load_group(struct hpart *p, unsigned b0, unsigned b1)
+/* Reads n bytes at off of fd into buf: 0, or -1 (an error, or the file
+ * cut short). */
+static int read_full(int fd, unsigned char *buf, size_t n, uint64_t off)
 {
-  uint64_t h;
-  uint16_t len;
-  uint32_t file;
-  int64_t line;
-  const char *dom;
-  size_t fi;
-  int got;
-  p->nrec = p->tlen = 0;
-  reader_init(&p->rd, p->d, b0, b1);
-  while((got = reader_next(&p->rd, &h, &len, &file, &line, &dom, &fi)) > 0) {
-    struct hrec *r;
-    if((p->nrec == p->reccap && icp_grow(p->rec, p->reccap, p->nrec + 1)) ||
-       (p->tlen + len + 1 > p->tcap &&
-        icp_grow(p->txt, p->tcap, p->tlen + len + 1)))
-      return ICP_ENOMEM;
-    r = &p->rec[p->nrec++];
-    r->h = h;
-    r->off = (uint32_t)p->tlen;
-    r->len = len;
-    r->file = file;
-    r->line = line;
-    memcpy(p->txt + p->tlen, dom, len);
-    p->tlen += len;
+  while(n) {
+    ssize_t got = pread(fd, buf, n, (off_t)off);
+    if(got < 0 && errno == EINTR)
+      continue;
+    if(got <= 0)
+      return -1;
+    buf += got;
+    n -= (size_t)got;
+    off += (uint64_t)got;
   }
-  return got < 0 ? ICP_EIO : ICP_OK;
+  return 0;
+}
+
+/* Reads buckets [b0, b1) (bytes in all) into the part's text, each
+ * spill's range with one read, and notes their records: ICP_OK, ICP_EIO
+ * (a read error, or records that do not parse), ICP_ENOMEM. */
+static enum icp_status load_group(struct hpart *p, unsigned b0, unsigned b1,
+                                  size_t bytes)
+{
+  const struct icp_dupes *d = p->d;
+  size_t k, s, at = 0;
+  p->nrec = 0;
+  if(bytes > p->tcap && icp_grow(p->txt, p->tcap, bytes))
+    return ICP_ENOMEM;
+  for(k = 0; k < d->nhf; k++)
+    for(s = 0; s < d->hf[k].nsp; s++) {
+      const struct hspill *sp = &d->hf[k].sp[s];
+      size_t n = sp->at[b1] - sp->at[b0], end = at + n;
+      unsigned char *t = (unsigned char *)p->txt;
+      if(!n)
+        continue;
+      if(end > bytes ||
+         read_full(fileno(d->hf[k].fp), t + at, n, sp->off + sp->at[b0]))
+        return ICP_EIO;
+      while(at < end) {
+        struct hrec *r;
+        if(p->nrec == p->reccap && icp_grow(p->rec, p->reccap, p->nrec + 1))
+          return ICP_ENOMEM;
+        r = &p->rec[p->nrec];
+        if(end - at < HREC_HEAD)
+          return ICP_EIO;
+        memcpy(&r->h, t + at, 8);
+        memcpy(&r->len, t + at + 8, 2);
+        memcpy(&r->file, t + at + 10, 4);
+        memcpy(&r->line, t + at + 14, 8);
+        if(r->len > ICP_DUPES_DOMAIN_MAX || r->file >= d->nfiles ||
+           end - at - HREC_HEAD < r->len)
+          return ICP_EIO;
+        r->off = (uint32_t)(at + HREC_HEAD);
+        at += HREC_HEAD + (size_t)r->len;
+        p->nrec++;
+      }
+    }
+  return ICP_OK;
 }
 
 /* A bucket too large for memory: its records through sorted runs, one
@@ -481,7 +511,7 @@ static void *part_main(void *arg)
         bytes += p->d->hf[k].sp[s].at[b1] - p->d->hf[k].sp[s].at[b0];
     if(bytes > group_max(p->d)) /* a bucket alone (see make_groups) */
       p->st = sort_bucket(p, b0);
-    else if((p->st = load_group(p, b0, b1)) == ICP_OK)
+    else if((p->st = load_group(p, b0, b1, (size_t)bytes)) == ICP_OK)
       p->st = check_records(p);
   }
   if(!p->st) /* its buffer, as a run */
