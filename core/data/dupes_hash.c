@@ -4,8 +4,8 @@
  * runs) to find the few seen twice was a tenth of a run's time.
  *
  * A full buffer is spilled to the tracker's hashed file in bucket order
- * (the top HASH_BITS bits of a 64-bit hash of the domain), one write per
- * spill; where each bucket starts is kept per spill. At the end, buckets
+ * (the top HASH_BITS bits of a 64-bit hash of the domain), written a block
+ * at a time; where each bucket starts is kept per spill. At the end, buckets
  * are checked in groups that fit in memory (consecutive buckets, their
  * records from every spill of every file): a hash table finds the domains
  * seen twice, and only their occurrences go on, per domain in order of
@@ -14,8 +14,10 @@
  * domains, so two domains of one hash are never taken for one (the table
  * compares them too, to pass on fewer). The groups are checked in parts
  * side by side (a parallel run's end). A bucket too large for memory on
- * its own (about ten million domains or more) goes through sorted runs
- * as a whole: slower, never wrong.
+ * its own (from about six million domains in a run) is checked in up to
+ * SPLIT_MAX slices of the hash's next bits, a pass over the bucket each
+ * (up to about fifteen million); past that, or when hashes crowd, it goes
+ * through sorted runs as a whole: slower, never wrong.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -498,6 +500,70 @@ static enum icp_status sort_bucket(struct hpart *p, unsigned b)
   return st;
 }
 
+/* The 16 bits of a hash below its bucket's: what splits a bucket. */
+static unsigned sub_of(uint64_t h)
+{
+  return (unsigned)(h >> (64 - HASH_BITS - 16)) & 0xFFFFu;
+}
+
+/* A bucket larger than memory, in np passes: each reads the bucket whole
+ * and checks the records of one slice of sub_of values, into the part's
+ * tracker. *fits is 0 when a slice does not fit in memory after all
+ * (hashes that crowd): the bucket must then go through sorted runs, and
+ * what the earlier slices found be dropped (the caller gives a tracker of
+ * its own for that). */
+static enum icp_status split_bucket(struct hpart *p, unsigned b, size_t np,
+                                    int *fits)
+{
+  size_t pass;
+  *fits = 1;
+  for(pass = 0; pass < np; pass++) {
+    unsigned lo = (unsigned)(0x10000 * pass / np);
+    unsigned hi = (unsigned)(0x10000 * (pass + 1) / np);
+    uint64_t h;
+    uint16_t len;
+    uint32_t file;
+    int64_t line;
+    const char *dom;
+    size_t fi, tlen = 0;
+    int got;
+    enum icp_status st;
+    p->nrec = 0;
+    reader_init(&p->rd, p->d, b, b + 1);
+    while((got = reader_next(&p->rd, &h, &len, &file, &line, &dom,
+                             &fi)) > 0) {
+      struct hrec *r;
+      unsigned sub = sub_of(h);
+      if(sub < lo || sub >= hi)
+        continue;
+      if(tlen + len > group_max(p->d)) {
+        *fits = 0;
+        return ICP_OK;
+      }
+      if((p->nrec == p->reccap && icp_grow(p->rec, p->reccap, p->nrec + 1)) ||
+         (tlen + len > p->tcap && icp_grow(p->txt, p->tcap, tlen + len)))
+        return ICP_ENOMEM;
+      r = &p->rec[p->nrec++];
+      r->h = h;
+      r->off = (uint32_t)tlen;
+      r->len = len;
+      r->file = file;
+      r->line = line;
+      memcpy(p->txt + tlen, dom, len);
+      tlen += len;
+    }
+    if(got < 0)
+      return ICP_EIO;
+    if((st = check_records(p)) != ICP_OK)
+      return st;
+  }
+  return ICP_OK;
+}
+
+/* Passes over a bucket larger than memory before it goes through sorted
+ * runs instead: each pass reads the bucket whole. */
+#define SPLIT_MAX 4
+
 static void *part_main(void *arg)
 {
   struct hpart *p = arg;
@@ -505,14 +571,39 @@ static void *part_main(void *arg)
   for(g = p->g0; g < p->g1 && !p->st; g++) {
     unsigned b0 = p->gb[g], b1 = p->gb[g + 1];
     uint64_t bytes = 0;
-    size_t k, s;
+    size_t k, s, np;
+    int fits = 0;
     for(k = 0; k < p->d->nhf; k++)
       for(s = 0; s < p->d->hf[k].nsp; s++)
         bytes += p->d->hf[k].sp[s].at[b1] - p->d->hf[k].sp[s].at[b0];
-    if(bytes > group_max(p->d)) /* a bucket alone (see make_groups) */
+    if(bytes <= group_max(p->d)) {
+      if((p->st = load_group(p, b0, b1, (size_t)bytes)) == ICP_OK)
+        p->st = check_records(p);
+      continue;
+    }
+    /* a bucket alone (see make_groups): in slices, with room for a
+     * slice a quarter larger than its share */
+    np = (size_t)((bytes + bytes / 4) / group_max(p->d)) + 1;
+    if(np <= SPLIT_MAX) {
+      struct icp_dupes *before = p->out;
+      if(!(p->out = icp_dupes_new_sorted(p->d->budget)) ||
+         icp_dupes_set_files(p->out, p->d->files, p->d->nfiles)) {
+        icp_dupes_free(p->out);
+        p->out = before;
+        p->st = ICP_ENOMEM;
+        continue;
+      }
+      icp_dupes_set_fanin(p->out, before->fanin);
+      p->st = split_bucket(p, b0, np, &fits);
+      /* what the slices found joins the part's tracker, or is dropped
+       * when the bucket goes through sorted runs after all */
+      if(!p->st && fits)
+        p->st = icp_dupes_absorb(before, p->out);
+      icp_dupes_free(p->out);
+      p->out = before;
+    }
+    if(!p->st && !fits)
       p->st = sort_bucket(p, b0);
-    else if((p->st = load_group(p, b0, b1, (size_t)bytes)) == ICP_OK)
-      p->st = check_records(p);
   }
   if(!p->st) /* its buffer, as a run */
     p->st = icp_dupes_sorted_spill(p->out);
