@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/bytes.h"
 #include "data/account.h"
 
 static const struct icp_value missing = { ICP_T_MISSING, 0, { 0 } };
@@ -189,13 +190,9 @@ enum icp_status icp_account_set_list_text(struct icp_account *a, int id,
   struct icp_str *items;
   char *copy, *p, *end;
   size_t cnt = 1, k = 0;
-  const char *q = s, *qe = s + n;
   if(id < 0)
     return ICP_EINVAL;
-  while((q = memchr(q, ';', (size_t)(qe - q)))) {
-    cnt++;
-    q++;
-  }
+  cnt += (size_t)icp_bytes_count(s, s + n, ';');
   if(cnt > ICP_LIST_MAX)
     return ICP_ELIMIT;
   /* one copy of the text, split in place; items point into it */
