@@ -247,14 +247,17 @@ static void parse(struct pool *P, struct worker *w, struct work *s)
       return;
     }
     /* a failure is kept in the tracker: its report fails */
-    if((d = icp_account_domain(a)) != NULL)
+    if((d = icp_account_domain(a)) != NULL) {
+      s->nkeyed++;
       icp_dupes_add_in(w->dupes, d, (unsigned)s->input, a->line);
+    }
     if(add_ev(s, EV_REC, s->nacc, 0)) {
       fail(s, ICP_ENOMEM, "out of memory");
       return;
     }
     s->nacc++;
   }
+  s->has_key = icp_reader_has_key(w->sub);
   if(s->chunk.bad_line && icp_run_in_shard(P->o, NULL, s->chunk.bad_line) &&
      add_msg(s, EV_BAD, s->chunk.bad))
     fail(s, ICP_ENOMEM, "out of memory");
@@ -332,6 +335,7 @@ static enum icp_status replay(struct pool *P, struct work *s,
       break;
     case EV_REC:
       rs->st->read++; /* its domain is in the worker's tracker */
+      rs->in_records++;
       st = icp_run_hand(rs, s->acc[e->ref],
                         &s->res[e->ref * (size_t)P->npacks], e->errors, err);
       if(!st)
@@ -341,6 +345,8 @@ static enum icp_status replay(struct pool *P, struct work *s,
       st = icp_err_set(err, s->wst, "%s", s->werr.msg);
     }
   }
+  rs->keyed += (long)s->nkeyed; /* before its input's closing */
+  rs->key_seen |= s->has_key;
   if(!st && s->wst && !s->nev)
     st = icp_err_set(err, s->wst, "%s", s->werr.msg);
   if(!st && s->rst)
@@ -363,7 +369,8 @@ static void *worker_main(void *arg)
 
   while(!icp_pool_take(P, s) && !icp_pool_cut(P, s)) {
     int go;
-    s->nacc = s->nev = 0;
+    s->nacc = s->nev = s->nkeyed = 0;
+    s->has_key = 0;
     s->wst = ICP_OK;
     icp_buf_reset(&s->msgs);
     icp_buf_reset(&s->out);
@@ -379,9 +386,7 @@ static void *worker_main(void *arg)
     st = go ? replay(P, s, &err) : ICP_OK;
     pthread_mutex_lock(&P->mu);
     if(go && s->last && P->masters[s->input]) {
-      /* CSV knows its key column from the header (workers read JSONL) */
-      icp_run_closing(P->rs, P->masters[s->input],
-                      icp_reader_has_column(P->masters[s->input], 0) >= 0);
+      icp_run_closing(P->rs, P->masters[s->input]);
       icp_reader_close(P->masters[s->input]);
       P->masters[s->input] = NULL;
     }

@@ -43,6 +43,8 @@ struct work {                  /* a chunk, in a worker */
   struct icp_account **acc;
   struct icp_result **res;     /* npacks per account */
   size_t nacc, capacc;         /* capacc: accounts made */
+  size_t nkeyed;               /* accounts with a domain */
+  int has_key;                 /* a record of its input had the key */
   size_t acccap, rescap;       /* room in acc and res */
   struct ev *ev;
   size_t nev, capev;

@@ -114,25 +114,35 @@ void icp_run_opened(struct icp_run_state *rs, struct icp_reader *r,
     icp_pack_check_fields(packs[k], is_column, r, field_cb, rs);
 }
 
-void icp_run_closing(struct icp_run_state *rs, struct icp_reader *r,
-                     int had_records)
+void icp_run_closing(struct icp_run_state *rs, struct icp_reader *r)
 {
   /* a --columns mapping that fed nothing: said at the header, and, as a
    * field nothing provides, it makes the exit status 2 */
   rs->st->unknown_fields += icp_reader_unmatched(r);
-  if(!icp_reader_has_key(r) && had_records) {
+  if(rs->in_records && !icp_reader_has_key(r) && !rs->key_seen) {
     rs->st->no_key++;
     fprintf(rs->diag, "%s: no domain column (the account key): every "
             "account is scored without a key; name the column with "
             "--columns FILE (columns { domain = \"Website\" }) or call it "
             "domain\n", icp_reader_name(r));
   }
+  else if(rs->in_records && !rs->keyed) {
+    /* a column of ids or names taken for the key: as good as none */
+    rs->st->no_key++;
+    fprintf(rs->diag, "%s: the domain column (the account key) holds no "
+            "domain: every account is scored without a key; name the "
+            "column of websites with --columns FILE (columns { domain = "
+            "\"Website\" })\n", icp_reader_name(r));
+  }
+  rs->in_records = rs->keyed = 0;
+  rs->key_seen = 0;
 }
 
 enum icp_status icp_run_bad(struct icp_run_state *rs, const char *msg,
                             struct icp_err *err)
 {
   rs->st->skipped++;
+  rs->in_records++;
   if(rs->shown_bad++ < ICP_RUN_MAX_MESSAGES || rs->o->strict)
     fprintf(rs->diag, "%s\n", msg);
   if(rs->o->strict)
@@ -163,8 +173,11 @@ void icp_run_read(struct icp_run_state *rs, const struct icp_account *a,
 {
   const char *d = icp_account_domain(a);
   rs->st->read++;
-  if(d)
+  rs->in_records++;
+  if(d) {
+    rs->keyed++;
     icp_dupes_add_in(rs->dupes, d, (unsigned)input, a->line);
+  }
 }
 
 enum icp_status icp_run_hand(struct icp_run_state *rs,
@@ -324,7 +337,6 @@ static enum icp_status run_seq(const char *const *inputs, int ninputs,
 
   for(in = 0; in < ninputs && !st; in++) {
     struct icp_reader *r;
-    long seen = rs->st->read + rs->st->skipped;
     st = icp_reader_open(&r, inputs[in], opts->format, schema, err);
     if(st)
       break;
@@ -370,7 +382,7 @@ static enum icp_status run_seq(const char *const *inputs, int ninputs,
       st = score_batch(rs, batch, nb, packs, res, err);
       nb = 0;
     }
-    icp_run_closing(rs, r, rs->st->read + rs->st->skipped > seen);
+    icp_run_closing(rs, r);
     icp_reader_close(r);
   }
 done:

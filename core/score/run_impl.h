@@ -33,6 +33,12 @@ struct icp_run_state {
                                    * checked at the end */
   int ncells;
   size_t capcells;
+  /* the input being read, in input order: */
+  long in_records;                /* records (bad ones too), */
+  long keyed;                     /* of them with a domain, */
+  int key_seen;                   /* a record had the key (workers read
+                                   * JSONL: the reader that closes it saw
+                                   * no record) */
 };
 
 /* A cell warning of a kept record ("FILE:LINE: ..."). */
@@ -61,9 +67,9 @@ struct icp_reader;
 void icp_run_opened(struct icp_run_state *rs, struct icp_reader *r,
                     struct icp_pack **packs, int first);
 /* An input is done: its per-column type-error summary (when single lines
- * were cut), and the warning when it had records but no key column. */
-void icp_run_closing(struct icp_run_state *rs, struct icp_reader *r,
-                     int had_records);
+ * were cut), and the warning when it had records but no key column, or
+ * a key column that held no domain. */
+void icp_run_closing(struct icp_run_state *rs, struct icp_reader *r);
 /* The end of a run: the "more not shown" lines, the duplicate report when
  * the run went through, the final progress call. Returns st, or
  * ICP_ENOMEM (err set) when the duplicate report is incomplete. */

@@ -110,6 +110,30 @@ rc=$?
 check "no key column: exit status 2" [ "$rc" = 2 ]
 check "no key column: one warning naming the file and how to map one" \
   sh -c "[ \$(grep -c 'nokey.csv: no domain column' nokey.err) = 1 ] && grep -q -- '--columns FILE' nokey.err"
+# the same on worker threads, and from JSONL, whose keys the workers read
+printf '{"name":"Acme","employees":200}\n{"name":"Beta","employees":20}\n' > nokey.jsonl
+for t in 1 2; do
+  "$ICP" score --rules wide.lua $AS_OF --threads $t nokey.csv > /dev/null 2> nokey$t.err
+  rc=$?
+  "$ICP" score --rules wide.lua $AS_OF --threads $t nokey.jsonl > /dev/null 2> nokeyj$t.err
+  rcj=$?
+  check "no key column, --threads $t: exit 2 and the warning, CSV and JSONL" \
+    sh -c "[ $rc = 2 ] && [ $rcj = 2 ] && grep -q 'nokey.csv: no domain column' nokey$t.err && grep -q 'nokey.jsonl: no domain column' nokeyj$t.err"
+done
+# a key column of customer ids (a user's first guess at a churn export)
+printf 'customerID,Employees\n7590-VHVEG,200\n5575-GNVDE,20\n' > ids.csv
+printf 'customerID,Employees\n7590-VHVEG,200\nacme.io,20\n' > oneid.csv
+printf 'columns { domain = "customerID" }\n' > ids.lua
+for t in 1 2; do
+  "$ICP" score --rules wide.lua $AS_OF --threads $t --columns ids.lua ids.csv > /dev/null 2> ids$t.err
+  rc=$?
+  check "a key column of no domain, --threads $t: exit 2, each cell and the column named once" \
+    sh -c "[ $rc = 2 ] && [ \$(grep -c 'is not a domain' ids$t.err) = 2 ] && [ \$(grep -c 'ids.csv: the domain column (the account key) holds no domain' ids$t.err) = 1 ]"
+done
+"$ICP" score --rules wide.lua $AS_OF --columns ids.lua oneid.csv > /dev/null 2> oneid.err
+rc=$?
+check "a key column with one domain: the bad cell only, exit 0" \
+  sh -c "[ $rc = 0 ] && grep -q 'is not a domain' oneid.err && ! grep -q 'holds no domain' oneid.err"
 
 # ---- --columns FILE ----------------------------------------------------------
 printf 'Company,Sector,revenue ($M),Headcount\nacme.io,Software,12.5,300\n' > odd.csv
