@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/buf.h"
 #include "base/file.h"
@@ -62,4 +63,20 @@ enum icp_status icp_read_file(const char *path, size_t max, char **out,
   *out = b.p;
   *len = b.len;
   return ICP_OK;
+}
+
+ssize_t icp_pread_full(int fd, void *buf, size_t n, uint64_t off)
+{
+  size_t got = 0;
+  while(got < n) {
+    ssize_t r = pread(fd, (char *)buf + got, n - got, (off_t)(off + got));
+    if(r < 0 && errno == EINTR)
+      continue;
+    if(r < 0)
+      return -1;
+    if(!r)
+      break; /* the end of the file */
+    got += (size_t)r;
+  }
+  return (ssize_t)got;
 }

@@ -8,6 +8,8 @@
 #define ICP_FILE_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
 
 #include "icp.h"
 
@@ -24,5 +26,11 @@ enum icp_status icp_file_scan(const char *path,
  * icp_file_scan's, or ICP_ENOMEM. */
 enum icp_status icp_read_file(const char *path, size_t max, char **out,
                               size_t *len, struct icp_err *err);
+
+/* The one loop that reads part of an open file in place (pread, so that
+ * threads read one file side by side): n bytes at off into buf, fewer
+ * only at the file's end. The bytes read, or -1 with errno set; EINTR is
+ * retried. */
+ssize_t icp_pread_full(int fd, void *buf, size_t n, uint64_t off);
 
 #endif

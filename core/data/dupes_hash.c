@@ -19,15 +19,14 @@
  * (up to about fifteen million); past that, or when hashes crowd, it goes
  * through sorted runs as a whole: slower, never wrong.
  */
-#include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "base/buf.h"
+#include "base/file.h"
 #include "data/dupes_impl.h"
 
 /* A group's records in memory: at most this, or the budget. */
@@ -226,22 +225,20 @@ static int reader_have(struct reader *r, size_t need)
   memmove(r->blk, r->blk + r->bpos, r->bend - r->bpos);
   r->bend -= r->bpos;
   r->bpos = 0;
-  while(r->bend < need) {
+  if(r->off < r->end) {
     size_t want = sizeof(r->blk) - r->bend;
     ssize_t got;
-    if(r->off >= r->end)
-      return r->bend ? -1 : 0;
     if(want > r->end - r->off)
       want = (size_t)(r->end - r->off);
-    got = pread(fileno(r->d->hf[r->f].fp), r->blk + r->bend, want,
-                (off_t)r->off);
-    if(got < 0 && errno == EINTR)
-      continue;
-    if(got <= 0)
+    got = icp_pread_full(fileno(r->d->hf[r->f].fp), r->blk + r->bend, want,
+                         r->off);
+    if(got < (ssize_t)want) /* an error, or the file cut short */
       return -1;
     r->off += (uint64_t)got;
     r->bend += (size_t)got;
   }
+  if(r->bend < need) /* the range's end, or a record cut short */
+    return r->bend ? -1 : 0;
   return 1;
 }
 
@@ -400,23 +397,6 @@ static enum icp_status check_records(struct hpart *p)
   return ICP_OK;
 }
 
-/* Reads n bytes at off of fd into buf: 0, or -1 (an error, or the file
- * cut short). */
-static int read_full(int fd, unsigned char *buf, size_t n, uint64_t off)
-{
-  while(n) {
-    ssize_t got = pread(fd, buf, n, (off_t)off);
-    if(got < 0 && errno == EINTR)
-      continue;
-    if(got <= 0)
-      return -1;
-    buf += got;
-    n -= (size_t)got;
-    off += (uint64_t)got;
-  }
-  return 0;
-}
-
 /* Reads buckets [b0, b1) (bytes in all) into the part's text, each
  * spill's range with one read, and notes their records: ICP_OK, ICP_EIO
  * (a read error, or records that do not parse), ICP_ENOMEM. */
@@ -436,7 +416,8 @@ static enum icp_status load_group(struct hpart *p, unsigned b0, unsigned b1,
       if(!n)
         continue;
       if(end > bytes ||
-         read_full(fileno(d->hf[k].fp), t + at, n, sp->off + sp->at[b0]))
+         icp_pread_full(fileno(d->hf[k].fp), t + at, n,
+                        sp->off + sp->at[b0]) != (ssize_t)n)
         return ICP_EIO;
       while(at < end) {
         struct hrec *r;

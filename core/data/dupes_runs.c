@@ -4,16 +4,15 @@
  * parts side by side when pruning, all at once for the report). See
  * dupes.c for the format and the order of records.
  */
-#include <errno.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "base/buf.h"
+#include "base/file.h"
 #include "data/dupes_impl.h"
 
 /* The domains of a part of a prune: keys from lo (inclusive; none for
@@ -172,16 +171,16 @@ static int have(struct cursor *c, size_t need)
   memmove(c->blk, c->blk + c->bpos, c->bend - c->bpos);
   c->bend -= c->bpos;
   c->bpos = 0;
-  while(c->bend < need) {
-    ssize_t got = pread(c->fd, c->blk + c->bend, BLOCK - c->bend,
-                        (off_t)c->off);
-    if(got < 0 && errno == EINTR)
-      continue;
-    if(got <= 0)
-      return got < 0 || c->bend ? -1 : 0;
+  {
+    ssize_t got = icp_pread_full(c->fd, c->blk + c->bend, BLOCK - c->bend,
+                                 c->off);
+    if(got < 0)
+      return -1;
     c->off += (uint64_t)got;
     c->bend += (size_t)got;
   }
+  if(c->bend < need) /* the end of the run, or a record cut short */
+    return c->bend ? -1 : 0;
   return 1;
 }
 

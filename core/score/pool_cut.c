@@ -5,9 +5,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "base/bytes.h"
+#include "base/file.h"
 #include "score/pool_impl.h"
 
 /* ---- cutting the input ------------------------------------------------- */
@@ -33,23 +33,10 @@
  * read (fewer when the file was cut short), or -1 with blk_errno. */
 static void read_block(struct work *s, int fd)
 {
-  char *p = s->chunk.data.p + CHUNK_BYTES;
-  size_t got = 0;
-  while(got < s->blk_len) {
-    ssize_t n = pread(fd, p + got, s->blk_len - got,
-                      (off_t)(s->blk_off + got));
-    if(n < 0 && errno == EINTR)
-      continue;
-    if(n < 0) {
-      s->blk_errno = errno;
-      s->blk_got = -1;
-      return;
-    }
-    if(!n)
-      break; /* the file was cut short meanwhile */
-    got += (size_t)n;
-  }
-  s->blk_got = (ssize_t)got;
+  s->blk_got = icp_pread_full(fd, s->chunk.data.p + CHUNK_BYTES, s->blk_len,
+                              s->blk_off);
+  if(s->blk_got < 0)
+    s->blk_errno = errno;
 }
 
 /* Numbers the next chunk into s, with the next raw block when there is

@@ -7,6 +7,7 @@
 #include <criterion/criterion.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,4 +116,26 @@ Test(file, the_chunk_loop_sees_every_byte_and_stops_when_asked, .fini = done)
   cr_assert_eq(icp_file_scan(path, count, &t, &err), ICP_OK);
   cr_assert_eq(t.calls, 1);
   cr_assert_lt(t.bytes, 300000);
+}
+
+Test(file, part_of_a_file_is_read_in_place_and_short_only_at_its_end,
+     .fini = done)
+{
+  char buf[300000];
+  int fd;
+  size_t i;
+  write_file(200000);
+  fd = open(path, O_RDONLY);
+  cr_assert_geq(fd, 0);
+  cr_assert_eq(icp_pread_full(fd, buf, 150000, 1000), 150000);
+  for(i = 0; i < 150000; i++)
+    if(buf[i] != 'a' + (int)((i + 1000) % 26))
+      cr_assert_fail("byte %zu differs", i);
+  cr_assert_eq(icp_pread_full(fd, buf, sizeof(buf), 190000), 10000);
+  cr_assert_eq(buf[0], 'a' + 190000 % 26);
+  cr_assert_eq(icp_pread_full(fd, buf, 10, 200000), 0, "at the end");
+  close(fd);
+  errno = 0;
+  cr_assert_eq(icp_pread_full(fd, buf, 10, 0), -1, "a closed descriptor");
+  cr_assert_eq(errno, EBADF);
 }
