@@ -124,16 +124,12 @@ const void *icp_libs_table(int k)
 {
   static void (*const open_fn[])(void) = { open_curl, open_pq, open_mhd };
   static const void *const tables[] = { &curl_api, &pq_api, &mhd_api };
-  if(!atomic_load(&libs[k].opened)) {
-    /* a path that did not open it first: open it now, or stop (there
-     * is no status to return through the library's own call) */
-    pthread_once(&libs[k].once, open_fn[k]);
-    if(!atomic_load(&libs[k].opened)) {
-      fprintf(stderr, "icp: %s needs %s, which cannot be loaded (%s): "
-              "install the Debian package %s\n", libs[k].what,
-              libs[k].soname, libs[k].why, libs[k].package);
-      abort();
-    }
+  struct icp_err err;
+  /* a path that did not open it first: open it now, or stop (there is no
+   * status to return through the library's own call) */
+  if(!atomic_load(&libs[k].opened) && opened(k, open_fn[k], &err)) {
+    fprintf(stderr, "icp: %s\n", err.msg);
+    abort();
   }
   return tables[k];
 }
