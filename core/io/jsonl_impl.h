@@ -1,10 +1,11 @@
 /*
  * jsonl_impl.h -- private to the JSONL reader: the state its parts
- * share. jsonl_scan.c is the first pass (the scanner: grammar, limits and
- * the keys of a line, no tree); jsonl_reader.c the second (the walk that
- * stores the values the run reads) and the reader of lines around them;
- * jsonl_text.c reads a text in memory (request bodies) with both. Not
- * part of the API.
+ * share. jsonl_lines.c finds the lines; jsonl_reader.c reads a line in
+ * one pass when it can (a line of the keys read before, in their order)
+ * and else in two: jsonl_scan.c's first (the scanner: grammar, limits and
+ * the keys of a line, no tree), then its own walk that stores the values
+ * the run reads. jsonl_text.c reads a text in memory (request bodies)
+ * with the two passes. Not part of the API.
  */
 #ifndef ICP_JSONL_IMPL_H
 #define ICP_JSONL_IMPL_H
@@ -47,9 +48,35 @@ struct shape_key {
   int mapped;                /* fid and scale are known: */
   int fid;                   /* the field its values feed (--columns) */
   double scale;              /* and their --columns scale, 0 = none */
+  int need;                  /* a rule reads that field: 2 yes, 1 no,
+                              * 0 not yet asked (jsonl_reader.c) */
   int plain;                 /* no quote or backslash: its bytes in a
                               * line are the key, unescaped */
 };
+
+/* The first and last eight bytes of key k (n bytes), zero-padded: with
+ * the length, all of a key up to 16 bytes. */
+static inline void icp_jsonl_key_ends(const char *k, size_t n,
+                                      uint64_t *head, uint64_t *tail)
+{
+  *head = *tail = 0;
+  if(n >= 8) {
+    memcpy(head, k, 8);
+    memcpy(tail, k + n - 8, 8);
+  }
+  else
+    memcpy(head, k, n);
+}
+
+/* Whether the sh->n bytes at k are shape key sh (its text in txt). */
+static inline int icp_jsonl_shape_is(const struct shape_key *sh,
+                                     const char *txt, const char *k)
+{
+  uint64_t head, tail;
+  icp_jsonl_key_ends(k, sh->n, &head, &tail);
+  return head == sh->head && tail == sh->tail &&
+         (sh->n <= 16 || !memcmp(txt + sh->off + 8, k + 8, sh->n - 16));
+}
 
 struct shape {
   struct shape_key *k;       /* n keys, room for cap */
@@ -74,6 +101,8 @@ struct kcache {
 };
 
 struct jsonl_state {
+  int two_passes;            /* test hook: no one pass (jsonl_reader.c) */
+  long one_pass;             /* lines the one pass read */
   struct icp_buf key;        /* dotted key being built */
   struct kcache kc[KCACHE];
   int *map;                  /* per key id: field id + 1, 0 = not yet */
@@ -140,6 +169,29 @@ static inline const char *icp_jsonl_find_stop(const char *q, const char *end)
   return q;
 }
 
+/* The closing quote of the string whose body starts at q (the text ends
+ * at end, a NUL), *esc when it holds escapes; NULL when it does not end
+ * before a NUL. */
+static inline const char *icp_jsonl_string_close(const char *q,
+                                                  const char *end, int *esc)
+{
+  *esc = 0;
+  for(;;) {
+    q = icp_jsonl_find_stop(q, end);
+    if(q >= end || !*q)
+      return NULL;
+    if(*q == '"')
+      return q;
+    *esc = 1;
+    if(q + 1 >= end)
+      return NULL;
+    q += 2;
+  }
+}
+/* The first backslash of the string body [q, close) that does not start
+ * a valid escape (or escapes U+0000), or NULL. */
+const char *icp_jsonl_bad_escape(const char *q, const char *close);
+
 /* The first pass over the text [p, p + n) (p[n] is NUL): 1 when it is
  * one JSON value (*top its first byte), else 0 with the reason in *why:
  * oom, a precheck reason, or NULL for a syntax error at sc->at. */
@@ -156,9 +208,25 @@ int icp_jsonl_scan_begin(struct scan *sc, struct jsonl_state *js,
                          const char *p, const char *end);
 const char *icp_jsonl_scan_value(struct scan *sc, const char *s);
 
+/* The index of the shape key that is the key k (n bytes, no escapes), at
+ * or after index from and at most SHAPE_AHEAD keys ahead; -1 when none. */
+long icp_jsonl_shape_find(const struct jsonl_state *js, size_t from,
+                          const char *k, size_t n);
+
 /* After a record whose keys were fine (no duplicate, valid, few): merges
  * its top-level keys into the shape when some were not in it. */
 void icp_jsonl_shape_update(struct jsonl_state *js, const struct scan *sc);
+
+/* Reads the line [p, p + n) (p[n] may be written), record `line`, into
+ * a: ICP_OK, ICP_ESKIP (a bad record, said in err) or a fatal status. */
+enum icp_status icp_jsonl_read_line(struct icp_reader *r,
+                                    struct icp_account *a, char *p, size_t n,
+                                    long line, struct icp_err *err);
+
+/* Test hook: every line of reader r (a JSONL reader) is read with the
+ * two passes when on, as it is without a shape (the differential test
+ * of the one pass). */
+void icp_jsonl_two_passes(struct icp_reader *r, int on);
 
 /* Reads the object whose first pass is sc (keys [0, nkeys) of the
  * reader's state) into a as record `line` (0: a lone object of a text,

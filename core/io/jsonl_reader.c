@@ -1,6 +1,8 @@
 /*
- * jsonl_reader.c -- one JSON object per line: the walk that stores what
- * the run reads, over the keys the scanner noted (jsonl_scan.c: no tree).
+ * jsonl_reader.c -- one JSON object: read in one pass when its keys are
+ * those of the lines before, in their order (the common line of a file),
+ * else in two: the walk that stores what the run reads, over the keys the
+ * scanner noted (jsonl_scan.c: no tree). The lines are jsonl_lines.c's.
  *
  * Each line is checked (HARDENING 15-17): its length, UTF-8, NUL bytes and
  * "\u0000" escapes, its nesting depth and its grammar, trailing text
@@ -24,8 +26,6 @@
 #include "io/jsonl_impl.h"
 #include "io/reader_impl.h"
 
-#define KEY_MAX 1024
-
 /* What a line walk ends with, besides OK. */
 struct walk {
   struct icp_reader *r;
@@ -34,6 +34,10 @@ struct walk {
   long line;
   const char *end;           /* the NUL after the text */
   struct icp_err *err;
+  int fast;                  /* the one pass (fast_line): a warning or
+                              * an error is not said but sets bail */
+  int bail;
+  size_t nitems;             /* the items fast_array noted */
 };
 
 /* Key i of the first pass as a C string in buf (cut at cap - 1). */
@@ -51,6 +55,10 @@ static const char *key_copy(const struct jsonl_state *js, size_t i,
 static enum icp_status skip(struct walk *w, const char *fmt, const char *s)
 {
   struct icp_err e;
+  if(w->fast) {
+    w->bail = 1;
+    return ICP_ESKIP;
+  }
   icp_err_set(&e, ICP_ESKIP, fmt, s);
   if(!w->line) /* a lone object of a text: no line to name */
     return icp_err_set(w->err, ICP_ESKIP, "%s: %s", w->r->name, e.msg);
@@ -61,6 +69,10 @@ static enum icp_status skip(struct walk *w, const char *fmt, const char *s)
 static void warn(struct walk *w, int id, const char *what)
 {
   char m[ICP_ERR_MAX];
+  if(w->fast) {
+    w->bail = 1;
+    return;
+  }
   snprintf(m, sizeof(m), "column '%s': %s", icp_schema_name(w->r->schema,
                                                            id), what);
   icp_reader_cell(w->r, w->line, id, m);
@@ -78,6 +90,10 @@ static void warn_type(struct walk *w, int id, const char *what)
 static enum icp_status settled(struct walk *w, int id, enum icp_status st,
                                const struct icp_err *cell)
 {
+  if(w->fast && (w->a->utf8_fixed || st)) {
+    w->bail = 1; /* said by the two passes */
+    return ICP_ESKIP;
+  }
   if(st == ICP_OK) {
     if(w->a->utf8_fixed)
       icp_reader_utf8(w->r, w->a, w->line, id);
@@ -265,19 +281,49 @@ static const char *first_item(const char *v)
   return *v == ']' ? NULL : v;
 }
 
+/* Whether field id takes an array: else it is warned about. */
+static int list_field(struct walk *w, int id)
+{
+  enum icp_type t = icp_schema_type(w->r->schema, id);
+  if(id == ICP_F_DOMAIN || (t != ICP_T_LIST && t != ICP_T_ANY)) {
+    warn_type(w, id, "an array");
+    return 0;
+  }
+  return 1;
+}
+
+/* Notes the array item [it, ie) (a string, number or literal) as item
+ * cnt of field id's list: 0, or -1 when it is warned about or out of
+ * memory (ICP_ENOMEM in *st). */
+static int add_item(struct walk *w, int id, size_t cnt, const char *it,
+                    const char *ie, enum icp_status *st)
+{
+  struct jsonl_state *js = w->js;
+  if((*it == '-' || (unsigned)*it - '0' < 10) &&
+     !isfinite(icp_jsonl_num_value(it, (size_t)(ie - it)))) {
+    warn(w, id, "number out of range");
+    return -1;
+  }
+  if(cnt == js->itemcap && icp_grow(js->items, js->itemcap, cnt + 1)) {
+    *st = ICP_ENOMEM;
+    return -1;
+  }
+  js->items[cnt].p = it;
+  js->items[cnt].n = (uint32_t)(ie - it);
+  return 0;
+}
+
+static enum icp_status set_items(struct walk *w, int id, size_t cnt);
+
 static enum icp_status set_array(struct walk *w, int id, const char *v,
                                  const char *end)
 {
-  struct jsonl_state *js = w->js;
-  enum icp_type t = icp_schema_type(w->r->schema, id);
   const char *it, *ie;
-  size_t cnt = 0, k = 0, off = 0;
-  struct icp_value val;
+  size_t cnt = 0;
+  enum icp_status st = ICP_OK;
 
-  if(id == ICP_F_DOMAIN || (t != ICP_T_LIST && t != ICP_T_ANY)) {
-    warn_type(w, id, "an array");
+  if(!list_field(w, id))
     return ICP_OK;
-  }
   /* the items' bytes into items (p: start, n: length), checked */
   for(it = first_item(v); it; it = next_item(ie)) {
     if(*it == '[' || *it == '{') {
@@ -285,32 +331,41 @@ static enum icp_status set_array(struct walk *w, int id, const char *v,
       return ICP_OK;
     }
     ie = item_end(it, end);
-    if((*it == '-' || (unsigned)*it - '0' < 10) &&
-       !isfinite(icp_jsonl_num_value(it, (size_t)(ie - it)))) {
-      warn(w, id, "number out of range");
-      return ICP_OK;
-    }
-    if(cnt == js->itemcap && icp_grow(js->items, js->itemcap, cnt + 1))
-      return ICP_ENOMEM;
-    js->items[cnt].p = it;
-    js->items[cnt].n = (uint32_t)(ie - it);
+    if(add_item(w, id, cnt, it, ie, &st))
+      return st;
     cnt++;
   }
+  return set_items(w, id, cnt);
+}
+
+/* Field id set to the list of the cnt items noted (add_item). */
+static enum icp_status set_items(struct walk *w, int id, size_t cnt)
+{
+  struct jsonl_state *js = w->js;
+  size_t k = 0, off = 0, room = cnt * 32, at = room;
+  struct icp_value val;
+
   if(cnt > ICP_LIST_MAX)
     return skip(w, "column '%s': list longer than 10000 items",
                 icp_schema_name(w->r->schema, id));
-  if(cnt * 32 > js->numcap && icp_grow(js->numtxt, js->numcap, cnt * 32))
+  /* numtxt: 32 bytes per item for a number's text, then the unescaped
+   * strings one after the other (each stays until the list is set) */
+  for(off = 0; off < cnt; off++)
+    room += js->items[off].n;
+  if(room > js->numcap && icp_grow(js->numtxt, js->numcap, room))
     return ICP_ENOMEM;
   /* then each item's text in its place */
   for(k = 0, off = 0; off < cnt; off++) {
     const char *p = NULL, *s = js->items[off].p;
     size_t n = 0;
     if(*s == '"') {
-      const char *txt = string_text(js, s, s + js->items[off].n,
-                                    memchr(s, '\\', js->items[off].n) != NULL,
-                                    &n);
-      if(!txt)
-        return ICP_ENOMEM;
+      const char *txt = s + 1;
+      n = js->items[off].n - 2;
+      if(memchr(txt, '\\', n)) {
+        n = icp_jsonl_unescape(txt, txt + n, js->numtxt + at);
+        txt = js->numtxt + at;
+        at += n;
+      }
       p = icp_account_text(w->a, txt, n, &n);
       if(!p)
         return skip(w, "column '%s': record too large",
@@ -336,6 +391,42 @@ static enum icp_status set_array(struct walk *w, int id, const char *v,
   val.u.list = js->items;
   return settled(w, id, icp_account_set(w->a, id, &val, w->r->source),
                  NULL);
+}
+
+/* st, or when it is ICP_OK and scale is not 0, field id times scale (a
+ * --columns scale). */
+static enum icp_status scaled(struct walk *w, int id, enum icp_status st,
+                              double scale)
+{
+  if(!st && scale != 0)
+    st = settled(w, id, icp_reader_scale(w->a, id, scale, w->r->source),
+                 NULL);
+  return st;
+}
+
+/* Stores the value [v, ve) (not null; esc: a string holding escapes)
+ * into field id, times scale when that is not 0. */
+static enum icp_status store(struct walk *w, int id, const char *v,
+                             const char *ve, int esc, double scale)
+{
+  enum icp_status st;
+  switch(*v) {
+  case '"': {
+    size_t n;
+    const char *s = string_text(w->js, v, ve, esc, &n);
+    st = s ? set_text(w, id, s, n) : ICP_ENOMEM;
+    break;
+  }
+  case 't': case 'f':
+    st = set_bool(w, id, *v == 't');
+    break;
+  case '[':
+    st = set_array(w, id, v, w->end);
+    break;
+  default:
+    st = set_number(w, id, icp_jsonl_num_value(v, (size_t)(ve - v)));
+  }
+  return scaled(w, id, st, scale);
 }
 
 /* ---- walking the object ------------------------------------------------ */
@@ -436,6 +527,7 @@ static enum icp_status walk_object(struct walk *w, size_t i, size_t end)
       sh->fid = id;
       sh->scale = scale;
       sh->mapped = 1;
+      sh->need = 0;
     }
   mapped:
     if(js->stamp[id] == js->gen) {
@@ -450,26 +542,7 @@ static enum icp_status walk_object(struct walk *w, size_t i, size_t end)
       w->r->has_key = 1;
     if(!icp_schema_needed(w->r->schema, id))
       continue; /* no rule of the run reads this key */
-    switch(*e->v) {
-    case '"': {
-      size_t n;
-      const char *s = string_text(js, e->v, e->ve, e->vesc, &n);
-      st = s ? set_text(w, id, s, n) : ICP_ENOMEM;
-      break;
-    }
-    case 't': case 'f':
-      st = set_bool(w, id, *e->v == 't');
-      break;
-    case '[':
-      st = set_array(w, id, e->v, w->end);
-      break;
-    default:
-      st = set_number(w, id,
-                      icp_jsonl_num_value(e->v, (size_t)(e->ve - e->v)));
-    }
-    if(!st && scale != 0)
-      st = settled(w, id, icp_reader_scale(w->a, id, scale, w->r->source),
-                   NULL);
+    st = store(w, id, e->v, e->ve, e->vesc, scale);
     if(st)
       return st;
   }
@@ -495,6 +568,7 @@ enum icp_status icp_jsonl_read_object(struct icp_reader *r,
   w.line = line;
   w.err = err;
   w.end = sc->end;
+  w.fast = w.bail = 0;
   if(sc->bad_key >= 0)
     return skip(&w, "duplicate key '%s'", key_copy(js, (size_t)sc->bad_key,
                                                      kb, sizeof(kb)));
@@ -510,14 +584,191 @@ enum icp_status icp_jsonl_read_object(struct icp_reader *r,
   return st;
 }
 
-static enum icp_status parse_line(struct icp_reader *r,
-                                  struct icp_account *a, char *p, size_t n,
-                                  long line, struct icp_err *err)
+/* ---- one pass -----------------------------------------------------------
+ *
+ * A line whose top-level keys are keys of the shape, in its order, each
+ * one whose field is known, with values no store warns about, is read in
+ * one pass: its grammar checked and its values stored as they come. Any
+ * other line (a syntax error, an escape in a key, a key new to the shape,
+ * a nested object, a value that would be warned about, a duplicate) is
+ * given back with only the account touched, which the caller clears, and
+ * the two passes read it as they always did: they alone say what is
+ * wrong. The grammar and the stores are the two passes' own (the string,
+ * escape, number and literal readers, store). */
+
+/* s past JSON white space: bytes 1 to 32, as the scanner's. */
+static inline const char *fws(const char *s)
+{
+  while((unsigned char)*s - 1u < 32u)
+    s++;
+  return s;
+}
+
+/* The end of the string, number or literal at s, *esc when it is a string
+ * holding escapes; NULL when it is not one the scanner accepts. */
+static const char *fast_scalar(const char *s, const char *end, int *esc)
+{
+  size_t n;
+  *esc = 0;
+  if(*s == '"') {
+    const char *close = icp_jsonl_string_close(s + 1, end, esc);
+    if(!close || (*esc && icp_jsonl_bad_escape(s + 1, close)))
+      return NULL;
+    return close + 1;
+  }
+  if(*s == '-' || (unsigned)*s - '0' < 10)
+    n = icp_jsonl_num_len(s, end);
+  else
+    n = icp_jsonl_literal(s, end);
+  return n ? s + n : NULL;
+}
+
+/* The end of the array at s when it holds only strings, numbers and
+ * literals, else NULL; its items are noted for field id when id >= 0
+ * (add_item), and NULL when one is not taken. */
+static const char *fast_array(struct walk *w, const char *s, int id)
+{
+  size_t cnt = 0;
+  enum icp_status st;
+  int esc;
+  w->nitems = 0;
+  s = fws(s + 1);
+  if(*s == ']')
+    return s + 1;
+  for(;;) {
+    const char *it = s;
+    if(!(s = fast_scalar(s, w->end, &esc)) ||
+       (id >= 0 && add_item(w, id, cnt++, it, s, &st)))
+      return NULL;
+    s = fws(s);
+    if(*s == ']') {
+      w->nitems = cnt;
+      return s + 1;
+    }
+    if(*s != ',')
+      return NULL;
+    s = fws(s + 1);
+  }
+}
+
+/* Whether a rule of the run reads the field of shape key sh, asked once
+ * per shape key: the fields kept are fixed after the first record, and
+ * the one pass starts with the second. */
+static int needed(struct walk *w, struct shape_key *sh)
+{
+  if(!sh->need)
+    sh->need = 1 + icp_schema_needed(w->r->schema, sh->fid);
+  return sh->need == 2;
+}
+
+/* The line [p, w->end) read into w->a in one pass: 1, or 0 when it is
+ * left to the two passes. */
+static int fast_line(struct walk *w, const char *p)
+{
+  struct jsonl_state *js = w->js;
+  const char *s = fws(p), *end = w->end;
+  size_t at = 0;
+  int key = 0;
+  if(*s != '{' || *(s = fws(s + 1)) != '"')
+    return 0;
+  if(next_gen(&js->gen) == 1)
+    memset(js->stamp, 0, ICP_SCHEMA_MAX * sizeof(*js->stamp));
+  for(;;) {
+    const char *k = s + 1, *ke, *v;
+    struct shape_key *sh;
+    long i;
+    int esc = 0, id, want;
+    if(*s != '"')
+      return 0;
+    sh = at < js->shape.n ? &js->shape.k[at] : NULL;
+    if(sh && sh->plain && (size_t)(end - k) > sh->n && k[sh->n] == '"' &&
+       icp_jsonl_shape_is(sh, js->shape.txt, k))
+      ke = k + sh->n; /* the shape's next key, byte for byte */
+    else if(!(ke = icp_jsonl_string_close(k, end, &esc)) || esc ||
+            (i = icp_jsonl_shape_find(js, at, k, (size_t)(ke - k))) < 0)
+      return 0;
+    else
+      sh = &js->shape.k[(at = (size_t)i)];
+    if(!sh->mapped)
+      return 0;
+    at++;
+    if(*(s = fws(ke + 1)) != ':')
+      return 0;
+    v = s = fws(s + 1);
+    id = sh->fid;
+    if(*v == 'n' || js->stamp[id] != js->gen)
+      want = *v != 'n' && needed(w, sh);
+    else if(sh->id == id)
+      return 0; /* a duplicate: the two passes name it */
+    else
+      want = 0; /* an earlier key of the record gave this field */
+    switch(*v) {
+    case '{':
+      return 0;
+    case '[':
+      if(!(s = fast_array(w, v, want && list_field(w, id) ? id : -1)))
+        return 0;
+      break;
+    default:
+      if(!(s = fast_scalar(v, end, &esc)))
+        return 0;
+    }
+    if(*v != 'n' && js->stamp[id] != js->gen) {
+      js->stamp[id] = js->gen;
+      key |= id == ICP_F_DOMAIN;
+      if(want && (*v == '[' ? scaled(w, id, set_items(w, id, w->nitems),
+                                     sh->scale)
+                            : store(w, id, v, s, esc, sh->scale)))
+        return 0;
+      if(w->bail)
+        return 0;
+    }
+    s = fws(s);
+    if(*s == '}')
+      break;
+    if(*s != ',')
+      return 0;
+    s = fws(s + 1);
+  }
+  if(fws(s + 1) != end)
+    return 0;
+  if(key)
+    w->r->has_key = 1;
+  return 1;
+}
+
+void icp_jsonl_two_passes(struct icp_reader *r, int on)
+{
+  if(r->jsonl)
+    r->jsonl->two_passes = on;
+}
+
+enum icp_status icp_jsonl_read_line(struct icp_reader *r,
+                                    struct icp_account *a, char *p, size_t n,
+                                    long line, struct icp_err *err)
 {
   struct scan sc;
   const char *top = p, *why;
   enum icp_status st;
 
+  if(r->jsonl->shape.n && !r->jsonl->two_passes) {
+    struct walk w;
+    w.r = r;
+    w.a = a;
+    w.js = r->jsonl;
+    w.line = line;
+    w.err = err;
+    w.end = p + n;
+    w.fast = 1;
+    w.bail = 0;
+    if(fast_line(&w, p)) {
+      r->jsonl->one_pass++;
+      icp_schema_keep_done(r->schema);
+      return ICP_OK;
+    }
+    icp_account_clear(a); /* and the two passes */
+    a->line = line;
+  }
   if(!icp_jsonl_scan_text(&sc, r->jsonl, p, n, 1, &top, &why)) {
     if(why == oom)
       return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", r->name);
@@ -533,181 +784,4 @@ static enum icp_status parse_line(struct icp_reader *r,
   /* --keep all: the keys of the first record are the kept columns */
   icp_schema_keep_done(r->schema);
   return st;
-}
-
-/* ---- lines ------------------------------------------------------------- */
-
-/* The next line of the byte range: *pp and *plen (without the newline),
- * *pline its line, *too_long when it is over the cap (its bytes may be
- * gone). ICP_OK, ICP_EOF, or a fatal status. */
-static enum icp_status next_line(struct icp_reader *r, char **pp,
-                                 size_t *plen, long *pline, int *too_long,
-                                 struct icp_err *err)
-{
-  for(;;) {
-    size_t scanned = 0, len, used;
-    int skipping = 0, where = icp_reader_where(r, r->pos0 + r->beg);
-    const char *nlp;
-    long line = r->line;
-    enum icp_status st;
-
-    for(;;) {
-      nlp = memchr(r->buf + r->beg + scanned, '\n',
-                   r->end - r->beg - scanned);
-      if(nlp)
-        break;
-      scanned = r->end - r->beg;
-      if(scanned > ICP_READER_RECORD_MAX) {
-        skipping = 1;   /* drop what was scanned, keep looking */
-        r->beg = r->end;
-        scanned = 0;
-      }
-      st = icp_reader_fill(r, err);
-      if(st == ICP_EOF)
-        break;
-      if(st)
-        return st;
-    }
-    *pp = r->buf + r->beg;
-    if(nlp) {
-      len = (size_t)(nlp - *pp);
-      used = len + 1;
-      r->line++;
-    }
-    else {
-      len = used = r->end - r->beg;
-      if(!len && !skipping)
-        return ICP_EOF;
-    }
-    if(where > 0)
-      return ICP_EOF;
-    r->beg += used;
-    if(where < 0)
-      continue;
-    *plen = len;
-    *pline = line;
-    *too_long = skipping || len > ICP_READER_RECORD_MAX;
-    return ICP_OK;
-  }
-}
-
-static enum icp_status jsonl_next(struct icp_reader *r,
-                                  struct icp_account *a, struct icp_err *err)
-{
-  for(;;) {
-    size_t len, b = 0;
-    int too_long;
-    char *p;
-    long line;
-    enum icp_status st = next_line(r, &p, &len, &line, &too_long, err);
-    if(st)
-      return st;
-    a->line = line;
-    if(too_long)
-      return icp_err_set(err, ICP_ESKIP, "%s:%ld: line longer than 1 MiB",
-                         r->name, line);
-    while(len && (p[len - 1] == '\r' || p[len - 1] == ' ' ||
-                  p[len - 1] == '\t'))
-      len--;
-    while(b < len && (p[b] == ' ' || p[b] == '\t'))
-      b++;
-    if(b == len)
-      continue; /* blank */
-    p[len] = 0; /* the newline, or the spare byte after the data */
-    return parse_line(r, a, p, len, line, err);
-  }
-}
-
-/* Whole lines, raw, into c (see icp_reader_chunk). */
-static enum icp_status jsonl_chunk(struct icp_reader *r,
-                                   struct icp_chunk *c, size_t want,
-                                   struct icp_err *err)
-{
-  while(c->data.len < want) {
-    size_t len;
-    int too_long;
-    char *p;
-    long line;
-    enum icp_status st = next_line(r, &p, &len, &line, &too_long, err);
-    if(st)
-      return st;
-    if(!c->data.len)
-      c->line = line;
-    if(too_long) {
-      c->bad_line = line; /* too long to copy: the message stands in */
-      snprintf(c->bad, sizeof(c->bad), "%s:%ld: line longer than 1 MiB",
-               r->name, line);
-      return ICP_OK;
-    }
-    if(icp_buf_add(&c->data, p, len) || icp_buf_addc(&c->data, '\n'))
-      return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", r->name);
-  }
-  return ICP_OK;
-}
-
-/* icp_reader_cut: a line ends at its newline (JSON text holds none). */
-static const char *jsonl_cut(const char *s, const char *e, long *nl)
-{
-  const char *p = e;
-  while(p > s && p[-1] != '\n') /* the last line's end: near e */
-    p--;
-  if(p == s)
-    return NULL;
-  p--;
-  *nl = icp_bytes_count(s, p + 1, '\n');
-  return p + 1;
-}
-
-static void jsonl_free(struct icp_reader *r)
-{
-  struct jsonl_state *js = r->jsonl;
-  int i;
-  if(!js)
-    return;
-  icp_buf_free(&js->key);
-  for(i = 0; i < KCACHE; i++)
-    free(js->kc[i].name);
-  free(js->stamp);
-  free(js->map);
-  free(js->scale);
-  free(js->keys);
-  free(js->table);
-  free(js->keytxt);
-  free(js->shape.k);
-  free(js->shape.txt);
-  free(js->next.k);
-  free(js->next.txt);
-  free(js->txt);
-  free(js->items);
-  free(js->numtxt);
-  free(js);
-  r->jsonl = NULL;
-}
-
-enum icp_status icp_jsonl_open_sub(struct icp_reader *sub,
-                                   const struct icp_reader *master,
-                                   struct icp_err *err)
-{
-  (void)master;
-  return icp_jsonl_open(sub, err);
-}
-
-enum icp_status icp_jsonl_open(struct icp_reader *r, struct icp_err *err)
-{
-  struct jsonl_state *js = calloc(1, sizeof(*js));
-  if(!js)
-    return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", r->name);
-  r->jsonl = js;
-  r->free_impl = jsonl_free;
-  r->next = jsonl_next;
-  r->chunk = jsonl_chunk;
-  r->cut = jsonl_cut;
-  r->open_sub = icp_jsonl_open_sub;
-  icp_buf_init(&js->key, KEY_MAX);
-  js->stamp = calloc(ICP_SCHEMA_MAX, sizeof(*js->stamp));
-  js->map = calloc(ICP_SCHEMA_MAX, sizeof(*js->map));
-  js->scale = calloc(ICP_SCHEMA_MAX, sizeof(*js->scale));
-  if(!js->stamp || !js->map || !js->scale)
-    return icp_err_set(err, ICP_ENOMEM, "%s: out of memory", r->name);
-  return ICP_OK;
 }

@@ -146,26 +146,9 @@ static unsigned u_escape(const char *s, const char *close, int *len)
   return 0x10000 + ((hi & 0x3FF) << 10 | (lo & 0x3FF));
 }
 
-/* The string at s (a '"'): its end after the closing quote, *esc when it
- * holds escapes. As cJSON: an unterminated string is an error just after
- * its opening quote, a bad escape one at its backslash. */
-static const char *scan_string(struct scan *sc, const char *s, int *esc)
+const char *icp_jsonl_bad_escape(const char *q, const char *close)
 {
-  const char *q = s + 1, *close;
-  *esc = 0;
-  for(;;) {
-    q = icp_jsonl_find_stop(q, sc->end);
-    if(q >= sc->end || !*q)
-      return fail(sc, s + 1); /* precheck names a NUL byte */
-    if(*q == '"')
-      break;
-    *esc = 1;
-    if(q + 1 >= sc->end)
-      return fail(sc, s + 1);
-    q += 2;
-  }
-  close = q;
-  for(q = s + 1; *esc && q < close; q++) {
+  for(; q < close; q++) {
     if(*q != '\\')
       continue;
     switch(q[1]) {
@@ -177,14 +160,27 @@ static const char *scan_string(struct scan *sc, const char *s, int *esc)
       int len;
       unsigned cp = u_escape(q, close, &len);
       if(!len || !cp)
-        return fail(sc, q); /* U+0000: precheck names it */
+        return q; /* U+0000: precheck names it */
       q += len - 1;
       break;
     }
     default:
-      return fail(sc, q);
+      return q;
     }
   }
+  return NULL;
+}
+
+/* The string at s (a '"'): its end after the closing quote, *esc when it
+ * holds escapes. As cJSON: an unterminated string is an error just after
+ * its opening quote, a bad escape one at its backslash. */
+static const char *scan_string(struct scan *sc, const char *s, int *esc)
+{
+  const char *close = icp_jsonl_string_close(s + 1, sc->end, esc), *bad;
+  if(!close)
+    return fail(sc, s + 1); /* precheck names a NUL byte */
+  if(*esc && (bad = icp_jsonl_bad_escape(s + 1, close)) != NULL)
+    return fail(sc, bad);
   return close + 1;
 }
 
@@ -359,35 +355,16 @@ static int table_refill(struct jsonl_state *js, size_t need)
   return 0;
 }
 
-/* The first and last eight bytes of key k (n bytes), zero-padded: with
- * the length, all of a key up to 16 bytes. */
-static void key_ends(const char *k, size_t n, uint64_t *head, uint64_t *tail)
+long icp_jsonl_shape_find(const struct jsonl_state *js, size_t from,
+                          const char *k, size_t n)
 {
-  *head = *tail = 0;
-  if(n >= 8) {
-    memcpy(head, k, 8);
-    memcpy(tail, k + n - 8, 8);
-  }
-  else
-    memcpy(head, k, n);
-}
-
-/* The shape index of top-level key k (n bytes, no escapes) at or after
- * sc->shape_at, looking SHAPE_AHEAD keys ahead; -1 when not there. */
-static long shape_find(const struct scan *sc, const char *k, size_t n)
-{
-  const struct jsonl_state *js = sc->js;
-  size_t i = sc->shape_at, lim = i + SHAPE_AHEAD;
+  size_t i = from, lim = i + SHAPE_AHEAD;
   if(lim > js->shape.n)
     lim = js->shape.n;
-  uint64_t head, tail;
-  key_ends(k, n, &head, &tail);
-  for(; i < lim; i++) {
-    const struct shape_key *sh = &js->shape.k[i];
-    if(sh->n == n && sh->head == head && sh->tail == tail &&
-       (n <= 16 || !memcmp(js->shape.txt + sh->off + 8, k + 8, n - 16)))
+  for(; i < lim; i++)
+    if(js->shape.k[i].n == n && icp_jsonl_shape_is(&js->shape.k[i],
+                                                    js->shape.txt, k))
       return (long)i;
-  }
   return -1;
 }
 
@@ -421,16 +398,11 @@ static const char *next_shape_key(struct scan *sc, const char *s, long *idx)
   const struct jsonl_state *js = sc->js;
   const struct shape_key *sh;
   const char *k = s + 1;
-  uint64_t head, tail;
   if(sc->shape_at >= js->shape.n)
     return NULL;
   sh = &js->shape.k[sc->shape_at];
-  if(!sh->plain || (size_t)(sc->end - k) <= sh->n || k[sh->n] != '"')
-    return NULL;
-  key_ends(k, sh->n, &head, &tail);
-  if(head != sh->head || tail != sh->tail ||
-     (sh->n > 16 && memcmp(js->shape.txt + sh->off + 8, k + 8,
-                           sh->n - 16)))
+  if(!sh->plain || (size_t)(sc->end - k) <= sh->n || k[sh->n] != '"' ||
+     !icp_jsonl_shape_is(sh, js->shape.txt, k))
     return NULL;
   *idx = add_shape_key(sc, k, sh->n, sc->shape_at);
   return k + sh->n + 1;
@@ -450,7 +422,7 @@ static long add_key(struct scan *sc, const char *k, const char *ke, int esc,
   if(!obj && sc->shaped) {
     /* a top-level key of the shape after the ones found before it
      * differs from them all (the shape's keys are distinct) */
-    if(!esc && (at = shape_find(sc, k, n)) >= 0)
+    if(!esc && (at = icp_jsonl_shape_find(js, sc->shape_at, k, n)) >= 0)
       return add_shape_key(sc, k, n, (size_t)at);
     /* from here on, the table: with the keys noted so far */
     sc->shaped = 0;
@@ -510,9 +482,10 @@ static int in_shape(const struct shape *s, const char *k, size_t n)
   return 0;
 }
 
-/* Appends key (k, n, h, id) to shape s: 0, or -1 (no memory). */
+/* Appends key (k, n, h, id) to shape s, with the field old (a key of the
+ * shape before, or NULL) was known to feed: 0, or -1 (no memory). */
 static int shape_put(struct shape *s, const char *k, size_t n, uint32_t h,
-                     int id)
+                     int id, const struct shape_key *old)
 {
   struct shape_key *sh;
   if(icp_grow(s->k, s->cap, s->n + 1) ||
@@ -520,13 +493,16 @@ static int shape_put(struct shape *s, const char *k, size_t n, uint32_t h,
     return -1;
   memcpy(s->txt + s->len, k, n);
   sh = &s->k[s->n++];
-  key_ends(k, n, &sh->head, &sh->tail);
+  icp_jsonl_key_ends(k, n, &sh->head, &sh->tail);
   sh->plain = !memchr(k, '"', n) && !memchr(k, '\\', n);
   sh->off = (uint32_t)s->len;
   sh->n = (uint32_t)n;
   sh->h = h;
   sh->id = id;
-  sh->mapped = 0;
+  sh->mapped = old ? old->mapped : 0; /* then id is old->id */
+  sh->fid = sh->mapped ? old->fid : -1;
+  sh->scale = sh->mapped ? old->scale : 0;
+  sh->need = 0;
   s->len += n;
   return 0;
 }
@@ -557,17 +533,17 @@ void icp_jsonl_shape_update(struct jsonl_state *js, const struct scan *sc)
     for(; at >= 0 && i <= (size_t)at && s->n < SHAPE_MAX; i++) {
       const struct shape_key *o = &old->k[i];
       if(shape_put(s, old->txt + o->off, o->n, o->h,
-                   i == (size_t)at && o->id < 0 ? e->id : o->id))
+                   i == (size_t)at && o->id < 0 ? e->id : o->id, o))
         return;
     }
     if(at < 0 && !in_shape(s, e->k, e->kn) &&
-       shape_put(s, e->k, e->kn, e->h, e->id))
+       shape_put(s, e->k, e->kn, e->h, e->id, NULL))
       return;
   }
   for(; i < old->n && s->n < SHAPE_MAX; i++) {
     const struct shape_key *o = &old->k[i];
     if(!in_shape(s, old->txt + o->off, o->n) &&
-       shape_put(s, old->txt + o->off, o->n, o->h, o->id))
+       shape_put(s, old->txt + o->off, o->n, o->h, o->id, o))
       return;
   }
   t = js->shape;
