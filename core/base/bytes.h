@@ -8,6 +8,7 @@
 #define ICP_BYTES_H
 
 #include <stdint.h>
+#include <string.h>
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -95,6 +96,33 @@ static inline long icp_bytes_count(const char *p, const char *e, char c)
   for(; p < e; p++)
     n += *p == c;
   return n;
+}
+
+/* Whether every byte of [p, e) is below 0x80 (ASCII). */
+static inline int icp_bytes_ascii(const char *p, const char *e)
+{
+  const uint64_t high = 0x8080808080808080ULL;
+  uint64_t w;
+#ifdef __SSE2__
+  while(e - p >= 64) {
+    const __m128i *q = (const __m128i *)(const void *)p;
+    __m128i x = _mm_or_si128(
+      _mm_or_si128(_mm_loadu_si128(q), _mm_loadu_si128(q + 1)),
+      _mm_or_si128(_mm_loadu_si128(q + 2), _mm_loadu_si128(q + 3)));
+    if(_mm_movemask_epi8(x))
+      return 0;
+    p += 64;
+  }
+#endif
+  for(; e - p >= 8; p += 8) {
+    memcpy(&w, p, 8);
+    if(w & high)
+      return 0;
+  }
+  for(; p < e; p++)
+    if((unsigned char)*p >= 0x80)
+      return 0;
+  return 1;
 }
 
 #endif

@@ -39,6 +39,7 @@ void icp_account_clear(struct icp_account *a)
   icp_arena_reset(&a->arena);
   a->line = 0;
   a->utf8_fixed = 0;
+  a->ascii = 0;
 }
 
 const struct icp_value *icp_account_get(const struct icp_account *a, int id)
@@ -180,6 +181,32 @@ static enum icp_status set_owned(struct icp_account *a, int id,
   a->v[id] = *v;
   a->src[id] = (uint16_t)source;
   return ICP_OK;
+}
+
+struct icp_str *icp_account_list_room(struct icp_account *a, size_t cnt,
+                                      size_t bytes, char **text)
+{
+  struct icp_str *items;
+  if(cnt > ICP_LIST_MAX)
+    return NULL;
+  items = icp_arena_alloc(&a->arena, (cnt ? cnt : 1) * sizeof(*items));
+  *text = icp_arena_alloc(&a->arena, bytes ? bytes : 1);
+  return *text ? items : NULL;
+}
+
+enum icp_status icp_account_put_list(struct icp_account *a, int id,
+                                     const struct icp_str *items, size_t n,
+                                     int source)
+{
+  struct icp_value v;
+  if(id < 0)
+    return ICP_EINVAL;
+  if(n > ICP_LIST_MAX)
+    return ICP_ELIMIT;
+  v.type = ICP_T_LIST;
+  v.n = (uint32_t)n;
+  v.u.list = items;
+  return set_owned(a, id, &v, source);
 }
 
 enum icp_status icp_account_set_list_text(struct icp_account *a, int id,

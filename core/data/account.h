@@ -30,6 +30,10 @@ struct icp_account {
   struct icp_arena arena;
   int utf8_fixed;             /* icp_account_set_text replaced invalid
                                  UTF-8 (the reader reports it, clears it) */
+  int ascii;                  /* set by a reader around its stores: the
+                                 texts it stores are ASCII without NUL
+                                 (checked for the record at once), so
+                                 each needs no UTF-8 check */
   const char *file;           /* borrowed from the reader */
   long line;                  /* physical line where the record starts */
 };
@@ -59,6 +63,15 @@ enum icp_status icp_account_set_num(struct icp_account *a, int id,
 enum icp_status icp_account_set_list_text(struct icp_account *a, int id,
                                           const char *s, size_t n,
                                           int source);
+/* A list built in place: room in a's arena for cnt items and, in *text,
+ * bytes bytes of their texts; then icp_account_put_list sets field id to
+ * the first n items made there (not copied; texts NUL-terminated). NULL
+ * when the record would be over its cap. */
+struct icp_str *icp_account_list_room(struct icp_account *a, size_t cnt,
+                                      size_t bytes, char **text);
+enum icp_status icp_account_put_list(struct icp_account *a, int id,
+                                     const struct icp_str *items, size_t n,
+                                     int source);
 /* Copies src's fields into a (same schema); a's own values win unless
  * overwrite is set. */
 enum icp_status icp_account_merge(struct icp_account *a,

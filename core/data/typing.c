@@ -67,7 +67,7 @@ const char *icp_account_text(struct icp_account *a, const char *s, size_t n,
 {
   const char *r;
   *out_n = n;
-  if(text_ok(s, n))
+  if(a->ascii || text_ok(s, n))
     return s;
   r = repair(a, s, n, out_n);
   if(r)
@@ -112,7 +112,8 @@ enum icp_status icp_account_set_text(struct icp_account *a, int id,
    * unless the record has its own */
   id = icp_norm_range_field(id);
   if(!icp_schema_needed(a->schema, id) ||
-     icp_account_get(a, id)->type != ICP_T_MISSING || !text_ok(c.text, c.tn))
+     icp_account_get(a, id)->type != ICP_T_MISSING ||
+     !(a->ascii || text_ok(c.text, c.tn)))
     return ICP_OK;
   return icp_account_set_str(a, id, c.text, c.tn, source);
 }

@@ -59,13 +59,23 @@ struct shape_key {
 static inline void icp_jsonl_key_ends(const char *k, size_t n,
                                       uint64_t *head, uint64_t *tail)
 {
-  *head = *tail = 0;
+  const unsigned char *u = (const unsigned char *)k;
+  uint32_t lo, hi;
+  *tail = 0;
   if(n >= 8) {
     memcpy(head, k, 8);
     memcpy(tail, k + n - 8, 8);
   }
+  else if(n >= 4) { /* two loads that overlap, not a call for n bytes */
+    memcpy(&lo, k, 4);
+    memcpy(&hi, k + n - 4, 4);
+    *head = lo | (uint64_t)hi << (8 * (n - 4));
+  }
+  else if(n) /* bytes 0, n / 2 and n - 1: all of them */
+    *head = u[0] | (uint64_t)u[n / 2] << (8 * (n / 2)) |
+            (uint64_t)u[n - 1] << (8 * (n - 1));
   else
-    memcpy(head, k, n);
+    *head = 0;
 }
 
 /* Whether the sh->n bytes at k are shape key sh (its text in txt). */
@@ -122,8 +132,6 @@ struct jsonl_state {
   size_t txtcap;
   struct icp_str *items;     /* list being built */
   size_t itemcap;
-  char *numtxt;              /* formatted numbers of that list */
-  size_t numcap;
 };
 
 /* A first pass. */
@@ -154,6 +162,10 @@ static inline const char *icp_jsonl_find_stop(const char *q, const char *end)
 {
   const uint64_t ones = 0x0101010101010101ULL, high = ones << 7;
   q = icp_bytes_skip(q, end, '"', '\\', 0, 0);
+#ifdef __SSE2__
+  if(end - q >= 16)
+    return q; /* a block held one: q is it */
+#endif
   while(end - q >= 8) {
     uint64_t x, a, b;
     memcpy(&x, q, 8);

@@ -159,7 +159,6 @@ static void jsonl_free(struct icp_reader *r)
   free(js->next.txt);
   free(js->txt);
   free(js->items);
-  free(js->numtxt);
   free(js);
   r->jsonl = NULL;
 }

@@ -338,59 +338,58 @@ static enum icp_status set_array(struct walk *w, int id, const char *v,
   return set_items(w, id, cnt);
 }
 
-/* Field id set to the list of the cnt items noted (add_item). */
+/* Field id set to the list of the cnt items noted (add_item), built in
+ * the account's arena: each item's text once, unescaped or formatted in
+ * its place. */
 static enum icp_status set_items(struct walk *w, int id, size_t cnt)
 {
   struct jsonl_state *js = w->js;
-  size_t k = 0, off = 0, room = cnt * 32, at = room;
-  struct icp_value val;
+  size_t room = 0, k = 0, off;
+  struct icp_str *list;
+  char *t;
 
   if(cnt > ICP_LIST_MAX)
     return skip(w, "column '%s': list longer than 10000 items",
                 icp_schema_name(w->r->schema, id));
-  /* numtxt: 32 bytes per item for a number's text, then the unescaped
-   * strings one after the other (each stays until the list is set) */
-  for(off = 0; off < cnt; off++)
-    room += js->items[off].n;
-  if(room > js->numcap && icp_grow(js->numtxt, js->numcap, room))
-    return ICP_ENOMEM;
-  /* then each item's text in its place */
-  for(k = 0, off = 0; off < cnt; off++) {
-    const char *p = NULL, *s = js->items[off].p;
+  for(off = 0; off < cnt; off++) /* a number's text: at most 32 bytes */
+    room += *js->items[off].p == '-' ||
+            (unsigned)*js->items[off].p - '0' < 10 ? 32
+                                                   : js->items[off].n + 1;
+  if(!(list = icp_account_list_room(w->a, cnt, room, &t)))
+    return skip(w, "column '%s': record too large",
+                icp_schema_name(w->r->schema, id));
+  for(off = 0; off < cnt; off++) {
+    const char *p = t, *s = js->items[off].p;
     size_t n = 0;
     if(*s == '"') {
-      const char *txt = s + 1;
       n = js->items[off].n - 2;
-      if(memchr(txt, '\\', n)) {
-        n = icp_jsonl_unescape(txt, txt + n, js->numtxt + at);
-        txt = js->numtxt + at;
-        at += n;
-      }
-      p = icp_account_text(w->a, txt, n, &n);
-      if(!p)
+      if(memchr(s + 1, '\\', n))
+        n = icp_jsonl_unescape(s + 1, s + 1 + n, t);
+      else
+        memcpy(t, s + 1, n);
+      t[n] = 0;
+      t += n + 1;
+      if(!(p = icp_account_text(w->a, p, n, &n))) /* UTF-8 repaired */
         return skip(w, "column '%s': record too large",
                     icp_schema_name(w->r->schema, id));
     }
     else if(*s == '-' || (unsigned)*s - '0' < 10) {
-      p = js->numtxt + 32 * off;
-      n = (size_t)fmt_num(js->numtxt + 32 * off, 32,
-                          icp_jsonl_num_value(s, js->items[off].n));
+      n = (size_t)fmt_num(t, 32, icp_jsonl_num_value(s, js->items[off].n));
+      t += n + 1;
     }
     else if(*s != 'n') {
-      p = *s == 't' ? "true" : "false";
-      n = strlen(p);
+      n = *s == 't' ? 4 : 5;
+      memcpy(t, *s == 't' ? "true" : "false", n + 1);
+      t += n + 1;
     }
     if(!n)
       continue; /* null or empty string */
-    js->items[k].p = p;
-    js->items[k].n = (uint32_t)n;
+    list[k].p = p;
+    list[k].n = (uint32_t)n;
     k++;
   }
-  val.type = ICP_T_LIST;
-  val.n = (uint32_t)k;
-  val.u.list = js->items;
-  return settled(w, id, icp_account_set(w->a, id, &val, w->r->source),
-                 NULL);
+  return settled(w, id, icp_account_put_list(w->a, id, list, k,
+                                             w->r->source), NULL);
 }
 
 /* st, or when it is ICP_OK and scale is not 0, field id times scale (a
@@ -753,6 +752,7 @@ enum icp_status icp_jsonl_read_line(struct icp_reader *r,
 
   if(r->jsonl->shape.n && !r->jsonl->two_passes) {
     struct walk w;
+    int ok;
     w.r = r;
     w.a = a;
     w.js = r->jsonl;
@@ -761,7 +761,13 @@ enum icp_status icp_jsonl_read_line(struct icp_reader *r,
     w.end = p + n;
     w.fast = 1;
     w.bail = 0;
-    if(fast_line(&w, p)) {
+    /* the one pass stores no NUL (its strings end at one) and unescapes
+     * only to valid UTF-8: on an ASCII line every text it stores is
+     * valid */
+    a->ascii = icp_bytes_ascii(p, p + n);
+    ok = fast_line(&w, p);
+    a->ascii = 0;
+    if(ok) {
       r->jsonl->one_pass++;
       icp_schema_keep_done(r->schema);
       return ICP_OK;
