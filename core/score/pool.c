@@ -336,6 +336,7 @@ static enum icp_status replay(struct pool *P, struct work *s,
     case EV_REC:
       rs->st->read++; /* its domain is in the worker's tracker */
       rs->in_records++;
+      rs->in_read++;
       st = icp_run_hand(rs, s->acc[e->ref],
                         &s->res[e->ref * (size_t)P->npacks], e->errors, err);
       if(!st)

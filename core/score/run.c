@@ -116,25 +116,31 @@ void icp_run_opened(struct icp_run_state *rs, struct icp_reader *r,
 
 void icp_run_closing(struct icp_run_state *rs, struct icp_reader *r)
 {
+  long records = rs->in_records;
   /* a --columns mapping that fed nothing: said at the header, and, as a
    * field nothing provides, it makes the exit status 2 */
   rs->st->unknown_fields += icp_reader_unmatched(r);
-  if(rs->in_records && !icp_reader_has_key(r) && !rs->key_seen) {
+  /* a CSV header says whether there is a key column; JSONL records do,
+   * but only those read (a bad record says nothing) */
+  if(icp_reader_has_column(r, 0) < 0)
+    records = rs->in_read;
+  if(records && !icp_reader_has_key(r) && !rs->key_seen) {
     rs->st->no_key++;
     fprintf(rs->diag, "%s: no domain column (the account key): every "
             "account is scored without a key; name the column with "
             "--columns FILE (columns { domain = \"Website\" }) or call it "
             "domain\n", icp_reader_name(r));
   }
-  else if(rs->in_records && !rs->keyed) {
-    /* a column of ids or names taken for the key: as good as none */
+  else if(rs->in_read && !rs->keyed) {
+    /* a column of ids or names taken for the key: as good as none (bad
+     * records, which have no domain, say nothing of it) */
     rs->st->no_key++;
     fprintf(rs->diag, "%s: the domain column (the account key) holds no "
             "domain: every account is scored without a key; name the "
             "column of websites with --columns FILE (columns { domain = "
             "\"Website\" })\n", icp_reader_name(r));
   }
-  rs->in_records = rs->keyed = 0;
+  rs->in_records = rs->in_read = rs->keyed = 0;
   rs->key_seen = 0;
 }
 
@@ -174,6 +180,7 @@ void icp_run_read(struct icp_run_state *rs, const struct icp_account *a,
   const char *d = icp_account_domain(a);
   rs->st->read++;
   rs->in_records++;
+  rs->in_read++;
   if(d) {
     rs->keyed++;
     icp_dupes_add_in(rs->dupes, d, (unsigned)input, a->line);

@@ -35,7 +35,8 @@ struct icp_run_state {
   size_t capcells;
   /* the input being read, in input order: */
   long in_records;                /* records (bad ones too), */
-  long keyed;                     /* of them with a domain, */
+  long in_read;                   /* of them read (not bad), */
+  long keyed;                     /* of those with a domain, */
   int key_seen;                   /* a record had the key (workers read
                                    * JSONL: the reader that closes it saw
                                    * no record) */

@@ -130,6 +130,17 @@ for t in 1 2; do
   check "a key column of no domain, --threads $t: exit 2, each cell and the column named once" \
     sh -c "[ $rc = 2 ] && [ \$(grep -c 'is not a domain' ids$t.err) = 2 ] && [ \$(grep -c 'ids.csv: the domain column (the account key) holds no domain' ids$t.err) = 1 ]"
 done
+# a file whose only record is bad says so, not that its key holds no domain
+printf 'domain,Employees\nacme.io,2\0000\n' > onebad.csv
+printf '{"domain":"acme.io","employees":2}x\n' > onebad.jsonl
+for f in onebad.csv onebad.jsonl; do
+  for t in 1 2; do
+    "$ICP" score --rules wide.lua $AS_OF --threads $t $f > /dev/null 2> $f$t.err
+    rc=$?
+    check "$f, --threads $t: its one bad record is named, nothing of its key, exit 2" \
+      sh -c "[ $rc = 2 ] && grep -q '$f:2\\|$f:1' $f$t.err && ! grep -q 'domain' $f$t.err"
+  done
+done
 "$ICP" score --rules wide.lua $AS_OF --columns ids.lua oneid.csv > /dev/null 2> oneid.err
 rc=$?
 check "a key column with one domain: the bad cell only, exit 0" \
