@@ -56,21 +56,25 @@ struct shape_key {
 
 /* The first and last eight bytes of key k (n bytes), zero-padded: with
  * the length, all of a key up to 16 bytes. */
+static inline uint64_t icp_jsonl_le32(const unsigned char *u)
+{
+  return u[0] | (uint32_t)u[1] << 8 | (uint32_t)u[2] << 16 |
+         (uint32_t)u[3] << 24;
+}
+
 static inline void icp_jsonl_key_ends(const char *k, size_t n,
                                       uint64_t *head, uint64_t *tail)
 {
   const unsigned char *u = (const unsigned char *)k;
-  uint32_t lo, hi;
   *tail = 0;
   if(n >= 8) {
     memcpy(head, k, 8);
     memcpy(tail, k + n - 8, 8);
   }
-  else if(n >= 4) { /* two loads that overlap, not a call for n bytes */
-    memcpy(&lo, k, 4);
-    memcpy(&hi, k + n - 4, 4);
-    *head = lo | (uint64_t)hi << (8 * (n - 4));
-  }
+  else if(n >= 4) /* two loads that overlap, not a call for n bytes; read
+                   * little-endian, so that byte i is bits 8i on any
+                   * machine and the overlap ORs equal bytes */
+    *head = icp_jsonl_le32(u) | icp_jsonl_le32(u + n - 4) << (8 * (n - 4));
   else if(n) /* bytes 0, n / 2 and n - 1: all of them */
     *head = u[0] | (uint64_t)u[n / 2] << (8 * (n / 2)) |
             (uint64_t)u[n - 1] << (8 * (n - 1));

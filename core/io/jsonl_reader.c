@@ -712,6 +712,8 @@ static int fast_line(struct walk *w, const char *p)
       if(!(s = fast_scalar(v, end, &esc)))
         return 0;
     }
+    if(w->bail)
+      return 0; /* list_field warned: not a list field */
     if(*v != 'n' && js->stamp[id] != js->gen) {
       js->stamp[id] = js->gen;
       key |= id == ICP_F_DOMAIN;

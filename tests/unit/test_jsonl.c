@@ -753,6 +753,29 @@ Test(jsonl, a_raw_cut_ends_after_the_last_newline)
   done(&f);
 }
 
+Test(jsonl, escaped_list_items_keep_their_own_text)
+{
+  /* each item unescaped in its own place: they once shared one scratch
+   * buffer (the last one won, or freed memory was read); line 1 is read
+   * by the two passes, line 3 by the one pass */
+  static const char *const want[] = { "Salesforce", "a\"b", "c\\d",
+                                      "\xc3\xa9\xc3\xa8", "HubSpot" };
+  static const char line[] =
+    "{\"domain\":\"b.io\",\"tech\":[\"Sales\\u0066orce\",\"a\\\"b\",\"c\\\\d\","
+    "\"\\u00e9\\u00e8\",\"Hub\\u0053pot\"]}\n";
+  char text[1024];
+  struct fx f;
+  snprintf(text, sizeof(text), "%s%s%s", line, line, line);
+  open_ok(&f, text);
+  next_ok(&f, 1);
+  expect_list(&f, "tech", 5, want);
+  next_ok(&f, 2);
+  next_ok(&f, 3);
+  expect_list(&f, "tech", 5, want);
+  cr_assert_eq(f.r->jsonl->one_pass, 1);
+  done(&f);
+}
+
 /* ---- the one pass against the two (jsonl_reader.c) --------------------- */
 
 /* What reading a text gives: per record its line and status, and its
