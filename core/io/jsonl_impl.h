@@ -146,7 +146,8 @@ struct scan {
   const char *bad;           /* first problem of a key, or NULL */
   long bad_key;              /* the duplicate key, or -1 */
   int depth, nomem;
-  int vesc;                  /* the last string scanned held escapes */
+  int vesc;                  /* the last value scanned is a string
+                              * holding escapes */
   uint32_t nobj;
   int nokeys;                /* a pass that notes no key (grammar only) */
   int shaped;                /* the top-level keys so far are in the
@@ -207,6 +208,13 @@ static inline const char *icp_jsonl_string_close(const char *q,
 /* The first backslash of the string body [q, close) that does not start
  * a valid escape (or escapes U+0000), or NULL. */
 const char *icp_jsonl_bad_escape(const char *q, const char *close);
+
+/* The end of the string, number or literal at s (the text ends at end, a
+ * NUL), *esc when it is a string holding escapes; NULL when it is not one
+ * (an object, an array, a bad value), with where cJSON would name it in
+ * *bad. The one reader of values both passes and the one pass use. */
+const char *icp_jsonl_scalar(const char *s, const char *end, int *esc,
+                             const char **bad);
 
 /* The first pass over the text [p, p + n) (p[n] is NUL): 1 when it is
  * one JSON value (*top its first byte), else 0 with the reason in *why:

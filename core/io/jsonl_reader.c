@@ -603,25 +603,6 @@ static inline const char *fws(const char *s)
   return s;
 }
 
-/* The end of the string, number or literal at s, *esc when it is a string
- * holding escapes; NULL when it is not one the scanner accepts. */
-static const char *fast_scalar(const char *s, const char *end, int *esc)
-{
-  size_t n;
-  *esc = 0;
-  if(*s == '"') {
-    const char *close = icp_jsonl_string_close(s + 1, end, esc);
-    if(!close || (*esc && icp_jsonl_bad_escape(s + 1, close)))
-      return NULL;
-    return close + 1;
-  }
-  if(*s == '-' || (unsigned)*s - '0' < 10)
-    n = icp_jsonl_num_len(s, end);
-  else
-    n = icp_jsonl_literal(s, end);
-  return n ? s + n : NULL;
-}
-
 /* The end of the array at s when it holds only strings, numbers and
  * literals, else NULL; its items are noted for field id when id >= 0
  * (add_item), and NULL when one is not taken. */
@@ -629,6 +610,7 @@ static const char *fast_array(struct walk *w, const char *s, int id)
 {
   size_t cnt = 0;
   enum icp_status st;
+  const char *bad;
   int esc;
   w->nitems = 0;
   s = fws(s + 1);
@@ -636,7 +618,7 @@ static const char *fast_array(struct walk *w, const char *s, int id)
     return s + 1;
   for(;;) {
     const char *it = s;
-    if(!(s = fast_scalar(s, w->end, &esc)) ||
+    if(!(s = icp_jsonl_scalar(s, w->end, &esc, &bad)) ||
        (id >= 0 && add_item(w, id, cnt++, it, s, &st)))
       return NULL;
     s = fws(s);
@@ -673,7 +655,7 @@ static int fast_line(struct walk *w, const char *p)
   if(next_gen(&js->gen) == 1)
     memset(js->stamp, 0, ICP_SCHEMA_MAX * sizeof(*js->stamp));
   for(;;) {
-    const char *k = s + 1, *ke, *v;
+    const char *k = s + 1, *ke, *v, *bad;
     struct shape_key *sh;
     long i;
     int esc = 0, id, want;
@@ -709,7 +691,7 @@ static int fast_line(struct walk *w, const char *p)
         return 0;
       break;
     default:
-      if(!(s = fast_scalar(v, end, &esc)))
+      if(!(s = icp_jsonl_scalar(v, end, &esc, &bad)))
         return 0;
     }
     if(w->bail)

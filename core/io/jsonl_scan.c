@@ -171,17 +171,36 @@ const char *icp_jsonl_bad_escape(const char *q, const char *close)
   return NULL;
 }
 
+const char *icp_jsonl_scalar(const char *s, const char *end, int *esc,
+                             const char **bad)
+{
+  size_t n;
+  *esc = 0;
+  if(*s == '"') {
+    const char *close = icp_jsonl_string_close(s + 1, end, esc);
+    if(!close) {
+      *bad = s + 1; /* as cJSON: just after the quote (precheck names a
+                     * NUL byte) */
+      return NULL;
+    }
+    if(*esc && (*bad = icp_jsonl_bad_escape(s + 1, close)) != NULL)
+      return NULL; /* at the backslash */
+    return close + 1;
+  }
+  if(*s == '-' || (unsigned)*s - '0' < 10)
+    n = icp_jsonl_num_len(s, end);
+  else
+    n = icp_jsonl_literal(s, end);
+  *bad = s;
+  return n ? s + n : NULL;
+}
+
 /* The string at s (a '"'): its end after the closing quote, *esc when it
- * holds escapes. As cJSON: an unterminated string is an error just after
- * its opening quote, a bad escape one at its backslash. */
+ * holds escapes. */
 static const char *scan_string(struct scan *sc, const char *s, int *esc)
 {
-  const char *close = icp_jsonl_string_close(s + 1, sc->end, esc), *bad;
-  if(!close)
-    return fail(sc, s + 1); /* precheck names a NUL byte */
-  if(*esc && (bad = icp_jsonl_bad_escape(s + 1, close)) != NULL)
-    return fail(sc, bad);
-  return close + 1;
+  const char *bad, *e = icp_jsonl_scalar(s, sc->end, esc, &bad);
+  return e ? e : fail(sc, bad);
 }
 
 /* Unescapes the validated string body [s, e) into out (room for e - s
@@ -628,24 +647,11 @@ size_t icp_jsonl_literal(const char *s, const char *end)
 
 const char *icp_jsonl_scan_value(struct scan *sc, const char *s)
 {
-  size_t n;
-  int esc;
-  switch(*s) {
-  case '"': {
-    const char *e = scan_string(sc, s, &esc);
-    sc->vesc = esc;
-    return e;
-  }
-  case '{': case '[':
+  const char *e, *bad;
+  if(*s == '{' || *s == '[')
     return scan_container(sc, s);
-  case '-': case '0': case '1': case '2': case '3': case '4': case '5':
-  case '6': case '7': case '8': case '9':
-    n = icp_jsonl_num_len(s, sc->end);
-    return n ? s + n : fail(sc, s);
-  default:
-    n = icp_jsonl_literal(s, sc->end);
-    return n ? s + n : fail(sc, s);
-  }
+  e = icp_jsonl_scalar(s, sc->end, &sc->vesc, &bad);
+  return e ? e : fail(sc, bad);
 }
 
 /* Starts a first pass over text that ends at end (a NUL): 0, or -1
